@@ -1,0 +1,52 @@
+# Two commands on a fresh machine:  make demo   |   make test
+# Everything else here is a building block of those two.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_HOME ?= $(CURDIR)/demo-data
+
+.PHONY: demo test venv lint types unit postgres-tools clean bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## make demo: set up, create a demo database and ingest the sample reports
+demo: $(STAMP)
+	rm -rf $(DEMO_HOME)
+	REFWATCH_HOME=$(DEMO_HOME) $(BIN)/refwatch init
+	REFWATCH_HOME=$(DEMO_HOME) $(BIN)/refwatch ingest samples/reports --metadata samples/reports/metadata.tsv
+	REFWATCH_HOME=$(DEMO_HOME) $(BIN)/refwatch documents list
+	REFWATCH_HOME=$(DEMO_HOME) $(BIN)/refwatch status
+
+## make test: set up (dev tools, a PostgreSQL server binary) and run lint, types and every test
+test: $(STAMP) postgres-tools lint types unit
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The test session starts a throwaway PostgreSQL itself (tests/pg.py); this only makes
+# sure the server binaries exist, installing Debian's package when they do not.
+postgres-tools:
+	@bash scripts/ensure-postgres.sh
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/estimate.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,7 @@
+"""Placeholder: the `eval` command is being written."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Register nothing yet."""

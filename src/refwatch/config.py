@@ -1,0 +1,65 @@
+"""Settings, read from the environment (prefix ``REFWATCH_``) when asked for.
+
+Settings are never built at import time: entry points call :func:`load_settings`
+and pass the result down, so tests can give each run its own data directory and
+database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path(platformdirs.user_data_dir("refwatch", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every setting refwatch reads. Documented in ``docs/configuration.md``."""
+
+    model_config = SettingsConfigDict(env_prefix="REFWATCH_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=_default_home,
+        description="Data directory: the embedded database and the stored original documents.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the database; default is the SQLite file refwatch.db in home. "
+        "Use postgresql+psycopg://user@host/db for PostgreSQL.",
+    )
+    max_file_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        description="Files larger than this are refused by ingest (bytes).",
+        gt=0,
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=10_000,
+        description="How long a SQLite connection waits for a lock before failing (milliseconds).",
+        ge=0,
+    )
+    user: str = Field(
+        default="cli",
+        description="Who is recorded as the actor of CLI writes (ingest, review) until accounts exist.",
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the explicit one, else the SQLite file in ``home``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'refwatch.db'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database in force is SQLite."""
+        return self.resolved_database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)  # type: ignore[arg-type]
