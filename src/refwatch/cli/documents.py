@@ -1,7 +1,91 @@
-"""Placeholder: the `documents` command is being written."""
+"""`refwatch documents list|show|original`."""
+
+from __future__ import annotations
+
+import sys
 
 import typer
+from rich.table import Table
+
+from refwatch.cli import context
+from refwatch.cli.output import console, handles_errors, print_json
+from refwatch.services import documents as service
+
+documents_app = typer.Typer(help="Stored documents.", no_args_is_help=True)
+
+
+@documents_app.command("list")
+@handles_errors
+def list_documents(
+    language: str | None = typer.Option(None, "--language", help="Only this language (en, ko, zh, other)."),
+    outlet: str | None = typer.Option(None, "--outlet", help="Only this outlet."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
+    output_format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """List stored documents, oldest publication first."""
+    with context.database() as db:
+        docs = service.list_documents(db, language=language, outlet=outlet, limit=limit)
+    if output_format == "json":
+        print_json([d.to_dict() for d in docs])
+        return
+    table = Table("id", "key", "published", "lang", "outlet", "title", "sha256")
+    for d in docs:
+        table.add_row(
+            str(d.id),
+            d.key,
+            d.publication_date or "",
+            d.language,
+            d.outlet or "",
+            d.title or "",
+            d.sha256[:12],
+        )
+    console.print(table)
+    console.print(f"{len(docs)} documents", highlight=False)
+
+
+@documents_app.command("show")
+@handles_errors
+def show_document(
+    ref: str = typer.Argument(..., help="Document id or key."),
+    output_format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Show one document: metadata, hash and text."""
+    with context.database() as db:
+        doc = service.show_document(db, ref)
+    if output_format == "json":
+        print_json(doc.to_dict())
+        return
+    s = doc.summary
+    table = Table(show_header=False, box=None)
+    for label, value in (
+        ("id", str(s.id)),
+        ("key", s.key),
+        ("title", s.title or ""),
+        ("outlet", s.outlet or ""),
+        ("url", s.url or ""),
+        ("published", s.publication_date or ""),
+        ("language", f"{s.language} ({doc.language_source})"),
+        ("file", f"{s.filename} ({s.media_type}, {s.size_bytes:,} bytes)"),
+        ("sha256", s.sha256),
+        ("ingested", f"{s.ingested_at:%Y-%m-%d %H:%M} by {s.ingested_by}"),
+        ("incidents", ", ".join(map(str, doc.incident_ids)) or "-"),
+    ):
+        table.add_row(label, value)
+    console.print(table)
+    console.rule()
+    console.print(doc.text, highlight=False, markup=False)
+
+
+@documents_app.command("original")
+@handles_errors
+def original(ref: str = typer.Argument(..., help="Document id or key.")) -> None:
+    """Write the original bytes (the evidentiary copy) to standard output."""
+    with context.database() as db:
+        _, data = service.original_bytes(db, ref)
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def register(app: typer.Typer) -> None:
-    """Register nothing yet."""
+    """Add the `documents` group."""
+    app.add_typer(documents_app, name="documents")

@@ -1,0 +1,116 @@
+"""The ``--metadata`` table: per-document url, title, outlet, publication date, language.
+
+A TSV or CSV file with a header row. Each row names its document by ``id`` (the
+file stem, also used as the document's key) or by ``path`` (relative to the
+metadata file's folder, or absolute). Errors name the file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from refwatch.errors import InvalidInput
+from refwatch.ingest.dates import PartialDateTime, parse_human_date
+from refwatch.ingest.language import normalise_language
+
+KNOWN_COLUMNS = frozenset(
+    {"id", "path", "url", "title", "outlet", "publication_date", "language", "reliability"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMetadata:
+    """What the metadata table says about one document."""
+
+    id: str | None = None
+    path: Path | None = None
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    publication_date: PartialDateTime | None = None
+    publication_date_text: str | None = None
+    language: str | None = None
+    reliability: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataTable:
+    """Rows of a metadata file, looked up by path or by file stem."""
+
+    by_id: dict[str, DocumentMetadata]
+    by_path: dict[Path, DocumentMetadata]
+
+    def for_file(self, path: Path) -> DocumentMetadata | None:
+        """The row for ``path``: an exact path match first, then the file stem."""
+        try:
+            resolved = path.resolve()
+        except OSError:
+            resolved = path
+        return self.by_path.get(resolved) or self.by_id.get(path.stem)
+
+
+def load_metadata(file: Path) -> MetadataTable:
+    """Read a metadata TSV/CSV; raise :class:`InvalidInput` naming the line and column at fault."""
+    try:
+        raw = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{file}: metadata file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{file}: cannot read the metadata file as UTF-8 text ({exc})") from None
+    lines = raw.splitlines()
+    if not lines or not lines[0].strip():
+        raise InvalidInput(f"{file}: the metadata file is empty; it needs a header row with 'id' or 'path'")
+    delimiter = "\t" if file.suffix.lower() == ".tsv" or "\t" in lines[0] else ","
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    header = [h.strip() for h in reader.fieldnames or []]
+    if "id" not in header and "path" not in header:
+        raise InvalidInput(
+            f"{file}: the header needs an 'id' or a 'path' column (found: {', '.join(header)})"
+        )
+    by_id: dict[str, DocumentMetadata] = {}
+    by_path: dict[Path, DocumentMetadata] = {}
+    for line_no, row in enumerate(reader, start=2):
+        clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(clean.values()):
+            continue
+        entry = _row(file, line_no, clean)
+        if entry.id:
+            if entry.id in by_id:
+                raise InvalidInput(f"{file}, line {line_no}: id {entry.id!r} appears twice")
+            by_id[entry.id] = entry
+        if entry.path:
+            by_path[entry.path] = entry
+        if not entry.id and not entry.path:
+            raise InvalidInput(f"{file}, line {line_no}: the row has neither an 'id' nor a 'path'")
+    return MetadataTable(by_id=by_id, by_path=by_path)
+
+
+def _row(file: Path, line_no: int, row: dict[str, str]) -> DocumentMetadata:
+    date_text = row.get("publication_date") or None
+    date: PartialDateTime | None = None
+    if date_text:
+        try:
+            date = parse_human_date(date_text)
+        except ValueError as exc:
+            raise InvalidInput(
+                f"{file}, line {line_no}, column publication_date: {date_text!r} is not a date we can read "
+                f"({exc}); write it as YYYY-MM-DD or leave it empty"
+            ) from None
+    path: Path | None = None
+    if row.get("path"):
+        candidate = Path(row["path"])
+        path = (candidate if candidate.is_absolute() else file.parent / candidate).resolve()
+    language = normalise_language(row["language"]) if row.get("language") else None
+    return DocumentMetadata(
+        id=row.get("id") or None,
+        path=path,
+        url=row.get("url") or None,
+        title=row.get("title") or None,
+        outlet=row.get("outlet") or None,
+        publication_date=date,
+        publication_date_text=date_text,
+        language=language,
+        reliability=row.get("reliability") or None,
+    )

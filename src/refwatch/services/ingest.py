@@ -1,0 +1,239 @@
+"""Ingesting files: read, hash, store the original and its text, extract, link.
+
+Each document is stored in its own transaction together with its incidents, so
+a failure part-way through a batch leaves every earlier document stored and
+nothing of the failing one. Identical bytes already stored are reported as
+``unchanged`` and not touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from refwatch.errors import IngestError, InvalidInput
+from refwatch.ingest.discovery import expand_paths
+from refwatch.ingest.language import detect_language
+from refwatch.ingest.metadata import DocumentMetadata, MetadataTable
+from refwatch.ingest.readers import ReadResult, media_type_for, read_document
+from refwatch.storage import audit
+from refwatch.storage import documents as repo
+from refwatch.storage.database import Database
+from refwatch.storage.tables import Document, DocumentBlob
+
+logger = logging.getLogger(__name__)
+
+Outcome = Literal["stored", "unchanged", "failed"]
+LanguageChoice = Literal["auto", "en", "ko", "zh"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    outcome: Outcome
+    key: str | None = None
+    document_id: int | None = None
+    reason: str | None = None
+    incidents: int = 0
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """The results of one ingest run, in the order the files were processed."""
+
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        """How many files ended with ``outcome``."""
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    @property
+    def failed(self) -> bool:
+        """True when at least one file could not be ingested."""
+        return self.count("failed") > 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    path: Path
+    data: bytes
+    sha256: str
+    read: ReadResult
+
+
+def ingest_paths(
+    db: Database,
+    paths: Sequence[Path],
+    *,
+    metadata: MetadataTable | None = None,
+    language: LanguageChoice = "auto",
+    actor: str = "cli",
+    max_file_bytes: int = 50 * 1024 * 1024,
+    extract: bool = True,
+    progress: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Ingest files and directories (recursively); never stops at a bad file.
+
+    Args:
+        db: the database to write to.
+        paths: files or directories.
+        metadata: the ``--metadata`` table, if any.
+        language: force a language, or ``auto`` to take it from metadata or detect it.
+        actor: who is recorded as having ingested the documents.
+        max_file_bytes: larger files are refused.
+        extract: run incident extraction and linking on each new document.
+        progress: called after each file with its result.
+
+    Returns:
+        One :class:`FileResult` per file found.
+    """
+    report = IngestReport()
+    for path in expand_paths(paths):
+        result = _ingest_one(
+            db,
+            path,
+            metadata=metadata,
+            language=language,
+            actor=actor,
+            max_file_bytes=max_file_bytes,
+            extract=extract,
+        )
+        report.results.append(result)
+        if progress is not None:
+            progress(result)
+    return report
+
+
+def count_files(paths: Sequence[Path]) -> int:
+    """How many files :func:`ingest_paths` will look at (for progress bars)."""
+    return len(expand_paths(paths))
+
+
+def _ingest_one(
+    db: Database,
+    path: Path,
+    *,
+    metadata: MetadataTable | None,
+    language: LanguageChoice,
+    actor: str,
+    max_file_bytes: int,
+    extract: bool,
+) -> FileResult:
+    try:
+        prepared = _prepare(path, max_file_bytes=max_file_bytes)
+        meta = metadata.for_file(path) if metadata else None
+        return _store(db, prepared, meta=meta, language=language, actor=actor, extract=extract)
+    except (IngestError, InvalidInput) as exc:
+        reason = exc.reason if isinstance(exc, IngestError) else str(exc)
+        logger.info("ingest failed for %s: %s", path, reason)
+        return FileResult(path=str(path), outcome="failed", reason=reason)
+    except Exception as exc:
+        logger.exception("internal error while ingesting %s", path)
+        return FileResult(path=str(path), outcome="failed", reason=f"internal error ({type(exc).__name__})")
+
+
+def _prepare(path: Path, *, max_file_bytes: int) -> _Prepared:
+    media_type_for(path)  # refuse unsupported types before reading anything
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise IngestError(path, "no such file") from None
+    except OSError as exc:
+        raise IngestError(path, f"cannot read the file ({exc.strerror})") from None
+    if size > max_file_bytes:
+        raise IngestError(
+            path,
+            f"the file is {size:,} bytes, over the limit of {max_file_bytes:,}; "
+            "raise REFWATCH_MAX_FILE_BYTES to ingest it",
+        )
+    if not os.access(path, os.R_OK):
+        raise IngestError(path, "permission denied: the file is not readable")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read the file ({exc.strerror})") from None
+    read = read_document(path, data)
+    return _Prepared(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), read=read)
+
+
+def _store(
+    db: Database,
+    prepared: _Prepared,
+    *,
+    meta: DocumentMetadata | None,
+    language: LanguageChoice,
+    actor: str,
+    extract: bool,
+) -> FileResult:
+    path = prepared.path
+    with db.transaction() as session:
+        existing = repo.find_by_sha256(session, prepared.sha256)
+        if existing is not None:
+            return FileResult(
+                path=str(path), outcome="unchanged", key=existing.key, document_id=existing.id,
+                reason=f"identical bytes already stored as {existing.key}",
+            )  # fmt: skip
+        key = _choose_key(session, meta.id if meta and meta.id else path.stem, prepared.sha256)
+        lang, lang_source = _language(prepared.read.text, meta, language)
+        date = meta.publication_date if meta else None
+        doc = Document(
+            key=key,
+            sha256=prepared.sha256,
+            filename=path.name,
+            media_type=prepared.read.media_type,
+            size_bytes=len(prepared.data),
+            charset=prepared.read.charset,
+            text=prepared.read.text,
+            url=meta.url if meta else None,
+            title=(meta.title if meta and meta.title else prepared.read.title),
+            outlet=meta.outlet if meta else None,
+            publication_date=date.to_date() if date else None,
+            publication_date_iso=date.iso() if date else None,
+            publication_date_text=meta.publication_date_text if meta else None,
+            language=lang,
+            language_source=lang_source,
+            reliability=meta.reliability if meta else None,
+            ingested_by=actor,
+        )
+        doc.blob = DocumentBlob(data=prepared.data)
+        session.add(doc)
+        session.flush()
+        n_incidents = 0
+        if extract:
+            from refwatch.services.incidents import extract_and_link
+
+            n_incidents = extract_and_link(session, doc, actor=actor)
+        audit.record(
+            session,
+            actor=actor,
+            action="document.ingest",
+            entity="document",
+            entity_id=doc.id,
+            detail={"sha256": doc.sha256, "key": key, "incidents": n_incidents},
+        )
+        return FileResult(
+            path=str(path), outcome="stored", key=key, document_id=doc.id, incidents=n_incidents
+        )
+
+
+def _choose_key(session: Session, wanted: str, sha256: str) -> str:
+    if not repo.key_exists(session, wanted):
+        return wanted
+    return f"{wanted}-{sha256[:8]}"
+
+
+def _language(text: str, meta: DocumentMetadata | None, choice: LanguageChoice) -> tuple[str, str]:
+    if choice != "auto":
+        return choice, "option"
+    if meta and meta.language:
+        return meta.language, "metadata"
+    return detect_language(text), "detected"

@@ -1,0 +1,73 @@
+"""Creating the database and reporting on it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from refwatch import __version__
+from refwatch.config import Settings
+from refwatch.errors import ConfigError
+from refwatch.storage import schema
+from refwatch.storage.database import Database
+from refwatch.storage.tables import AuditEvent, Document, Incident, Person
+
+
+def open_database(settings: Settings, *, require_schema: bool = True) -> Database:
+    """Open the configured database; unless told otherwise, insist that ``init`` has run."""
+    db = Database.from_settings(settings)
+    if require_schema and not db.has_schema():
+        db.dispose()
+        raise ConfigError(f"the database {db.description} is not initialised; run `refwatch init` first")
+    if require_schema and schema.current_revision(db) != schema.head_revision():
+        db.dispose()
+        raise ConfigError(
+            f"the database {db.description} is at an older schema version; run `refwatch init` to upgrade it"
+        )
+    return db
+
+
+def init_database(settings: Settings) -> tuple[Database, bool]:
+    """Create or upgrade the schema. Returns the database and whether anything changed."""
+    db = open_database(settings, require_schema=False)
+    before = schema.current_revision(db) if db.has_schema() else None
+    schema.upgrade(db)
+    return db, before != schema.head_revision()
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A short account of the database for `refwatch status`."""
+
+    version: str
+    database: str
+    schema_revision: str | None
+    documents: int
+    incidents: int
+    incidents_by_review_state: dict[str, int]
+    persons: int
+    audit_events: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def database_status(db: Database) -> Status:
+    """Counts of what is stored."""
+    with db.session() as session:
+        by_state = dict(
+            session.execute(select(Incident.review_state, func.count()).group_by(Incident.review_state)).all()
+        )
+        return Status(
+            version=__version__,
+            database=db.description,
+            schema_revision=schema.current_revision(db),
+            documents=int(session.scalar(select(func.count()).select_from(Document)) or 0),
+            incidents=sum(by_state.values()),
+            incidents_by_review_state={str(k): int(v) for k, v in by_state.items()},
+            persons=int(session.scalar(select(func.count()).select_from(Person)) or 0),
+            audit_events=int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0),
+        )

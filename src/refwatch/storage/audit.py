@@ -1,0 +1,104 @@
+"""The audit log: append-only, each entry hashed together with the one before it.
+
+Editing, deleting or reordering a row breaks the chain at that row, which
+:func:`verify_chain` reports. Entries carry ids and field names, never names of
+people or narrative text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from refwatch.storage.tables import AuditEvent, utcnow
+
+
+def _utc_text(at: dt.datetime) -> str:
+    """One spelling of a timestamp on every backend (SQLite hands back naive UTC values)."""
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _digest(prev_hash: str | None, event: AuditEvent) -> str:
+    body = json.dumps(
+        {
+            "prev": prev_hash,
+            "id": event.id,
+            "at": _utc_text(event.at),
+            "actor": event.actor,
+            "action": event.action,
+            "entity": event.entity,
+            "entity_id": event.entity_id,
+            "detail": event.detail,
+            "origin": event.origin,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str | int | None,
+    detail: dict[str, Any] | None = None,
+    origin: str | None = None,
+) -> AuditEvent:
+    """Append one entry in the caller's transaction (it commits or rolls back with the change)."""
+    last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+    event = AuditEvent(
+        at=utcnow().replace(microsecond=0),
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        detail=detail or {},
+        origin=origin,
+        prev_hash=last.hash if last else None,
+    )
+    session.add(event)
+    session.flush()  # assigns the id, which is part of the hash
+    event.hash = _digest(event.prev_hash, event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
+    """Where the chain breaks and why."""
+
+    event_id: int
+    reason: str
+
+
+def verify_chain(session: Session) -> list[ChainProblem]:
+    """Recompute every hash; list each entry that does not follow from the one before."""
+    problems: list[ChainProblem] = []
+    prev_hash: str | None = None
+    prev_id = 0
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+        if event.prev_hash != prev_hash:
+            problems.append(ChainProblem(event.id, f"does not follow entry {prev_id} (deleted or reordered)"))
+        elif _digest(event.prev_hash, event) != event.hash:
+            problems.append(ChainProblem(event.id, "content does not match its hash (edited)"))
+        prev_hash = event.hash
+        prev_id = event.id
+    return problems
+
+
+def chain_head(session: Session) -> str | None:
+    """The newest hash: keep it elsewhere to detect truncation of the log."""
+    last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+    return last.hash if last else None

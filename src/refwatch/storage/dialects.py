@@ -1,0 +1,46 @@
+"""Every SQLite/PostgreSQL difference, behind named functions.
+
+Keeping them here (as Splink keeps ``internals/dialects.py``) means the rest of
+the storage layer never asks which database it is talking to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import URL, make_url
+
+
+def is_sqlite(url: str | URL) -> bool:
+    """True for any SQLite URL (plain or SQLCipher)."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def engine_options(url: str | URL, *, busy_timeout_ms: int) -> dict[str, Any]:
+    """Keyword arguments for :func:`sqlalchemy.create_engine` suited to the backend."""
+    if is_sqlite(url):
+        return {"connect_args": {"timeout": busy_timeout_ms / 1000}}
+    return {"pool_pre_ping": True}
+
+
+def configure_engine(engine: Engine, *, busy_timeout_ms: int) -> None:
+    """Per-connection settings: SQLite gets WAL, foreign keys and a busy timeout."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+
+def describe(url: str | URL) -> str:
+    """A URL safe to print: the password is hidden."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,96 @@
+"""Document repository: SQL in, domain objects out."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from refwatch.domain.documents import DocumentDetail, DocumentSummary
+from refwatch.errors import NotFound
+from refwatch.storage.tables import Document, IncidentSource
+
+
+def to_summary(row: Document) -> DocumentSummary:
+    """The list view of a stored document."""
+    return DocumentSummary(
+        id=row.id,
+        key=row.key,
+        sha256=row.sha256,
+        filename=row.filename,
+        media_type=row.media_type,
+        size_bytes=row.size_bytes,
+        title=row.title,
+        outlet=row.outlet,
+        url=row.url,
+        publication_date=row.publication_date_iso,
+        language=row.language,
+        ingested_by=row.ingested_by,
+        ingested_at=row.ingested_at,
+    )
+
+
+def find_by_sha256(session: Session, sha256: str) -> Document | None:
+    """The stored document with these exact bytes, if any."""
+    return session.scalars(select(Document).where(Document.sha256 == sha256)).first()
+
+
+def key_exists(session: Session, key: str) -> bool:
+    """True if a document already uses ``key``."""
+    return session.scalar(select(func.count()).select_from(Document).where(Document.key == key)) != 0
+
+
+def list_documents(
+    session: Session, *, language: str | None = None, outlet: str | None = None, limit: int | None = None
+) -> list[DocumentSummary]:
+    """Documents ordered by publication date (unknown last), then key."""
+    query = select(Document)
+    if language:
+        query = query.where(Document.language == language)
+    if outlet:
+        query = query.where(Document.outlet == outlet)
+    query = query.order_by(Document.publication_date.is_(None), Document.publication_date, Document.key)
+    if limit:
+        query = query.limit(limit)
+    return [to_summary(row) for row in session.scalars(query)]
+
+
+def get_document(session: Session, ref: str | int) -> DocumentDetail:
+    """One document by numeric id or key."""
+    row = _lookup(session, ref)
+    incident_ids = tuple(
+        sorted(
+            set(
+                session.scalars(
+                    select(IncidentSource.incident_id).where(IncidentSource.document_id == row.id)
+                ).all()
+            )
+        )
+    )
+    return DocumentDetail(
+        summary=to_summary(row),
+        text=row.text,
+        charset=row.charset,
+        language_source=row.language_source,
+        publication_date_text=row.publication_date_text,
+        incident_ids=incident_ids,
+    )
+
+
+def get_original(session: Session, ref: str | int) -> tuple[DocumentSummary, bytes]:
+    """The evidentiary copy (original bytes) of one document."""
+    row = _lookup(session, ref)
+    return to_summary(row), row.blob.data
+
+
+def _lookup(session: Session, ref: str | int) -> Document:
+    row = session.scalars(select(Document).where(Document.key == str(ref))).first()
+    if row is None and str(ref).isdigit():
+        row = session.get(Document, int(ref))
+    if row is None:
+        raise NotFound(f"no document with id or key {ref!r}; `refwatch documents list` shows them")
+    return row
+
+
+def count_documents(session: Session) -> int:
+    """How many documents are stored."""
+    return int(session.scalar(select(func.count()).select_from(Document)) or 0)

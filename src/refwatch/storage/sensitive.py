@@ -1,0 +1,25 @@
+"""The one place that says which stored fields are sensitive.
+
+A person's names, birth year, origin, family links, contact details and free-text
+notes can identify them, and through them their family in North Korea. Every
+column listed here is stored through :class:`refwatch.storage.types.SensitiveText`,
+so that the encryption layer (security issue) has one hook to wrap, and so that
+logging, exports and the public API can refuse them by name.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+SENSITIVE_FIELDS: Final[dict[str, frozenset[str]]] = {
+    "persons": frozenset(
+        {"name_hangul", "name_romanised", "birth_year", "origin", "family_links", "contact", "notes"}
+    ),
+    "interventions": frozenset({"notes"}),
+    "acts": frozenset({"notes"}),
+}
+
+
+def is_sensitive(table: str, column: str) -> bool:
+    """True when ``table.column`` holds data that may identify a person."""
+    return column in SENSITIVE_FIELDS.get(table, frozenset())

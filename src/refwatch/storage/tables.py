@@ -1,0 +1,369 @@
+"""SQLAlchemy 2 table definitions for the data model in PRODUCT.md.
+
+Rows never leave the storage layer: repositories turn them into domain objects.
+Column names follow the domain vocabulary; JSON columns hold small structured
+values (event-type sets, name variants, evidence spans) that are read whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from refwatch.storage.types import SensitiveText
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Timestamps are stored in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations are stable across dialects."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Document(Base):
+    """A source: the original bytes are in :class:`DocumentBlob`, the working text here."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True, doc="Metadata id or file stem.")
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    charset: Mapped[str | None] = mapped_column(String(50))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    publication_date: Mapped[dt.date | None] = mapped_column(
+        Date, doc="Set only when the full date is known."
+    )
+    publication_date_iso: Mapped[str | None] = mapped_column(
+        String(40), doc="ISO 8601 with reduced precision, e.g. 2017-04 or --10-19 (no year known)."
+    )
+    publication_date_text: Mapped[str | None] = mapped_column(String(200), doc="As written in the metadata.")
+    language: Mapped[str] = mapped_column(String(10), doc="en, ko, zh or other.")
+    language_source: Mapped[str] = mapped_column(String(20), doc="metadata, option or detected.")
+    reliability: Mapped[str | None] = mapped_column(String(50))
+    ingested_by: Mapped[str] = mapped_column(String(100))
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    blob: Mapped[DocumentBlob] = relationship(back_populates="document", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        Index("ix_documents_publication_date", "publication_date"),
+        Index("ix_documents_outlet", "outlet"),
+    )
+
+
+class DocumentBlob(Base):
+    """The evidentiary copy: the original bytes, never altered."""
+
+    __tablename__ = "document_blobs"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    document: Mapped[Document] = relationship(back_populates="blob")
+
+
+class Incident(Base):
+    """One event happening to one group, with reconciled values over its sources."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_state: Mapped[str] = mapped_column(String(20), default="candidate")
+    event_types: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(20), default="unknown")
+    date_start: Mapped[dt.date | None] = mapped_column(Date)
+    date_end: Mapped[dt.date | None] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(10), default="unknown")
+    count: Mapped[int | None] = mapped_column(Integer)
+    count_min: Mapped[int | None] = mapped_column(Integer)
+    count_max: Mapped[int | None] = mapped_column(Integer)
+    count_qualifier: Mapped[str] = mapped_column(String(10), default="unknown")
+    women: Mapped[int | None] = mapped_column(Integer)
+    men: Mapped[int | None] = mapped_column(Integer)
+    children: Mapped[int | None] = mapped_column(Integer)
+    salience: Mapped[str] = mapped_column(String(12), default="main")
+    disagreements: Mapped[list[Any]] = mapped_column(default=list, doc="Fields whose sources disagree.")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    restricted_to: Mapped[str | None] = mapped_column(
+        String(200), doc="Group name when access is restricted."
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    sources: Mapped[list[IncidentSource]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+    locations: Mapped[list[IncidentLocation]] = relationship(cascade="all, delete-orphan")
+    perpetrators: Mapped[list[IncidentPerpetrator]] = relationship(cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint(
+            "review_state IN ('candidate', 'confirmed', 'rejected', 'merged')", name="review_state_known"
+        ),
+        Index("ix_incidents_dates", "date_start", "date_end"),
+        Index("ix_incidents_review_state", "review_state"),
+    )
+
+
+class IncidentSource(Base):
+    """One document's report of an incident: the extracted incident as it was, and the link."""
+
+    __tablename__ = "incident_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer, doc="Position of the incident within its document.")
+    extracted: Mapped[dict[str, Any]] = mapped_column(doc="The extracted incident, schema shape.")
+    extractor: Mapped[str] = mapped_column(String(50))
+    link_score: Mapped[float | None] = mapped_column(Float)
+    link_reason: Mapped[str | None] = mapped_column(Text)
+
+    incident: Mapped[Incident] = relationship(back_populates="sources")
+    document: Mapped[Document] = relationship()
+    claims: Mapped[list[Claim]] = relationship(back_populates="source", cascade="all, delete-orphan")
+
+    __table_args__ = (UniqueConstraint("document_id", "ordinal", name="document_ordinal"),)
+
+
+class Claim(Base):
+    """One source's statement of one field of one incident, with its evidence spans."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("incident_sources.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    value: Mapped[dict[str, Any]] = mapped_column(doc='{"value": ...} so that null and lists fit one column.')
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+
+    source: Mapped[IncidentSource] = relationship(back_populates="claims")
+
+
+class Place(Base):
+    """A gazetteer entry (city, county, province, country, river, crossing)."""
+
+    __tablename__ = "places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))
+    admin1: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    names: Mapped[list[Any]] = mapped_column(default=list, doc="All variants: romanisations, Hangul, Han.")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+
+class Facility(Base):
+    """A detention centre, holding centre, customs house or bridge."""
+
+    __tablename__ = "facilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    country: Mapped[str | None] = mapped_column(String(2))
+
+
+class Actor(Base):
+    """A perpetrator agency (e.g. a Chinese public security bureau, the DPRK MSS)."""
+
+    __tablename__ = "actors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    state: Mapped[str | None] = mapped_column(String(2))
+    agency: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class IncidentLocation(Base):
+    """A place involved in an incident, with its role."""
+
+    __tablename__ = "incident_locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
+    country: Mapped[str | None] = mapped_column(String(2))
+    admin1: Mapped[str | None] = mapped_column(String(100))
+    place: Mapped[str | None] = mapped_column(String(200))
+    facility: Mapped[str | None] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(12), default="other")
+
+
+class IncidentPerpetrator(Base):
+    """A perpetrator (state and agency kind) of an incident."""
+
+    __tablename__ = "incident_perpetrators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"))
+    state: Mapped[str | None] = mapped_column(String(2))
+    agency: Mapped[str] = mapped_column(String(20), default="unknown")
+
+
+class Person(Base):
+    """A victim, witness or source, known by a pseudonymous id; identifying fields are sensitive."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(40), unique=True, doc='E.g. "Person A-017".')
+    sex: Mapped[str | None] = mapped_column(String(10))
+    name_hangul: Mapped[str | None] = mapped_column(SensitiveText)
+    name_romanised: Mapped[str | None] = mapped_column(SensitiveText)
+    birth_year: Mapped[str | None] = mapped_column(SensitiveText)
+    origin: Mapped[str | None] = mapped_column(SensitiveText)
+    family_links: Mapped[str | None] = mapped_column(SensitiveText)
+    contact: Mapped[str | None] = mapped_column(SensitiveText)
+    notes: Mapped[str | None] = mapped_column(SensitiveText)
+    family_in_north_korea: Mapped[bool] = mapped_column(Boolean, default=True, doc="Assume the worst.")
+    consent_to_publish: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Act(Base):
+    """One violation inside an incident against a victim or the group."""
+
+    __tablename__ = "acts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    act_type: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"))
+    involvement: Mapped[str | None] = mapped_column(String(40))
+    legal_classification: Mapped[list[Any]] = mapped_column(default=list)
+    notes: Mapped[str | None] = mapped_column(SensitiveText)
+
+
+class Intervention(Base):
+    """What was done about an incident: an appeal or letter, to whom, when, and the answer."""
+
+    __tablename__ = "interventions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    addressee: Mapped[str] = mapped_column(String(300))
+    sent_on: Mapped[dt.date | None] = mapped_column(Date)
+    answer: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(SensitiveText)
+
+
+class SourceList(Base):
+    """A list or source system for estimation (an NGO list, news, testimonies...)."""
+
+    __tablename__ = "source_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class SourceListMember(Base):
+    """A person or incident recorded by a source list."""
+
+    __tablename__ = "source_list_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("source_lists.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+
+    __table_args__ = (
+        CheckConstraint("(person_id IS NULL) <> (incident_id IS NULL)", name="exactly_one_member"),
+        UniqueConstraint("list_id", "person_id", "incident_id", name="member_once"),
+    )
+
+
+class User(Base):
+    """An account; the password is kept only as an argon2 hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    groups: Mapped[list[Any]] = mapped_column(default=list)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (CheckConstraint("role IN ('admin', 'editor', 'viewer')", name="role_known"),)
+
+
+class ApiToken(Base):
+    """An API token, stored hashed, with a scope; revocable."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """An append-only record of a write (and later, of a read of a sensitive record)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(60))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict, doc="Before/after and context; never names.")
+    origin: Mapped[str | None] = mapped_column(String(100), doc="Where from: cli, an IP address.")
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)

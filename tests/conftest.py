@@ -1,0 +1,126 @@
+"""Shared fixtures: settings and databases on SQLite and on a throwaway PostgreSQL.
+
+``db`` is parametrised over both backends, so every storage test runs twice.
+Each test gets a fresh database: SQLite from a migrated template file copied
+into ``tmp_path``, PostgreSQL from a migrated template database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from refwatch.config import Settings, load_settings
+from refwatch.storage import schema
+from refwatch.storage.database import Database
+
+sys.path.insert(0, str(Path(__file__).parent))
+from pg import PostgresServer, create_database, start_postgres  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("REFWATCH_SHARED", REPO.parent / "shared"))
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The ../shared folder (docs, corpus, data); tests that need it skip without it."""
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared not found at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the whole session (skipped, loudly, only if none can be had)."""
+    try:
+        server = start_postgres()
+    except RuntimeError as exc:
+        message = f"!!! PostgreSQL tests SKIPPED: no PostgreSQL server could be started ({exc}) !!!"
+        warnings.warn(message, stacklevel=1)
+        sys.stderr.write("\n" + message + "\n")
+        pytest.skip(message)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the schema migrated, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "refwatch.db"
+    db = Database(f"sqlite:///{path}")
+    schema.upgrade(db)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: PostgresServer) -> str:
+    """Name of a migrated template database."""
+    name = f"refwatch_template_{os.getpid()}"
+    url = create_database(postgres, name)
+    db = Database(url)
+    schema.upgrade(db)
+    db.dispose()
+    return name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the test runs on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Settings for a fresh, initialised database on the chosen backend."""
+    home = tmp_path / "home"
+    home.mkdir()
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, home / "refwatch.db")
+        return load_settings(home=home)
+    server: PostgresServer = request.getfixturevalue("postgres")
+    template_name: str = request.getfixturevalue("postgres_template")
+    url = create_database(server, f"t_{os.getpid()}_{next(_counter)}", template=template_name)
+    return load_settings(home=home, database_url=url)
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path, sqlite_template: Path) -> Settings:
+    """Settings for a fresh, initialised SQLite database (for tests that need only one backend)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(sqlite_template, home / "refwatch.db")
+    return load_settings(home=home)
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    """The database of :func:`settings`, disposed after the test."""
+    database = Database.from_settings(settings)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
+    """Point the CLI's environment at the test database."""
+    monkeypatch.setenv("REFWATCH_HOME", str(settings.home))
+    if settings.database_url:
+        monkeypatch.setenv("REFWATCH_DATABASE_URL", settings.database_url)
+    else:
+        monkeypatch.delenv("REFWATCH_DATABASE_URL", raising=False)
+    return settings

@@ -1,0 +1,99 @@
+"""The schema on both backends: created by migrations, constraints enforced, sensitive fields declared."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from refwatch.config import Settings
+from refwatch.services.setup import init_database
+from refwatch.storage import schema
+from refwatch.storage.database import Database
+from refwatch.storage.sensitive import SENSITIVE_FIELDS, is_sensitive
+from refwatch.storage.tables import Base, Incident, Person, SourceList, SourceListMember
+from refwatch.storage.types import SensitiveText
+
+EXPECTED_TABLES = {
+    "documents",
+    "document_blobs",
+    "incidents",
+    "incident_sources",
+    "claims",
+    "acts",
+    "persons",
+    "places",
+    "facilities",
+    "actors",
+    "interventions",
+    "source_lists",
+    "source_list_members",
+    "users",
+    "api_tokens",
+    "audit_events",
+}
+
+
+def test_migrations_create_every_table(db: Database) -> None:
+    assert EXPECTED_TABLES <= set(inspect(db.engine).get_table_names())
+    assert schema.current_revision(db) == schema.head_revision()
+
+
+def test_init_is_idempotent(settings: Settings) -> None:
+    db, changed = init_database(settings)
+    db.dispose()
+    assert changed is False
+
+
+def test_migrations_match_models(db: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_review_state_is_constrained(db: Database) -> None:
+    with pytest.raises(IntegrityError), db.transaction() as session:
+        session.add(Incident(review_state="made-up", event_types=["arrest"]))
+
+
+def test_source_list_member_is_person_or_incident(db: Database) -> None:
+    with db.transaction() as session:
+        session.add(SourceList(name="fictional list"))
+    with pytest.raises(IntegrityError), db.transaction() as session:
+        lst = session.scalars(select(SourceList)).one()
+        session.add(SourceListMember(list_id=lst.id))
+
+
+def test_sensitive_fields_are_declared_once_and_typed() -> None:
+    for table, columns in SENSITIVE_FIELDS.items():
+        mapped = Base.metadata.tables[table]
+        for column in columns:
+            assert isinstance(mapped.c[column].type, SensitiveText), f"{table}.{column}"
+    for table in Base.metadata.tables.values():
+        for column in table.columns:
+            if isinstance(column.type, SensitiveText):
+                assert is_sensitive(table.name, column.name), f"{table.name}.{column.name} not declared"
+
+
+def test_sensitive_round_trip(db: Database) -> None:
+    with db.transaction() as session:
+        session.add(
+            Person(pseudonym="Person A-017", name_romanised="Fictional Name", name_hangul="가상 이름")
+        )
+    with db.session() as session:
+        person = session.scalars(select(Person)).one()
+        assert person.name_hangul == "가상 이름"
+        assert person.family_in_north_korea is True
+        assert person.consent_to_publish is False
+
+
+def test_failed_transaction_leaves_nothing(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        session.add(Person(pseudonym="Person A-018"))
+        session.flush()
+        raise RuntimeError("boom")
+    with db.session() as session:
+        assert session.scalars(select(Person)).all() == []
