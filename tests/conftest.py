@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from refwatch.config import Settings, load_settings
-from refwatch.storage import schema
+from refwatch.security.keys import write_key_file
+from refwatch.services.setup import init_database, open_database
 from refwatch.storage.database import Database
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -55,26 +56,35 @@ def postgres() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file with the schema migrated, copied for each test."""
-    path = tmp_path_factory.mktemp("template") / "refwatch.db"
-    db = Database(f"sqlite:///{path}")
-    schema.upgrade(db)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.dispose()
+def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A master key file for the whole session (no Argon2 cost per test)."""
+    path = tmp_path_factory.mktemp("keys") / "refwatch.key"
+    write_key_file(path)
     return path
 
 
 @pytest.fixture(scope="session")
-def postgres_template(postgres: PostgresServer) -> str:
-    """Name of a migrated template database."""
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory, key_file: Path) -> Path:
+    """A data directory with an initialised, encrypted SQLite database, copied for each test."""
+    home = tmp_path_factory.mktemp("template") / "home"
+    db, _ = init_database(load_settings(home=home, key_file=key_file))
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return home
+
+
+@pytest.fixture(scope="session")
+def postgres_template(
+    postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory, key_file: Path
+) -> tuple[str, Path]:
+    """Name of a migrated template database (with its first data key) and its data directory."""
     name = f"refwatch_template_{os.getpid()}"
     url = create_database(postgres, name)
-    db = Database(url)
-    schema.upgrade(db)
+    home = tmp_path_factory.mktemp("pg-template") / "home"
+    db, _ = init_database(load_settings(home=home, database_url=url, key_file=key_file))
     db.dispose()
-    return name
+    return name, home
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -87,30 +97,30 @@ def backend(request: pytest.FixtureRequest) -> str:
 def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
     """Settings for a fresh, initialised database on the chosen backend."""
     home = tmp_path / "home"
-    home.mkdir()
+    key: Path = request.getfixturevalue("key_file")
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
-        shutil.copy(template, home / "refwatch.db")
-        return load_settings(home=home)
+        shutil.copytree(template, home)
+        return load_settings(home=home, key_file=key)
     server: PostgresServer = request.getfixturevalue("postgres")
-    template_name: str = request.getfixturevalue("postgres_template")
+    template_name, template_home = request.getfixturevalue("postgres_template")
+    shutil.copytree(template_home, home)
     url = create_database(server, f"t_{os.getpid()}_{next(_counter)}", template=template_name)
-    return load_settings(home=home, database_url=url)
+    return load_settings(home=home, database_url=url, key_file=key)
 
 
 @pytest.fixture
-def sqlite_settings(tmp_path: Path, sqlite_template: Path) -> Settings:
+def sqlite_settings(tmp_path: Path, sqlite_template: Path, key_file: Path) -> Settings:
     """Settings for a fresh, initialised SQLite database (for tests that need only one backend)."""
     home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(sqlite_template, home / "refwatch.db")
-    return load_settings(home=home)
+    shutil.copytree(sqlite_template, home)
+    return load_settings(home=home, key_file=key_file)
 
 
 @pytest.fixture
 def db(settings: Settings) -> Iterator[Database]:
     """The database of :func:`settings`, disposed after the test."""
-    database = Database.from_settings(settings)
+    database = open_database(settings)
     yield database
     database.dispose()
 
@@ -119,6 +129,8 @@ def db(settings: Settings) -> Iterator[Database]:
 def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
     """Point the CLI's environment at the test database."""
     monkeypatch.setenv("REFWATCH_HOME", str(settings.home))
+    monkeypatch.setenv("REFWATCH_KEY_FILE", str(settings.key_file))
+    monkeypatch.delenv("REFWATCH_PASSPHRASE", raising=False)
     if settings.database_url:
         monkeypatch.setenv("REFWATCH_DATABASE_URL", settings.database_url)
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +32,20 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the database; default is the SQLite file refwatch.db in home. "
         "Use postgresql+psycopg://user@host/db for PostgreSQL.",
     )
+    key_file: Path | None = Field(
+        default=None,
+        description="Key file (made by `refwatch keys new-keyfile`) holding the master key; "
+        "wins over a passphrase.",
+    )
+    passphrase: SecretStr | None = Field(
+        default=None,
+        description="Passphrase the master key is derived from (Argon2id). Without it or a key file, "
+        "commands run in a terminal ask for it.",
+    )
+    sqlite_encryption: bool = Field(
+        default=True,
+        description="Encrypt the embedded SQLite database as a whole with SQLCipher.",
+    )
     max_file_bytes: int = Field(
         default=50 * 1024 * 1024,
         description="Files larger than this are refused by ingest (bytes).",
@@ -41,6 +55,17 @@ class Settings(BaseSettings):
         default=10_000,
         description="How long a SQLite connection waits for a lock before failing (milliseconds).",
         ge=0,
+    )
+    link_threshold: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="Score at or above which two reports are taken to describe the same incident.",
+    )
+    link_window_days: int = Field(
+        default=45,
+        ge=0,
+        description="Reports whose date intervals lie further apart than this are never linked.",
     )
     user: str = Field(
         default="cli",

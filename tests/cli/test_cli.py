@@ -26,6 +26,7 @@ def test_version() -> None:
 
 def test_init_creates_then_reports_up_to_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFWATCH_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("REFWATCH_PASSPHRASE", "fictional test passphrase")
     monkeypatch.delenv("REFWATCH_DATABASE_URL", raising=False)
     code, out, _ = invoke("init")
     assert code == 0 and "initialised" in out
@@ -36,6 +37,7 @@ def test_init_creates_then_reports_up_to_date(tmp_path: Path, monkeypatch: pytes
 
 def test_commands_refuse_uninitialised_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFWATCH_HOME", str(tmp_path / "empty"))
+    monkeypatch.setenv("REFWATCH_PASSPHRASE", "fictional test passphrase")
     monkeypatch.delenv("REFWATCH_DATABASE_URL", raising=False)
     code, _, err = invoke("documents", "list")
     assert code == 1 and "refwatch init" in err

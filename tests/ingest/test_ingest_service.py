@@ -32,7 +32,9 @@ def corpus(tmp_path: Path) -> Path:
     (folder / ".hidden.txt").write_text("ignored", encoding="utf-8")
     (folder / "notes.docx").write_bytes(b"ignored: not a type we read")
     (folder / "meta.tsv").write_text(
-        "id\toutlet\tpublication_date\ten1\tFictional Times\tOct. 19\nko1\tFictional Ilbo\t2014년 10월 17일 16시 28분\n",
+        "id\toutlet\tpublication_date\n"
+        "en1\tFictional Times\tOct. 19\n"
+        "ko1\tFictional Ilbo\t2014년 10월 17일 16시 28분\n",
         encoding="utf-8",
     )
     return folder

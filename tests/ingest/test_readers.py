@@ -30,7 +30,8 @@ def test_html_main_text_is_extracted(tmp_path: Path) -> None:
         "<html><head><title>Fictional title</title></head><body><nav>Home | About | Share</nav>"
         "<article><h1>Fictional title</h1><p>Person A-017 and four others were stopped at a checkpoint "
         "according to a fictional sample report written for tests.</p><p>They were held for two weeks "
-        "before being released, the fictional source said.</p></article><footer>Copyright</footer></body></html>"
+        "before being released, the fictional source said.</p></article>"
+        "<footer>Copyright</footer></body></html>"
     )
     result = read_document(tmp_path / "a.html", html.encode())
     assert "Person A-017" in result.text

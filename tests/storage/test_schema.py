@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import LargeBinary, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from refwatch.config import Settings
 from refwatch.services.setup import init_database
 from refwatch.storage import schema
 from refwatch.storage.database import Database
+from refwatch.storage.sealing import Sealed
 from refwatch.storage.sensitive import SENSITIVE_FIELDS, is_sensitive
 from refwatch.storage.tables import Base, Incident, Person, SourceList, SourceListMember
-from refwatch.storage.types import SensitiveText
 
 EXPECTED_TABLES = {
     "documents",
@@ -67,15 +67,16 @@ def test_source_list_member_is_person_or_incident(db: Database) -> None:
         session.add(SourceListMember(list_id=lst.id))
 
 
-def test_sensitive_fields_are_declared_once_and_typed() -> None:
+def test_sensitive_fields_are_declared_once_and_sealed() -> None:
+    models = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
     for table, columns in SENSITIVE_FIELDS.items():
-        mapped = Base.metadata.tables[table]
         for column in columns:
-            assert isinstance(mapped.c[column].type, SensitiveText), f"{table}.{column}"
-    for table in Base.metadata.tables.values():
-        for column in table.columns:
-            if isinstance(column.type, SensitiveText):
-                assert is_sensitive(table.name, column.name), f"{table.name}.{column.name} not declared"
+            assert isinstance(vars(models[table]).get(column), Sealed), f"{table}.{column} is not sealed"
+            assert isinstance(Base.metadata.tables[table].c[column].type, LargeBinary)
+    for table, model in models.items():
+        for name, attr in vars(model).items():
+            if isinstance(attr, Sealed) and table != "document_blobs":
+                assert is_sensitive(table, name), f"{table}.{name} is sealed but not declared sensitive"
 
 
 def test_sensitive_round_trip(db: Database) -> None:

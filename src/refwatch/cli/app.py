@@ -43,12 +43,27 @@ def _root(
     )
 
 
+#: Command modules, in the order their commands appear in ``--help``; each has ``register(app)``.
+COMMAND_MODULES = (
+    "database",
+    "ingest",
+    "documents",
+    "incidents",
+    "export",
+    "extract",
+    "evaluate",
+    "estimate",
+    "audit",
+    "keys",
+)
+
+
 def _register_commands() -> None:
     # Imported here so that each module can import `app` from this one.
-    from refwatch.cli import database, documents, estimate, evaluate, extract, ingest
+    import importlib
 
-    for module in (database, ingest, documents, extract, evaluate, estimate):
-        module.register(app)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"refwatch.cli.{name}").register(app)
 
 
 _register_commands()

@@ -13,7 +13,9 @@ from refwatch.services.setup import database_status, init_database
 @handles_errors
 def init() -> None:
     """Create the database (or upgrade it to the newest schema). Safe to run again."""
-    db, changed = init_database(context.settings())
+    current = context.settings()
+    first_time = not (current.home / "keyinfo.json").exists()
+    db, changed = init_database(current, passphrase=context.ask_passphrase(current, confirm=first_time))
     try:
         verb = "initialised" if changed else "already up to date:"
         console.print(f"Database {verb} {db.description}", highlight=False)

@@ -62,6 +62,8 @@ def ingest(
             actor=settings.user,
             max_file_bytes=settings.max_file_bytes,
             extract=not no_extract,
+            link_threshold=settings.link_threshold,
+            link_window_days=settings.link_window_days,
             progress=advance,
         )
     if output_format == "json":

@@ -1,17 +1,20 @@
-"""Incidents from extraction: storing each extracted incident with its source and claims.
+"""Incidents from extraction: each report kept as a source with its claims, then linked.
 
-Linking (attaching a new report to an incident already stored) builds on this;
-until then each extracted incident becomes a candidate incident of its own.
+A newly extracted incident is first stored as a candidate incident of its own;
+:func:`refwatch.services.linking.relink` then groups reports describing the same
+event and recomputes each incident's shown values from its claims.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from refwatch.domain.incidents import Incident as ExtractedIncident
+from refwatch.link.reconcile import Reconciled
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -25,6 +28,22 @@ logger = logging.getLogger(__name__)
 
 #: Fields of an extracted incident that become claims, one per source.
 CLAIM_FIELDS = ("event_types", "status", "date", "victims", "locations", "perpetrators", "salience")
+#: Fields a reviewer may set by hand (``refwatch incidents edit``).
+EDITABLE_FIELDS = (
+    "event_types",
+    "status",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "count",
+    "count_min",
+    "count_max",
+    "count_qualifier",
+    "women",
+    "men",
+    "children",
+    "salience",
+)
 
 
 def run_extractor(doc: Document) -> tuple[str, list[ExtractedIncident]]:
@@ -34,59 +53,22 @@ def run_extractor(doc: Document) -> tuple[str, list[ExtractedIncident]]:
     extract_document = getattr(extract, "extract_document", None)
     if extract_document is None:
         return "none", []
-    published = doc.publication_date
     found: list[ExtractedIncident] = extract_document(
-        doc.text, document=doc.key, published=published, language=doc.language
+        doc.text, document=doc.key, published=doc.publication_date, language=doc.language
     )
     return str(getattr(extract, "DEFAULT_EXTRACTOR_NAME", "rules")), found
 
 
 def extract_and_link(session: Session, doc: Document, *, actor: str) -> int:
-    """Extract incidents from ``doc`` and store them; returns how many were found."""
+    """Extract incidents from ``doc`` and store each as a candidate with its claims."""
     extractor, found = run_extractor(doc)
     for ordinal, extracted in enumerate(found):
-        incident = new_incident_from(extracted)
+        incident = Incident(review_state="candidate", event_types=[], disagreements=[], overrides={})
         session.add(incident)
         add_source(session, incident, doc, extracted, ordinal=ordinal, extractor=extractor)
+        apply_values(incident, Reconciled(extracted))
     logger.info("document %s: %d incidents extracted", doc.id, len(found))
     return len(found)
-
-
-def new_incident_from(extracted: ExtractedIncident) -> Incident:
-    """A candidate incident whose reconciled values are those of its first source."""
-    import datetime as dt
-
-    def day(value: str | None) -> dt.date | None:
-        return dt.date.fromisoformat(value) if value else None
-
-    v = extracted.victims
-    incident = Incident(
-        review_state="candidate",
-        event_types=list(extracted.event_types),
-        status=extracted.status,
-        date_start=day(extracted.date.start),
-        date_end=day(extracted.date.end),
-        date_precision=extracted.date.precision,
-        count=v.count,
-        count_min=v.count_min,
-        count_max=v.count_max,
-        count_qualifier=v.qualifier,
-        women=v.women,
-        men=v.men,
-        children=v.children,
-        salience=extracted.salience,
-        disagreements=[],
-    )
-    incident.locations = [
-        IncidentLocation(
-            country=loc.country, admin1=loc.admin1, place=loc.place, facility=loc.facility, role=loc.role
-        )
-        for loc in extracted.locations
-    ]
-    incident.perpetrators = [
-        IncidentPerpetrator(state=p.state, agency=p.agency) for p in extracted.perpetrators
-    ]
-    return incident
 
 
 def add_source(
@@ -97,19 +79,11 @@ def add_source(
     *,
     ordinal: int,
     extractor: str,
-    link_score: float | None = None,
-    link_reason: str | None = None,
 ) -> IncidentSource:
     """Attach one document's report to an incident, keeping every field as a claim."""
     data = extracted.to_dict()
     source = IncidentSource(
-        incident=incident,
-        document=doc,
-        ordinal=ordinal,
-        extracted=data,
-        extractor=extractor,
-        link_score=link_score,
-        link_reason=link_reason,
+        incident=incident, document=doc, ordinal=ordinal, extracted=data, extractor=extractor
     )
     evidence: list[Any] = data["evidence"]
     source.claims = [
@@ -117,3 +91,41 @@ def add_source(
     ]
     session.add(source)
     return source
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def apply_values(incident: Incident, reconciled: Reconciled) -> None:
+    """Copy reconciled values onto the stored incident, then the reviewer's overrides on top."""
+    r = reconciled.incident
+    v = r.victims
+    values: dict[str, Any] = {
+        "event_types": list(r.event_types),
+        "status": r.status,
+        "date_start": _day(r.date.start),
+        "date_end": _day(r.date.end),
+        "date_precision": r.date.precision,
+        "count": v.count,
+        "count_min": v.count_min,
+        "count_max": v.count_max,
+        "count_qualifier": v.qualifier,
+        "women": v.women,
+        "men": v.men,
+        "children": v.children,
+        "salience": r.salience,
+    }
+    for name, value in (incident.overrides or {}).items():
+        if name in values:
+            values[name] = _day(value) if name.startswith("date_") and name != "date_precision" else value
+    for name, value in values.items():
+        setattr(incident, name, value)
+    incident.disagreements = list(reconciled.disagreements)
+    incident.locations = [
+        IncidentLocation(
+            country=loc.country, admin1=loc.admin1, place=loc.place, facility=loc.facility, role=loc.role
+        )
+        for loc in r.locations
+    ]
+    incident.perpetrators = [IncidentPerpetrator(state=p.state, agency=p.agency) for p in r.perpetrators]

@@ -23,6 +23,7 @@ from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
 from refwatch.ingest.metadata import DocumentMetadata, MetadataTable
 from refwatch.ingest.readers import ReadResult, media_type_for, read_document
+from refwatch.services.linking import LinkSummary, relink
 from refwatch.storage import audit
 from refwatch.storage import documents as repo
 from refwatch.storage.database import Database
@@ -79,6 +80,8 @@ def ingest_paths(
     actor: str = "cli",
     max_file_bytes: int = 50 * 1024 * 1024,
     extract: bool = True,
+    link_threshold: float = 0.6,
+    link_window_days: int = 45,
     progress: Callable[[FileResult], None] | None = None,
 ) -> IngestReport:
     """Ingest files and directories (recursively); never stops at a bad file.
@@ -90,7 +93,9 @@ def ingest_paths(
         language: force a language, or ``auto`` to take it from metadata or detect it.
         actor: who is recorded as having ingested the documents.
         max_file_bytes: larger files are refused.
-        extract: run incident extraction and linking on each new document.
+        extract: run incident extraction on each new document, then link the batch.
+        link_threshold: score at or above which two reports become one incident.
+        link_window_days: reports further apart in time are never linked.
         progress: called after each file with its result.
 
     Returns:
@@ -110,7 +115,24 @@ def ingest_paths(
         report.results.append(result)
         if progress is not None:
             progress(result)
+    if extract and report.count("stored"):
+        relink_all(db, actor=actor, threshold=link_threshold, window_days=link_window_days)
     return report
+
+
+def relink_all(db: Database, *, actor: str, threshold: float, window_days: int) -> LinkSummary:
+    """Link every stored report into incidents, in one transaction."""
+    with db.transaction() as session:
+        summary = relink(session, threshold=threshold, window_days=window_days)
+        audit.record(
+            session,
+            actor=actor,
+            action="incidents.relink",
+            entity="incident",
+            entity_id=None,
+            detail={"reports": summary.reports, "incidents": summary.incidents, "moved": summary.moved},
+        )
+    return summary
 
 
 def count_files(paths: Sequence[Path]) -> int:
@@ -204,7 +226,9 @@ def _store(
             reliability=meta.reliability if meta else None,
             ingested_by=actor,
         )
-        doc.blob = DocumentBlob(data=prepared.data)
+        blob = DocumentBlob(sha256=prepared.sha256)
+        blob.data = prepared.data  # sealed: the hash is bound into the ciphertext
+        doc.blob = blob
         session.add(doc)
         session.flush()
         n_incidents = 0

@@ -15,25 +15,38 @@ from refwatch.storage.database import Database
 from refwatch.storage.tables import AuditEvent, Document, Incident, Person
 
 
-def open_database(settings: Settings, *, require_schema: bool = True) -> Database:
-    """Open the configured database; unless told otherwise, insist that ``init`` has run."""
-    db = Database.from_settings(settings)
-    if require_schema and not db.has_schema():
+def open_database(settings: Settings, *, passphrase: str | None = None) -> Database:
+    """Open the configured database with its key; insist that ``init`` has run and is current."""
+    db = Database.from_settings(settings, passphrase=passphrase)
+    try:
+        if not db.has_schema():
+            raise ConfigError(f"the database {db.description} is not initialised; run `refwatch init` first")
+        if schema.current_revision(db) != schema.head_revision():
+            raise ConfigError(
+                f"the database {db.description} is at an older schema version; "
+                "run `refwatch init` to upgrade it"
+            )
+        db.load_data_keys()
+    except Exception:
         db.dispose()
-        raise ConfigError(f"the database {db.description} is not initialised; run `refwatch init` first")
-    if require_schema and schema.current_revision(db) != schema.head_revision():
-        db.dispose()
-        raise ConfigError(
-            f"the database {db.description} is at an older schema version; run `refwatch init` to upgrade it"
-        )
+        raise
     return db
 
 
-def init_database(settings: Settings) -> tuple[Database, bool]:
-    """Create or upgrade the schema. Returns the database and whether anything changed."""
-    db = open_database(settings, require_schema=False)
-    before = schema.current_revision(db) if db.has_schema() else None
-    schema.upgrade(db)
+def init_database(settings: Settings, *, passphrase: str | None = None) -> tuple[Database, bool]:
+    """Create or upgrade the schema and the first data key.
+
+    Returns:
+        The open database, and whether anything changed.
+    """
+    db = Database.from_settings(settings, create_keys=True, passphrase=passphrase)
+    try:
+        before = schema.current_revision(db) if db.has_schema() else None
+        schema.upgrade(db)
+        db.load_data_keys(create=True)
+    except Exception:
+        db.dispose()
+        raise
     return db, before != schema.head_revision()
 
 

@@ -44,3 +44,11 @@ def configure_engine(engine: Engine, *, busy_timeout_ms: int) -> None:
 def describe(url: str | URL) -> str:
     """A URL safe to print: the password is hidden."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def sqlcipher_url(url: str | URL, raw_key: str) -> URL:
+    """The same SQLite file opened through SQLCipher with a raw key (``x'…'``).
+
+    Kept as a URL object: SQLite URLs have no host, so a rendered string would drop the key.
+    """
+    return make_url(url).set(drivername="sqlite+pysqlcipher", password=raw_key)

@@ -2,9 +2,10 @@
 
 A person's names, birth year, origin, family links, contact details and free-text
 notes can identify them, and through them their family in North Korea. Every
-column listed here is stored through :class:`refwatch.storage.types.SensitiveText`,
-so that the encryption layer (security issue) has one hook to wrap, and so that
-logging, exports and the public API can refuse them by name.
+column listed here is declared on its model with
+:class:`refwatch.storage.sealing.Sealed`, so it is encrypted field by field before
+it reaches the database, and logging, exports and the public API can refuse
+these fields by name. A test checks that this list and the models agree.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from refwatch.storage.types import SensitiveText
+from refwatch.storage.sealing import Sealed, new_uid
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -89,12 +89,18 @@ class Document(Base):
 
 
 class DocumentBlob(Base):
-    """The evidentiary copy: the original bytes, never altered."""
+    """The evidentiary copy: the original bytes, never altered, stored sealed.
+
+    The SHA-256 of the original doubles as the row uid in the associated data, so a
+    blob moved to another document fails to decrypt.
+    """
 
     __tablename__ = "document_blobs"
 
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    _data: Mapped[bytes] = mapped_column("data", LargeBinary)
+    data = Sealed("data", binary=True, uid_attr="sha256", make_uid=False)
 
     document: Mapped[Document] = relationship(back_populates="blob")
 
@@ -120,6 +126,14 @@ class Incident(Base):
     children: Mapped[int | None] = mapped_column(Integer)
     salience: Mapped[str] = mapped_column(String(12), default="main")
     disagreements: Mapped[list[Any]] = mapped_column(default=list, doc="Fields whose sources disagree.")
+    overrides: Mapped[dict[str, Any]] = mapped_column(
+        default=dict, doc="Fields set by a reviewer; they win over the values reconciled from sources."
+    )
+    sources_locked: Mapped[bool] = mapped_column(
+        Boolean,
+        default=False,
+        doc="A reviewer merged or split it: automatic linking keeps its sources together.",
+    )
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     restricted_to: Mapped[str | None] = mapped_column(
         String(200), doc="Group name when access is restricted."
@@ -254,13 +268,23 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(40), unique=True, doc='E.g. "Person A-017".')
     sex: Mapped[str | None] = mapped_column(String(10))
-    name_hangul: Mapped[str | None] = mapped_column(SensitiveText)
-    name_romanised: Mapped[str | None] = mapped_column(SensitiveText)
-    birth_year: Mapped[str | None] = mapped_column(SensitiveText)
-    origin: Mapped[str | None] = mapped_column(SensitiveText)
-    family_links: Mapped[str | None] = mapped_column(SensitiveText)
-    contact: Mapped[str | None] = mapped_column(SensitiveText)
-    notes: Mapped[str | None] = mapped_column(SensitiveText)
+    uid: Mapped[str] = mapped_column(
+        String(32), unique=True, default=new_uid, doc="Random id bound into each ciphertext."
+    )
+    _name_hangul: Mapped[bytes | None] = mapped_column("name_hangul", LargeBinary)
+    _name_romanised: Mapped[bytes | None] = mapped_column("name_romanised", LargeBinary)
+    _birth_year: Mapped[bytes | None] = mapped_column("birth_year", LargeBinary)
+    _origin: Mapped[bytes | None] = mapped_column("origin", LargeBinary)
+    _family_links: Mapped[bytes | None] = mapped_column("family_links", LargeBinary)
+    _contact: Mapped[bytes | None] = mapped_column("contact", LargeBinary)
+    _notes: Mapped[bytes | None] = mapped_column("notes", LargeBinary)
+    name_hangul = Sealed("name_hangul")
+    name_romanised = Sealed("name_romanised")
+    birth_year = Sealed("birth_year")
+    origin = Sealed("origin")
+    family_links = Sealed("family_links")
+    contact = Sealed("contact")
+    notes = Sealed("notes")
     family_in_north_korea: Mapped[bool] = mapped_column(Boolean, default=True, doc="Assume the worst.")
     consent_to_publish: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -278,7 +302,9 @@ class Act(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"))
     involvement: Mapped[str | None] = mapped_column(String(40))
     legal_classification: Mapped[list[Any]] = mapped_column(default=list)
-    notes: Mapped[str | None] = mapped_column(SensitiveText)
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
+    _notes: Mapped[bytes | None] = mapped_column("notes", LargeBinary)
+    notes = Sealed("notes")
 
 
 class Intervention(Base):
@@ -292,7 +318,20 @@ class Intervention(Base):
     addressee: Mapped[str] = mapped_column(String(300))
     sent_on: Mapped[dt.date | None] = mapped_column(Date)
     answer: Mapped[str | None] = mapped_column(Text)
-    notes: Mapped[str | None] = mapped_column(SensitiveText)
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
+    _notes: Mapped[bytes | None] = mapped_column("notes", LargeBinary)
+    notes = Sealed("notes")
+
+
+class DataKey(Base):
+    """A data key, wrapped by the key-encryption key (envelope encryption)."""
+
+    __tablename__ = "data_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SourceList(Base):

@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 03:24:27.149201
 """
 
 from __future__ import annotations
@@ -45,6 +44,14 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.create_index("ix_audit_events_entity", ["entity", "entity_id"], unique=False)
 
+    op.create_table(
+        "data_keys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("wrapped", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_keys")),
+    )
     op.create_table(
         "documents",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -92,6 +99,8 @@ def upgrade() -> None:
         sa.Column("children", sa.Integer(), nullable=True),
         sa.Column("salience", sa.String(length=12), nullable=False),
         sa.Column("disagreements", sa.JSON(), nullable=False),
+        sa.Column("overrides", sa.JSON(), nullable=False),
+        sa.Column("sources_locked", sa.Boolean(), nullable=False),
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
         sa.Column("restricted_to", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -114,6 +123,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("pseudonym", sa.String(length=40), nullable=False),
         sa.Column("sex", sa.String(length=10), nullable=True),
+        sa.Column("uid", sa.String(length=32), nullable=False),
         sa.Column("name_hangul", sa.LargeBinary(), nullable=True),
         sa.Column("name_romanised", sa.LargeBinary(), nullable=True),
         sa.Column("birth_year", sa.LargeBinary(), nullable=True),
@@ -126,6 +136,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_persons")),
         sa.UniqueConstraint("pseudonym", name=op.f("uq_persons_pseudonym")),
+        sa.UniqueConstraint("uid", name=op.f("uq_persons_uid")),
     )
     op.create_table(
         "places",
@@ -171,6 +182,7 @@ def upgrade() -> None:
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("involvement", sa.String(length=40), nullable=True),
         sa.Column("legal_classification", sa.JSON(), nullable=False),
+        sa.Column("uid", sa.String(length=32), nullable=False),
         sa.Column("notes", sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(["actor_id"], ["actors.id"], name=op.f("fk_acts_actor_id_actors")),
         sa.ForeignKeyConstraint(
@@ -180,6 +192,7 @@ def upgrade() -> None:
             ["person_id"], ["persons.id"], name=op.f("fk_acts_person_id_persons"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_acts")),
+        sa.UniqueConstraint("uid", name=op.f("uq_acts_uid")),
     )
     with op.batch_alter_table("acts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_acts_incident_id"), ["incident_id"], unique=False)
@@ -204,6 +217,7 @@ def upgrade() -> None:
     op.create_table(
         "document_blobs",
         sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(
             ["document_id"],
@@ -285,6 +299,7 @@ def upgrade() -> None:
         sa.Column("addressee", sa.String(length=300), nullable=False),
         sa.Column("sent_on", sa.Date(), nullable=True),
         sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("uid", sa.String(length=32), nullable=False),
         sa.Column("notes", sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(
             ["incident_id"],
@@ -293,6 +308,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_interventions")),
+        sa.UniqueConstraint("uid", name=op.f("uq_interventions_uid")),
     )
     with op.batch_alter_table("interventions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_interventions_incident_id"), ["incident_id"], unique=False)
@@ -429,6 +445,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_documents_outlet")
 
     op.drop_table("documents")
+    op.drop_table("data_keys")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_events_entity")
 

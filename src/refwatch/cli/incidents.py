@@ -1,0 +1,225 @@
+"""`refwatch incidents list|show|queue|confirm|reject|edit|merge|split|undo|history`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from refwatch.cli import context
+from refwatch.cli.output import console, handles_errors, print_json
+from refwatch.services import review
+from refwatch.services.export import incident_records
+from refwatch.storage.incidents import IncidentFilter
+
+incidents_app = typer.Typer(help="Linked incidents and their review.", no_args_is_help=True)
+
+
+def _count(v: dict[str, Any]) -> str:
+    if v["count"] is None and v["count_min"] is None:
+        return "?"
+    if v["qualifier"] == "range" and v["count_max"] is not None:
+        return f"{v['count_min']}–{v['count_max']}"
+    mark = {"about": "~", "at_least": "≥", "at_most": "≤"}.get(v["qualifier"], "")
+    return f"{mark}{v['count']}"
+
+
+def _place(r: dict[str, Any]) -> str:
+    names = [loc.get("place") or loc.get("admin1") or loc.get("country") or "" for loc in r["locations"]]
+    return ", ".join(dict.fromkeys(n for n in names if n))
+
+
+def _table(records: list[dict[str, Any]]) -> Table:
+    table = Table("id", "state", "dates", "count", "status", "types", "places", "sources", "flags")
+    for r in records:
+        d = r["date"]
+        dates = d["start"] or "?" if d["start"] == d["end"] else f"{d['start'] or '?'} – {d['end'] or '?'}"
+        table.add_row(
+            str(r["id"]),
+            r["review_state"],
+            dates,
+            _count(r["victims"]),
+            r["status"],
+            ", ".join(r["event_types"]),
+            _place(r),
+            ", ".join(s["document"] for s in r["sources"]),
+            ("≠ " + ", ".join(r["disagreements"])) if r["disagreements"] else "",
+        )
+    return table
+
+
+@incidents_app.command("list")
+@handles_errors
+def list_incidents(
+    state: list[str] = typer.Option(
+        [], "--state", help="Review state(s): candidate, confirmed, rejected, merged."
+    ),
+    status: list[str] = typer.Option([], "--status", help="Status(es): at_risk, returned, ..."),
+    event_type: str | None = typer.Option(None, "--type", help="Only incidents with this event type."),
+    place: str | None = typer.Option(None, "--place", help="Only incidents at this place or province."),
+    output_format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """List linked incidents, oldest first."""
+    with context.database() as db:
+        records = incident_records(
+            db, IncidentFilter(review_states=state, statuses=status, event_type=event_type, place=place)
+        )
+    if output_format == "json":
+        print_json(records)
+        return
+    console.print(_table(records))
+    console.print(f"{len(records)} incidents", highlight=False)
+
+
+@incidents_app.command("show")
+@handles_errors
+def show(
+    incident_id: int = typer.Argument(..., help="Incident id."),
+    output_format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Show an incident with each source's claims side by side."""
+    with context.database() as db:
+        records = [
+            r for r in incident_records(db, IncidentFilter(include_merged=True)) if r["id"] == incident_id
+        ]
+        if not records:
+            review.history(db, incident_id)  # raises NotFound with a helpful message
+        record = records[0]
+    if output_format == "json":
+        print_json(record)
+        return
+    console.print(_table([record]))
+    claims = Table("field", *[s["document"] for s in record["sources"]], title="claims by source")
+    fields = sorted({c["field"] for c in record["claims"]})
+    for field in fields:
+        row = []
+        for s in record["sources"]:
+            values = [
+                c["value"] for c in record["claims"] if c["document"] == s["document"] and c["field"] == field
+            ]
+            row.append(_claim_text(values[0]) if values else "")
+        claims.add_row(field, *row)
+    console.print(claims)
+    for s in record["sources"]:
+        console.print(f"[bold]{s['document']}[/] {s['outlet'] or ''} {s['published'] or ''}", highlight=False)
+        if s["link_reason"]:
+            console.print(f"  linked ({s['link_score']}): {s['link_reason']}", highlight=False)
+        for e in s["evidence"]:
+            console.print(f"  [{e['start']}:{e['end']}] “{e['quote']}”", highlight=False, markup=False)
+
+
+def _claim_text(value: Any) -> str:
+    if isinstance(value, dict):
+        if "qualifier" in value:
+            return _count(value)
+        if "precision" in value:
+            return f"{value.get('start')}…{value.get('end')} ({value.get('precision')})"
+    if isinstance(value, list):
+        parts = [", ".join(str(x) for x in v.values() if x) if isinstance(v, dict) else str(v) for v in value]
+        return "; ".join(parts)
+    return "" if value is None else str(value)
+
+
+@incidents_app.command("queue")
+@handles_errors
+def queue(
+    limit: int = typer.Option(20, "--limit", min=1),
+    output_format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Candidates waiting for review, most important first."""
+    with context.database() as db:
+        records = review.review_queue(db, limit=limit)
+    if output_format == "json":
+        print_json(records)
+    else:
+        console.print(_table(records))
+
+
+@incidents_app.command("confirm")
+@handles_errors
+def confirm(incident_id: int, reason: str | None = typer.Option(None, "--reason")) -> None:
+    """Confirm an incident: a person has checked it against its sources."""
+    with context.database() as db:
+        review.set_state(db, incident_id, "confirmed", actor=context.settings().user, reason=reason)
+    console.print(f"incident {incident_id} confirmed")
+
+
+@incidents_app.command("reject")
+@handles_errors
+def reject(incident_id: int, reason: str | None = typer.Option(None, "--reason")) -> None:
+    """Reject an incident (not a real incident, or not in scope)."""
+    with context.database() as db:
+        review.set_state(db, incident_id, "rejected", actor=context.settings().user, reason=reason)
+    console.print(f"incident {incident_id} rejected")
+
+
+@incidents_app.command("edit")
+@handles_errors
+def edit(
+    incident_id: int,
+    field: str = typer.Argument(..., help="Field, e.g. count, status, date_start, event_types."),
+    value: str = typer.Argument(..., help="New value ('null' to clear; event types comma-separated)."),
+    reason: str = typer.Option(..., "--reason", help="Why: kept in the incident's history."),
+) -> None:
+    """Correct one field by hand."""
+    with context.database() as db:
+        review.edit_field(db, incident_id, field, value, actor=context.settings().user, reason=reason)
+    console.print(f"incident {incident_id}: {field} set")
+
+
+@incidents_app.command("merge")
+@handles_errors
+def merge(
+    target: int = typer.Argument(..., help="Incident that keeps its id."),
+    other: int = typer.Argument(..., help="Incident whose sources move into the target."),
+    reason: str | None = typer.Option(None, "--reason"),
+) -> None:
+    """Merge two incidents that are the same event."""
+    with context.database() as db:
+        review.merge(db, target, other, actor=context.settings().user, reason=reason)
+    console.print(f"incident {other} merged into {target}")
+
+
+@incidents_app.command("split")
+@handles_errors
+def split(
+    incident_id: int,
+    source: list[int] = typer.Option(..., "--source", help="Source id(s) to move to a new incident."),
+    reason: str | None = typer.Option(None, "--reason"),
+) -> None:
+    """Split sources off an incident into a new one."""
+    with context.database() as db:
+        new_id = review.split(db, incident_id, source, actor=context.settings().user, reason=reason)
+    console.print(f"sources {source} moved to new incident {new_id}")
+
+
+@incidents_app.command("undo")
+@handles_errors
+def undo(incident_id: int) -> None:
+    """Undo the latest review action on an incident."""
+    with context.database() as db:
+        action = review.undo(db, incident_id, actor=context.settings().user)
+    console.print(f"undid {action} on incident {incident_id}")
+
+
+@incidents_app.command("history")
+@handles_errors
+def history(
+    incident_id: int, output_format: str = typer.Option("table", "--format", help="table or json.")
+) -> None:
+    """Every recorded change to an incident: who, when, what, why."""
+    with context.database() as db:
+        entries = review.history(db, incident_id)
+    if output_format == "json":
+        print_json([e.to_dict() for e in entries])
+        return
+    table = Table("when", "who", "action", "reason")
+    for e in entries:
+        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, str(e.detail.get("reason") or ""))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `incidents` group."""
+    app.add_typer(incidents_app, name="incidents")

@@ -1,0 +1,18 @@
+"""Checking the audit log's hash chain."""
+
+from __future__ import annotations
+
+from refwatch.storage import audit
+from refwatch.storage.database import Database
+
+
+def verify_audit(db: Database) -> list[audit.ChainProblem]:
+    """Every entry that does not follow from the one before it (empty when the log is intact)."""
+    with db.session() as session:
+        return audit.verify_chain(session)
+
+
+def audit_head(db: Database) -> str | None:
+    """The newest entry's hash: keep a copy elsewhere to detect a truncated log."""
+    with db.session() as session:
+        return audit.chain_head(session)

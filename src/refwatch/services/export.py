@@ -1,0 +1,169 @@
+"""Exports of linked incidents: JSON Lines, CSV and GeoJSON.
+
+JSON Lines is the complete form (the linked-incident shape of INCIDENTS.md,
+with sources and claims). CSV is one flat row per incident for spreadsheets,
+optionally with a byte-order mark so that Excel reads Korean text correctly.
+GeoJSON has one point per located place of an incident, coordinates from the
+gazetteer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from refwatch.errors import InvalidInput
+from refwatch.storage.database import Database
+from refwatch.storage.incidents import IncidentFilter, load_incidents, to_record
+
+ExportFormat = Literal["jsonl", "csv", "geojson"]
+
+CSV_COLUMNS = (
+    "id",
+    "review_state",
+    "status",
+    "event_types",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "count",
+    "count_min",
+    "count_max",
+    "count_qualifier",
+    "women",
+    "men",
+    "children",
+    "places",
+    "perpetrators",
+    "salience",
+    "disagreements",
+    "n_sources",
+    "documents",
+    "urls",
+)
+
+
+def incident_records(db: Database, filters: IncidentFilter) -> list[dict[str, Any]]:
+    """Linked incidents matching ``filters`` as plain records."""
+    with db.session() as session:
+        return [to_record(row) for row in load_incidents(session, filters)]
+
+
+def export_incidents(
+    db: Database, out: Path, *, fmt: ExportFormat, filters: IncidentFilter, bom: bool = False
+) -> int:
+    """Write incidents to ``out`` (written whole, then moved into place); returns how many."""
+    records = incident_records(db, filters)
+    if fmt == "jsonl":
+        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    elif fmt == "csv":
+        body = to_csv(records)
+    elif fmt == "geojson":
+        body = json.dumps(to_geojson(records), ensure_ascii=False, indent=1)
+    else:
+        raise InvalidInput(f"unknown export format {fmt!r}; use jsonl, csv or geojson")
+    encoding = "utf-8-sig" if bom else "utf-8"
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.write_text(body, encoding=encoding, newline="")
+        tmp.replace(out)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {out}: {exc.strerror}") from None
+    return len(records)
+
+
+def _place_text(loc: dict[str, Any]) -> str:
+    parts = [loc.get("facility"), loc.get("place"), loc.get("admin1"), loc.get("country")]
+    return ", ".join(p for p in parts if p) + f" ({loc.get('role')})"
+
+
+def to_csv(records: Iterable[dict[str, Any]]) -> str:
+    """One row per incident; lists joined with "; "."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for r in records:
+        writer.writerow(
+            {
+                "id": r["id"],
+                "review_state": r["review_state"],
+                "status": r["status"],
+                "event_types": "; ".join(r["event_types"]),
+                "date_start": r["date"]["start"] or "",
+                "date_end": r["date"]["end"] or "",
+                "date_precision": r["date"]["precision"],
+                "count": _blank(r["victims"]["count"]),
+                "count_min": _blank(r["victims"]["count_min"]),
+                "count_max": _blank(r["victims"]["count_max"]),
+                "count_qualifier": r["victims"]["qualifier"],
+                "women": _blank(r["victims"]["women"]),
+                "men": _blank(r["victims"]["men"]),
+                "children": _blank(r["victims"]["children"]),
+                "places": "; ".join(_place_text(loc) for loc in r["locations"]),
+                "perpetrators": "; ".join(f"{p['state'] or '?'} {p['agency']}" for p in r["perpetrators"]),
+                "salience": r["salience"],
+                "disagreements": "; ".join(r["disagreements"]),
+                "n_sources": len(r["sources"]),
+                "documents": "; ".join(s["document"] for s in r["sources"]),
+                "urls": "; ".join(s["url"] for s in r["sources"] if s["url"]),
+            }
+        )
+    return buffer.getvalue()
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
+def coordinates(loc: dict[str, Any]) -> tuple[float, float] | None:
+    """(lon, lat) of the most specific gazetteer entry for a location, if known."""
+    try:
+        from refwatch.extract.gazetteer import load_gazetteer
+    except ImportError:
+        return None
+    gazetteer = load_gazetteer()
+    for name in (loc.get("facility"), loc.get("place"), loc.get("admin1")):
+        if not name:
+            continue
+        for entry in gazetteer.by_name(name):
+            if (
+                entry.lat is not None
+                and entry.lon is not None
+                and entry.country in (loc.get("country"), None)
+            ):
+                return float(entry.lon), float(entry.lat)
+    return None
+
+
+def to_geojson(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """A FeatureCollection with a point per located place of each incident."""
+    features = []
+    for r in records:
+        for loc in r["locations"]:
+            point = coordinates(loc)
+            if point is None:
+                continue
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [point[0], point[1]]},
+                    "properties": {
+                        "incident": r["id"],
+                        "role": loc["role"],
+                        "place": loc.get("place") or loc.get("admin1") or loc.get("country"),
+                        "status": r["status"],
+                        "event_types": r["event_types"],
+                        "date_start": r["date"]["start"],
+                        "date_end": r["date"]["end"],
+                        "count": r["victims"]["count"],
+                        "count_max": r["victims"]["count_max"],
+                        "review_state": r["review_state"],
+                        "sources": len(r["sources"]),
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}

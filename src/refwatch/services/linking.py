@@ -1,0 +1,132 @@
+"""Linking stored reports into incidents, and recomputing what each incident shows.
+
+:func:`relink` looks at every report (incident source) in the database,
+clusters them with :mod:`refwatch.link.clustering` (order-independent), moves
+sources whose group changed, removes candidate incidents left empty, and
+reconciles each incident from its sources. Incidents a reviewer merged or split
+keep their sources together (``sources_locked``); rejected and confirmed ones
+are kept as they are.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from refwatch.domain.incidents import Incident as ExtractedIncident
+from refwatch.link.clustering import cluster
+from refwatch.link.reconcile import SourceView, reconcile
+from refwatch.link.scoring import Report
+from refwatch.services.incidents import apply_values
+from refwatch.storage.tables import Incident, IncidentSource
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSummary:
+    """What a relink changed."""
+
+    reports: int
+    incidents: int
+    moved: int
+    removed: int
+
+
+def report_key(source: IncidentSource) -> str:
+    """A key that does not depend on ingestion order: document key and position in it."""
+    return f"{source.document.key}#{source.ordinal:03d}"
+
+
+def relink(session: Session, *, threshold: float, window_days: int) -> LinkSummary:
+    """Re-cluster every report and bring incidents in line (in the caller's transaction)."""
+    sources = list(
+        session.scalars(
+            select(IncidentSource).options(
+                selectinload(IncidentSource.document), selectinload(IncidentSource.incident)
+            )
+        )
+    )
+    by_key = {report_key(s): s for s in sources}
+    reports = [
+        Report(
+            key=key,
+            document=s.document.key,
+            incident=ExtractedIncident.from_dict(s.extracted),
+            published=s.document.publication_date,
+        )
+        for key, s in sorted(by_key.items())
+    ]
+    frozen = {s.incident_id for s in sources if s.incident.review_state in ("confirmed", "rejected")}
+    pinned_groups: dict[int, list[str]] = defaultdict(list)
+    for key, s in by_key.items():
+        if s.incident.sources_locked or s.incident_id in frozen:
+            pinned_groups[s.incident_id].append(key)
+    result = cluster(
+        reports,
+        threshold=threshold,
+        window_days=window_days,
+        pinned=[pinned_groups[i] for i in sorted(pinned_groups)],
+    )
+    best_link: dict[str, tuple[float, str]] = {}
+    for link in result.links:
+        for key in (link.a, link.b):
+            if key not in best_link or link.comparison.score > best_link[key][0]:
+                best_link[key] = (link.comparison.score, link.comparison.reason)
+
+    moved = 0
+    touched: set[int] = set()
+    taken: set[int] = set()
+    for group in result.groups:
+        members = [by_key[k] for k in group]
+        current = sorted({m.incident_id for m in members})
+        locked = [i for i in current if i in pinned_groups]
+        choices = [i for i in (locked or current) if i not in taken] or [i for i in current if i not in taken]
+        if choices:
+            target = session.get(Incident, choices[0])
+        else:
+            target = Incident(review_state="candidate", event_types=[], disagreements=[], overrides={})
+            session.add(target)
+            session.flush()
+        assert target is not None  # noqa: S101 - ids come from the rows loaded above
+        taken.add(target.id)
+        for member in members:
+            score, reason = best_link.get(report_key(member), (None, None))
+            if member.incident_id != target.id:
+                touched.add(member.incident_id)
+                member.incident = target
+                moved += 1
+            member.link_score = score
+            member.link_reason = reason
+        touched.add(target.id)
+    session.flush()
+
+    removed = 0
+    for incident_id in sorted(touched):
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            continue
+        session.refresh(incident, attribute_names=["sources"])
+        if not incident.sources:
+            if incident.review_state == "candidate" and not incident.sources_locked:
+                session.delete(incident)
+                removed += 1
+            continue
+        refresh_incident(incident)
+    session.flush()
+    logger.info("relinked %d reports into %d incidents (%d moved)", len(reports), len(result.groups), moved)
+    return LinkSummary(reports=len(reports), incidents=len(result.groups), moved=moved, removed=removed)
+
+
+def refresh_incident(incident: Incident) -> None:
+    """Recompute an incident's shown values from its sources' claims."""
+    views = [
+        SourceView(ExtractedIncident.from_dict(s.extracted), s.document.publication_date)
+        for s in sorted(incident.sources, key=report_key)
+    ]
+    if views:
+        apply_values(incident, reconcile(views))

@@ -1,0 +1,283 @@
+"""Review: people confirm, reject, correct, merge and split what the machine proposed.
+
+Every action runs in one transaction, is written to the audit log with who,
+when, the state before and after, and the reason, and can be undone. An
+incident's history is the list of those audit entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from refwatch.domain.vocabulary import EVENT_TYPES, PRECISIONS, QUALIFIERS, SALIENCES, STATUSES
+from refwatch.errors import Conflict, InvalidInput, NotFound
+from refwatch.services.incidents import EDITABLE_FIELDS
+from refwatch.services.linking import refresh_incident
+from refwatch.storage import audit
+from refwatch.storage.database import Database
+from refwatch.storage.incidents import get_incident, to_record
+from refwatch.storage.tables import AuditEvent, Incident, IncidentSource
+
+UNDOABLE = ("incident.confirm", "incident.reject", "incident.edit", "incident.merge", "incident.split")
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One recorded change to an incident."""
+
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    detail: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            **self.detail,
+        }
+
+
+def _snapshot(incident: Incident) -> dict[str, Any]:
+    record = to_record(incident)
+    return {
+        k: record[k] for k in ("review_state", "event_types", "status", "date", "victims", "overrides")
+    } | {"sources": [s["source_id"] for s in record["sources"]]}
+
+
+def _log(session: Session, incident: Incident, action: str, actor: str, **detail: Any) -> None:
+    audit.record(session, actor=actor, action=action, entity="incident", entity_id=incident.id, detail=detail)
+
+
+def review_queue(db: Database, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Candidates to review: main stories and well-sourced incidents first."""
+    from refwatch.storage.incidents import IncidentFilter, load_incidents
+
+    with db.session() as session:
+        rows = load_incidents(session, IncidentFilter(review_states=("candidate",)))
+        rows.sort(
+            key=lambda r: (r.salience != "main", -len(r.sources), -(r.date_start or dt.date.min).toordinal())
+        )
+        return [to_record(r) for r in rows[:limit]]
+
+
+def set_state(db: Database, incident_id: int, state: str, *, actor: str, reason: str | None = None) -> None:
+    """Confirm or reject an incident."""
+    if state not in ("confirmed", "rejected"):
+        raise InvalidInput(f"review state must be confirmed or rejected, not {state!r}")
+    with db.transaction() as session:
+        incident = get_incident(session, incident_id)
+        if incident.review_state == "merged":
+            raise Conflict(
+                f"incident {incident_id} was merged into {incident.merged_into_id}; review that one"
+            )
+        before = incident.review_state
+        incident.review_state = state
+        action = "incident.confirm" if state == "confirmed" else "incident.reject"
+        _log(session, incident, action, actor, before={"review_state": before}, after={"review_state": state},
+             reason=reason)  # fmt: skip
+
+
+def edit_field(db: Database, incident_id: int, field: str, value: str, *, actor: str, reason: str) -> None:
+    """Set one field by hand; the value wins over what the sources say, and the reason is kept."""
+    if not reason or not reason.strip():
+        raise InvalidInput("an edit needs a reason (--reason)")
+    parsed = parse_field_value(field, value)
+    with db.transaction() as session:
+        incident = get_incident(session, incident_id)
+        before = _snapshot(incident)
+        overrides = dict(incident.overrides or {})
+        previous = overrides.get(field, "__absent__")
+        overrides[field] = parsed
+        incident.overrides = overrides
+        refresh_incident(incident)
+        _log(session, incident, "incident.edit", actor, field=field, previous_override=previous,
+             before=before, after=_snapshot(incident), reason=reason)  # fmt: skip
+
+
+def parse_field_value(field: str, value: str) -> Any:
+    """Check and convert a hand-entered value for ``field``."""
+    if field not in EDITABLE_FIELDS:
+        raise InvalidInput(f"field {field!r} cannot be edited; editable: {', '.join(EDITABLE_FIELDS)}")
+    text = value.strip()
+    if text.lower() in ("", "null", "none"):
+        return None
+    if field in ("count", "count_min", "count_max", "women", "men", "children"):
+        if not text.isdigit():
+            raise InvalidInput(f"{field} must be a whole number ≥ 0 or 'null', not {value!r}")
+        return int(text)
+    if field in ("date_start", "date_end"):
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise InvalidInput(f"{field} must be a date as YYYY-MM-DD, not {value!r}") from None
+    choices: dict[str, Sequence[str]] = {
+        "status": STATUSES,
+        "date_precision": PRECISIONS,
+        "count_qualifier": QUALIFIERS,
+        "salience": SALIENCES,
+    }
+    if field == "event_types":
+        types = sorted({t.strip() for t in text.split(",") if t.strip()})
+        unknown = [t for t in types if t not in EVENT_TYPES]
+        if unknown or not types:
+            raise InvalidInput(f"unknown event type(s) {unknown}; choose from {', '.join(EVENT_TYPES)}")
+        return types
+    if text not in choices[field]:
+        raise InvalidInput(f"{field} must be one of {', '.join(choices[field])}, not {value!r}")
+    return text
+
+
+def merge(db: Database, target_id: int, other_id: int, *, actor: str, reason: str | None = None) -> None:
+    """Move every source of ``other_id`` into ``target_id``; the other is marked merged."""
+    if target_id == other_id:
+        raise InvalidInput("cannot merge an incident with itself")
+    with db.transaction() as session:
+        target, other = get_incident(session, target_id), get_incident(session, other_id)
+        for incident in (target, other):
+            if incident.review_state == "merged":
+                raise Conflict(f"incident {incident.id} is already merged into {incident.merged_into_id}")
+        moved = [s.id for s in other.sources]
+        before = {
+            "target": _snapshot(target),
+            "other": _snapshot(other),
+            "other_locked": other.sources_locked,
+            "target_locked": target.sources_locked,
+        }
+        for source in list(other.sources):
+            source.incident = target
+        other.review_state, other.merged_into_id = "merged", target.id
+        target.sources_locked = True
+        session.flush()
+        session.refresh(target, attribute_names=["sources"])
+        refresh_incident(target)
+        detail = {
+            "target": target.id,
+            "other": other.id,
+            "moved_sources": moved,
+            "before": before,
+            "reason": reason,
+        }
+        _log(session, target, "incident.merge", actor, **detail)
+        _log(session, other, "incident.merged_into", actor, **detail)
+
+
+def split(
+    db: Database, incident_id: int, source_ids: Sequence[int], *, actor: str, reason: str | None = None
+) -> int:
+    """Move the given sources of an incident into a new incident; returns the new id."""
+    if not source_ids:
+        raise InvalidInput("name at least one source to split off (--source ID)")
+    with db.transaction() as session:
+        incident = get_incident(session, incident_id)
+        own = {s.id: s for s in incident.sources}
+        missing = sorted(set(source_ids) - set(own))
+        if missing:
+            raise InvalidInput(f"source(s) {missing} do not belong to incident {incident_id}")
+        if len(set(source_ids)) == len(own):
+            raise InvalidInput("splitting off every source would leave the incident empty")
+        before = _snapshot(incident)
+        new = Incident(
+            review_state="candidate", event_types=[], disagreements=[], overrides={}, sources_locked=True
+        )
+        session.add(new)
+        session.flush()
+        for sid in sorted(set(source_ids)):
+            own[sid].incident = new
+        incident.sources_locked = True
+        session.flush()
+        session.refresh(incident, attribute_names=["sources"])
+        session.refresh(new, attribute_names=["sources"])
+        refresh_incident(incident)
+        refresh_incident(new)
+        detail = {"from": incident.id, "new": new.id, "sources": sorted(set(source_ids)), "before": before,
+                  "reason": reason}  # fmt: skip
+        _log(session, incident, "incident.split", actor, **detail)
+        _log(session, new, "incident.split_from", actor, **detail)
+        return new.id
+
+
+def undo(db: Database, incident_id: int, *, actor: str) -> str:
+    """Reverse the most recent review action on an incident that has not been undone yet."""
+    with db.transaction() as session:
+        incident = get_incident(session, incident_id)
+        undone = {
+            int(e.detail.get("undoes", 0))
+            for e in session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.action == "incident.undo", AuditEvent.entity_id == str(incident_id)
+                )
+            )
+        }
+        last = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "incident", AuditEvent.entity_id == str(incident_id))
+            .where(AuditEvent.action.in_(UNDOABLE), AuditEvent.id.not_in(undone or {0}))
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        ).first()
+        if last is None:
+            raise NotFound(f"incident {incident_id} has no review action left to undo")
+        _reverse(session, incident, last)
+        _log(session, incident, "incident.undo", actor, undoes=last.id, undone_action=last.action)
+        return last.action
+
+
+def _reverse(session: Session, incident: Incident, event: AuditEvent) -> None:
+    d = event.detail
+    if event.action in ("incident.confirm", "incident.reject"):
+        incident.review_state = d["before"]["review_state"]
+    elif event.action == "incident.edit":
+        overrides = dict(incident.overrides or {})
+        if d["previous_override"] == "__absent__":
+            overrides.pop(d["field"], None)
+        else:
+            overrides[d["field"]] = d["previous_override"]
+        incident.overrides = overrides
+        refresh_incident(incident)
+    elif event.action == "incident.merge":
+        other = get_incident(session, int(d["other"]))
+        for source in session.scalars(
+            select(IncidentSource).where(IncidentSource.id.in_(d["moved_sources"]))
+        ):
+            source.incident = other
+        other.review_state, other.merged_into_id = d["before"]["other"]["review_state"], None
+        other.sources_locked = bool(d["before"]["other_locked"])
+        incident.sources_locked = bool(d["before"]["target_locked"])
+        session.flush()
+        for inc in (incident, other):
+            session.refresh(inc, attribute_names=["sources"])
+            refresh_incident(inc)
+    elif event.action == "incident.split":
+        new = get_incident(session, int(d["new"]))
+        if new.review_state != "candidate" or len(new.sources) != len(d["sources"]):
+            raise Conflict(f"incident {new.id} has changed since the split; undo its changes first")
+        for source in list(new.sources):
+            source.incident = incident
+        session.flush()
+        session.delete(new)
+        session.refresh(incident, attribute_names=["sources"])
+        refresh_incident(incident)
+
+
+def history(db: Database, incident_id: int) -> list[HistoryEntry]:
+    """Every recorded change to an incident, oldest first."""
+    with db.session() as session:
+        get_incident(session, incident_id)
+        rows = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "incident")
+            .where(or_(AuditEvent.entity_id == str(incident_id)))
+            .order_by(AuditEvent.id)
+        )
+        return [HistoryEntry(r.id, r.at, r.actor, r.action, dict(r.detail)) for r in rows]

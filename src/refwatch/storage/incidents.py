@@ -1,0 +1,141 @@
+"""Incident repository: stored incidents out as plain records (linked-incident shape)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from refwatch.errors import NotFound
+from refwatch.storage.tables import Claim, Incident, IncidentLocation, IncidentSource
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFilter:
+    """Filters shared by the CLI, exports and (later) the web list."""
+
+    review_states: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    event_type: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    place: str | None = None
+    include_merged: bool = False
+
+
+def _query(filters: IncidentFilter) -> Select[Incident]:
+    query = select(Incident)
+    if filters.review_states:
+        query = query.where(Incident.review_state.in_(list(filters.review_states)))
+    elif not filters.include_merged:
+        query = query.where(Incident.review_state != "merged")
+    if filters.statuses:
+        query = query.where(Incident.status.in_(list(filters.statuses)))
+    if filters.date_from:
+        query = query.where(Incident.date_end >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Incident.date_start <= filters.date_to)
+    if filters.place:
+        sub = select(IncidentLocation.incident_id).where(
+            (IncidentLocation.place == filters.place) | (IncidentLocation.admin1 == filters.place)
+        )
+        query = query.where(Incident.id.in_(sub))
+    return query
+
+
+def load_incidents(session: Session, filters: IncidentFilter = IncidentFilter()) -> list[Incident]:
+    """Incidents with their sources, claims, places and perpetrators loaded, oldest first."""
+    query = (
+        _query(filters)
+        .options(
+            selectinload(Incident.sources).selectinload(IncidentSource.document),
+            selectinload(Incident.sources).selectinload(IncidentSource.claims),
+            selectinload(Incident.locations),
+            selectinload(Incident.perpetrators),
+        )
+        .order_by(Incident.date_start.is_(None), Incident.date_start, Incident.id)
+    )
+    rows = list(session.scalars(query))
+    if filters.event_type:
+        rows = [r for r in rows if filters.event_type in (r.event_types or [])]
+    return rows
+
+
+def get_incident(session: Session, incident_id: int) -> Incident:
+    """One incident or :class:`NotFound`."""
+    row = session.get(Incident, incident_id)
+    if row is None:
+        raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
+    return row
+
+
+def count_by_state(session: Session) -> dict[str, int]:
+    """How many incidents are in each review state."""
+    rows = session.execute(select(Incident.review_state, func.count()).group_by(Incident.review_state)).all()
+    return {str(state): int(n) for state, n in rows}
+
+
+def to_record(incident: Incident) -> dict[str, Any]:
+    """The linked-incident shape of INCIDENTS.md: schema fields plus ``sources`` and ``claims``."""
+    sources = sorted(incident.sources, key=lambda s: (s.document.key, s.ordinal))
+    return {
+        "id": incident.id,
+        "review_state": incident.review_state,
+        "event_types": list(incident.event_types or []),
+        "status": incident.status,
+        "date": {
+            "start": incident.date_start.isoformat() if incident.date_start else None,
+            "end": incident.date_end.isoformat() if incident.date_end else None,
+            "precision": incident.date_precision,
+            "text": None,
+        },
+        "victims": {
+            "count": incident.count,
+            "count_min": incident.count_min,
+            "count_max": incident.count_max,
+            "qualifier": incident.count_qualifier,
+            "women": incident.women,
+            "men": incident.men,
+            "children": incident.children,
+            "text": None,
+        },
+        "locations": [
+            {
+                "country": loc.country,
+                "admin1": loc.admin1,
+                "place": loc.place,
+                "facility": loc.facility,
+                "role": loc.role,
+            }
+            for loc in incident.locations
+        ],
+        "perpetrators": [{"state": p.state, "agency": p.agency} for p in incident.perpetrators],
+        "evidence": [e for s in sources for e in s.extracted.get("evidence", [])],
+        "salience": incident.salience,
+        "disagreements": list(incident.disagreements or []),
+        "overrides": dict(incident.overrides or {}),
+        "sources": [
+            {
+                "document": s.document.key,
+                "source_id": s.id,
+                "title": s.document.title,
+                "outlet": s.document.outlet,
+                "url": s.document.url,
+                "published": s.document.publication_date_iso,
+                "evidence": s.extracted.get("evidence", []),
+                "link_score": s.link_score,
+                "link_reason": s.link_reason,
+                "extractor": s.extractor,
+            }
+            for s in sources
+        ],
+        "claims": [_claim(s, c) for s in sources for c in sorted(s.claims, key=lambda c: c.field)],
+    }
+
+
+def _claim(source: IncidentSource, claim: Claim) -> dict[str, Any]:
+    return {"document": source.document.key, "field": claim.field, "value": claim.value.get("value")}

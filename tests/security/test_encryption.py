@@ -1,0 +1,123 @@
+"""Encryption at rest: no identifying value in plaintext on disk, swapped ciphertexts refused.
+
+The person below is fictional; the names are made up for the test.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from refwatch.config import Settings, load_settings
+from refwatch.errors import ConfigError
+from refwatch.security import crypto
+from refwatch.security.keys import write_key_file
+from refwatch.services.setup import init_database, open_database
+from refwatch.storage.database import Database
+from refwatch.storage.tables import Person
+
+HANGUL = "가상인물김순희"
+ROMANISED = "Fictional Kim Sunhui"
+
+
+def store_person(db: Database) -> None:
+    with db.transaction() as session:
+        session.add(
+            Person(pseudonym="Person A-017", name_hangul=HANGUL, name_romanised=ROMANISED, notes="fictional")
+        )
+
+
+def all_bytes(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_names_never_reach_disk_in_plaintext(db: Database, settings: Settings, postgres_dump: object) -> None:
+    store_person(db)
+    with db.session() as session:
+        person = session.scalars(select(Person)).one()
+        assert (person.name_hangul, person.name_romanised) == (HANGUL, ROMANISED)
+    if settings.database_url is None:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = all_bytes(settings.home)
+    else:
+        raw = postgres_dump(settings.database_url)  # type: ignore[operator]
+    for secret in (HANGUL, ROMANISED, "Kim Sunhui"):
+        assert secret.encode("utf-8") not in raw
+        assert secret.encode("utf-16-le") not in raw
+
+
+def test_swapped_ciphertexts_fail_to_decrypt(db: Database) -> None:
+    with db.transaction() as session:
+        session.add(Person(pseudonym="Person A-001", name_romanised="Fictional One"))
+        session.add(Person(pseudonym="Person A-002", name_romanised="Fictional Two"))
+    with db.transaction() as session:
+        one, two = session.scalars(select(Person).order_by(Person.pseudonym)).all()
+        stolen = one._name_romanised
+        table = Person.__table__
+        session.execute(update(table).where(table.c.id == two.id).values({table.c.name_romanised: stolen}))
+    with db.session() as session:
+        two = session.scalars(select(Person).where(Person.pseudonym == "Person A-002")).one()
+        with pytest.raises(crypto.DecryptionFailed):
+            _ = two.name_romanised
+
+
+def test_wrong_key_is_refused_and_changes_nothing(sqlite_settings: Settings, tmp_path: Path) -> None:
+    db = open_database(sqlite_settings)
+    store_person(db)
+    db.dispose()
+    before = (sqlite_settings.home / "refwatch.db").read_bytes()
+    other = tmp_path / "other.key"
+    write_key_file(other)
+    wrong = load_settings(home=sqlite_settings.home, key_file=other)
+    with pytest.raises(ConfigError, match="wrong passphrase or key file"):
+        open_database(wrong)
+    assert (sqlite_settings.home / "refwatch.db").read_bytes() == before
+
+
+def test_passphrase_unlocks_and_wrong_passphrase_is_refused(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    db, _ = init_database(load_settings(home=home, passphrase="correct horse fictional staple"))
+    store_person(db)
+    db.dispose()
+    ok = open_database(load_settings(home=home, passphrase="correct horse fictional staple"))
+    with ok.session() as session:
+        assert session.scalars(select(Person)).one().name_hangul == HANGUL
+    ok.dispose()
+    with pytest.raises(ConfigError, match="wrong passphrase"):
+        open_database(load_settings(home=home, passphrase="wrong"))
+
+
+def test_sqlite_file_is_sqlcipher_encrypted(sqlite_settings: Settings) -> None:
+    header = (sqlite_settings.home / "refwatch.db").read_bytes()[:16]
+    assert header != b"SQLite format 3\x00"
+
+
+def test_no_key_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no encryption key"):
+        open_database(load_settings(home=tmp_path / "nokey"))
+
+
+@pytest.fixture
+def postgres_dump() -> object:
+    def dump(url: str) -> bytes:
+        from sqlalchemy.engine import make_url
+
+        pg_dump = shutil.which("pg_dump") or next(
+            iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"))), None
+        )
+        if pg_dump is None:
+            pytest.skip("pg_dump not available")
+        u = make_url(url)
+        result = subprocess.run(
+            [str(pg_dump), "-h", str(u.host), "-p", str(u.port), "-U", str(u.username), str(u.database)],
+            capture_output=True,
+            check=True,
+        )
+        return result.stdout
+
+    return dump
