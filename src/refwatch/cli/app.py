@@ -55,6 +55,7 @@ COMMAND_MODULES = (
     "estimate",
     "audit",
     "keys",
+    "backup",
 )
 
 

@@ -201,9 +201,12 @@ def _store(
         existing = repo.find_by_sha256(session, prepared.sha256)
         if existing is not None:
             return FileResult(
-                path=str(path), outcome="unchanged", key=existing.key, document_id=existing.id,
+                path=str(path),
+                outcome="unchanged",
+                key=existing.key,
+                document_id=existing.id,
                 reason=f"identical bytes already stored as {existing.key}",
-            )  # fmt: skip
+            )
         key = _choose_key(session, meta.id if meta and meta.id else path.stem, prepared.sha256)
         lang, lang_source = _language(prepared.read.text, meta, language)
         date = meta.publication_date if meta else None

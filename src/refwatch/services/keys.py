@@ -96,8 +96,14 @@ def rotate_data_key(
         for key in session.scalars(select(DataKey).where(DataKey.id != new_id, DataKey.retired_at.is_(None))):
             key.retired_at = dt.datetime.now(dt.UTC)
             retired.append(key.id)
-        audit.record(session, actor=actor, action="keys.rotate", entity="data_key", entity_id=new_id,
-                     detail={"resealed": done, "retired": retired})  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="keys.rotate",
+            entity="data_key",
+            entity_id=new_id,
+            detail={"resealed": done, "retired": retired},
+        )
     return RotationReport(key_id=new_id, resealed=done, retired=retired)
 
 

@@ -84,8 +84,15 @@ def set_state(db: Database, incident_id: int, state: str, *, actor: str, reason:
         before = incident.review_state
         incident.review_state = state
         action = "incident.confirm" if state == "confirmed" else "incident.reject"
-        _log(session, incident, action, actor, before={"review_state": before}, after={"review_state": state},
-             reason=reason)  # fmt: skip
+        _log(
+            session,
+            incident,
+            action,
+            actor,
+            before={"review_state": before},
+            after={"review_state": state},
+            reason=reason,
+        )
 
 
 def edit_field(db: Database, incident_id: int, field: str, value: str, *, actor: str, reason: str) -> None:
@@ -101,8 +108,17 @@ def edit_field(db: Database, incident_id: int, field: str, value: str, *, actor:
         overrides[field] = parsed
         incident.overrides = overrides
         refresh_incident(incident)
-        _log(session, incident, "incident.edit", actor, field=field, previous_override=previous,
-             before=before, after=_snapshot(incident), reason=reason)  # fmt: skip
+        _log(
+            session,
+            incident,
+            "incident.edit",
+            actor,
+            field=field,
+            previous_override=previous,
+            before=before,
+            after=_snapshot(incident),
+            reason=reason,
+        )
 
 
 def parse_field_value(field: str, value: str) -> Any:
@@ -200,8 +216,13 @@ def split(
         session.refresh(new, attribute_names=["sources"])
         refresh_incident(incident)
         refresh_incident(new)
-        detail = {"from": incident.id, "new": new.id, "sources": sorted(set(source_ids)), "before": before,
-                  "reason": reason}  # fmt: skip
+        detail = {
+            "from": incident.id,
+            "new": new.id,
+            "sources": sorted(set(source_ids)),
+            "before": before,
+            "reason": reason,
+        }
         _log(session, incident, "incident.split", actor, **detail)
         _log(session, new, "incident.split_from", actor, **detail)
         return new.id

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, Table, event, text
 from sqlalchemy.engine import URL, make_url
 
 
@@ -52,3 +52,19 @@ def sqlcipher_url(url: str | URL, raw_key: str) -> URL:
     Kept as a URL object: SQLite URLs have no host, so a rendered string would drop the key.
     """
     return make_url(url).set(drivername="sqlite+pysqlcipher", password=raw_key)
+
+
+def reset_id_sequence(conn: Connection, table: Table) -> None:
+    """After inserting rows with explicit ids, move PostgreSQL's id sequence past them.
+
+    SQLite needs nothing: its rowids follow the largest id.
+    """
+    if conn.dialect.name != "postgresql" or "id" not in table.c:
+        return
+    # Table names come from our own metadata, never from input.
+    conn.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+        )
+    )
