@@ -17,13 +17,19 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The demo keeps its key file inside its own data directory, for convenience only: real data
+# directories must never hold their key (see docs/security.md).
+DEMO_ENV = REFWATCH_HOME=$(DEMO_HOME) REFWATCH_KEY_FILE=$(DEMO_HOME)/demo.key REFWATCH_USER=demo
+
 ## make demo: set up, create a demo database and ingest the sample reports
 demo: $(STAMP)
-	rm -rf $(DEMO_HOME)
-	REFWATCH_HOME=$(DEMO_HOME) $(BIN)/refwatch init
-	REFWATCH_HOME=$(DEMO_HOME) $(BIN)/refwatch ingest samples/reports --metadata samples/reports/metadata.tsv
-	REFWATCH_HOME=$(DEMO_HOME) $(BIN)/refwatch documents list
-	REFWATCH_HOME=$(DEMO_HOME) $(BIN)/refwatch status
+	rm -rf $(DEMO_HOME) && mkdir -p $(DEMO_HOME)
+	$(BIN)/refwatch keys new-keyfile $(DEMO_HOME)/demo.key
+	$(DEMO_ENV) $(BIN)/refwatch init
+	$(DEMO_ENV) $(BIN)/refwatch ingest samples/reports --metadata samples/reports/metadata.tsv
+	$(DEMO_ENV) $(BIN)/refwatch documents list
+	$(DEMO_ENV) $(BIN)/refwatch incidents list
+	$(DEMO_ENV) $(BIN)/refwatch status
 
 ## make test: set up (dev tools, a PostgreSQL server binary) and run lint, types and every test
 test: $(STAMP) postgres-tools lint types unit
