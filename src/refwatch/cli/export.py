@@ -9,6 +9,7 @@ import typer
 from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors
 from refwatch.errors import InvalidInput
+from refwatch.report.redaction import RedactionPolicy
 from refwatch.services.export import ExportFormat, export_incidents
 from refwatch.services.ingest import relink_all
 from refwatch.storage.incidents import IncidentFilter
@@ -25,14 +26,42 @@ def export(
     bom: bool = typer.Option(
         False, "--bom", help="Start CSV with a byte-order mark (Excel and Korean text)."
     ),
+    public: bool = typer.Option(
+        False, "--public", help="Redacted public form: confirmed incidents, no quotes."
+    ),
+    min_count: int = typer.Option(
+        5, "--min-count", min=1, help="With --public: smaller counts become 'fewer than N'."
+    ),
+    date_precision: str = typer.Option(
+        "month", "--date-precision", help="With --public: day, month or year."
+    ),
+    include_unconfirmed: bool = typer.Option(
+        False, "--include-unconfirmed", help="With --public: not only confirmed."
+    ),
 ) -> None:
     """Export linked incidents with their sources and claims."""
     if output_format not in ("jsonl", "csv", "geojson"):
         raise InvalidInput(f"--format must be jsonl, csv or geojson, not {output_format!r}")
     fmt: ExportFormat = output_format  # type: ignore[assignment]
+    if date_precision not in ("day", "month", "year"):
+        raise InvalidInput(f"--date-precision must be day, month or year, not {date_precision!r}")
+    policy = (
+        RedactionPolicy(
+            min_count=min_count,
+            date_precision=date_precision,  # type: ignore[arg-type]
+            confirmed_only=not include_unconfirmed,
+        )
+        if public
+        else None
+    )
     with context.database() as db:
         n = export_incidents(
-            db, out, fmt=fmt, filters=IncidentFilter(review_states=state, statuses=status), bom=bom
+            db,
+            out,
+            fmt=fmt,
+            filters=IncidentFilter(review_states=state, statuses=status),
+            bom=bom,
+            public=policy,
         )
     console.print(f"{n} incidents written to {out}", highlight=False)
 

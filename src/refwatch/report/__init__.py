@@ -1,1 +1,1 @@
-"""report layer."""
+"""Publishing: public (redacted) outputs built from linked incidents."""

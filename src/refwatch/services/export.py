@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from refwatch.errors import InvalidInput
+from refwatch.report.redaction import RedactionPolicy, redact
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter, load_incidents, to_record
 
@@ -54,10 +55,29 @@ def incident_records(db: Database, filters: IncidentFilter) -> list[dict[str, An
 
 
 def export_incidents(
-    db: Database, out: Path, *, fmt: ExportFormat, filters: IncidentFilter, bom: bool = False
+    db: Database,
+    out: Path,
+    *,
+    fmt: ExportFormat,
+    filters: IncidentFilter,
+    bom: bool = False,
+    public: RedactionPolicy | None = None,
 ) -> int:
-    """Write incidents to ``out`` (written whole, then moved into place); returns how many."""
+    """Write incidents to ``out`` (written whole, then moved into place); returns how many.
+
+    With ``public``, only the redacted public form is written (see :mod:`refwatch.report.redaction`).
+    """
     records = incident_records(db, filters)
+    if public is not None:
+        if fmt == "geojson":
+            raise InvalidInput("public exports are jsonl or csv; exact coordinates are not published")
+        redacted = redact(records, public)
+        if fmt == "jsonl":
+            body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in redacted)
+        else:
+            body = to_public_csv(redacted)
+        _write(out, body, bom=bom)
+        return len(redacted)
     if fmt == "jsonl":
         body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     elif fmt == "csv":
@@ -66,6 +86,11 @@ def export_incidents(
         body = json.dumps(to_geojson(records), ensure_ascii=False, indent=1)
     else:
         raise InvalidInput(f"unknown export format {fmt!r}; use jsonl, csv or geojson")
+    _write(out, body, bom=bom)
+    return len(records)
+
+
+def _write(out: Path, body: str, *, bom: bool) -> None:
     encoding = "utf-8-sig" if bom else "utf-8"
     tmp = out.with_name(out.name + ".part")
     try:
@@ -73,7 +98,39 @@ def export_incidents(
         tmp.replace(out)
     except OSError as exc:
         raise InvalidInput(f"cannot write {out}: {exc.strerror}") from None
-    return len(records)
+
+
+def to_public_csv(records: Iterable[dict[str, Any]]) -> str:
+    """The redacted records as CSV."""
+    buffer = io.StringIO()
+    columns = (
+        "id",
+        "event_types",
+        "status",
+        "date_start",
+        "date_end",
+        "people",
+        "places",
+        "perpetrators",
+        "sources",
+    )
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for r in records:
+        writer.writerow(
+            {
+                "id": r["id"],
+                "event_types": "; ".join(r["event_types"]),
+                "status": r["status"],
+                "date_start": r["date"]["start"] or "",
+                "date_end": r["date"]["end"] or "",
+                "people": r["victims"]["text"],
+                "places": "; ".join(r["places"]),
+                "perpetrators": "; ".join(f"{p['state'] or '?'} {p['agency']}" for p in r["perpetrators"]),
+                "sources": r["sources"],
+            }
+        )
+    return buffer.getvalue()
 
 
 def _place_text(loc: dict[str, Any]) -> str:
