@@ -2,7 +2,8 @@
 
 Generates N fictional documents (random sentences from a small vocabulary,
 about 2 KB each, like the dev reports), ingests them through the same service
-as ``refwatch ingest`` (one transaction per document), and prints documents/s
+as ``refwatch ingest`` (one transaction per document; SQLCipher file and sealed
+originals, as in production), and prints documents/s
 and MB/s per backend, and how time grows from the smallest N to the largest.
 
     python benchmarks/ingest.py                  # N = 1000 and 10000, both backends
@@ -18,9 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from refwatch.config import load_settings
+from refwatch.security.keys import write_key_file
 from refwatch.services.ingest import ingest_paths
-from refwatch.storage import schema
-from refwatch.storage.database import Database
+from refwatch.services.setup import init_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
@@ -47,9 +49,12 @@ def generate(folder: Path, n: int, seed: int = 7) -> int:
     return total
 
 
-def run(url: str, folder: Path, *, extract: bool) -> float:
-    db = Database(url)
-    schema.upgrade(db)
+def run(url: str, home: Path, folder: Path, *, extract: bool) -> float:
+    key = home / "bench.key"
+    home.mkdir(parents=True, exist_ok=True)
+    if not key.exists():
+        write_key_file(key)
+    db, _ = init_database(load_settings(home=home, database_url=url, key_file=key))
     start = time.perf_counter()
     report = ingest_paths(db, [folder], extract=extract)
     elapsed = time.perf_counter() - start
@@ -91,7 +96,7 @@ def main() -> None:
                         url = create_database(server, f"bench_{n}")
                     else:
                         continue
-                    elapsed = run(url, folder, extract=args.extract)
+                    elapsed = run(url, Path(tmp) / f"home-{backend}", folder, extract=args.extract)
                     results.setdefault(backend, []).append((n, elapsed, size))
                     print(
                         f"{backend:9s} N={n:>6}  {elapsed:7.2f} s  {n / elapsed:8.1f} docs/s  "

@@ -178,11 +178,12 @@ def _blank(value: object) -> object:
 
 def coordinates(loc: dict[str, Any]) -> tuple[float, float] | None:
     """(lon, lat) of the most specific gazetteer entry for a location, if known."""
+    import importlib
+
     try:
-        from refwatch.extract.gazetteer import load_gazetteer
+        gazetteer = importlib.import_module("refwatch.extract.gazetteer").load_gazetteer()
     except ImportError:
         return None
-    gazetteer = load_gazetteer()
     for name in (loc.get("facility"), loc.get("place"), loc.get("admin1")):
         if not name:
             continue
