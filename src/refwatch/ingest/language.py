@@ -31,17 +31,21 @@ def _script_counts(text: str) -> tuple[int, int, int, int]:
 def _detector():  # type: ignore[no-untyped-def]
     from lingua import Language, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(
-        Language.ENGLISH,
-        Language.FRENCH,
-        Language.GERMAN,
-        Language.SPANISH,
-        Language.PORTUGUESE,
-        Language.ITALIAN,
-        Language.DUTCH,
-        Language.INDONESIAN,
-        Language.VIETNAMESE,
-    ).with_low_accuracy_mode().build()
+    return (
+        LanguageDetectorBuilder.from_languages(
+            Language.ENGLISH,
+            Language.FRENCH,
+            Language.GERMAN,
+            Language.SPANISH,
+            Language.PORTUGUESE,
+            Language.ITALIAN,
+            Language.DUTCH,
+            Language.INDONESIAN,
+            Language.VIETNAMESE,
+        )
+        .with_low_accuracy_mode()
+        .build()
+    )
 
 
 def detect_language(text: str) -> str:
