@@ -1,0 +1,48 @@
+"""Running the whole pipeline on an annotated corpus, for `refwatch eval`'s linking score.
+
+Linking is judged on what ``refwatch ingest`` produces: the corpus is ingested
+into a throwaway encrypted SQLite database (in a temporary directory, with a
+random key that is discarded), extracted and linked exactly as in production,
+and the linked incidents are returned in the export shape.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from refwatch.config import load_settings
+from refwatch.ingest.metadata import load_metadata
+from refwatch.security.keys import write_key_file
+from refwatch.services.export import incident_records
+from refwatch.services.ingest import ingest_paths
+from refwatch.services.setup import init_database
+from refwatch.storage.incidents import IncidentFilter
+
+
+def linked_incidents(
+    paths: Sequence[Path],
+    *,
+    metadata: Path | None = None,
+    link_threshold: float = 0.6,
+    link_window_days: int = 45,
+) -> list[dict[str, Any]]:
+    """Ingest ``paths`` into a throwaway database and return the linked incidents."""
+    with tempfile.TemporaryDirectory(prefix="refwatch-eval-") as tmp:
+        home = Path(tmp)
+        write_key_file(home / "eval.key")
+        db, _ = init_database(load_settings(home=home, key_file=home / "eval.key", database_url=None))
+        try:
+            ingest_paths(
+                db,
+                list(paths),
+                metadata=load_metadata(metadata) if metadata else None,
+                actor="eval",
+                link_threshold=link_threshold,
+                link_window_days=link_window_days,
+            )
+            return incident_records(db, IncidentFilter())
+        finally:
+            db.dispose()
