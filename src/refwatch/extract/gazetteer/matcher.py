@@ -1,0 +1,191 @@
+"""One compiled regular expression that finds every gazetteer name in a text.
+
+Names are grouped by the script they start with, because each script needs its
+own boundary rule:
+
+* Latin names need word boundaries on both sides ("Yanji" must not match inside
+  "Yanjing"); a space or hyphen in a name matches any run of spaces, hyphens,
+  dots and apostrophes, so "Sin-uiju" also finds "Sinuiju" and "Sin uiju".
+  Case and accents are handled by matching against :func:`fold` of the text,
+  a lower-cased, accent-stripped copy of exactly the same length, so offsets
+  found in it are offsets in the original ("Sinŭiju", "Lạng Sơn", "TUMEN").
+  Folding the text instead of writing accent classes into the pattern keeps
+  the pattern almost all literals, which is what makes it quick to compile.
+* Korean names take particles and suffixes (선양에서, 단둥시), so anything may
+  follow them; names of one or two syllables must not be preceded by another
+  syllable, which keeps 중국 out of 남중국해.
+* Chinese names have no word boundaries at all.
+
+Each script's names are folded into a trie before being turned into a pattern,
+so the regex engine never tries thousands of alternatives at one position: the
+first character rules out almost all of them. Longer names come first in every
+branch, which gives longest-match semantics. The checks that need the text after
+a match (ambiguous names that must be followed by 시/군/市/县, single Chinese
+characters that must stand alone) are done by the caller on the few hits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_LATIN_LETTER = "a-z0-9\u00c0-\u024f\u1e00-\u1eff"
+# A separator inside a name matches up to three non-word characters of any kind.
+# A character class listing the separators would be stricter, but every class in
+# the pattern costs compile time (thousands of them: seconds), while a category
+# like \W costs nothing.
+_SEP_PATTERN = r"\W{0,3}"
+
+
+def _accent_table() -> dict[int, str]:
+    """Accented Latin letters mapped to their one-letter lower-case base (ŭ -> u, Ạ -> a)."""
+    table: dict[int, str] = {}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = _strip_marks(chr(code)).lower()
+        if len(base) == 1 and "a" <= base <= "z":
+            table[code] = base
+    return table
+
+
+_ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def fold(text: str) -> str:
+    """Lower-cased, accent-stripped ``text`` of exactly the same length.
+
+    ``str.lower`` keeps the length of every character but U+0130 (İ), which is
+    replaced first; the accent table maps one character to one character.
+    """
+    if "\u0130" in text:
+        text = text.replace("\u0130", "I")
+    low = text.lower()
+    if _ACCENTED.search(low):
+        low = low.translate(_ACCENT_TABLE)
+    return low
+
+
+_SEP_TOKEN = "\x00"  # noqa: S105 - a trie marker, not a secret
+_ACCENT_TABLE = _accent_table()
+
+
+def script_of(name: str) -> str:
+    """``latin``, ``hangul`` or ``han``: the script of a name's first character."""
+    first = name[0]
+    if is_hangul(first):
+        return "hangul"
+    if is_han(first):
+        return "han"
+    return "latin"
+
+
+def is_hangul(char: str) -> bool:
+    """Whether ``char`` is a precomposed Hangul syllable."""
+    return "\uac00" <= char <= "\ud7a3"
+
+
+def is_han(char: str) -> bool:
+    """Whether ``char`` is a CJK unified ideograph (basic block or extension A)."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def name_key(surface: str) -> str:
+    """The lookup key of a name or of a matched surface.
+
+    Latin keys are case- and accent-folded with separators removed, so every
+    surface the pattern can match maps back to the name it came from; all keys
+    lose the separators (spaces, hyphens, dots, ·) that the pattern skips.
+    """
+    if script_of(surface) == "latin":
+        folded = _strip_marks(surface).casefold()
+        return "".join(c for c in folded if c.isalnum())
+    return "".join(c for c in surface if c.isalnum())
+
+
+def _tokens(name: str) -> tuple[str, ...]:
+    """A name as trie tokens: one per character, separators collapsed to one token."""
+    latin = script_of(name) == "latin"
+    source = _strip_marks(name).lower() if latin else name
+    out: list[str] = []
+    for char in source:
+        if not char.isalnum():
+            if out and out[-1] != _SEP_TOKEN:
+                out.append(_SEP_TOKEN)
+        else:
+            out.append(char)
+    while out and out[-1] == _SEP_TOKEN:
+        out.pop()
+    return tuple(out)
+
+
+def _atom(token: str, latin: bool) -> str:
+    if token == _SEP_TOKEN:
+        return _SEP_PATTERN
+    return re.escape(token)
+
+
+_Trie = dict[str, "_Trie"]
+_END = ""  # a child key that marks the end of a name; never a real token
+
+
+def _trie_pattern(node: _Trie, latin: bool) -> str:
+    branches: list[str] = []
+    # Longer continuations first: at equal prefixes the longest name wins.
+    for token in sorted((t for t in node if t != _END), key=lambda t: (t == _SEP_TOKEN, t)):
+        branches.append(_atom(token, latin) + _trie_pattern(node[token], latin))
+    if not branches:
+        return ""
+    if len(branches) == 1 and _END not in node:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if _END in node else "")
+
+
+def _build_trie(token_lists: Iterable[tuple[str, ...]]) -> _Trie:
+    root: _Trie = {}
+    for tokens in token_lists:
+        node = root
+        for token in tokens:
+            node = node.setdefault(token, {})
+        node[_END] = {}
+    return root
+
+
+def compile_names(names: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for all ``names`` with per-script boundaries (see module doc).
+
+    Args:
+        names: surface names in any of the three scripts.
+
+    Returns:
+        A pattern to run on :func:`fold` of a text; its matches are leftmost
+        and, at one position, longest.
+    """
+    groups: dict[str, set[tuple[str, ...]]] = {"latin": set(), "long": set(), "short": set(), "han": set()}
+    for name in set(names):
+        tokens = _tokens(name)
+        if not tokens:
+            continue
+        script = script_of(name)
+        if script == "hangul":
+            script = "long" if sum(is_hangul(c) for c in name) >= 3 else "short"
+        groups[script].add(tokens)
+    parts: list[str] = []
+    if groups["latin"]:
+        letter = _LATIN_LETTER
+        trie = _trie_pattern(_build_trie(groups["latin"]), True)
+        parts.append(f"(?<![{letter}])(?:{trie})(?![{letter}])")
+    if groups["long"]:
+        parts.append(_trie_pattern(_build_trie(groups["long"]), False))
+    if groups["short"]:
+        parts.append("(?<![\uac00-\ud7a3])" + _trie_pattern(_build_trie(groups["short"]), False))
+    if groups["han"]:
+        parts.append(_trie_pattern(_build_trie(groups["han"]), False))
+    if not parts:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(parts))
