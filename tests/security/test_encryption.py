@@ -121,3 +121,20 @@ def postgres_dump() -> object:
         return result.stdout
 
     return dump
+
+
+def test_logs_never_contain_sensitive_values(db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)  # logs every statement and its parameters
+        try:
+            store_person(db)
+            with db.session() as session:
+                assert session.scalars(select(Person)).one().name_hangul == HANGUL
+        finally:
+            logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "persons" in logged  # the statements were logged...
+    for secret in (HANGUL, ROMANISED):
+        assert secret not in logged  # ...but never the values
