@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from refwatch.errors import NotFound
 from refwatch.extract.gazetteer.actors import ActorLexicon, Term
-from refwatch.extract.gazetteer.matcher import compile_names, fold, is_han, is_hangul, name_key
+from refwatch.extract.gazetteer.matcher import compile_names, fold, is_han, is_hangul, name_key, name_pattern
 from refwatch.extract.gazetteer.model import (
     AMBIGUOUS,
     CONFIDENT,
@@ -84,7 +84,10 @@ class Gazetteer:
         self._term_by_key: dict[str, Term] = {}
         for name, term in actors.terms.items():
             self._term_by_key.setdefault(name_key(name), term)
-        self._actor_pattern = compile_names([*actors.prefixes, *actors.terms])
+        # Agency words first: at one position a term ("중국인민해방군") beats a state word ("중국").
+        terms = name_pattern(actors.terms, hangul_left_boundary=False)
+        prefixes = name_pattern(actors.prefixes)
+        self._actor_pattern = re.compile("|".join(p for p in (terms, prefixes) if p) or r"(?!x)x")
 
     @property
     def entries(self) -> tuple[PlaceEntry, ...]:

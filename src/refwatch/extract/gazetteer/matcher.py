@@ -32,8 +32,15 @@ from collections.abc import Iterable
 
 
 def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Accents removed from Latin letters; other scripts (Hangul!) left composed."""
+    out: list[str] = []
+    for char in text:
+        if "\u00c0" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff":
+            decomposed = unicodedata.normalize("NFKD", char)
+            out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 _LATIN_LETTER = "a-z0-9\u00c0-\u024f\u1e00-\u1eff"
@@ -76,8 +83,8 @@ _ACCENT_TABLE = _accent_table()
 
 
 def script_of(name: str) -> str:
-    """``latin``, ``hangul`` or ``han``: the script of a name's first character."""
-    first = name[0]
+    """``latin``, ``hangul`` or ``han``: the script of a name's first letter (digits skipped)."""
+    first = next((c for c in name if c.isalpha()), name[0])
     if is_hangul(first):
         return "hangul"
     if is_han(first):
@@ -166,6 +173,21 @@ def compile_names(names: Iterable[str]) -> re.Pattern[str]:
         A pattern to run on :func:`fold` of a text; its matches are leftmost
         and, at one position, longest.
     """
+    return re.compile(name_pattern(names) or r"(?!x)x")
+
+
+def name_pattern(names: Iterable[str], *, hangul_left_boundary: bool = True) -> str:
+    """The source of :func:`compile_names`' pattern, to combine with others.
+
+    Args:
+        names: surface names in any of the three scripts.
+        hangul_left_boundary: require that short Korean names are not preceded
+            by a syllable. Agency words turn this off, because they are glued
+            to the state before them ("중국공안") and are not parts of other words.
+
+    Returns:
+        The pattern source; empty when there are no names.
+    """
     groups: dict[str, set[tuple[str, ...]]] = {"latin": set(), "long": set(), "short": set(), "han": set()}
     for name in set(names):
         tokens = _tokens(name)
@@ -183,9 +205,8 @@ def compile_names(names: Iterable[str]) -> re.Pattern[str]:
     if groups["long"]:
         parts.append(_trie_pattern(_build_trie(groups["long"]), False))
     if groups["short"]:
-        parts.append("(?<![\uac00-\ud7a3])" + _trie_pattern(_build_trie(groups["short"]), False))
+        boundary = "(?<![\uac00-\ud7a3])" if hangul_left_boundary else ""
+        parts.append(boundary + _trie_pattern(_build_trie(groups["short"]), False))
     if groups["han"]:
         parts.append(_trie_pattern(_build_trie(groups["han"]), False))
-    if not parts:
-        return re.compile(r"(?!x)x")
-    return re.compile("|".join(parts))
+    return "|".join(parts)
