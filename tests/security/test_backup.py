@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,7 @@ from refwatch.storage.incidents import IncidentFilter  # noqa: E402
 from refwatch.storage.tables import Document, Person  # noqa: E402
 
 
-@pytest.fixture
-def filled(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+def _fill(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     def run(doc: Document) -> tuple[str, list[Extracted]]:
         return "fictional", [make(doc.key, start="2030-01-0" + doc.key[-1], count=4)]
 
@@ -38,6 +38,22 @@ def filled(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Dat
     with db.transaction() as session:
         session.add(Person(pseudonym="Person C-001", name_hangul="가상이름", name_romanised="Fictional Name"))
     return db
+
+
+@pytest.fixture
+def filled(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """A filled database on each backend."""
+    return _fill(db, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def sqlite_filled(
+    sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Database]:
+    """A filled SQLite database, for checks of the backup file itself."""
+    db = open_database(sqlite_settings)
+    yield _fill(db, tmp_path, monkeypatch)
+    db.dispose()
 
 
 def snapshot(db: Database) -> tuple[object, ...]:
@@ -88,27 +104,23 @@ def _empty_database_beside(existing_url: str, suffix: str) -> str:
 
 
 def test_altered_backup_is_refused(
-    filled: Database, settings: Settings, tmp_path: Path, backend: str
+    sqlite_filled: Database, sqlite_settings: Settings, tmp_path: Path
 ) -> None:
-    if backend != "sqlite":
-        pytest.skip("the file format does not depend on the backend")
     out = tmp_path / "snapshot.rwbk"
-    create_backup(filled, settings, out, actor="tester")
+    create_backup(sqlite_filled, sqlite_settings, out, actor="tester")
     data = bytearray(out.read_bytes())
     data[-10] ^= 0xFF
     out.write_bytes(bytes(data))
-    target = load_settings(home=tmp_path / "restored", key_file=settings.key_file)
+    target = load_settings(home=tmp_path / "restored", key_file=sqlite_settings.key_file)
     with pytest.raises(InvalidInput, match="damaged or was altered"):
         restore_backup(target, out, actor="tester")
     assert not (tmp_path / "restored" / "refwatch.db").exists()
 
 
 def test_restore_refuses_a_non_empty_target(
-    filled: Database, settings: Settings, tmp_path: Path, backend: str
+    sqlite_filled: Database, sqlite_settings: Settings, tmp_path: Path
 ) -> None:
-    if backend != "sqlite":
-        pytest.skip("checked once")
     out = tmp_path / "snapshot.rwbk"
-    create_backup(filled, settings, out, actor="tester")
+    create_backup(sqlite_filled, sqlite_settings, out, actor="tester")
     with pytest.raises(ConfigError, match="not empty"):
-        restore_backup(settings, out, actor="tester")
+        restore_backup(sqlite_settings, out, actor="tester")
