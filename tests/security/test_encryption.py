@@ -127,7 +127,8 @@ def test_logs_never_contain_sensitive_values(db: Database, caplog: pytest.LogCap
     import logging
 
     with caplog.at_level(logging.DEBUG):
-        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)  # logs every statement and its parameters
+        # At INFO, SQLAlchemy logs every statement and its parameters.
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
         try:
             store_person(db)
             with db.session() as session:
