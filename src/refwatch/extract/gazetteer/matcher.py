@@ -131,26 +131,51 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _atom(token: str, latin: bool) -> str:
-    if token == _SEP_TOKEN:
-        return _SEP_PATTERN
-    return re.escape(token)
-
-
 _Trie = dict[str, "_Trie"]
 _END = ""  # a child key that marks the end of a name; never a real token
 
 
-def _trie_pattern(node: _Trie, latin: bool) -> str:
-    branches: list[str] = []
-    # Longer continuations first: at equal prefixes the longest name wins.
-    for token in sorted((t for t in node if t != _END), key=lambda t: (t == _SEP_TOKEN, t)):
-        branches.append(_atom(token, latin) + _trie_pattern(node[token], latin))
-    if not branches:
+#: Above this many branches a trie node dispatches on its next character through
+#: nested look-ahead sets instead of trying each branch in turn.
+_DISPATCH_WIDTH = 16
+
+
+def _char_set(chars: Iterable[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+def _dispatch(branches: list[tuple[str, str]]) -> str:
+    """Alternatives keyed by first character, as a binary tree of look-ahead sets.
+
+    The regex engine tries the alternatives of a group one after another, so a
+    node with 300 branches (the first syllables of every Korean name) costs 300
+    comparisons at every position of a Korean text. Splitting the branches in
+    halves behind ``(?=[...])`` tests costs about log2(300) set look-ups instead.
+    """
+    if len(branches) <= _DISPATCH_WIDTH:
+        return "|".join(pattern for _, pattern in branches)
+    middle = len(branches) // 2
+    left, right = branches[:middle], branches[middle:]
+    return (
+        f"(?={_char_set(t for t, _ in left)})(?:{_dispatch(left)})"
+        f"|(?={_char_set(t for t, _ in right)})(?:{_dispatch(right)})"
+    )
+
+
+def _trie_pattern(node: _Trie) -> str:
+    letters = sorted(t for t in node if t not in (_END, _SEP_TOKEN))
+    branches = [(t, re.escape(t) + _trie_pattern(node[t])) for t in letters]
+    body = _dispatch(branches) if branches else ""
+    if _SEP_TOKEN in node:
+        # Last: the separator can match the empty string.
+        sep = _SEP_PATTERN + _trie_pattern(node[_SEP_TOKEN])
+        body = f"{body}|{sep}" if body else sep
+    if not body:
         return ""
-    if len(branches) == 1 and _END not in node:
-        return branches[0]
-    return "(?:" + "|".join(branches) + ")" + ("?" if _END in node else "")
+    if len(node) == 1 and len(branches) <= 1:
+        return body
+    # Greedy "?" keeps longer names ahead of the name that ends here.
+    return "(?:" + body + ")" + ("?" if _END in node else "")
 
 
 def _build_trie(token_lists: Iterable[tuple[str, ...]]) -> _Trie:
@@ -198,15 +223,18 @@ def name_pattern(names: Iterable[str], *, hangul_left_boundary: bool = True) -> 
             script = "long" if sum(is_hangul(c) for c in name) >= 3 else "short"
         groups[script].add(tokens)
     parts: list[str] = []
-    if groups["latin"]:
-        letter = _LATIN_LETTER
-        trie = _trie_pattern(_build_trie(groups["latin"]), True)
-        parts.append(f"(?<![{letter}])(?:{trie})(?![{letter}])")
-    if groups["long"]:
-        parts.append(_trie_pattern(_build_trie(groups["long"]), False))
-    if groups["short"]:
-        boundary = "(?<![\uac00-\ud7a3])" if hangul_left_boundary else ""
-        parts.append(boundary + _trie_pattern(_build_trie(groups["short"]), False))
-    if groups["han"]:
-        parts.append(_trie_pattern(_build_trie(groups["han"]), False))
+    for group, tokens in groups.items():
+        if not tokens:
+            continue
+        # Each group starts with a test of its possible first characters, so
+        # that at most positions the engine rejects it with one set look-up.
+        first = _char_set({t[0] for t in tokens})
+        trie = _trie_pattern(_build_trie(tokens))
+        if group == "latin":
+            letter = _LATIN_LETTER
+            parts.append(f"(?={first})(?<![{letter}])(?:{trie})(?![{letter}])")
+        elif group == "short" and hangul_left_boundary:
+            parts.append(f"(?={first})(?<![\uac00-\ud7a3])(?:{trie})")
+        else:
+            parts.append(f"(?={first})(?:{trie})")
     return "|".join(parts)
