@@ -223,13 +223,13 @@ def name_pattern(names: Iterable[str], *, hangul_left_boundary: bool = True) -> 
             script = "long" if sum(is_hangul(c) for c in name) >= 3 else "short"
         groups[script].add(tokens)
     parts: list[str] = []
-    for group, tokens in groups.items():
-        if not tokens:
+    for group, members in groups.items():
+        if not members:
             continue
         # Each group starts with a test of its possible first characters, so
         # that at most positions the engine rejects it with one set look-up.
-        first = _char_set({t[0] for t in tokens})
-        trie = _trie_pattern(_build_trie(tokens))
+        first = _char_set({t[0] for t in members})
+        trie = _trie_pattern(_build_trie(members))
         if group == "latin":
             letter = _LATIN_LETTER
             parts.append(f"(?={first})(?<![{letter}])(?:{trie})(?![{letter}])")
