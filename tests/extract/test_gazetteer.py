@@ -19,6 +19,7 @@ from refwatch.extract.gazetteer import (
     PLACE_KINDS,
     Gazetteer,
     load_gazetteer,
+    province_of,
 )
 from refwatch.extract.gazetteer.actors import load_actors
 from refwatch.extract.gazetteer.matcher import name_key
@@ -171,6 +172,9 @@ def test_short_korean_names_need_a_left_boundary(gaz: Gazetteer) -> None:
         ("조선족 여성이 도왔다.", []),  # ethnic Koreans of China, not the DPRK
         ("이들은 도문에 있다.", []),  # 도문 alone is too ambiguous
         ("이들은 도문시에 있다.", ["cn.jilin.tumen"]),
+        ("빨리 해주세요.", []),  # 해주 (Haeju) inside a verb
+        ("황해남도 해주시에서", ["kp.south_hwanghae", "kp.south_hwanghae.haeju"]),
+        ("지시를 받고 움직였다.", []),  # 지시 "instruction", not Jixi
     ],
 )
 def test_ambiguous_korean_names(gaz: Gazetteer, text: str, expected: list[str]) -> None:
@@ -239,6 +243,8 @@ def test_facilities_and_crossings(gaz: Gazetteer) -> None:
 
 def test_regions(gaz: Gazetteer) -> None:
     assert ids(gaz, "arrested in northeastern China") == ["cn.northeast"]
+    assert ids(gaz, "on the way to Southeast Asia") == ["region.southeast_asia"]
+    assert ids(gaz, "across the Yalu and Tuman rivers") == ["river.yalu", "river.tumen"]
     assert ids(gaz, "중국 동북 3성에서") == ["cn.northeast"]  # the longer name, not 중국 + 동북 3성
     assert ids(gaz, "북·중 국경을 넘었다") == ["region.cn_kp_border"]
 
@@ -328,6 +334,12 @@ def test_get_and_not_found(gaz: Gazetteer) -> None:
 )
 def test_province_of(gaz: Gazetteer, name: str, province: str) -> None:
     assert gaz.province_of(name) == province
+    assert province_of(name) == province
+
+
+def test_province_of_unknown_or_other_country() -> None:
+    assert province_of("Atlantis") is None
+    assert province_of("Tumen", country="KP") is None
 
 
 # --- actors ------------------------------------------------------------------------------------
@@ -379,6 +391,15 @@ def test_actors(gaz: Gazetteer, text: str, state: str | None, agency: str) -> No
     assert (found[0].entry.state, found[0].entry.agency) == (state, agency)
     assert sentence[found[0].start : found[0].end] == found[0].surface
     assert found[0].surface.endswith(text.split()[-1])
+
+
+def test_state_security_takes_the_state_named_before_it(gaz: Gazetteer) -> None:
+    assert actors(gaz, "China's Ministry of State Security") == [
+        ("China's Ministry of State Security", "CN", "state_security")
+    ]
+    assert actors(gaz, "the Ministry of State Security") == [
+        ("Ministry of State Security", "KP", "state_security")
+    ]
 
 
 def test_a_prefix_of_the_wrong_state_does_not_rebrand_a_term(gaz: Gazetteer) -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "PlaceEntry",
     "PlaceMatch",
     "load_gazetteer",
+    "province_of",
 ]
 
 
@@ -49,3 +50,13 @@ __all__ = [
 def load_gazetteer() -> Gazetteer:
     """The packaged gazetteer, built once per process."""
     return Gazetteer(load_places(), load_actors(), load_stopwords())
+
+
+def province_of(name: str, country: str | None = None) -> str | None:
+    """The province of the city, county or town called ``name`` in any script ("훈춘" -> "Jilin").
+
+    Args:
+        name: a place name as written in a report or as stored in ``place``.
+        country: ISO code to restrict the search to, when known.
+    """
+    return load_gazetteer().province_of(name, country)
