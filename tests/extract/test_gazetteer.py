@@ -310,9 +310,15 @@ def test_every_name_finds_its_own_entry_or_a_longer_one(gaz: Gazetteer) -> None:
 
 def test_by_name_in_any_script(gaz: Gazetteer) -> None:
     for name in ("Shenyang", "shenyang", "심양", "瀋陽", "SHENYANG"):
-        assert [e.id for e in gaz.by_name(name)] == ["cn.liaoning.shenyang"], name
-    assert [e.kind for e in gaz.by_name("Jilin")] == ["province"]
+        assert gaz.by_name(name)[0].id == "cn.liaoning.shenyang", name
+    assert [e.id for e in gaz.by_name("瀋陽")] == ["cn.liaoning.shenyang"]
+    assert [e.kind for e in gaz.by_name("Jilin")][:2] == ["province", "city"]
     assert gaz.by_name("") == []
+    # Canonical values as stored in a location can be looked up again.
+    for entry in gaz.entries:
+        for value in (entry.facility, entry.place):
+            if value:
+                assert entry in gaz.by_name(value), (entry.id, value)
     assert gaz.by_name("Atlantis") == []
 
 

@@ -75,6 +75,15 @@ class Gazetteer:
                     bucket.append(entry)
             for name in named.ambiguous:
                 self._ambiguous.add((name_key(name), entry.id))
+        # The canonical field values too ("holding centre (jipkyulso)", "Vientiane
+        # Capital"), so that a stored location can be looked up again by them.
+        self._by_value: dict[str, list[PlaceEntry]] = {}
+        for entry in self._by_id.values():
+            for value in (entry.facility, entry.place, entry.admin1 if entry.kind == "province" else None):
+                if value:
+                    bucket = self._by_value.setdefault(name_key(value), [])
+                    if entry not in bucket:
+                        bucket.append(entry)
         self._stop_keys = {name_key(word) for word in stopwords}
         self._place_pattern = compile_names(
             [name for named in ordered for name in named.entry.names] + list(stopwords)
@@ -111,8 +120,17 @@ class Gazetteer:
             raise NotFound(f"gazetteer: no place with id {id!r}; see Gazetteer.entries for the ids") from None
 
     def by_name(self, name: str) -> list[PlaceEntry]:
-        """Entries that go by ``name`` (any script, case and accents ignored), most general first."""
-        return list(self._by_key.get(name_key(name), ())) if name.strip() else []
+        """Entries that go by ``name`` (any script, case and accents ignored), most general first.
+
+        Entries whose canonical ``facility``, ``place`` or province is ``name``
+        follow those that list it among their names.
+        """
+        if not name.strip():
+            return []
+        key = name_key(name)
+        found = list(self._by_key.get(key, ()))
+        found += [e for e in self._by_value.get(key, ()) if e not in found]
+        return found
 
     def province_of(self, name: str, country: str | None = None) -> str | None:
         """The province (``admin1``) of the first city, county or town called ``name``."""
