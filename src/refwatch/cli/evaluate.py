@@ -1,7 +1,87 @@
-"""Placeholder: the `eval` command is being written."""
+"""`refwatch eval --corpus DIR`: extraction and linking scores against hand annotations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 import typer
+from rich.table import Table
+
+from refwatch.cli.output import console, handles_errors, print_json
+from refwatch.extract.scoring import evidence_errors, load_corpus, score_extraction, score_linking
+from refwatch.ingest.metadata import load_metadata
+
+
+def evaluate_corpus(corpus_dir: Path, *, extractor: str = "rules", linking: bool = True) -> dict[str, Any]:
+    """Extract every document of the corpus, score it, and (optionally) score linking."""
+    from refwatch.extract.base import get_extractor
+
+    corpus = load_corpus(corpus_dir)
+    table = load_metadata(corpus.index) if corpus.index else None
+    engine = get_extractor(extractor)
+    predictions: dict[str, list[dict[str, Any]]] = {}
+    span_errors: list[str] = []
+    for doc, text in corpus.texts.items():
+        meta = table.by_id.get(doc) if table else None
+        published = meta.publication_date.to_date() if meta and meta.publication_date else None
+        found = engine.extract(
+            text, document=doc, published=published, language=meta.language if meta else None
+        )
+        predictions[doc] = [i.to_dict() for i in found]
+        span_errors += [f"{doc}: {e}" for i in predictions[doc] for e in evidence_errors(text, i)]
+    result = score_extraction(predictions, corpus.gold)
+    result["extractor"] = extractor
+    result["evidence_errors"] = span_errors
+    result["linking"] = None
+    if linking:
+        from refwatch.services.evaluation import linked_incidents
+
+        linked = linked_incidents([corpus.folder / f"{d}.txt" for d in corpus.texts], metadata=corpus.index)
+        result["linking"] = score_linking(corpus.gold, linked).to_dict()
+    return result
+
+
+@handles_errors
+def evaluate(
+    corpus: Path = typer.Option(..., "--corpus", help="Folder with *.txt, index.tsv and gold.jsonl."),
+    extractor: str = typer.Option("rules", "--extractor", help="Which extractor to score."),
+    no_linking: bool = typer.Option(False, "--no-linking", help="Skip the linking score (faster)."),
+    per_document: bool = typer.Option(False, "--per-document", help="Show counts per document."),
+    output_format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Score extraction (and linking) on an annotated corpus, as INCIDENTS.md defines it."""
+    result = evaluate_corpus(corpus, extractor=extractor, linking=not no_linking)
+    if output_format == "json":
+        print_json(result)
+        return
+    inc, fields = result["incidents"], result["fields"]
+    table = Table("measure", "score", title=f"extraction ({result['extractor']}) on {corpus}")
+    for name in ("precision", "recall", "f1", "main_recall"):
+        table.add_row(f"incident {name}", _fmt(inc[name]))
+    table.add_row(
+        "gold / predicted / matched", f"{inc['n_gold']} / {inc['n_predicted']} / {inc['n_matched']}"
+    )
+    for name, value in fields.items():
+        table.add_row(f"{name} accuracy", _fmt(value))
+    if result["linking"] is not None:
+        link = result["linking"]
+        table.add_row("linking precision", _fmt(link["precision"]))
+        table.add_row("linking recall", _fmt(link["recall"]))
+        table.add_row("linking F1", _fmt(link["f1"]))
+    table.add_row("evidence span errors", str(len(result["evidence_errors"])))
+    console.print(table)
+    if per_document:
+        docs = Table("document", "gold", "predicted", "matched")
+        for d in result["documents"]:
+            docs.add_row(d["document"], str(d["gold"]), str(d["predicted"]), str(d["matched"]))
+        console.print(docs)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def register(app: typer.Typer) -> None:
-    """Register nothing yet."""
+    """Add `eval`."""
+    app.command("eval")(evaluate)
