@@ -1,1 +1,60 @@
-"""extract layer."""
+"""Extraction: report text in, candidate incidents with evidence spans out.
+
+The stages (each its own module): :mod:`.segment` (sentences, page clutter),
+mention finders :mod:`.dates`, :mod:`.counts`, :mod:`.triggers`, :mod:`.places`
+(gazetteer), then :mod:`.assemble` (group mentions into incidents) and
+:mod:`.resolve` (decide every field). Language packs live in :mod:`.lang`.
+Extractors implement :class:`~refwatch.extract.base.Extractor` and are looked up
+by name, so a model-based one can be added beside the rule-based default.
+
+Examples:
+    >>> incidents = extract_document(
+    ...     "Fictional: police detained 12 North Korean refugees in Tumen on 3 May 2019.",
+    ...     document="demo",
+    ... )
+    >>> [(i.victims.count, i.date.start, i.locations[0].place) for i in incidents]
+    [(12, '2019-05-03', 'Tumen')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from refwatch.domain.incidents import Incident
+from refwatch.extract.base import Extractor, available_extractors, get_extractor, register_extractor
+from refwatch.extract.rules import RuleExtractor
+
+DEFAULT_EXTRACTOR_NAME = "rules"
+
+register_extractor(DEFAULT_EXTRACTOR_NAME, RuleExtractor)
+
+__all__ = [
+    "DEFAULT_EXTRACTOR_NAME",
+    "Extractor",
+    "RuleExtractor",
+    "available_extractors",
+    "extract_document",
+    "get_extractor",
+    "register_extractor",
+]
+
+
+def extract_document(
+    text: str,
+    *,
+    document: str,
+    published: dt.date | None = None,
+    language: str | None = None,
+    extractor: str = DEFAULT_EXTRACTOR_NAME,
+) -> list[Incident]:
+    """Incidents in one document's text, by the named extractor (the rule-based one by default).
+
+    Args:
+        text: the document's working text; evidence offsets index it exactly.
+        document: the document id written into each incident.
+        published: publication date, the anchor for relative dates; when None a
+            dateline in the text is used if it clearly is one.
+        language: ``en``, ``ko``, ``zh`` or None (a hint; all packs run anyway).
+        extractor: a registered extractor name.
+    """
+    return get_extractor(extractor).extract(text, document=document, published=published, language=language)

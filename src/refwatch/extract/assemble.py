@@ -1,0 +1,162 @@
+"""Incident assembly: group sentence mentions into incidents and keep separate ones apart.
+
+A sentence *seeds* an incident when something happened to people in it (a realis
+arrest, detention, deportation, return or death, or an authority's decided
+return) and it says something specific: a count, a date or a place below
+country level. Seeds join an existing incident when they speak of the same
+group: the same stated figure, or no figure and no clash of dates; a different
+figure, or words for another group ("41 others", "다른 탈북자들은"), start a new
+incident. Sentences without a seed that point back to the group ("the group",
+"이들") add places, demographics and event types to the latest incident.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Final
+
+from refwatch.domain.vocabulary import CORE_EVENT_TYPES
+from refwatch.extract.mentions import CountMention, DateMention, Sentence, SentenceMentions, Span
+
+#: Dates further apart than this are different incidents unless the figures agree.
+DATE_GAP_DAYS: Final = 60
+#: How many sentences after an incident's last sentence a back-reference may attach.
+ATTACH_WINDOW: Final = 3
+_SEED_TYPES: Final = CORE_EVENT_TYPES | {"death"}
+
+
+@dataclass(slots=True)
+class Cluster:
+    """The sentences and mentions gathered for one incident."""
+
+    seeds: list[SentenceMentions] = field(default_factory=list)
+    attached: list[SentenceMentions] = field(default_factory=list)
+    counts: list[CountMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    last_index: int = 0
+
+    def count_values(self) -> set[int]:
+        return {c.count for c in self.counts if c.count is not None and c.group == "people"}
+
+    def known_dates(self) -> list[DateMention]:
+        return [d for d in self.dates if d.lo is not None]
+
+    @property
+    def first_index(self) -> int:
+        return self.seeds[0].sentence.index
+
+
+def bucket(sentences: list[Sentence], spans: list[Span], attr: str, found: list[SentenceMentions]) -> None:
+    """Append each mention to the sentence that contains it (mentions crossing a boundary are dropped)."""
+    starts = [s.start for s in sentences]
+    for span in spans:
+        i = bisect.bisect_right(starts, span.start) - 1
+        if i >= 0 and span.end <= sentences[i].end:
+            getattr(found[i], attr).append(span)
+
+
+def _realis_core(sm: SentenceMentions) -> bool:
+    return any(t.realis and not t.nominal and set(t.types) & _SEED_TYPES for t in sm.triggers)
+
+
+def _specific(sm: SentenceMentions, counts: list[CountMention], dates: list[DateMention]) -> bool:
+    if counts or dates:
+        return True
+    return any(p.kind not in ("country", "region") and p.country not in ("KR",) for p in sm.places)
+
+
+def people_counts(sm: SentenceMentions) -> list[CountMention]:
+    """Counts that may stand for the whole group (not a part, not overlapping a date)."""
+    return [c for c in sm.counts if c.group == "people"]
+
+
+def _event_dates(sm: SentenceMentions) -> list[DateMention]:
+    return [d for d in sm.dates if d.role == "event"]
+
+
+def is_seed(sm: SentenceMentions) -> bool:
+    """Whether this sentence reports a specific event that happened (or was decided) to people."""
+    if sm.sentence.clutter:
+        return False
+    happened = _realis_core(sm) or any(t.intent for t in sm.triggers)
+    if not happened:
+        return False
+    return _specific(sm, sm.counts, _event_dates(sm))
+
+
+def _dates_clash(a: list[DateMention], b: list[DateMention]) -> bool:
+    ka = [d for d in a if d.lo is not None and d.hi is not None]
+    kb = [d for d in b if d.lo is not None and d.hi is not None]
+    if not ka or not kb:
+        return False
+    gap = dt.timedelta(days=DATE_GAP_DAYS)
+    for x in ka:
+        for y in kb:
+            assert x.lo and x.hi and y.lo and y.hi
+            if x.lo - gap <= y.hi and y.lo - gap <= x.hi:
+                return False
+    return True
+
+
+def _split_pairs(sm: SentenceMentions) -> list[tuple[list[CountMention], list[DateMention]]]:
+    """One sentence listing several dated groups ("10월(600여 명), 4월(200여 명)") gives one seed each."""
+    counts = [c for c in people_counts(sm) if not c.vague]
+    dates = [d for d in _event_dates(sm) if d.lo is not None]
+    values = {c.count for c in counts}
+    if len(counts) >= 2 and len(values) == len(counts) and len(dates) == len(counts):
+        return [([c], [d]) for c, d in zip(counts, dates, strict=True)]
+    return [(people_counts(sm), _event_dates(sm))]
+
+
+def _choose(
+    clusters: list[Cluster], counts: list[CountMention], dates: list[DateMention], other: bool, current: Cluster | None
+) -> Cluster | None:
+    if other:
+        return None
+    values = {c.count for c in counts if c.count is not None}
+    if values:
+        for cluster in reversed(clusters):
+            if values & cluster.count_values() and not _dates_clash(dates, cluster.dates):
+                return cluster
+        if current is not None and not current.count_values() and not _dates_clash(dates, current.dates):
+            return current
+        return None
+    if current is not None and not _dates_clash(dates, current.dates):
+        return current
+    for cluster in reversed(clusters):
+        if not _dates_clash(dates, cluster.dates):
+            return cluster
+    return None
+
+
+def assemble(found: list[SentenceMentions]) -> list[Cluster]:
+    """Group the sentences of one document into incident clusters, in order of first mention."""
+    clusters: list[Cluster] = []
+    current: Cluster | None = None
+    for sm in found:
+        if sm.sentence.clutter:
+            continue
+        if is_seed(sm):
+            for counts, dates in _split_pairs(sm):
+                target = _choose(clusters, counts, dates, sm.other_group, current)
+                if target is None:
+                    target = Cluster()
+                    clusters.append(target)
+                if not target.seeds or target.seeds[-1] is not sm:
+                    target.seeds.append(sm)
+                target.counts.extend(counts)
+                target.dates.extend(dates)
+                target.last_index = sm.sentence.index
+                current = target
+            continue
+        if (
+            current is not None
+            and not sm.other_group
+            and sm.sentence.index - current.last_index <= ATTACH_WINDOW
+            and (sm.anaphora or sm.victim_refs)
+        ):
+            current.attached.append(sm)
+            current.last_index = sm.sentence.index
+    return clusters

@@ -1,0 +1,206 @@
+"""Count mentions: how many people, with the qualifier the text used.
+
+English figures and number words ("eight", "twenty-five", "1,100"), Korean
+figures, native numerals ("두 명") and Sino-Korean ones ("십여 명") with the
+counter 명 and its qualifiers (약, 여, 가량, 이상), ranges ("500 to 600",
+"3~4명") and amounts without a figure ("dozens", "수십 명") are found. A figure
+counts people only when a noun for people goes with it (before 명 in Korean,
+after the figure in English), so "two buses", "1, 2년가량" and "공안 수십 명"
+are not victims.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from refwatch.domain.vocabulary import Qualifier
+from refwatch.extract.lang import en, ko, zh
+from refwatch.extract.mentions import CountMention
+
+_EN_WORDS: Final = "|".join(sorted((re.escape(w) for w in en.NUMBER_WORDS), key=len, reverse=True))
+_EN_NUM: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_EN_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+_EN_QUAL: Final = "|".join(sorted((re.escape(q).replace(r"\ ", r"\s+") for q in en.QUALIFIERS), key=len, reverse=True))
+_EN_GAP_WORD: Final = (
+    r"(?:[ \t]+(?!(?:of|and|or|in|to|from|with|who|were|was|the|a|an|years?|days?|months?|weeks?|hours?|times|"
+    r"percent|km|miles|buses|cars)\b)[A-Za-z][\w'’-]*)"
+)
+_EN_NOUNS: Final = rf"(?:{en.VICTIM_NOUNS})(?:\s+(?:{en.VICTIM_NOUNS}))*"
+_EN_COUNT = re.compile(
+    rf"(?i:(?<![\d./:-])\b(?:(?P<qual>{_EN_QUAL})\s+)?(?P<n>{_EN_NUM})(?!-year|\s*-\s*year|\s*(?:%|percent))"
+    rf"(?:[ \t]*(?:-|–|to|or)[ \t]*(?P<n2>{_EN_NUM}))?{_EN_GAP_WORD}{{0,4}}?[ \t]+(?P<noun>{_EN_NOUNS})\b)"
+)
+_EN_FAMILY = re.compile(rf"(?i:\b(?:a\s+)?family\s+of\s+(?P<n>{_EN_NUM})\b)")
+_EN_BARE = re.compile(
+    rf"(?i:\b(?:the|these|those|all|among\s+the)\s+(?P<n>{_EN_NUM})(?=\s+(?:{en.BARE_NUMBER_FOLLOW})\b))"
+)
+_EN_VAGUE = re.compile(
+    rf"(?i:\b(?P<vague>{en.VAGUE_AMOUNTS})\s+(?:of\s+)?(?:[A-Za-z][\w'’-]*\s+){{0,3}}?(?P<noun>{_EN_NOUNS})\b)"
+)
+
+_KO_NATIVE: Final = "|".join(sorted(ko.NATIVE_NUMBERS, key=len, reverse=True))
+_KO_SINO: Final = r"(?:[이삼사오육칠팔구]?[십백천])+[일이삼사오육칠팔구]?"
+_KO_NUM: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?<![가-힣])(?:{_KO_NATIVE})|(?<![가-힣]){_KO_SINO})"
+_KO_COUNT = re.compile(
+    rf"(?:(?P<qb>{'|'.join(ko.QUALIFIERS_BEFORE)})\s?)?"
+    rf"(?:(?P<n>{_KO_NUM})(?:\s?(?:~|∼|-|–|에서|또는)\s?(?P<n2>{_KO_NUM}))?|(?<![가-힣])(?P<vague>{ko.VAGUE_AMOUNTS}))"
+    rf"\s?(?P<yeo>여)?\s?명(?:\s?(?P<qa>{'|'.join(ko.QUALIFIERS_AFTER)}))?"
+    rf"(?:의\s?(?P<after>{'|'.join(ko.GROUP_NOUNS)}))?"
+)
+_KO_GROUP_BARE = re.compile(rf"(?P<g>{'|'.join(ko.GROUP_NOUNS)})\s?(?P<n>\d+)(?=\s?[,、]|\s?명)")
+_KO_PREV_NOUN = re.compile(r"([가-힣A-Za-z]+)[\s,]*$")
+_KO_VICTIM = re.compile(rf"(?:{ko.VICTIM_NOUNS})")
+_KO_NON_VICTIM = re.compile(rf"(?:{ko.NON_VICTIM_NOUNS})")
+_KO_SKIP_TOKENS: Final = frozenset({"등", "총", "모두", "약", "전원", "모두", "중"})
+_ZH_COUNT = re.compile(rf"(?:(?:{zh.VICTIM_NOUNS})\s?)(?P<n>\d+)\s?(?P<yeo>多|余)?\s?(?:{zh.COUNTERS})")
+
+
+def _en_number(token: str) -> int | None:
+    t = token.lower().replace(",", "").strip()
+    if t.isdigit():
+        return int(t)
+    t = re.sub(r"\s+", " ", t)
+    if t in en.NUMBER_WORDS:
+        return en.NUMBER_WORDS[t]
+    parts = re.split(r"[- ]", t)
+    if len(parts) == 2 and parts[0] in en.NUMBER_WORDS and parts[1] in en.NUMBER_WORDS:
+        return en.NUMBER_WORDS[parts[0]] + en.NUMBER_WORDS[parts[1]]
+    return None
+
+
+def korean_number(token: str) -> int | None:
+    """Read a figure, a native Korean numeral or a Sino-Korean numeral written in Hangul.
+
+    Examples:
+        >>> [korean_number(t) for t in ("15", "1,100", "다섯", "스무", "십", "이십오", "백")]
+        [15, 1100, 5, 20, 10, 25, 100]
+    """
+    t = token.replace(",", "").strip()
+    if t.isdigit():
+        return int(t)
+    if t in ko.NATIVE_NUMBERS:
+        return ko.NATIVE_NUMBERS[t]
+    total, digit = 0, 0
+    for ch in t:
+        if ch in ko.SINO_DIGITS:
+            digit = ko.SINO_DIGITS[ch]
+        elif ch in ko.SINO_UNITS:
+            total += (digit or 1) * ko.SINO_UNITS[ch]
+            digit = 0
+        else:
+            return None
+    return total + digit or None
+
+
+def _make(
+    start: int,
+    end: int,
+    text: str,
+    n: int | None,
+    n2: int | None,
+    qualifier: str | None,
+    group: str,
+    vague: bool = False,
+) -> CountMention:
+    qual: Qualifier
+    if vague or n is None:
+        return CountMention(start, end, text[start:end], None, None, None, "unknown", group, True)
+    if n2 is not None and n2 > n:
+        return CountMention(start, end, text[start:end], n, n, n2, "range", group)
+    if qualifier == "about":
+        qual = "about"
+        return CountMention(start, end, text[start:end], n, n, n, qual, group)
+    if qualifier == "at_least":
+        return CountMention(start, end, text[start:end], n, n, None, "at_least", group)
+    if qualifier == "at_most":
+        return CountMention(start, end, text[start:end], n, None, n, "at_most", group)
+    return CountMention(start, end, text[start:end], n, n, n, "exact", group)
+
+
+def _en_group(noun: str) -> str:
+    last = noun.lower().split()[-1]
+    return en.GROUP_NOUNS.get(last, "people")
+
+
+def _find_english(text: str, out: list[CountMention]) -> None:
+    for m in _EN_COUNT.finditer(text):
+        n = _en_number(m["n"])
+        if n is None or (1900 <= n <= 2099 and m["n"].isdigit()):
+            continue
+        n2 = _en_number(m["n2"]) if m["n2"] else None
+        qual = en.QUALIFIERS.get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
+        out.append(_make(m.start(), m.end(), text, n, n2, qual, _en_group(m["noun"])))
+    for m in _EN_FAMILY.finditer(text):
+        out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
+    for m in _EN_BARE.finditer(text):
+        out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
+    for m in _EN_VAGUE.finditer(text):
+        out.append(_make(m.start(), m.end(), text, None, None, None, "people", vague=True))
+
+
+def _ko_counted_noun(text: str, start: int) -> tuple[str | None, int]:
+    """The noun just before a Korean count (skipping 등, 총, ...) and where it starts."""
+    pos = start
+    for _ in range(3):
+        m = _KO_PREV_NOUN.search(text, max(0, pos - 30), pos)
+        if not m:
+            return None, start
+        word = m.group(1)
+        if word in _KO_SKIP_TOKENS:
+            pos = m.start(1)
+            continue
+        return word, m.start(1)
+    return None, start
+
+
+def _find_korean(text: str, out: list[CountMention]) -> None:
+    for m in _KO_COUNT.finditer(text):
+        noun, noun_start = _ko_counted_noun(text, m.start())
+        if noun and _KO_NON_VICTIM.search(noun):
+            continue
+        group = "people"
+        start = m.start()
+        if m["after"]:
+            group = ko.GROUP_NOUNS[m["after"]]
+        elif noun:
+            stem = re.sub(r"(?:들|은|는|이|가|을|를|의|과|와|도)$", "", noun)
+            if stem in ko.GROUP_NOUNS:
+                group = ko.GROUP_NOUNS[stem]
+            if _KO_VICTIM.search(noun):
+                start = noun_start
+        if m["vague"]:
+            out.append(_make(start, m.end(), text, None, None, None, group, vague=True))
+            continue
+        n = korean_number(m["n"])
+        n2 = korean_number(m["n2"]) if m["n2"] else None
+        qual = None
+        if m["yeo"]:
+            qual = "about"
+        elif m["qa"]:
+            qual = ko.QUALIFIERS_AFTER[m["qa"]]
+        elif m["qb"]:
+            qual = ko.QUALIFIERS_BEFORE[m["qb"]]
+        out.append(_make(start, m.end(), text, n, n2, qual, group))
+    for m in _KO_GROUP_BARE.finditer(text):
+        out.append(_make(m.start(), m.end(), text, int(m["n"]), None, None, ko.GROUP_NOUNS[m["g"]]))
+    for m in _ZH_COUNT.finditer(text):
+        out.append(_make(m.start(), m.end(), text, int(m["n"]), None, "about" if m["yeo"] else None, "people"))
+
+
+def find_counts(text: str) -> list[CountMention]:
+    """All counts of people in ``text``, in text order, overlaps resolved leftmost-longest.
+
+    Examples:
+        >>> [(c.count, c.qualifier) for c in find_counts("Fictional: about 40 refugees; 탈북민 10여 명")]
+        [(40, 'about'), (10, 'about')]
+    """
+    found: list[CountMention] = []
+    _find_english(text, found)
+    _find_korean(text, found)
+    found.sort(key=lambda c: (c.start, -c.end))
+    kept: list[CountMention] = []
+    for c in found:
+        if kept and c.start < kept[-1].end:
+            continue
+        kept.append(c)
+    return kept

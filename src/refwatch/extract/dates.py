@@ -1,0 +1,434 @@
+"""Date mentions: find time expressions and resolve them to intervals of days.
+
+Absolute dates ("May 10, 2013", "2024년 8월 21일") resolve on their own. Dates
+without a year ("on July 14", "21일", "in November") and relative ones ("last
+month", "Monday night", "지난달 말") need an anchor: the publication date. With
+no anchor they stay unknown rather than get an invented year. A year written in
+a full date shortly before carries forward to yearless dates that follow it
+("caught on May 10, 2013 ... deported on May 27"), as newspapers write.
+
+Each mention also gets a role from its neighbours: a date right after "said" or
+before "보도했다" dates a report, not the event; "since January" bounds a period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Final
+
+from refwatch.domain.vocabulary import Precision
+from refwatch.extract.lang import en, ko
+from refwatch.extract.mentions import DateMention
+
+_MONTH_NAMES: Final = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|"
+    r"SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+)
+_WEEKDAY_NAMES: Final = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_NUM_WORDS: Final = "|".join(sorted((w for w in en.NUMBER_WORDS if " " not in w), key=len, reverse=True))
+_MOD: Final = r"(?P<mod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)"
+_YEAR: Final = r"(?P<y>(?:19|20)\d{2})"
+
+_ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-./]\s?(?P<m>\d{1,2})[-./]\s?(?P<d>\d{1,2})(?![\d])")
+_MDY = re.compile(
+    rf"(?:\b{_MOD}[- ])?\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    r"(?:\s*(?:,|and|-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d{4}\b(?<=\d)))?"
+    rf"(?:,?\s+{_YEAR}\b)?"
+)
+_DMY = re.compile(
+    rf"\b(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_NAMES})\b\.?(?:,?\s+{_YEAR}\b)?"
+)
+_MY = re.compile(rf"(?:\b{_MOD}[- ]?)?\b(?P<mon>{_MONTH_NAMES})\b\.?(?:,?\s+{_YEAR}\b)?")
+_Y = re.compile(rf"(?i:\b(?:{_MOD}[- ]?|(?P<prep>in|since|during|until|throughout)\s+))\b{_YEAR}\b")
+_WD = re.compile(
+    rf"\b(?:(?P<rel>last|this|on|late|early)\s+)?(?P<wd>{_WEEKDAY_NAMES})"
+    r"(?:\s+(?P<part>night|morning|evening|afternoon))?\b"
+)
+_REL = re.compile(
+    r"(?i:\b(?:(?P<day>yesterday|today|tonight|last\s+night)"
+    r"|(?P<span>(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:week|month|year|few\s+days))"
+    r"|(?P<earlier>earlier\s+this\s+(?:week|month|year))"
+    r"|(?P<cal>(?:this|last|past|previous)\s+(?:week|month|year))"
+    rf"|(?P<n>\d+|{_NUM_WORDS})\s+(?P<unit>days|weeks|months|years)\s+ago"
+    r"|(?:on\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?P<which>this|last)\s+month)\b)"
+)
+_K_YMD = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s?[년年]\s?(?P<m>\d{1,2})\s?[월月](?:\s?(?P<d>\d{1,2})\s?[일日号])?"
+    r"(?:\s?(?P<mod>초순|초|중순|하순|말))?"
+)
+_K_MD = re.compile(
+    r"(?:(?P<rel>지난해|작년|올해|금년|지난|이번|내년)\s?)?(?<![\d.])(?P<m>\d{1,2})\s?[월月]"
+    r"(?:\s?(?P<d>\d{1,2})\s?[일日号]|\s?(?P<mod>초순|초|중순|하순|말))?"
+)
+_K_D = re.compile(
+    r"(?:(?P<rel>지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일(?!\s?(?:간|동안|째|전|만에|치|부터\s?\d))"
+)
+_K_AGO = re.compile(r"(?<![\d.])(?P<n>\d{1,3})\s?(?P<unit>일|주|주일|개월|달|년)\s?(?:전|前)")
+_K_REL = re.compile(
+    r"(?P<w>지난\s?달|전달|이달|이번\s?달|지난\s?주|이번\s?주|어제|그제|그저께|오늘|지난해|작년|올해|금년)"
+    r"(?:\s?(?P<mod>초순|초|중순|하순|말))?"
+)
+
+_MONTH_NUM: Final = {k: v for k, v in en.MONTHS.items()}
+_WEEKDAY_NUM: Final = en.WEEKDAYS
+_FULL_MONTHS: Final = frozenset(name for name in en.MONTHS if len(name) > 4 or name in ("may", "june", "july"))
+_BARE_MONTH_BEFORE = re.compile(
+    r"(?i:\b(?:in|since|of|early|mid|late|last|this|until|by|during|from|between|and|to|end\s+of|beginning\s+of|"
+    r"through|before|after)\s*-?\s*)$"
+)
+_REPORT_BEFORE = re.compile(rf"(?i:\b(?:{en.REPORT_BEFORE})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$")
+_REPORT_AFTER_EN = re.compile(rf"(?i:^\s*(?:{en.REPORT_AFTER})\b)")
+_REPORT_AFTER_KO = re.compile(ko.REPORT_AFTER)
+_SINCE_BEFORE = re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
+_SINCE_AFTER_KO = re.compile(ko.SINCE_AFTER)
+
+Interval = tuple[dt.date | None, dt.date | None, Precision, bool]
+_UNKNOWN: Final[Interval] = (None, None, "unknown", False)
+
+
+def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _part_of_month(year: int, month: int, mod: str | None) -> Interval:
+    lo, hi = _month_span(year, month)
+    if not mod:
+        return lo, hi, "month", False
+    mod = mod.lower()
+    if mod.startswith(("early", "the beginning", "the start")) or mod in ("초", "초순"):
+        return lo, dt.date(year, month, 10), "range", False
+    if mod.startswith(("mid", "the middle")) or mod == "중순":
+        return dt.date(year, month, 11), dt.date(year, month, 20), "range", False
+    if mod.startswith(("late", "the end")) or mod in ("말", "하순"):
+        return dt.date(year, month, 21), hi, "range", False
+    return lo, hi, "month", False
+
+
+def _part_of_year(year: int, mod: str | None) -> Interval:
+    if not mod:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), "year", False
+    mod = mod.lower()
+    if mod.startswith(("early", "the beginning", "the start")):
+        return dt.date(year, 1, 1), dt.date(year, 4, 30), "range", False
+    if mod.startswith(("mid", "the middle")):
+        return dt.date(year, 5, 1), dt.date(year, 8, 31), "range", False
+    return dt.date(year, 9, 1), dt.date(year, 12, 31), "range", False
+
+
+def _day(year: int, month: int, day: int) -> Interval:
+    try:
+        d = dt.date(year, month, day)
+    except ValueError:
+        return _UNKNOWN
+    return d, d, "day", False
+
+
+def _year_for(month: int, day: int | None, anchor: dt.date | None, carried: int | None) -> int | None:
+    """The year of a yearless date: carried from context, else the latest one not after the anchor."""
+    if carried is not None and (anchor is None or (carried, month, day or 1) <= anchor.timetuple()[:3]):
+        return carried
+    if anchor is None:
+        return None
+    return anchor.year if (month, day or 1) <= (anchor.month, anchor.day) else anchor.year - 1
+
+
+def _month_day_range(
+    year: int | None, month: int, day: int | None, day2: int | None, mod: str | None, inferred: bool
+) -> Interval:
+    if year is None:
+        return _UNKNOWN
+    if day is None:
+        lo, hi, precision, _ = _part_of_month(year, month, mod)
+        return lo, hi, precision, inferred
+    first = _day(year, month, day)
+    if first[0] is None:
+        return _UNKNOWN
+    if day2 is not None and day2 > day:
+        last = _day(year, month, day2)
+        if last[0] is not None:
+            return first[0], last[1], "range", inferred
+    return first[0], first[1], "day", inferred
+
+
+def _shift_days(anchor: dt.date, days: int) -> Interval:
+    d = anchor - dt.timedelta(days=days)
+    return d, d, "day", False
+
+
+def _prev_month(anchor: dt.date) -> tuple[int, int]:
+    return (anchor.year, anchor.month - 1) if anchor.month > 1 else (anchor.year - 1, 12)
+
+
+def _weekday(anchor: dt.date | None, weekday: int, rel: str | None) -> Interval:
+    if anchor is None:
+        return _UNKNOWN
+    offset = (anchor.weekday() - weekday) % 7
+    if rel and rel.lower() == "last" and offset == 0:
+        offset = 7
+    return _shift_days(anchor, offset)
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else en.NUMBER_WORDS.get(token.lower(), 0)
+
+
+class _Resolver:
+    """Resolves matches in text order, remembering the last written year for carry-over."""
+
+    CARRY_CHARS: Final = 300
+
+    def __init__(self, anchor: dt.date | None) -> None:
+        self.anchor = anchor
+        self.last_year: tuple[int, int] | None = None  # (year, end offset)
+
+    def carried(self, position: int) -> int | None:
+        if self.last_year and position - self.last_year[1] <= self.CARRY_CHARS:
+            return self.last_year[0]
+        return None
+
+    def iso(self, m: re.Match[str], text: str) -> Interval:
+        return _day(int(m["y"]), int(m["m"]), int(m["d"]))
+
+    def month_day(self, m: re.Match[str], text: str) -> Interval | None:
+        month = _MONTH_NUM[m["mon"].lower()]
+        day = int(m["d"])
+        day2 = int(m["d2"]) if m.groupdict().get("d2") else None
+        mod = m.groupdict().get("mod")
+        if m["y"]:
+            return _month_day_range(int(m["y"]), month, day, day2, mod, False)
+        year = _year_for(month, day, self.anchor, self.carried(m.start()))
+        return _month_day_range(year, month, day, day2, mod, True)
+
+    def month(self, m: re.Match[str], text: str) -> Interval | None:
+        if m["mon"] == "May" or not (m["y"] or m["mod"]):
+            if not (m["y"] or m["mod"]) and not _BARE_MONTH_BEFORE.search(text, 0, m.start()):
+                if not _BARE_MONTH_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+                    return None
+        month = _MONTH_NUM[m["mon"].lower()]
+        if m["y"]:
+            return _part_of_month(int(m["y"]), month, m["mod"])
+        year = _year_for(month, None, self.anchor, self.carried(m.start()))
+        if year is None:
+            return _UNKNOWN
+        lo, hi, precision, _ = _part_of_month(year, month, m["mod"])
+        return lo, hi, precision, True
+
+    def year(self, m: re.Match[str], text: str) -> Interval:
+        return _part_of_year(int(m["y"]), m["mod"])
+
+    def weekday(self, m: re.Match[str], text: str) -> Interval:
+        return _weekday(self.anchor, _WEEKDAY_NUM[m["wd"].lower()], m["rel"])
+
+    def relative(self, m: re.Match[str], text: str) -> Interval:
+        a = self.anchor
+        if a is None:
+            return _UNKNOWN
+        if m["day"]:
+            word = m["day"].lower()
+            return _shift_days(a, 0 if word in ("today", "tonight") else 1)
+        if m["span"]:
+            unit = m["span"].lower().split()[-1]
+            days = {"week": 7, "month": 31, "year": 365, "days": 4}[unit]
+            return a - dt.timedelta(days=days), a, "range", False
+        if m["earlier"]:
+            unit = m["earlier"].lower().split()[-1]
+            start = {"week": a - dt.timedelta(days=a.weekday()), "month": a.replace(day=1)}.get(
+                unit, dt.date(a.year, 1, 1)
+            )
+            return start, a, "range", False
+        if m["cal"]:
+            which, unit = m["cal"].lower().split()
+            if unit == "month":
+                y, mo = (a.year, a.month) if which == "this" else _prev_month(a)
+                return _part_of_month(y, mo, None)
+            if unit == "year":
+                return _part_of_year(a.year if which == "this" else a.year - 1, None)
+            monday = a - dt.timedelta(days=a.weekday())
+            if which == "this":
+                return monday, a, "range", False
+            return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), "range", False
+        if m["unit"]:
+            n = _number(m["n"])
+            unit = m["unit"].lower()
+            if unit == "days":
+                return _shift_days(a, n)
+            if unit == "weeks":
+                d = a - dt.timedelta(weeks=n)
+                return d - dt.timedelta(days=3), d + dt.timedelta(days=3), "range", False
+            if unit == "months":
+                y, mo = a.year, a.month - n
+                while mo < 1:
+                    y, mo = y - 1, mo + 12
+                return _part_of_month(y, mo, None)
+            return _part_of_year(a.year - n, None)
+        y, mo = (a.year, a.month) if m["which"].lower() == "this" else _prev_month(a)
+        return _day(y, mo, int(m["nth"]))
+
+    def k_ymd(self, m: re.Match[str], text: str) -> Interval:
+        year, month = int(m["y"]), int(m["m"])
+        if m["d"]:
+            return _day(year, month, int(m["d"]))
+        return _part_of_month(year, month, m["mod"])
+
+    def k_md(self, m: re.Match[str], text: str) -> Interval | None:
+        month = int(m["m"])
+        if not 1 <= month <= 12:
+            return None
+        day = int(m["d"]) if m["d"] else None
+        rel = m["rel"]
+        a = self.anchor
+        if rel in ("지난해", "작년"):
+            year = a.year - 1 if a else None
+        elif rel in ("올해", "금년", "이번"):
+            year = a.year if a else None
+        elif rel == "내년":
+            year = a.year + 1 if a else None
+        else:
+            year = _year_for(month, day, a, self.carried(m.start()))
+        return _month_day_range(year, month, day, None, m["mod"], rel is None)
+
+    def k_day(self, m: re.Match[str], text: str) -> Interval | None:
+        day = int(m["d"])
+        a = self.anchor
+        if not 1 <= day <= 31:
+            return None
+        if a is None:
+            return _UNKNOWN
+        if m["rel"] == "오는":
+            y, mo = (a.year, a.month) if day >= a.day else (a.year + (a.month == 12), a.month % 12 + 1)
+        else:
+            y, mo = (a.year, a.month) if day <= a.day else _prev_month(a)
+        return _day(y, mo, day)
+
+    def k_ago(self, m: re.Match[str], text: str) -> Interval:
+        a = self.anchor
+        if a is None:
+            return _UNKNOWN
+        n, unit = int(m["n"]), m["unit"]
+        if unit == "일":
+            return _shift_days(a, n)
+        if unit in ("주", "주일"):
+            d = a - dt.timedelta(weeks=n)
+            return d - dt.timedelta(days=3), d + dt.timedelta(days=3), "range", False
+        if unit in ("개월", "달"):
+            y, mo = a.year, a.month - n
+            while mo < 1:
+                y, mo = y - 1, mo + 12
+            return _part_of_month(y, mo, None)
+        return _part_of_year(a.year - n, None)
+
+    def k_rel(self, m: re.Match[str], text: str) -> Interval:
+        a = self.anchor
+        if a is None:
+            return _UNKNOWN
+        word = re.sub(r"\s", "", m["w"])
+        mod = m["mod"]
+        if word in ("지난달", "전달"):
+            return _part_of_month(*_prev_month(a), mod)
+        if word in ("이달", "이번달"):
+            return _part_of_month(a.year, a.month, mod)
+        if word == "지난주":
+            monday = a - dt.timedelta(days=a.weekday())
+            return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), "range", False
+        if word == "이번주":
+            return a - dt.timedelta(days=a.weekday()), a, "range", False
+        if word in ("어제", "그제", "그저께", "오늘"):
+            return _shift_days(a, {"어제": 1, "오늘": 0}.get(word, 2))
+        if word in ("지난해", "작년"):
+            return _part_of_year(a.year - 1, None)
+        return _part_of_year(a.year, None)
+
+
+_Handler = Callable[[_Resolver, re.Match[str], str], "Interval | None"]
+_PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
+    (_ISO, _Resolver.iso),
+    (_K_YMD, _Resolver.k_ymd),
+    (_MDY, _Resolver.month_day),
+    (_DMY, _Resolver.month_day),
+    (_MY, _Resolver.month),
+    (_Y, _Resolver.year),
+    (_WD, _Resolver.weekday),
+    (_REL, _Resolver.relative),
+    (_K_AGO, _Resolver.k_ago),
+    (_K_MD, _Resolver.k_md),
+    (_K_D, _Resolver.k_day),
+    (_K_REL, _Resolver.k_rel),
+)
+
+
+def _role(text: str, start: int, end: int) -> str:
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 20]
+    if _SINCE_BEFORE.search(before) or _SINCE_AFTER_KO.search(after):
+        return "since"
+    if _REPORT_BEFORE.search(before) or _REPORT_AFTER_EN.search(after) or _REPORT_AFTER_KO.search(after):
+        return "report"
+    return "event"
+
+
+def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
+    """All date expressions in ``text``, leftmost-longest, resolved against ``anchor``.
+
+    Examples:
+        >>> [(d.text, str(d.lo), d.precision) for d in find_dates("Fictional: held in mid-March.", dt.date(2017, 4, 24))]
+        [('mid-March', '2017-03-11', 'range')]
+    """
+    found: list[tuple[int, int, re.Match[str], _Handler]] = []
+    for pattern, handler in _PATTERNS:
+        for m in pattern.finditer(text):
+            if m.end() > m.start() and text[m.start() : m.end()].strip():
+                found.append((m.start(), -m.end(), m, handler))
+    found.sort(key=lambda item: (item[0], item[1]))
+    resolver = _Resolver(anchor)
+    mentions: list[DateMention] = []
+    last_end = -1
+    for start, neg_end, match, handler in found:
+        end = -neg_end
+        if start < last_end:
+            continue
+        interval = handler(resolver, match, text)
+        if interval is None:
+            continue
+        start, end = _trim(text, start, end)
+        if text[end - 1] == "." and text[start:end].rstrip(".").split()[-1].lower() in _FULL_MONTHS:
+            end -= 1
+        last_end = end
+        lo, hi, precision, inferred = interval
+        if "y" in match.groupdict() and match["y"] and lo is not None and precision in ("day", "month", "range"):
+            resolver.last_year = (int(match["y"]), end)
+        mention = DateMention(
+            start=start,
+            end=end,
+            text=text[start:end],
+            lo=lo,
+            hi=hi,
+            precision=precision if lo is not None else "unknown",
+            role=_role(text, start, end),
+            year_inferred=inferred,
+        )
+        mentions.append(mention)
+    return mentions
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def with_year(mention: DateMention, year: int) -> DateMention:
+    """The same yearless mention placed in ``year`` (used when context settles the year)."""
+    if mention.lo is None or mention.hi is None or not mention.year_inferred:
+        return mention
+    try:
+        lo, hi = mention.lo.replace(year=year), mention.hi.replace(year=year)
+    except ValueError:
+        return mention
+    return replace(mention, lo=lo, hi=hi)

@@ -1,0 +1,140 @@
+"""English: event words, irrealis and reporting cues, people nouns, number and time words.
+
+Entries are regular-expression fragments matched case-insensitively at word
+boundaries unless a comment says otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: (pattern, event types, nominal). Nominal forms name an event type without
+#: asserting that a particular group went through it ("forced repatriation").
+TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
+    (r"s(?:ent|end|ends|ending)(?:\s+[\w'-]+){0,6}?\s+back", ("repatriation",), False),
+    (r"(?:forcibly|forcefully)\s+(?:returned|returning|repatriated|sent)", ("repatriation",), False),
+    (r"forced\s+back", ("repatriation",), False),
+    (r"return(?:ed|ing)?(?:\s+[\w'-]+){0,4}?\s+to\s+(?:north\s+korea|the\s+north|pyongyang)", ("repatriation",), False),
+    (r"hand(?:ed|ing)\s+(?:\w+\s+)?(?:over|back)\s+to\s+(?:north\s+korea|the\s+north|north\s+korean)", ("repatriation",), False),
+    (r"repatriat(?:ed|ing|e|es)", ("repatriation",), False),
+    (r"repatriations?|refoulement", ("repatriation",), True),
+    (r"deport(?:ed|ing|s)?|expel(?:led|ling|s)?", ("deportation",), False),
+    (r"deportations?|expulsions?", ("deportation",), True),
+    (r"arrest(?:ed|ing)|apprehend(?:ed|ing)?|caught|captur(?:ed|ing)|seized|nabbed|rounded\s+up", ("arrest", "detention"), False),
+    (r"arrests?|crackdowns?|manhunts?", ("arrest",), True),
+    (r"detain(?:ed|ing|s)?", ("arrest", "detention"), False),
+    (r"(?:being|been|were|was|are|is|remain|remains|remained)\s+held|holds|holding\s+(?:them|the\s+group)", ("detention",), False),
+    (r"in\s+(?:police\s+)?custody|jailed|locked\s+up|detainees?", ("detention",), False),
+    (r"detention", ("detention",), True),
+    (r"transferred|(?:moved|taken|escorted)(?:\s+forcibly)?\s+to|sent\s+(?:forcibly\s+)?to\s+(?!north\s+korea|the\s+north)[A-Z]?", ("transfer",), False),
+    (r"crossed\s+(?:the\s+)?(?:border|river|tumen|yalu|mekong)|fled\s+(?:north\s+korea|the\s+north|their\s+(?:country|homeland))|defected", ("crossing",), False),
+    (r"committed\s+suicide|killed\s+themselves|took\s+their\s+(?:own\s+)?lives|died\s+in\s+(?:custody|detention|prison)|shot\s+dead", ("death",), False),
+    (r"(?:publicly\s+)?executed", ("execution",), False),
+    (r"tortured", ("torture",), False),
+    (r"interrogat(?:ed|ion)|questioning|questioned", ("interrogation",), False),
+    (r"forced\s+abortions?", ("forced_abortion",), False),
+    (r"trafficked|sold\s+(?:into|as|to)", ("trafficking",), False),
+    (r"raped|sexually\s+(?:abused|assaulted)", ("sexual_violence",), False),
+    (r"labou?r\s+camps?|prison\s+camps?|imprisoned", ("imprisonment",), False),
+)
+
+#: Words before a trigger (same clause) that make it feared, planned, demanded or generic.
+IRREALIS_BEFORE: Final = (
+    r"risks?|danger|threat|fears?|feared|face|faces|facing|could|would|will|may|might|must|should|shall|can|"
+    r"cannot|won't|wouldn't|plans?|planned|planning|decision|decided|decides|intends?|intended|about|stop|"
+    r"halt|against|refuses?|refusal|policy|urged?|urging|demand(?:ed|s)?|if|whether|avoid|prevent|possible|"
+    r"possibility|likely|expected|ready|prepared|preparing|imminent|threatened|ban|bans|banned|"
+    r"criticized\s+for|accused\s+of|routinely|often|usually|generally|typically"
+)
+#: The subset of irrealis cues that says an authority has already decided: the people are held.
+INTENT_BEFORE: Final = r"plans?|planned|planning|decision|decided|decides|intends?|intended|about|preparing|prepared|ready"
+#: Present passive ("who are caught") reads as a general statement, not an incident.
+GENERIC_AUX: Final = r"are|is|get|gets|be"
+#: Clause boundaries that stop the look-back for irrealis cues.
+CLAUSE_BREAK: Final = r"after|before|when|while|and|but|then|who|which|that|until|since|because"
+
+#: Reporting verbs: a date right after them dates the report, not the event.
+REPORT_BEFORE: Final = (
+    r"said|says|say|told|tells|reported|reports|announced|stated|claimed|claims|added|issued|published|"
+    r"confirmed|revealed|wrote|according\s+to"
+)
+REPORT_AFTER: Final = r"statement|report|briefing|press\s+conference|interview|announcement"
+SINCE_BEFORE: Final = r"since|from|until|till|through|before|after|by"
+
+#: Nouns for the people an incident happens to.
+VICTIM_NOUNS: Final = (
+    r"north\s+koreans?|koreans|defectors?|refugees?|escapees?|asylum[-\s]seekers?|people|persons|individuals|"
+    r"youths?|teen(?:ager)?s|children|kids|women|men|males|females|girls|boys|orphans|detainees|migrants|"
+    r"family\s+members|members|adults|minors|soldiers|citizens|nationals|crossers|returnees|prisoners|"
+    r"captives|believers|christians|sons?|daughters?"
+)
+#: Group nouns for demographic counts.
+GROUP_NOUNS: Final[dict[str, str]] = {
+    "women": "women",
+    "woman": "women",
+    "females": "women",
+    "female": "women",
+    "girls": "children",
+    "girl": "children",
+    "men": "men",
+    "man": "men",
+    "males": "men",
+    "male": "men",
+    "children": "children",
+    "child": "children",
+    "kids": "children",
+    "boys": "children",
+    "boy": "children",
+    "teenagers": "children",
+    "teenager": "children",
+    "teens": "children",
+    "minors": "children",
+    "sons": "children",
+    "son": "children",
+    "daughters": "children",
+    "daughter": "children",
+}
+
+NUMBER_WORDS: Final[dict[str, int]] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "a hundred": 100,
+    "a thousand": 1000,
+}  # fmt: skip
+#: Amounts without a figure: a group, count unknown.
+VAGUE_AMOUNTS: Final = (
+    r"dozens|scores|hundreds|thousands|several|a\s+few|a\s+number|a\s+large\s+number|a\s+group|a\s+handful|"
+    r"numerous"
+)
+#: Qualifier words before a figure.
+QUALIFIERS: Final[dict[str, str]] = {
+    "about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
+    "nearly": "about", "almost": "about", "close to": "about", "an estimated": "about", "estimated": "about",
+    "up to": "at_most", "as many as": "at_most", "at most": "at_most", "no more than": "at_most",
+    "fewer than": "at_most", "less than": "at_most", "more than": "at_least", "over": "at_least",
+    "at least": "at_least", "upwards of": "at_least", "in excess of": "at_least", "a minimum of": "at_least",
+}  # fmt: skip
+#: "the nine were ...", "among the ten deported": a figure standing for the group.
+BARE_NUMBER_FOLLOW: Final = r"were|was|had|have|are|include|includes|included|who|deported|repatriated|detained|arrested|returned"
+
+MONTHS: Final[dict[str, int]] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS: Final[dict[str, int]] = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}
+
+#: Phrases that say where people stand now.
+STATUS_CUES: Final[tuple[tuple[str, str], ...]] = (
+    (r"released|freed|set\s+free", "released"),
+    (r"arrived\s+(?:safely\s+)?in\s+(?:south\s+korea|seoul|thailand)|reached\s+(?:south\s+korea|seoul|safety)|granted\s+asylum", "reached_safety"),
+)
+#: A different group from the one already described ("41 others", "other defectors").
+OTHER_GROUP: Final = r"(?:\d+|the|several|some|many)\s+others\b|\bother\s+(?:north\s+koreans|defectors|refugees|escapees|people)\b|\banother\s+(?:group|\d+)"
+#: A part of a group already counted ("among them", "including").
+SUBGROUP: Final = r"\bamong\s+(?:them|the)\b|\bincluding\b|\bof\s+whom\b|\bincludes?\b"
+#: Words that point back to a group already introduced.
+ANAPHORA: Final = r"the\s+group|the\s+defectors|the\s+refugees|the\s+escapees|the\s+youths?|the\s+family|they|them|the\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b|these\s+north\s+koreans|the\s+north\s+koreans|the\s+detainees|the\s+travell?ers"

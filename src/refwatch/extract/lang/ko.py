@@ -1,0 +1,92 @@
+"""Korean: event words, irrealis and reporting endings, people nouns, numerals, time words.
+
+Korean attaches tense and modality to the verb after the event noun, so whether an
+event happened is read from what follows the trigger ("체포됐다" happened,
+"북송될 위기" is feared, "북송하려" is planned).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: (pattern, event types, nominal); patterns are matched as they are (no word boundaries).
+TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
+    (r"(?:북한|北|북)(?:으로|에|에게)?\s?(?:강제\s?)?(?:송환|보냈|보내|넘겼|넘겨|인계|돌려\s?보|되돌려\s?보|압송)", ("repatriation",), False),
+    (r"강제\s?북송|북송|강제\s?송환|송환", ("repatriation",), False),
+    (r"강제\s?추방|추방|강제\s?출국", ("deportation",), False),
+    (r"체포|검거|붙잡|붙들|잡혀|잡혔|잡힌|적발|연행|나포|검문에\s?걸", ("arrest", "detention"), False),
+    (r"단속", ("arrest",), True),
+    (r"구금|억류|수감|구류|감금|갇혀|구속|갇힌", ("detention",), False),
+    (r"이송|이감|호송|압송", ("transfer",), False),
+    (r"탈북(?:했|해|한\s?뒤|한\s?후|하다|하여)|강을\s?건너|국경을\s?넘|두만강을\s?건너|압록강을\s?건너", ("crossing",), False),
+    (r"목숨을\s?끊|극단적\s?선택|자살|숨졌|숨진|음독", ("death",), False),
+    (r"처형|총살", ("execution",), False),
+    (r"고문(?:을\s?받|당)", ("torture",), False),
+    (r"심문|취조|조사를\s?받", ("interrogation",), False),
+    (r"강제\s?낙태", ("forced_abortion",), False),
+    (r"인신매매|팔려|팔린|강제\s?결혼", ("trafficking",), False),
+    (r"교화소|관리소|로동단련대|노동단련대|정치범\s?수용소", ("imprisonment",), False),
+)
+
+#: What may follow a trigger (before the next punctuation) to make it feared, planned or generic.
+IRREALIS_AFTER: Final = (
+    r"^[^.,…!?·\n]{0,6}?(?:\s?될|\s?할|하려|위기|우려|가능성|앞두|말고|해선|해서는|돼선|되선|되어선|"
+    r"되지\s?않|하지\s?않|않도록|예정|방침|위험|처할|을\s?막|를\s?막|한다는|된다는|한다고|하는\s?것을|"
+    r"중단|반대|금지|않을|말라|말아|시키지|해야)"
+)
+INTENT_AFTER: Final = r"^[^.,…!?\n]{0,4}?(?:하려|하기로|할\s?예정|할\s?방침|하려고)"
+
+#: Endings right after a date that make it the date of a report ("18일 알려졌다").
+REPORT_AFTER: Final = (
+    r"^\s?(?:\(현지시간\)\s?)?(?:[가-힣]{0,2}\s)?(?:알려졌|알려왔|보도|밝혔|전했|말했|발표|주장|설명|통화|"
+    r"공개|확인|제기|입력|자\s)"
+)
+SINCE_AFTER: Final = r"^\s?(?:부터|이후|이래|이전|까지|전후)"
+
+#: Nouns for the people counted or described (the noun right before a count, or after "N명의").
+VICTIM_NOUNS: Final = (
+    r"탈북자|탈북민|탈북\s?청소년|탈북\s?여성|청소년|북한\s?주민|주민|북한인|가족|일가족|일행|여성|남성|여자|남자|"
+    r"어린이|아동|아이|자녀|미성년자|난민|사람|이들|탈북\s?난민|북한\s?사람|청년|소년|소녀"
+)
+#: Counted nouns that are not the people the incident happened to.
+NON_VICTIM_NOUNS: Final = (
+    r"공안|경찰|조선족|중국인|브로커|기자|관계자|요원|병력|화교|외교관|직원|선교사|군인|경비|당국자|"
+    r"대표|의원|국경수비대|체포조|목사|안내인|중개인|활동가"
+)
+GROUP_NOUNS: Final[dict[str, str]] = {
+    "여성": "women", "여자": "women", "소녀": "children", "딸": "children",
+    "남성": "men", "남자": "men", "소년": "children", "아들": "children",
+    "어린이": "children", "아동": "children", "아이": "children", "자녀": "children", "미성년자": "children",
+}  # fmt: skip
+
+#: Native Korean numerals as used before a counter (두 명, 다섯 명).
+NATIVE_NUMBERS: Final[dict[str, int]] = {
+    "한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
+    "열한": 11, "열두": 12, "열세": 13, "열네": 14, "열다섯": 15, "열여섯": 16, "열일곱": 17, "열여덟": 18,
+    "열아홉": 19, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50,
+}  # fmt: skip
+#: Sino-Korean numerals written in Hangul (십여 명, 이십 명).
+SINO_DIGITS: Final[dict[str, int]] = {
+    "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9,
+}
+SINO_UNITS: Final[dict[str, int]] = {"십": 10, "백": 100, "천": 1000, "만": 10000}
+#: Amounts without a figure ("수십 명": dozens).
+VAGUE_AMOUNTS: Final = r"수십|수백|수천|수만|십수|수"
+#: Before a figure: 약 50명 (about), 최소 10명 (at least), 최대 (at most).
+QUALIFIERS_BEFORE: Final[dict[str, str]] = {
+    "약": "about", "대략": "about", "최소": "at_least", "적어도": "at_least", "최대": "at_most",
+}
+#: After a figure: 50여 명, 50명가량, 10명 이상.
+QUALIFIERS_AFTER: Final[dict[str, str]] = {
+    "가량": "about", "정도": "about", "안팎": "about", "내외": "about", "쯤": "about", "남짓": "at_least",
+    "이상": "at_least", "이하": "at_most", "미만": "at_most", "넘는": "at_least", "넘게": "at_least",
+}  # fmt: skip
+
+STATUS_CUES: Final[tuple[tuple[str, str], ...]] = (
+    (r"석방|풀려났|풀려나", "released"),
+    (r"한국에\s?(?:도착|입국)했|한국행에\s?성공|무사히\s?(?:한국|태국)", "reached_safety"),
+)
+#: A different group: "다른 탈북자들은", "또 다른 일행".
+OTHER_GROUP: Final = r"(?:다른|또\s?다른)\s?(?:탈북자|탈북민|일행|사람)들?(?:은|는|이|가|도)\s"
+SUBGROUP: Final = r"포함|가운데|중에는|중\s|제외한"
+ANAPHORA: Final = r"이들|이\s?가족|일행|탈북자들|탈북민들|이\s?탈북자|당시"

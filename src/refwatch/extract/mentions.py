@@ -1,0 +1,144 @@
+"""Mentions: what the finders report, each with exact offsets into the document text.
+
+Finders never build incidents; they only say "here is a date", "here is a count",
+"here is an arrest". Keeping them separate lets each be tested on its own and
+lets assembly reason about positions (which count is nearest which trigger).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from refwatch.domain.vocabulary import Precision, Qualifier
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of the document: ``text[start:end]``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence or heading line; ``paragraph`` numbers blocks separated by blank lines."""
+
+    start: int
+    end: int
+    index: int
+    paragraph: int
+    clutter: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression resolved to the interval of days it may mean.
+
+    ``role`` is ``event`` for a time something happened, ``report`` for the time
+    a source said or published something ("said on Monday", "18일 알려졌다"),
+    and ``since`` for a bound of a longer period ("the first since January").
+    ``lo``/``hi`` are ``None`` when the expression cannot be placed in time
+    (no year can be known without inventing one).
+    """
+
+    start: int
+    end: int
+    text: str
+    lo: dt.date | None
+    hi: dt.date | None
+    precision: Precision
+    role: str = "event"
+    year_inferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CountMention:
+    """A number of people, with the qualifier the text used.
+
+    ``vague`` marks amounts without a figure ("dozens", "수십 명"): they show a
+    group is meant but give no count. ``group`` says which kind of person was
+    counted (``women``, ``men``, ``children`` or ``people``).
+    """
+
+    start: int
+    end: int
+    text: str
+    count: int | None
+    count_min: int | None
+    count_max: int | None
+    qualifier: Qualifier
+    group: str = "people"
+    vague: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A word for something that happened to people, and whether it happened.
+
+    ``realis`` is False for events that are feared, planned, demanded or generic
+    ("face repatriation", "북송될 위기", "China should stop deporting"): they
+    colour the status but do not make an incident on their own. ``intent`` marks
+    an authority's plan or decision ("decided to repatriate", "북송하려"), which
+    implies the people are already held.
+    """
+
+    start: int
+    end: int
+    text: str
+    types: tuple[str, ...]
+    realis: bool
+    intent: bool = False
+    nominal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCue:
+    """A phrase that says where people stand now (``died``, ``released``, ...)."""
+
+    start: int
+    end: int
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A gazetteer place found in the text."""
+
+    start: int
+    end: int
+    text: str
+    country: str | None
+    admin1: str | None
+    place: str | None
+    facility: str | None
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """A state agency found in the text; ``state`` may come from context."""
+
+    start: int
+    end: int
+    text: str
+    state: str | None
+    agency: str
+
+
+@dataclass(slots=True)
+class SentenceMentions:
+    """Everything found in one sentence, in text order within each list."""
+
+    sentence: Sentence
+    triggers: list[Trigger] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    counts: list[CountMention] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
+    statuses: list[StatusCue] = field(default_factory=list)
+    victim_refs: list[Span] = field(default_factory=list)
+    anaphora: list[Span] = field(default_factory=list)
+    other_group: bool = False
+    subgroup: bool = False

@@ -1,0 +1,221 @@
+"""Resolution: turn an incident cluster into an :class:`Incident` with every field decided.
+
+Dates become one interval (the narrowest of nested mentions, else the span of
+the event dates); counts become the figure the report repeats, with its
+qualifier; demographics are kept only when they add up to the total; status,
+event types, places, perpetrators and salience are read from the cluster's
+sentences. Every value carries the phrase it came from and every incident its
+evidence spans.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Final, cast
+
+from refwatch.domain.incidents import DateInterval, Evidence, Incident, Location, Perpetrator, Victims
+from refwatch.domain.vocabulary import Agency, EventType, LocationRole, Salience, Status
+from refwatch.extract.assemble import Cluster
+from refwatch.extract.dates import with_year
+from refwatch.extract.mentions import DateMention, PlaceMention, SentenceMentions, Trigger
+
+_STATUS_ORDER: Final = ("died", "returned", "released", "reached_safety", "at_risk")
+_TYPE_ORDER: Final = (
+    "crossing", "arrest", "detention", "interrogation", "transfer", "deportation", "repatriation",
+    "trafficking", "torture", "sexual_violence", "forced_abortion", "forced_labour", "imprisonment",
+    "execution", "death",
+)  # fmt: skip
+_ROLE_FOR_TYPE: Final[dict[str, LocationRole]] = {
+    "arrest": "arrest",
+    "detention": "detention",
+    "deportation": "handover",
+    "repatriation": "handover",
+    "transfer": "detention",
+    "crossing": "crossing",
+}
+_TITLE_SENTENCES: Final = 3
+
+
+def resolve_date(cluster: Cluster) -> DateInterval:
+    """One interval for the incident from its event dates (report dates only as a last resort)."""
+    known = cluster.known_dates()
+    explicit_years = {d.lo.year for d in known if not d.year_inferred and d.lo is not None}
+    if len(explicit_years) == 1:
+        year = next(iter(explicit_years))
+        known = [with_year(d, year) for d in known]
+    if not known:
+        reports = [d for sm in cluster.seeds for d in sm.dates if d.role == "report" and d.lo is not None]
+        if reports:
+            d = reports[0]
+            return DateInterval(d.lo.isoformat() if d.lo else None, d.hi.isoformat() if d.hi else None, d.precision, d.text)
+        unknown = [d for d in cluster.dates if d.lo is None]
+        return DateInterval(None, None, "unknown", unknown[0].text if unknown else None)
+    # Drop intervals that contain a narrower one: "last month" gives way to "mid-March".
+    narrow = [
+        d
+        for d in known
+        if not any(
+            o is not d and o.lo and o.hi and d.lo and d.hi and d.lo <= o.lo and o.hi <= d.hi and (o.lo, o.hi) != (d.lo, d.hi)
+            for o in known
+        )
+    ]
+    narrow.sort(key=lambda d: (d.lo, d.hi))
+    first, last = narrow[0], max(narrow, key=lambda d: d.hi or d.lo)  # type: ignore[arg-type,return-value]
+    assert first.lo is not None and last.hi is not None
+    if all((d.lo, d.hi) == (first.lo, first.hi) for d in narrow):
+        return DateInterval(first.lo.isoformat(), first.hi.isoformat() if first.hi else None, first.precision, first.text)
+    text = first.text if first is last else f"{first.text} ... {last.text}"
+    return DateInterval(first.lo.isoformat(), last.hi.isoformat(), "range", text)
+
+
+def resolve_victims(cluster: Cluster) -> Victims:
+    """The figure most often repeated for the group, with demographics that add up to it."""
+    figures = [c for c in cluster.counts if c.count is not None and c.group == "people"]
+    groups: dict[str, int] = {}
+    group_total = 0
+    for sm in cluster.seeds + cluster.attached:
+        for c in sm.counts:
+            if c.group != "people" and c.count is not None and c.group not in groups:
+                groups[c.group] = c.count
+                group_total += c.count
+    unlabeled_parts = False
+    victims = Victims()
+    if figures:
+        tally = Counter(c.count for c in figures)
+        best = max(tally, key=lambda v: (tally[v], -next(i for i, c in enumerate(figures) if c.count == v)))
+        chosen = next(c for c in figures if c.count == best)
+        victims = Victims(chosen.count, chosen.count_min, chosen.count_max, chosen.qualifier, text=chosen.text)
+    elif groups:
+        victims = Victims(group_total, group_total, group_total, "exact", text=None)
+    else:
+        vague = [c for c in cluster.counts if c.vague]
+        victims = Victims(text=vague[0].text if vague else None)
+    if groups and not unlabeled_parts and victims.count == group_total:
+        victims.women = groups.get("women")
+        victims.men = groups.get("men")
+        victims.children = groups.get("children")
+    return victims
+
+
+def _triggers(cluster: Cluster) -> list[Trigger]:
+    return [t for sm in cluster.seeds + cluster.attached for t in sm.triggers]
+
+
+def resolve_types(cluster: Cluster) -> list[EventType]:
+    """Event types that happened (realis, verbal) in the incident's sentences."""
+    types: set[str] = set()
+    for t in _triggers(cluster):
+        if t.realis and not t.nominal:
+            types.update(t.types)
+        elif t.intent:
+            types.add("detention")
+    if not types & (set(_TYPE_ORDER) - {"crossing"}):
+        types.add("detention")
+    return [cast(EventType, t) for t in _TYPE_ORDER if t in types]
+
+
+def resolve_status(cluster: Cluster, types: list[EventType]) -> Status:
+    """Where the people stand: died > returned > released > reached safety > at risk."""
+    found: set[str] = set()
+    if "death" in types:
+        found.add("died")
+    if "repatriation" in types:
+        found.add("returned")
+    for sm in cluster.seeds + cluster.attached:
+        found.update(s.status for s in sm.statuses)
+    if set(types) & {"arrest", "detention", "deportation", "transfer"}:
+        found.add("at_risk")
+    for status in _STATUS_ORDER:
+        if status in found:
+            return cast(Status, status)
+    return "unknown"
+
+
+def _role(place: PlaceMention, sm: SentenceMentions) -> LocationRole:
+    best: Trigger | None = None
+    for t in sm.triggers:
+        if not t.realis:
+            continue
+        if best is None or abs(t.start - place.start) < abs(best.start - place.start):
+            best = t
+    if best is None:
+        return "other"
+    for kind in ("repatriation", "deportation", "arrest", "detention", "transfer", "crossing"):
+        if kind in best.types:
+            return _ROLE_FOR_TYPE[kind]
+    return "other"
+
+
+def resolve_locations(cluster: Cluster) -> list[Location]:
+    """Places of the incident, most specific first; countries only where nothing finer is named."""
+    seen: dict[tuple[str | None, str | None, str | None, str | None], Location] = {}
+    for sm in cluster.seeds + cluster.attached:
+        for p in sm.places:
+            if p.country in ("KR",) or (p.country == "KP" and p.kind == "country") or p.country is None:
+                continue
+            key = (p.country, p.admin1, p.place, p.facility)
+            if key not in seen:
+                seen[key] = Location(p.country, p.admin1, p.place, p.facility, _role(p, sm), p.text)
+    specific = [loc for loc in seen.values() if loc.admin1 or loc.place or loc.facility]
+    countries = {loc.country for loc in specific}
+    bare = [loc for loc in seen.values() if not (loc.admin1 or loc.place or loc.facility) and loc.country not in countries]
+    return specific + bare
+
+
+def resolve_perpetrators(cluster: Cluster, locations: list[Location]) -> list[Perpetrator]:
+    """Agencies named in the incident's sentences; a state left open takes the incident's country."""
+    default_state = next((loc.country for loc in locations if loc.country not in (None, "KP")), None)
+    out: list[Perpetrator] = []
+    for sm in cluster.seeds + cluster.attached:
+        for a in sm.actors:
+            p = Perpetrator(a.state or default_state, cast(Agency, a.agency))
+            if p not in out:
+                out.append(p)
+    if not out and default_state:
+        out.append(Perpetrator(default_state, "unknown"))
+    return out
+
+
+def resolve_evidence(cluster: Cluster, text: str) -> list[Evidence]:
+    """The seed sentences, and attached ones that added a place or demographics."""
+    out: list[Evidence] = []
+    for sm in cluster.seeds + cluster.attached:
+        if sm in cluster.attached and not (sm.places or any(c.group != "people" for c in sm.counts)):
+            continue
+        s = sm.sentence
+        ev = Evidence(s.start, s.end, text[s.start : s.end])
+        if ev not in out:
+            out.append(ev)
+    out.sort(key=lambda e: e.start)
+    return out
+
+
+def salience_scores(clusters: list[Cluster]) -> list[Salience]:
+    """The incident the report is about is ``main``: the most seed sentences, a headline bonus."""
+    if not clusters:
+        return []
+    scores = [len(c.seeds) + (2 if c.first_index < _TITLE_SENTENCES else 0) for c in clusters]
+    main = max(range(len(clusters)), key=lambda i: (scores[i], -clusters[i].first_index))
+    return ["main" if i == main else "background" for i in range(len(clusters))]
+
+
+def build_incident(cluster: Cluster, text: str, *, document: str, salience: Salience) -> Incident:
+    """The finished incident for one cluster."""
+    types = resolve_types(cluster)
+    locations = resolve_locations(cluster)
+    return Incident(
+        document=document,
+        event_types=types,
+        status=resolve_status(cluster, types),
+        date=resolve_date(cluster),
+        victims=resolve_victims(cluster),
+        locations=locations,
+        perpetrators=resolve_perpetrators(cluster, locations),
+        evidence=resolve_evidence(cluster, text),
+        salience=salience,
+    )
+
+
+def date_mentions(cluster: Cluster) -> list[DateMention]:
+    """All event dates of a cluster (for debugging and tests)."""
+    return list(cluster.dates)

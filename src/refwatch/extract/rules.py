@@ -1,0 +1,104 @@
+"""The rule-based extractor: segmentation, mention finders, assembly, resolution.
+
+Deterministic and offline. Each stage is a function of its own module; this one
+only runs them in order over one document. Every finder scans the whole text
+once with precompiled patterns and mentions are bucketed into sentences by
+offset, so the cost grows linearly with the length of the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from refwatch.domain.incidents import Incident
+from refwatch.extract.assemble import assemble, bucket
+from refwatch.extract.counts import find_counts
+from refwatch.extract.dateline import dateline_date
+from refwatch.extract.dates import find_dates
+from refwatch.extract.mentions import CountMention, SentenceMentions, Span
+from refwatch.extract.places import find_actors, find_places
+from refwatch.extract.resolve import build_incident, salience_scores
+from refwatch.extract.segment import split_sentences
+from refwatch.extract.triggers import (
+    find_anaphora,
+    find_other_group,
+    find_status_cues,
+    find_triggers,
+    find_victim_refs,
+    is_subgroup,
+)
+
+NAME = "rules"
+
+
+class RuleExtractor:
+    """Extracts incidents with hand-written language packs (English, Korean, Chinese)."""
+
+    name = NAME
+
+    def extract(
+        self,
+        text: str,
+        *,
+        document: str,
+        published: dt.date | None = None,
+        language: str | None = None,
+    ) -> list[Incident]:
+        """Incidents in ``text``; ``published`` anchors relative dates (else a dateline in the text).
+
+        ``language`` is accepted for the interface; all language packs run on every text,
+        because reports mix scripts.
+        """
+        anchor = published if published is not None else dateline_date(text)
+        found = find_mentions(text, anchor)
+        clusters = assemble(found)
+        saliences = salience_scores(clusters)
+        return [
+            build_incident(cluster, text, document=document, salience=salience)
+            for cluster, salience in zip(clusters, saliences, strict=True)
+        ]
+
+
+def find_mentions(text: str, anchor: dt.date | None) -> list[SentenceMentions]:
+    """Run every finder over ``text`` and bucket the mentions by sentence."""
+    sentences = split_sentences(text)
+    found = [SentenceMentions(sentence=s) for s in sentences]
+    dates = find_dates(text, anchor)
+    counts = _drop_overlaps(find_counts(text), [Span(d.start, d.end) for d in dates])
+    bucket(sentences, dates, "dates", found)  # type: ignore[arg-type]
+    bucket(sentences, counts, "counts", found)  # type: ignore[arg-type]
+    bucket(sentences, find_triggers(text, sentences), "triggers", found)  # type: ignore[arg-type]
+    bucket(sentences, find_places(text), "places", found)  # type: ignore[arg-type]
+    bucket(sentences, find_actors(text), "actors", found)  # type: ignore[arg-type]
+    bucket(sentences, find_status_cues(text), "statuses", found)  # type: ignore[arg-type]
+    bucket(sentences, find_victim_refs(text), "victim_refs", found)
+    bucket(sentences, find_anaphora(text), "anaphora", found)
+    for sm in found:
+        s = sm.sentence
+        sm.counts = [c for c in sm.counts if not is_subgroup(text, c.start, c.end, s.start, s.end)]
+    _mark_other_groups(text, found)
+    return found
+
+
+def _mark_other_groups(text: str, found: list[SentenceMentions]) -> None:
+    spans = find_other_group(text)
+    starts = [sm.sentence.start for sm in found]
+    import bisect
+
+    for span in spans:
+        i = bisect.bisect_right(starts, span.start) - 1
+        if i >= 0:
+            found[i].other_group = True
+
+
+def _drop_overlaps(counts: list[CountMention], spans: list[Span]) -> list[CountMention]:
+    out = []
+    j = 0
+    spans = sorted(spans, key=lambda s: s.start)
+    for c in counts:
+        while j < len(spans) and spans[j].end <= c.start:
+            j += 1
+        if j < len(spans) and spans[j].start < c.end:
+            continue
+        out.append(c)
+    return out

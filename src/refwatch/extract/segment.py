@@ -1,0 +1,85 @@
+"""Segmentation: sentences and heading lines with exact offsets, page clutter marked.
+
+Reports arrive as text scraped from web pages, with menus, share buttons, like
+counters ("좋아요 0"), bylines and contact boxes around the article. Those lines
+are kept (offsets must stay valid) but marked ``clutter`` so that no finder
+reads an incident out of them. Sentences never cross a line break: headlines,
+timeline rows and captions are their own units.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from refwatch.extract.mentions import Sentence
+
+_LINE: Final = re.compile(r"[^\n]+")
+# A sentence ends at . ! ? 。 ！ ？ (and closing quotes/brackets) followed by white space.
+_END: Final = re.compile(r"[.!?。！？…]+[\"'”’)\]]*(?=\s)|[。！？]")
+_ABBREVIATION: Final = re.compile(
+    r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|No|Gen|Sen|Rep|Gov|Lt|Col|"
+    r"Capt|Prof|vs|etc|approx|Co|Corp|Inc|Ltd|Jr|Sr|Mt)|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z]|\d)$"
+)
+_CLUTTER: Final = re.compile(
+    r"^\s*(?:skip to|go to contents|share|tweet|print|email|comments?\b|related|advertisement|copyright|"
+    r"all rights? reserved|subscribe|sign in|log ?in|menu|home\b|next post|previous post|read more|"
+    r"좋아요|슬퍼요|화나요|댓글|공유|구독|제보하기|카카오톡|전화\s*:|이메일\s*:|▷|■|무단\s*전재|지금 뜨는|"
+    r"기사\s*(?:원문|제보)|저작권)",
+    re.IGNORECASE,
+)
+_EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_LETTER: Final = re.compile(r"[^\W\d_]")
+
+
+def is_clutter(line: str) -> bool:
+    """Whether a line is page furniture rather than article text.
+
+    Furniture is a known menu/share/counter word at the start, a line with an
+    e-mail address that is short (a byline), or a line with hardly any letters.
+    """
+    if _CLUTTER.search(line):
+        return True
+    if _EMAIL.search(line) and len(line) < 80:
+        return True
+    return len(_LETTER.findall(line)) < 2
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences and lines; offsets index ``text`` unchanged.
+
+    Examples:
+        >>> [text[s.start:s.end] for text in ["Fictional. They left.\\nA line"] for s in split_sentences(text)]
+        ['Fictional.', 'They left.', 'A line']
+    """
+    sentences: list[Sentence] = []
+    paragraph = 0
+    last_end = 0
+    for line in _LINE.finditer(text):
+        if text.count("\n", last_end, line.start()) > 1:
+            paragraph += 1
+        last_end = line.end()
+        body = line.group()
+        if not body.strip():
+            continue
+        clutter = is_clutter(body)
+        base = line.start()
+        start = 0
+        for end_match in _END.finditer(body):
+            cut = end_match.end()
+            before = body[start : end_match.start()]
+            if end_match.group().startswith(".") and _ABBREVIATION.search(before):
+                continue
+            _append(sentences, text, base + start, base + cut, paragraph, clutter)
+            start = cut
+        _append(sentences, text, base + start, base + len(body), paragraph, clutter)
+    return sentences
+
+
+def _append(out: list[Sentence], text: str, start: int, end: int, paragraph: int, clutter: bool) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start=start, end=end, index=len(out), paragraph=paragraph, clutter=clutter))

@@ -1,0 +1,148 @@
+"""Event triggers, whether each event happened, and cues about groups and status.
+
+A trigger is a word for something done to people ("detained", "북송", "遣返").
+Whether it happened is read from its neighbours: in English from the words
+before it in the same clause ("at risk of being sent back", "planned to
+repatriate", "who are caught" as a general statement), in Korean from the
+ending after it ("북송될 위기", "북송하려", "체포됐다").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Final
+
+from refwatch.extract.lang import en, ko, zh
+from refwatch.extract.mentions import Sentence, Span, StatusCue, Trigger
+
+_Compiled = tuple[re.Pattern[str], tuple[str, ...], bool, str]
+
+
+def _compile() -> tuple[_Compiled, ...]:
+    out: list[_Compiled] = []
+    for pattern, types, nominal in en.TRIGGERS:
+        out.append((re.compile(rf"(?i:\b(?:{pattern})\b)"), types, nominal, "en"))
+    for pattern, types, nominal in ko.TRIGGERS:
+        out.append((re.compile(pattern), types, nominal, "ko"))
+    for pattern, types, nominal in zh.TRIGGERS:
+        out.append((re.compile(pattern), types, nominal, "zh"))
+    return tuple(out)
+
+
+_TRIGGERS: Final = _compile()
+_WORD = re.compile(r"[\w'’]+")
+_IRREALIS_EN = re.compile(rf"(?i:^(?:{en.IRREALIS_BEFORE})$)")
+_INTENT_EN = re.compile(rf"(?i:^(?:{en.INTENT_BEFORE})$)")
+_GENERIC_AUX = re.compile(rf"(?i:^(?:{en.GENERIC_AUX})$)")
+_CLAUSE_BREAK = re.compile(rf"(?i:^(?:{en.CLAUSE_BREAK})$)")
+_TWO_WORD_IRREALIS = re.compile(
+    r"(?i:(?:risk|danger|threat|fear|prospect|possibility)s?\s+of\s+(?:being\s+)?$|not\s+to\s+$|(?:accused|criticized|"
+    r"condemned)\s+\w*\s*for\s+)"
+)
+_IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
+_INTENT_KO = re.compile(ko.INTENT_AFTER)
+_IRREALIS_ZH = re.compile(zh.IRREALIS_AFTER)
+_BACK_OR_NORTH = re.compile(r"(?i:^[^.;]{0,80}?\b(?:back|to\s+north\s+korea|to\s+the\s+north|to\s+pyongyang)\b)")
+_THIRD_COUNTRY = re.compile(
+    r"(?i:\b(?:laos|laotian|vietnam|vietnamese|thailand|thai|mongolia|mongolian|myanmar|burma|cambodia|"
+    r"russia|russian)\b|라오스|베트남|태국|몽골|미얀마|캄보디아|러시아|老挝|越南|泰国|蒙古|缅甸|柬埔寨|to\s+china\b|중국으로)"
+)
+_STATUS: Final = tuple(
+    [(re.compile(rf"(?i:\b(?:{p})\b)"), s) for p, s in en.STATUS_CUES] + [(re.compile(p), s) for p, s in ko.STATUS_CUES]
+)
+_ANAPHORA = re.compile(rf"(?i:\b(?:{en.ANAPHORA})\b)|(?:{ko.ANAPHORA})")
+_OTHER_GROUP = re.compile(rf"(?i:{en.OTHER_GROUP})|(?:{ko.OTHER_GROUP})")
+_SUBGROUP_BEFORE = re.compile(r"(?i:\b(?:among\s+(?:them|whom)|of\s+them|including)\s*$)|(?:가운데|중에는?)\s?$")
+_SUBGROUP_AFTER = re.compile(r"(?i:^\s*(?:of\s+(?:them|whom)|among\s+them)\b)|^[^.]{0,25}?포함")
+
+
+def _realis_en(text: str, start: int, lo: int) -> tuple[bool, bool]:
+    """(realis, intent) from the words before an English trigger, within its clause."""
+    window = text[max(lo, start - 90) : start]
+    if _TWO_WORD_IRREALIS.search(window):
+        return False, False
+    words = _WORD.findall(window)[-6:]
+    for i, word in enumerate(reversed(words)):
+        if _CLAUSE_BREAK.match(word) or word in (",", ";"):
+            break
+        if i == 0 and word.lower() == "to":
+            intent = len(words) > 1 and bool(_INTENT_EN.match(words[-2]))
+            return False, intent
+        if _IRREALIS_EN.match(word):
+            return False, bool(_INTENT_EN.match(word))
+        if i <= 1 and _GENERIC_AUX.match(word):
+            if not any(w.lower() in ("being", "currently", "still", "now") for w in words[-2:]):
+                return False, False
+    return True, False
+
+
+def _deport_types(text: str, end: int, sentence: Sentence) -> tuple[str, ...]:
+    """Deportation (from a third country) or repatriation (to North Korea), read from the sentence."""
+    if _BACK_OR_NORTH.search(text, end, sentence.end):
+        return ("repatriation",)
+    if _THIRD_COUNTRY.search(text, sentence.start, sentence.end):
+        return ("deportation",)
+    return ("repatriation",) if text[end - 1].isascii() else ("deportation",)
+
+
+def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
+    """Triggers in text order, leftmost-longest, each with its realis and intent flags."""
+    starts = [s.start for s in sentences]
+    raw: list[tuple[int, int, tuple[str, ...], bool, str]] = []
+    for pattern, types, nominal, lang in _TRIGGERS:
+        for m in pattern.finditer(text):
+            raw.append((m.start(), m.end(), types, nominal, lang))
+    raw.sort(key=lambda r: (r[0], -r[1]))
+    out: list[Trigger] = []
+    last_end = -1
+    for start, end, types, nominal, lang in raw:
+        if start < last_end:
+            continue
+        i = bisect.bisect_right(starts, start) - 1
+        if i < 0 or end > sentences[i].end:
+            continue
+        sentence = sentences[i]
+        if sentence.clutter:
+            continue
+        last_end = end
+        if lang == "en":
+            realis, intent = _realis_en(text, start, sentence.start)
+        else:
+            after = text[end : min(sentence.end, end + 24)]
+            pattern_ = _IRREALIS_KO if lang == "ko" else _IRREALIS_ZH
+            realis = not pattern_.search(after)
+            intent = lang == "ko" and bool(_INTENT_KO.search(after))
+        if types == ("deportation",):
+            types = _deport_types(text, end, sentence)
+        out.append(Trigger(start, end, text[start:end], types, realis, intent, nominal))
+    return out
+
+
+def find_status_cues(text: str) -> list[StatusCue]:
+    """Phrases that say people were released or reached safety."""
+    cues = [StatusCue(m.start(), m.end(), status) for pattern, status in _STATUS for m in pattern.finditer(text)]
+    return sorted(cues, key=lambda c: c.start)
+
+
+def find_anaphora(text: str) -> list[Span]:
+    """Words pointing back to a group already described ("the group", "이들")."""
+    return [Span(m.start(), m.end()) for m in _ANAPHORA.finditer(text)]
+
+
+def find_other_group(text: str) -> list[Span]:
+    """Phrases introducing a different group ("41 others", "다른 탈북자들은")."""
+    return [Span(m.start(), m.end()) for m in _OTHER_GROUP.finditer(text)]
+
+
+def is_subgroup(text: str, start: int, end: int, lo: int, hi: int) -> bool:
+    """Whether a count at ``start:end`` counts part of a group ("among them 3", "8명이 ... 포함")."""
+    return bool(_SUBGROUP_BEFORE.search(text[max(lo, start - 20) : start]) or _SUBGROUP_AFTER.search(text[end:hi]))
+
+
+_VICTIM_REF = re.compile(rf"(?i:\b(?:{en.VICTIM_NOUNS})\b)|(?:{ko.VICTIM_NOUNS})|(?:{zh.VICTIM_NOUNS})")
+
+
+def find_victim_refs(text: str) -> list[Span]:
+    """Nouns for the people incidents happen to ("defectors", "탈북민", "脱北者")."""
+    return [Span(m.start(), m.end()) for m in _VICTIM_REF.finditer(text)]
