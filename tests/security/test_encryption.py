@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 
 from refwatch.config import Settings, load_settings
 from refwatch.errors import ConfigError
@@ -59,6 +59,7 @@ def test_swapped_ciphertexts_fail_to_decrypt(db: Database) -> None:
         one, two = session.scalars(select(Person).order_by(Person.pseudonym)).all()
         stolen = one._name_romanised
         table = Person.__table__
+        assert isinstance(table, Table)
         session.execute(update(table).where(table.c.id == two.id).values({table.c.name_romanised: stolen}))
     with db.session() as session:
         two = session.scalars(select(Person).where(Person.pseudonym == "Person A-002")).one()

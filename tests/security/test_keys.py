@@ -27,7 +27,9 @@ def seed(db: Database, tmp_path: Path, n: int = 5) -> None:
 
 def key_ids(db: Database) -> set[int]:
     with db.session() as session:
-        ids = {sealing.key_id_of(p._name_romanised) for p in session.scalars(select(Person))}
+        ids = {
+            sealing.key_id_of(p._name_romanised) for p in session.scalars(select(Person)) if p._name_romanised
+        }
         ids |= {sealing.key_id_of(b._data) for b in session.scalars(select(DocumentBlob))}
     return ids
 

@@ -92,12 +92,11 @@ def _dates_clash(a: list[DateMention], b: list[DateMention]) -> bool:
     if not ka or not kb:
         return False
     gap = dt.timedelta(days=DATE_GAP_DAYS)
-    for x in ka:
-        for y in kb:
-            assert x.lo and x.hi and y.lo and y.hi
-            if x.lo - gap <= y.hi and y.lo - gap <= x.hi:
-                return False
-    return True
+    spans_a = [(x.lo, x.hi) for x in ka if x.lo is not None and x.hi is not None]
+    spans_b = [(y.lo, y.hi) for y in kb if y.lo is not None and y.hi is not None]
+    return not any(
+        a_lo - gap <= b_hi and b_lo - gap <= a_hi for a_lo, a_hi in spans_a for b_lo, b_hi in spans_b
+    )
 
 
 def _split_pairs(sm: SentenceMentions) -> list[tuple[list[CountMention], list[DateMention]]]:
@@ -111,7 +110,11 @@ def _split_pairs(sm: SentenceMentions) -> list[tuple[list[CountMention], list[Da
 
 
 def _choose(
-    clusters: list[Cluster], counts: list[CountMention], dates: list[DateMention], other: bool, current: Cluster | None
+    clusters: list[Cluster],
+    counts: list[CountMention],
+    dates: list[DateMention],
+    other: bool,
+    current: Cluster | None,
 ) -> Cluster | None:
     if other:
         return None

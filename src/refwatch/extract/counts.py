@@ -19,11 +19,14 @@ from refwatch.extract.lang import en, ko, zh
 from refwatch.extract.mentions import CountMention
 
 _EN_WORDS: Final = "|".join(sorted((re.escape(w) for w in en.NUMBER_WORDS), key=len, reverse=True))
-_EN_NUM: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_EN_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
-_EN_QUAL: Final = "|".join(sorted((re.escape(q).replace(r"\ ", r"\s+") for q in en.QUALIFIERS), key=len, reverse=True))
+_EN_UNITS: Final = r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+_EN_NUM: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_EN_WORDS}){_EN_UNITS})"
+_EN_QUAL: Final = "|".join(
+    sorted((re.escape(q).replace(r"\ ", r"\s+") for q in en.QUALIFIERS), key=len, reverse=True)
+)
 _EN_GAP_WORD: Final = (
-    r"(?:[ \t]+(?!(?:of|and|or|in|to|from|with|who|were|was|the|a|an|years?|days?|months?|weeks?|hours?|times|"
-    r"percent|km|miles|buses|cars)\b)[A-Za-z][\w'’-]*)"
+    r"(?:[ \t]+(?!(?:of|and|or|in|to|from|with|who|were|was|the|a|an|years?|days?|months?|weeks?|"
+    r"hours?|times|percent|km|miles|buses|cars)\b)[A-Za-z][\w'’-]*)"
 )
 _EN_NOUNS: Final = rf"(?:{en.VICTIM_NOUNS})(?:\s+(?:{en.VICTIM_NOUNS}))*"
 _EN_COUNT = re.compile(
@@ -51,7 +54,7 @@ _KO_GROUP_BARE = re.compile(rf"(?P<g>{'|'.join(ko.GROUP_NOUNS)})\s?(?P<n>\d+)(?=
 _KO_PREV_NOUN = re.compile(r"([가-힣A-Za-z]+)[\s,]*$")
 _KO_VICTIM = re.compile(rf"(?:{ko.VICTIM_NOUNS})")
 _KO_NON_VICTIM = re.compile(rf"(?:{ko.NON_VICTIM_NOUNS})")
-_KO_SKIP_TOKENS: Final = frozenset({"등", "총", "모두", "약", "전원", "모두", "중"})
+_KO_SKIP_TOKENS: Final = frozenset({"등", "총", "모두", "약", "전원", "중"})
 _ZH_COUNT = re.compile(rf"(?:(?:{zh.VICTIM_NOUNS})\s?)(?P<n>\d+)\s?(?P<yeo>多|余)?\s?(?:{zh.COUNTERS})")
 
 
@@ -184,7 +187,9 @@ def _find_korean(text: str, out: list[CountMention]) -> None:
     for m in _KO_GROUP_BARE.finditer(text):
         out.append(_make(m.start(), m.end(), text, int(m["n"]), None, None, ko.GROUP_NOUNS[m["g"]]))
     for m in _ZH_COUNT.finditer(text):
-        out.append(_make(m.start(), m.end(), text, int(m["n"]), None, "about" if m["yeo"] else None, "people"))
+        out.append(
+            _make(m.start(), m.end(), text, int(m["n"]), None, "about" if m["yeo"] else None, "people")
+        )
 
 
 def find_counts(text: str) -> list[CountMention]:

@@ -25,7 +25,9 @@ _LABELLED = re.compile(
 _TIMED = re.compile(
     r"(?m:^\s*(?P<date>(?:[A-Z][a-z]+day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})\s*(?:/|\||,|-)?\s*\d{1,2}:\d{2})"
 )
-_URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:/|$)|/(?P<y8>(?:19|20)\d{2})(?P<m8>\d{2})(?P<d8>\d{2})/")
+_URL_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:/|$)|/(?P<y8>(?:19|20)\d{2})(?P<m8>\d{2})(?P<d8>\d{2})/"
+)
 
 
 def _full_date(text: str) -> dt.date | None:

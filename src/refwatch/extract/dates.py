@@ -74,14 +74,18 @@ _K_REL = re.compile(
     r"(?:\s?(?P<mod>초순|초|중순|하순|말))?"
 )
 
-_MONTH_NUM: Final = {k: v for k, v in en.MONTHS.items()}
+_MONTH_NUM: Final = dict(en.MONTHS.items())
 _WEEKDAY_NUM: Final = en.WEEKDAYS
-_FULL_MONTHS: Final = frozenset(name for name in en.MONTHS if len(name) > 4 or name in ("may", "june", "july"))
+_FULL_MONTHS: Final = frozenset(
+    name for name in en.MONTHS if len(name) > 4 or name in ("may", "june", "july")
+)
 _BARE_MONTH_BEFORE = re.compile(
     r"(?i:\b(?:in|since|of|early|mid|late|last|this|until|by|during|from|between|and|to|end\s+of|beginning\s+of|"
     r"through|before|after)\s*-?\s*)$"
 )
-_REPORT_BEFORE = re.compile(rf"(?i:\b(?:{en.REPORT_BEFORE})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$")
+_REPORT_BEFORE = re.compile(
+    rf"(?i:\b(?:{en.REPORT_BEFORE})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$"
+)
 _REPORT_AFTER_EN = re.compile(rf"(?i:^\s*(?:{en.REPORT_AFTER})\b)")
 _REPORT_AFTER_KO = re.compile(ko.REPORT_AFTER)
 _SINCE_BEFORE = re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
@@ -375,7 +379,8 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
     """All date expressions in ``text``, leftmost-longest, resolved against ``anchor``.
 
     Examples:
-        >>> [(d.text, str(d.lo), d.precision) for d in find_dates("Fictional: held in mid-March.", dt.date(2017, 4, 24))]
+        >>> found = find_dates("Fictional: held in mid-March.", dt.date(2017, 4, 24))
+        >>> [(d.text, str(d.lo), d.precision) for d in found]
         [('mid-March', '2017-03-11', 'range')]
     """
     found: list[tuple[int, int, re.Match[str], _Handler]] = []
@@ -399,7 +404,12 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
             end -= 1
         last_end = end
         lo, hi, precision, inferred = interval
-        if "y" in match.groupdict() and match["y"] and lo is not None and precision in ("day", "month", "range"):
+        if (
+            "y" in match.groupdict()
+            and match["y"]
+            and lo is not None
+            and precision in ("day", "month", "range")
+        ):
             resolver.last_year = (int(match["y"]), end)
         mention = DateMention(
             start=start,

@@ -17,7 +17,9 @@ from refwatch.extract.mentions import ActorMention, PlaceMention
 
 logger = logging.getLogger(__name__)
 
-_EMBASSY_AFTER = re.compile(r"(?i:^[\s'’s]*(?:embassy|consulate|government|foreign\s+ministry|ministry|대사관|영사관|정부|외교부))")
+_EMBASSY_AFTER = re.compile(
+    r"(?i:^[\s'’s]*(?:embassy|consulate|government|foreign\s+ministry|ministry|대사관|영사관|정부|외교부))"
+)
 _NOT_PERPETRATOR_STATES: Final = frozenset({"KR"})
 
 

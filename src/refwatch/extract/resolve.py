@@ -47,7 +47,9 @@ def resolve_date(cluster: Cluster) -> DateInterval:
         reports = [d for sm in cluster.seeds for d in sm.dates if d.role == "report" and d.lo is not None]
         if reports:
             d = reports[0]
-            return DateInterval(d.lo.isoformat() if d.lo else None, d.hi.isoformat() if d.hi else None, d.precision, d.text)
+            return DateInterval(
+                d.lo.isoformat() if d.lo else None, d.hi.isoformat() if d.hi else None, d.precision, d.text
+            )
         unknown = [d for d in cluster.dates if d.lo is None]
         return DateInterval(None, None, "unknown", unknown[0].text if unknown else None)
     # Drop intervals that contain a narrower one: "last month" gives way to "mid-March".
@@ -55,15 +57,25 @@ def resolve_date(cluster: Cluster) -> DateInterval:
         d
         for d in known
         if not any(
-            o is not d and o.lo and o.hi and d.lo and d.hi and d.lo <= o.lo and o.hi <= d.hi and (o.lo, o.hi) != (d.lo, d.hi)
+            o is not d
+            and o.lo
+            and o.hi
+            and d.lo
+            and d.hi
+            and d.lo <= o.lo
+            and o.hi <= d.hi
+            and (o.lo, o.hi) != (d.lo, d.hi)
             for o in known
         )
     ]
     narrow.sort(key=lambda d: (d.lo, d.hi))
     first, last = narrow[0], max(narrow, key=lambda d: d.hi or d.lo)  # type: ignore[arg-type,return-value]
-    assert first.lo is not None and last.hi is not None
+    if first.lo is None or last.hi is None:  # cannot happen: ``known`` holds dated mentions only
+        return DateInterval(None, None, "unknown", first.text)
     if all((d.lo, d.hi) == (first.lo, first.hi) for d in narrow):
-        return DateInterval(first.lo.isoformat(), first.hi.isoformat() if first.hi else None, first.precision, first.text)
+        return DateInterval(
+            first.lo.isoformat(), first.hi.isoformat() if first.hi else None, first.precision, first.text
+        )
     text = first.text if first is last else f"{first.text} ... {last.text}"
     return DateInterval(first.lo.isoformat(), last.hi.isoformat(), "range", text)
 
@@ -84,7 +96,9 @@ def resolve_victims(cluster: Cluster) -> Victims:
         tally = Counter(c.count for c in figures)
         best = max(tally, key=lambda v: (tally[v], -next(i for i, c in enumerate(figures) if c.count == v)))
         chosen = next(c for c in figures if c.count == best)
-        victims = Victims(chosen.count, chosen.count_min, chosen.count_max, chosen.qualifier, text=chosen.text)
+        victims = Victims(
+            chosen.count, chosen.count_min, chosen.count_max, chosen.qualifier, text=chosen.text
+        )
     elif groups:
         victims = Victims(group_total, group_total, group_total, "exact", text=None)
     else:
@@ -111,7 +125,7 @@ def resolve_types(cluster: Cluster) -> list[EventType]:
             types.add("detention")
     if not types & (set(_TYPE_ORDER) - {"crossing"}):
         types.add("detention")
-    return [cast(EventType, t) for t in _TYPE_ORDER if t in types]
+    return [t for t in _TYPE_ORDER if t in types]
 
 
 def resolve_status(cluster: Cluster, types: list[EventType]) -> Status:
@@ -158,7 +172,11 @@ def resolve_locations(cluster: Cluster) -> list[Location]:
                 seen[key] = Location(p.country, p.admin1, p.place, p.facility, _role(p, sm), p.text)
     specific = [loc for loc in seen.values() if loc.admin1 or loc.place or loc.facility]
     countries = {loc.country for loc in specific}
-    bare = [loc for loc in seen.values() if not (loc.admin1 or loc.place or loc.facility) and loc.country not in countries]
+    bare = [
+        loc
+        for loc in seen.values()
+        if not (loc.admin1 or loc.place or loc.facility) and loc.country not in countries
+    ]
     return specific + bare
 
 

@@ -49,7 +49,8 @@ def split_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences and lines; offsets index ``text`` unchanged.
 
     Examples:
-        >>> [text[s.start:s.end] for text in ["Fictional. They left.\\nA line"] for s in split_sentences(text)]
+        >>> text = "Fictional. They left.\\nA line"
+        >>> [text[s.start:s.end] for s in split_sentences(text)]
         ['Fictional.', 'They left.', 'A line']
     """
     sentences: list[Sentence] = []

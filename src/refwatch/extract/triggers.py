@@ -43,17 +43,22 @@ _TWO_WORD_IRREALIS = re.compile(
 _IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
 _INTENT_KO = re.compile(ko.INTENT_AFTER)
 _IRREALIS_ZH = re.compile(zh.IRREALIS_AFTER)
-_BACK_OR_NORTH = re.compile(r"(?i:^[^.;]{0,80}?\b(?:back|to\s+north\s+korea|to\s+the\s+north|to\s+pyongyang)\b)")
+_BACK_OR_NORTH = re.compile(
+    r"(?i:^[^.;]{0,80}?\b(?:back|to\s+north\s+korea|to\s+the\s+north|to\s+pyongyang)\b)"
+)
 _THIRD_COUNTRY = re.compile(
     r"(?i:\b(?:laos|laotian|vietnam|vietnamese|thailand|thai|mongolia|mongolian|myanmar|burma|cambodia|"
     r"russia|russian)\b|라오스|베트남|태국|몽골|미얀마|캄보디아|러시아|老挝|越南|泰国|蒙古|缅甸|柬埔寨|to\s+china\b|중국으로)"
 )
 _STATUS: Final = tuple(
-    [(re.compile(rf"(?i:\b(?:{p})\b)"), s) for p, s in en.STATUS_CUES] + [(re.compile(p), s) for p, s in ko.STATUS_CUES]
+    [(re.compile(rf"(?i:\b(?:{p})\b)"), s) for p, s in en.STATUS_CUES]
+    + [(re.compile(p), s) for p, s in ko.STATUS_CUES]
 )
 _ANAPHORA = re.compile(rf"(?i:\b(?:{en.ANAPHORA})\b)|(?:{ko.ANAPHORA})")
 _OTHER_GROUP = re.compile(rf"(?i:{en.OTHER_GROUP})|(?:{ko.OTHER_GROUP})")
-_SUBGROUP_BEFORE = re.compile(r"(?i:\b(?:among\s+(?:them|whom)|of\s+them|including)\s*$)|(?:가운데|중에는?)\s?$")
+_SUBGROUP_BEFORE = re.compile(
+    r"(?i:\b(?:among\s+(?:them|whom)|of\s+them|including)\s*$)|(?:가운데|중에는?)\s?$"
+)
 _SUBGROUP_AFTER = re.compile(r"(?i:^\s*(?:of\s+(?:them|whom)|among\s+them)\b)|^[^.]{0,25}?포함")
 
 
@@ -121,7 +126,9 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
 
 def find_status_cues(text: str) -> list[StatusCue]:
     """Phrases that say people were released or reached safety."""
-    cues = [StatusCue(m.start(), m.end(), status) for pattern, status in _STATUS for m in pattern.finditer(text)]
+    cues = [
+        StatusCue(m.start(), m.end(), status) for pattern, status in _STATUS for m in pattern.finditer(text)
+    ]
     return sorted(cues, key=lambda c: c.start)
 
 
@@ -137,7 +144,9 @@ def find_other_group(text: str) -> list[Span]:
 
 def is_subgroup(text: str, start: int, end: int, lo: int, hi: int) -> bool:
     """Whether a count at ``start:end`` counts part of a group ("among them 3", "8명이 ... 포함")."""
-    return bool(_SUBGROUP_BEFORE.search(text[max(lo, start - 20) : start]) or _SUBGROUP_AFTER.search(text[end:hi]))
+    return bool(
+        _SUBGROUP_BEFORE.search(text[max(lo, start - 20) : start]) or _SUBGROUP_AFTER.search(text[end:hi])
+    )
 
 
 _VICTIM_REF = re.compile(rf"(?i:\b(?:{en.VICTIM_NOUNS})\b)|(?:{ko.VICTIM_NOUNS})|(?:{zh.VICTIM_NOUNS})")

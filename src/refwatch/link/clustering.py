@@ -2,8 +2,11 @@
 
 Every candidate pair is scored, pairs at or above the threshold are taken in
 order of descending score (ties broken by the reports' stable keys), and two
-groups are joined unless that would put two reports of the same document in
-one incident or join two groups a person has kept apart. Because the input is
+groups are joined only if every report of one is compatible with every report
+of the other (no veto between any two, and an average score across the groups
+still at or above the threshold: average linkage, so that one vague report
+cannot chain unrelated events together), no document would then have two
+reports in one incident, and no reviewer has kept the two apart. Because the input is
 a set and every choice is made by score and key, ingesting the same documents
 in any order gives the same incidents.
 
@@ -89,6 +92,10 @@ class _Groups:
             return False
         return not (self.pins[ra] and self.pins[rb] and self.pins[ra] != self.pins[rb])
 
+    def members(self, key: str) -> list[str]:
+        root = self.find(key)
+        return sorted(k for k in self.parent if self.find(k) == root)
+
     def join(self, a: str, b: str) -> None:
         ra, rb = sorted((self.find(a), self.find(b)))
         self.parent[rb] = ra
@@ -123,9 +130,27 @@ def cluster(
             first, second = sorted((left.key, right.key))
             scored.append((result.score, first, second, result))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    by_key = {r.key: r for r in reports}
+    cache: dict[tuple[str, str], Comparison] = {}
+
+    def pair(x: str, y: str) -> Comparison:
+        k = (x, y) if x < y else (y, x)
+        if k not in cache:
+            cache[k] = compare(by_key[k[0]], by_key[k[1]], window_days=window_days)
+        return cache[k]
+
+    def compatible(a: str, b: str) -> bool:
+        left, right = groups.members(a), groups.members(b)
+        if len(left) == 1 and len(right) == 1:
+            return True
+        results = [pair(x, y) for x in left for y in right]
+        if any(r.veto for r in results):
+            return False
+        return sum(r.score for r in results) / len(results) >= threshold
+
     links: list[Link] = []
     for _score, a, b, result in scored:
-        if groups.can_join(a, b):
+        if groups.can_join(a, b) and compatible(a, b):
             groups.join(a, b)
             links.append(Link(a, b, result))
     by_root: dict[str, list[str]] = {}

@@ -15,7 +15,7 @@ types     0.10    the same event types (Jaccard)
 
 plus 0.05 when both reports are about it as their main story. Some facts rule a
 link out whatever the score (*vetoes*): dates further apart than the window, a
-report published before the other incident began, or no shared core event
+report published more than the window before the other incident began, or no shared core event
 type (arrest, detention, deportation, repatriation) when both have one.
 """
 
@@ -84,8 +84,10 @@ def _bounds(incident: Incident) -> tuple[float, float] | None:
 
 def _date_part(a: Report, b: Report, window: int) -> tuple[float, str | None, str | None]:
     ia, ib = _interval(a.incident), _interval(b.incident)
+    # A report cannot describe what began after it was published; the window absorbs
+    # imprecise dates (an extractor may fall back on a report's own publication day).
     for report, other in ((a, ib), (b, ia)):
-        if report.published and other and report.published < other[0] - dt.timedelta(days=3):
+        if report.published and other and report.published < other[0] - dt.timedelta(days=window):
             return 0.0, None, f"{report.document} was published before the other incident began"
     if ia is None or ib is None:
         return 0.5, "date unknown in one report", None

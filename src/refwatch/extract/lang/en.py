@@ -14,21 +14,49 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
     (r"s(?:ent|end|ends|ending)(?:\s+[\w'-]+){0,6}?\s+back", ("repatriation",), False),
     (r"(?:forcibly|forcefully)\s+(?:returned|returning|repatriated|sent)", ("repatriation",), False),
     (r"forced\s+back", ("repatriation",), False),
-    (r"return(?:ed|ing)?(?:\s+[\w'-]+){0,4}?\s+to\s+(?:north\s+korea|the\s+north|pyongyang)", ("repatriation",), False),
-    (r"hand(?:ed|ing)\s+(?:\w+\s+)?(?:over|back)\s+to\s+(?:north\s+korea|the\s+north|north\s+korean)", ("repatriation",), False),
+    (
+        r"return(?:ed|ing)?(?:\s+[\w'-]+){0,4}?\s+to\s+(?:north\s+korea|the\s+north|pyongyang)",
+        ("repatriation",),
+        False,
+    ),
+    (
+        r"hand(?:ed|ing)\s+(?:\w+\s+)?(?:over|back)\s+to\s+(?:north\s+korea|the\s+north|north\s+korean)",
+        ("repatriation",),
+        False,
+    ),
     (r"repatriat(?:ed|ing|e|es)", ("repatriation",), False),
     (r"repatriations?|refoulement", ("repatriation",), True),
     (r"deport(?:ed|ing|s)?|expel(?:led|ling|s)?", ("deportation",), False),
     (r"deportations?|expulsions?", ("deportation",), True),
-    (r"arrest(?:ed|ing)|apprehend(?:ed|ing)?|caught|captur(?:ed|ing)|seized|nabbed|rounded\s+up", ("arrest", "detention"), False),
+    (
+        r"arrest(?:ed|ing)|apprehend(?:ed|ing)?|caught|captur(?:ed|ing)|seized|nabbed|rounded\s+up",
+        ("arrest", "detention"),
+        False,
+    ),
     (r"arrests?|crackdowns?|manhunts?", ("arrest",), True),
     (r"detain(?:ed|ing|s)?", ("arrest", "detention"), False),
-    (r"(?:being|been|were|was|are|is|remain|remains|remained)\s+held|holds|holding\s+(?:them|the\s+group)", ("detention",), False),
+    (
+        r"(?:being|been|were|was|are|is|remain|remains|remained)\s+held|holds|holding\s+(?:them|the\s+group)",
+        ("detention",),
+        False,
+    ),
     (r"in\s+(?:police\s+)?custody|jailed|locked\s+up|detainees?", ("detention",), False),
     (r"detention", ("detention",), True),
-    (r"transferred|(?:moved|taken|escorted)(?:\s+forcibly)?\s+to|sent\s+(?:forcibly\s+)?to\s+(?!north\s+korea|the\s+north)[A-Z]?", ("transfer",), False),
-    (r"crossed\s+(?:the\s+)?(?:border|river|tumen|yalu|mekong)|fled\s+(?:north\s+korea|the\s+north|their\s+(?:country|homeland))|defected", ("crossing",), False),
-    (r"committed\s+suicide|killed\s+themselves|took\s+their\s+(?:own\s+)?lives|died\s+in\s+(?:custody|detention|prison)|shot\s+dead", ("death",), False),
+    (
+        r"transferred|(?:moved|taken|escorted)(?:\s+forcibly)?\s+to|sent\s+(?:forcibly\s+)?to\s+(?!north\s+korea|the\s+north)[A-Z]?",
+        ("transfer",),
+        False,
+    ),
+    (
+        r"crossed\s+(?:the\s+)?(?:border|river|tumen|yalu|mekong)|fled\s+(?:north\s+korea|the\s+north|their\s+(?:country|homeland))|defected",
+        ("crossing",),
+        False,
+    ),
+    (
+        r"committed\s+suicide|killed\s+themselves|took\s+their\s+(?:own\s+)?lives|died\s+in\s+(?:custody|detention|prison)|shot\s+dead",
+        ("death",),
+        False,
+    ),
     (r"(?:publicly\s+)?executed", ("execution",), False),
     (r"tortured", ("torture",), False),
     (r"interrogat(?:ed|ion)|questioning|questioned", ("interrogation",), False),
@@ -47,7 +75,9 @@ IRREALIS_BEFORE: Final = (
     r"criticized\s+for|accused\s+of|routinely|often|usually|generally|typically"
 )
 #: The subset of irrealis cues that says an authority has already decided: the people are held.
-INTENT_BEFORE: Final = r"plans?|planned|planning|decision|decided|decides|intends?|intended|about|preparing|prepared|ready"
+INTENT_BEFORE: Final = (
+    r"plans?|planned|planning|decision|decided|decides|intends?|intended|about|preparing|prepared|ready"
+)
 #: Present passive ("who are caught") reads as a general statement, not an incident.
 GENERIC_AUX: Final = r"are|is|get|gets|be"
 #: Clause boundaries that stop the look-back for irrealis cues.
@@ -116,7 +146,9 @@ QUALIFIERS: Final[dict[str, str]] = {
     "at least": "at_least", "upwards of": "at_least", "in excess of": "at_least", "a minimum of": "at_least",
 }  # fmt: skip
 #: "the nine were ...", "among the ten deported": a figure standing for the group.
-BARE_NUMBER_FOLLOW: Final = r"were|was|had|have|are|include|includes|included|who|deported|repatriated|detained|arrested|returned"
+BARE_NUMBER_FOLLOW: Final = (
+    r"were|was|had|have|are|include|includes|included|who|deported|repatriated|detained|arrested|returned"
+)
 
 MONTHS: Final[dict[str, int]] = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
@@ -124,17 +156,34 @@ MONTHS: Final[dict[str, int]] = {
     "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
 WEEKDAYS: Final[dict[str, int]] = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
 
 #: Phrases that say where people stand now.
 STATUS_CUES: Final[tuple[tuple[str, str], ...]] = (
     (r"released|freed|set\s+free", "released"),
-    (r"arrived\s+(?:safely\s+)?in\s+(?:south\s+korea|seoul|thailand)|reached\s+(?:south\s+korea|seoul|safety)|granted\s+asylum", "reached_safety"),
+    (
+        r"arrived\s+(?:safely\s+)?in\s+(?:south\s+korea|seoul|thailand)"
+        r"|reached\s+(?:south\s+korea|seoul|safety)|granted\s+asylum",
+        "reached_safety",
+    ),
 )
 #: A different group from the one already described ("41 others", "other defectors").
-OTHER_GROUP: Final = r"(?:\d+|the|several|some|many)\s+others\b|\bother\s+(?:north\s+koreans|defectors|refugees|escapees|people)\b|\banother\s+(?:group|\d+)"
+OTHER_GROUP: Final = (
+    r"(?:\d+|the|several|some|many)\s+others\b"
+    r"|\bother\s+(?:north\s+koreans|defectors|refugees|escapees|people)\b|\banother\s+(?:group|\d+)"
+)
 #: A part of a group already counted ("among them", "including").
 SUBGROUP: Final = r"\bamong\s+(?:them|the)\b|\bincluding\b|\bof\s+whom\b|\bincludes?\b"
 #: Words that point back to a group already introduced.
-ANAPHORA: Final = r"the\s+group|the\s+defectors|the\s+refugees|the\s+escapees|the\s+youths?|the\s+family|they|them|the\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b|these\s+north\s+koreans|the\s+north\s+koreans|the\s+detainees|the\s+travell?ers"
+ANAPHORA: Final = (
+    r"the\s+group|the\s+defectors|the\s+refugees|the\s+escapees|the\s+youths?|the\s+family|they|them"
+    r"|the\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b|these\s+north\s+koreans"
+    r"|the\s+north\s+koreans|the\s+detainees|the\s+travell?ers"
+)

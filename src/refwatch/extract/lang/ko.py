@@ -11,14 +11,22 @@ from typing import Final
 
 #: (pattern, event types, nominal); patterns are matched as they are (no word boundaries).
 TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
-    (r"(?:북한|北|북)(?:으로|에|에게)?\s?(?:강제\s?)?(?:송환|보냈|보내|넘겼|넘겨|인계|돌려\s?보|되돌려\s?보|압송)", ("repatriation",), False),
+    (
+        r"(?:북한|北|북)(?:으로|에|에게)?\s?(?:강제\s?)?(?:송환|보냈|보내|넘겼|넘겨|인계|돌려\s?보|되돌려\s?보|압송)",
+        ("repatriation",),
+        False,
+    ),
     (r"강제\s?북송|북송|강제\s?송환|송환", ("repatriation",), False),
     (r"강제\s?추방|추방|강제\s?출국", ("deportation",), False),
     (r"체포|검거|붙잡|붙들|잡혀|잡혔|잡힌|적발|연행|나포|검문에\s?걸", ("arrest", "detention"), False),
     (r"단속", ("arrest",), True),
     (r"구금|억류|수감|구류|감금|갇혀|구속|갇힌", ("detention",), False),
     (r"이송|이감|호송|압송", ("transfer",), False),
-    (r"탈북(?:했|해|한\s?뒤|한\s?후|하다|하여)|강을\s?건너|국경을\s?넘|두만강을\s?건너|압록강을\s?건너", ("crossing",), False),
+    (
+        r"탈북(?:했|해|한\s?뒤|한\s?후|하다|하여)|강을\s?건너|국경을\s?넘|두만강을\s?건너|압록강을\s?건너",
+        ("crossing",),
+        False,
+    ),
     (r"목숨을\s?끊|극단적\s?선택|자살|숨졌|숨진|음독", ("death",), False),
     (r"처형|총살", ("execution",), False),
     (r"고문(?:을\s?받|당)", ("torture",), False),
@@ -67,14 +75,26 @@ NATIVE_NUMBERS: Final[dict[str, int]] = {
 }  # fmt: skip
 #: Sino-Korean numerals written in Hangul (십여 명, 이십 명).
 SINO_DIGITS: Final[dict[str, int]] = {
-    "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9,
+    "일": 1,
+    "이": 2,
+    "삼": 3,
+    "사": 4,
+    "오": 5,
+    "육": 6,
+    "칠": 7,
+    "팔": 8,
+    "구": 9,
 }
 SINO_UNITS: Final[dict[str, int]] = {"십": 10, "백": 100, "천": 1000, "만": 10000}
 #: Amounts without a figure ("수십 명": dozens).
 VAGUE_AMOUNTS: Final = r"수십|수백|수천|수만|십수|수"
 #: Before a figure: 약 50명 (about), 최소 10명 (at least), 최대 (at most).
 QUALIFIERS_BEFORE: Final[dict[str, str]] = {
-    "약": "about", "대략": "about", "최소": "at_least", "적어도": "at_least", "최대": "at_most",
+    "약": "about",
+    "대략": "about",
+    "최소": "at_least",
+    "적어도": "at_least",
+    "최대": "at_most",
 }
 #: After a figure: 50여 명, 50명가량, 10명 이상.
 QUALIFIERS_AFTER: Final[dict[str, str]] = {
