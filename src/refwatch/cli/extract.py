@@ -1,7 +1,136 @@
-"""Placeholder: the `extract` command is being written."""
+"""`refwatch extract PATH...`: incidents from report files, without a database.
+
+For trying the extractor on a file, scripting, and feeding other tools: nothing is
+stored, so no key or passphrase is needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
 
 import typer
+from rich.table import Table
+
+from refwatch.cli import context
+from refwatch.cli.output import EXIT_USER_ERROR, console, err_console, handles_errors, print_jsonl
+from refwatch.domain.incidents import Incident
+from refwatch.errors import InvalidInput, RefwatchError
+from refwatch.extract import DEFAULT_EXTRACTOR_NAME, available_extractors, get_extractor
+from refwatch.ingest.dates import parse_human_date
+from refwatch.ingest.discovery import expand_paths
+from refwatch.ingest.language import detect_language
+from refwatch.ingest.metadata import DocumentMetadata, load_metadata
+from refwatch.services.ingest import prepare_file
+
+FORMATS = ("jsonl", "table")
+LANGS = ("auto", "en", "ko", "zh")
 
 
 def register(app: typer.Typer) -> None:
-    """Register nothing yet."""
+    """Add ``extract`` to the root application."""
+    app.command("extract")(extract)
+
+
+@handles_errors
+def extract(
+    paths: list[Path] = typer.Argument(..., help="Report files or directories (read recursively)."),
+    metadata: Path | None = typer.Option(
+        None, "--metadata", help="TSV/CSV giving each file's id and publication date."
+    ),
+    published: str | None = typer.Option(
+        None, "--published", help="Publication date for every file, e.g. 2019-05-03 or 'May 3, 2019'."
+    ),
+    lang: str = typer.Option("auto", "--lang", help="auto, en, ko or zh (a hint for the extractor)."),
+    output_format: str = typer.Option("jsonl", "--format", help="jsonl (one incident per line) or table."),
+    extractor: str = typer.Option(
+        DEFAULT_EXTRACTOR_NAME, "--extractor", help=f"One of: {', '.join(available_extractors())}."
+    ),
+) -> None:
+    """Print the incidents found in report files, each field with its evidence span; stores nothing."""
+    if output_format not in FORMATS:
+        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    if lang not in LANGS:
+        raise InvalidInput(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    anchor = _published(published)
+    table = load_metadata(metadata) if metadata else None
+    engine = get_extractor(extractor)
+    files = expand_paths(paths)
+    if not files:
+        raise InvalidInput("no readable files found in the given paths (.txt, .md, .html, .htm, .pdf)")
+    limit = context.settings().max_file_bytes
+    found: list[Incident] = []
+    failed = 0
+    for path in files:
+        try:
+            prepared = prepare_file(path, max_file_bytes=limit)
+        except RefwatchError as exc:
+            err_console.print(f"[red]failed[/] {exc}", highlight=False)
+            failed += 1
+            continue
+        meta = table.for_file(path) if table else None
+        text = prepared.read.text
+        found += engine.extract(
+            text,
+            document=(meta.id if meta and meta.id else path.stem),
+            published=anchor or _meta_date(meta),
+            language=_language(lang, meta, text),
+        )
+    if output_format == "jsonl":
+        print_jsonl([i.to_dict() for i in found])
+    else:
+        console.print(_table(found))
+    if failed:
+        raise typer.Exit(EXIT_USER_ERROR)
+
+
+def _published(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    parsed = parse_human_date(value).to_date()
+    if parsed is None:
+        raise InvalidInput(f"--published needs a full date with year, month and day, not {value!r}")
+    return parsed
+
+
+def _meta_date(meta: DocumentMetadata | None) -> dt.date | None:
+    return meta.publication_date.to_date() if meta and meta.publication_date else None
+
+
+def _language(choice: str, meta: DocumentMetadata | None, text: str) -> str:
+    if choice != "auto":
+        return choice
+    if meta and meta.language:
+        return meta.language
+    return detect_language(text)
+
+
+def _table(incidents: list[Incident]) -> Table:
+    table = Table(title=f"{len(incidents)} incident(s)")
+    for column in ("document", "date", "people", "places", "event types", "status", "salience"):
+        table.add_column(column)
+    for i in incidents:
+        table.add_row(
+            i.document,
+            _date(i.date.start, i.date.end),
+            _count(i.victims.count, i.victims.count_min, i.victims.count_max),
+            ", ".join(loc.place for loc in i.locations if loc.place) or "-",
+            ", ".join(i.event_types),
+            i.status,
+            i.salience,
+        )
+    return table
+
+
+def _date(start: str | None, end: str | None) -> str:
+    if not start:
+        return "unknown"
+    return start if not end or end == start else f"{start} .. {end}"
+
+
+def _count(count: int | None, low: int | None, high: int | None) -> str:
+    if count is not None:
+        return str(count)
+    if low is not None or high is not None:
+        return f"{low if low is not None else '?'}-{high if high is not None else '?'}"
+    return "unknown"

@@ -30,8 +30,10 @@ _EN_GAP_WORD: Final = (
 )
 _EN_NOUNS: Final = rf"(?:{en.VICTIM_NOUNS})(?:\s+(?:{en.VICTIM_NOUNS}))*"
 _EN_COUNT = re.compile(
-    rf"(?i:(?<![\d./:-])\b(?:(?P<qual>{_EN_QUAL})\s+)?(?P<n>{_EN_NUM})(?!-year|\s*-\s*year|\s*(?:%|percent))"
-    rf"(?:[ \t]*(?:-|–|to|or)[ \t]*(?P<n2>{_EN_NUM}))?{_EN_GAP_WORD}{{0,4}}?[ \t]+(?P<noun>{_EN_NOUNS})\b)"
+    rf"(?i:(?<![\d./:-])\b(?:(?P<qual>{_EN_QUAL})\s+)?(?P<btw>between\s+)?"
+    rf"(?P<n>{_EN_NUM})(?!-year|\s*-\s*year|\s*(?:%|percent))"
+    rf"(?:[ \t]*(?(btw)and|(?:-|–|to|or))[ \t]*(?P<n2>{_EN_NUM}))?"
+    rf"{_EN_GAP_WORD}{{0,4}}?[ \t]+(?P<noun>{_EN_NOUNS})\b)"
 )
 _EN_FAMILY = re.compile(rf"(?i:\b(?:a\s+)?family\s+of\s+(?P<n>{_EN_NUM})\b)")
 _EN_BARE = re.compile(
@@ -208,4 +210,62 @@ def find_counts(text: str) -> list[CountMention]:
         if kept and c.start < kept[-1].end:
             continue
         kept.append(c)
-    return kept
+    return _join_parts(text, kept)
+
+
+#: "... in Qingdao and 9 in Kunming": a further part of the same group, counted by place.
+_EN_PART = re.compile(
+    rf"(?:[ \t]+(?:in|at|from|near)[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){{0,2}})?"
+    rf"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?P<n>(?i:{_EN_NUM}))(?:[ \t]+more)?"
+    rf"(?=[ \t]+(?:in|at|from|near)[ \t]+[A-Z])"
+)
+#: Between two Korean counts of one group split by place: "...20명, 쿤밍에서 9명".
+_KO_PART_GAP = re.compile(
+    r"^(?:을|를|이|가|은|는)?\s*,?\s*(?:그리고\s*|또\s*)?[가-힣A-Za-z]{1,12}(?:에서|에)\s*$"
+)
+
+
+def _join_parts(text: str, counts: list[CountMention]) -> list[CountMention]:
+    """Add up a group counted in parts by place ("20 in Qingdao and 9 in Kunming" is 29).
+
+    Only parts of the same kind of person with a figure each are joined; the sum
+    spans the whole phrase, so its evidence quote shows every part.
+    """
+    out: list[CountMention] = []
+    for c in counts:
+        if c.count is None or c.vague:
+            out.append(c)
+            continue
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.count is not None
+            and not prev.vague
+            and prev.group == c.group
+            and _KO_PART_GAP.match(text[prev.end : c.start])
+        ):
+            out[-1] = _summed(text, prev.start, c.end, [prev, c])
+            continue
+        if not c.text[:1].isdigit() and not c.text[:1].isalpha():
+            out.append(c)
+            continue
+        end, parts = c.end, [c]
+        while (m := _EN_PART.match(text, end)) and (n := _en_number(m["n"])) is not None:
+            parts.append(CountMention(m.start("n"), m.end("n"), m["n"], n, n, n, "exact", c.group))
+            end = m.end()
+        out.append(_summed(text, c.start, end, parts) if len(parts) > 1 else c)
+    return out
+
+
+def _summed(text: str, start: int, end: int, parts: list[CountMention]) -> CountMention:
+    def total(values: list[int | None]) -> int | None:
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    count = total([p.count for p in parts])
+    low = total([p.count_min for p in parts])
+    high = total([p.count_max for p in parts])
+    quals = {p.qualifier for p in parts}
+    qualifier: Qualifier = parts[0].qualifier if len(quals) == 1 else "about"
+    if quals <= {"exact", "at_least"} and len(quals) > 1:
+        qualifier = "at_least"
+    return CountMention(start, end, text[start:end], count, low, high, qualifier, parts[0].group)

@@ -19,7 +19,7 @@ _LINE: Final = re.compile(r"[^\n]+")
 _END: Final = re.compile(r"[.!?。！？…]+[\"'”’)\]]*(?=\s)|[。！？]")
 _ABBREVIATION: Final = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|No|Gen|Sen|Rep|Gov|Lt|Col|"
-    r"Capt|Prof|vs|etc|approx|Co|Corp|Inc|Ltd|Jr|Sr|Mt)|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z]|\d)$"
+    r"Capt|Prof|vs|etc|approx|Co|Corp|Inc|Ltd|Jr|Sr|Mt)|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z])$"
 )
 _CLUTTER: Final = re.compile(
     r"^\s*(?:skip to|go to contents|share|tweet|print|email|comments?\b|related|advertisement|copyright|"
@@ -28,6 +28,8 @@ _CLUTTER: Final = re.compile(
     r"기사\s*(?:원문|제보)|저작권)",
     re.IGNORECASE,
 )
+# "1. " or "12. " opening a line is list numbering, not a sentence of its own.
+_LIST_NUMBER: Final = re.compile(r"\s*\d{1,3}")
 _EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _LETTER: Final = re.compile(r"[^\W\d_]")
 
@@ -69,7 +71,9 @@ def split_sentences(text: str) -> list[Sentence]:
         for end_match in _END.finditer(body):
             cut = end_match.end()
             before = body[start : end_match.start()]
-            if end_match.group().startswith(".") and _ABBREVIATION.search(before):
+            if end_match.group().startswith(".") and (
+                _ABBREVIATION.search(before) or (start == 0 and _LIST_NUMBER.fullmatch(before))
+            ):
                 continue
             _append(sentences, text, base + start, base + cut, paragraph, clutter)
             start = cut

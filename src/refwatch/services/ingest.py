@@ -64,7 +64,9 @@ class IngestReport:
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
+class PreparedFile:
+    """A file read and checked, before anything is stored."""
+
     path: Path
     data: bytes
     sha256: str
@@ -151,7 +153,7 @@ def _ingest_one(
     extract: bool,
 ) -> FileResult:
     try:
-        prepared = _prepare(path, max_file_bytes=max_file_bytes)
+        prepared = prepare_file(path, max_file_bytes=max_file_bytes)
         meta = metadata.for_file(path) if metadata else None
         return _store(db, prepared, meta=meta, language=language, actor=actor, extract=extract)
     except (IngestError, InvalidInput) as exc:
@@ -163,7 +165,8 @@ def _ingest_one(
         return FileResult(path=str(path), outcome="failed", reason=f"internal error ({type(exc).__name__})")
 
 
-def _prepare(path: Path, *, max_file_bytes: int) -> _Prepared:
+def prepare_file(path: Path, *, max_file_bytes: int) -> PreparedFile:
+    """Read and check one file (type, size, permissions, text); ingest and ``extract`` share it."""
     media_type_for(path)  # refuse unsupported types before reading anything
     try:
         size = path.stat().st_size
@@ -184,12 +187,12 @@ def _prepare(path: Path, *, max_file_bytes: int) -> _Prepared:
     except OSError as exc:
         raise IngestError(path, f"cannot read the file ({exc.strerror})") from None
     read = read_document(path, data)
-    return _Prepared(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), read=read)
+    return PreparedFile(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), read=read)
 
 
 def _store(
     db: Database,
-    prepared: _Prepared,
+    prepared: PreparedFile,
     *,
     meta: DocumentMetadata | None,
     language: LanguageChoice,
