@@ -1,0 +1,139 @@
+"""Capture histories from the database, for multiple systems estimation.
+
+Two ways a record comes to be "on a list":
+
+* ``lists_from="source_lists"``: explicit source-list memberships (an NGO list, a
+  partner database), for persons or incidents, entered by analysts;
+* ``lists_from="outlet"``: each incident's linked sources, one list per outlet
+  (the document's outlet, or its key when no outlet is known). This only makes
+  sense after linking, and only when outlets report independently of each other,
+  which docs/estimation.md asks the analyst to judge.
+
+Rejected and merged-away incidents never count; by default only confirmed ones
+do, because an unreviewed machine extraction is not yet a fact.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from refwatch.errors import InvalidInput
+from refwatch.storage.database import Database
+from refwatch.storage.tables import (
+    Document,
+    Incident,
+    IncidentLocation,
+    IncidentSource,
+    Person,
+    SourceList,
+    SourceListMember,
+)
+
+Unit = Literal["incidents", "persons"]
+ListsFrom = Literal["outlet", "source_lists"]
+Stratum = Literal["none", "year", "province", "sex"]
+
+#: Review states counted by default: only what a person has confirmed.
+DEFAULT_STATES: tuple[str, ...] = ("confirmed",)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryTable:
+    """Counts of capture histories (one 0/1 per list) for one stratum."""
+
+    stratum: str
+    lists: tuple[str, ...]
+    counts: dict[tuple[int, ...], int]
+
+
+def histories_from_db(
+    db: Database,
+    *,
+    unit: Unit = "incidents",
+    lists_from: ListsFrom = "outlet",
+    stratum: Stratum = "none",
+    review_states: Sequence[str] = DEFAULT_STATES,
+) -> list[HistoryTable]:
+    """One table per stratum (a single ``all`` table without strata), lists in name order."""
+    if unit == "persons" and lists_from != "source_lists":
+        raise InvalidInput(
+            "persons are on lists only through source-list memberships: use --lists source_lists"
+        )
+    if stratum == "sex" and unit != "persons":
+        raise InvalidInput("--strata sex needs --unit persons")
+    if stratum in ("year", "province") and unit != "incidents":
+        raise InvalidInput(f"--strata {stratum} needs --unit incidents")
+    with db.session() as session:
+        if lists_from == "outlet":
+            members = _incident_outlets(session, review_states)
+        else:
+            members = _memberships(session, unit, review_states)
+        labels = _strata(session, unit, stratum, set(members))
+    lists = tuple(sorted({name for names in members.values() for name in names}))
+    if len(lists) < 2:
+        raise InvalidInput(
+            f"estimation needs at least two lists; the database has {len(lists)} for {unit} "
+            f"(from {lists_from}, review states {', '.join(review_states)})"
+        )
+    tables: dict[str, dict[tuple[int, ...], int]] = defaultdict(lambda: defaultdict(int))
+    for record, names in members.items():
+        history = tuple(int(name in names) for name in lists)
+        tables[labels.get(record, "all")][history] += 1
+    return [HistoryTable(label, lists, dict(counts)) for label, counts in sorted(tables.items())]
+
+
+def _incident_outlets(session: Session, states: Sequence[str]) -> dict[int, set[str]]:
+    rows = session.execute(
+        select(Incident.id, Document.outlet, Document.key)
+        .join(IncidentSource, IncidentSource.incident_id == Incident.id)
+        .join(Document, Document.id == IncidentSource.document_id)
+        .where(Incident.review_state.in_(list(states)))
+    ).all()
+    members: dict[int, set[str]] = defaultdict(set)
+    for incident_id, outlet, key in rows:
+        members[incident_id].add(outlet or key)
+    return dict(members)
+
+
+def _memberships(session: Session, unit: Unit, states: Sequence[str]) -> dict[int, set[str]]:
+    column = SourceListMember.person_id if unit == "persons" else SourceListMember.incident_id
+    query = select(column, SourceList.name).join(SourceList, SourceList.id == SourceListMember.list_id)
+    query = query.where(column.is_not(None))
+    if unit == "incidents":
+        query = query.join(Incident, Incident.id == SourceListMember.incident_id).where(
+            Incident.review_state.in_(list(states))
+        )
+    members: dict[int, set[str]] = defaultdict(set)
+    for record, name in session.execute(query).all():
+        if record is not None:
+            members[record].add(name)
+    return dict(members)
+
+
+def _strata(session: Session, unit: Unit, stratum: Stratum, records: set[int]) -> dict[int, str]:
+    if stratum == "none" or not records:
+        return {}
+    if stratum == "sex":
+        rows = session.execute(select(Person.id, Person.sex).where(Person.id.in_(records))).all()
+        return {pid: sex or "unknown" for pid, sex in rows}
+    if stratum == "year":
+        dated = session.execute(
+            select(Incident.id, Incident.date_start).where(Incident.id.in_(records))
+        ).all()
+        return {iid: str(start.year) if start else "unknown" for iid, start in dated}
+    labels: dict[int, str] = {}
+    located = session.execute(
+        select(IncidentLocation.incident_id, IncidentLocation.admin1)
+        .where(IncidentLocation.incident_id.in_(records))
+        .order_by(IncidentLocation.id)
+    ).all()
+    for iid, admin1 in located:
+        if admin1 and iid not in labels:
+            labels[iid] = admin1
+    return {iid: labels.get(iid, "unknown") for iid in records}
