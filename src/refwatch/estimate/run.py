@@ -1,0 +1,225 @@
+"""One entry point from a capture table and the user's choices to a result in the CLI's JSON shape.
+
+The shape (``n_observed, estimate, se, ci_low, ci_high, ci_level, method, model,
+deviance, df, aic, bic, warnings, models``) is a contract shared by the CLI, the
+web dashboard and reports, so it is built here once. A figure is never returned
+without its interval and its warnings.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from refwatch.errors import InvalidInput
+from refwatch.estimate.tables import CaptureTable
+
+Method = Literal["loglinear", "lcmcr"]
+HETEROGENEITY = ("none", "chao", "darroch", "poisson", "gamma")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the user asked for; defaults are the safe, simple choice."""
+
+    method: Method = "loglinear"
+    interactions: tuple[str, ...] = ()
+    heterogeneity: str = "none"
+    select: str | None = None
+    seed: int | None = None
+    level: float = 0.95
+    bootstrap: int = 200
+    lcmcr_burn_in: int = 10_000
+    lcmcr_samples: int = 1_000
+    lcmcr_thinning: int = 10
+
+
+def parse_interactions(value: str | None, lists: tuple[str, ...]) -> tuple[str, ...]:
+    """``"c1:c2, c2:c3"`` into terms, each list named checked against the table's columns."""
+    if not value:
+        return ()
+    terms: list[str] = []
+    for raw in value.split(","):
+        term = raw.strip()
+        if not term:
+            continue
+        names = term.split(":")
+        unknown = [n for n in names if n not in lists]
+        if len(names) < 2 or unknown or len(set(names)) != len(names):
+            raise InvalidInput(
+                f"--interactions: {term!r} is not an interaction of the table's lists "
+                f"({', '.join(lists)}); write e.g. {lists[0]}:{lists[1]}"
+            )
+        terms.append(":".join(names))
+    return tuple(dict.fromkeys(terms))
+
+
+def estimate(table: CaptureTable, options: Options) -> dict[str, Any]:
+    """Fit what ``options`` ask for on ``table`` and return the result in the JSON shape."""
+    if options.heterogeneity not in HETEROGENEITY:
+        raise InvalidInput(f"--heterogeneity must be one of {', '.join(HETEROGENEITY)}")
+    if not 0.5 < options.level < 1:
+        raise InvalidInput("--level must be between 0.5 and 1, e.g. 0.95")
+    if options.method == "lcmcr":
+        return _lcmcr(table, options)
+    if options.method != "loglinear":
+        raise InvalidInput("--method must be loglinear or lcmcr")
+    if options.select:
+        return _selected(table, options)
+    return _fixed(table, options)
+
+
+def _fixed(table: CaptureTable, options: Options) -> dict[str, Any]:
+    from refwatch.estimate.existence import check
+    from refwatch.estimate.loglinear import fit, profile_interval
+
+    model = fit(table, interactions=list(options.interactions), heterogeneity=options.heterogeneity)
+    warnings = check(table, model)
+    low, high = _interval(lambda: profile_interval(table, model, level=options.level), warnings)
+    return _result(table, "loglinear", options.level, model, low, high, warnings, [])
+
+
+def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
+    from refwatch.estimate.existence import check
+    from refwatch.estimate.selection import select
+
+    if options.select not in ("aic", "bic"):
+        raise InvalidInput("--select must be aic or bic")
+    chosen = select(
+        table,
+        criterion=options.select,
+        heterogeneity=options.heterogeneity,
+        bootstrap=options.bootstrap,
+        seed=options.seed,
+        level=options.level,
+    )
+    warnings = check(table, chosen.best)
+    if chosen.usable_total < chosen.candidates_total:
+        warnings.append(
+            f"{chosen.candidates_total - chosen.usable_total} of {chosen.candidates_total} candidate "
+            "models could not be fitted (no finite estimate) and were left out of the selection"
+        )
+    if chosen.bootstrap_candidates < chosen.usable_total:
+        warnings.append(
+            f"each bootstrap replicate re-selected among the {chosen.bootstrap_candidates} best-supported "
+            f"of {chosen.usable_total} models (to keep the run short)"
+        )
+    models = [_model_row(m) for m in chosen.models]
+    result = _result(
+        table, "loglinear", options.level, chosen.best, chosen.ci_low, chosen.ci_high, warnings, models
+    )
+    return result | {
+        "ci_type": f"parametric bootstrap percentile, model re-selected by {options.select.upper()} "
+        "on every replicate",
+        "selection": {
+            "criterion": options.select,
+            "candidates": chosen.candidates_total,
+            "fitted": chosen.usable_total,
+            "models_listed": len(models),
+            "bootstrap_replicates": chosen.bootstrap_replicates,
+            "bootstrap_candidates": chosen.bootstrap_candidates,
+            "seed": chosen.seed,
+        },
+    }
+
+
+def _lcmcr(table: CaptureTable, options: Options) -> dict[str, Any]:
+    from refwatch.estimate.existence import overlap_warnings
+    from refwatch.estimate.lcmcr import fit_lcmcr
+
+    result = fit_lcmcr(
+        table.histories,
+        table.counts,
+        burn_in=options.lcmcr_burn_in,
+        samples=options.lcmcr_samples,
+        thinning=options.lcmcr_thinning,
+        seed=options.seed,
+        level=options.level,
+    )
+    return {
+        "n_observed": table.n_observed,
+        "estimate": _num(result.estimate),
+        "se": _num(float(result.draws.std(ddof=1))) if len(result.draws) > 1 else None,
+        "ci_low": _num(result.ci_low),
+        "ci_high": _num(result.ci_high),
+        "ci_level": options.level,
+        "ci_type": "equal-tailed posterior credible interval",
+        "method": "lcmcr",
+        "model": "latent-class (Dirichlet process, truncated stick-breaking)",
+        "deviance": None,
+        "df": None,
+        "aic": None,
+        "bic": None,
+        "warnings": overlap_warnings(table) + list(result.warnings),
+        "models": [],
+        "diagnostics": {
+            "effective_sample_size": _num(result.effective_sample_size),
+            "geweke_z": _num(result.geweke_z),
+            "trace": {key: _num(value) for key, value in result.trace_summary().items()},
+            "iterations": result.iterations,
+            "iterations_per_second": _num(result.iterations_per_second),
+            "classes": result.classes,
+            "seed": result.seed,
+        },
+    }
+
+
+def _interval(compute: Any, warnings: list[str]) -> tuple[float | None, float | None]:
+    try:
+        low, high = compute()
+    except Exception as exc:  # an interval that cannot be found is reported, not hidden
+        warnings.append(f"no profile-likelihood interval could be computed ({exc})")
+        return None, None
+    return float(low), float(high)
+
+
+def _model_row(model: Any) -> dict[str, Any]:
+    return {
+        "model": model.model,
+        "estimate": _num(model.estimate),
+        "se": _num(model.se),
+        "deviance": _num(model.deviance),
+        "df": model.df,
+        "aic": _num(model.aic),
+        "bic": _num(model.bic),
+        "converged": bool(model.converged),
+    }
+
+
+def _result(
+    table: CaptureTable,
+    method: str,
+    level: float,
+    model: Any,
+    low: float | None,
+    high: float | None,
+    warnings: list[str],
+    models: list[dict[str, Any]],
+) -> dict[str, Any]:
+    if not model.converged:
+        warnings.append("the model fit did not converge; the figures below are not reliable")
+    return {
+        "n_observed": table.n_observed,
+        "estimate": _num(model.estimate),
+        "se": _num(model.se),
+        "ci_low": _num(low),
+        "ci_high": _num(high),
+        "ci_level": level,
+        "ci_type": "profile likelihood",
+        "method": method,
+        "model": model.model,
+        "deviance": _num(model.deviance),
+        "df": model.df,
+        "aic": _num(model.aic),
+        "bic": _num(model.bic),
+        "warnings": warnings,
+        "models": models,
+    }
+
+
+def _num(value: float | None) -> float | None:
+    """Finite floats rounded for reading; infinities and NaN become None (JSON has no such numbers)."""
+    if value is None or not math.isfinite(float(value)):
+        return None
+    return round(float(value), 4)
