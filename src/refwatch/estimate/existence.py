@@ -116,17 +116,31 @@ def overlap_warnings(table: CaptureTable) -> list[str]:
     return warnings
 
 
-def check(
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Warnings to print with a fit, and whether its N may be printed at all."""
+
+    warnings: list[str]
+    estimable: bool
+
+
+def assess(
     table: CaptureTable,
     model: object,
     *,
     design_matrix: npt.NDArray[np.float64] | None = None,
     kept: Sequence[bool] | None = None,
-) -> list[str]:
-    """All warnings for ``model`` fitted on ``table`` (its design is rebuilt when not given)."""
+) -> Assessment:
+    """All warnings for ``model`` fitted on ``table``, and whether its N may be printed at all.
+
+    The design is rebuilt from the model when not given. An N whose maximum-
+    likelihood estimate does not exist, collapses onto the observed count, or
+    cannot be identified is not estimable: callers print the warnings, not a number.
+    """
     from refwatch.estimate.loglinear import LoglinearFit, design
 
     warnings = overlap_warnings(table)
+    estimable = True
     if isinstance(model, LoglinearFit) and design_matrix is None:
         d = design(
             table,
@@ -139,6 +153,7 @@ def check(
     if design_matrix is not None:
         keep = np.asarray(kept if kept is not None else np.ones(len(design_matrix), dtype=bool))
         result = lp_check(design_matrix[keep], table.counts[keep])
+        estimable = result.ok
         if not result.identifiable:
             warnings.append(
                 "the model has more parameters than the table can identify: N is not estimable "
@@ -148,12 +163,12 @@ def check(
             warnings.append(
                 "the maximum-likelihood estimate of N does not exist for this model and table "
                 "(linear-programming check of Chan, Silverman & Vincent 2021): the likelihood "
-                "keeps rising as N grows; the figure printed is an artefact of where the fit stopped"
+                "keeps rising as N grows, so no figure is given; drop interactions or add lists"
             )
         elif result.degenerate_low:
             warnings.append(
                 "the maximum-likelihood estimate of N collapses onto the observed count for this "
-                "model and table: zero cells force it; do not read it as 'no one was missed'"
+                "model and table: zero cells force it, so no figure is given"
             )
         elif result.boundary:
             warnings.append(
@@ -166,4 +181,9 @@ def check(
             f"the estimate is more than {IMPLAUSIBLE_RATIO:g} times the {table.n_observed} records "
             f"observed: the lists overlap too little to support it"
         )
-    return warnings
+    return Assessment(warnings, estimable)
+
+
+def check(table: CaptureTable, model: object) -> list[str]:
+    """Only the warnings of :func:`assess`."""
+    return assess(table, model).warnings

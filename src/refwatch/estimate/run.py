@@ -71,17 +71,20 @@ def estimate(table: CaptureTable, options: Options) -> dict[str, Any]:
 
 
 def _fixed(table: CaptureTable, options: Options) -> dict[str, Any]:
-    from refwatch.estimate.existence import check
+    from refwatch.estimate.existence import assess
     from refwatch.estimate.loglinear import fit, profile_interval
 
     model = fit(table, interactions=list(options.interactions), heterogeneity=options.heterogeneity)
-    warnings = check(table, model)
+    verdict = assess(table, model)
+    warnings = verdict.warnings
+    if not verdict.estimable:
+        return _withheld(_result(table, "loglinear", options.level, model, None, None, warnings, []))
     low, high = _interval(lambda: profile_interval(table, model, level=options.level), warnings)
     return _result(table, "loglinear", options.level, model, low, high, warnings, [])
 
 
 def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
-    from refwatch.estimate.existence import check
+    from refwatch.estimate.existence import assess
     from refwatch.estimate.selection import select
 
     if options.select not in ("aic", "bic"):
@@ -94,7 +97,8 @@ def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
         seed=options.seed,
         level=options.level,
     )
-    warnings = check(table, chosen.best)
+    verdict = assess(table, chosen.best)
+    warnings = verdict.warnings
     if chosen.usable_total < chosen.candidates_total:
         warnings.append(
             f"{chosen.candidates_total - chosen.usable_total} of {chosen.candidates_total} candidate "
@@ -109,6 +113,8 @@ def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
     result = _result(
         table, "loglinear", options.level, chosen.best, chosen.ci_low, chosen.ci_high, warnings, models
     )
+    if not verdict.estimable:
+        result = _withheld(result)
     return result | {
         "ci_type": f"parametric bootstrap percentile, model re-selected by {options.select.upper()} "
         "on every replicate",
@@ -163,6 +169,11 @@ def _lcmcr(table: CaptureTable, options: Options) -> dict[str, Any]:
             "seed": result.seed,
         },
     }
+
+
+def _withheld(result: dict[str, Any]) -> dict[str, Any]:
+    """The result with no figure for N: printing one would suggest it means something."""
+    return result | dict.fromkeys(("estimate", "se", "ci_low", "ci_high"))
 
 
 def _interval(compute: Any, warnings: list[str]) -> tuple[float | None, float | None]:

@@ -205,9 +205,13 @@ def select(
     bootstrap: int = 200,
     seed: int | None = None,
     level: float = 0.95,
-    report: int = 50,
+    report: int | None = None,
 ) -> Selection:
-    """Fit every hierarchical two-way model, pick the best by ``criterion``, bootstrap the interval."""
+    """Fit every hierarchical two-way model, pick the best by ``criterion``, bootstrap the interval.
+
+    ``report`` models are returned ranked (by default all when there are at most
+    256 candidates, otherwise the 50 best).
+    """
     if criterion not in ("aic", "bic"):
         raise InvalidInput("--select must be aic or bic")
     cands = candidates(table, heterogeneity)
@@ -219,6 +223,8 @@ def select(
     order = np.argsort(score, kind="stable")
     order = order[np.isfinite(score[order])]
     best_index = int(order[0])
+    if report is None:
+        report = len(order) if len(order) <= 256 else 50
     ranked = [_refit(table, cands, int(i), heterogeneity) for i in order[:report]]
     seed_used = resolve_seed(seed)
     estimates = _bootstrap(table, cands, batch, best_index, order, criterion, bootstrap, seed_used)

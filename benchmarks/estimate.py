@@ -1,0 +1,87 @@
+"""Estimation speed: fitting every hierarchical two-way model, and LCMCR iterations per second.
+
+Tables are simulated from a known population (fictional numbers), so the
+figures depend only on the number of lists:
+
+* selection: the time to fit all 2^C(k,2) models for k = 3, 4, 5, 6 lists (the
+  issue asks for under 5 s at six), and the time of one bootstrap replicate;
+* LCMCR: Gibbs sweeps per second on 4- and 6-list tables.
+
+    python benchmarks/estimate.py
+    python benchmarks/estimate.py --repeat 5 --lcmcr-iterations 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from collections.abc import Callable
+from functools import partial
+
+import numpy as np
+
+from refwatch.estimate.lcmcr import fit_lcmcr
+from refwatch.estimate.selection import Candidates, candidates, fit_all, scores, select
+from refwatch.estimate.tables import CaptureTable, all_histories
+
+
+def simulated(k: int, n: int = 5000, seed: int = 1) -> CaptureTable:
+    """Independent lists with capture probabilities between 0.15 and 0.4."""
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(0.15, 0.4, size=k)
+    histories = all_histories(k)
+    cell = np.prod(np.where(histories == 1, p, 1 - p), axis=1)
+    counts = rng.multinomial(n, np.concatenate([[np.prod(1 - p)], cell]))[1:]
+    return CaptureTable(tuple(f"l{i + 1}" for i in range(k)), histories, counts.astype(float))
+
+
+def best_of(repeat: int, run: Callable[[], object]) -> float:
+    """Shortest wall time of ``repeat`` runs (the least disturbed by other work)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def fit_everything(cands: Candidates, table: CaptureTable) -> None:
+    batch = fit_all(cands, table.counts)
+    scores(batch, "aic", float(table.counts.sum()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is printed")
+    parser.add_argument("--lcmcr-iterations", type=int, default=10_000)
+    args = parser.parse_args()
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, NumPy {np.__version__}")
+    print("\n## All hierarchical two-way log-linear models (main effects always in)")
+    print(
+        f"{'lists':>5} {'models':>8} {'fit all (s)':>12} {'per model (ms)':>15} {'≈ s per bootstrap rep':>22}"
+    )
+    for k in (3, 4, 5, 6):
+        table = simulated(k)
+        cands = candidates(table)
+
+        seconds = best_of(args.repeat, partial(fit_everything, cands, table))
+        # A selection with 20 replicates, less one fit of everything: about 20 replicates' cost.
+        one_rep = best_of(1, partial(select, table, bootstrap=20, seed=1)) - seconds
+        print(
+            f"{k:>5} {len(cands.masks):>8} {seconds:>12.3f} {1000 * seconds / len(cands.masks):>15.4f}"
+            f" {max(one_rep, 0.0) / 20:>22.3f}"
+        )
+    print("\n## LCMCR Gibbs sampler (10 latent classes)")
+    print(f"{'lists':>5} {'iterations':>11} {'iterations/s':>13}")
+    for k in (4, 6):
+        table = simulated(k, n=3000)
+        result = fit_lcmcr(
+            table.histories, table.counts, burn_in=args.lcmcr_iterations, samples=10, thinning=1, seed=1
+        )
+        print(f"{k:>5} {result.iterations:>11} {result.iterations_per_second:>13,.0f}")
+
+
+if __name__ == "__main__":
+    main()
