@@ -71,3 +71,14 @@ def test_missing_and_undecodable_files(tmp_path: Path) -> None:
     bad.write_bytes(b"a,b,count\n\xff\xfe\x00\x01")
     with pytest.raises(InvalidInput, match="cannot read"):
         read_table(bad)
+
+
+def test_other_names_for_the_count_column_and_an_unknown_zero_row(tmp_path: Path) -> None:
+    table = read_table(write(tmp_path, "A,B,C,Freq\n0,0,0,NA\n1,0,0,7\n0,1,1,2\n"))
+    assert table.lists == ("A", "B", "C")
+    assert table.n_observed == 9
+
+
+def test_two_count_columns_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="more than one count column"):
+        read_table(write(tmp_path, "a,b,count,n\n1,0,3,3\n"))

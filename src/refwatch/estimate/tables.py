@@ -23,6 +23,10 @@ from refwatch.errors import InvalidInput
 
 MIN_LISTS = 2
 MAX_LISTS = 10
+#: Names other tools give the frequency column (R's ``Freq``, Rcapture's ``freq``...), matched ignoring case.
+COUNT_COLUMNS = ("count", "freq", "frequency", "n", "weight")
+#: What a file may put in the count of the all-zero row, which is unknown by definition.
+UNKNOWN = ("", "na", "nan", "?", "-")
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,9 @@ def from_counts(lists: Sequence[str], mapping: Mapping[tuple[int, ...], float]) 
 def read_table(path: Path) -> CaptureTable:
     """Read a CSV: 0/1 list columns plus ``count``, or one row per individual with 0/1 columns only.
 
+    The count column may also be called ``freq``, ``Freq``, ``frequency``, ``n`` or
+    ``weight``; an all-zero row with an unknown count (``NA``, empty) is ignored.
+
     ``#`` lines are comments. Repeated histories are added up (a table split over
     several rows, or individual rows). Errors name the file, line and column.
     """
@@ -103,10 +110,15 @@ def read_table(path: Path) -> CaptureTable:
         raise InvalidInput(f"{path}: the table is empty")
     header_no, header_line = lines[0]
     header = [h.strip() for h in next(csv.reader(io.StringIO(header_line)))]
-    has_count = "count" in header
-    lists = tuple(h for h in header if h != "count")
     if len(set(header)) != len(header) or any(not h for h in header):
         raise InvalidInput(f"{path}:{header_no}: column names must be unique and not empty")
+    count_columns = [h for h in header if h.lower() in COUNT_COLUMNS]
+    if len(count_columns) > 1:
+        raise InvalidInput(
+            f"{path}:{header_no}: more than one count column ({', '.join(count_columns)}); keep one"
+        )
+    count_column = count_columns[0] if count_columns else None
+    lists = tuple(h for h in header if h != count_column)
     _check_lists(lists, str(path))
     mapping: dict[tuple[int, ...], float] = {}
     for line_no, line in lines[1:]:
@@ -115,7 +127,12 @@ def read_table(path: Path) -> CaptureTable:
             raise InvalidInput(f"{path}:{line_no}: expected {len(header)} values, found {len(cells)}")
         row = dict(zip(header, cells, strict=True))
         history = tuple(_binary(path, line_no, name, row[name]) for name in lists)
-        count = _count(path, line_no, row["count"]) if has_count else 1.0
+        if count_column is None:
+            count = 1.0
+        elif not any(history) and row[count_column].lower() in UNKNOWN:
+            continue  # the all-zero row written with an unknown count: that is what we estimate
+        else:
+            count = _count(path, line_no, count_column, row[count_column])
         if not any(history) and count:
             raise InvalidInput(
                 f"{path}:{line_no}: a row on no list with count {count:g}; "
@@ -141,13 +158,13 @@ def _binary(path: Path, line_no: int, column: str, value: str) -> int:
     return int(value)
 
 
-def _count(path: Path, line_no: int, value: str) -> float:
+def _count(path: Path, line_no: int, column: str, value: str) -> float:
     try:
         number = float(value)
     except ValueError:
         raise InvalidInput(
-            f"{path}:{line_no}: column 'count' must be a whole number, not {value!r}"
+            f"{path}:{line_no}: column {column!r} must be a whole number, not {value!r}"
         ) from None
     if number < 0 or number != int(number):
-        raise InvalidInput(f"{path}:{line_no}: column 'count' must be a whole number ≥ 0, not {value!r}")
+        raise InvalidInput(f"{path}:{line_no}: column {column!r} must be a whole number ≥ 0, not {value!r}")
     return number
