@@ -11,11 +11,12 @@ victim data (names, narratives, file contents)::
     │   └── IngestError    one file could not be ingested (carries the path)
     ├── NotFound           an id that does not exist
     ├── Conflict           the change clashes with stored state
+    ├── NotAuthenticated   no valid credentials (web and API)
     ├── PermissionDenied   the caller may not do this
     └── EstimationError    a statistical model cannot give an answer
 
 The CLI maps ``InvalidInput``, ``NotFound``, ``Conflict``, ``PermissionDenied``,
-``ConfigError`` and ``EstimationError`` to exit code 1; anything else is an
+``NotAuthenticated``, ``ConfigError`` and ``EstimationError`` to exit code 1; anything else is an
 internal failure (exit code 3). The web application maps them to HTTP codes.
 """
 
@@ -63,6 +64,12 @@ class Conflict(RefwatchError):
     """The requested change clashes with what is stored."""
 
     code = "conflict"
+
+
+class NotAuthenticated(RefwatchError):
+    """No valid credentials were given (a missing, unknown or revoked token, a wrong password)."""
+
+    code = "not_authenticated"
 
 
 class PermissionDenied(RefwatchError):

@@ -56,6 +56,8 @@ COMMAND_MODULES = (
     "audit",
     "keys",
     "backup",
+    "accounts",
+    "serve",
 )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from refwatch.errors import NotFound
@@ -27,7 +27,8 @@ class IncidentFilter:
     include_merged: bool = False
 
 
-def _query(filters: IncidentFilter) -> Select[Incident]:
+def filtered_query(filters: IncidentFilter) -> Select[Incident]:
+    """The SELECT for ``filters`` (all of them in SQL, so callers can page and count)."""
     query = select(Incident)
     if filters.review_states:
         query = query.where(Incident.review_state.in_(list(filters.review_states)))
@@ -44,13 +45,16 @@ def _query(filters: IncidentFilter) -> Select[Incident]:
             (IncidentLocation.place == filters.place) | (IncidentLocation.admin1 == filters.place)
         )
         query = query.where(Incident.id.in_(sub))
+    if filters.event_type:
+        # Event types are a JSON list; its text form contains each type quoted, on both backends.
+        query = query.where(cast(Incident.event_types, String).like(f'%"{filters.event_type}"%'))
     return query
 
 
 def load_incidents(session: Session, filters: IncidentFilter = IncidentFilter()) -> list[Incident]:
     """Incidents with their sources, claims, places and perpetrators loaded, oldest first."""
     query = (
-        _query(filters)
+        filtered_query(filters)
         .options(
             selectinload(Incident.sources).selectinload(IncidentSource.document),
             selectinload(Incident.sources).selectinload(IncidentSource.claims),
@@ -59,10 +63,7 @@ def load_incidents(session: Session, filters: IncidentFilter = IncidentFilter())
         )
         .order_by(Incident.date_start.is_(None), Incident.date_start, Incident.id)
     )
-    rows = list(session.scalars(query))
-    if filters.event_type:
-        rows = [r for r in rows if filters.event_type in (r.event_types or [])]
-    return rows
+    return list(session.scalars(query))
 
 
 def get_incident(session: Session, incident_id: int) -> Incident:

@@ -1,0 +1,64 @@
+"""`refwatch users add` and `refwatch tokens new|revoke`: accounts and API tokens."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from refwatch.cli import context
+from refwatch.cli.output import console, err_console, handles_errors
+from refwatch.services import accounts
+
+users_app = typer.Typer(help="Accounts (admin, editor, viewer).", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens (stored hashed; shown once).", no_args_is_help=True)
+PASSWORD_ENV = "REFWATCH_NEW_PASSWORD"  # noqa: S105 (the name of a variable, not a secret)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``users`` and ``tokens`` to the root application."""
+    app.add_typer(users_app, name="users")
+    app.add_typer(tokens_app, name="tokens")
+
+
+@users_app.command("add")
+@handles_errors
+def add(
+    username: str = typer.Argument(..., help="Login name."),
+    role: str = typer.Option("viewer", "--role", help="admin, editor or viewer."),
+) -> None:
+    """Create an account. The password is asked for (or read from REFWATCH_NEW_PASSWORD)."""
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            err_console.print(f"error: no terminal to ask for the password; set {PASSWORD_ENV}")
+            raise typer.Exit(1)
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    with context.database() as db:
+        accounts.add_user(db, username, password, role)
+    console.print(f"user {username} added with role {role}")
+
+
+@tokens_app.command("new")
+@handles_errors
+def new(
+    username: str = typer.Argument(..., help="The account the token acts for."),
+    scope: str = typer.Option("read", "--scope", help="read, write or admin."),
+) -> None:
+    """Make an API token; it is printed once and stored only as a hash."""
+    with context.database() as db:
+        token_id, token = accounts.issue_token(db, username, scope)
+    err_console.print(f"token {token_id} for {username} ({scope}); it will not be shown again:")
+    typer.echo(token)
+
+
+@tokens_app.command("revoke")
+@handles_errors
+def revoke(
+    token_id: int = typer.Argument(..., help="The token's number, as printed by `tokens new`."),
+) -> None:
+    """Stop a token from working."""
+    with context.database() as db:
+        accounts.revoke_token(db, token_id)
+    console.print(f"token {token_id} revoked")

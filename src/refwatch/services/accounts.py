@@ -1,0 +1,123 @@
+"""Accounts and API tokens: argon2id password hashes, tokens stored only as hashes.
+
+A token is shown once, when it is made, and kept as its SHA-256: the token is
+32 random bytes, so a fast hash is enough (there is nothing to guess), and a
+stolen database gives no usable token. Scopes: ``read`` (GET only), ``write``
+(also review actions and uploads), ``admin`` (everything). A token never grants
+more than its owner's role allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from refwatch.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from refwatch.storage.database import Database
+from refwatch.storage.tables import ApiToken, User
+
+ROLES = ("admin", "editor", "viewer")
+SCOPES = ("read", "write", "admin")
+TOKEN_PREFIX = "rw_"  # noqa: S105 (a label, not a secret)
+MIN_PASSWORD = 12
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, and what they may do."""
+
+    username: str
+    role: str
+    scope: str
+
+    def can_write(self) -> bool:
+        """Review actions and uploads: an editor or admin, with a write or admin token."""
+        return self.role in ("admin", "editor") and self.scope in ("write", "admin")
+
+    def is_admin(self) -> bool:
+        """Account and token management."""
+        return self.role == "admin" and self.scope == "admin"
+
+
+def add_user(db: Database, username: str, password: str, role: str) -> int:
+    """Create an account; the password is kept only as an argon2id hash."""
+    if role not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if not username.strip() or len(username) > 100:
+        raise InvalidInput("username must be 1 to 100 characters")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
+    with db.session() as session:
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            raise Conflict(f"user {username!r} already exists")
+        user = User(username=username, password_hash=_hasher.hash(password), role=role, groups=[])
+        session.add(user)
+        session.commit()
+        return user.id
+
+
+def check_password(db: Database, username: str, password: str) -> Principal:
+    """The account's principal if the password is right; :class:`NotAuthenticated` otherwise."""
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
+        if user is None:
+            _hasher.hash(password)  # same work whether or not the user exists
+            raise NotAuthenticated("wrong username or password")
+        try:
+            _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            raise NotAuthenticated("wrong username or password") from None
+        return Principal(user.username, user.role, "admin" if user.role == "admin" else "write")
+
+
+def issue_token(db: Database, username: str, scope: str) -> tuple[int, str]:
+    """A new token for ``username`` (returned once, in clear) and its id."""
+    if scope not in SCOPES:
+        raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"no user {username!r}; add one with `refwatch users add`")
+        row = ApiToken(user_id=user.id, token_hash=_digest(token), scope=scope)
+        session.add(row)
+        session.commit()
+        return row.id, token
+
+
+def revoke_token(db: Database, token_id: int) -> None:
+    """Stop a token from working (kept, marked revoked, for the record)."""
+    with db.session() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            raise NotFound(f"no API token {token_id}")
+        row.revoked_at = dt.datetime.now(dt.UTC)
+        session.commit()
+
+
+def authenticate_token(db: Database, token: str) -> Principal:
+    """The principal a bearer token stands for, or :class:`NotAuthenticated`."""
+    with db.session() as session:
+        found = session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == _digest(token))
+        ).first()
+        if found is None:
+            raise NotAuthenticated("unknown API token")
+        row, user = found
+        if row.revoked_at is not None or not user.is_active:
+            raise NotAuthenticated("this API token has been revoked")
+        return Principal(user.username, user.role, row.scope)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

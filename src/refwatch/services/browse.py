@@ -1,0 +1,137 @@
+"""Paged lists, search and summary figures, for the web pages and the REST API.
+
+Paging is done in SQL (``LIMIT/OFFSET`` with a separate count) so that a list
+costs the same on ten documents or fifty thousand. Search is a substring match
+on the working text and title (``LIKE`` with escaped wildcards), which works
+for Korean and Chinese as well as English because it needs no word splitting;
+full-text indexes (SQLite FTS5 with the trigram tokenizer, PostgreSQL pg_trgm)
+are the next step for speed on large collections.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from refwatch.errors import InvalidInput
+from refwatch.storage import incidents as incident_repo
+from refwatch.storage.database import Database
+from refwatch.storage.documents import to_summary
+from refwatch.storage.incidents import IncidentFilter
+from refwatch.storage.tables import Document, Incident, IncidentSource
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a list and the total number of matches."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    if offset < 0:
+        raise InvalidInput("offset must be 0 or more")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def document_page(
+    db: Database,
+    *,
+    query: str | None = None,
+    language: str | None = None,
+    outlet: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Documents matching the filters, newest publication first."""
+    _check_page(limit, offset)
+    stmt: Select[Document] = select(Document)
+    if query and query.strip():
+        pattern = f"%{_escape_like(query.strip())}%"
+        stmt = stmt.where(
+            or_(Document.text.like(pattern, escape="\\"), Document.title.like(pattern, escape="\\"))
+        )
+    if language:
+        stmt = stmt.where(Document.language == language)
+    if outlet:
+        stmt = stmt.where(Document.outlet == outlet)
+    with db.session() as session:
+        total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        rows = session.scalars(
+            stmt.order_by(Document.publication_date.is_(None), Document.publication_date.desc(), Document.key)
+            .limit(limit)
+            .offset(offset)
+        )
+        items = [to_summary(row).to_dict() for row in rows]
+    return Page(items, total, limit, offset)
+
+
+def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, offset: int = 0) -> Page:
+    """Linked incidents matching the filters (the export's record shape), oldest first."""
+    _check_page(limit, offset)
+    stmt = incident_repo.filtered_query(filters)
+    with db.session() as session:
+        total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        rows = session.scalars(
+            stmt.options(
+                selectinload(Incident.sources).selectinload(IncidentSource.document),
+                selectinload(Incident.sources).selectinload(IncidentSource.claims),
+                selectinload(Incident.locations),
+                selectinload(Incident.perpetrators),
+            )
+            .order_by(Incident.date_start.is_(None), Incident.date_start, Incident.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        items = [incident_repo.to_record(row) for row in rows]
+    return Page(items, total, limit, offset)
+
+
+def incident_detail(db: Database, incident_id: int) -> dict[str, Any]:
+    """One incident in the record shape, with its sources and claims."""
+    with db.session() as session:
+        return incident_repo.to_record(incident_repo.get_incident(session, incident_id))
+
+
+def summary(db: Database) -> dict[str, Any]:
+    """Figures for the dashboard: incidents and people per month, review states, queue size.
+
+    People are summed over the reconciled count of each incident (its lower
+    bound when sources give a range); incidents with no date are counted under
+    ``unknown``. Rejected and merged-away incidents are left out.
+    """
+    per_month: dict[str, dict[str, int]] = defaultdict(lambda: {"incidents": 0, "people": 0})
+    counted = ("candidate", "confirmed")
+    with db.session() as session:
+        states = incident_repo.count_by_state(session)
+        rows = session.execute(
+            select(Incident.date_start, Incident.count, Incident.count_min).where(
+                Incident.review_state.in_(counted)
+            )
+        ).all()
+    for start, count, count_min in rows:
+        month = start.strftime("%Y-%m") if start else "unknown"
+        per_month[month]["incidents"] += 1
+        people = count if count is not None else count_min
+        per_month[month]["people"] += int(people or 0)
+    return {
+        "review_states": states,
+        "review_queue": states.get("candidate", 0),
+        "incidents": sum(v["incidents"] for v in per_month.values()),
+        "people": sum(v["people"] for v in per_month.values()),
+        "per_month": [{"month": month, **values} for month, values in sorted(per_month.items())],
+    }

@@ -1,0 +1,248 @@
+"""REST API ``/api/v1``: documents, incidents, review actions and dashboard figures.
+
+Every route needs a bearer token; reading needs any scope, changing needs a
+write-scoped token of an editor or admin (see ``services.accounts``). Lists
+are paged with ``limit`` and ``offset`` and answer ``{"items", "total",
+"limit", "offset"}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from refwatch.domain.vocabulary import EVENT_TYPES, REVIEW_STATES, STATUSES
+from refwatch.errors import InvalidInput
+from refwatch.services import browse, review
+from refwatch.services.accounts import Principal
+from refwatch.services.documents import original_bytes, show_document
+from refwatch.services.ingest import ingest_paths
+from refwatch.storage.database import Database
+from refwatch.storage.incidents import IncidentFilter
+from refwatch.web.auth import database, principal, writer
+
+router = APIRouter(prefix="/api/v1")
+
+Db = Annotated[Database, Depends(database)]
+Reader = Annotated[Principal, Depends(principal)]
+Writer = Annotated[Principal, Depends(writer)]
+Limit = Annotated[int, Query(ge=1, le=browse.MAX_PAGE, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+MAX_UPLOAD_FILES = 50
+
+
+class PageOut(BaseModel):
+    """One page of a list."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+class ReasonIn(BaseModel):
+    """Why a reviewer did what they did (kept in the incident's history)."""
+
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class EditIn(BaseModel):
+    """A corrected field value, with the reason for it."""
+
+    field: str = Field(max_length=50)
+    value: str = Field(max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class MergeIn(BaseModel):
+    """Fold ``other`` into this incident."""
+
+    other: int = Field(ge=1)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class SplitIn(BaseModel):
+    """Move these sources of the incident into a new one."""
+
+    sources: list[int] = Field(min_length=1)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+def _page(page: browse.Page) -> PageOut:
+    return PageOut(items=page.items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/documents", response_model=PageOut, tags=["documents"])
+def list_documents(
+    db: Db,
+    _: Reader,
+    q: Annotated[str | None, Query(max_length=200, description="Text to find (any language).")] = None,
+    language: Annotated[Literal["en", "ko", "zh", "other"] | None, Query()] = None,
+    outlet: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> PageOut:
+    """Stored documents, newest first; ``q`` searches their text and titles."""
+    return _page(
+        browse.document_page(db, query=q, language=language, outlet=outlet, limit=limit, offset=offset)
+    )
+
+
+@router.get("/documents/{ref}", tags=["documents"])
+def get_document(db: Db, _: Reader, ref: str) -> dict[str, Any]:
+    """One document by id or key, with its text and the incidents drawn from it."""
+    return show_document(db, ref).to_dict()
+
+
+@router.get(
+    "/documents/{ref}/original",
+    tags=["documents"],
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def get_original(db: Db, _: Reader, ref: str) -> Response:
+    """The original bytes as ingested (the evidentiary copy)."""
+    summary, data = original_bytes(db, ref)
+    name = summary.filename.encode("ascii", "replace").decode().replace('"', "")
+    return Response(
+        data,
+        media_type=summary.media_type or "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-SHA256": summary.sha256},
+    )
+
+
+@router.post("/documents", tags=["documents"], status_code=201)
+def upload_documents(
+    request: Request,
+    db: Db,
+    caller: Writer,
+    files: Annotated[list[UploadFile], File(description="Reports: .txt, .md, .html, .pdf")],
+) -> dict[str, Any]:
+    """Ingest uploaded reports exactly as `refwatch ingest` does (one transaction per file)."""
+    if not files or len(files) > MAX_UPLOAD_FILES:
+        raise InvalidInput(f"upload 1 to {MAX_UPLOAD_FILES} files at a time")
+    settings = request.app.state.settings
+    with tempfile.TemporaryDirectory(prefix="refwatch-upload-") as folder:
+        paths = []
+        for i, upload in enumerate(files):
+            name = Path(upload.filename or f"upload-{i}").name or f"upload-{i}"
+            target = Path(folder) / f"{i:03d}" / name
+            target.parent.mkdir()
+            data = upload.file.read(settings.max_file_bytes + 1)
+            target.write_bytes(data)
+            paths.append(target)
+        report = ingest_paths(
+            db,
+            paths,
+            actor=caller.username,
+            max_file_bytes=settings.max_file_bytes,
+            link_threshold=settings.link_threshold,
+            link_window_days=settings.link_window_days,
+        )
+    return {
+        "stored": [r.key for r in report.results if r.outcome == "stored"],
+        "unchanged": [r.key for r in report.results if r.outcome == "unchanged"],
+        "failed": [{"file": Path(r.path).name, "reason": r.reason} for r in report.results if r.reason],
+    }
+
+
+@router.get("/incidents", response_model=PageOut, tags=["incidents"])
+def list_incidents(
+    db: Db,
+    _: Reader,
+    review_state: Annotated[list[str] | None, Query(description=f"One of {', '.join(REVIEW_STATES)}")] = None,
+    status: Annotated[list[str] | None, Query(description=f"One of {', '.join(STATUSES)}")] = None,
+    event_type: Annotated[str | None, Query(description=f"One of {', '.join(EVENT_TYPES)}")] = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    place: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> PageOut:
+    """Linked incidents with their sources and claims, filtered."""
+    _one_of("review_state", review_state or [], REVIEW_STATES)
+    _one_of("status", status or [], STATUSES)
+    _one_of("event_type", [event_type] if event_type else [], EVENT_TYPES)
+    filters = IncidentFilter(
+        review_states=review_state or (),
+        statuses=status or (),
+        event_type=event_type,
+        date_from=date_from,
+        date_to=date_to,
+        place=place,
+    )
+    return _page(browse.incident_page(db, filters, limit=limit, offset=offset))
+
+
+@router.get("/incidents/{incident_id}", tags=["incidents"])
+def get_incident(db: Db, _: Reader, incident_id: int) -> dict[str, Any]:
+    """One incident: reconciled fields, each source's claims, evidence quotes."""
+    return browse.incident_detail(db, incident_id)
+
+
+@router.get("/incidents/{incident_id}/history", tags=["incidents"])
+def get_history(db: Db, _: Reader, incident_id: int) -> list[dict[str, Any]]:
+    """Every recorded change: who, when, what, before and after."""
+    return [entry.to_dict() for entry in review.history(db, incident_id)]
+
+
+@router.post("/incidents/{incident_id}/confirm", tags=["review"])
+def confirm(db: Db, caller: Writer, incident_id: int, body: ReasonIn | None = None) -> dict[str, Any]:
+    """Mark the incident as checked by a person."""
+    review.set_state(
+        db, incident_id, "confirmed", actor=caller.username, reason=body.reason if body else None
+    )
+    return browse.incident_detail(db, incident_id)
+
+
+@router.post("/incidents/{incident_id}/reject", tags=["review"])
+def reject(db: Db, caller: Writer, incident_id: int, body: ReasonIn | None = None) -> dict[str, Any]:
+    """Mark the incident as not a real incident (kept, never counted)."""
+    review.set_state(db, incident_id, "rejected", actor=caller.username, reason=body.reason if body else None)
+    return browse.incident_detail(db, incident_id)
+
+
+@router.post("/incidents/{incident_id}/edit", tags=["review"])
+def edit(db: Db, caller: Writer, incident_id: int, body: EditIn) -> dict[str, Any]:
+    """Correct one field, with a reason."""
+    review.edit_field(db, incident_id, body.field, body.value, actor=caller.username, reason=body.reason)
+    return browse.incident_detail(db, incident_id)
+
+
+@router.post("/incidents/{incident_id}/merge", tags=["review"])
+def merge(db: Db, caller: Writer, incident_id: int, body: MergeIn) -> dict[str, Any]:
+    """Fold another incident (the same event) into this one."""
+    review.merge(db, incident_id, body.other, actor=caller.username, reason=body.reason)
+    return browse.incident_detail(db, incident_id)
+
+
+@router.post("/incidents/{incident_id}/split", tags=["review"], status_code=201)
+def split(db: Db, caller: Writer, incident_id: int, body: SplitIn) -> dict[str, Any]:
+    """Move sources into a new incident; answers with the new incident."""
+    new_id = review.split(db, incident_id, body.sources, actor=caller.username, reason=body.reason)
+    return browse.incident_detail(db, new_id)
+
+
+@router.post("/incidents/{incident_id}/undo", tags=["review"])
+def undo(db: Db, caller: Writer, incident_id: int) -> dict[str, Any]:
+    """Reverse the incident's last review action."""
+    what = review.undo(db, incident_id, actor=caller.username)
+    return {"undone": what, "incident": browse.incident_detail(db, incident_id)}
+
+
+@router.get("/stats", tags=["stats"])
+def stats(db: Db, _: Reader) -> dict[str, Any]:
+    """Dashboard figures: incidents and people per month, review states, the queue's size."""
+    return browse.summary(db)
+
+
+def _one_of(name: str, values: list[str], allowed: tuple[str, ...]) -> None:
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise InvalidInput(f"{name}: {', '.join(unknown)} is not one of {', '.join(allowed)}")

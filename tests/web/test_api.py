@@ -1,0 +1,162 @@
+"""The REST API in-process (FastAPI's TestClient), on SQLite and PostgreSQL.
+
+Reports are fictional (pseudonymous people, invented events in 2031).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from refwatch.config import Settings
+from refwatch.services import accounts
+from refwatch.services.setup import open_database
+from refwatch.web.app import create_app
+
+EN = (
+    b"FICTIONAL REPORT. Seoul, March 20, 2031 - Chinese police arrested 12 North Korean defectors "
+    b"in Shenyang on March 3, 2031, a rights group said. They face forced repatriation."
+)
+KO = (
+    "가상 보도. 2031년 4월 2일 - 중국 공안이 지난 1일 옌지에서 탈북민 7명을 체포했다고 소식통이 전했다."
+).encode()
+
+
+@pytest.fixture
+def tokens(settings: Settings) -> dict[str, str]:
+    db = open_database(settings)
+    try:
+        accounts.add_user(db, "ed", "fictional-password-1", "editor")
+        accounts.add_user(db, "vi", "fictional-password-2", "viewer")
+        return {
+            "write": accounts.issue_token(db, "ed", "write")[1],
+            "editor_read": accounts.issue_token(db, "ed", "read")[1],
+            "viewer": accounts.issue_token(db, "vi", "write")[1],
+        }
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def upload(client: TestClient, token: str) -> dict[str, object]:
+    files = [("files", ("alpha.txt", EN, "text/plain")), ("files", ("beta.txt", KO, "text/plain"))]
+    answer = client.post("/api/v1/documents", files=files, headers=auth(token))
+    assert answer.status_code == 201, answer.text
+    body: dict[str, object] = answer.json()
+    return body
+
+
+def test_upload_list_search_and_read(client: TestClient, tokens: dict[str, str]) -> None:
+    body = upload(client, tokens["write"])
+    assert sorted(body["stored"]) == ["alpha", "beta"]  # type: ignore[arg-type]
+    again = upload(client, tokens["write"])
+    assert sorted(again["unchanged"]) == ["alpha", "beta"]  # type: ignore[arg-type]
+
+    listed = client.get("/api/v1/documents", headers=auth(tokens["viewer"])).json()
+    assert listed["total"] == 2 and len(listed["items"]) == 2
+    korean = client.get("/api/v1/documents", params={"q": "탈북민"}, headers=auth(tokens["viewer"])).json()
+    assert [d["key"] for d in korean["items"]] == ["beta"]
+    page = client.get("/api/v1/documents", params={"limit": 1, "offset": 1}, headers=auth(tokens["viewer"]))
+    assert page.json()["total"] == 2 and len(page.json()["items"]) == 1
+
+    detail = client.get("/api/v1/documents/alpha", headers=auth(tokens["viewer"])).json()
+    assert detail["text"].startswith("FICTIONAL REPORT") and detail["incident_ids"]
+    original = client.get("/api/v1/documents/alpha/original", headers=auth(tokens["viewer"]))
+    assert original.content == EN
+    assert len(original.headers["X-SHA256"]) == 64
+
+
+def test_incident_list_review_and_history(client: TestClient, tokens: dict[str, str]) -> None:
+    upload(client, tokens["write"])
+    listed = client.get("/api/v1/incidents", headers=auth(tokens["viewer"])).json()
+    assert listed["total"] >= 2
+    shenyang = next(i for i in listed["items"] if i["victims"]["count"] == 12)
+    assert shenyang["sources"][0]["document"] == "alpha"
+    assert all(i["review_state"] == "candidate" for i in listed["items"])
+
+    incident_id = shenyang["id"]
+    confirmed = client.post(
+        f"/api/v1/incidents/{incident_id}/confirm", json={"reason": "checked"}, headers=auth(tokens["write"])
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["review_state"] == "confirmed"
+    only_confirmed = client.get(
+        "/api/v1/incidents", params={"review_state": "confirmed"}, headers=auth(tokens["viewer"])
+    ).json()
+    assert [i["id"] for i in only_confirmed["items"]] == [incident_id]
+    edited = client.post(
+        f"/api/v1/incidents/{incident_id}/edit",
+        json={"field": "count", "value": "13", "reason": "second source"},
+        headers=auth(tokens["write"]),
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["victims"]["count"] == 13
+    history = client.get(f"/api/v1/incidents/{incident_id}/history", headers=auth(tokens["viewer"])).json()
+    assert [h["actor"] for h in history[-2:]] == ["ed", "ed"]
+    undone = client.post(f"/api/v1/incidents/{incident_id}/undo", headers=auth(tokens["write"]))
+    assert undone.status_code == 200 and undone.json()["incident"]["victims"]["count"] == 12
+
+    stats = client.get("/api/v1/stats", headers=auth(tokens["viewer"])).json()
+    assert stats["incidents"] >= 2 and stats["people"] >= 19
+    assert any(row["month"] == "2031-03" for row in stats["per_month"])
+
+
+def test_authentication_and_roles(client: TestClient, tokens: dict[str, str]) -> None:
+    missing = client.get("/api/v1/incidents")
+    assert missing.status_code == 401
+    assert missing.json()["error"]["code"] == "not_authenticated"
+    assert client.get("/api/v1/incidents", headers=auth("rw_not-a-token")).status_code == 401
+    # A viewer may read but not review, even with a write-scoped token; an editor's read token neither.
+    for name in ("viewer", "editor_read"):
+        answer = client.post("/api/v1/incidents/1/confirm", headers=auth(tokens[name]))
+        assert answer.status_code == 403, name
+        assert answer.json()["error"]["code"] == "permission_denied"
+
+
+def test_revoked_token_stops_working(client: TestClient, settings: Settings) -> None:
+    db = open_database(settings)
+    try:
+        accounts.add_user(db, "ad", "fictional-password-3", "admin")
+        token_id, token = accounts.issue_token(db, "ad", "read")
+        assert client.get("/api/v1/stats", headers=auth(token)).status_code == 200
+        accounts.revoke_token(db, token_id)
+    finally:
+        db.dispose()
+    assert client.get("/api/v1/stats", headers=auth(token)).status_code == 401
+
+
+def test_errors_have_one_shape(client: TestClient, tokens: dict[str, str]) -> None:
+    headers = auth(tokens["write"])
+    cases = [
+        (client.get("/api/v1/incidents/999999", headers=headers), 404, "not_found"),
+        (client.get("/api/v1/documents/nope", headers=headers), 404, "not_found"),
+        (client.get("/api/v1/incidents", params={"status": "bogus"}, headers=headers), 422, "invalid_input"),
+        (client.get("/api/v1/incidents", params={"limit": 0}, headers=headers), 422, "invalid_input"),
+        (client.post("/api/v1/incidents/1/edit", json={}, headers=headers), 422, "invalid_input"),
+        (client.get("/api/v1/nothing-here", headers=headers), 404, "not_found"),
+    ]
+    for answer, status, code in cases:
+        assert answer.status_code == status, answer.text
+        assert answer.json()["error"]["code"] == code
+        assert answer.json()["error"]["message"]
+
+
+def test_security_headers_and_openapi(client: TestClient) -> None:
+    answer = client.get("/api/v1/openapi.json")
+    assert answer.status_code == 200
+    spec = answer.json()
+    assert "/api/v1/incidents" in spec["paths"] and "/api/v1/documents" in spec["paths"]
+    csp = answer.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["X-Frame-Options"] == "DENY"
