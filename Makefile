@@ -21,7 +21,9 @@ venv: $(STAMP)
 # directories must never hold their key (see docs/security.md).
 DEMO_ENV = REFWATCH_HOME=$(DEMO_HOME) REFWATCH_KEY_FILE=$(DEMO_HOME)/demo.key REFWATCH_USER=demo
 
-## make demo: set up, create a demo database and ingest the sample reports
+## make demo: set up, create a demo database, ingest the sample reports, then serve the web UI
+DEMO_USER ?= demo
+DEMO_PASSWORD ?= demo-password-not-secret
 demo: $(STAMP)
 	rm -rf $(DEMO_HOME) && mkdir -p $(DEMO_HOME)
 	$(BIN)/refwatch keys new-keyfile $(DEMO_HOME)/demo.key
@@ -30,6 +32,10 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/refwatch documents list
 	$(DEMO_ENV) $(BIN)/refwatch incidents list
 	$(DEMO_ENV) $(BIN)/refwatch status
+	$(DEMO_ENV) REFWATCH_NEW_PASSWORD=$(DEMO_PASSWORD) $(BIN)/refwatch users add $(DEMO_USER) --role editor
+	@echo ""
+	@echo "Open http://127.0.0.1:8000/ and log in as $(DEMO_USER) / $(DEMO_PASSWORD) (demo data only)."
+	$(DEMO_ENV) $(BIN)/refwatch serve --port 8000
 
 ## make test: set up (dev tools, a PostgreSQL server binary) and run lint, types and every test
 test: $(STAMP) postgres-tools lint types unit

@@ -67,6 +67,15 @@ class Settings(BaseSettings):
         ge=0,
         description="Reports whose date intervals lie further apart than this are never linked.",
     )
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs web session cookies. Without it a random one is made at start-up "
+        "(everyone is logged out when the server restarts).",
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Send session cookies only over HTTPS (set it when serving behind HTTPS).",
+    )
     user: str = Field(
         default="cli",
         description="Who is recorded as the actor of CLI writes (ingest, review) until accounts exist.",

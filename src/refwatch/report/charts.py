@@ -72,3 +72,29 @@ def estimation_chart(
     )
     spec: dict[str, Any] = chart.to_dict()
     return spec
+
+
+def timeline_chart(per_month: Sequence[dict[str, Any]], *, title: str) -> dict[str, Any]:
+    """People reported (bars) per month, with the number of incidents in the tooltip.
+
+    ``per_month`` rows are ``{"month": "YYYY-MM" or "unknown", "incidents", "people"}``;
+    undated incidents are left out of the time axis (the page lists their number).
+    """
+    rows = [r for r in per_month if r["month"] != "unknown"]
+    data = alt.Data(values=[dict(r) for r in rows])  # type: ignore[no-untyped-call]
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color="#4a6fa5")
+        .encode(
+            x=alt.X("month:T", timeUnit="yearmonth", title=None),
+            y=alt.Y("people:Q", title="people"),
+            tooltip=[
+                alt.Tooltip("month:T", timeUnit="yearmonth", title="month"),
+                alt.Tooltip("people:Q"),
+                alt.Tooltip("incidents:Q"),
+            ],
+        )
+        .properties(title=title, width="container", height=220)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec

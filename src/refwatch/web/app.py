@@ -7,15 +7,20 @@ work offline, with their scripts served from here).
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
 from refwatch import __version__
 from refwatch.config import Settings, load_settings
 from refwatch.services.setup import open_database
-from refwatch.web import api, errors
+from refwatch.web import api, errors, pages
+from refwatch.web.sessions import SESSION_SECONDS
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -55,6 +60,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    secret = settings.session_secret.get_secret_value() if settings.session_secret else None
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret or secrets.token_urlsafe(32),
+        session_cookie="refwatch_session",
+        max_age=SESSION_SECONDS,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
 
     @app.middleware("http")
     async def security_headers(

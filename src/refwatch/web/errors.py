@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from refwatch.errors import (
@@ -16,6 +19,9 @@ from refwatch.errors import (
     PermissionDenied,
     RefwatchError,
 )
+from refwatch.web.sessions import LoginRequired, login_url
+
+logger = logging.getLogger(__name__)
 
 STATUS: dict[type[RefwatchError], int] = {
     NotAuthenticated: 401,
@@ -40,28 +46,57 @@ def status_for(exc: RefwatchError) -> int:
     return 500
 
 
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _page(status: int, message: str) -> HTMLResponse:
+    """A plain error page for browsers (the message is ours, already written for people)."""
+    body = (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{status}</title>"
+        f"<link rel='stylesheet' href='/static/app.css'></head><body><main><h1>{status}</h1>"
+        f"<p role='alert'>{html.escape(message)}</p>"
+        "<p><a href='/'>Refoulement Watch</a></p></main></body></html>"
+    )
+    return HTMLResponse(body, status_code=status)
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers on ``app``."""
+    """Register the handlers on ``app``: JSON under /api, HTML pages elsewhere."""
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(login_url(exc.next_url), status_code=303)
 
     @app.exception_handler(RefwatchError)
-    async def domain_error(request: Request, exc: RefwatchError) -> JSONResponse:
+    async def domain_error(request: Request, exc: RefwatchError) -> Response:
+        status = status_for(exc)
+        if not _is_api(request):
+            return _page(status, str(exc))
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=status_for(exc), headers=headers)
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         parts = []
         for problem in exc.errors():
             where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")
             parts.append(f"{where}: {problem.get('msg', 'invalid')}")
+        if not _is_api(request):
+            return _page(422, "; ".join(parts))
         return JSONResponse(error_body("invalid_input", "; ".join(parts)), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not _is_api(request):
+            return _page(exc.status_code, str(exc.detail))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
 
     @app.exception_handler(Exception)
-    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    async def internal_error(request: Request, exc: Exception) -> Response:
         # Never echo internals (they may hold data); the server log has the traceback.
+        logger.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        if not _is_api(request):
+            return _page(500, "internal server error")
         return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)

@@ -1,0 +1,375 @@
+"""Server-rendered pages: login, dashboard, documents, incidents and the review queue.
+
+Pages call the same services as the API and the CLI. Viewing works without
+JavaScript; the only script (``static/app.js``) adds keyboard shortcuts and
+draws charts when the Vega libraries are present. Every form posts a CSRF
+token; changes need an editor or admin.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from refwatch.domain.vocabulary import EVENT_TYPES, REVIEW_STATES, STATUSES
+from refwatch.errors import InvalidInput, NotAuthenticated, PermissionDenied
+from refwatch.report.charts import timeline_chart
+from refwatch.services import browse, review
+from refwatch.services.accounts import Principal, check_password
+from refwatch.services.documents import original_bytes, show_document
+from refwatch.services.ingest import ingest_paths
+from refwatch.storage.database import Database
+from refwatch.storage.incidents import IncidentFilter
+from refwatch.web import i18n
+from refwatch.web.auth import database
+from refwatch.web.sessions import (
+    LoginRequired,
+    check_csrf,
+    csrf_token,
+    current_user,
+    log_in,
+    safe_next,
+)
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+PAGE = 25
+
+Db = Annotated[Database, Depends(database)]
+
+
+def user(request: Request, db: Db) -> Principal:
+    """The logged-in user, or a redirect to the login page."""
+    found = current_user(request, db)
+    if found is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    return found
+
+
+User = Annotated[Principal, Depends(user)]
+
+
+def editor(caller: User) -> Principal:
+    """A user who may change data."""
+    if caller.role not in ("admin", "editor"):
+        raise PermissionDenied("only editors and admins can do this")
+    return caller
+
+
+Editor = Annotated[Principal, Depends(editor)]
+
+
+def render(request: Request, name: str, caller: Principal | None, **context: Any) -> HTMLResponse:
+    """A template with the language, the user and the CSRF token every page needs."""
+    language = i18n.negotiate(request.cookies.get("lang"), request.headers.get("accept-language"))
+    tr = i18n.translations(language)
+    context.update(
+        _=tr.gettext,
+        ngettext=tr.ngettext,
+        lang=language,
+        languages=i18n.LANGUAGES,
+        user=caller,
+        csrf=csrf_token(request),
+        path=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+    )
+    return templates.TemplateResponse(request, name, context)
+
+
+def back(url: str) -> RedirectResponse:
+    """After a form: see the result with GET (so reloading does not post twice)."""
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/", failed: bool = False) -> HTMLResponse:  # noqa: A002
+    """The login form."""
+    return render(request, "login.html", None, next=safe_next(next), failed=failed)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    db: Db,
+    username: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",  # noqa: A002
+) -> Response:
+    """Check the password and start a session."""
+    check_csrf(request, csrf)
+    try:
+        found = check_password(db, username, password)
+    except NotAuthenticated:
+        return back(f"/login?failed=1&next={safe_next(next)}")
+    log_in(request, found)
+    return back(safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+    """End the session."""
+    check_csrf(request, csrf)
+    request.session.clear()
+    return back("/login")
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, next: str = "/") -> Response:  # noqa: A002
+    """Remember the interface language in a cookie and go back."""
+    response = back(safe_next(next))
+    if code in i18n.LANGUAGES:
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
+    """Figures, the timeline, the review queue's size and the latest incidents."""
+    figures = browse.summary(db)
+    latest = browse.incident_page(db, IncidentFilter(), limit=10, offset=0)
+    spec = timeline_chart(figures["per_month"], title="People reported, per month")
+    return render(
+        request,
+        "dashboard.html",
+        caller,
+        figures=figures,
+        latest=latest.items,
+        timeline=json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c"),
+    )
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents(
+    request: Request,
+    db: Db,
+    caller: User,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    language: Annotated[str | None, Query(max_length=10)] = None,
+    outlet: Annotated[str | None, Query(max_length=300)] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:
+    """Documents with search and filters."""
+    found = browse.document_page(
+        db,
+        query=q,
+        language=language or None,
+        outlet=outlet or None,
+        limit=PAGE,
+        offset=(page - 1) * PAGE,
+    )
+    return render(
+        request,
+        "documents.html",
+        caller,
+        page_data=found,
+        page=page,
+        pages=max(1, -(-found.total // PAGE)),
+        q=q or "",
+        language=language or "",
+        outlet=outlet or "",
+    )
+
+
+@router.post("/documents")
+def upload(
+    request: Request,
+    db: Db,
+    caller: Editor,
+    files: Annotated[list[UploadFile], File()],
+    csrf: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """Ingest uploaded files (same rules as `refwatch ingest`) and show what happened."""
+    check_csrf(request, csrf)
+    settings = request.app.state.settings
+    with tempfile.TemporaryDirectory(prefix="refwatch-upload-") as folder:
+        paths = []
+        for i, item in enumerate(files):
+            name = Path(item.filename or f"upload-{i}").name or f"upload-{i}"
+            target = Path(folder) / f"{i:03d}" / name
+            target.parent.mkdir()
+            target.write_bytes(item.file.read(settings.max_file_bytes + 1))
+            paths.append(target)
+        report = ingest_paths(
+            db,
+            paths,
+            actor=caller.username,
+            max_file_bytes=settings.max_file_bytes,
+            link_threshold=settings.link_threshold,
+            link_window_days=settings.link_window_days,
+        )
+    return render(request, "uploaded.html", caller, results=report.results)
+
+
+@router.get("/documents/{ref}", response_class=HTMLResponse)
+def document(request: Request, db: Db, caller: User, ref: str) -> HTMLResponse:
+    """One document: metadata, SHA-256, and its text with evidence spans marked and linked."""
+    detail = show_document(db, ref)
+    spans: list[tuple[int, int, int]] = []
+    for incident_id in detail.incident_ids:
+        record = browse.incident_detail(db, incident_id)
+        for source in record["sources"]:
+            if source["document"] == detail.summary.key:
+                spans += [(e["start"], e["end"], incident_id) for e in source["evidence"]]
+    return render(
+        request,
+        "document.html",
+        caller,
+        doc=detail,
+        segments=highlight(detail.text, spans),
+    )
+
+
+@router.get("/documents/{ref}/original")
+def document_original(db: Db, caller: User, ref: str) -> Response:
+    """Download the evidentiary copy, byte for byte."""
+    summary, data = original_bytes(db, ref)
+    name = summary.filename.encode("ascii", "replace").decode().replace('"', "")
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-SHA256": summary.sha256},
+    )
+
+
+def highlight(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, int | None]]:
+    """Cut ``text`` into plain and marked pieces; overlapping spans merge into the first one."""
+    pieces: list[tuple[str, int | None]] = []
+    position = 0
+    for start, end, incident_id in sorted(spans):
+        start = max(start, position)
+        if end <= start or end > len(text):
+            continue
+        pieces.append((text[position:start], None))
+        pieces.append((text[start:end], incident_id))
+        position = end
+    pieces.append((text[position:], None))
+    return [p for p in pieces if p[0]]
+
+
+@router.get("/incidents", response_class=HTMLResponse)
+def incidents(
+    request: Request,
+    db: Db,
+    caller: User,
+    review_state: Annotated[str | None, Query(max_length=20)] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    event_type: Annotated[str | None, Query(max_length=30)] = None,
+    place: Annotated[str | None, Query(max_length=200)] = None,
+    date_from: Annotated[str | None, Query(max_length=10)] = None,
+    date_to: Annotated[str | None, Query(max_length=10)] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:
+    """Incidents with filters and the number in each review state."""
+    for name, value, allowed in (
+        ("review_state", review_state, REVIEW_STATES),
+        ("status", status, STATUSES),
+        ("event_type", event_type, EVENT_TYPES),
+    ):
+        if value and value not in allowed:
+            raise InvalidInput(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+    filters = IncidentFilter(
+        review_states=(review_state,) if review_state else (),
+        statuses=(status,) if status else (),
+        event_type=event_type or None,
+        place=place or None,
+        date_from=_date(date_from, "date_from"),
+        date_to=_date(date_to, "date_to"),
+    )
+    found = browse.incident_page(db, filters, limit=PAGE, offset=(page - 1) * PAGE)
+    return render(
+        request,
+        "incidents.html",
+        caller,
+        page_data=found,
+        page=page,
+        pages=max(1, -(-found.total // PAGE)),
+        states=browse.summary(db)["review_states"],
+        filters={
+            "review_state": review_state or "",
+            "status": status or "",
+            "event_type": event_type or "",
+            "place": place or "",
+            "date_from": date_from or "",
+            "date_to": date_to or "",
+        },
+        vocab={"review_state": REVIEW_STATES, "status": STATUSES, "event_type": EVENT_TYPES},
+    )
+
+
+def _date(value: str | None, name: str) -> Any:
+    import datetime as dt
+
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{name}: write the date as YYYY-MM-DD, not {value!r}") from None
+
+
+@router.get("/incidents/{incident_id}", response_class=HTMLResponse)
+def incident(request: Request, db: Db, caller: User, incident_id: int) -> HTMLResponse:
+    """One incident: fields, each source's claims side by side, evidence, history, review forms."""
+    record = browse.incident_detail(db, incident_id)
+    claims: dict[str, dict[str, Any]] = {}
+    for claim in record["claims"]:
+        claims.setdefault(claim["field"], {})[claim["document"]] = claim["value"]
+    return render(
+        request,
+        "incident.html",
+        caller,
+        incident=record,
+        claims=claims,
+        documents=[s["document"] for s in record["sources"]],
+        history=[h.to_dict() for h in review.history(db, incident_id)],
+    )
+
+
+@router.post("/incidents/{incident_id}/{action}")
+def act(
+    request: Request,
+    db: Db,
+    caller: Editor,
+    incident_id: int,
+    action: str,
+    csrf: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    field: Annotated[str, Form(max_length=50)] = "",
+    value: Annotated[str, Form(max_length=2000)] = "",
+    other: Annotated[int | None, Form()] = None,
+    sources: Annotated[list[int] | None, Form()] = None,
+    next: Annotated[str, Form()] = "",  # noqa: A002
+) -> Response:
+    """A review action from a form; then back to the incident (or to the queue)."""
+    check_csrf(request, csrf)
+    target = incident_id
+    if action in ("confirm", "reject"):
+        review.set_state(db, incident_id, action + "ed", actor=caller.username, reason=reason or None)
+    elif action == "edit":
+        review.edit_field(db, incident_id, field, value, actor=caller.username, reason=reason)
+    elif action == "undo":
+        review.undo(db, incident_id, actor=caller.username)
+    elif action == "merge":
+        if other is None:
+            raise InvalidInput("name the incident to merge into this one")
+        review.merge(db, incident_id, other, actor=caller.username, reason=reason or None)
+    elif action == "split":
+        target = review.split(db, incident_id, sources or [], actor=caller.username, reason=reason or None)
+    else:
+        raise InvalidInput(f"unknown action {action!r}")
+    return back(safe_next(next) if next else f"/incidents/{target}")
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_queue(request: Request, db: Db, caller: User) -> HTMLResponse:
+    """The next candidate to review, with its evidence, and the queue's length."""
+    queue = review.review_queue(db, limit=PAGE)
+    first = browse.incident_detail(db, queue[0]["id"]) if queue else None
+    return render(request, "review.html", caller, queue=queue, incident=first)

@@ -1,0 +1,144 @@
+"""The server-rendered pages through TestClient: login, CSRF, upload, review, search, language.
+
+Reports are fictional (pseudonymous people, invented events in 2031).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from refwatch.config import Settings
+from refwatch.services import accounts
+from refwatch.services.setup import open_database
+from refwatch.web.app import create_app
+
+EN = (
+    b"FICTIONAL REPORT. Seoul, March 20, 2031 - Chinese police arrested 12 North Korean defectors "
+    b"in Shenyang on March 3, 2031, a rights group said. They face forced repatriation."
+)
+KO = (
+    "가상 보도. 2031년 4월 2일 - 중국 공안이 지난 1일 옌지에서 탈북민 7명을 체포했다고 소식통이 전했다."
+).encode()
+PASSWORD = "fictional-password-1"
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    db = open_database(settings)
+    try:
+        accounts.add_user(db, "ed", PASSWORD, "editor")
+        accounts.add_user(db, "vi", PASSWORD, "viewer")
+    finally:
+        db.dispose()
+    with TestClient(create_app(settings), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def csrf(client: TestClient, path: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def log_in(client: TestClient, username: str = "ed") -> None:
+    token = csrf(client, "/login")
+    answer = client.post("/login", data={"username": username, "password": PASSWORD, "csrf": token})
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+
+
+def upload(client: TestClient) -> None:
+    files = [("files", ("alpha.txt", EN, "text/plain")), ("files", ("beta.txt", KO, "text/plain"))]
+    answer = client.post("/documents", files=files, data={"csrf": csrf(client, "/documents")})
+    assert answer.status_code == 200, answer.text
+    assert "alpha" in answer.text and "beta" in answer.text
+
+
+def test_pages_need_a_login(client: TestClient) -> None:
+    answer = client.get("/incidents?review_state=candidate")
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login?next=/incidents")
+
+
+def test_wrong_password_and_missing_csrf(client: TestClient) -> None:
+    token = csrf(client, "/login")
+    wrong = client.post("/login", data={"username": "ed", "password": "not it at all", "csrf": token})
+    assert wrong.status_code == 303 and "failed=1" in wrong.headers["location"]
+    forged = client.post("/login", data={"username": "ed", "password": PASSWORD, "csrf": "forged"})
+    assert forged.status_code == 403
+    assert client.get("/").status_code == 303  # still logged out
+
+
+def test_login_does_not_redirect_off_site(client: TestClient) -> None:
+    token = csrf(client, "/login")
+    answer = client.post(
+        "/login", data={"username": "ed", "password": PASSWORD, "csrf": token, "next": "//evil.example/x"}
+    )
+    assert answer.headers["location"] == "/"
+
+
+def test_upload_review_and_history_through_the_pages(client: TestClient) -> None:
+    log_in(client)
+    upload(client)
+    listing = client.get("/incidents?review_state=candidate")
+    assert listing.status_code == 200
+    ids = re.findall(r'href="/incidents/(\d+)"', listing.text)
+    assert ids
+    document = client.get("/documents/alpha")
+    assert "<mark>" in document.text and "SHA-256" in document.text
+    incident_id = re.search(r'class="evidence" href="/incidents/(\d+)"', document.text).group(1)  # type: ignore[union-attr]
+    page = client.get(f"/incidents/{incident_id}")
+    assert "Shenyang" in page.text and "What each source says" in page.text
+    token = csrf(client, f"/incidents/{incident_id}")
+    confirmed = client.post(f"/incidents/{incident_id}/confirm", data={"csrf": token, "reason": "checked"})
+    assert confirmed.status_code == 303
+    after = client.get(f"/incidents/{incident_id}").text
+    assert "state-confirmed" in after and "checked" in after
+    without_token = client.post(f"/incidents/{incident_id}/reject", data={"csrf": ""})
+    assert without_token.status_code == 403
+    original = client.get("/documents/alpha/original")
+    assert original.content == EN
+
+
+def test_review_queue_and_dashboard(client: TestClient) -> None:
+    log_in(client)
+    upload(client)
+    queue = client.get("/review")
+    assert queue.status_code == 200 and 'id="current"' in queue.text and 'id="confirm"' in queue.text
+    dashboard = client.get("/")
+    assert 'id="timeline-spec"' in dashboard.text
+    assert re.search(r'id="fig-incidents">\d+<', dashboard.text)
+
+
+def test_viewer_cannot_change_anything(client: TestClient) -> None:
+    log_in(client, "vi")
+    assert "Add reports" not in client.get("/documents").text
+    token = csrf(client, "/documents")
+    answer = client.post("/incidents/1/confirm", data={"csrf": token})
+    assert answer.status_code == 403
+
+
+def test_korean_search_and_language_switch(client: TestClient) -> None:
+    log_in(client)
+    upload(client)
+    found = client.get("/documents", params={"q": "탈북민"})
+    assert 'href="/documents/beta"' in found.text and 'href="/documents/alpha"' not in found.text
+    switched = client.get("/lang/ko", params={"next": "/documents"})
+    assert switched.status_code == 303 and switched.headers["location"] == "/documents"
+    korean = client.get("/documents")
+    assert '<html lang="ko">' in korean.text and "문서" in korean.text and "검색" in korean.text
+    browser_default = TestClient(client.app).get("/login", headers={"Accept-Language": "ko-KR,ko;q=0.9"})
+    assert "로그인" in browser_default.text
+
+
+def test_pages_send_security_headers_and_no_inline_script(client: TestClient) -> None:
+    log_in(client)
+    answer = client.get("/")
+    assert "unsafe-inline" not in answer.headers["Content-Security-Policy"]
+    scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", answer.text)
+    assert all('type="application/json"' in attrs for attrs in scripts)
+    cookie = client.cookies.get("refwatch_session")
+    assert cookie
