@@ -17,6 +17,7 @@ from typing import Final
 from refwatch.domain.vocabulary import Qualifier
 from refwatch.extract.lang import en, ko, zh
 from refwatch.extract.mentions import CountMention
+from refwatch.extract.scan import Scanner
 
 _EN_WORDS: Final = "|".join(sorted((re.escape(w) for w in en.NUMBER_WORDS), key=len, reverse=True))
 _EN_UNITS: Final = r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
@@ -29,12 +30,23 @@ _EN_GAP_WORD: Final = (
     r"hours?|times|percent|km|miles|buses|cars)\b)[A-Za-z][\w'’-]*)"
 )
 _EN_NOUNS: Final = rf"(?:{en.VICTIM_NOUNS})(?:\s+(?:{en.VICTIM_NOUNS}))*"
-_EN_COUNT = re.compile(
-    rf"(?i:(?<![\d./:-])\b(?:(?P<qual>{_EN_QUAL})\s+)?(?P<btw>between\s+)?"
-    rf"(?P<n>{_EN_NUM})(?!-year|\s*-\s*year|\s*(?:%|percent))"
-    rf"(?:[ \t]*(?(btw)and|(?:-|–|to|or))[ \t]*(?P<n2>{_EN_NUM}))?"
-    rf"{_EN_GAP_WORD}{{0,4}}?[ \t]+(?P<noun>{_EN_NOUNS})\b)"
-)
+
+
+def _en_count(range_word: str) -> str:
+    """The English count pattern with ``range_word`` between the figures of a range."""
+    return (
+        rf"(?i:(?<![\d./:-])\b(?:(?P<qual>{_EN_QUAL})\s+)?(?P<btw>between\s+)?"
+        rf"(?P<n>{_EN_NUM})(?!-year|\s*-\s*year|\s*(?:%|percent))"
+        rf"(?:[ \t]*{range_word}[ \t]*(?P<n2>{_EN_NUM}))?"
+        rf"{_EN_GAP_WORD}{{0,4}}?[ \t]+(?P<noun>{_EN_NOUNS})\b)"
+    )
+
+
+#: "between 5 and 7", else "5 to 7" (or "5-7", "5 or 7").
+_EN_COUNT = re.compile(_en_count(r"(?(btw)and|(?:-|–|to|or))"))
+#: The same without the condition, which a look-behind cannot hold: it matches
+#: wherever ``_EN_COUNT`` does, so the scanner may use it to find candidates.
+_EN_COUNT_SCREEN = re.compile(_en_count(r"(?:and|-|–|to|or)"))
 _EN_FAMILY = re.compile(rf"(?i:\b(?:a\s+)?family\s+of\s+(?P<n>{_EN_NUM})\b)")
 _EN_BARE = re.compile(
     rf"(?i:\b(?:the|these|those|all|among\s+the)\s+(?P<n>{_EN_NUM})(?=\s+(?:{en.BARE_NUMBER_FOLLOW})\b))"
@@ -58,6 +70,14 @@ _KO_VICTIM = re.compile(rf"(?:{ko.VICTIM_NOUNS})")
 _KO_NON_VICTIM = re.compile(rf"(?:{ko.NON_VICTIM_NOUNS})")
 _KO_SKIP_TOKENS: Final = frozenset({"등", "총", "모두", "약", "전원", "중"})
 _ZH_COUNT = re.compile(rf"(?:(?:{zh.VICTIM_NOUNS})\s?)(?P<n>\d+)\s?(?P<yeo>多|余)?\s?(?:{zh.COUNTERS})")
+
+_SCAN_EN_COUNT: Final = Scanner(_EN_COUNT, screen=_EN_COUNT_SCREEN)
+_SCAN_EN_FAMILY: Final = Scanner(_EN_FAMILY)
+_SCAN_EN_BARE: Final = Scanner(_EN_BARE)
+_SCAN_EN_VAGUE: Final = Scanner(_EN_VAGUE)
+_SCAN_KO_COUNT: Final = Scanner(_KO_COUNT)
+_SCAN_KO_GROUP_BARE: Final = Scanner(_KO_GROUP_BARE)
+_SCAN_ZH_COUNT: Final = Scanner(_ZH_COUNT)
 
 
 def _en_number(token: str) -> int | None:
@@ -128,18 +148,18 @@ def _en_group(noun: str) -> str:
 
 
 def _find_english(text: str, out: list[CountMention]) -> None:
-    for m in _EN_COUNT.finditer(text):
+    for m in _SCAN_EN_COUNT.finditer(text):
         n = _en_number(m["n"])
         if n is None or (1900 <= n <= 2099 and m["n"].isdigit()):
             continue
         n2 = _en_number(m["n2"]) if m["n2"] else None
         qual = en.QUALIFIERS.get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
         out.append(_make(m.start(), m.end(), text, n, n2, qual, _en_group(m["noun"])))
-    for m in _EN_FAMILY.finditer(text):
+    for m in _SCAN_EN_FAMILY.finditer(text):
         out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
-    for m in _EN_BARE.finditer(text):
+    for m in _SCAN_EN_BARE.finditer(text):
         out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
-    for m in _EN_VAGUE.finditer(text):
+    for m in _SCAN_EN_VAGUE.finditer(text):
         out.append(_make(m.start(), m.end(), text, None, None, None, "people", vague=True))
 
 
@@ -159,7 +179,7 @@ def _ko_counted_noun(text: str, start: int) -> tuple[str | None, int]:
 
 
 def _find_korean(text: str, out: list[CountMention]) -> None:
-    for m in _KO_COUNT.finditer(text):
+    for m in _SCAN_KO_COUNT.finditer(text):
         noun, noun_start = _ko_counted_noun(text, m.start())
         if noun and _KO_NON_VICTIM.search(noun):
             continue
@@ -186,9 +206,9 @@ def _find_korean(text: str, out: list[CountMention]) -> None:
         elif m["qb"]:
             qual = ko.QUALIFIERS_BEFORE[m["qb"]]
         out.append(_make(start, m.end(), text, n, n2, qual, group))
-    for m in _KO_GROUP_BARE.finditer(text):
+    for m in _SCAN_KO_GROUP_BARE.finditer(text):
         out.append(_make(m.start(), m.end(), text, int(m["n"]), None, None, ko.GROUP_NOUNS[m["g"]]))
-    for m in _ZH_COUNT.finditer(text):
+    for m in _SCAN_ZH_COUNT.finditer(text):
         out.append(
             _make(m.start(), m.end(), text, int(m["n"]), None, "about" if m["yeo"] else None, "people")
         )

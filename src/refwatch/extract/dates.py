@@ -23,6 +23,7 @@ from typing import Final
 from refwatch.domain.vocabulary import Precision
 from refwatch.extract.lang import en, ko
 from refwatch.extract.mentions import DateMention
+from refwatch.extract.scan import Scanner
 
 _MONTH_NAMES: Final = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -365,6 +366,9 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
 )
 
 
+_SCANNERS: Final = tuple((Scanner(pattern), handler) for pattern, handler in _PATTERNS)
+
+
 def _role(text: str, start: int, end: int) -> str:
     before = text[max(0, start - 60) : start]
     after = text[end : end + 20]
@@ -384,8 +388,8 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
         [('mid-March', '2017-03-11', 'range')]
     """
     found: list[tuple[int, int, re.Match[str], _Handler]] = []
-    for pattern, handler in _PATTERNS:
-        for m in pattern.finditer(text):
+    for scanner, handler in _SCANNERS:
+        for m in scanner.finditer(text):
             if m.end() > m.start() and text[m.start() : m.end()].strip():
                 found.append((m.start(), -m.end(), m, handler))
     found.sort(key=lambda item: (item[0], item[1]))

@@ -44,7 +44,8 @@ def is_clutter(line: str) -> bool:
         return True
     if _EMAIL.search(line) and len(line) < 80:
         return True
-    return len(_LETTER.findall(line)) < 2
+    first = _LETTER.search(line)
+    return first is None or _LETTER.search(line, first.end()) is None
 
 
 def split_sentences(text: str) -> list[Sentence]:

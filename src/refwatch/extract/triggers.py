@@ -15,18 +15,19 @@ from typing import Final
 
 from refwatch.extract.lang import en, ko, zh
 from refwatch.extract.mentions import Sentence, Span, StatusCue, Trigger
+from refwatch.extract.scan import Scanner
 
-_Compiled = tuple[re.Pattern[str], tuple[str, ...], bool, str]
+_Compiled = tuple[Scanner, tuple[str, ...], bool, str]
 
 
 def _compile() -> tuple[_Compiled, ...]:
     out: list[_Compiled] = []
     for pattern, types, nominal in en.TRIGGERS:
-        out.append((re.compile(rf"(?i:\b(?:{pattern})\b)"), types, nominal, "en"))
+        out.append((Scanner(re.compile(rf"(?i:\b(?:{pattern})\b)")), types, nominal, "en"))
     for pattern, types, nominal in ko.TRIGGERS:
-        out.append((re.compile(pattern), types, nominal, "ko"))
+        out.append((Scanner(re.compile(pattern)), types, nominal, "ko"))
     for pattern, types, nominal in zh.TRIGGERS:
-        out.append((re.compile(pattern), types, nominal, "zh"))
+        out.append((Scanner(re.compile(pattern)), types, nominal, "zh"))
     return tuple(out)
 
 
@@ -51,11 +52,11 @@ _THIRD_COUNTRY = re.compile(
     r"russia|russian)\b|라오스|베트남|태국|몽골|미얀마|캄보디아|러시아|老挝|越南|泰国|蒙古|缅甸|柬埔寨|to\s+china\b|중국으로)"
 )
 _STATUS: Final = tuple(
-    [(re.compile(rf"(?i:\b(?:{p})\b)"), s) for p, s in en.STATUS_CUES]
-    + [(re.compile(p), s) for p, s in ko.STATUS_CUES]
+    [(Scanner(re.compile(rf"(?i:\b(?:{p})\b)")), s) for p, s in en.STATUS_CUES]
+    + [(Scanner(re.compile(p)), s) for p, s in ko.STATUS_CUES]
 )
-_ANAPHORA = re.compile(rf"(?i:\b(?:{en.ANAPHORA})\b)|(?:{ko.ANAPHORA})")
-_OTHER_GROUP = re.compile(rf"(?i:{en.OTHER_GROUP})|(?:{ko.OTHER_GROUP})")
+_ANAPHORA = Scanner(re.compile(rf"(?i:\b(?:{en.ANAPHORA})\b)|(?:{ko.ANAPHORA})"))
+_OTHER_GROUP = Scanner(re.compile(rf"(?i:{en.OTHER_GROUP})|(?:{ko.OTHER_GROUP})"))
 _SUBGROUP_BEFORE = re.compile(
     r"(?i:\b(?:among\s+(?:them|whom)|of\s+them|including)\s*$)|(?:가운데|중에는?)\s?$"
 )
@@ -95,8 +96,8 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
     """Triggers in text order, leftmost-longest, each with its realis and intent flags."""
     starts = [s.start for s in sentences]
     raw: list[tuple[int, int, tuple[str, ...], bool, str]] = []
-    for pattern, types, nominal, lang in _TRIGGERS:
-        for m in pattern.finditer(text):
+    for scanner, types, nominal, lang in _TRIGGERS:
+        for m in scanner.finditer(text):
             raw.append((m.start(), m.end(), types, nominal, lang))
     raw.sort(key=lambda r: (r[0], -r[1]))
     out: list[Trigger] = []
@@ -149,7 +150,9 @@ def is_subgroup(text: str, start: int, end: int, lo: int, hi: int) -> bool:
     )
 
 
-_VICTIM_REF = re.compile(rf"(?i:\b(?:{en.VICTIM_NOUNS})\b)|(?:{ko.VICTIM_NOUNS})|(?:{zh.VICTIM_NOUNS})")
+_VICTIM_REF = Scanner(
+    re.compile(rf"(?i:\b(?:{en.VICTIM_NOUNS})\b)|(?:{ko.VICTIM_NOUNS})|(?:{zh.VICTIM_NOUNS})")
+)
 
 
 def find_victim_refs(text: str) -> list[Span]:

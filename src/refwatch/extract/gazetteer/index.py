@@ -149,7 +149,7 @@ class Gazetteer:
                 0 to see them.
         """
         out: list[PlaceMatch] = []
-        for match in self._place_pattern.finditer(fold(text)):
+        for match in self._place_pattern.finditer(_folded(text)):
             start, end = match.span()
             surface = text[start:end]
             key = name_key(surface)
@@ -177,7 +177,7 @@ class Gazetteer:
         """
         out: list[ActorMatch] = []
         pending: tuple[int, int, str] | None = None  # start, end, state of a prefix just seen
-        for match in self._actor_pattern.finditer(fold(text)):
+        for match in self._actor_pattern.finditer(_folded(text)):
             start, end = match.span()
             key = name_key(text[start:end])
             if len(key) == 1 and is_han(key) and not _isolated(text, start, end):
@@ -196,6 +196,18 @@ class Gazetteer:
             pending = None
             out.append(ActorMatch(start, end, text[start:end], entry))
         return out
+
+
+_last_folded: list[tuple[str, str]] = [("", "")]
+
+
+def _folded(text: str) -> str:
+    """:func:`fold` of ``text``; places and actors are found in the same text one after the other."""
+    last, folded = _last_folded[0]
+    if last is not text:
+        folded = fold(text)
+        _last_folded[0] = (text, folded)
+    return folded
 
 
 def _joinable(text: str, prefix_end: int, term_start: int) -> bool:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 
 def _strip_marks(text: str) -> str:
@@ -102,12 +103,14 @@ def is_han(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
 
 
+@lru_cache(maxsize=65536)
 def name_key(surface: str) -> str:
     """The lookup key of a name or of a matched surface.
 
     Latin keys are case- and accent-folded with separators removed, so every
     surface the pattern can match maps back to the name it came from; all keys
     lose the separators (spaces, hyphens, dots, ·) that the pattern skips.
+    Matched surfaces repeat from report to report, so keys are cached.
     """
     if script_of(surface) == "latin":
         folded = _strip_marks(surface).casefold()
