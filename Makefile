@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_HOME ?= $(CURDIR)/demo-data
 
-.PHONY: demo test venv lint types unit postgres-tools clean bench
+.PHONY: demo test venv lint types unit postgres-tools browser-tools web-assets clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ DEMO_ENV = REFWATCH_HOME=$(DEMO_HOME) REFWATCH_KEY_FILE=$(DEMO_HOME)/demo.key RE
 ## make demo: set up, create a demo database, ingest the sample reports, then serve the web UI
 DEMO_USER ?= demo
 DEMO_PASSWORD ?= demo-password-not-secret
-demo: $(STAMP)
+demo: $(STAMP) web-assets
 	rm -rf $(DEMO_HOME) && mkdir -p $(DEMO_HOME)
 	$(BIN)/refwatch keys new-keyfile $(DEMO_HOME)/demo.key
 	$(DEMO_ENV) $(BIN)/refwatch init
@@ -38,7 +38,7 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/refwatch serve --port 8000
 
 ## make test: set up (dev tools, a PostgreSQL server binary) and run lint, types and every test
-test: $(STAMP) postgres-tools lint types unit
+test: $(STAMP) web-assets postgres-tools browser-tools lint types unit
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
@@ -55,10 +55,21 @@ unit: $(STAMP)
 postgres-tools:
 	@bash scripts/ensure-postgres.sh
 
+# Chart libraries and map outlines for the web pages, from npm (not committed; served locally).
+FRONTEND := src/refwatch/web/frontend
+ASSETS   := $(FRONTEND)/dist/vega-interpreter.min.js
+web-assets: $(ASSETS)
+$(ASSETS): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(FRONTEND)/interpreter.js
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+# Debian's Chromium for the Playwright tests (installed when missing, as for PostgreSQL).
+browser-tools:
+	@bash scripts/ensure-chromium.sh
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/estimate.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache $(FRONTEND)/node_modules $(FRONTEND)/dist

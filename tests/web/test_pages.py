@@ -142,3 +142,13 @@ def test_pages_send_security_headers_and_no_inline_script(client: TestClient) ->
     assert all('type="application/json"' in attrs for attrs in scripts)
     cookie = client.cookies.get("refwatch_session")
     assert cookie
+
+
+def test_claim_values_read_as_text() -> None:
+    from refwatch.web.pages import readable
+
+    assert readable({"count": 12, "women": None, "qualifier": "at_least", "text": "12 people"}) == (
+        "count: 12, qualifier: at least"
+    )
+    assert readable([{"state": "CN", "agency": "police"}]) == "state: CN, agency: police"
+    assert readable(None) == "" and readable(["arrest", "detention"]) == "arrest; detention"

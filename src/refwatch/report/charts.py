@@ -98,3 +98,52 @@ def timeline_chart(per_month: Sequence[dict[str, Any]], *, title: str) -> dict[s
     )
     spec: dict[str, Any] = chart.to_dict()
     return spec
+
+
+@dataclass(frozen=True, slots=True)
+class MapPoint:
+    """A place on the map with the number of people reported there."""
+
+    name: str
+    lat: float
+    lon: float
+    people: int
+    incidents: int
+
+
+def places_map(points: Sequence[MapPoint], *, title: str, countries_url: str) -> dict[str, Any]:
+    """Country outlines (world-atlas TopoJSON, served locally) and a circle per place sized by people.
+
+    The view is fitted to the border region and escape routes (north-east China,
+    North Korea, down to South-East Asia) rather than the whole world.
+    """
+    outlines = alt.topo_feature(countries_url, "countries")
+    land = (
+        alt.Chart(outlines)
+        .mark_geoshape(fill="#eef1f5", stroke="#9aa5b1", strokeWidth=0.5)
+        .properties(width="container", height=420)
+    )
+    data = alt.Data(  # type: ignore[no-untyped-call]
+        values=[
+            {"name": p.name, "lat": p.lat, "lon": p.lon, "people": p.people, "incidents": p.incidents}
+            for p in points
+        ]
+    )
+    circles = (
+        alt.Chart(data)
+        .mark_circle(color="#b03a2e", opacity=0.7, stroke="#fff")
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            size=alt.Size("people:Q", title="people", scale=alt.Scale(range=[30, 1500])),
+            tooltip=[alt.Tooltip("name:N"), alt.Tooltip("people:Q"), alt.Tooltip("incidents:Q")],
+        )
+    )
+    chart = (
+        (land + circles)
+        .project(type="mercator", center=[118, 33], scale=700)
+        .properties(title=title)
+        .configure_view(stroke=None)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec

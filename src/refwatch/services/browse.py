@@ -22,7 +22,7 @@ from refwatch.storage import incidents as incident_repo
 from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter
-from refwatch.storage.tables import Document, Incident, IncidentSource
+from refwatch.storage.tables import Document, Incident, IncidentLocation, IncidentSource
 
 MAX_PAGE = 200
 
@@ -135,3 +135,49 @@ def summary(db: Database) -> dict[str, Any]:
         "people": sum(v["people"] for v in per_month.values()),
         "per_month": [{"month": month, **values} for month, values in sorted(per_month.items())],
     }
+
+
+def places(db: Database) -> list[dict[str, Any]]:
+    """People and incidents per place (city or facility, else province), with gazetteer coordinates.
+
+    Places the gazetteer has no coordinates for are left off the map (and
+    counted in ``unplaced`` by the caller if it wants). Rejected and merged
+    incidents are left out.
+    """
+    from refwatch.extract.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    totals: dict[str, dict[str, Any]] = {}
+    with db.session() as session:
+        rows = session.execute(
+            select(
+                Incident.id,
+                Incident.count,
+                Incident.count_min,
+                IncidentLocation.place,
+                IncidentLocation.admin1,
+            )
+            .join(IncidentLocation, IncidentLocation.incident_id == Incident.id)
+            .where(Incident.review_state.in_(("candidate", "confirmed")))
+        ).all()
+    seen: set[tuple[int, str]] = set()
+    for incident_id, count, count_min, place, admin1 in rows:
+        name = place or admin1
+        if not name or (incident_id, name) in seen:
+            continue
+        seen.add((incident_id, name))
+        entry = totals.get(name)
+        if entry is None:
+            located = [e for e in gazetteer.by_name(name) if e.lat is not None and e.lon is not None]
+            if not located:
+                continue
+            entry = totals[name] = {
+                "name": name,
+                "lat": located[0].lat,
+                "lon": located[0].lon,
+                "people": 0,
+                "incidents": 0,
+            }
+        entry["incidents"] += 1
+        entry["people"] += int(count if count is not None else (count_min or 0))
+    return sorted(totals.values(), key=lambda e: -int(e["people"]))

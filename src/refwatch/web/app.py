@@ -19,7 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from refwatch import __version__
 from refwatch.config import Settings, load_settings
 from refwatch.services.setup import open_database
-from refwatch.web import api, errors, pages
+from refwatch.web import api, errors, pages, vendor
 from refwatch.web.sessions import SESSION_SECONDS
 
 SECURITY_HEADERS = {
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(vendor.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     secret = settings.session_secret.get_secret_value() if settings.session_secret else None
     app.add_middleware(

@@ -19,14 +19,14 @@ from fastapi.templating import Jinja2Templates
 
 from refwatch.domain.vocabulary import EVENT_TYPES, REVIEW_STATES, STATUSES
 from refwatch.errors import InvalidInput, NotAuthenticated, PermissionDenied
-from refwatch.report.charts import timeline_chart
+from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.services import browse, review
 from refwatch.services.accounts import Principal, check_password
 from refwatch.services.documents import original_bytes, show_document
 from refwatch.services.ingest import ingest_paths
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
-from refwatch.web import i18n
+from refwatch.web import i18n, vendor
 from refwatch.web.auth import database
 from refwatch.web.sessions import (
     LoginRequired,
@@ -39,6 +39,25 @@ from refwatch.web.sessions import (
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def readable(value: Any) -> str:
+    """A claim's value as a reader would write it: no braces, no quotes, no empty parts.
+
+    Dicts show their set fields (the quoted source text is shown with the evidence,
+    so ``text`` is left out here); lists are joined with semicolons.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        parts = [f"{k.replace('_', ' ')}: {readable(v)}" for k, v in value.items() if v not in (None, "", [])]
+        return ", ".join(p for p in parts if not p.startswith("text:"))
+    if isinstance(value, list):
+        return "; ".join(readable(v) for v in value)
+    return str(value).replace("_", " ") if isinstance(value, str) else str(value)
+
+
+templates.env.filters["readable"] = readable
 PAGE = 25
 
 Db = Annotated[Database, Depends(database)]
@@ -78,6 +97,8 @@ def render(request: Request, name: str, caller: Principal | None, **context: Any
         user=caller,
         csrf=csrf_token(request),
         path=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        vendor_ready=vendor.ready(),
+        vendor_scripts=vendor.SCRIPTS,
     )
     return templates.TemplateResponse(request, name, context)
 
@@ -134,15 +155,25 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
     """Figures, the timeline, the review queue's size and the latest incidents."""
     figures = browse.summary(db)
     latest = browse.incident_page(db, IncidentFilter(), limit=10, offset=0)
-    spec = timeline_chart(figures["per_month"], title="People reported, per month")
+    located = browse.places(db)
+    timeline = timeline_chart(figures["per_month"], title="")
+    points = [MapPoint(p["name"], p["lat"], p["lon"], p["people"], p["incidents"]) for p in located]
+    atlas = places_map(points, title="", countries_url="/static/vendor/countries-50m.json")
     return render(
         request,
         "dashboard.html",
         caller,
         figures=figures,
         latest=latest.items,
-        timeline=json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c"),
+        places=located,
+        timeline=_json(timeline),
+        atlas=_json(atlas),
     )
+
+
+def _json(spec: dict[str, Any]) -> str:
+    """JSON safe to place inside a <script type="application/json"> element."""
+    return json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c")
 
 
 @router.get("/documents", response_class=HTMLResponse)

@@ -7,7 +7,14 @@ function drawCharts() {
   document.querySelectorAll("[data-spec]").forEach(function (el) {
     var source = document.getElementById(el.dataset.spec);
     if (!source) return;
-    window.vegaEmbed(el, JSON.parse(source.textContent), { actions: false, renderer: "svg" })
+    // No injected <style> elements: the page's CSP allows only its own stylesheet.
+    var options = { actions: false, renderer: "svg", defaultStyle: false, tooltip: { disableDefaultStyle: true } };
+    if (window.vegaInterpreter) {
+      // Evaluate chart expressions without eval(), so the page's CSP needs no 'unsafe-eval'.
+      options.ast = true;
+      options.expr = window.vegaInterpreter.expressionInterpreter;
+    }
+    window.vegaEmbed(el, JSON.parse(source.textContent), options)
       .then(function () { el.dataset.rendered = "true"; })
       .catch(function (err) { el.textContent = String(err); });
   });
