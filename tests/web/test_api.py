@@ -160,3 +160,17 @@ def test_security_headers_and_openapi(client: TestClient) -> None:
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert answer.headers["X-Frame-Options"] == "DENY"
+
+
+def test_search_short_and_long_queries_in_every_script(client: TestClient, tokens: dict[str, str]) -> None:
+    upload(client, tokens["write"])
+    headers = auth(tokens["viewer"])
+    for query, expected in [
+        ("탈북민", ["beta"]),  # trigram index
+        ("탈북", ["beta"]),  # two syllables: the LIKE fallback
+        ("shenyang", ["alpha"]),  # case-insensitive
+        ('"forced', []),  # quotes cannot break the query
+        ("100%", []),  # nor LIKE wildcards
+    ]:
+        found = client.get("/api/v1/documents", params={"q": query}, headers=headers).json()
+        assert [d["key"] for d in found["items"]] == expected, query

@@ -1,11 +1,9 @@
 """Paged lists, search and summary figures, for the web pages and the REST API.
 
 Paging is done in SQL (``LIMIT/OFFSET`` with a separate count) so that a list
-costs the same on ten documents or fifty thousand. Search is a substring match
-on the working text and title (``LIKE`` with escaped wildcards), which works
-for Korean and Chinese as well as English because it needs no word splitting;
-full-text indexes (SQLite FTS5 with the trigram tokenizer, PostgreSQL pg_trgm)
-are the next step for speed on large collections.
+costs the same on ten documents or fifty thousand. Search is an indexed
+substring match on the text and title (see ``storage.search``), which works for
+Korean and Chinese as well as English because it needs no word splitting.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from refwatch.errors import InvalidInput
@@ -22,6 +20,7 @@ from refwatch.storage import incidents as incident_repo
 from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter
+from refwatch.storage.search import document_match
 from refwatch.storage.tables import Document, Incident, IncidentLocation, IncidentSource
 
 MAX_PAGE = 200
@@ -44,10 +43,6 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidInput("offset must be 0 or more")
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def document_page(
     db: Database,
     *,
@@ -61,10 +56,7 @@ def document_page(
     _check_page(limit, offset)
     stmt: Select[Document] = select(Document)
     if query and query.strip():
-        pattern = f"%{_escape_like(query.strip())}%"
-        stmt = stmt.where(
-            or_(Document.text.like(pattern, escape="\\"), Document.title.like(pattern, escape="\\"))
-        )
+        stmt = stmt.where(document_match(db.engine.dialect.name, query))
     if language:
         stmt = stmt.where(Document.language == language)
     if outlet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from refwatch.storage.search import include_object
 from refwatch.storage.tables import Base
 
 config = context.config
@@ -20,6 +21,7 @@ def run_migrations_online() -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
