@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -35,6 +36,8 @@ Writer = Annotated[Principal, Depends(writer)]
 Limit = Annotated[int, Query(ge=1, le=browse.MAX_PAGE, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 MAX_UPLOAD_FILES = 50
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; larger ones cannot exist
+IncidentId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Incident number.")]
 
 
 class PageOut(BaseModel):
@@ -63,14 +66,14 @@ class EditIn(BaseModel):
 class MergeIn(BaseModel):
     """Fold ``other`` into this incident."""
 
-    other: int = Field(ge=1)
+    other: int = Field(ge=1, le=2**31 - 1)
     reason: str | None = Field(default=None, max_length=2000)
 
 
 class SplitIn(BaseModel):
     """Move these sources of the incident into a new one."""
 
-    sources: list[int] = Field(min_length=1)
+    sources: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(min_length=1, max_length=1000)
     reason: str | None = Field(default=None, max_length=2000)
 
 
@@ -181,19 +184,19 @@ def list_incidents(
 
 
 @router.get("/incidents/{incident_id}", tags=["incidents"])
-def get_incident(db: Db, _: Reader, incident_id: int) -> dict[str, Any]:
+def get_incident(db: Db, _: Reader, incident_id: IncidentId) -> dict[str, Any]:
     """One incident: reconciled fields, each source's claims, evidence quotes."""
     return browse.incident_detail(db, incident_id)
 
 
 @router.get("/incidents/{incident_id}/history", tags=["incidents"])
-def get_history(db: Db, _: Reader, incident_id: int) -> list[dict[str, Any]]:
+def get_history(db: Db, _: Reader, incident_id: IncidentId) -> list[dict[str, Any]]:
     """Every recorded change: who, when, what, before and after."""
     return [entry.to_dict() for entry in review.history(db, incident_id)]
 
 
 @router.post("/incidents/{incident_id}/confirm", tags=["review"])
-def confirm(db: Db, caller: Writer, incident_id: int, body: ReasonIn | None = None) -> dict[str, Any]:
+def confirm(db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None) -> dict[str, Any]:
     """Mark the incident as checked by a person."""
     review.set_state(
         db, incident_id, "confirmed", actor=caller.username, reason=body.reason if body else None
@@ -202,35 +205,35 @@ def confirm(db: Db, caller: Writer, incident_id: int, body: ReasonIn | None = No
 
 
 @router.post("/incidents/{incident_id}/reject", tags=["review"])
-def reject(db: Db, caller: Writer, incident_id: int, body: ReasonIn | None = None) -> dict[str, Any]:
+def reject(db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None) -> dict[str, Any]:
     """Mark the incident as not a real incident (kept, never counted)."""
     review.set_state(db, incident_id, "rejected", actor=caller.username, reason=body.reason if body else None)
     return browse.incident_detail(db, incident_id)
 
 
 @router.post("/incidents/{incident_id}/edit", tags=["review"])
-def edit(db: Db, caller: Writer, incident_id: int, body: EditIn) -> dict[str, Any]:
+def edit(db: Db, caller: Writer, incident_id: IncidentId, body: EditIn) -> dict[str, Any]:
     """Correct one field, with a reason."""
     review.edit_field(db, incident_id, body.field, body.value, actor=caller.username, reason=body.reason)
     return browse.incident_detail(db, incident_id)
 
 
 @router.post("/incidents/{incident_id}/merge", tags=["review"])
-def merge(db: Db, caller: Writer, incident_id: int, body: MergeIn) -> dict[str, Any]:
+def merge(db: Db, caller: Writer, incident_id: IncidentId, body: MergeIn) -> dict[str, Any]:
     """Fold another incident (the same event) into this one."""
     review.merge(db, incident_id, body.other, actor=caller.username, reason=body.reason)
     return browse.incident_detail(db, incident_id)
 
 
 @router.post("/incidents/{incident_id}/split", tags=["review"], status_code=201)
-def split(db: Db, caller: Writer, incident_id: int, body: SplitIn) -> dict[str, Any]:
+def split(db: Db, caller: Writer, incident_id: IncidentId, body: SplitIn) -> dict[str, Any]:
     """Move sources into a new incident; answers with the new incident."""
     new_id = review.split(db, incident_id, body.sources, actor=caller.username, reason=body.reason)
     return browse.incident_detail(db, new_id)
 
 
 @router.post("/incidents/{incident_id}/undo", tags=["review"])
-def undo(db: Db, caller: Writer, incident_id: int) -> dict[str, Any]:
+def undo(db: Db, caller: Writer, incident_id: IncidentId) -> dict[str, Any]:
     """Reverse the incident's last review action."""
     what = review.undo(db, incident_id, actor=caller.username)
     return {"undone": what, "incident": browse.incident_detail(db, incident_id)}

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -61,6 +62,7 @@ templates.env.filters["readable"] = readable
 PAGE = 25
 
 Db = Annotated[Database, Depends(database)]
+IncidentId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 
 def user(request: Request, db: Db) -> Principal:
@@ -346,7 +348,7 @@ def _date(value: str | None, name: str) -> Any:
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
-def incident(request: Request, db: Db, caller: User, incident_id: int) -> HTMLResponse:
+def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) -> HTMLResponse:
     """One incident: fields, each source's claims side by side, evidence, history, review forms."""
     record = browse.incident_detail(db, incident_id)
     claims: dict[str, dict[str, Any]] = {}
@@ -368,13 +370,13 @@ def act(
     request: Request,
     db: Db,
     caller: Editor,
-    incident_id: int,
+    incident_id: IncidentId,
     action: str,
     csrf: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
     field: Annotated[str, Form(max_length=50)] = "",
     value: Annotated[str, Form(max_length=2000)] = "",
-    other: Annotated[int | None, Form()] = None,
+    other: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
     sources: Annotated[list[int] | None, Form()] = None,
     next: Annotated[str, Form()] = "",  # noqa: A002
 ) -> Response:
