@@ -93,6 +93,18 @@ def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, off
     return Page(items, total, limit, offset)
 
 
+def incident_facets(db: Database, filters: IncidentFilter) -> dict[str, dict[str, int]]:
+    """How many of the filtered incidents are in each review state and each status (for the list page)."""
+    base = incident_repo.filtered_query(filters).subquery()
+    facets: dict[str, dict[str, int]] = {}
+    with db.session() as session:
+        for name in ("review_state", "status"):
+            column = base.c[name]
+            rows = session.execute(select(column, func.count()).group_by(column)).all()
+            facets[name] = {str(value): int(n) for value, n in sorted(rows, key=lambda r: str(r[0]))}
+    return facets
+
+
 def incident_detail(db: Database, incident_id: int) -> dict[str, Any]:
     """One incident in the record shape, with its sources and claims."""
     with db.session() as session:

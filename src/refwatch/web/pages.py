@@ -323,7 +323,7 @@ def incidents(
         page_data=found,
         page=page,
         pages=max(1, -(-found.total // PAGE)),
-        states=browse.summary(db)["review_states"],
+        facets=browse.incident_facets(db, filters),
         filters={
             "review_state": review_state or "",
             "status": status or "",
