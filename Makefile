@@ -19,7 +19,8 @@ venv: $(STAMP)
 
 # The demo keeps its key file inside its own data directory, for convenience only: real data
 # directories must never hold their key (see docs/security.md).
-DEMO_ENV = REFWATCH_HOME=$(DEMO_HOME) REFWATCH_KEY_FILE=$(DEMO_HOME)/demo.key REFWATCH_USER=demo
+# It also turns off the two-factor requirement so that anyone can try the UI without an authenticator app.
+DEMO_ENV = REFWATCH_HOME=$(DEMO_HOME) REFWATCH_KEY_FILE=$(DEMO_HOME)/demo.key REFWATCH_USER=demo REFWATCH_REQUIRE_2FA=false
 
 ## make demo: set up, create a demo database, ingest the sample reports, then serve the web UI
 DEMO_USER ?= demo

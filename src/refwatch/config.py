@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         description="Key that signs web session cookies. Without it a random one is made at start-up "
         "(everyone is logged out when the server restarts).",
     )
+    require_2fa: bool = Field(
+        default=True,
+        description="Admins and editors must log in with a TOTP code as well as their password "
+        "(they set it up at their first login).",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Send session cookies only over HTTPS (set it when serving behind HTTPS).",

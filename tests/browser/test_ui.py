@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 import uvicorn
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
@@ -31,6 +32,7 @@ EN = (
 )
 KO = "가상 보도. 2031년 4월 2일 - 중국 공안이 지난 1일 옌지에서 탈북민 7명을 체포했다고 소식통이 전했다."
 PASSWORD = "fictional-password-1"
+SECRET = pyotp.random_base32()
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = [
@@ -51,6 +53,7 @@ def server(sqlite_settings: Settings) -> Iterator[str]:
     db = open_database(sqlite_settings)
     try:
         accounts.add_user(db, "ed", PASSWORD, "editor")
+        accounts.enable_totp(db, "ed", SECRET, pyotp.TOTP(SECRET).now())
     finally:
         db.dispose()
     port = free_port()
@@ -102,6 +105,7 @@ def test_main_workflow(server: str, page: Page, tmp_path: Path) -> None:
     tab.screenshot(path=str(out / "login.png"))
     tab.fill("#username", "ed")
     tab.fill("#password", PASSWORD)
+    tab.fill("#code", pyotp.TOTP(SECRET).now())
     tab.click("button[type=submit]")
     tab.wait_for_url(server + "/")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
@@ -24,6 +25,7 @@ KO = (
     "가상 보도. 2031년 4월 2일 - 중국 공안이 지난 1일 옌지에서 탈북민 7명을 체포했다고 소식통이 전했다."
 ).encode()
 PASSWORD = "fictional-password-1"
+SECRET = pyotp.random_base32()
 
 
 @pytest.fixture
@@ -31,7 +33,9 @@ def client(settings: Settings) -> Iterator[TestClient]:
     db = open_database(settings)
     try:
         accounts.add_user(db, "ed", PASSWORD, "editor")
+        accounts.enable_totp(db, "ed", SECRET, pyotp.TOTP(SECRET).now())
         accounts.add_user(db, "vi", PASSWORD, "viewer")
+        accounts.add_user(db, "new", PASSWORD, "editor")  # no second factor yet
     finally:
         db.dispose()
     with TestClient(create_app(settings), follow_redirects=False) as test_client:
@@ -46,7 +50,10 @@ def csrf(client: TestClient, path: str) -> str:
 
 def log_in(client: TestClient, username: str = "ed") -> None:
     token = csrf(client, "/login")
-    answer = client.post("/login", data={"username": username, "password": PASSWORD, "csrf": token})
+    form = {"username": username, "password": PASSWORD, "csrf": token}
+    if username == "ed":
+        form["code"] = pyotp.TOTP(SECRET).now()
+    answer = client.post("/login", data=form)
     assert answer.status_code == 303 and answer.headers["location"] == "/"
 
 
@@ -65,9 +72,9 @@ def test_pages_need_a_login(client: TestClient) -> None:
 
 def test_wrong_password_and_missing_csrf(client: TestClient) -> None:
     token = csrf(client, "/login")
-    wrong = client.post("/login", data={"username": "ed", "password": "not it at all", "csrf": token})
+    wrong = client.post("/login", data={"username": "vi", "password": "not it at all", "csrf": token})
     assert wrong.status_code == 303 and "failed=1" in wrong.headers["location"]
-    forged = client.post("/login", data={"username": "ed", "password": PASSWORD, "csrf": "forged"})
+    forged = client.post("/login", data={"username": "vi", "password": PASSWORD, "csrf": "forged"})
     assert forged.status_code == 403
     assert client.get("/").status_code == 303  # still logged out
 
@@ -75,7 +82,7 @@ def test_wrong_password_and_missing_csrf(client: TestClient) -> None:
 def test_login_does_not_redirect_off_site(client: TestClient) -> None:
     token = csrf(client, "/login")
     answer = client.post(
-        "/login", data={"username": "ed", "password": PASSWORD, "csrf": token, "next": "//evil.example/x"}
+        "/login", data={"username": "vi", "password": PASSWORD, "csrf": token, "next": "//evil.example/x"}
     )
     assert answer.headers["location"] == "/"
 
@@ -152,3 +159,38 @@ def test_claim_values_read_as_text() -> None:
     )
     assert readable([{"state": "CN", "agency": "police"}]) == "state: CN, agency: police"
     assert readable(None) == "" and readable(["arrest", "detention"]) == "arrest; detention"
+
+
+def test_editor_needs_the_code(client: TestClient) -> None:
+    token = csrf(client, "/login")
+    no_code = client.post("/login", data={"username": "ed", "password": PASSWORD, "csrf": token})
+    assert "failed=1" in no_code.headers["location"]
+    wrong = client.post(
+        "/login", data={"username": "ed", "password": PASSWORD, "csrf": token, "code": "000000"}
+    )
+    assert "failed=1" in wrong.headers["location"]
+    assert client.get("/").status_code == 303
+
+
+def test_first_login_of_an_editor_sets_up_two_factor(client: TestClient) -> None:
+    token = csrf(client, "/login")
+    answer = client.post("/login", data={"username": "new", "password": PASSWORD, "csrf": token})
+    assert answer.headers["location"] == "/account/2fa"
+    assert client.get("/incidents").headers["location"] == "/account/2fa"  # nothing else until done
+    page = client.get("/account/2fa").text
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)  # type: ignore[union-attr]
+    token = csrf(client, "/account/2fa")
+    bad = client.post("/account/2fa", data={"csrf": token, "code": "123456"})
+    assert "failed=1" in bad.headers["location"]
+    good = client.post("/account/2fa", data={"csrf": token, "code": pyotp.TOTP(secret).now()})
+    assert good.headers["location"] == "/"
+    assert client.get("/incidents").status_code == 200
+
+
+def test_repeated_failures_lock_the_account_for_a_while(client: TestClient) -> None:
+    token = csrf(client, "/login")
+    for _ in range(5):
+        client.post("/login", data={"username": "vi", "password": "wrong password!!", "csrf": token})
+    blocked = client.post("/login", data={"username": "vi", "password": PASSWORD, "csrf": token})
+    assert "failed=1" in blocked.headers["location"]
+    assert "too many failed attempts" in client.get(blocked.headers["location"]).text

@@ -14,6 +14,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -26,6 +27,8 @@ ROLES = ("admin", "editor", "viewer")
 SCOPES = ("read", "write", "admin")
 TOKEN_PREFIX = "rw_"  # noqa: S105 (a label, not a secret)
 MIN_PASSWORD = 12
+LOCK_AFTER = 5
+WRONG = "wrong username, password or code"
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -64,18 +67,94 @@ def add_user(db: Database, username: str, password: str, role: str) -> int:
         return user.id
 
 
-def check_password(db: Database, username: str, password: str) -> Principal:
-    """The account's principal if the password is right; :class:`NotAuthenticated` otherwise."""
+@dataclass(frozen=True, slots=True)
+class Login:
+    """A successful password (and code) check; ``needs_totp_setup`` until a second factor is set up."""
+
+    principal: Principal
+    needs_totp_setup: bool
+
+
+def log_in(
+    db: Database,
+    username: str,
+    password: str,
+    code: str | None = None,
+    *,
+    require_2fa: bool = True,
+    now: dt.datetime | None = None,
+) -> Login:
+    """Check a login; :class:`NotAuthenticated` with one message for every kind of failure.
+
+    A user with a TOTP secret must give a current code. After
+    ``LOCK_AFTER`` failures in a row, logins are refused for a time that
+    doubles with each further failure (up to an hour), whatever is typed.
+    """
+    now = now or dt.datetime.now(dt.UTC)
     with db.session() as session:
         user = session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
         if user is None:
             _hasher.hash(password)  # same work whether or not the user exists
-            raise NotAuthenticated("wrong username or password")
-        try:
-            _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            raise NotAuthenticated("wrong username or password") from None
-        return Principal(user.username, user.role, "admin" if user.role == "admin" else "write")
+            raise NotAuthenticated(WRONG)
+        locked = user.locked_until
+        if locked is not None and _aware(locked) > now:
+            raise NotAuthenticated(f"too many failed attempts; try again after {_aware(locked):%H:%M} UTC")
+        ok = _password_ok(user.password_hash, password)
+        secret = user.totp_secret if ok else None
+        if ok and secret is not None:
+            ok = bool(code) and pyotp.TOTP(secret).verify(str(code).strip(), for_time=now, valid_window=1)
+        if not ok:
+            user.failed_logins = (user.failed_logins or 0) + 1
+            if user.failed_logins >= LOCK_AFTER:
+                minutes = min(2 ** (user.failed_logins - LOCK_AFTER), 60)
+                user.locked_until = now + dt.timedelta(minutes=minutes)
+            session.commit()
+            raise NotAuthenticated(WRONG)
+        user.failed_logins = 0
+        user.locked_until = None
+        session.commit()
+        principal = Principal(user.username, user.role, "admin" if user.role == "admin" else "write")
+        needs = require_2fa and secret is None and user.role in ("admin", "editor")
+        return Login(principal, needs)
+
+
+def check_password(db: Database, username: str, password: str) -> Principal:
+    """The account's principal if the password is right (no second factor; for scripts and tests)."""
+    return log_in(db, username, password, require_2fa=False).principal
+
+
+def new_totp_secret() -> str:
+    """A fresh base32 TOTP secret (to show once, then confirm with :func:`enable_totp`)."""
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, username: str) -> str:
+    """The otpauth:// URI authenticator apps read."""
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Refoulement Watch")
+
+
+def enable_totp(db: Database, username: str, secret: str, code: str) -> None:
+    """Store ``secret`` (sealed) once the user proves their app has it by giving a current code."""
+    if not pyotp.TOTP(secret).verify(code.strip(), valid_window=1):
+        raise InvalidInput("that code does not match; check the time on your phone and try again")
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"no user {username!r}")
+        user.totp_secret = secret
+        session.commit()
+
+
+def _password_ok(stored: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite gives naive datetimes back; ours are all UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def issue_token(db: Database, username: str, scope: str) -> tuple[int, str]:

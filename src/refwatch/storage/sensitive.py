@@ -18,6 +18,8 @@ SENSITIVE_FIELDS: Final[dict[str, frozenset[str]]] = {
     ),
     "interventions": frozenset({"notes"}),
     "acts": frozenset({"notes"}),
+    # Not identifying, but a credential: sealed like the rest so a stolen database cannot mint codes.
+    "users": frozenset({"totp_secret"}),
 }
 
 

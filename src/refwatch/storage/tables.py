@@ -372,6 +372,15 @@ class User(Base):
     groups: Mapped[list[Any]] = mapped_column(default=list)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uid: Mapped[str | None] = mapped_column(
+        String(32), unique=True, doc="Random id bound into the sealed TOTP secret (made when first needed)."
+    )
+    _totp_secret: Mapped[bytes | None] = mapped_column("totp_secret", LargeBinary)
+    totp_secret = Sealed("totp_secret")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), doc="Logins are refused until then (back-off after failed attempts)."
+    )
 
     __table_args__ = (CheckConstraint("role IN ('admin', 'editor', 'viewer')", name="role_known"),)
 

@@ -19,7 +19,7 @@ from refwatch.errors import (
     PermissionDenied,
     RefwatchError,
 )
-from refwatch.web.sessions import LoginRequired, login_url
+from refwatch.web.sessions import LoginRequired, TwoFactorSetupRequired, login_url
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
         return RedirectResponse(login_url(exc.next_url), status_code=303)
+
+    @app.exception_handler(TwoFactorSetupRequired)
+    async def setup_required(request: Request, exc: TwoFactorSetupRequired) -> RedirectResponse:
+        return RedirectResponse("/account/2fa", status_code=303)
 
     @app.exception_handler(RefwatchError)
     async def domain_error(request: Request, exc: RefwatchError) -> Response:

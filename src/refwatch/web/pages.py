@@ -12,6 +12,7 @@ import json
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
@@ -21,8 +22,8 @@ from fastapi.templating import Jinja2Templates
 from refwatch.domain.vocabulary import EVENT_TYPES, REVIEW_STATES, STATUSES
 from refwatch.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
-from refwatch.services import browse, review
-from refwatch.services.accounts import Principal, check_password
+from refwatch.services import accounts, browse, review
+from refwatch.services.accounts import Principal
 from refwatch.services.documents import original_bytes, show_document
 from refwatch.services.ingest import ingest_paths
 from refwatch.storage.database import Database
@@ -31,6 +32,7 @@ from refwatch.web import i18n, vendor
 from refwatch.web.auth import database
 from refwatch.web.sessions import (
     LoginRequired,
+    TwoFactorSetupRequired,
     check_csrf,
     csrf_token,
     current_user,
@@ -65,13 +67,20 @@ Db = Annotated[Database, Depends(database)]
 IncidentId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 
-def user(request: Request, db: Db) -> Principal:
-    """The logged-in user, or a redirect to the login page."""
+def logged_in(request: Request, db: Db) -> Principal:
+    """The logged-in user (even before their second factor is set up), or a redirect to log in."""
     found = current_user(request, db)
     if found is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target)
     return found
+
+
+def user(request: Request, caller: Annotated[Principal, Depends(logged_in)]) -> Principal:
+    """A fully logged-in user; one who still has to set up two-factor login is sent there."""
+    if request.session.get("setup_2fa"):
+        raise TwoFactorSetupRequired()
+    return caller
 
 
 User = Annotated[Principal, Depends(user)]
@@ -113,7 +122,8 @@ def back(url: str) -> RedirectResponse:
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/", failed: bool = False) -> HTMLResponse:  # noqa: A002
     """The login form."""
-    return render(request, "login.html", None, next=safe_next(next), failed=failed)
+    message = request.session.pop("login_error", None) if failed else None
+    return render(request, "login.html", None, next=safe_next(next), failed=failed, message=message)
 
 
 @router.post("/login")
@@ -122,17 +132,55 @@ def login(
     db: Db,
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)],
+    code: Annotated[str, Form(max_length=12)] = "",
     csrf: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",  # noqa: A002
 ) -> Response:
-    """Check the password and start a session."""
+    """Check the password (and the TOTP code) and start a session."""
     check_csrf(request, csrf)
+    settings = request.app.state.settings
     try:
-        found = check_password(db, username, password)
-    except NotAuthenticated:
-        return back(f"/login?failed=1&next={safe_next(next)}")
-    log_in(request, found)
-    return back(safe_next(next))
+        result = accounts.log_in(db, username, password, code or None, require_2fa=settings.require_2fa)
+    except NotAuthenticated as exc:
+        request.session["login_error"] = str(exc)
+        return back(f"/login?failed=1&next={quote(safe_next(next), safe='/')}")
+    log_in(request, result.principal, needs_totp_setup=result.needs_totp_setup)
+    return back("/account/2fa" if result.needs_totp_setup else safe_next(next))
+
+
+@router.get("/account/2fa", response_class=HTMLResponse)
+def totp_page(request: Request, caller: Annotated[Principal, Depends(logged_in)]) -> HTMLResponse:
+    """Set up two-factor login: the secret to add to an authenticator app, and a code to confirm."""
+    secret = request.session.get("pending_totp")
+    if not isinstance(secret, str):
+        secret = accounts.new_totp_secret()
+        request.session["pending_totp"] = secret
+    uri = accounts.totp_uri(secret, caller.username)
+    return render(
+        request, "totp.html", caller, secret=secret, uri=uri, failed=bool(request.query_params.get("failed"))
+    )
+
+
+@router.post("/account/2fa")
+def totp_confirm(
+    request: Request,
+    db: Db,
+    caller: Annotated[Principal, Depends(logged_in)],
+    code: Annotated[str, Form(max_length=12)],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Store the secret once a current code proves the app has it."""
+    check_csrf(request, csrf)
+    secret = request.session.get("pending_totp")
+    if not isinstance(secret, str):
+        return back("/account/2fa")
+    try:
+        accounts.enable_totp(db, caller.username, secret, code)
+    except InvalidInput:
+        return back("/account/2fa?failed=1")
+    request.session.pop("pending_totp", None)
+    request.session.pop("setup_2fa", None)
+    return back("/")
 
 
 @router.post("/logout")

@@ -71,8 +71,17 @@ def current_user(request: Request, db: Database) -> Principal | None:
         return Principal(user.username, user.role, "admin" if user.role == "admin" else "write")
 
 
-def log_in(request: Request, user: Principal) -> None:
-    """Start a fresh session for ``user`` (a new CSRF token too: no fixation)."""
+def log_in(request: Request, user: Principal, *, needs_totp_setup: bool = False) -> None:
+    """Start a fresh session for ``user`` (a new CSRF token too: no fixation).
+
+    With ``needs_totp_setup`` the session can only reach the two-factor set-up page.
+    """
     request.session.clear()
     request.session["user"] = user.username
     request.session["csrf"] = secrets.token_urlsafe(32)
+    if needs_totp_setup:
+        request.session["setup_2fa"] = True
+
+
+class TwoFactorSetupRequired(Exception):
+    """Raised for any page but the set-up page while the user has no second factor yet."""
