@@ -174,3 +174,26 @@ def test_search_short_and_long_queries_in_every_script(client: TestClient, token
     ]:
         found = client.get("/api/v1/documents", params={"q": query}, headers=headers).json()
         assert [d["key"] for d in found["items"]] == expected, query
+
+
+def test_public_incidents_are_confirmed_and_redacted(client: TestClient, tokens: dict[str, str]) -> None:
+    upload(client, tokens["write"])
+    assert client.get("/api/v1/public/incidents").json()["total"] == 0  # nothing confirmed yet
+    listed = client.get("/api/v1/incidents", headers=auth(tokens["viewer"])).json()["items"]
+    shenyang = next(i for i in listed if i["victims"]["count"] == 12)
+    client.post(f"/api/v1/incidents/{shenyang['id']}/confirm", headers=auth(tokens["write"]))
+    public = client.get("/api/v1/public/incidents").json()
+    assert public["total"] == 1
+    (record,) = public["items"]
+    assert set(record) <= {
+        "id",
+        "event_types",
+        "status",
+        "date",
+        "victims",
+        "places",
+        "perpetrators",
+        "sources",
+    }
+    assert "FICTIONAL" not in str(record) and "Seoul" not in str(record)  # no quotes, no text
+    assert record["date"]["start"] == "2031-03-01"  # coarsened to the month (its first day)

@@ -25,6 +25,7 @@ class IncidentFilter:
     date_to: dt.date | None = None
     place: str | None = None
     include_merged: bool = False
+    unrestricted_only: bool = False
 
 
 def filtered_query(filters: IncidentFilter) -> Select[Incident]:
@@ -45,6 +46,8 @@ def filtered_query(filters: IncidentFilter) -> Select[Incident]:
             (IncidentLocation.place == filters.place) | (IncidentLocation.admin1 == filters.place)
         )
         query = query.where(Incident.id.in_(sub))
+    if filters.unrestricted_only:
+        query = query.where(Incident.restricted_to.is_(None))
     if filters.event_type:
         # Event types are a JSON list; its text form contains each type quoted, on both backends.
         query = query.where(cast(Incident.event_types, String).like(f'%"{filters.event_type}"%'))

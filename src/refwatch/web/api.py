@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from refwatch.domain.vocabulary import EVENT_TYPES, REVIEW_STATES, STATUSES
 from refwatch.errors import InvalidInput
+from refwatch.report.redaction import redact
 from refwatch.services import browse, review
 from refwatch.services.accounts import Principal
 from refwatch.services.documents import original_bytes, show_document
@@ -239,10 +240,24 @@ def undo(db: Db, caller: Writer, incident_id: IncidentId) -> dict[str, Any]:
     return {"undone": what, "incident": browse.incident_detail(db, incident_id)}
 
 
+@router.get("/public/incidents", response_model=PageOut, tags=["public"])
+def public_incidents(db: Db, limit: Limit = 50, offset: Offset = 0) -> PageOut:
+    """No token needed: confirmed, unrestricted incidents in their redacted public form only.
+
+    Whitelisted fields, no quotes or names, small counts as "fewer than k", dates
+    to the month (see ``report.redaction``); ``total`` counts what is published.
+    """
+    page = browse.incident_page(db, PUBLIC_FILTER, limit=limit, offset=offset)
+    return PageOut(items=redact(page.items), total=page.total, limit=limit, offset=offset)
+
+
 @router.get("/stats", tags=["stats"])
 def stats(db: Db, _: Reader) -> dict[str, Any]:
     """Dashboard figures: incidents and people per month, review states, the queue's size."""
     return browse.summary(db)
+
+
+PUBLIC_FILTER = IncidentFilter(review_states=("confirmed",), unrestricted_only=True)
 
 
 def _one_of(name: str, values: list[str], allowed: tuple[str, ...]) -> None:

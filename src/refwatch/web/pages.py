@@ -200,6 +200,24 @@ def switch_language(code: str, next: str = "/") -> Response:  # noqa: A002
     return response
 
 
+@router.get("/public", response_class=HTMLResponse)
+def public(request: Request, db: Db, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+    """What anyone may see without an account: confirmed incidents, redacted (see ``report.redaction``)."""
+    from refwatch.report.redaction import redact
+    from refwatch.web.api import PUBLIC_FILTER
+
+    found = browse.incident_page(db, PUBLIC_FILTER, limit=PAGE, offset=(page - 1) * PAGE)
+    return render(
+        request,
+        "public.html",
+        current_user(request, db),
+        records=redact(found.items),
+        total=found.total,
+        page=page,
+        pages=max(1, -(-found.total // PAGE)),
+    )
+
+
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
     """Figures, the timeline, the review queue's size and the latest incidents."""

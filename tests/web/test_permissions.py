@@ -1,0 +1,163 @@
+"""The permission matrix: every route and API endpoint, tried as every role.
+
+Roles: anonymous (the public), viewer, editor, admin. Every route the
+application has is listed here with who may use it, so a new route without an
+entry fails the test until someone decides. "Allowed" means the answer is not
+a refusal (401, 403 or a redirect to the login page); "denied" means it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyotp
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from refwatch.config import Settings
+from refwatch.services import accounts
+from refwatch.services.setup import open_database
+from refwatch.web.app import create_app
+
+PASSWORD = "fictional-password-7"
+SECRET = pyotp.random_base32()
+REPORT = (
+    b"FICTIONAL. Seoul, March 20, 2031 - Chinese police arrested 12 North Korean defectors in Shenyang "
+    b"on March 3, 2031."
+)
+ROLES = ("anonymous", "viewer", "editor", "admin")
+EVERYONE, READERS, WRITERS = set(ROLES), {"viewer", "editor", "admin"}, {"editor", "admin"}
+
+#: (method, path template) → roles allowed. Templates are filled in by :func:`concrete`.
+MATRIX: dict[tuple[str, str], set[str]] = {
+    ("GET", "/api/v1/documents"): READERS,
+    ("GET", "/api/v1/documents/{ref}"): READERS,
+    ("GET", "/api/v1/documents/{ref}/original"): READERS,
+    ("POST", "/api/v1/documents"): WRITERS,
+    ("GET", "/api/v1/incidents"): READERS,
+    ("GET", "/api/v1/incidents/{incident_id}"): READERS,
+    ("GET", "/api/v1/incidents/{incident_id}/history"): READERS,
+    ("POST", "/api/v1/incidents/{incident_id}/confirm"): WRITERS,
+    ("POST", "/api/v1/incidents/{incident_id}/reject"): WRITERS,
+    ("POST", "/api/v1/incidents/{incident_id}/edit"): WRITERS,
+    ("POST", "/api/v1/incidents/{incident_id}/merge"): WRITERS,
+    ("POST", "/api/v1/incidents/{incident_id}/split"): WRITERS,
+    ("POST", "/api/v1/incidents/{incident_id}/undo"): WRITERS,
+    ("GET", "/api/v1/public/incidents"): EVERYONE,
+    ("GET", "/api/v1/stats"): READERS,
+    ("GET", "/login"): EVERYONE,
+    ("POST", "/login"): EVERYONE,
+    ("POST", "/logout"): EVERYONE,
+    ("GET", "/lang/{code}"): EVERYONE,
+    ("GET", "/public"): EVERYONE,
+    ("GET", "/account/2fa"): READERS,
+    ("POST", "/account/2fa"): READERS,
+    ("GET", "/"): READERS,
+    ("GET", "/documents"): READERS,
+    ("POST", "/documents"): WRITERS,
+    ("GET", "/documents/{ref}"): READERS,
+    ("GET", "/documents/{ref}/original"): READERS,
+    ("GET", "/incidents"): READERS,
+    ("GET", "/incidents/{incident_id}"): READERS,
+    ("POST", "/incidents/{incident_id}/{action}"): WRITERS,
+    ("GET", "/review"): READERS,
+    ("GET", "/static/vendor/{name}"): EVERYONE,
+}
+
+
+def concrete(path: str) -> str:
+    return (
+        path.replace("{ref}", "alpha")
+        .replace("{incident_id}", "1")
+        .replace("{action}", "undo")
+        .replace("{code}", "ko")
+        .replace("{name}", "vega.min.js")
+    )
+
+
+@pytest.fixture
+def app_and_tokens(sqlite_settings: Settings, tmp_path: object) -> Iterator[tuple[object, dict[str, str]]]:
+    db = open_database(sqlite_settings)
+    tokens: dict[str, str] = {}
+    try:
+        for role in ("viewer", "editor", "admin"):
+            accounts.add_user(db, role, PASSWORD, role)
+            if role != "viewer":
+                accounts.enable_totp(db, role, SECRET, pyotp.TOTP(SECRET).now())
+            scope = {"viewer": "read", "editor": "write", "admin": "admin"}[role]
+            tokens[role] = accounts.issue_token(db, role, scope)[1]
+    finally:
+        db.dispose()
+    yield create_app(sqlite_settings), tokens
+
+
+def session_for(app: object, role: str) -> TestClient:
+    client = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    if role != "anonymous":
+        page = client.get("/login").text
+        token = page.split('name="csrf" value="')[1].split('"')[0]
+        form = {"username": role, "password": PASSWORD, "csrf": token}
+        if role != "viewer":
+            form["code"] = pyotp.TOTP(SECRET).now()
+        assert client.post("/login", data=form).headers["location"] == "/"
+    return client
+
+
+def csrf_of(client: TestClient) -> str:
+    page = client.get("/login").text
+    return page.split('name="csrf" value="')[1].split('"')[0]
+
+
+def refused(status: int, location: str) -> bool:
+    """401/403, or a page sending the browser to log in first (not a failed login's own redirect)."""
+    return status in (401, 403) or (status == 303 and location.startswith("/login?next="))
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    from refwatch.web import api, pages, vendor
+
+    routes = {
+        (method, route.path)
+        for router in (api.router, pages.router, vendor.router)
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    }
+    assert routes == set(MATRIX)
+
+
+def test_permission_matrix(app_and_tokens: tuple[object, dict[str, str]]) -> None:
+    app, tokens = app_and_tokens
+    with TestClient(app) as starter:  # run the lifespan (opens the database) and add a document
+        files = [("files", ("alpha.txt", REPORT, "text/plain"))]
+        headers = {"Authorization": f"Bearer {tokens['editor']}"}
+        assert starter.post("/api/v1/documents", files=files, headers=headers).status_code == 201
+        problems = []
+        for role in ROLES:
+            client = session_for(app, role)
+            client.__enter__()
+            token = csrf_of(client)
+            for (method, template), allowed in sorted(MATRIX.items()):
+                path = concrete(template)
+                headers = {}
+                if path.startswith("/api/") and role != "anonymous":
+                    headers["Authorization"] = f"Bearer {tokens[role]}"
+                if method == "GET":
+                    answer = client.get(path, headers=headers)
+                elif path.startswith("/api/"):
+                    body = {"field": "count", "value": "3", "reason": "x", "other": 1, "sources": [1]}
+                    if path == "/api/v1/documents":
+                        answer = client.post(path, headers=headers, files=files)
+                    else:
+                        answer = client.post(path, headers=headers, json=body)
+                else:
+                    form = {"csrf": token, "username": role, "password": "wrong", "code": "000000"}
+                    answer = client.post(path, data=form, files=files if path == "/documents" else None)
+                denied = refused(answer.status_code, answer.headers.get("location", ""))
+                if (role in allowed) == denied:
+                    problems.append(f"{role:9} {method} {path}: {answer.status_code}")
+                if answer.status_code >= 500:
+                    problems.append(f"{role:9} {method} {path}: server error {answer.status_code}")
+            client.__exit__(None, None, None)
+        assert problems == [], "\n".join(problems)
