@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import QueuePool
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -20,7 +21,16 @@ def is_sqlite(url: str | URL) -> bool:
 def engine_options(url: str | URL, *, busy_timeout_ms: int) -> dict[str, Any]:
     """Keyword arguments for :func:`sqlalchemy.create_engine` suited to the backend."""
     if is_sqlite(url):
-        return {"connect_args": {"timeout": busy_timeout_ms / 1000}}
+        options: dict[str, Any] = {
+            "connect_args": {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+        }
+        if make_url(url).database not in (None, "", ":memory:"):
+            # The SQLCipher dialect defaults to one connection per thread, at most five, and closes
+            # those of other threads when more arrive: under a threaded web server that closed
+            # connections still in use and crashed the process. A queue pool hands each request
+            # its own connection and takes it back; SQLite's busy timeout serialises the writers.
+            options |= {"poolclass": QueuePool, "pool_size": 8, "max_overflow": 16, "pool_timeout": 30}
+        return options
     return {"pool_pre_ping": True}
 
 

@@ -1,0 +1,592 @@
+"""Load on the REST API (/api/v1): requests/s and p50/p95/p99 latency under concurrent clients.
+
+Generates a fictional database (default 100,000 incidents and 50,000
+documents) with bulk inserts through the same ``Database`` that ``refwatch
+init`` opens (SQLCipher file on SQLite, as in production; search indexes and
+their triggers from the migrations), serves it with ``refwatch serve`` (uvicorn,
+one worker, in its own process), and runs C concurrent clients (default 50,
+each with its own connection) for S seconds, each looping over a mix of:
+
+    incidents_list    GET /api/v1/incidents?offset=..        (some with a filter)
+    incident_detail   GET /api/v1/incidents/{id}
+    documents_list    GET /api/v1/documents?offset=..        (some with a language)
+    documents_search  GET /api/v1/documents?q=<a word that occurs>
+    document_detail   GET /api/v1/documents/{key}
+
+Latency is measured at the client, from sending the request to having read the
+whole answer, so it includes queueing in the server (and, on a small machine,
+the client's own share of the CPU: client and server CPU time are printed).
+Prints, per backend and kind: requests, req/s, p50/p95/p99 (ms) and errors;
+then whether p99 <= 100 ms held for list and detail on SQLite (the target).
+
+Content is fictional: filler sentences, pseudonyms like "Person A-017",
+"Outlet 1".."Outlet 50", dates 2010-2024. Original blobs are not generated (no
+route measured here reads them). PostgreSQL gets VACUUM ANALYZE after the load
+(what autovacuum would do soon after); SQLite gets a WAL checkpoint only.
+
+    python benchmarks/api_load.py                                   # full size, both backends
+    python benchmarks/api_load.py --incidents 5000 --documents 2500 --seconds 5
+    python benchmarks/api_load.py --backends sqlite --clients 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import hashlib
+import os
+import random
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
+
+from refwatch.config import load_settings
+from refwatch.domain.vocabulary import AGENCIES, EVENT_TYPES, LOCATION_ROLES, PRECISIONS, QUALIFIERS, STATUSES
+from refwatch.security.keys import write_key_file
+from refwatch.services.accounts import add_user, issue_token
+from refwatch.services.setup import init_database
+from refwatch.storage import dialects
+from refwatch.storage.database import Database
+from refwatch.storage.tables import (
+    Claim,
+    Document,
+    Incident,
+    IncidentLocation,
+    IncidentPerpetrator,
+    IncidentSource,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+KINDS = ("incidents_list", "incident_detail", "documents_list", "documents_search", "document_detail")
+MIX = {  # relative weight of each kind in a client's loop
+    "incidents_list": 25,
+    "incident_detail": 25,
+    "documents_list": 15,
+    "documents_search": 10,
+    "document_detail": 25,
+}
+TARGET_KINDS = ("incidents_list", "incident_detail", "documents_list", "document_detail")
+TARGET_P99_MS = 100.0
+BATCH = 5000
+
+EN_WORDS = (
+    "fictional report border police detained people town river crossing group women children week month "
+    "officials said according source organisation held centre returned released family missing city "
+    "checkpoint bus train night morning province agency statement appeal government rights"
+).split()
+KO_WORDS = (
+    "국경 경찰 체포 송환 가족 마을 강 여성 아이 구금 보고서 기관 석방 도시 주민 아침 밤 버스 기차 "
+    "단체 정부 호소 성명 검문소 지역 소식 사람들 일행"
+).split()
+ADMIN1 = ("Jilin", "Liaoning", "Heilongjiang", "North Hamgyong", "Ryanggang", "Chagang", "North Pyongan")
+CLAIM_FIELDS = ("count", "date", "status", "event_types", "location", "perpetrator")
+
+
+def pseudonym(rng: random.Random) -> str:
+    return f"Person {rng.choice('ABCDEFGH')}-{rng.randint(1, 999):03d}"
+
+
+def random_date(rng: random.Random) -> dt.date:
+    return dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(15 * 365))
+
+
+# --- data --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Generated:
+    """What the clients need to know about the generated data, and how long it took."""
+
+    incidents: int
+    documents: int
+    keys: list[str]
+    search_words: list[str]
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _document_text(rng: random.Random, i: int, language: str, chars: int) -> str:
+    words = KO_WORDS if language == "ko" else EN_WORDS
+    parts = [f"FICTIONAL BENCHMARK DOCUMENT {i}."]
+    size = len(parts[0])
+    while size < chars:
+        chosen = rng.choices(words, k=rng.randint(6, 16))
+        if rng.random() < 0.3:
+            chosen.insert(rng.randrange(len(chosen)), pseudonym(rng))
+        sentence = " ".join(chosen).capitalize() + "."
+        parts.append(sentence)
+        size += len(sentence) + 1
+    return " ".join(parts)
+
+
+def _batches(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _insert(db: Database, table: Any, rows: Iterator[dict[str, Any]]) -> int:
+    n = 0
+    for batch in _batches(rows):
+        with db.transaction() as session:
+            session.execute(insert(table), batch)
+        n += len(batch)
+    with db.engine.begin() as conn:
+        dialects.reset_id_sequence(conn, table)
+    return n
+
+
+def generate(db: Database, n_incidents: int, n_documents: int, *, doc_chars: int, seed: int = 7) -> Generated:
+    """Fill an initialised, empty database with fictional documents and linked incidents."""
+    rng = random.Random(seed)
+    start = time.perf_counter()
+    now = dt.datetime.now(dt.UTC)
+    heads: list[str] = []  # the start of each text, for evidence quotes
+    keys = [f"bench-{i:06d}" for i in range(1, n_documents + 1)]
+
+    def documents() -> Iterator[dict[str, Any]]:
+        for i, key in enumerate(keys, start=1):
+            language = "ko" if rng.random() < 0.2 else "en"
+            body = _document_text(rng, i, language, doc_chars)
+            heads.append(body[:200])
+            data = body.encode("utf-8")
+            day = random_date(rng)
+            yield {
+                "id": i,
+                "key": key,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "filename": f"{key}.txt",
+                "media_type": "text/plain",
+                "size_bytes": len(data),
+                "charset": "utf-8",
+                "text": body,
+                "url": f"https://outlet{rng.randint(1, 50)}.example/{key}",
+                "title": f"Fictional report {i} ({pseudonym(rng)})",
+                "outlet": f"Outlet {rng.randint(1, 50)}",
+                "publication_date": day if rng.random() < 0.9 else None,
+                "publication_date_iso": day.isoformat(),
+                "publication_date_text": day.strftime("%d %B %Y"),
+                "language": language,
+                "language_source": "metadata",
+                "reliability": None,
+                "ingested_by": "benchmark",
+                "ingested_at": now,
+            }
+
+    rows = {"documents": _insert(db, Document.__table__, documents())}
+
+    states = ("candidate",) * 60 + ("confirmed",) * 30 + ("rejected",) * 8 + ("merged",) * 2
+    incident_rows: list[dict[str, Any]] = []
+    for i in range(1, n_incidents + 1):
+        start_day = random_date(rng)
+        count = rng.randint(1, 30)
+        state = rng.choice(states)
+        dated = rng.random() < 0.95
+        incident_rows.append(
+            {
+                "id": i,
+                "review_state": state,
+                "event_types": rng.sample(EVENT_TYPES, rng.randint(1, 3)),
+                "status": rng.choice(STATUSES),
+                "date_start": start_day if dated else None,
+                "date_end": start_day + dt.timedelta(days=rng.randint(0, 30)) if dated else None,
+                "date_precision": rng.choice(PRECISIONS),
+                "count": count,
+                "count_min": count,
+                "count_max": count + rng.randint(0, 5),
+                "count_qualifier": rng.choice(QUALIFIERS),
+                "women": rng.randint(0, count),
+                "men": None,
+                "children": rng.randint(0, 3),
+                "salience": "main",
+                "disagreements": [],
+                "overrides": {},
+                "sources_locked": False,
+                "merged_into_id": rng.randint(1, i - 1) if state == "merged" and i > 1 else None,
+                "restricted_to": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    rows["incidents"] = _insert(db, Incident.__table__, iter(incident_rows))
+    del incident_rows
+
+    ordinals = [0] * (n_documents + 1)
+    sources: list[dict[str, Any]] = []
+    claims: list[dict[str, Any]] = []
+    for incident_id in range(1, n_incidents + 1):
+        for document_id in rng.sample(range(1, n_documents + 1), min(n_documents, rng.randint(1, 3))):
+            head = heads[document_id - 1]
+            a = rng.randrange(0, max(1, len(head) - 40))
+            evidence = [{"start": a, "end": a + 40, "quote": head[a : a + 40]}]
+            source_id = len(sources) + 1
+            sources.append(
+                {
+                    "id": source_id,
+                    "incident_id": incident_id,
+                    "document_id": document_id,
+                    "ordinal": ordinals[document_id],
+                    "extracted": {"evidence": evidence, "status": rng.choice(STATUSES)},
+                    "extractor": "benchmark",
+                    "link_score": round(rng.random(), 3),
+                    "link_reason": "fictional benchmark link",
+                }
+            )
+            ordinals[document_id] += 1
+            for name in rng.sample(CLAIM_FIELDS, rng.randint(2, 4)):
+                claims.append(
+                    {
+                        "id": len(claims) + 1,
+                        "source_id": source_id,
+                        "field": name,
+                        "value": {"value": rng.randint(1, 30) if name == "count" else rng.choice(STATUSES)},
+                        "evidence": evidence,
+                    }
+                )
+    rows["incident_sources"] = _insert(db, IncidentSource.__table__, iter(sources))
+    rows["claims"] = _insert(db, Claim.__table__, iter(claims))
+    del sources, claims
+
+    rows["incident_locations"] = _insert(
+        db,
+        IncidentLocation.__table__,
+        (
+            {
+                "id": i,
+                "incident_id": i,
+                "country": rng.choice(("CN", "KP")),
+                "admin1": rng.choice(ADMIN1),
+                "place": f"Town {rng.randint(1, 200)}",
+                "facility": None,
+                "role": rng.choice(LOCATION_ROLES),
+            }
+            for i in range(1, n_incidents + 1)
+        ),
+    )
+    rows["incident_perpetrators"] = _insert(
+        db,
+        IncidentPerpetrator.__table__,
+        (
+            {"incident_id": i, "state": rng.choice(("CN", "KP")), "agency": rng.choice(AGENCIES)}
+            for i in range(1, n_incidents + 1)
+            if rng.random() < 0.7
+        ),
+    )
+    words = EN_WORDS[:10] + KO_WORDS[:5] + [pseudonym(random.Random(s)) for s in range(10)]
+    return Generated(n_incidents, n_documents, keys, words, rows, time.perf_counter() - start)
+
+
+def settle(db: Database) -> str:
+    """Bring the freshly loaded database to a steady state; return its size."""
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        path = make_url(db.url).database or ""
+        return f"{os.path.getsize(path) / 1e6:.0f} MB file"
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("VACUUM ANALYZE")
+        size = conn.scalar(text("SELECT pg_database_size(current_database())"))
+    return f"{int(size or 0) / 1e6:.0f} MB database"
+
+
+# --- server ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``refwatch serve`` (uvicorn, one worker) on ``port``, in its own process."""
+    command = [sys.executable, "-m", "refwatch", "serve", "--port", str(port)]
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+async def wait_ready(base: str, token: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    async with httpx2.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
+            try:
+                if (await client.get("/api/v1/documents", params={"limit": 1})).status_code == 200:
+                    return
+            except httpx2.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(
+                    f"the server did not answer in 60 s: {log.read_text(errors='replace')[-2000:]}"
+                )
+            await asyncio.sleep(0.2)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- clients -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    samples: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    client_cpu: float = 0.0
+    server_cpu: float = 0.0
+
+
+def pick(rng: random.Random, data: Generated) -> tuple[str, str, dict[str, Any]]:
+    kind = rng.choices(KINDS, weights=[MIX[k] for k in KINDS])[0]
+    if kind == "incidents_list":
+        params: dict[str, Any] = {"limit": 50, "offset": rng.randrange(0, 500)}
+        roll = rng.random()
+        if roll < 0.15:
+            params["review_state"] = "confirmed"
+        elif roll < 0.30:
+            params["status"] = rng.choice(STATUSES)
+        elif roll < 0.40:
+            params["event_type"] = rng.choice(EVENT_TYPES)
+        return kind, "/api/v1/incidents", params
+    if kind == "incident_detail":
+        return kind, f"/api/v1/incidents/{rng.randint(1, data.incidents)}", {}
+    if kind == "documents_list":
+        params = {"limit": 50, "offset": rng.randrange(0, 500)}
+        if rng.random() < 0.2:
+            params["language"] = "ko"
+        return kind, "/api/v1/documents", params
+    if kind == "documents_search":
+        return kind, "/api/v1/documents", {"q": rng.choice(data.search_words), "limit": 50}
+    return kind, f"/api/v1/documents/{rng.choice(data.keys)}", {}
+
+
+async def client_loop(
+    n: int, base: str, token: str, data: Generated, until: float, results: Results | None
+) -> None:
+    rng = random.Random(1000 + n)
+    async with httpx2.AsyncClient(
+        base_url=base,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=120.0,
+        limits=httpx2.Limits(max_connections=1, max_keepalive_connections=1),
+    ) as client:
+        while time.perf_counter() < until:
+            kind, url, params = pick(rng, data)
+            began = time.perf_counter()
+            try:
+                response = await client.get(url, params=params)
+                ok, why = response.status_code == 200, f"{response.status_code} {response.text[:200]}"
+            except httpx2.HTTPError as exc:
+                ok, why = False, f"{type(exc).__name__}: {exc}"
+            took = time.perf_counter() - began
+            if results is None:
+                continue
+            if ok:
+                results.latencies[kind].append(took)
+            else:
+                results.errors[kind] += 1
+                if len(results.samples) < 5:
+                    results.samples.append(f"{kind} {url} {params}: {why}")
+
+
+async def load(
+    base: str, token: str, data: Generated, *, clients: int, seconds: float, warmup: float, server_pid: int
+) -> Results:
+    if warmup > 0:
+        until = time.perf_counter() + warmup
+        await asyncio.gather(*(client_loop(n, base, token, data, until, None) for n in range(clients)))
+    results = Results()
+    cpu0, server0 = resource.getrusage(resource.RUSAGE_SELF), cpu_seconds(server_pid)
+    began = time.perf_counter()
+    until = began + seconds
+    await asyncio.gather(*(client_loop(n, base, token, data, until, results) for n in range(clients)))
+    results.elapsed = time.perf_counter() - began
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    results.client_cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
+    results.server_cpu = cpu_seconds(server_pid) - server0
+    return results
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, -(-len(sorted_values) * p // 100))
+    return sorted_values[int(rank) - 1]
+
+
+# --- one backend -------------------------------------------------------------------------------
+
+
+def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespace) -> Results:
+    home, key = tmp / f"home-{backend}", tmp / "bench.key"
+    home.mkdir()
+    if not key.exists():
+        write_key_file(key)
+    settings = load_settings(home=home, database_url=url, key_file=key)
+    db, _ = init_database(settings)
+    try:
+        data = generate(db, args.incidents, args.documents, doc_chars=args.doc_chars)
+        add_user(db, "bench", "benchmark-password-0", "viewer")
+        _, token = issue_token(db, "bench", "read")
+        size = settle(db)
+    finally:
+        db.dispose()
+    counts = ", ".join(f"{n} {t}" for t, n in data.rows.items())
+    print(f"{backend}: generated {counts} in {data.seconds:.1f} s ({size})", flush=True)
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFWATCH_")}
+    env.update({"REFWATCH_HOME": str(home), "REFWATCH_KEY_FILE": str(key)})
+    if url:
+        env["REFWATCH_DATABASE_URL"] = url
+    port, log = free_port(), tmp / f"server-{backend}.log"
+    server = start_server(env, port, log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        asyncio.run(wait_ready(base, token, server, log))
+        if args.single_seconds > 0:
+            alone = asyncio.run(
+                load(
+                    base, token, data, clients=1, seconds=args.single_seconds, warmup=1, server_pid=server.pid
+                )
+            )
+            report(f"{backend}, 1 client (service time without contention)", alone)
+        return asyncio.run(
+            load(
+                base,
+                token,
+                data,
+                clients=args.clients,
+                seconds=args.seconds,
+                warmup=args.warmup,
+                server_pid=server.pid,
+            )
+        )
+    finally:
+        if server.poll() is not None:
+            print(
+                f"{backend}: THE SERVER STOPPED during the run (exit status {server.returncode}"
+                f"{', SIGSEGV' if server.returncode == -11 else ''}); its log ends:\n"
+                f"{log.read_text(errors='replace')[-2000:]}",
+                flush=True,
+            )
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def report(backend: str, results: Results) -> None:
+    print(
+        f"\n{backend}: {sum(len(v) for v in results.latencies.values())} requests in "
+        f"{results.elapsed:.1f} s; CPU: server {results.server_cpu:.1f} s, client {results.client_cpu:.1f} s"
+    )
+    heads = ("requests", "req/s", "p50 ms", "p95 ms", "p99 ms")
+    print(f"{'kind':17s} " + " ".join(f"{h:>8s}" for h in heads) + f" {'errors':>7s}")
+    rows = [(k, results.latencies[k], results.errors[k]) for k in KINDS]
+    everything = sorted(v for k in KINDS for v in results.latencies[k])
+    for kind, values, errors in [*rows, ("all", everything, sum(results.errors.values()))]:
+        ordered = sorted(values)
+        p50, p95, p99 = (percentile(ordered, p) * 1000 for p in (50, 95, 99))
+        print(
+            f"{kind:17s} {len(ordered):9d} {len(ordered) / results.elapsed:8.1f} "
+            f"{p50:8.1f} {p95:8.1f} {p99:8.1f} {errors:7d}"
+        )
+    for sample in results.samples:
+        print(f"  error: {sample}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--documents", type=int, default=50_000)
+    parser.add_argument("--doc-chars", type=int, default=2000, help="length of each document's text")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    parser.add_argument("--seconds", type=float, default=30.0, help="measured time per backend")
+    parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured load before measuring")
+    parser.add_argument(
+        "--backends", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"]
+    )
+    parser.add_argument(
+        "--single-seconds",
+        type=float,
+        default=5.0,
+        help="first measure with one client for this long (0: skip)",
+    )
+    args = parser.parse_args()
+    if args.incidents < 1 or args.documents < 3:
+        parser.error("need at least 1 incident and 3 documents")
+
+    print(
+        f"{args.incidents} incidents, {args.documents} documents, {args.clients} clients, "
+        f"{args.seconds:g} s per backend (after {args.warmup:g} s warm-up), {os.cpu_count()} CPUs",
+        flush=True,
+    )
+    server = None
+    results: dict[str, Results] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="refwatch-apiload-"))
+    try:
+        for backend in args.backends:
+            url = None
+            if backend == "postgres":
+                from pg import create_database, start_postgres
+
+                try:
+                    server = start_postgres()
+                except RuntimeError as exc:
+                    print(f"postgres: SKIPPED, no PostgreSQL server could be started ({exc})", flush=True)
+                    continue
+                url = create_database(server, "bench_api")
+            results[backend] = run_backend(backend, url, tmp, args)
+            report(f"{backend}, {args.clients} clients", results[backend])
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    if "sqlite" in results:
+        r = results["sqlite"]
+        worst = {k: percentile(sorted(r.latencies[k]), 99) * 1000 for k in TARGET_KINDS}
+        failed = any(r.errors[k] for k in TARGET_KINDS) or not all(v <= TARGET_P99_MS for v in worst.values())
+        figures = ", ".join(f"{k} {v:.0f} ms" for k, v in worst.items())
+        verdict = "NOT MET" if failed else "met"
+        print(f"\ntarget p99 <= {TARGET_P99_MS:.0f} ms for list and detail on SQLite: {verdict} ({figures})")
+
+
+if __name__ == "__main__":
+    main()
