@@ -137,18 +137,12 @@ def assess(
     likelihood estimate does not exist, collapses onto the observed count, or
     cannot be identified is not estimable: callers print the warnings, not a number.
     """
-    from refwatch.estimate.loglinear import LoglinearFit, design
+    from refwatch.estimate.loglinear import LoglinearFit, design_of
 
     warnings = overlap_warnings(table)
     estimable = True
     if isinstance(model, LoglinearFit) and design_matrix is None:
-        d = design(
-            table,
-            interactions=model.terms,
-            heterogeneity=model.heterogeneity,
-            exclude=model.excluded,
-            common=model.common,
-        )
+        d = design_of(table, model)
         design_matrix, kept = d.matrix, [bool(v) for v in d.keep]
     if design_matrix is not None:
         keep = np.asarray(kept if kept is not None else np.ones(len(design_matrix), dtype=bool))

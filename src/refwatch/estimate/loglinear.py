@@ -129,6 +129,17 @@ def design(
     return Design(tuple(names), np.column_stack(cols), keep)
 
 
+def design_of(table: CaptureTable, model: LoglinearFit) -> Design:
+    """The design a fitted model was built on (to refit it, profile it or check it)."""
+    return design(
+        table,
+        interactions=model.terms,
+        heterogeneity=model.heterogeneity,
+        exclude=model.excluded,
+        common=model.common,
+    )
+
+
 def irls(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, bool]:
     """Poisson GLM with log link: coefficients, fitted means, converged flag."""
     mu = y + 0.5
@@ -234,13 +245,7 @@ def profile_interval(table: CaptureTable, model: LoglinearFit, *, level: float =
     ``profileCI`` evaluates the same function on integers and interpolates;
     here ``n0`` is continuous and the ends are found by root-finding.
     """
-    d = design(
-        table,
-        interactions=model.terms,
-        heterogeneity=model.heterogeneity,
-        exclude=model.excluded,
-        common=model.common,
-    )
+    d = design_of(table, model)
     y_obs = table.counts[d.keep]
     x_obs, _, _, _ = _fit_design(d, y_obs)  # the columns the fitted model kept
     x = np.vstack([np.eye(1, x_obs.shape[1]), x_obs])  # the all-zero history: intercept only

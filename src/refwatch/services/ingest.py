@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from sqlalchemy.orm import Session
 
+from refwatch.config import Settings
 from refwatch.errors import IngestError, InvalidInput
 from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
@@ -267,3 +269,31 @@ def _language(text: str, meta: DocumentMetadata | None, choice: LanguageChoice) 
     if meta and meta.language:
         return meta.language, "metadata"
     return detect_language(text), "detected"
+
+
+def ingest_uploads(
+    db: Database, uploads: Sequence[tuple[str, BinaryIO]], *, actor: str, settings: Settings
+) -> IngestReport:
+    """Ingest files received over the web exactly as files on disk (same checks, one transaction each).
+
+    Each upload is written under its own folder in a temporary directory, with
+    only the last part of the name the browser sent (no paths from the client);
+    at most ``settings.max_file_bytes + 1`` bytes are read, so an oversized file is
+    refused by the size check instead of filling the disk.
+    """
+    with tempfile.TemporaryDirectory(prefix="refwatch-upload-") as folder:
+        paths = []
+        for i, (filename, stream) in enumerate(uploads):
+            name = Path(filename or f"upload-{i}").name or f"upload-{i}"
+            target = Path(folder) / f"{i:03d}" / name
+            target.parent.mkdir()
+            target.write_bytes(stream.read(settings.max_file_bytes + 1))
+            paths.append(target)
+        return ingest_paths(
+            db,
+            paths,
+            actor=actor,
+            max_file_bytes=settings.max_file_bytes,
+            link_threshold=settings.link_threshold,
+            link_window_days=settings.link_window_days,
+        )

@@ -9,7 +9,6 @@ are paged with ``limit`` and ``offset`` and answer ``{"items", "total",
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,7 +23,7 @@ from refwatch.report.redaction import redact
 from refwatch.services import browse, review
 from refwatch.services.accounts import Principal
 from refwatch.services.documents import original_bytes, show_document
-from refwatch.services.ingest import ingest_paths
+from refwatch.services.ingest import ingest_uploads
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web.auth import database, principal, writer
@@ -112,13 +111,7 @@ def get_document(db: Db, _: Reader, ref: str) -> dict[str, Any]:
 )
 def get_original(db: Db, _: Reader, ref: str) -> Response:
     """The original bytes as ingested (the evidentiary copy)."""
-    summary, data = original_bytes(db, ref)
-    name = summary.filename.encode("ascii", "replace").decode().replace('"', "")
-    return Response(
-        data,
-        media_type=summary.media_type or "application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-SHA256": summary.sha256},
-    )
+    return original_response(db, ref)
 
 
 @router.post("/documents", tags=["documents"], status_code=201)
@@ -131,24 +124,8 @@ def upload_documents(
     """Ingest uploaded reports exactly as `refwatch ingest` does (one transaction per file)."""
     if not files or len(files) > MAX_UPLOAD_FILES:
         raise InvalidInput(f"upload 1 to {MAX_UPLOAD_FILES} files at a time")
-    settings = request.app.state.settings
-    with tempfile.TemporaryDirectory(prefix="refwatch-upload-") as folder:
-        paths = []
-        for i, upload in enumerate(files):
-            name = Path(upload.filename or f"upload-{i}").name or f"upload-{i}"
-            target = Path(folder) / f"{i:03d}" / name
-            target.parent.mkdir()
-            data = upload.file.read(settings.max_file_bytes + 1)
-            target.write_bytes(data)
-            paths.append(target)
-        report = ingest_paths(
-            db,
-            paths,
-            actor=caller.username,
-            max_file_bytes=settings.max_file_bytes,
-            link_threshold=settings.link_threshold,
-            link_window_days=settings.link_window_days,
-        )
+    uploads = [(f.filename or "", f.file) for f in files]
+    report = ingest_uploads(db, uploads, actor=caller.username, settings=request.app.state.settings)
     return {
         "stored": [r.key for r in report.results if r.outcome == "stored"],
         "unchanged": [r.key for r in report.results if r.outcome == "unchanged"],
@@ -258,6 +235,17 @@ def stats(db: Db, _: Reader) -> dict[str, Any]:
 
 
 PUBLIC_FILTER = IncidentFilter(review_states=("confirmed",), unrestricted_only=True)
+
+
+def original_response(db: Database, ref: str) -> Response:
+    """A document's original bytes as a download, with its SHA-256 in a header (API and pages)."""
+    summary, data = original_bytes(db, ref)
+    name = summary.filename.encode("ascii", "replace").decode().replace('"', "")
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-SHA256": summary.sha256},
+    )
 
 
 def _one_of(name: str, values: list[str], allowed: tuple[str, ...]) -> None:

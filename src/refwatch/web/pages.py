@@ -9,7 +9,6 @@ token; changes need an editor or admin.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -24,8 +23,8 @@ from refwatch.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.services import accounts, browse, review
 from refwatch.services.accounts import Principal
-from refwatch.services.documents import original_bytes, show_document
-from refwatch.services.ingest import ingest_paths
+from refwatch.services.documents import show_document
+from refwatch.services.ingest import ingest_uploads
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web import i18n, vendor
@@ -286,23 +285,8 @@ def upload(
 ) -> HTMLResponse:
     """Ingest uploaded files (same rules as `refwatch ingest`) and show what happened."""
     check_csrf(request, csrf)
-    settings = request.app.state.settings
-    with tempfile.TemporaryDirectory(prefix="refwatch-upload-") as folder:
-        paths = []
-        for i, item in enumerate(files):
-            name = Path(item.filename or f"upload-{i}").name or f"upload-{i}"
-            target = Path(folder) / f"{i:03d}" / name
-            target.parent.mkdir()
-            target.write_bytes(item.file.read(settings.max_file_bytes + 1))
-            paths.append(target)
-        report = ingest_paths(
-            db,
-            paths,
-            actor=caller.username,
-            max_file_bytes=settings.max_file_bytes,
-            link_threshold=settings.link_threshold,
-            link_window_days=settings.link_window_days,
-        )
+    uploads = [(f.filename or "", f.file) for f in files]
+    report = ingest_uploads(db, uploads, actor=caller.username, settings=request.app.state.settings)
     return render(request, "uploaded.html", caller, results=report.results)
 
 
@@ -328,13 +312,9 @@ def document(request: Request, db: Db, caller: User, ref: str) -> HTMLResponse:
 @router.get("/documents/{ref}/original")
 def document_original(db: Db, caller: User, ref: str) -> Response:
     """Download the evidentiary copy, byte for byte."""
-    summary, data = original_bytes(db, ref)
-    name = summary.filename.encode("ascii", "replace").decode().replace('"', "")
-    return Response(
-        data,
-        media_type="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-SHA256": summary.sha256},
-    )
+    from refwatch.web.api import original_response
+
+    return original_response(db, ref)
 
 
 def highlight(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, int | None]]:
