@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer
 
 from refwatch.errors import InvalidInput
 from refwatch.storage import incidents as incident_repo
@@ -21,7 +21,7 @@ from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.storage.search import document_match
-from refwatch.storage.tables import Document, Incident, IncidentLocation, IncidentSource
+from refwatch.storage.tables import Document, Incident, IncidentLocation
 
 MAX_PAGE = 200
 
@@ -63,8 +63,10 @@ def document_page(
         stmt = stmt.where(Document.outlet == outlet)
     with db.session() as session:
         total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        # Newest first, undated last; the text is not loaded (a list shows none of it).
         rows = session.scalars(
-            stmt.order_by(Document.publication_date.is_(None), Document.publication_date.desc(), Document.key)
+            stmt.options(defer(Document.text), defer(Document.publication_date_text))
+            .order_by(Document.publication_date.desc().nulls_last(), Document.key)
             .limit(limit)
             .offset(offset)
         )
@@ -73,23 +75,18 @@ def document_page(
 
 
 def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, offset: int = 0) -> Page:
-    """Linked incidents matching the filters (the export's record shape), oldest first."""
+    """Linked incidents matching the filters in their list form (:func:`to_summary`), oldest first."""
     _check_page(limit, offset)
     stmt = incident_repo.filtered_query(filters)
     with db.session() as session:
         total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
         rows = session.scalars(
-            stmt.options(
-                selectinload(Incident.sources).selectinload(IncidentSource.document),
-                selectinload(Incident.sources).selectinload(IncidentSource.claims),
-                selectinload(Incident.locations),
-                selectinload(Incident.perpetrators),
-            )
+            stmt.options(*incident_repo.summary_options())
             .order_by(Incident.date_start.is_(None), Incident.date_start, Incident.id)
             .limit(limit)
             .offset(offset)
         )
-        items = [incident_repo.to_record(row) for row in rows]
+        items = [incident_repo.to_summary(row) for row in rows]
     return Page(items, total, limit, offset)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from refwatch.errors import NotFound
-from refwatch.storage.tables import Claim, Incident, IncidentLocation, IncidentSource
+from refwatch.storage.tables import Claim, Document, Incident, IncidentLocation, IncidentSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +138,82 @@ def to_record(incident: Incident) -> dict[str, Any]:
             for s in sources
         ],
         "claims": [_claim(s, c) for s in sources for c in sorted(s.claims, key=lambda c: c.field)],
+    }
+
+
+def summary_options() -> tuple[Any, ...]:
+    """Loader options for :func:`to_summary`: sources and their documents' headers only.
+
+    Lists show many incidents at once; loading each source's extracted record,
+    its claims and its documents' full text would cost far more than the page shows.
+    """
+    sources = selectinload(Incident.sources)
+    return (
+        sources.load_only(
+            IncidentSource.id, IncidentSource.incident_id, IncidentSource.document_id, IncidentSource.ordinal
+        ),
+        sources.selectinload(IncidentSource.document).load_only(
+            Document.id,
+            Document.key,
+            Document.title,
+            Document.outlet,
+            Document.url,
+            Document.publication_date_iso,
+        ),
+        selectinload(Incident.locations),
+        selectinload(Incident.perpetrators),
+    )
+
+
+def to_summary(incident: Incident) -> dict[str, Any]:
+    """The list form of an incident: reconciled fields and its sources' headers, no quotes or claims.
+
+    Loaded with :func:`summary_options`; the full record is :func:`to_record`.
+    """
+    sources = sorted(incident.sources, key=lambda s: (s.document.key, s.ordinal))
+    return {
+        "id": incident.id,
+        "review_state": incident.review_state,
+        "event_types": list(incident.event_types or []),
+        "status": incident.status,
+        "date": {
+            "start": incident.date_start.isoformat() if incident.date_start else None,
+            "end": incident.date_end.isoformat() if incident.date_end else None,
+            "precision": incident.date_precision,
+        },
+        "victims": {
+            "count": incident.count,
+            "count_min": incident.count_min,
+            "count_max": incident.count_max,
+            "qualifier": incident.count_qualifier,
+            "women": incident.women,
+            "men": incident.men,
+            "children": incident.children,
+        },
+        "locations": [
+            {
+                "country": loc.country,
+                "admin1": loc.admin1,
+                "place": loc.place,
+                "facility": loc.facility,
+                "role": loc.role,
+            }
+            for loc in incident.locations
+        ],
+        "perpetrators": [{"state": p.state, "agency": p.agency} for p in incident.perpetrators],
+        "salience": incident.salience,
+        "disagreements": list(incident.disagreements or []),
+        "sources": [
+            {
+                "document": s.document.key,
+                "source_id": s.id,
+                "title": s.document.title,
+                "outlet": s.document.outlet,
+                "url": s.document.url,
+                "published": s.document.publication_date_iso,
+            }
+            for s in sources
+        ],
     }
 
 
