@@ -57,3 +57,16 @@ def test_cli_users_and_tokens(cli_env: Settings, monkeypatch: pytest.MonkeyPatch
     revoked = runner.invoke(app, ["tokens", "revoke", "1"])
     assert revoked.exit_code == 0, revoked.output
     assert runner.invoke(app, ["tokens", "new", "nobody"]).exit_code == 1
+
+
+def test_logins_are_audited_with_their_origin(db: Database) -> None:
+    from refwatch.storage.tables import AuditEvent
+
+    accounts.add_user(db, "Person A-018", "a long fictional passphrase", "viewer")
+    accounts.log_in(db, "Person A-018", "a long fictional passphrase", origin="192.0.2.7")
+    with pytest.raises(NotAuthenticated):
+        accounts.log_in(db, "Person A-018", "wrong fictional passphrase", origin="192.0.2.8")
+    with db.session() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.entity == "user")).all()
+    assert [(e.action, e.origin) for e in events] == [("login", "192.0.2.7"), ("login_failed", "192.0.2.8")]
+    assert all("passphrase" not in str(e.detail) for e in events)

@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from refwatch.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from refwatch.storage import audit
 from refwatch.storage.database import Database
 from refwatch.storage.tables import ApiToken, User
 
@@ -83,12 +84,15 @@ def log_in(
     *,
     require_2fa: bool = True,
     now: dt.datetime | None = None,
+    origin: str | None = None,
 ) -> Login:
     """Check a login; :class:`NotAuthenticated` with one message for every kind of failure.
 
     A user with a TOTP secret must give a current code. After
     ``LOCK_AFTER`` failures in a row, logins are refused for a time that
     doubles with each further failure (up to an hour), whatever is typed.
+    Successes and failures on existing accounts go to the audit log with
+    ``origin`` (the client's address).
     """
     now = now or dt.datetime.now(dt.UTC)
     with db.session() as session:
@@ -108,10 +112,14 @@ def log_in(
             if user.failed_logins >= LOCK_AFTER:
                 minutes = min(2 ** (user.failed_logins - LOCK_AFTER), 60)
                 user.locked_until = now + dt.timedelta(minutes=minutes)
+            detail = {"failures": user.failed_logins}
+            audit.record(session, actor=username, action="login_failed", entity="user", entity_id=user.id,
+                         detail=detail, origin=origin)  # fmt: skip
             session.commit()
             raise NotAuthenticated(WRONG)
         user.failed_logins = 0
         user.locked_until = None
+        audit.record(session, actor=username, action="login", entity="user", entity_id=user.id, origin=origin)
         session.commit()
         principal = Principal(user.username, user.role, "admin" if user.role == "admin" else "write")
         needs = require_2fa and secret is None and user.role in ("admin", "editor")

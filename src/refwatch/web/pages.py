@@ -139,7 +139,14 @@ def login(
     check_csrf(request, csrf)
     settings = request.app.state.settings
     try:
-        result = accounts.log_in(db, username, password, code or None, require_2fa=settings.require_2fa)
+        result = accounts.log_in(
+            db,
+            username,
+            password,
+            code or None,
+            require_2fa=settings.require_2fa,
+            origin=request.client.host if request.client else None,
+        )
     except NotAuthenticated as exc:
         request.session["login_error"] = str(exc)
         return back(f"/login?failed=1&next={quote(safe_next(next), safe='/')}")
