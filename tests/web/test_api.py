@@ -197,3 +197,40 @@ def test_public_incidents_are_confirmed_and_redacted(client: TestClient, tokens:
     }
     assert "FICTIONAL" not in str(record) and "Seoul" not in str(record)  # no quotes, no text
     assert record["date"]["start"] == "2031-03-01"  # coarsened to the month (its first day)
+
+
+def test_restricted_incidents_only_for_their_group(
+    client: TestClient, tokens: dict[str, str], settings: Settings
+) -> None:
+    from refwatch.storage.tables import Incident, User
+
+    upload(client, tokens["write"])
+    listed = client.get("/api/v1/incidents", headers=auth(tokens["viewer"])).json()["items"]
+    hidden = next(i for i in listed if i["victims"]["count"] == 12)["id"]
+    db = open_database(settings)
+    try:
+        with db.transaction() as session:
+            session.get(Incident, hidden).restricted_to = "partners"  # type: ignore[union-attr]
+    finally:
+        db.dispose()
+    for name in ("viewer", "write"):
+        headers = auth(tokens[name])
+        ids = [i["id"] for i in client.get("/api/v1/incidents", headers=headers).json()["items"]]
+        assert hidden not in ids
+        assert client.get(f"/api/v1/incidents/{hidden}", headers=headers).status_code == 404
+    assert (
+        client.post(f"/api/v1/incidents/{hidden}/confirm", headers=auth(tokens["write"])).status_code == 404
+    )
+    db = open_database(settings)
+    try:
+        with db.transaction() as session:
+            from sqlalchemy import select
+
+            user = session.scalars(select(User).where(User.username == "ed")).one()
+            user.groups = ["partners"]
+    finally:
+        db.dispose()
+    headers = auth(tokens["write"])
+    assert client.get(f"/api/v1/incidents/{hidden}", headers=headers).status_code == 200
+    assert client.post(f"/api/v1/incidents/{hidden}/confirm", headers=headers).status_code == 200
+    assert client.get("/api/v1/public/incidents").json()["total"] == 0  # restricted: never public

@@ -41,10 +41,15 @@ class Principal:
     username: str
     role: str
     scope: str
+    groups: tuple[str, ...] = ()
 
     def can_write(self) -> bool:
         """Review actions and uploads: an editor or admin, with a write or admin token."""
         return self.role in ("admin", "editor") and self.scope in ("write", "admin")
+
+    def visible_groups(self) -> tuple[str, ...] | None:
+        """Restricted records this caller may see: None for admins (all), else their groups."""
+        return None if self.role == "admin" else self.groups
 
     def is_admin(self) -> bool:
         """Account and token management."""
@@ -121,7 +126,7 @@ def log_in(
         user.locked_until = None
         audit.record(session, actor=username, action="login", entity="user", entity_id=user.id, origin=origin)
         session.commit()
-        principal = Principal(user.username, user.role, "admin" if user.role == "admin" else "write")
+        principal = principal_of(user, "admin" if user.role == "admin" else "write")
         needs = require_2fa and secret is None and user.role in ("admin", "editor")
         return Login(principal, needs)
 
@@ -203,7 +208,12 @@ def authenticate_token(db: Database, token: str) -> Principal:
         row, user = found
         if row.revoked_at is not None or not user.is_active:
             raise NotAuthenticated("this API token has been revoked")
-        return Principal(user.username, user.role, row.scope)
+        return principal_of(user, row.scope)
+
+
+def principal_of(user: User, scope: str) -> Principal:
+    """The principal for an account row (its groups decide which restricted records it sees)."""
+    return Principal(user.username, user.role, scope, tuple(str(g) for g in (user.groups or [])))
 
 
 def _digest(token: str) -> str:

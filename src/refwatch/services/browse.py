@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import defer
 
-from refwatch.errors import InvalidInput
+from refwatch.errors import InvalidInput, NotFound
 from refwatch.storage import incidents as incident_repo
 from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
@@ -102,10 +102,32 @@ def incident_facets(db: Database, filters: IncidentFilter) -> dict[str, dict[str
     return facets
 
 
-def incident_detail(db: Database, incident_id: int) -> dict[str, Any]:
-    """One incident in the record shape, with its sources and claims."""
+def incident_detail(
+    db: Database, incident_id: int, *, visible_groups: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """One incident in the record shape, with its sources and claims.
+
+    An incident restricted to a group outside ``visible_groups`` is answered as
+    not found, so that its existence does not leak either.
+    """
     with db.session() as session:
-        return incident_repo.to_record(incident_repo.get_incident(session, incident_id))
+        incident = incident_repo.get_incident(session, incident_id)
+        if not can_see(incident.restricted_to, visible_groups):
+            raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
+        return incident_repo.to_record(incident)
+
+
+def require_visible(db: Database, incident_id: int, visible_groups: tuple[str, ...] | None) -> None:
+    """:class:`NotFound` unless the incident exists and may be shown (checked before any action on it)."""
+    with db.session() as session:
+        row = session.get(Incident, incident_id)
+        if row is None or not can_see(row.restricted_to, visible_groups):
+            raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
+
+
+def can_see(restricted_to: str | None, visible_groups: tuple[str, ...] | None) -> bool:
+    """Whether a record restricted to ``restricted_to`` may be shown to someone in ``visible_groups``."""
+    return restricted_to is None or visible_groups is None or restricted_to in visible_groups
 
 
 def summary(db: Database) -> dict[str, Any]:

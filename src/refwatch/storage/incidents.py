@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from refwatch.errors import NotFound
@@ -26,6 +26,8 @@ class IncidentFilter:
     place: str | None = None
     include_merged: bool = False
     unrestricted_only: bool = False
+    #: Groups whose restricted incidents may be shown; None shows all (admins, the CLI).
+    visible_groups: tuple[str, ...] | None = None
 
 
 def filtered_query(filters: IncidentFilter) -> Select[Incident]:
@@ -48,6 +50,10 @@ def filtered_query(filters: IncidentFilter) -> Select[Incident]:
         query = query.where(Incident.id.in_(sub))
     if filters.unrestricted_only:
         query = query.where(Incident.restricted_to.is_(None))
+    elif filters.visible_groups is not None:
+        query = query.where(
+            or_(Incident.restricted_to.is_(None), Incident.restricted_to.in_(list(filters.visible_groups)))
+        )
     if filters.event_type:
         # Event types are a JSON list; its text form contains each type quoted, on both backends.
         query = query.where(cast(Incident.event_types, String).like(f'%"{filters.event_type}"%'))
@@ -89,6 +95,7 @@ def to_record(incident: Incident) -> dict[str, Any]:
     return {
         "id": incident.id,
         "review_state": incident.review_state,
+        "restricted_to": incident.restricted_to,
         "event_types": list(incident.event_types or []),
         "status": incident.status,
         "date": {
@@ -174,6 +181,7 @@ def to_summary(incident: Incident) -> dict[str, Any]:
     return {
         "id": incident.id,
         "review_state": incident.review_state,
+        "restricted_to": incident.restricted_to,
         "event_types": list(incident.event_types or []),
         "status": incident.status,
         "date": {

@@ -136,7 +136,7 @@ def upload_documents(
 @router.get("/incidents", response_model=PageOut, tags=["incidents"])
 def list_incidents(
     db: Db,
-    _: Reader,
+    caller: Reader,
     review_state: Annotated[list[str] | None, Query(description=f"One of {', '.join(REVIEW_STATES)}")] = None,
     status: Annotated[list[str] | None, Query(description=f"One of {', '.join(STATUSES)}")] = None,
     event_type: Annotated[str | None, Query(description=f"One of {', '.join(EVENT_TYPES)}")] = None,
@@ -157,25 +157,28 @@ def list_incidents(
         date_from=date_from,
         date_to=date_to,
         place=place,
+        visible_groups=caller.visible_groups(),
     )
     return _page(browse.incident_page(db, filters, limit=limit, offset=offset))
 
 
 @router.get("/incidents/{incident_id}", tags=["incidents"])
-def get_incident(db: Db, _: Reader, incident_id: IncidentId) -> dict[str, Any]:
+def get_incident(db: Db, caller: Reader, incident_id: IncidentId) -> dict[str, Any]:
     """One incident: reconciled fields, each source's claims, evidence quotes."""
-    return browse.incident_detail(db, incident_id)
+    return browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
 
 
 @router.get("/incidents/{incident_id}/history", tags=["incidents"])
-def get_history(db: Db, _: Reader, incident_id: IncidentId) -> list[dict[str, Any]]:
+def get_history(db: Db, caller: Reader, incident_id: IncidentId) -> list[dict[str, Any]]:
     """Every recorded change: who, when, what, before and after."""
+    browse.require_visible(db, incident_id, caller.visible_groups())
     return [entry.to_dict() for entry in review.history(db, incident_id)]
 
 
 @router.post("/incidents/{incident_id}/confirm", tags=["review"])
 def confirm(db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None) -> dict[str, Any]:
     """Mark the incident as checked by a person."""
+    browse.require_visible(db, incident_id, caller.visible_groups())
     review.set_state(
         db, incident_id, "confirmed", actor=caller.username, reason=body.reason if body else None
     )
@@ -185,6 +188,7 @@ def confirm(db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | No
 @router.post("/incidents/{incident_id}/reject", tags=["review"])
 def reject(db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None) -> dict[str, Any]:
     """Mark the incident as not a real incident (kept, never counted)."""
+    browse.require_visible(db, incident_id, caller.visible_groups())
     review.set_state(db, incident_id, "rejected", actor=caller.username, reason=body.reason if body else None)
     return browse.incident_detail(db, incident_id)
 
@@ -192,6 +196,7 @@ def reject(db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | Non
 @router.post("/incidents/{incident_id}/edit", tags=["review"])
 def edit(db: Db, caller: Writer, incident_id: IncidentId, body: EditIn) -> dict[str, Any]:
     """Correct one field, with a reason."""
+    browse.require_visible(db, incident_id, caller.visible_groups())
     review.edit_field(db, incident_id, body.field, body.value, actor=caller.username, reason=body.reason)
     return browse.incident_detail(db, incident_id)
 
@@ -199,6 +204,8 @@ def edit(db: Db, caller: Writer, incident_id: IncidentId, body: EditIn) -> dict[
 @router.post("/incidents/{incident_id}/merge", tags=["review"])
 def merge(db: Db, caller: Writer, incident_id: IncidentId, body: MergeIn) -> dict[str, Any]:
     """Fold another incident (the same event) into this one."""
+    browse.require_visible(db, incident_id, caller.visible_groups())
+    browse.require_visible(db, body.other, caller.visible_groups())
     review.merge(db, incident_id, body.other, actor=caller.username, reason=body.reason)
     return browse.incident_detail(db, incident_id)
 
@@ -206,6 +213,7 @@ def merge(db: Db, caller: Writer, incident_id: IncidentId, body: MergeIn) -> dic
 @router.post("/incidents/{incident_id}/split", tags=["review"], status_code=201)
 def split(db: Db, caller: Writer, incident_id: IncidentId, body: SplitIn) -> dict[str, Any]:
     """Move sources into a new incident; answers with the new incident."""
+    browse.require_visible(db, incident_id, caller.visible_groups())
     new_id = review.split(db, incident_id, body.sources, actor=caller.username, reason=body.reason)
     return browse.incident_detail(db, new_id)
 
@@ -213,6 +221,7 @@ def split(db: Db, caller: Writer, incident_id: IncidentId, body: SplitIn) -> dic
 @router.post("/incidents/{incident_id}/undo", tags=["review"])
 def undo(db: Db, caller: Writer, incident_id: IncidentId) -> dict[str, Any]:
     """Reverse the incident's last review action."""
+    browse.require_visible(db, incident_id, caller.visible_groups())
     what = review.undo(db, incident_id, actor=caller.username)
     return {"undone": what, "incident": browse.incident_detail(db, incident_id)}
 

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from refwatch.domain.vocabulary import EVENT_TYPES, REVIEW_STATES, STATUSES
-from refwatch.errors import InvalidInput, NotAuthenticated, PermissionDenied
+from refwatch.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.services import accounts, browse, review
 from refwatch.services.accounts import Principal
@@ -228,7 +228,9 @@ def public(request: Request, db: Db, page: Annotated[int, Query(ge=1)] = 1) -> H
 def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
     """Figures, the timeline, the review queue's size and the latest incidents."""
     figures = browse.summary(db)
-    latest = browse.incident_page(db, IncidentFilter(), limit=10, offset=0)
+    latest = browse.incident_page(
+        db, IncidentFilter(visible_groups=caller.visible_groups()), limit=10, offset=0
+    )
     located = browse.places(db)
     timeline = timeline_chart(figures["per_month"], title="")
     points = [MapPoint(p["name"], p["lat"], p["lon"], p["people"], p["incidents"]) for p in located]
@@ -303,7 +305,10 @@ def document(request: Request, db: Db, caller: User, ref: str) -> HTMLResponse:
     detail = show_document(db, ref)
     spans: list[tuple[int, int, int]] = []
     for incident_id in detail.incident_ids:
-        record = browse.incident_detail(db, incident_id)
+        try:
+            record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
+        except NotFound:
+            continue  # restricted to a group the reader is not in: no mark, no link
         for source in record["sources"]:
             if source["document"] == detail.summary.key:
                 spans += [(e["start"], e["end"], incident_id) for e in source["evidence"]]
@@ -367,6 +372,7 @@ def incidents(
         place=place or None,
         date_from=_date(date_from, "date_from"),
         date_to=_date(date_to, "date_to"),
+        visible_groups=caller.visible_groups(),
     )
     found = browse.incident_page(db, filters, limit=PAGE, offset=(page - 1) * PAGE)
     return render(
@@ -403,7 +409,7 @@ def _date(value: str | None, name: str) -> Any:
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) -> HTMLResponse:
     """One incident: fields, each source's claims side by side, evidence, history, review forms."""
-    record = browse.incident_detail(db, incident_id)
+    record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
     claims: dict[str, dict[str, Any]] = {}
     for claim in record["claims"]:
         claims.setdefault(claim["field"], {})[claim["document"]] = claim["value"]
@@ -435,6 +441,9 @@ def act(
 ) -> Response:
     """A review action from a form; then back to the incident (or to the queue)."""
     check_csrf(request, csrf)
+    browse.require_visible(db, incident_id, caller.visible_groups())
+    if other is not None:
+        browse.require_visible(db, other, caller.visible_groups())
     target = incident_id
     if action in ("confirm", "reject"):
         review.set_state(db, incident_id, action + "ed", actor=caller.username, reason=reason or None)
@@ -456,6 +465,10 @@ def act(
 @router.get("/review", response_class=HTMLResponse)
 def review_queue(request: Request, db: Db, caller: User) -> HTMLResponse:
     """The next candidate to review, with its evidence, and the queue's length."""
-    queue = review.review_queue(db, limit=PAGE)
-    first = browse.incident_detail(db, queue[0]["id"]) if queue else None
+    groups = caller.visible_groups()
+    queue = [
+        i for i in review.review_queue(db, limit=PAGE * 4) if browse.can_see(i.get("restricted_to"), groups)
+    ]
+    queue = queue[:PAGE]
+    first = browse.incident_detail(db, queue[0]["id"], visible_groups=groups) if queue else None
     return render(request, "review.html", caller, queue=queue, incident=first)

@@ -16,7 +16,7 @@ from fastapi import Request
 from sqlalchemy import select
 
 from refwatch.errors import PermissionDenied
-from refwatch.services.accounts import Principal
+from refwatch.services.accounts import Principal, principal_of
 from refwatch.storage.database import Database
 from refwatch.storage.tables import User
 
@@ -68,7 +68,7 @@ def current_user(request: Request, db: Database) -> Principal | None:
         user = session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
         if user is None:
             return None
-        return Principal(user.username, user.role, "admin" if user.role == "admin" else "write")
+        return principal_of(user, "admin" if user.role == "admin" else "write")
 
 
 def log_in(request: Request, user: Principal, *, needs_totp_setup: bool = False) -> None:
