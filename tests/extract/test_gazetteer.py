@@ -484,3 +484,30 @@ def _timed(build: object) -> float:
     start = time.perf_counter()
     build()
     return time.perf_counter() - start
+
+
+_NAME_PIECES = (
+    "Yanji yanji Tumen Sinŭiju Sin-uiju x 1 é 선양 양에서 중국 공안 中 国 丹东".split()
+    + "police Chinese 보위부 _ -".split()
+    + [" ", "\n", "border guards"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_NAME_PIECES),
+        max_size=12,
+    )
+)
+def test_name_scanners_match_finditer(pieces: list[str]) -> None:
+    """The gazetteer's scanners find exactly what their patterns' ``finditer`` finds."""
+    from refwatch.extract.gazetteer import load_gazetteer
+    from refwatch.extract.gazetteer.matcher import fold
+
+    gazetteer = load_gazetteer()
+    folded = fold("".join(pieces))
+    for scanner in (gazetteer._place_scanner, gazetteer._actor_scanner):  # noqa: SLF001
+        assert [m.span() for m in scanner.finditer(folded)] == [
+            m.span() for m in scanner.pattern.finditer(folded)
+        ]

@@ -51,3 +51,51 @@ def test_screen_finds_the_same_matches() -> None:
     scanner = Scanner(pattern, screen=screen)
     assert scanner.fast
     assert [m.span() for m in scanner.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_lowering_keeps_non_word_characters_non_word() -> None:
+    """The shared index relies on it: a non-word character before a match stays one in the lowered text."""
+    word = re.compile(r"\w")
+    changed = [
+        hex(code)
+        for code in range(0x110000)
+        if not word.match(chr(code)) and any(word.match(c) for c in chr(code).lower())
+    ]
+    assert changed == []
+
+
+INDEXED_PATTERNS = [
+    r"(?i:\b(?:arrest(?:ed|ing)?|detain(?:ed)?|held)\b)",
+    r"(?i:\b(?:the|these|among\s+the)\s+(?P<n>\d+)\s+(?:people|men)\b)",
+    r"(?i:\b(?:(?:last|this)\s+(?:week|month)|(?P<n>\d+)\s+days\s+ago)\b)",
+    r"(?i:\b(?:the\s+group|the\s+defectors)\b)|(?:이들|탈북자들)",
+    r"(?:체포|검거)(?:됐|되)",
+    r"(?i:\babab\b)|(?:aba)",
+]
+
+
+@pytest.mark.parametrize("pattern", INDEXED_PATTERNS)
+def test_indexed_scanners_match_finditer(pattern: str) -> None:
+    """Scanners served by the shared index find exactly what ``finditer`` finds, overlaps included."""
+    compiled = re.compile(pattern)
+    scanner = Scanner(compiled)
+    assert scanner._member is not None  # noqa: SLF001 - the index must serve this pattern
+    others = [Scanner(re.compile(p)) for p in INDEXED_PATTERNS]  # share the index with the rest
+    text = (
+        "Arrested, then ARRESTING; unheld. held\u00a0detained. The 12 people, these\n3 men, "
+        "AMONG THE 4 people; "
+        "last week, this\tmonth, ٣ days ago, 7 days ago. The group: 이들과 탈북자들이 체포됐다, 검거되어 "
+        "ababab abab aba x4 days ago,the defectors"
+    )
+    for sample in (text, text.lower(), text.upper(), "", "held", "ababa"):
+        expected = [(m.span(), m.groupdict()) for m in compiled.finditer(sample)]
+        assert [(m.span(), m.groupdict()) for m in scanner.finditer(sample)] == expected
+        for other in others:  # each in turn, over the same text, as the finders do
+            assert [m.span() for m in other.finditer(sample)] == [
+                m.span() for m in other.pattern.finditer(sample)
+            ]
+
+
+def test_patterns_that_may_start_anywhere_with_a_digit_stay_out_of_the_index() -> None:
+    assert Scanner(re.compile(r"(?P<n>\d+)\s+days")).finditer  # still a working scanner
+    assert Scanner(re.compile(r"(?P<n>\d+)\s+days"))._member is None  # noqa: SLF001

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
@@ -134,3 +135,41 @@ def test_background_mention_is_marked() -> None:
     )
     found = extract_document(text, document="b", published=dt.date(2030, 5, 20))
     assert [(i.victims.count, i.salience) for i in found] == [(7, "main"), (600, "background")]
+
+
+def test_bare_month_cue_reads_only_the_words_before() -> None:
+    """The windowed look-back answers exactly as a search from the start of the text."""
+    from refwatch.extract.dates import _BARE_MONTH_BEFORE, _bare_month_cue
+
+    pieces = [
+        "in",
+        "IN",
+        "end",
+        "of",
+        "beginning",
+        " ",
+        "\n",
+        "-",
+        "x",
+        "\u017fince",
+        "since",
+        "\t",
+        "5",
+        "_",
+        "mid",
+    ]
+    rng = random.Random(1)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        for start in range(len(text) + 1):
+            assert _bare_month_cue(text, start) == (_BARE_MONTH_BEFORE.search(text, 0, start) is not None)
+
+
+def test_abbreviation_check_reads_only_the_tail() -> None:
+    from refwatch.extract.segment import _ABBREVIATION, _ends_with_abbreviation
+
+    pieces = ["Jan", "jan", "U", "S", ".", "A.", "B", "x", " ", "Mr", "etc", "\n", "\u00e9", "_", "1", "Sept"]
+    rng = random.Random(2)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        assert _ends_with_abbreviation(text) == (_ABBREVIATION.search(text) is not None)

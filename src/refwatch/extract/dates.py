@@ -84,6 +84,28 @@ _BARE_MONTH_BEFORE = re.compile(
     r"(?i:\b(?:in|since|of|early|mid|late|last|this|until|by|during|from|between|and|to|end\s+of|beginning\s+of|"
     r"through|before|after)\s*-?\s*)$"
 )
+
+
+def _bare_month_cue(text: str, start: int) -> bool:
+    """``_BARE_MONTH_BEFORE.search(text, 0, start)``, reading only the words just before ``start``.
+
+    The pattern is anchored at ``start`` (``$``) and what it matches is a cue
+    word or two ("end of") and a tail of spaces and a hyphen, so a match can
+    only begin within the run of spaces and hyphens before ``start``, the word
+    before that, more spaces and one more word. Searching from there gives the
+    same answer as searching from the beginning of the text (``\\b`` and
+    look-behinds still see the text before the window) without reading the
+    whole document again for every bare month name.
+    """
+    pos = start
+    while pos > 0 and (text[pos - 1].isspace() or text[pos - 1] == "-"):
+        pos -= 1
+    for stop in (str.isalpha, str.isspace, str.isalpha):
+        while pos > 0 and stop(text[pos - 1]):
+            pos -= 1
+    return _BARE_MONTH_BEFORE.search(text, pos, start) is not None
+
+
 _REPORT_BEFORE = re.compile(
     rf"(?i:\b(?:{en.REPORT_BEFORE})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$"
 )
@@ -211,7 +233,7 @@ class _Resolver:
 
     def month(self, m: re.Match[str], text: str) -> Interval | None:
         if m["mon"] == "May" or not (m["y"] or m["mod"]):
-            if not (m["y"] or m["mod"]) and not _BARE_MONTH_BEFORE.search(text, 0, m.start()):
+            if not (m["y"] or m["mod"]) and not _bare_month_cue(text, m.start()):
                 if not _BARE_MONTH_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
                     return None
         month = _MONTH_NUM[m["mon"].lower()]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 _parser: Any = importlib.import_module("re._parser")  # the stdlib's own regex parser (no public API)
@@ -121,6 +121,15 @@ def _first(items: Any, ignore_case: bool) -> tuple[set[str], bool]:
 
 
 _NO_GATE: Final[tuple[set[str], bool]] = ({""}, False)
+#: In an opening, any character that ``\\d`` matches (lower-casing leaves digits in place).
+DIGIT: Final = "\x00"
+#: In an opening, any character that ``\\s`` matches.
+SPACE: Final = "\x01"
+_TOKEN_CLASSES: Final = (
+    (DIGIT, [(_constants.CATEGORY, _constants.CATEGORY_DIGIT)]),
+    (SPACE, [(_constants.CATEGORY, _constants.CATEGORY_SPACE)]),
+)
+_TOKEN_SOURCE: Final = {DIGIT: r"\d", SPACE: r"\s"}
 #: More literal openings than this make a gate that costs more than it saves.
 _MAX_OPENINGS: Final = 64
 
@@ -147,6 +156,11 @@ def _openings(items: Any) -> tuple[set[str], bool]:
             char = char.lower()
         tails, complete = _openings(rest)
         return {char + tail for tail in tails}, complete
+    if op is _constants.IN:
+        for token, members in _TOKEN_CLASSES:
+            if av == members:
+                tails, complete = _openings(rest)
+                return {token + tail for tail in tails}, complete
     if op is _constants.SUBPATTERN:
         heads, complete = _openings(av[3])
     elif op is _constants.ATOMIC_GROUP:
@@ -161,7 +175,8 @@ def _openings(items: Any) -> tuple[set[str], bool]:
         inner, inner_complete = _openings(av[2])
         tails, tails_complete = _openings(rest)
         if inner_complete and av[1] == 1:  # an optional literal: with it or without it
-            return _joined(inner | {""}, tails), tails_complete
+            joined, whole = _joined(inner | {""}, tails)
+            return joined, tails_complete and whole
         return inner | tails, False
     elif op in _REPEATS:
         return _openings(av[2])[0], False
@@ -170,20 +185,23 @@ def _openings(items: Any) -> tuple[set[str], bool]:
     if not complete:
         return heads, False
     tails, complete = _openings(rest)
-    return _joined(heads, tails), complete
+    joined, whole = _joined(heads, tails)
+    return joined, complete and whole
 
 
-def _joined(heads: set[str], tails: set[str]) -> set[str]:
+def _joined(heads: set[str], tails: set[str]) -> tuple[set[str], bool]:
+    """Every head followed by every tail; only the heads (no longer whole matches) when too many."""
     if len(heads) * len(tails) > _MAX_OPENINGS:
-        return heads
-    return {head + tail for head in heads for tail in tails}
+        return heads, False
+    return {head + tail for head in heads for tail in tails}, True
 
 
 def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Shortest literal openings of every match of ``pattern``, or None when there are none to test."""
     if pattern.flags & _UNSUPPORTED_FLAGS:
         return None
-    openings, _ = _openings(_parser.parse(pattern.pattern, pattern.flags))
+    # The substring test needs literals: an opening is cut where a ``\\d`` or ``\\s`` begins.
+    openings = {_TOKEN.split(o, 1)[0] for o in _openings(_parser.parse(pattern.pattern, pattern.flags))[0]}
     if "" in openings or len(openings) > _MAX_OPENINGS:
         return None
     # "sent" already covers "sending": keep only openings that no shorter one begins.
@@ -229,6 +247,232 @@ def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str]
         return None
 
 
+#: More openings than this keep a scanner out of the shared index (too loose a pattern).
+_MAX_INDEX_OPENINGS: Final = 256
+_WORD_CHAR: Final = re.compile(r"\w")
+_DECIMAL: Final = re.compile(r"\d")
+_WHITE: Final = re.compile(r"\s")
+_TOKEN: Final = re.compile("[\x00\x01]")
+
+
+def _token_form(string: str) -> str:
+    """``string`` with each digit as :data:`DIGIT` and each white space as :data:`SPACE`."""
+    return _WHITE.sub(SPACE, _DECIMAL.sub(DIGIT, string))
+
+
+def _alternatives(items: Any) -> Iterator[Any]:
+    """The top-level alternatives of a parsed pattern, groups around them unwrapped."""
+    if len(items) == 1 and items[0][0] is _constants.BRANCH:
+        for alternative in items[0][1][1]:
+            yield from _alternatives(alternative)
+    elif len(items) == 1 and items[0][0] is _constants.SUBPATTERN:
+        yield from _alternatives(items[0][1][3])
+    else:
+        yield items
+
+
+def _at_word_start(items: Any) -> bool:
+    """Whether every match of ``items`` begins at a word boundary (a ``\\b`` before any character)."""
+    items = list(items)
+    for i, (op, av) in enumerate(items):
+        rest = items[i + 1 :]
+        if op is _constants.AT:
+            if av is _constants.AT_BOUNDARY:
+                return True
+            continue
+        if op in (_constants.ASSERT, _constants.ASSERT_NOT):
+            continue
+        if op is _constants.SUBPATTERN:
+            return _at_word_start([*av[3], *rest])
+        if op is _constants.ATOMIC_GROUP:
+            return _at_word_start([*av, *rest])
+        if op is _constants.BRANCH:
+            return all(_at_word_start([*alternative, *rest]) for alternative in av[1])
+        if op in _REPEATS:
+            taken = _at_word_start([*av[2], *rest])
+            return taken and (av[0] > 0 or _at_word_start(rest))
+        return False
+    return False
+
+
+def _index_openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The openings of ``pattern`` for the shared index: (at word starts only, anywhere), or None.
+
+    An opening goes with the word starts when its alternative begins at a word
+    boundary and the opening with a word character: the character before a
+    match is then not a word character, in the text as in its lower-cased copy
+    (lower-casing never turns a non-word character into a word character;
+    ``tests/extract/test_scan.py`` checks every code point). Every digit
+    becomes :data:`DIGIT` and every white space :data:`SPACE` (the index looks
+    for ``\\d`` and ``\\s`` there). A digit stops the index at every number,
+    which pays only at word starts, so a pattern that may have a digit in an
+    opening elsewhere stays out, as does one with an alternative whose openings
+    are unknown or may begin with white space.
+    """
+    if pattern.flags & _UNSUPPORTED_FLAGS:
+        return None
+    word: set[str] = set()
+    anywhere: set[str] = set()
+    for alternative in _alternatives(_parser.parse(pattern.pattern, pattern.flags)):
+        found, _ = _openings(alternative)
+        openings = {_token_form(o) for o in found}
+        if "" in openings:
+            return None
+        bounded = _at_word_start(alternative)
+        for opening in openings:
+            if bounded and (opening[0] == DIGIT or _WORD_CHAR.match(opening[0])):
+                word.add(opening)
+            elif DIGIT in opening or opening[0] == SPACE:
+                return None
+            else:
+                anywhere.add(opening)
+    if not word and not anywhere or len(word) + len(anywhere) > _MAX_INDEX_OPENINGS:
+        return None
+    return frozenset(word), frozenset(anywhere)
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_source(strings: set[str]) -> str:
+    """A regex matching, at a position, the longest of ``strings`` found there.
+
+    The branches of a trie node begin with different characters (:data:`DIGIT`
+    and :data:`SPACE`, for ``\\d`` and ``\\s``, never meet a literal digit or
+    space) and ending at a node is tried last (a greedy ``?``), so the first
+    success is the longest.
+    """
+    root: _Trie = {}
+    for string in strings:
+        node = root
+        for char in string:
+            node = node.setdefault(char, {})
+        node[""] = {}  # the end of a string: never a real character
+
+    def source(node: _Trie) -> str:
+        branches = [
+            (_TOKEN_SOURCE.get(char) or re.escape(char)) + source(child)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if not branches:
+            return ""
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return source(root)
+
+
+#: The index's compiled passes: a name at the text's start, names after a non-word
+#: character, names anywhere (each None when no member has such openings).
+_Passes = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
+
+
+class _SharedIndex:
+    """Where the openings of all registered scanners occur in a text, found in one or two passes.
+
+    A scanner's own scout costs a pass over the text each (the engine steps
+    through every character), and stops at every character that may begin a
+    match: with sixty patterns, sixty passes. The index runs over the
+    lower-cased text once for openings that may stand anywhere (stopping only
+    at their first characters) and once for openings that begin words
+    (stopping only after non-word characters). Both find every occurrence,
+    overlapping ones included, because each step consumes a single character
+    and looks ahead. At each stop the longest opening found there names every
+    scanner one of whose openings begins it (any opening found at a position is
+    a prefix of the longest one found there), and each scanner then tries its
+    pattern only at its own positions.
+    """
+
+    def __init__(self) -> None:
+        self._members: list[tuple[frozenset[str], frozenset[str]]] = []
+        self._built: _Passes | None = None
+        self._owners: tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]] = ({}, {})
+        self._by_surface: tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]] = ({}, {})
+        # The last text and its positions, as one tuple: read and replaced whole, so
+        # that threads extracting different texts never mix their positions.
+        self._last: tuple[str | None, dict[int, list[int]]] = (None, {})
+
+    def register(self, openings: tuple[frozenset[str], frozenset[str]]) -> int:
+        """Add a scanner's openings (word starts, anywhere); returns its number."""
+        self._members.append(openings)
+        self._built = None
+        self._last = (None, {})
+        return len(self._members) - 1
+
+    def _build(self) -> _Passes:
+        owners: tuple[dict[str, set[int]], dict[str, set[int]]] = ({}, {})
+        for member, groups in enumerate(self._members):
+            for side, openings in enumerate(groups):
+                for opening in openings:
+                    owners[side].setdefault(opening, set()).add(member)
+        self._owners = (_closure(owners[0]), _closure(owners[1]))
+        self._by_surface = ({}, {})
+        word, anywhere = (set(side) for side in owners)
+        at_start = after_break = scout = None
+        if word:
+            trie = _trie_source(word)
+            at_start = re.compile(trie)
+            after_break = re.compile(rf"\W(?=({trie}))")
+        if anywhere:
+            first = "[" + "".join(re.escape(c) for c in sorted({o[0] for o in anywhere})) + "]"
+            scout = re.compile(f"{first}(?<=(?=({_trie_source(anywhere)})){first})")
+        return at_start, after_break, scout
+
+    def positions(self, text: str, low: str, member: int) -> list[int]:
+        """Sorted positions in ``text`` where an opening of ``member`` occurs; ``low`` is ``text`` lowered."""
+        last_text, found = self._last
+        if last_text is not text:
+            if self._built is None:
+                self._built = self._build()
+            at_start, after_break, scout = self._built
+            # Group the stops by the opening found (a few hundred kinds), then hand each
+            # group to its owners: far fewer steps than handing every stop to every owner.
+            stops: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
+            if at_start is not None and after_break is not None:
+                first = at_start.match(low)
+                if first is not None:
+                    stops[0][first.group()] = [0]
+                for hit in after_break.finditer(low):
+                    stops[0].setdefault(hit.group(1), []).append(hit.end())
+            if scout is not None:
+                for hit in scout.finditer(low):
+                    stops[1].setdefault(hit.group(1), []).append(hit.start())
+            found = {}
+            for side, by_surface in enumerate(stops):
+                for surface, starts in by_surface.items():
+                    for owner in self._owners_of(side, surface):
+                        if owner in found:
+                            found[owner].extend(starts)
+                        else:
+                            found[owner] = starts.copy()
+            for starts in found.values():
+                starts.sort()  # a few sorted runs, merged
+            self._last = (text, found)
+        return found.get(member, [])
+
+    def _owners_of(self, side: int, surface: str) -> tuple[int, ...]:
+        """The members with an opening that begins the opening found as ``surface``."""
+        owners = self._by_surface[side].get(surface)
+        if owners is None:
+            # The surface has real digits and spaces where the opening has tokens.
+            owners = self._owners[side][_token_form(surface)]
+            if len(self._by_surface[side]) < 4096:  # surfaces differ only in digits and spaces: few
+                self._by_surface[side][surface] = owners
+        return owners
+
+
+def _closure(owners: dict[str, set[int]]) -> dict[str, tuple[int, ...]]:
+    """For each opening, the owners of every opening it begins with (itself included)."""
+    return {
+        found: tuple(sorted({m for opening, ms in owners.items() if found.startswith(opening) for m in ms}))
+        for found in owners
+    }
+
+
+_SHARED: Final = _SharedIndex()
+
+
 class Scanner:
     """A pattern whose :meth:`finditer` skips quickly to where matches can begin.
 
@@ -238,7 +482,7 @@ class Scanner:
         ['Held', 'ARRESTED']
     """
 
-    __slots__ = ("pattern", "_scout", "_gate")
+    __slots__ = ("pattern", "_scout", "_gate", "_member")
 
     def __init__(self, pattern: re.Pattern[str], *, screen: re.Pattern[str] | None = None) -> None:
         """Args:
@@ -250,6 +494,8 @@ class Scanner:
         self.pattern = pattern
         self._scout = _scout(pattern, screen or pattern)
         self._gate = _gate(pattern)
+        openings = _index_openings(pattern)
+        self._member = None if openings is None else _SHARED.register(openings)
 
     def may_match(self, text: str) -> bool:
         """False when ``text`` lacks every literal a match must begin with (then there is none)."""
@@ -265,19 +511,26 @@ class Scanner:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of ``self.pattern.finditer(text)``, identical in every respect."""
-        if not self.may_match(text):
+        starts: Iterable[int]
+        low = lowered(text) if self._member is not None else None
+        if low is not None and self._member is not None:
+            starts = _SHARED.positions(text, low, self._member)
+        elif not self.may_match(text):
             return
-        if self._scout is None:
+        elif self._scout is None:
             yield from self.pattern.finditer(text)
             return
+        else:
+            starts = (hit.start() for hit in self._scout.finditer(text))
+        # Every position where a match may start, in order: keep the leftmost match
+        # after the previous one, as ``finditer`` does.
         match = self.pattern.match
         last = 0
-        for hit in self._scout.finditer(text):
-            start = hit.start()
+        for start in starts:
             if start < last:
                 continue
             found = match(text, start)
-            if found is None:  # only where a screen is wider than the pattern
+            if found is None:  # an opening without the rest, or a screen wider than the pattern
                 continue
             last = found.end()
             yield found

@@ -42,10 +42,31 @@ def is_clutter(line: str) -> bool:
     """
     if _CLUTTER.search(line):
         return True
-    if _EMAIL.search(line) and len(line) < 80:
+    # The length and the "@" are checked first: the e-mail pattern is slow to reject long lines.
+    if len(line) < 80 and "@" in line and _EMAIL.search(line):
         return True
     first = _LETTER.search(line)
     return first is None or _LETTER.search(line, first.end()) is None
+
+
+_ABBREVIATION_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+
+
+def _ends_with_abbreviation(before: str) -> bool:
+    """``_ABBREVIATION.search(before)``, reading only the tail of ``before``.
+
+    A match is made of ASCII letters and dots and ends the string (or stands
+    just before a final line break, where ``$`` also matches), so it lies
+    within the trailing run of such characters; searching from the start of
+    that run gives the same answer (``\\b`` still sees the character before it)
+    without reading the whole sentence again at every full stop.
+    """
+    pos = len(before)
+    if pos and before[pos - 1] == "\n":
+        pos -= 1
+    while pos and before[pos - 1] in _ABBREVIATION_CHARS:
+        pos -= 1
+    return _ABBREVIATION.search(before, pos) is not None
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -73,7 +94,7 @@ def split_sentences(text: str) -> list[Sentence]:
             cut = end_match.end()
             before = body[start : end_match.start()]
             if end_match.group().startswith(".") and (
-                _ABBREVIATION.search(before) or (start == 0 and _LIST_NUMBER.fullmatch(before))
+                _ends_with_abbreviation(before) or (start == 0 and _LIST_NUMBER.fullmatch(before))
             ):
                 continue
             _append(sentences, text, base + start, base + cut, paragraph, clutter)

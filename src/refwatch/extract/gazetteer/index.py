@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from refwatch.errors import NotFound
 from refwatch.extract.gazetteer.actors import ActorLexicon, Term
-from refwatch.extract.gazetteer.matcher import compile_names, fold, is_han, is_hangul, name_key, name_pattern
+from refwatch.extract.gazetteer.matcher import NameScanner, fold, is_han, is_hangul, name_key, name_parts
 from refwatch.extract.gazetteer.model import (
     AMBIGUOUS,
     CONFIDENT,
@@ -85,18 +85,21 @@ class Gazetteer:
                     if entry not in bucket:
                         bucket.append(entry)
         self._stop_keys = {name_key(word) for word in stopwords}
-        self._place_pattern = compile_names(
-            [name for named in ordered for name in named.entry.names] + list(stopwords)
+        # Scanners rather than bare patterns: every branch of a name pattern opens with a
+        # look-ahead, so the engine alone would start it at every position of the text.
+        self._place_scanner = NameScanner(
+            name_parts([name for named in ordered for name in named.entry.names] + list(stopwords))
         )
+        self._place_pattern = self._place_scanner.pattern
         self._lexicon = actors
         self._prefix_by_key = {name_key(name): state for name, state in actors.prefixes.items()}
         self._term_by_key: dict[str, Term] = {}
         for name, term in actors.terms.items():
             self._term_by_key.setdefault(name_key(name), term)
         # Agency words first: at one position a term ("중국인민해방군") beats a state word ("중국").
-        terms = name_pattern(actors.terms, hangul_left_boundary=False)
-        prefixes = name_pattern(actors.prefixes)
-        self._actor_pattern = re.compile("|".join(p for p in (terms, prefixes) if p) or r"(?!x)x")
+        terms = name_parts(actors.terms, hangul_left_boundary=False)
+        self._actor_scanner = NameScanner(terms + name_parts(actors.prefixes))
+        self._actor_pattern = self._actor_scanner.pattern
 
     @property
     def entries(self) -> tuple[PlaceEntry, ...]:
@@ -149,7 +152,7 @@ class Gazetteer:
                 0 to see them.
         """
         out: list[PlaceMatch] = []
-        for match in self._place_pattern.finditer(_folded(text)):
+        for match in self._place_scanner.finditer(_folded(text)):
             start, end = match.span()
             surface = text[start:end]
             key = name_key(surface)
@@ -177,7 +180,7 @@ class Gazetteer:
         """
         out: list[ActorMatch] = []
         pending: tuple[int, int, str] | None = None  # start, end, state of a prefix just seen
-        for match in self._actor_pattern.finditer(_folded(text)):
+        for match in self._actor_scanner.finditer(_folded(text)):
             start, end = match.span()
             key = name_key(text[start:end])
             if len(key) == 1 and is_han(key) and not _isolated(text, start, end):
