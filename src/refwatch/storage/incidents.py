@@ -89,9 +89,8 @@ def count_by_state(session: Session) -> dict[str, int]:
     return {str(state): int(n) for state, n in rows}
 
 
-def to_record(incident: Incident) -> dict[str, Any]:
-    """The linked-incident shape of INCIDENTS.md: schema fields plus ``sources`` and ``claims``."""
-    sources = sorted(incident.sources, key=lambda s: (s.document.key, s.ordinal))
+def _fields(incident: Incident) -> dict[str, Any]:
+    """The reconciled fields every form of an incident shows (list and full record alike)."""
     return {
         "id": incident.id,
         "review_state": incident.review_state,
@@ -102,7 +101,6 @@ def to_record(incident: Incident) -> dict[str, Any]:
             "start": incident.date_start.isoformat() if incident.date_start else None,
             "end": incident.date_end.isoformat() if incident.date_end else None,
             "precision": incident.date_precision,
-            "text": None,
         },
         "victims": {
             "count": incident.count,
@@ -112,7 +110,6 @@ def to_record(incident: Incident) -> dict[str, Any]:
             "women": incident.women,
             "men": incident.men,
             "children": incident.children,
-            "text": None,
         },
         "locations": [
             {
@@ -125,27 +122,47 @@ def to_record(incident: Incident) -> dict[str, Any]:
             for loc in incident.locations
         ],
         "perpetrators": [{"state": p.state, "agency": p.agency} for p in incident.perpetrators],
-        "evidence": [e for s in sources for e in s.extracted.get("evidence", [])],
         "salience": incident.salience,
         "disagreements": list(incident.disagreements or []),
-        "overrides": dict(incident.overrides or {}),
-        "sources": [
-            {
-                "document": s.document.key,
-                "source_id": s.id,
-                "title": s.document.title,
-                "outlet": s.document.outlet,
-                "url": s.document.url,
-                "published": s.document.publication_date_iso,
-                "evidence": s.extracted.get("evidence", []),
-                "link_score": s.link_score,
-                "link_reason": s.link_reason,
-                "extractor": s.extractor,
-            }
-            for s in sources
-        ],
-        "claims": [_claim(s, c) for s in sources for c in sorted(s.claims, key=lambda c: c.field)],
     }
+
+
+def _source_header(source: IncidentSource) -> dict[str, Any]:
+    document = source.document
+    return {
+        "document": document.key,
+        "source_id": source.id,
+        "title": document.title,
+        "outlet": document.outlet,
+        "url": document.url,
+        "published": document.publication_date_iso,
+    }
+
+
+def _sorted_sources(incident: Incident) -> list[IncidentSource]:
+    return sorted(incident.sources, key=lambda s: (s.document.key, s.ordinal))
+
+
+def to_record(incident: Incident) -> dict[str, Any]:
+    """The linked-incident shape of INCIDENTS.md: schema fields plus ``sources`` and ``claims``."""
+    sources = _sorted_sources(incident)
+    record = _fields(incident)
+    record["date"]["text"] = None
+    record["victims"]["text"] = None
+    record["evidence"] = [e for s in sources for e in s.extracted.get("evidence", [])]
+    record["overrides"] = dict(incident.overrides or {})
+    record["sources"] = [
+        _source_header(s)
+        | {
+            "evidence": s.extracted.get("evidence", []),
+            "link_score": s.link_score,
+            "link_reason": s.link_reason,
+            "extractor": s.extractor,
+        }
+        for s in sources
+    ]
+    record["claims"] = [_claim(s, c) for s in sources for c in sorted(s.claims, key=lambda c: c.field)]
+    return record
 
 
 def summary_options() -> tuple[Any, ...]:
@@ -177,52 +194,7 @@ def to_summary(incident: Incident) -> dict[str, Any]:
 
     Loaded with :func:`summary_options`; the full record is :func:`to_record`.
     """
-    sources = sorted(incident.sources, key=lambda s: (s.document.key, s.ordinal))
-    return {
-        "id": incident.id,
-        "review_state": incident.review_state,
-        "restricted_to": incident.restricted_to,
-        "event_types": list(incident.event_types or []),
-        "status": incident.status,
-        "date": {
-            "start": incident.date_start.isoformat() if incident.date_start else None,
-            "end": incident.date_end.isoformat() if incident.date_end else None,
-            "precision": incident.date_precision,
-        },
-        "victims": {
-            "count": incident.count,
-            "count_min": incident.count_min,
-            "count_max": incident.count_max,
-            "qualifier": incident.count_qualifier,
-            "women": incident.women,
-            "men": incident.men,
-            "children": incident.children,
-        },
-        "locations": [
-            {
-                "country": loc.country,
-                "admin1": loc.admin1,
-                "place": loc.place,
-                "facility": loc.facility,
-                "role": loc.role,
-            }
-            for loc in incident.locations
-        ],
-        "perpetrators": [{"state": p.state, "agency": p.agency} for p in incident.perpetrators],
-        "salience": incident.salience,
-        "disagreements": list(incident.disagreements or []),
-        "sources": [
-            {
-                "document": s.document.key,
-                "source_id": s.id,
-                "title": s.document.title,
-                "outlet": s.document.outlet,
-                "url": s.document.url,
-                "published": s.document.publication_date_iso,
-            }
-            for s in sources
-        ],
-    }
+    return _fields(incident) | {"sources": [_source_header(s) for s in _sorted_sources(incident)]}
 
 
 def _claim(source: IncidentSource, claim: Claim) -> dict[str, Any]:
