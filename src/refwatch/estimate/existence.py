@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize
 
+from refwatch.estimate.loglinear import LoglinearFit, design_of
 from refwatch.estimate.tables import CaptureTable
 
 TINY_OVERLAP = 5
@@ -137,8 +138,6 @@ def assess(
     likelihood estimate does not exist, collapses onto the observed count, or
     cannot be identified is not estimable: callers print the warnings, not a number.
     """
-    from refwatch.estimate.loglinear import LoglinearFit, design_of
-
     warnings = overlap_warnings(table)
     estimable = True
     if isinstance(model, LoglinearFit) and design_matrix is None:

@@ -162,15 +162,25 @@ def irls(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, bool]:
     return beta, mu, False
 
 
-def deviance(y: FloatArray, mu: FloatArray) -> float:
-    """Poisson deviance, with 0·log 0 = 0."""
+def deviances(y: FloatArray, mu: FloatArray) -> FloatArray:
+    """Poisson deviance over the last axis (one per row of ``mu`` when it holds many fits); 0·log 0 = 0."""
     ratio = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0)
-    return float(2.0 * np.sum(ratio - (y - mu)))
+    return np.asarray(2.0 * np.sum(ratio - (y - mu), axis=-1), dtype=float)
+
+
+def deviance(y: FloatArray, mu: FloatArray) -> float:
+    """Poisson deviance of one fit."""
+    return float(deviances(y, mu))
+
+
+def poisson_logliks(y: FloatArray, mu: FloatArray) -> FloatArray:
+    """Full Poisson log-likelihood over the last axis (what R's ``glm`` uses for AIC)."""
+    return np.asarray(np.sum(special.xlogy(y, mu) - mu - special.gammaln(y + 1.0), axis=-1), dtype=float)
 
 
 def poisson_loglik(y: FloatArray, mu: FloatArray) -> float:
-    """Full Poisson log-likelihood (what R's ``glm`` uses for AIC)."""
-    return float(np.sum(special.xlogy(y, mu) - mu - special.gammaln(y + 1.0)))
+    """Full Poisson log-likelihood of one fit."""
+    return float(poisson_logliks(y, mu))
 
 
 def fit(

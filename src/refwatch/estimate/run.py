@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from refwatch.errors import InvalidInput
+from refwatch.estimate.existence import assess, overlap_warnings
+from refwatch.estimate.lcmcr import fit_lcmcr
+from refwatch.estimate.loglinear import fit, profile_interval
+from refwatch.estimate.selection import select
 from refwatch.estimate.tables import CaptureTable
 
 Method = Literal["loglinear", "lcmcr"]
@@ -71,8 +75,6 @@ def estimate(table: CaptureTable, options: Options) -> dict[str, Any]:
 
 
 def _fixed(table: CaptureTable, options: Options) -> dict[str, Any]:
-    from refwatch.estimate.existence import assess
-    from refwatch.estimate.loglinear import fit, profile_interval
 
     model = fit(table, interactions=list(options.interactions), heterogeneity=options.heterogeneity)
     verdict = assess(table, model)
@@ -84,8 +86,6 @@ def _fixed(table: CaptureTable, options: Options) -> dict[str, Any]:
 
 
 def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
-    from refwatch.estimate.existence import assess
-    from refwatch.estimate.selection import select
 
     if options.select not in ("aic", "bic"):
         raise InvalidInput("--select must be aic or bic")
@@ -131,8 +131,6 @@ def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
 
 
 def _lcmcr(table: CaptureTable, options: Options) -> dict[str, Any]:
-    from refwatch.estimate.existence import overlap_warnings
-    from refwatch.estimate.lcmcr import fit_lcmcr
 
     result = fit_lcmcr(
         table.histories,

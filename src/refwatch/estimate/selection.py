@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from refwatch.errors import EstimationError, InvalidInput
-from refwatch.estimate.loglinear import HETEROGENEITY_COLUMNS, LoglinearFit, fit
+from refwatch.estimate.loglinear import HETEROGENEITY_COLUMNS, LoglinearFit, deviances, fit, poisson_logliks
 from refwatch.estimate.seeding import resolve_seed
 from refwatch.estimate.tables import CaptureTable
 
@@ -140,13 +140,13 @@ def fit_batch(
             beta = np.einsum("bij,bj->bi", np.linalg.pinv(a), rhs)
         eta = np.clip(beta @ matrix.T, -700, 700)
         mu = np.exp(eta)
-        dev = _deviance(y, mu)
+        dev = deviances(y, mu)
         if np.all(np.abs(previous - dev) <= TOLERANCE * (np.abs(dev) + 0.1)):
             break
         previous = dev
     converged = np.abs(previous - dev) <= 1e-6 * (np.abs(dev) + 0.1)
     n = float(y.sum())
-    loglik = np.sum(_xlogy(y, mu), axis=1) - mu.sum(axis=1) - float(np.sum(_gammaln(y + 1.0)))
+    loglik = poisson_logliks(y, mu)
     n_params = masks.sum(axis=1)
     usable = converged & (np.abs(beta).max(axis=1) < DIVERGED) & (n_params <= cells)
     return BatchFit(
@@ -157,21 +157,6 @@ def fit_batch(
         n_params=n_params,
         usable=usable,
     )
-
-
-def _xlogy(y: FloatArray, mu: FloatArray) -> FloatArray:
-    return np.where(y > 0, y * np.log(mu), 0.0)
-
-
-def _gammaln(v: FloatArray) -> FloatArray:
-    from scipy import special
-
-    return np.asarray(special.gammaln(v), dtype=float)
-
-
-def _deviance(y: FloatArray, mu: FloatArray) -> FloatArray:
-    log_ratio = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0)
-    return np.asarray(2.0 * np.sum(log_ratio - (y - mu), axis=1), dtype=float)
 
 
 def scores(batch: BatchFit, criterion: str, n_observed: float) -> FloatArray:

@@ -118,8 +118,15 @@ def log_in(
                 minutes = min(2 ** (user.failed_logins - LOCK_AFTER), 60)
                 user.locked_until = now + dt.timedelta(minutes=minutes)
             detail = {"failures": user.failed_logins}
-            audit.record(session, actor=username, action="login_failed", entity="user", entity_id=user.id,
-                         detail=detail, origin=origin)  # fmt: skip
+            audit.record(
+                session,
+                actor=username,
+                action="login_failed",
+                entity="user",
+                entity_id=user.id,
+                detail=detail,
+                origin=origin,
+            )
             session.commit()
             raise NotAuthenticated(WRONG)
         user.failed_logins = 0

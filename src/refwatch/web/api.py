@@ -147,9 +147,9 @@ def list_incidents(
     offset: Offset = 0,
 ) -> PageOut:
     """Linked incidents with their sources and claims, filtered."""
-    _one_of("review_state", review_state or [], REVIEW_STATES)
-    _one_of("status", status or [], STATUSES)
-    _one_of("event_type", [event_type] if event_type else [], EVENT_TYPES)
+    one_of("review_state", review_state or [], REVIEW_STATES)
+    one_of("status", status or [], STATUSES)
+    one_of("event_type", [event_type] if event_type else [], EVENT_TYPES)
     filters = IncidentFilter(
         review_states=review_state or (),
         statuses=status or (),
@@ -257,7 +257,8 @@ def original_response(db: Database, ref: str) -> Response:
     )
 
 
-def _one_of(name: str, values: list[str], allowed: tuple[str, ...]) -> None:
+def one_of(name: str, values: list[str], allowed: tuple[str, ...]) -> None:
+    """Refuse filter values outside the vocabulary, naming the parameter (API and pages)."""
     unknown = [v for v in values if v not in allowed]
     if unknown:
         raise InvalidInput(f"{name}: {', '.join(unknown)} is not one of {', '.join(allowed)}")

@@ -8,6 +8,7 @@ token; changes need an editor or admin.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 from refwatch.domain.vocabulary import EVENT_TYPES, REVIEW_STATES, STATUSES
 from refwatch.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
+from refwatch.report.redaction import redact
 from refwatch.services import accounts, browse, review
 from refwatch.services.accounts import Principal
 from refwatch.services.documents import show_document
@@ -28,6 +30,7 @@ from refwatch.services.ingest import ingest_uploads
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web import i18n, vendor
+from refwatch.web.api import PUBLIC_FILTER, one_of, original_response
 from refwatch.web.auth import database
 from refwatch.web.sessions import (
     LoginRequired,
@@ -209,9 +212,6 @@ def switch_language(code: str, next: str = "/") -> Response:  # noqa: A002
 @router.get("/public", response_class=HTMLResponse)
 def public(request: Request, db: Db, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
     """What anyone may see without an account: confirmed incidents, redacted (see ``report.redaction``)."""
-    from refwatch.report.redaction import redact
-    from refwatch.web.api import PUBLIC_FILTER
-
     found = browse.incident_page(db, PUBLIC_FILTER, limit=PAGE, offset=(page - 1) * PAGE)
     return render(
         request,
@@ -324,8 +324,6 @@ def document(request: Request, db: Db, caller: User, ref: str) -> HTMLResponse:
 @router.get("/documents/{ref}/original")
 def document_original(db: Db, caller: User, ref: str) -> Response:
     """Download the evidentiary copy, byte for byte."""
-    from refwatch.web.api import original_response
-
     return original_response(db, ref)
 
 
@@ -358,13 +356,9 @@ def incidents(
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
     """Incidents with filters and the number in each review state."""
-    for name, value, allowed in (
-        ("review_state", review_state, REVIEW_STATES),
-        ("status", status, STATUSES),
-        ("event_type", event_type, EVENT_TYPES),
-    ):
-        if value and value not in allowed:
-            raise InvalidInput(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+    one_of("review_state", [review_state] if review_state else [], REVIEW_STATES)
+    one_of("status", [status] if status else [], STATUSES)
+    one_of("event_type", [event_type] if event_type else [], EVENT_TYPES)
     filters = IncidentFilter(
         review_states=(review_state,) if review_state else (),
         statuses=(status,) if status else (),
@@ -395,9 +389,7 @@ def incidents(
     )
 
 
-def _date(value: str | None, name: str) -> Any:
-    import datetime as dt
-
+def _date(value: str | None, name: str) -> dt.date | None:
     if not value:
         return None
     try:
