@@ -3,8 +3,8 @@
 Generates a fictional database (default 100,000 incidents and 50,000
 documents) with bulk inserts through the same ``Database`` that ``refwatch
 init`` opens (SQLCipher file on SQLite, as in production; search indexes and
-their triggers from the migrations), serves it with ``refwatch serve`` (uvicorn,
-one worker, in its own process), and runs C concurrent clients (default 50,
+their triggers from the migrations), serves it with ``refwatch serve --workers N`` (uvicorn,
+one worker per CPU unless told otherwise, in their own processes), and runs C concurrent clients (default 50,
 each with its own connection) for S seconds, each looping over a mix of:
 
     incidents_list    GET /api/v1/incidents?offset=..        (some with a filter)
@@ -291,8 +291,16 @@ def generate(db: Database, n_incidents: int, n_documents: int, *, doc_chars: int
             if rng.random() < 0.7
         ),
     )
+    return Generated(
+        n_incidents, n_documents, keys, regenerated(0, 0).search_words, rows, time.perf_counter() - start
+    )
+
+
+def regenerated(n_incidents: int, n_documents: int) -> Generated:
+    """What :func:`generate` returned for a database kept from an earlier run (``--keep``)."""
+    keys = [f"bench-{i:06d}" for i in range(1, n_documents + 1)]
     words = EN_WORDS[:10] + KO_WORDS[:5] + [pseudonym(random.Random(s)) for s in range(10)]
-    return Generated(n_incidents, n_documents, keys, words, rows, time.perf_counter() - start)
+    return Generated(n_incidents, n_documents, keys, words)
 
 
 def settle(db: Database) -> str:
@@ -318,9 +326,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    """``refwatch serve`` (uvicorn, one worker) on ``port``, in its own process."""
-    command = [sys.executable, "-m", "refwatch", "serve", "--port", str(port)]
+def start_server(env: dict[str, str], port: int, log: Path, workers: int) -> subprocess.Popen[bytes]:
+    """``refwatch serve`` (uvicorn, ``workers`` processes) on ``port``, in its own process group."""
+    command = [sys.executable, "-m", "refwatch", "serve", "--port", str(port), "--workers", str(workers)]
     with log.open("wb") as out:
         return subprocess.Popen(
             command,
@@ -348,10 +356,23 @@ async def wait_ready(base: str, token: str, server: subprocess.Popen[bytes], log
             await asyncio.sleep(0.2)
 
 
+def _stat(pid: int | str) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of a process and its child processes (the server's workers; Linux /proc)."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = _stat(entry.name)
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # --- clients -----------------------------------------------------------------------------------
@@ -450,28 +471,37 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespace) -> Results:
-    home, key = tmp / f"home-{backend}", tmp / "bench.key"
-    home.mkdir()
+    keep = args.keep is not None and backend == "sqlite"
+    folder = args.keep if keep else tmp
+    home, key = folder / f"home-{backend}", folder / "bench.key"
+    reuse = keep and (home / "refwatch.db").exists()
+    home.mkdir(parents=True, exist_ok=True)
     if not key.exists():
         write_key_file(key)
     settings = load_settings(home=home, database_url=url, key_file=key)
     db, _ = init_database(settings)
     try:
-        data = generate(db, args.incidents, args.documents, doc_chars=args.doc_chars)
-        add_user(db, "bench", "benchmark-password-0", "viewer")
+        if reuse:
+            data = regenerated(args.incidents, args.documents)
+        else:
+            data = generate(db, args.incidents, args.documents, doc_chars=args.doc_chars)
+            add_user(db, "bench", "benchmark-password-0", "viewer")
         _, token = issue_token(db, "bench", "read")
         size = settle(db)
     finally:
         db.dispose()
-    counts = ", ".join(f"{n} {t}" for t, n in data.rows.items())
-    print(f"{backend}: generated {counts} in {data.seconds:.1f} s ({size})", flush=True)
+    if reuse:
+        print(f"{backend}: reusing the database in {home} ({size})", flush=True)
+    else:
+        counts = ", ".join(f"{n} {t}" for t, n in data.rows.items())
+        print(f"{backend}: generated {counts} in {data.seconds:.1f} s ({size})", flush=True)
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("REFWATCH_")}
     env.update({"REFWATCH_HOME": str(home), "REFWATCH_KEY_FILE": str(key)})
     if url:
         env["REFWATCH_DATABASE_URL"] = url
     port, log = free_port(), tmp / f"server-{backend}.log"
-    server = start_server(env, port, log)
+    server = start_server(env, port, log, args.workers)
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(wait_ready(base, token, server, log))
@@ -537,6 +567,15 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=50_000)
     parser.add_argument("--doc-chars", type=int, default=2000, help="length of each document's text")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep the generated SQLite database in this folder and reuse it on later runs (same sizes)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: one per CPU)"
+    )
     parser.add_argument("--seconds", type=float, default=30.0, help="measured time per backend")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured load before measuring")
     parser.add_argument(

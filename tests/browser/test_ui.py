@@ -18,7 +18,7 @@ from pathlib import Path
 import pyotp
 import pytest
 import uvicorn
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Dialog, Page, sync_playwright  # noqa: E402
 
 from refwatch.config import Settings
 from refwatch.services import accounts
@@ -91,6 +91,27 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
+def log_in(tab: Page, server: str, *, screenshot: Path | None = None) -> None:
+    """Log in as the editor with password and TOTP code (the dashboard sends us to the login page first)."""
+    tab.goto(server + "/")
+    assert "/login" in tab.url
+    if screenshot is not None:
+        tab.screenshot(path=str(screenshot))
+    tab.fill("#username", "ed")
+    tab.fill("#password", PASSWORD)
+    tab.fill("#code", pyotp.TOTP(SECRET).now())
+    tab.click("button[type=submit]")
+    tab.wait_for_url(server + "/")
+
+
+def upload(tab: Page, server: str, files: list[Path]) -> None:
+    """Upload reports through the form on the documents page and wait for the results."""
+    tab.goto(server + "/documents")
+    tab.set_input_files("#files", [str(f) for f in files])
+    tab.click("text=Upload")
+    tab.wait_for_selector("text=See the new incidents")
+
+
 def test_main_workflow(server: str, page: Page, tmp_path: Path) -> None:
     tab = page
     out = shots(tmp_path)
@@ -99,21 +120,10 @@ def test_main_workflow(server: str, page: Page, tmp_path: Path) -> None:
     (files / "alpha.txt").write_text(EN, encoding="utf-8")
     (files / "beta.txt").write_text(KO, encoding="utf-8")
 
-    # Log in (the dashboard sends us to the login page first).
-    tab.goto(server + "/")
-    assert "/login" in tab.url
-    tab.screenshot(path=str(out / "login.png"))
-    tab.fill("#username", "ed")
-    tab.fill("#password", PASSWORD)
-    tab.fill("#code", pyotp.TOTP(SECRET).now())
-    tab.click("button[type=submit]")
-    tab.wait_for_url(server + "/")
+    log_in(tab, server, screenshot=out / "login.png")
 
     # Upload two reports.
-    tab.goto(server + "/documents")
-    tab.set_input_files("#files", [str(files / "alpha.txt"), str(files / "beta.txt")])
-    tab.click("text=Upload")
-    tab.wait_for_selector("text=See the new incidents")
+    upload(tab, server, [files / "alpha.txt", files / "beta.txt"])
 
     # See the incident, with its evidence, and confirm it.
     tab.goto(server + "/documents/alpha")
@@ -156,3 +166,99 @@ def test_main_workflow(server: str, page: Page, tmp_path: Path) -> None:
     assert tab.problems == [], "\n".join(tab.problems)  # type: ignore[attr-defined]
     if not vendor.ready():
         pytest.fail("chart libraries are not installed (make web-assets): charts were not checked")
+
+
+#: A fictional HTML report with the usual ways to run script: elements, event handlers, a
+#: ``javascript:`` link, a ``srcdoc`` frame, a style block, and markup quoted as text (entities),
+#: which text extraction turns into a literal "<script>…" that the pages must show escaped.
+HOSTILE_HTML = """<!doctype html>
+<html><head><title>FICTIONAL &lt;img src=x onerror="window.__pwned=7"&gt; report</title>
+<style>body { display: none }</style>
+<script>window.__pwned = 1</script></head>
+<body><article>
+<p onclick="window.__pwned=8">FICTIONAL REPORT. Seoul, March 20, 2031 - Chinese police arrested 12 North
+Korean defectors in Shenyang on March 3, 2031, a rights group said.</p>
+<img src=x onerror="window.__pwned=2">
+<p>Read <a href="javascript:window.__pwned=3">the statement</a> of the group.</p>
+<svg onload="window.__pwned=4"><circle r="1"/></svg>
+<iframe srcdoc="<script>parent.__pwned=5</script>"></iframe>
+<p>The group quoted this markup: &lt;script&gt;window.__pwned=6&lt;/script&gt;.</p>
+</article></body></html>
+"""
+QUOTED_SCRIPT = "<script>window.__pwned=6</script>"
+QUOTED_TITLE = '<img src=x onerror="window.__pwned=7">'
+
+#: What in the page's DOM could run script or hide text; all empty when the report's markup was escaped.
+DOM_CHECK = """() => ({
+  handlers: [...document.querySelectorAll("*")].flatMap((el) => [...el.attributes]
+    .filter((a) => a.name.toLowerCase().startsWith("on")).map((a) => `${el.tagName} ${a.name}`)),
+  scripts: [...document.scripts].filter((s) => s.text.includes("__pwned")).length,
+  scriptLinks: [...document.querySelectorAll("[href], [src]")]
+    .filter((el) => /^\\s*javascript:/i.test(el.getAttribute("href") || el.getAttribute("src"))).length,
+  frames: document.querySelectorAll("iframe, frame, object, embed").length,
+  styles: document.querySelectorAll("style").length,
+})"""
+INERT = {"handlers": [], "scripts": 0, "scriptLinks": 0, "frames": 0, "styles": 0}
+
+#: Records Content-Security-Policy violations. The CSP is a second line only: a violation means
+#: hostile markup reached the DOM unescaped, so the test wants none, not "blocked".
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) =>
+  (window.__violations = window.__violations || []).push(`${e.violatedDirective} ${e.blockedURI}`));"""
+
+
+def assert_inert(tab: Page, where: str) -> None:
+    """Nothing of the report's markup ran, exists as markup, or was blocked by the CSP on this page."""
+    assert tab.evaluate("window.__pwned") is None, f"script ran on the {where} page"
+    assert tab.evaluate(DOM_CHECK) == INERT, f"live markup on the {where} page"
+    assert tab.evaluate("window.__violations || []") == [], f"CSP violation on the {where} page"
+
+
+def test_script_in_an_html_report_never_runs(server: str, page: Page, tmp_path: Path) -> None:
+    tab = page
+    dialogs: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", dismiss)
+    tab.add_init_script(CSP_WATCH)
+    report = tmp_path / "hostile-report.html"
+    report.write_text(HOSTILE_HTML, encoding="utf-8")
+
+    log_in(tab, server)
+    upload(tab, server, [report])
+    assert_inert(tab, "upload results")
+
+    # The document: its text shown, quoted markup as visible text, the old link now plain text.
+    tab.click('a[href="/documents/hostile-report"]')
+    tab.wait_for_url(server + "/documents/hostile-report")
+    shown = tab.inner_text("main")
+    assert "Chinese police arrested 12 North Korean defectors in Shenyang" in shown
+    assert QUOTED_SCRIPT in shown and QUOTED_TITLE in shown
+    for link in tab.get_by_role("link", name="the statement").all():
+        link.click()
+    assert_inert(tab, "document")
+
+    # The original is a download, never rendered: an attachment of no particular type.
+    with tab.expect_download() as download:
+        tab.click('a[href="/documents/hostile-report/original"]')
+    assert download.value.suggested_filename == "hostile-report.html"
+    original = tab.request.get(server + "/documents/hostile-report/original")
+    assert original.ok and original.body() == report.read_bytes()
+    assert original.headers["content-type"] == "application/octet-stream"
+    assert original.headers["content-disposition"].startswith("attachment;")
+    assert original.headers["x-content-type-options"] == "nosniff"
+
+    # The incident drawn from the report (its sources show the title), and the documents list.
+    tab.click("a.evidence >> nth=0")
+    tab.wait_for_selector("text=What each source says")
+    shown = tab.inner_text("main")
+    assert "Shenyang" in shown and QUOTED_TITLE in shown
+    assert_inert(tab, "incident")
+    tab.goto(server + "/documents")
+    assert QUOTED_TITLE in tab.inner_text("main")
+    assert_inert(tab, "documents")
+
+    assert dialogs == []
+    assert tab.problems == [], "\n".join(tab.problems)  # type: ignore[attr-defined]

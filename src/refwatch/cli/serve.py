@@ -19,13 +19,37 @@ def serve(
         "127.0.0.1", "--host", help="Address to listen on (keep local unless behind HTTPS)."
     ),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Server processes; one per CPU core serves the most requests at once.",
+    ),
 ) -> None:
-    """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json) on the configured database."""
+    """Serve the web interface and the REST API (/api/v1, OpenAPI at /api/v1/openapi.json).
+
+    With several workers each process opens the database itself, from the same
+    settings (the environment), so the key must come from a key file or
+    ``REFWATCH_PASSPHRASE``, as for one worker.
+    """
     import uvicorn
 
     from refwatch.web.app import create_app
 
     current = context.settings()
-    app = create_app(current)
-    err_console.print(f"serving on http://{host}:{port}/api/v1/docs (Ctrl-C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    err_console.print(f"serving on http://{host}:{port}/ with {workers} worker(s) (Ctrl-C to stop)")
+    if workers == 1:
+        uvicorn.run(create_app(current), host=host, port=port, log_level="warning", access_log=False)
+        return
+    # Fail here, once and clearly, on a wrong key or an uninitialised database.
+    create_app(current).state.db.dispose()
+    uvicorn.run(
+        "refwatch.web.app:create_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )

@@ -46,6 +46,11 @@ class KeyRing:
         """Wraps and unwraps the data keys."""
         return crypto.derive(self.master, "refwatch key-encryption key")
 
+    @property
+    def session_secret(self) -> str:
+        """Signs the web sessions' cookies: the same in every server worker, and across restarts."""
+        return crypto.derive(self.master, "refwatch session signing key").hex()
+
     def check_value(self) -> str:
         """A value that proves knowledge of the master key without revealing it."""
         mac = hmac.new(crypto.derive(self.master, "refwatch key check"), b"refwatch", "sha256")

@@ -1,39 +1,99 @@
 """Paged lists, search and summary figures, for the web pages and the REST API.
 
-Paging is done in SQL (``LIMIT/OFFSET`` with a separate count) so that a list
-costs the same on ten documents or fifty thousand. Search is an indexed
-substring match on the text and title (see ``storage.search``), which works for
-Korean and Chinese as well as English because it needs no word splitting.
+Paging is done in SQL (``LIMIT/OFFSET``) in the order of an index (migration
+0004), so that a page costs about the same on ten documents or a hundred
+thousand. Totals are counted once and kept until the data changes: every
+write to documents and incidents goes through a service that appends to the
+audit log in the same transaction, so the newest audit entry's id is a cheap,
+exact version stamp (see :class:`CountCache`). Search is an indexed substring
+match on the text and title (see ``storage.search``), which works for Korean
+and Chinese as well as English because it needs no word splitting; its total
+is counted up to :data:`SEARCH_COUNT_CAP`.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import defer
+from sqlalchemy import Select, func, literal, select
+from sqlalchemy.orm import Session, defer
 
 from refwatch.errors import InvalidInput, NotFound
 from refwatch.storage import incidents as incident_repo
 from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter
-from refwatch.storage.search import document_match
-from refwatch.storage.tables import Document, Incident, IncidentLocation
+from refwatch.storage.search import with_match
+from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentLocation
 
 MAX_PAGE = 200
+SEARCH_COUNT_CAP = 1000
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of a list and the total number of matches."""
+    """One page of a list and the total number of matches.
+
+    ``total_exact`` is False when the total was only counted up to a cap (a
+    search matching more than :data:`SEARCH_COUNT_CAP` documents): there are
+    at least ``total``.
+    """
 
     items: list[dict[str, Any]]
     total: int
     limit: int
     offset: int
+    total_exact: bool = True
+
+
+class CountCache:
+    """Totals of list queries for one database, valid until its next write.
+
+    Counting a hundred thousand filtered rows costs far more than reading a
+    page of them, and lists ask for the same few totals again and again. A
+    total is kept with the audit log's newest id at the time (the version);
+    any write appends to the log, so a changed version means recount. Each
+    process keeps its own cache (several server workers stay correct).
+    """
+
+    MAX_ENTRIES = 512
+
+    def __init__(self) -> None:
+        self._totals: dict[Hashable, tuple[int | None, int]] = {}
+        self._lock = threading.Lock()
+
+    def count(self, session: Session, key: Hashable, stmt: Select[Any], *, cap: int | None = None) -> int:
+        """The number of rows ``stmt`` selects (at most ``cap + 1`` when capped), cached under ``key``."""
+        version = session.scalar(select(func.max(AuditEvent.id)))
+        with self._lock:
+            kept = self._totals.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        counted = stmt.with_only_columns(literal(1), maintain_column_froms=True).order_by(None)
+        if cap is not None:
+            counted = counted.limit(cap + 1)
+        total = int(session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
+        with self._lock:
+            if len(self._totals) >= self.MAX_ENTRIES:
+                self._totals.clear()
+            self._totals[key] = (version, total)
+        return total
+
+
+_caches: weakref.WeakKeyDictionary[Database, CountCache] = weakref.WeakKeyDictionary()
+
+
+def counts(db: Database) -> CountCache:
+    """The count cache of ``db`` (made on first use)."""
+    cache = _caches.get(db)
+    if cache is None:
+        cache = _caches.setdefault(db, CountCache())
+    return cache
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -52,41 +112,39 @@ def document_page(
     limit: int = 50,
     offset: int = 0,
 ) -> Page:
-    """Documents matching the filters, newest publication first."""
+    """Documents matching the filters: newest publication first, or newest stored first when searching."""
     _check_page(limit, offset)
-    stmt: Select[Document] = select(Document)
-    if query and query.strip():
-        stmt = stmt.where(document_match(db.engine.dialect.name, query))
+    # The text is not loaded: a list shows none of it.
+    stmt: Select[Any] = select(Document).options(defer(Document.text), defer(Document.publication_date_text))
     if language:
         stmt = stmt.where(Document.language == language)
     if outlet:
         stmt = stmt.where(Document.outlet == outlet)
-    with db.session() as session:
-        total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-        # Newest first, undated last; the text is not loaded (a list shows none of it).
-        rows = session.scalars(
-            stmt.options(defer(Document.text), defer(Document.publication_date_text))
-            .order_by(Document.publication_date.desc().nulls_last(), Document.key)
-            .limit(limit)
-            .offset(offset)
+    searching = bool(query and query.strip())
+    if searching and query:
+        stmt = with_match(stmt, db.engine.dialect.name, query)
+    else:
+        stmt = stmt.order_by(
+            Document.publication_date.is_(None), Document.publication_date.desc(), Document.key
         )
+    key = ("documents", query.strip() if query else None, language, outlet)
+    with db.session() as session:
+        total = counts(db).count(session, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
+        rows = session.scalars(stmt.limit(limit).offset(offset))
         items = [to_summary(row).to_dict() for row in rows]
+    if searching and total > SEARCH_COUNT_CAP:
+        return Page(items, SEARCH_COUNT_CAP, limit, offset, total_exact=False)
     return Page(items, total, limit, offset)
 
 
 def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, offset: int = 0) -> Page:
-    """Linked incidents matching the filters in their list form (:func:`to_summary`), oldest first."""
+    """Linked incidents matching the filters, oldest first, in their list form (``summaries``)."""
     _check_page(limit, offset)
     stmt = incident_repo.filtered_query(filters)
     with db.session() as session:
-        total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-        rows = session.scalars(
-            stmt.options(*incident_repo.summary_options())
-            .order_by(Incident.date_start.is_(None), Incident.date_start, Incident.id)
-            .limit(limit)
-            .offset(offset)
-        )
-        items = [incident_repo.to_summary(row) for row in rows]
+        total = counts(db).count(session, ("incidents", repr(filters)), stmt)
+        page = stmt.order_by(Incident.date_start.is_(None), Incident.date_start, Incident.id)
+        items = incident_repo.summaries(session, page.limit(limit).offset(offset))
     return Page(items, total, limit, offset)
 
 

@@ -8,10 +8,12 @@ nothing of the failing one. Identical bytes already stored are reported as
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
 import tempfile
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 Outcome = Literal["stored", "unchanged", "failed"]
 LanguageChoice = Literal["auto", "en", "ko", "zh"]
+MAX_NAME_BYTES = 255  # NAME_MAX of Linux and most file systems: the longest upload name kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,20 +279,34 @@ def ingest_uploads(
 ) -> IngestReport:
     """Ingest files received over the web exactly as files on disk (same checks, one transaction each).
 
-    Each upload is written under its own folder in a temporary directory, with
-    only the last part of the name the browser sent (no paths from the client);
-    at most ``settings.max_file_bytes + 1`` bytes are read, so an oversized file is
-    refused by the size check instead of filling the disk.
+    The name the browser sent must be a plain file name (see :func:`_name_problem`).
+    One that is not (a folder path such as ``../../x.txt``, ``.`` or ``..``, a
+    control character, over 255 bytes) is refused for that file alone and
+    reported as failed, with the name as sent: quietly keeping its last part
+    would store the file under a name the uploader never chose and hide a
+    broken or hostile client. A refused file is not read, so nothing of it
+    reaches the disk. An upload with no name at all (some clients send none)
+    is called ``upload-<n>``, which the type check then refuses as before.
+
+    Each accepted upload is written under its own folder in a temporary
+    directory; at most ``settings.max_file_bytes + 1`` bytes are read, so an
+    oversized file is refused by the size check instead of filling the disk.
+    Results keep the order of ``uploads`` and carry the names as sent.
     """
     with tempfile.TemporaryDirectory(prefix="refwatch-upload-") as folder:
+        slots: list[FileResult | None] = []  # a refusal, or None where ingest_paths reports the file
         paths = []
         for i, (filename, stream) in enumerate(uploads):
-            name = Path(filename or f"upload-{i}").name or f"upload-{i}"
+            name = filename or f"upload-{i}"
+            if problem := _name_problem(name):
+                slots.append(_refusal(name, problem))
+                continue
+            slots.append(None)
             target = Path(folder) / f"{i:03d}" / name
             target.parent.mkdir()
             target.write_bytes(stream.read(settings.max_file_bytes + 1))
             paths.append(target)
-        return ingest_paths(
+        report = ingest_paths(
             db,
             paths,
             actor=actor,
@@ -297,3 +314,36 @@ def ingest_uploads(
             link_threshold=settings.link_threshold,
             link_window_days=settings.link_window_days,
         )
+    ingested = iter(report.results)  # one result per path, in order: each file was named directly
+    # Every result names its file as the client sent it (not the temporary copy).
+    report.results = [
+        slot or dataclasses.replace(next(ingested), path=filename or f"upload-{i}")
+        for i, ((filename, _), slot) in enumerate(zip(uploads, slots, strict=True))
+    ]
+    return report
+
+
+def _name_problem(name: str) -> str | None:
+    """Why ``name`` is not a plain file name that can be written as it is, or None when it is one."""
+    if not name.strip():
+        return "it is blank"
+    if "/" in name or "\\" in name:
+        return "it contains a folder path (/ or \\)"
+    if name in (".", ".."):
+        return "it names a folder, not a file"
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in name):  # Cs: cannot be encoded
+        return "it contains control characters or invalid Unicode"
+    if len(name.encode()) > MAX_NAME_BYTES:
+        return f"it is longer than {MAX_NAME_BYTES} bytes"
+    return None
+
+
+def _refusal(name: str, problem: str) -> FileResult:
+    """A failed result for a refused name, which it shows escaped (``repr``) so no control character leaks."""
+    logger.info("upload refused: %s", problem)  # not the name: it may name a person
+    return FileResult(
+        path=name,
+        outcome="failed",
+        reason=f"the file name {name!r} is not a plain file name: {problem}; "
+        "rename the file (for example report.html) and upload it again",
+    )

@@ -17,37 +17,57 @@ out of Alembic's model comparison, since the ORM models do not declare them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, or_, text
+from sqlalchemy import Select, column, or_, table, text
 
 from refwatch.storage.tables import Document
 
 FTS_TABLE = "documents_fts"
 TRIGRAM_INDEXES = ("ix_documents_text_trgm", "ix_documents_title_trgm")
+#: Expression indexes made by migration 0004 (the ORM models cannot declare them portably).
+ORDER_INDEXES = (
+    "ix_incidents_list_order",
+    "ix_incidents_review_order",
+    "ix_documents_list_order",
+    "ix_documents_language_order",
+)
 MIN_TRIGRAM = 3
+T = TypeVar("T", bound=tuple[Any, ...])
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Alembic filter: leave the search table, its shadow tables and trigram indexes alone."""
+    """Alembic filter: leave the search table, its shadow tables and the hand-made indexes alone."""
     if name is None:
         return True
     if type_ == "table" and name.startswith(FTS_TABLE):
         return False
-    return not (type_ == "index" and name in TRIGRAM_INDEXES)
+    return not (type_ == "index" and name in TRIGRAM_INDEXES + ORDER_INDEXES)
 
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def document_match(dialect: str, query: str) -> ColumnElement[bool]:
-    """A WHERE clause: the document's text or title contains ``query`` (case-insensitive)."""
+def with_match(stmt: Select[T], dialect: str, query: str) -> Select[T]:
+    """``stmt`` (a SELECT over documents) narrowed to those whose text or title contains ``query``.
+
+    Matches come newest stored first. That order is what lets a page of results
+    for a common word stop after the page: on SQLite the FTS table drives the
+    join in its own rowid order (a document's rowid is its id), and a short
+    query scans ids from the newest down. Sorting matches by anything else would
+    mean finding every match first (tens of thousands for a common word).
+    """
     needle = query.strip()
     if dialect == "sqlite" and len(needle) >= MIN_TRIGRAM:
         phrase = '"' + needle.replace('"', '""') + '"'
-        return Document.id.in_(
-            text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q").bindparams(q=phrase)
+        fts = table(FTS_TABLE, column("rowid"))
+        return (
+            stmt.join(fts, fts.c.rowid == Document.id)
+            .where(text(f"{FTS_TABLE} MATCH :q").bindparams(q=phrase))
+            .order_by(fts.c.rowid.desc())
         )
     pattern = f"%{_escape_like(needle)}%"
-    return or_(Document.text.ilike(pattern, escape="\\"), Document.title.ilike(pattern, escape="\\"))
+    return stmt.where(
+        or_(Document.text.ilike(pattern, escape="\\"), Document.title.ilike(pattern, escape="\\"))
+    ).order_by(Document.id.desc())

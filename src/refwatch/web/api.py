@@ -9,7 +9,6 @@ are paged with ``limit`` and ``offset`` and answer ``{"items", "total",
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -129,7 +128,7 @@ def upload_documents(
     return {
         "stored": [r.key for r in report.results if r.outcome == "stored"],
         "unchanged": [r.key for r in report.results if r.outcome == "unchanged"],
-        "failed": [{"file": Path(r.path).name, "reason": r.reason} for r in report.results if r.reason],
+        "failed": [{"file": r.path, "reason": r.reason} for r in report.results if r.reason],
     }
 
 

@@ -67,16 +67,23 @@ class SecurityHeaders:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the application on ``settings`` (read from the environment when not given)."""
+    """Build the application on ``settings`` (read from the environment when not given).
+
+    The database is opened here, so that a wrong key or a missing ``init``
+    stops the server before it listens, and so that the session cookies can be
+    signed with a key derived from the master key: every worker process of
+    ``refwatch serve --workers N`` derives the same one, and sessions survive a
+    restart. ``REFWATCH_SESSION_SECRET``, when set, is used instead.
+    """
     settings = settings or load_settings()
+    db = open_database(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.db = open_database(settings)
         try:
             yield
         finally:
-            app.state.db.dispose()
+            db.dispose()
 
     app = FastAPI(
         title="Refoulement Watch",
@@ -88,15 +95,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.db = db
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(vendor.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    secret = settings.session_secret.get_secret_value() if settings.session_secret else None
+    if settings.session_secret:
+        secret = settings.session_secret.get_secret_value()
+    elif db.keyring is not None:
+        secret = db.keyring.session_secret
+    else:
+        secret = secrets.token_urlsafe(32)
     app.add_middleware(
         SessionMiddleware,
-        secret_key=secret or secrets.token_urlsafe(32),
+        secret_key=secret,
         session_cookie="refwatch_session",
         max_age=SESSION_SECONDS,
         same_site="lax",
