@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import delete, func, select, update
 
 from refwatch.storage import audit
 from refwatch.storage.database import Database
@@ -40,3 +43,21 @@ def test_deleted_entry_is_detected(db: Database) -> None:
         problems = audit.verify_chain(session)
     assert [p.event_id for p in problems] == [3]
     assert "deleted or reordered" in problems[0].reason
+
+
+def test_concurrent_writers_never_fork_the_chain(db: Database) -> None:
+    """Writers in several threads (each its own connection, as in the web server) keep one chain."""
+    writers, each = 6, 15
+    barrier = threading.Barrier(writers)
+
+    def write(n: int) -> None:
+        barrier.wait()
+        for i in range(each):
+            with db.transaction() as session:
+                audit.record(session, actor=f"writer-{n}", action="test.write", entity="thing", entity_id=i)
+
+    with ThreadPoolExecutor(writers) as pool:
+        list(pool.map(write, range(writers)))
+    with db.session() as session:
+        assert audit.verify_chain(session) == []
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == writers * each

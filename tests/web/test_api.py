@@ -9,10 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from refwatch.config import Settings
 from refwatch.services import accounts
 from refwatch.services.setup import open_database
+from refwatch.storage.tables import AuditEvent
 from refwatch.web.app import create_app
 
 EN = (
@@ -77,7 +79,9 @@ def test_upload_list_search_and_read(client: TestClient, tokens: dict[str, str])
     assert len(original.headers["X-SHA256"]) == 64
 
 
-def test_incident_list_review_and_history(client: TestClient, tokens: dict[str, str]) -> None:
+def test_incident_list_review_and_history(
+    client: TestClient, tokens: dict[str, str], settings: Settings
+) -> None:
     upload(client, tokens["write"])
     listed = client.get("/api/v1/incidents", headers=auth(tokens["viewer"])).json()
     assert listed["total"] >= 2
@@ -105,6 +109,23 @@ def test_incident_list_review_and_history(client: TestClient, tokens: dict[str, 
     assert [h["actor"] for h in history[-2:]] == ["ed", "ed"]
     undone = client.post(f"/api/v1/incidents/{incident_id}/undo", headers=auth(tokens["write"]))
     assert undone.status_code == 200 and undone.json()["incident"]["victims"]["count"] == 12
+    # The audit log says who and from where (TestClient's address is "testclient").
+    db = open_database(settings)
+    try:
+        with db.session() as session:
+            events = session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.entity == "incident", AuditEvent.entity_id == str(incident_id)
+                )
+            ).all()
+    finally:
+        db.dispose()
+    reviewed = [(e.action, e.actor, e.origin) for e in events if e.action != "incidents.relink"]
+    assert reviewed[-3:] == [
+        ("incident.confirm", "ed", "testclient"),
+        ("incident.edit", "ed", "testclient"),
+        ("incident.undo", "ed", "testclient"),
+    ]
 
     stats = client.get("/api/v1/stats", headers=auth(tokens["viewer"])).json()
     assert stats["incidents"] >= 2 and stats["people"] >= 19

@@ -141,7 +141,9 @@ def queue(
 def confirm(incident_id: int, reason: str | None = typer.Option(None, "--reason")) -> None:
     """Confirm an incident: a person has checked it against its sources."""
     with context.database() as db:
-        review.set_state(db, incident_id, "confirmed", actor=context.settings().user, reason=reason)
+        review.set_state(
+            db, incident_id, "confirmed", actor=context.settings().user, reason=reason, origin="cli"
+        )
     console.print(f"incident {incident_id} confirmed")
 
 
@@ -150,7 +152,9 @@ def confirm(incident_id: int, reason: str | None = typer.Option(None, "--reason"
 def reject(incident_id: int, reason: str | None = typer.Option(None, "--reason")) -> None:
     """Reject an incident (not a real incident, or not in scope)."""
     with context.database() as db:
-        review.set_state(db, incident_id, "rejected", actor=context.settings().user, reason=reason)
+        review.set_state(
+            db, incident_id, "rejected", actor=context.settings().user, reason=reason, origin="cli"
+        )
     console.print(f"incident {incident_id} rejected")
 
 
@@ -164,7 +168,9 @@ def edit(
 ) -> None:
     """Correct one field by hand."""
     with context.database() as db:
-        review.edit_field(db, incident_id, field, value, actor=context.settings().user, reason=reason)
+        review.edit_field(
+            db, incident_id, field, value, actor=context.settings().user, reason=reason, origin="cli"
+        )
     console.print(f"incident {incident_id}: {field} set")
 
 
@@ -177,7 +183,7 @@ def merge(
 ) -> None:
     """Merge two incidents that are the same event."""
     with context.database() as db:
-        review.merge(db, target, other, actor=context.settings().user, reason=reason)
+        review.merge(db, target, other, actor=context.settings().user, reason=reason, origin="cli")
     console.print(f"incident {other} merged into {target}")
 
 
@@ -190,7 +196,9 @@ def split(
 ) -> None:
     """Split sources off an incident into a new one."""
     with context.database() as db:
-        new_id = review.split(db, incident_id, source, actor=context.settings().user, reason=reason)
+        new_id = review.split(
+            db, incident_id, source, actor=context.settings().user, reason=reason, origin="cli"
+        )
     console.print(f"sources {source} moved to new incident {new_id}")
 
 
@@ -199,7 +207,7 @@ def split(
 def undo(incident_id: int) -> None:
     """Undo the latest review action on an incident."""
     with context.database() as db:
-        action = review.undo(db, incident_id, actor=context.settings().user)
+        action = review.undo(db, incident_id, actor=context.settings().user, origin="cli")
     console.print(f"undid {action} on incident {incident_id}")
 
 

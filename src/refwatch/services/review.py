@@ -55,8 +55,18 @@ def _snapshot(incident: Incident) -> dict[str, Any]:
     } | {"sources": [s["source_id"] for s in record["sources"]]}
 
 
-def _log(session: Session, incident: Incident, action: str, actor: str, **detail: Any) -> None:
-    audit.record(session, actor=actor, action=action, entity="incident", entity_id=incident.id, detail=detail)
+def _log(
+    session: Session, incident: Incident, action: str, actor: str, origin: str | None, **detail: Any
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity="incident",
+        entity_id=incident.id,
+        detail=detail,
+        origin=origin,
+    )
 
 
 def review_queue(db: Database, *, limit: int = 50) -> list[dict[str, Any]]:
@@ -71,7 +81,15 @@ def review_queue(db: Database, *, limit: int = 50) -> list[dict[str, Any]]:
         return [to_record(r) for r in rows[:limit]]
 
 
-def set_state(db: Database, incident_id: int, state: str, *, actor: str, reason: str | None = None) -> None:
+def set_state(
+    db: Database,
+    incident_id: int,
+    state: str,
+    *,
+    actor: str,
+    reason: str | None = None,
+    origin: str | None = None,
+) -> None:
     """Confirm or reject an incident."""
     if state not in ("confirmed", "rejected"):
         raise InvalidInput(f"review state must be confirmed or rejected, not {state!r}")
@@ -89,13 +107,23 @@ def set_state(db: Database, incident_id: int, state: str, *, actor: str, reason:
             incident,
             action,
             actor,
+            origin,
             before={"review_state": before},
             after={"review_state": state},
             reason=reason,
         )
 
 
-def edit_field(db: Database, incident_id: int, field: str, value: str, *, actor: str, reason: str) -> None:
+def edit_field(
+    db: Database,
+    incident_id: int,
+    field: str,
+    value: str,
+    *,
+    actor: str,
+    reason: str,
+    origin: str | None = None,
+) -> None:
     """Set one field by hand; the value wins over what the sources say, and the reason is kept."""
     if not reason or not reason.strip():
         raise InvalidInput("an edit needs a reason (--reason)")
@@ -113,6 +141,7 @@ def edit_field(db: Database, incident_id: int, field: str, value: str, *, actor:
             incident,
             "incident.edit",
             actor,
+            origin,
             field=field,
             previous_override=previous,
             before=before,
@@ -154,7 +183,15 @@ def parse_field_value(field: str, value: str) -> Any:
     return text
 
 
-def merge(db: Database, target_id: int, other_id: int, *, actor: str, reason: str | None = None) -> None:
+def merge(
+    db: Database,
+    target_id: int,
+    other_id: int,
+    *,
+    actor: str,
+    reason: str | None = None,
+    origin: str | None = None,
+) -> None:
     """Move every source of ``other_id`` into ``target_id``; the other is marked merged."""
     if target_id == other_id:
         raise InvalidInput("cannot merge an incident with itself")
@@ -184,12 +221,18 @@ def merge(db: Database, target_id: int, other_id: int, *, actor: str, reason: st
             "before": before,
             "reason": reason,
         }
-        _log(session, target, "incident.merge", actor, **detail)
-        _log(session, other, "incident.merged_into", actor, **detail)
+        _log(session, target, "incident.merge", actor, origin, **detail)
+        _log(session, other, "incident.merged_into", actor, origin, **detail)
 
 
 def split(
-    db: Database, incident_id: int, source_ids: Sequence[int], *, actor: str, reason: str | None = None
+    db: Database,
+    incident_id: int,
+    source_ids: Sequence[int],
+    *,
+    actor: str,
+    reason: str | None = None,
+    origin: str | None = None,
 ) -> int:
     """Move the given sources of an incident into a new incident; returns the new id."""
     if not source_ids:
@@ -223,12 +266,12 @@ def split(
             "before": before,
             "reason": reason,
         }
-        _log(session, incident, "incident.split", actor, **detail)
-        _log(session, new, "incident.split_from", actor, **detail)
+        _log(session, incident, "incident.split", actor, origin, **detail)
+        _log(session, new, "incident.split_from", actor, origin, **detail)
         return new.id
 
 
-def undo(db: Database, incident_id: int, *, actor: str) -> str:
+def undo(db: Database, incident_id: int, *, actor: str, origin: str | None = None) -> str:
     """Reverse the most recent review action on an incident that has not been undone yet."""
     with db.transaction() as session:
         incident = get_incident(session, incident_id)
@@ -250,7 +293,7 @@ def undo(db: Database, incident_id: int, *, actor: str) -> str:
         if last is None:
             raise NotFound(f"incident {incident_id} has no review action left to undo")
         _reverse(session, incident, last)
-        _log(session, incident, "incident.undo", actor, undoes=last.id, undone_action=last.action)
+        _log(session, incident, "incident.undo", actor, origin, undoes=last.id, undone_action=last.action)
         return last.action
 
 

@@ -13,10 +13,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from refwatch.storage.tables import AuditEvent, utcnow
+
+#: Key of the PostgreSQL advisory lock that queues writers of the chain (any fixed number).
+_CHAIN_LOCK = 0x7265667761746368
 
 
 def _utc_text(at: dt.datetime) -> str:
@@ -56,8 +59,16 @@ def record(
     detail: dict[str, Any] | None = None,
     origin: str | None = None,
 ) -> AuditEvent:
-    """Append one entry in the caller's transaction (it commits or rolls back with the change)."""
-    last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+    """Append one entry in the caller's transaction (it commits or rolls back with the change).
+
+    Two writers must never both chain onto the same entry (the log would fork
+    and ``verify`` would blame an innocent entry), so the new row is written
+    *before* the previous entry is read: on SQLite that insert takes the
+    database's single write lock, which the transaction then holds to its end;
+    on PostgreSQL a transaction-scoped advisory lock queues the writers.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
     event = AuditEvent(
         at=utcnow().replace(microsecond=0),
         actor=actor,
@@ -66,10 +77,13 @@ def record(
         entity_id=None if entity_id is None else str(entity_id),
         detail=detail or {},
         origin=origin,
-        prev_hash=last.hash if last else None,
     )
     session.add(event)
-    session.flush()  # assigns the id, which is part of the hash
+    session.flush()  # assigns the id, which is part of the hash, and takes the lock on SQLite
+    last = session.scalars(
+        select(AuditEvent).where(AuditEvent.id < event.id).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    event.prev_hash = last.hash if last else None
     event.hash = _digest(event.prev_hash, event)
     session.flush()
     return event

@@ -25,7 +25,7 @@ from refwatch.services.documents import original_bytes, show_document
 from refwatch.services.ingest import ingest_uploads
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
-from refwatch.web.auth import database, principal, writer
+from refwatch.web.auth import client_address, database, principal, writer
 
 router = APIRouter(prefix="/api/v1")
 
@@ -175,53 +175,91 @@ def get_history(db: Db, caller: Reader, incident_id: IncidentId) -> list[dict[st
 
 
 @router.post("/incidents/{incident_id}/confirm", tags=["review"])
-def confirm(db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None) -> dict[str, Any]:
+def confirm(
+    request: Request, db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None
+) -> dict[str, Any]:
     """Mark the incident as checked by a person."""
     browse.require_visible(db, incident_id, caller.visible_groups())
     review.set_state(
-        db, incident_id, "confirmed", actor=caller.username, reason=body.reason if body else None
+        db,
+        incident_id,
+        "confirmed",
+        actor=caller.username,
+        reason=body.reason if body else None,
+        origin=client_address(request),
     )
     return browse.incident_detail(db, incident_id)
 
 
 @router.post("/incidents/{incident_id}/reject", tags=["review"])
-def reject(db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None) -> dict[str, Any]:
+def reject(
+    request: Request, db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None
+) -> dict[str, Any]:
     """Mark the incident as not a real incident (kept, never counted)."""
     browse.require_visible(db, incident_id, caller.visible_groups())
-    review.set_state(db, incident_id, "rejected", actor=caller.username, reason=body.reason if body else None)
+    review.set_state(
+        db,
+        incident_id,
+        "rejected",
+        actor=caller.username,
+        reason=body.reason if body else None,
+        origin=client_address(request),
+    )
     return browse.incident_detail(db, incident_id)
 
 
 @router.post("/incidents/{incident_id}/edit", tags=["review"])
-def edit(db: Db, caller: Writer, incident_id: IncidentId, body: EditIn) -> dict[str, Any]:
+def edit(request: Request, db: Db, caller: Writer, incident_id: IncidentId, body: EditIn) -> dict[str, Any]:
     """Correct one field, with a reason."""
     browse.require_visible(db, incident_id, caller.visible_groups())
-    review.edit_field(db, incident_id, body.field, body.value, actor=caller.username, reason=body.reason)
+    review.edit_field(
+        db,
+        incident_id,
+        body.field,
+        body.value,
+        actor=caller.username,
+        reason=body.reason,
+        origin=client_address(request),
+    )
     return browse.incident_detail(db, incident_id)
 
 
 @router.post("/incidents/{incident_id}/merge", tags=["review"])
-def merge(db: Db, caller: Writer, incident_id: IncidentId, body: MergeIn) -> dict[str, Any]:
+def merge(request: Request, db: Db, caller: Writer, incident_id: IncidentId, body: MergeIn) -> dict[str, Any]:
     """Fold another incident (the same event) into this one."""
     browse.require_visible(db, incident_id, caller.visible_groups())
     browse.require_visible(db, body.other, caller.visible_groups())
-    review.merge(db, incident_id, body.other, actor=caller.username, reason=body.reason)
+    review.merge(
+        db,
+        incident_id,
+        body.other,
+        actor=caller.username,
+        reason=body.reason,
+        origin=client_address(request),
+    )
     return browse.incident_detail(db, incident_id)
 
 
 @router.post("/incidents/{incident_id}/split", tags=["review"], status_code=201)
-def split(db: Db, caller: Writer, incident_id: IncidentId, body: SplitIn) -> dict[str, Any]:
+def split(request: Request, db: Db, caller: Writer, incident_id: IncidentId, body: SplitIn) -> dict[str, Any]:
     """Move sources into a new incident; answers with the new incident."""
     browse.require_visible(db, incident_id, caller.visible_groups())
-    new_id = review.split(db, incident_id, body.sources, actor=caller.username, reason=body.reason)
+    new_id = review.split(
+        db,
+        incident_id,
+        body.sources,
+        actor=caller.username,
+        reason=body.reason,
+        origin=client_address(request),
+    )
     return browse.incident_detail(db, new_id)
 
 
 @router.post("/incidents/{incident_id}/undo", tags=["review"])
-def undo(db: Db, caller: Writer, incident_id: IncidentId) -> dict[str, Any]:
+def undo(request: Request, db: Db, caller: Writer, incident_id: IncidentId) -> dict[str, Any]:
     """Reverse the incident's last review action."""
     browse.require_visible(db, incident_id, caller.visible_groups())
-    what = review.undo(db, incident_id, actor=caller.username)
+    what = review.undo(db, incident_id, actor=caller.username, origin=client_address(request))
     return {"undone": what, "incident": browse.incident_detail(db, incident_id)}
 
 

@@ -20,6 +20,11 @@ def database(request: Request) -> Database:
     return db
 
 
+def client_address(request: Request) -> str | None:
+    """Where a request came from, for the audit log (the proxy's address behind one without forwarding)."""
+    return request.client.host if request.client else None
+
+
 def principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],

@@ -31,7 +31,7 @@ from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web import i18n, vendor
 from refwatch.web.api import PUBLIC_FILTER, one_of, original_response
-from refwatch.web.auth import database
+from refwatch.web.auth import client_address, database
 from refwatch.web.sessions import (
     LoginRequired,
     TwoFactorSetupRequired,
@@ -148,7 +148,7 @@ def login(
             password,
             code or None,
             require_2fa=settings.require_2fa,
-            origin=request.client.host if request.client else None,
+            origin=client_address(request),
         )
     except NotAuthenticated as exc:
         request.session["login_error"] = str(exc)
@@ -437,18 +437,21 @@ def act(
     if other is not None:
         browse.require_visible(db, other, caller.visible_groups())
     target = incident_id
+    actor, origin = caller.username, client_address(request)
     if action in ("confirm", "reject"):
-        review.set_state(db, incident_id, action + "ed", actor=caller.username, reason=reason or None)
+        review.set_state(db, incident_id, action + "ed", reason=reason or None, actor=actor, origin=origin)
     elif action == "edit":
-        review.edit_field(db, incident_id, field, value, actor=caller.username, reason=reason)
+        review.edit_field(db, incident_id, field, value, reason=reason, actor=actor, origin=origin)
     elif action == "undo":
-        review.undo(db, incident_id, actor=caller.username)
+        review.undo(db, incident_id, actor=actor, origin=origin)
     elif action == "merge":
         if other is None:
             raise InvalidInput("name the incident to merge into this one")
-        review.merge(db, incident_id, other, actor=caller.username, reason=reason or None)
+        review.merge(db, incident_id, other, reason=reason or None, actor=actor, origin=origin)
     elif action == "split":
-        target = review.split(db, incident_id, sources or [], actor=caller.username, reason=reason or None)
+        target = review.split(
+            db, incident_id, sources or [], reason=reason or None, actor=actor, origin=origin
+        )
     else:
         raise InvalidInput(f"unknown action {action!r}")
     return back(safe_next(next) if next else f"/incidents/{target}")
