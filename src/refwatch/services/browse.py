@@ -169,10 +169,10 @@ def incident_detail(
     not found, so that its existence does not leak either.
     """
     with db.session() as session:
-        incident = incident_repo.get_incident(session, incident_id)
-        if not can_see(incident.restricted_to, visible_groups):
-            raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
-        return incident_repo.to_record(incident)
+        record = incident_repo.record_of(session, incident_id)
+    if not can_see(record["restricted_to"], visible_groups):
+        raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
+    return record
 
 
 def require_visible(db: Database, incident_id: int, visible_groups: tuple[str, ...] | None) -> None:

@@ -155,10 +155,89 @@ def _sorted_sources(incident: Incident) -> list[IncidentSource]:
     return sorted(incident.sources, key=lambda s: (s.document.key, s.ordinal))
 
 
+@dataclass(frozen=True, slots=True)
+class _SourceView:
+    """What the full record shows of one source, from ORM objects or from plain rows alike."""
+
+    id: int
+    document: Any  # a Document, or a row with its header columns
+    extracted: dict[str, Any]
+    link_score: float | None
+    link_reason: str | None
+    extractor: str
+    claims: list[tuple[str, Any]]  # (field, stored value), in field order
+
+
 def to_record(incident: Incident) -> dict[str, Any]:
     """The linked-incident shape of INCIDENTS.md: schema fields plus ``sources`` and ``claims``."""
-    sources = _sorted_sources(incident)
-    record = _fields(incident, incident.locations, incident.perpetrators)
+    sources = [
+        _SourceView(
+            s.id,
+            s.document,
+            s.extracted,
+            s.link_score,
+            s.link_reason,
+            s.extractor,
+            [(c.field, c.value) for c in sorted(s.claims, key=lambda c: c.field)],
+        )
+        for s in _sorted_sources(incident)
+    ]
+    return _record(incident, incident.locations, incident.perpetrators, sources)
+
+
+def record_of(session: Session, incident_id: int) -> dict[str, Any]:
+    """:func:`to_record` of one incident, read as plain rows in five small queries (the API's detail).
+
+    Loading the incident as objects, with one lazy query per source for its
+    document and its claims, cost about three times as much. Raises
+    :class:`NotFound`.
+    """
+    row = session.execute(select(*Incident.__table__.c).where(Incident.id == incident_id)).first()
+    if row is None:
+        raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
+    ids = [incident_id]
+    locations = _rows_by_incident(session, select(IncidentLocation.__table__), IncidentLocation, ids)
+    perpetrators = _rows_by_incident(session, select(IncidentPerpetrator.__table__), IncidentPerpetrator, ids)
+    source_rows = session.execute(
+        select(
+            IncidentSource.id,
+            IncidentSource.extracted,
+            IncidentSource.link_score,
+            IncidentSource.link_reason,
+            IncidentSource.extractor,
+            *_HEADER_COLUMNS,
+        )
+        .join(Document, Document.id == IncidentSource.document_id)
+        .where(IncidentSource.incident_id == incident_id)
+        .order_by(Document.key, IncidentSource.ordinal)
+    ).all()
+    claims: dict[int, list[tuple[str, Any]]] = {}
+    if source_rows:
+        for claim in session.execute(
+            select(Claim.source_id, Claim.field, Claim.value)
+            .where(Claim.source_id.in_([r.id for r in source_rows]))
+            .order_by(Claim.id)
+        ):
+            claims.setdefault(claim.source_id, []).append((claim.field, claim.value))
+    sources = [
+        _SourceView(
+            r.id,
+            r,
+            r.extracted,
+            r.link_score,
+            r.link_reason,
+            r.extractor,
+            sorted(claims.get(r.id, []), key=lambda c: c[0]),
+        )
+        for r in source_rows
+    ]
+    return _record(row, locations.get(incident_id, ()), perpetrators.get(incident_id, ()), sources)
+
+
+def _record(
+    incident: Any, locations: Iterable[Any], perpetrators: Iterable[Any], sources: list[_SourceView]
+) -> dict[str, Any]:
+    record = _fields(incident, locations, perpetrators)
     record["date"]["text"] = None
     record["victims"]["text"] = None
     record["evidence"] = [e for s in sources for e in s.extracted.get("evidence", [])]
@@ -173,8 +252,22 @@ def to_record(incident: Incident) -> dict[str, Any]:
         }
         for s in sources
     ]
-    record["claims"] = [_claim(s, c) for s in sources for c in sorted(s.claims, key=lambda c: c.field)]
+    record["claims"] = [
+        {"document": s.document.key, "field": field, "value": value.get("value")}
+        for s in sources
+        for field, value in s.claims
+    ]
     return record
+
+
+#: A source's document as lists show it (see :func:`_source_header`).
+_HEADER_COLUMNS = (
+    Document.key,
+    Document.title,
+    Document.outlet,
+    Document.url,
+    Document.publication_date_iso,
+)
 
 
 #: The incident columns the list form shows (not the timestamps or overrides, which cost time to parse).
@@ -214,15 +307,9 @@ def summaries(session: Session, stmt: Select[Incident]) -> list[dict[str, Any]]:
     ids = [row.id for row in rows]
     locations = _rows_by_incident(session, select(IncidentLocation.__table__), IncidentLocation, ids)
     perpetrators = _rows_by_incident(session, select(IncidentPerpetrator.__table__), IncidentPerpetrator, ids)
-    headers = select(
-        IncidentSource.incident_id,
-        IncidentSource.id.label("source_id"),
-        Document.key,
-        Document.title,
-        Document.outlet,
-        Document.url,
-        Document.publication_date_iso,
-    ).join(Document, Document.id == IncidentSource.document_id)
+    headers = select(IncidentSource.incident_id, IncidentSource.id.label("source_id"), *_HEADER_COLUMNS).join(
+        Document, Document.id == IncidentSource.document_id
+    )
     sources = _rows_by_incident(
         session, headers.order_by(Document.key, IncidentSource.ordinal), IncidentSource, ids
     )
@@ -243,7 +330,3 @@ def _rows_by_incident(
     for row in session.execute(stmt.where(table.incident_id.in_(ids)).order_by(table.id)):
         grouped.setdefault(row.incident_id, []).append(row)
     return grouped
-
-
-def _claim(source: IncidentSource, claim: Claim) -> dict[str, Any]:
-    return {"document": source.document.key, "field": claim.field, "value": claim.value.get("value")}

@@ -14,8 +14,12 @@ from refwatch.storage.database import Database
 bearer = HTTPBearer(auto_error=False, description="An API token from `refwatch tokens new`.")
 
 
-def database(request: Request) -> Database:
-    """The application's database (opened once, at start-up)."""
+async def database(request: Request) -> Database:
+    """The application's database (opened once, at start-up).
+
+    ``async`` only so that FastAPI calls it in place instead of handing it to
+    a worker thread: it does no I/O, and the hop cost more than the call.
+    """
     db: Database = request.app.state.db
     return db
 
@@ -32,7 +36,7 @@ def principal(
     """The caller behind the bearer token; 401 without a valid one."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("send an API token as 'Authorization: Bearer <token>'")
-    return authenticate_token(database(request), credentials.credentials)
+    return authenticate_token(request.app.state.db, credentials.credentials)
 
 
 def writer(caller: Annotated[Principal, Depends(principal)]) -> Principal:
