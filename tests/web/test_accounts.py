@@ -59,7 +59,7 @@ def test_cli_users_and_tokens(cli_env: Settings, monkeypatch: pytest.MonkeyPatch
     assert runner.invoke(app, ["tokens", "new", "nobody"]).exit_code == 1
 
 
-def test_logins_are_audited_with_their_origin(db: Database) -> None:
+def test_account_changes_and_logins_are_audited_with_their_origin(db: Database) -> None:
     from refwatch.storage.tables import AuditEvent
 
     accounts.add_user(db, "Person A-018", "a long fictional passphrase", "viewer")
@@ -68,5 +68,18 @@ def test_logins_are_audited_with_their_origin(db: Database) -> None:
         accounts.log_in(db, "Person A-018", "wrong fictional passphrase", origin="192.0.2.8")
     with db.session() as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.entity == "user")).all()
-    assert [(e.action, e.origin) for e in events] == [("login", "192.0.2.7"), ("login_failed", "192.0.2.8")]
+    assert [(e.action, e.origin) for e in events] == [
+        ("user.add", "cli"),
+        ("login", "192.0.2.7"),
+        ("login_failed", "192.0.2.8"),
+    ]
     assert all("passphrase" not in str(e.detail) for e in events)
+    token_id, token = accounts.issue_token(db, "Person A-018", "read", actor="admin-1", origin="192.0.2.9")
+    accounts.revoke_token(db, token_id, actor="admin-1", origin="192.0.2.9")
+    with db.session() as session:
+        later = session.scalars(select(AuditEvent).where(AuditEvent.id > events[-1].id)).all()
+    assert [(e.action, e.actor, e.origin, e.detail) for e in later] == [
+        ("token.issue", "admin-1", "192.0.2.9", {"token": token_id, "scope": "read"}),
+        ("token.revoke", "admin-1", "192.0.2.9", {"token": token_id}),
+    ]
+    assert all(token not in str(e.detail) for e in later)

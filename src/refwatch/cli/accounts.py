@@ -36,7 +36,7 @@ def add(
             raise typer.Exit(1)
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     with context.database() as db:
-        accounts.add_user(db, username, password, role)
+        accounts.add_user(db, username, password, role, actor=context.settings().user)
     console.print(f"user {username} added with role {role}")
 
 
@@ -48,7 +48,7 @@ def new(
 ) -> None:
     """Make an API token; it is printed once and stored only as a hash."""
     with context.database() as db:
-        token_id, token = accounts.issue_token(db, username, scope)
+        token_id, token = accounts.issue_token(db, username, scope, actor=context.settings().user)
     err_console.print(f"token {token_id} for {username} ({scope}); it will not be shown again:")
     typer.echo(token)
 
@@ -60,5 +60,5 @@ def revoke(
 ) -> None:
     """Stop a token from working."""
     with context.database() as db:
-        accounts.revoke_token(db, token_id)
+        accounts.revoke_token(db, token_id, actor=context.settings().user)
     console.print(f"token {token_id} revoked")

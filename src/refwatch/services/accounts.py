@@ -13,11 +13,13 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from refwatch.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from refwatch.storage import audit
@@ -56,8 +58,10 @@ class Principal:
         return self.role == "admin" and self.scope == "admin"
 
 
-def add_user(db: Database, username: str, password: str, role: str) -> int:
-    """Create an account; the password is kept only as an argon2id hash."""
+def add_user(
+    db: Database, username: str, password: str, role: str, *, actor: str = "cli", origin: str | None = "cli"
+) -> int:
+    """Create an account; the password is kept only as an argon2id hash (audited, as every account change)."""
     if role not in ROLES:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if not username.strip() or len(username) > 100:
@@ -69,6 +73,8 @@ def add_user(db: Database, username: str, password: str, role: str) -> int:
             raise Conflict(f"user {username!r} already exists")
         user = User(username=username, password_hash=_hasher.hash(password), role=role, groups=[])
         session.add(user)
+        session.flush()
+        _log(session, "user.add", user.id, actor, origin, role=role)
         session.commit()
         return user.id
 
@@ -153,7 +159,7 @@ def totp_uri(secret: str, username: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Refoulement Watch")
 
 
-def enable_totp(db: Database, username: str, secret: str, code: str) -> None:
+def enable_totp(db: Database, username: str, secret: str, code: str, *, origin: str | None = None) -> None:
     """Store ``secret`` (sealed) once the user proves their app has it by giving a current code."""
     if not pyotp.TOTP(secret).verify(code.strip(), valid_window=1):
         raise InvalidInput("that code does not match; check the time on your phone and try again")
@@ -162,6 +168,7 @@ def enable_totp(db: Database, username: str, secret: str, code: str) -> None:
         if user is None:
             raise NotFound(f"no user {username!r}")
         user.totp_secret = secret
+        _log(session, "user.totp_enable", user.id, username, origin)
         session.commit()
 
 
@@ -177,7 +184,9 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def issue_token(db: Database, username: str, scope: str) -> tuple[int, str]:
+def issue_token(
+    db: Database, username: str, scope: str, *, actor: str = "cli", origin: str | None = "cli"
+) -> tuple[int, str]:
     """A new token for ``username`` (returned once, in clear) and its id."""
     if scope not in SCOPES:
         raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
@@ -188,18 +197,27 @@ def issue_token(db: Database, username: str, scope: str) -> tuple[int, str]:
             raise NotFound(f"no user {username!r}; add one with `refwatch users add`")
         row = ApiToken(user_id=user.id, token_hash=_digest(token), scope=scope)
         session.add(row)
+        session.flush()
+        _log(session, "token.issue", user.id, actor, origin, token=row.id, scope=scope)
         session.commit()
         return row.id, token
 
 
-def revoke_token(db: Database, token_id: int) -> None:
+def revoke_token(db: Database, token_id: int, *, actor: str = "cli", origin: str | None = "cli") -> None:
     """Stop a token from working (kept, marked revoked, for the record)."""
     with db.session() as session:
         row = session.get(ApiToken, token_id)
         if row is None:
             raise NotFound(f"no API token {token_id}")
         row.revoked_at = dt.datetime.now(dt.UTC)
+        _log(session, "token.revoke", row.user_id, actor, origin, token=row.id)
         session.commit()
+
+
+def _log(session: Session, action: str, user_id: int, actor: str, origin: str | None, **detail: Any) -> None:
+    audit.record(
+        session, actor=actor, action=action, entity="user", entity_id=user_id, detail=detail, origin=origin
+    )
 
 
 def authenticate_token(db: Database, token: str) -> Principal:

@@ -184,7 +184,7 @@ def totp_confirm(
     if not isinstance(secret, str):
         return back("/account/2fa")
     try:
-        accounts.enable_totp(db, caller.username, secret, code)
+        accounts.enable_totp(db, caller.username, secret, code, origin=client_address(request))
     except InvalidInput:
         return back("/account/2fa?failed=1")
     request.session.pop("pending_totp", None)
