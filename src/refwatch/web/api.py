@@ -97,8 +97,9 @@ def list_documents(
 
 
 @router.get("/documents/{ref}", tags=["documents"])
-def get_document(db: Db, _: Reader, ref: str) -> dict[str, Any]:
+async def get_document(db: Db, _: Reader, ref: str) -> dict[str, Any]:
     """One document by id or key, with its text and the incidents drawn from it."""
+    # Async (run on the event loop) like the incident detail: a lookup by key, cheaper than a thread hop.
     return show_document(db, ref).to_dict()
 
 
@@ -162,8 +163,10 @@ def list_incidents(
 
 
 @router.get("/incidents/{incident_id}", tags=["incidents"])
-def get_incident(db: Db, caller: Reader, incident_id: IncidentId) -> dict[str, Any]:
+async def get_incident(db: Db, caller: Reader, incident_id: IncidentId) -> dict[str, Any]:
     """One incident: reconciled fields, each source's claims, evidence quotes."""
+    # Run on the event loop: a few lookups by key cost less than handing the call to a worker thread.
+    # Lists and search, whose cost grows with the offset or the query, stay in the thread pool.
     return browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
 
 
