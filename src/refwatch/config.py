@@ -69,8 +69,8 @@ class Settings(BaseSettings):
     )
     session_secret: SecretStr | None = Field(
         default=None,
-        description="Key that signs web session cookies. Without it a random one is made at start-up "
-        "(everyone is logged out when the server restarts).",
+        description="Key that signs web session cookies. Without it one is derived from the master key, "
+        "the same in every server process and across restarts.",
     )
     require_2fa: bool = Field(
         default=True,

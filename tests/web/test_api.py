@@ -255,3 +255,21 @@ def test_restricted_incidents_only_for_their_group(
     assert client.get(f"/api/v1/incidents/{hidden}", headers=headers).status_code == 200
     assert client.post(f"/api/v1/incidents/{hidden}/confirm", headers=headers).status_code == 200
     assert client.get("/api/v1/public/incidents").json()["total"] == 0  # restricted: never public
+
+
+def test_search_totals_are_capped_and_say_so(
+    client: TestClient, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from refwatch.services import browse
+
+    monkeypatch.setattr(browse, "SEARCH_COUNT_CAP", 1)
+    upload(client, tokens["write"])
+    found = client.get("/api/v1/documents", params={"q": "FICTIONAL"}, headers=auth(tokens["viewer"])).json()
+    assert (found["total"], found["total_exact"], len(found["items"])) == (1, True, 1)
+    both = client.get("/api/v1/documents", params={"q": "보도"}, headers=auth(tokens["viewer"])).json()
+    assert both["total_exact"] is True
+    everything = client.get("/api/v1/documents", params={"q": "20"}, headers=auth(tokens["viewer"])).json()
+    assert (everything["total"], everything["total_exact"]) == (1, False)
+    assert [d["key"] for d in everything["items"]] == ["beta", "alpha"]  # most recently stored first
+    listed = client.get("/api/v1/documents", headers=auth(tokens["viewer"])).json()
+    assert (listed["total"], listed["total_exact"]) == (2, True)  # plain lists are counted exactly

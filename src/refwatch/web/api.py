@@ -40,12 +40,13 @@ IncidentId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Incident num
 
 
 class PageOut(BaseModel):
-    """One page of a list."""
+    """One page of a list; ``total_exact`` is false when a search found more than ``total`` (its cap)."""
 
     items: list[dict[str, Any]]
     total: int
     limit: int
     offset: int
+    total_exact: bool = True
 
 
 class ReasonIn(BaseModel):
@@ -77,7 +78,9 @@ class SplitIn(BaseModel):
 
 
 def _page(page: browse.Page) -> PageOut:
-    return PageOut(items=page.items, total=page.total, limit=page.limit, offset=page.offset)
+    return PageOut(
+        items=page.items, total=page.total, limit=page.limit, offset=page.offset, total_exact=page.total_exact
+    )
 
 
 @router.get("/documents", response_model=PageOut, tags=["documents"])
@@ -90,7 +93,11 @@ def list_documents(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> PageOut:
-    """Stored documents, newest first; ``q`` searches their text and titles."""
+    """Stored documents, newest publication first; ``q`` searches their text and titles.
+
+    Search results come most recently stored first, and their total is counted
+    up to 1,000 (``total_exact`` false beyond that).
+    """
     return _page(
         browse.document_page(db, query=q, language=language, outlet=outlet, limit=limit, offset=offset)
     )
