@@ -477,12 +477,15 @@ def percentile(sorted_values: list[float], p: float) -> float:
 def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespace) -> Results:
     keep = args.keep is not None and backend == "sqlite"
     folder = args.keep if keep else tmp
-    home, key = folder / f"home-{backend}", folder / "bench.key"
+    plain = "-plain" if args.no_sqlcipher and backend == "sqlite" else ""
+    home, key = folder / f"home-{backend}{plain}", folder / "bench.key"
     reuse = keep and (home / "refwatch.db").exists()
     home.mkdir(parents=True, exist_ok=True)
     if not key.exists():
         write_key_file(key)
-    settings = load_settings(home=home, database_url=url, key_file=key)
+    settings = load_settings(
+        home=home, database_url=url, key_file=key, sqlite_encryption=not args.no_sqlcipher
+    )
     db, _ = init_database(settings)
     try:
         if reuse:
@@ -502,6 +505,8 @@ def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespa
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("REFWATCH_")}
     env.update({"REFWATCH_HOME": str(home), "REFWATCH_KEY_FILE": str(key)})
+    if args.no_sqlcipher:
+        env["REFWATCH_SQLITE_ENCRYPTION"] = "false"
     if url:
         env["REFWATCH_DATABASE_URL"] = url
     port, log = free_port(), tmp / f"server-{backend}.log"
@@ -571,6 +576,11 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=50_000)
     parser.add_argument("--doc-chars", type=int, default=2000, help="length of each document's text")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    parser.add_argument(
+        "--no-sqlcipher",
+        action="store_true",
+        help="a plain SQLite file, to measure what SQLCipher costs (not a way to run refwatch)",
+    )
     parser.add_argument(
         "--keep",
         type=Path,
