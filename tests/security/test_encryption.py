@@ -140,3 +140,43 @@ def test_logs_never_contain_sensitive_values(db: Database, caplog: pytest.LogCap
     assert "persons" in logged  # the statements were logged...
     for secret in (HANGUL, ROMANISED):
         assert secret not in logged  # ...but never the values
+
+
+def test_names_imported_from_a_file_never_reach_disk_logs_or_audit(
+    db: Database, settings: Settings, postgres_dump: object, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """The CSV import and the audited reads, end to end: ciphertext on disk, names nowhere in the logs."""
+    import logging
+
+    from refwatch.services import persons
+    from refwatch.storage.tables import AuditEvent
+
+    people = tmp_path / "partner-list.csv"  # outside the data directory, which is checked below
+    people.write_text(
+        "pseudonym,name_hangul,name_romanised,notes,lists\n"
+        f"Person A-017,{HANGUL},{ROMANISED},fictional,NGO A\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+        try:
+            persons.import_persons(db, people, actor="ana", origin="cli")
+            (listed,) = persons.list_persons(db, actor="ana", origin="cli").items
+            shown = persons.show_person(db, listed.id, actor="ana", origin="cli")
+        finally:
+            logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    assert (shown["name_hangul"], shown["name_romanised"]) == (HANGUL, ROMANISED)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "persons" in logged and "audit_events" in logged
+    with db.session() as session:
+        audited = repr([(e.action, e.detail) for e in session.scalars(select(AuditEvent))])
+    assert "person.read" in audited
+    if settings.database_url is None:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = all_bytes(settings.home)
+    else:
+        raw = postgres_dump(settings.database_url)  # type: ignore[operator]
+    for secret in (HANGUL, ROMANISED, "Kim Sunhui"):
+        assert secret not in logged and secret not in audited
+        assert secret.encode("utf-8") not in raw and secret.encode("utf-16-le") not in raw

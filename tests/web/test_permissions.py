@@ -9,6 +9,7 @@ a refusal (401, 403 or a redirect to the login page); "denied" means it is.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -16,7 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from refwatch.config import Settings
-from refwatch.services import accounts
+from refwatch.services import accounts, persons
 from refwatch.services.setup import open_database
 from refwatch.web.app import create_app
 
@@ -28,6 +29,10 @@ REPORT = (
 )
 ROLES = ("anonymous", "viewer", "editor", "admin")
 EVERYONE, READERS, WRITERS = set(ROLES), {"viewer", "editor", "admin"}, {"editor", "admin"}
+#: Persons carry names: editors and admins read them, viewers do not (whatever their token's scope).
+PERSON_READERS = {"editor", "admin"}
+# A fictional person, so that the person routes answer with a real record.
+PEOPLE_CSV = "pseudonym,name_hangul,name_romanised\nPerson A-017,김가상,Kim Gasang\n"
 
 #: (method, path template) → roles allowed. Templates are filled in by :func:`concrete`.
 MATRIX: dict[tuple[str, str], set[str]] = {
@@ -44,6 +49,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/incidents/{incident_id}/merge"): WRITERS,
     ("POST", "/api/v1/incidents/{incident_id}/split"): WRITERS,
     ("POST", "/api/v1/incidents/{incident_id}/undo"): WRITERS,
+    ("GET", "/api/v1/persons"): PERSON_READERS,
+    ("GET", "/api/v1/persons/{person_id}"): PERSON_READERS,
     ("GET", "/api/v1/public/incidents"): EVERYONE,
     ("GET", "/api/v1/stats"): READERS,
     ("GET", "/login"): EVERYONE,
@@ -62,6 +69,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/incidents/{incident_id}"): READERS,
     ("POST", "/incidents/{incident_id}/{action}"): WRITERS,
     ("GET", "/review"): READERS,
+    ("GET", "/persons"): PERSON_READERS,
+    ("GET", "/persons/{person_id}"): PERSON_READERS,
     ("GET", "/static/vendor/{name}"): EVERYONE,
 }
 
@@ -73,14 +82,17 @@ def concrete(path: str) -> str:
         .replace("{action}", "undo")
         .replace("{code}", "ko")
         .replace("{name}", "vega.min.js")
+        .replace("{person_id}", "1")
     )
 
 
 @pytest.fixture
-def app_and_tokens(sqlite_settings: Settings, tmp_path: object) -> Iterator[tuple[object, dict[str, str]]]:
+def app_and_tokens(sqlite_settings: Settings, tmp_path: Path) -> Iterator[tuple[object, dict[str, str]]]:
     db = open_database(sqlite_settings)
     tokens: dict[str, str] = {}
     try:
+        (tmp_path / "people.csv").write_text(PEOPLE_CSV, encoding="utf-8")
+        persons.import_persons(db, tmp_path / "people.csv", actor="admin", origin="cli")
         for role in ("viewer", "editor", "admin"):
             accounts.add_user(db, role, PASSWORD, role)
             if role != "viewer":
@@ -116,10 +128,12 @@ def refused(status: int, location: str) -> bool:
 
 def test_every_route_is_in_the_matrix() -> None:
     from refwatch.web import api, pages, vendor
+    from refwatch.web import persons as person_routes
 
+    routers = (api.router, person_routes.api_router, pages.router, person_routes.page_router, vendor.router)
     routes = {
         (method, route.path)
-        for router in (api.router, pages.router, vendor.router)
+        for router in routers
         for route in router.routes
         if isinstance(route, APIRoute)
         for method in route.methods

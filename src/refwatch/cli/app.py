@@ -49,6 +49,7 @@ COMMAND_MODULES = (
     "ingest",
     "documents",
     "incidents",
+    "persons",
     "export",
     "extract",
     "evaluate",

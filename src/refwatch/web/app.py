@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from refwatch import __version__
 from refwatch.config import Settings, load_settings
 from refwatch.services.setup import open_database
-from refwatch.web import api, errors, pages, vendor
+from refwatch.web import api, errors, pages, persons, vendor
 from refwatch.web.sessions import SESSION_SECONDS
 
 SECURITY_HEADERS = {
@@ -98,7 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = db
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(persons.api_router)
     app.include_router(pages.router)
+    app.include_router(persons.page_router)
     app.include_router(vendor.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     if settings.session_secret:

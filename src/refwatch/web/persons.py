@@ -1,0 +1,157 @@
+"""Persons in the API and the pages: editors and admins only, every read audited.
+
+Viewers see incidents but never persons: a person's page carries their names.
+The role decides, not the token's scope, so an editor's read-only token may read
+persons and a viewer's write token may not. Each route goes through
+``services.persons``, which writes the read to the audit log with the caller and
+the client's address before anything is answered. The routes stay plain
+functions (run in worker threads), unlike the other detail lookups: writing that
+entry may wait for the audit chain's lock, which must not stall the event loop.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+
+from refwatch.errors import PermissionDenied
+from refwatch.services import persons
+from refwatch.services.accounts import Principal
+from refwatch.services.browse import MAX_PAGE
+from refwatch.storage.database import Database
+from refwatch.web.auth import client_address, database, principal
+from refwatch.web.pages import PAGE, Editor, render
+
+api_router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
+page_router = APIRouter(prefix="/persons", include_in_schema=False)
+
+MAX_ID = 2**31 - 1
+Db = Annotated[Database, Depends(database)]
+PersonId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Person number.")]
+IncidentFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this incident's persons.")]
+
+
+async def editor_or_admin(caller: Annotated[Principal, Depends(principal)]) -> Principal:
+    """A token of an editor or admin, whatever its scope; 403 for viewers (no I/O: runs on the loop)."""
+    if caller.role not in ("admin", "editor"):
+        raise PermissionDenied("persons can be read by editors and admins only")
+    return caller
+
+
+PersonReader = Annotated[Principal, Depends(editor_or_admin)]
+
+
+class PersonSummaryOut(BaseModel):
+    """A person as lists show them: pseudonym and flags, no identifying field."""
+
+    id: int
+    pseudonym: str
+    sex: str | None
+    incidents: list[int]
+    lists: list[str]
+    family_in_north_korea: bool
+    consent_to_publish: bool
+
+
+class PersonOut(PersonSummaryOut):
+    """Everything about one person, identifying fields included (an audited read)."""
+
+    name_hangul: str | None
+    name_romanised: str | None
+    birth_year: int | None
+    origin: str | None
+    family_links: str | None
+    contact: str | None
+    notes: str | None
+    created_at: str
+
+
+class PersonPageOut(BaseModel):
+    """One page of persons."""
+
+    items: list[PersonSummaryOut]
+    total: int
+    limit: int
+    offset: int
+
+
+@api_router.get("", response_model=PersonPageOut)
+def list_persons(
+    request: Request,
+    db: Db,
+    caller: PersonReader,
+    incident: IncidentFilter = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page.")] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID, description="Items to skip.")] = 0,
+) -> PersonPageOut:
+    """Persons by pseudonym with their incidents and lists (the listing is audited)."""
+    page = persons.list_persons(
+        db,
+        actor=caller.username,
+        origin=client_address(request),
+        limit=limit,
+        offset=offset,
+        incident_id=incident,
+        visible_groups=caller.visible_groups(),
+    )
+    items = [PersonSummaryOut(**p.to_dict()) for p in page.items]
+    return PersonPageOut(items=items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+@api_router.get("/{person_id}", response_model=PersonOut)
+def get_person(request: Request, db: Db, caller: PersonReader, person_id: PersonId) -> PersonOut:
+    """One person with names and contact details; the read is written to the audit log first."""
+    record = persons.show_person(
+        db,
+        person_id,
+        actor=caller.username,
+        origin=client_address(request),
+        visible_groups=caller.visible_groups(),
+    )
+    return PersonOut(**record)
+
+
+@page_router.get("", response_class=HTMLResponse)
+def persons_page(
+    request: Request,
+    db: Db,
+    caller: Editor,
+    incident: IncidentFilter = None,
+    page: Annotated[int, Query(ge=1, le=MAX_ID // PAGE)] = 1,
+) -> HTMLResponse:
+    """Pseudonyms with their incidents and lists; names only on each person's own page."""
+    found = persons.list_persons(
+        db,
+        actor=caller.username,
+        origin=client_address(request),
+        limit=PAGE,
+        offset=(page - 1) * PAGE,
+        incident_id=incident,
+        visible_groups=caller.visible_groups(),
+    )
+    return render(
+        request,
+        "persons.html",
+        caller,
+        found=found,
+        incident=incident,
+        page=page,
+        pages=max(1, -(-found.total // PAGE)),
+    )
+
+
+@page_router.get("/{person_id}", response_class=HTMLResponse)
+def person_page(request: Request, db: Db, caller: Editor, person_id: PersonId) -> HTMLResponse:
+    """One person, identifying fields included (the read is audited before the page is made)."""
+    record = persons.show_person(
+        db,
+        person_id,
+        actor=caller.username,
+        origin=client_address(request),
+        visible_groups=caller.visible_groups(),
+    )
+    return render(request, "person.html", caller, person=record)
