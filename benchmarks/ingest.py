@@ -212,6 +212,7 @@ class Runs:
     measures: Measures
     times: list[float]
     cpu: list[float]
+    chunks: list[float]  # wall time of each chunk, in the same order for every configuration
 
 
 def _open(measures: Measures, *, backend: str, run_dir: Path, server: Any) -> Database:
@@ -253,7 +254,7 @@ def _repetition(
     tag: str,
     extract: bool,
     rotate: int,
-) -> list[tuple[float, float]]:
+) -> list[tuple[float, float, list[float]]]:
     """Ingest ``folder`` once under each configuration, each into its own fresh database.
 
     The chunk subfolders of ``folder`` are ingested in turn: each chunk under every
@@ -266,6 +267,7 @@ def _repetition(
         for i, c in enumerate(configs)
     ]
     totals = [(0.0, 0.0)] * len(configs)
+    per_chunk: list[list[float]] = [[] for _ in configs]
     try:
         chunks = sorted(p for p in folder.iterdir() if p.is_dir())
         for c, chunk in enumerate(chunks):
@@ -273,12 +275,13 @@ def _repetition(
             for i in [*range(k, len(configs)), *range(k)]:
                 wall, cpu = _ingest_timed(dbs[i], configs[i], chunk, extract=extract)
                 totals[i] = (totals[i][0] + wall, totals[i][1] + cpu)
+                per_chunk[i].append(wall)
         for db, measures in zip(dbs, configs, strict=True):
             _checker(measures, backend=backend, n=n, folder=folder, extract=extract)(db)
     finally:
         for db in dbs:
             db.dispose()
-    return totals
+    return [(wall, cpu, chunks) for (wall, cpu), chunks in zip(totals, per_chunk, strict=True)]
 
 
 def generate_chunked(folder: Path, n: int, chunk: int, seed: int = 7) -> int:
@@ -310,14 +313,15 @@ def measure_costs(args: argparse.Namespace, server: Any) -> None:
                 common = {"backend": backend, "workdir": root, "server": server, "extract": args.extract}
                 # untimed: imports, first connections, caches
                 _repetition(configs, folder=warm, n=20, tag=f"warm-{backend}-{n}", rotate=0, **common)
-                runs = [Runs(c, [], []) for c in configs]
+                runs = [Runs(c, [], [], []) for c in configs]
                 for rep in range(args.repeat):
                     totals = _repetition(
                         configs, folder=folder, n=n, tag=f"run-{backend}-{n}-{rep}", rotate=rep, **common
                     )
-                    for entry, (elapsed, cpu) in zip(runs, totals, strict=True):
+                    for entry, (elapsed, cpu, chunks) in zip(runs, totals, strict=True):
                         entry.times.append(elapsed)
                         entry.cpu.append(cpu)
+                        entry.chunks.extend(chunks)
                         print(
                             f"{backend:9s} N={n:>6}  run {rep + 1}/{args.repeat}  "
                             f"{entry.measures.name:24s} {elapsed:7.2f} s  {n / elapsed:8.1f} docs/s  "
@@ -334,18 +338,21 @@ def _slowdown(ratio: float) -> str:
 def print_table(backend: str, n: int, size: int, runs: list[Runs], *, extract: bool, chunk: int) -> None:
     """Median docs/s and MB/s with min-max, and the slowdown against "all off".
 
-    The slowdown is given three ways: the ratio of median wall times; the ratio
-    within each repetition (whose configurations ran close together in time, so
-    other load on the machine falls on them more alike), median [min-max]; and
-    the ratio of this process's median CPU times (for PostgreSQL that leaves out
-    the server's work).
+    The slowdown is given three ways: the ratio of median wall times; paired,
+    from the ratio for each chunk (a whole ingest unless ``--chunk``), whose
+    configurations ran close together in time so that other load on the machine
+    falls on them more alike; and the ratio of this process's median CPU times
+    (for PostgreSQL that leaves out the server's work).
     """
     base, base_cpu = statistics.median(runs[0].times), statistics.median(runs[0].cpu)
+    pairs = len(runs[0].chunks)
+    quartiles = pairs > 5
     print()
     print(
         f"{backend}, N={n}, {size / 1e6:.2f} MB, extraction {'on' if extract else 'off'}, "
         f"{f'interleaved in chunks of {chunk}' if chunk else 'one whole ingest per configuration'}; "
-        f"median [min-max] of {len(runs[0].times)} run(s); slowdown = time per document / all off's"
+        f"{len(runs[0].times)} run(s): median [min-max]; slowdown = time per document / all off's; "
+        f"paired: median {'[quartiles]' if quartiles else '[min-max]'} of {pairs} ratios"
     )
     header = (
         f"{'configuration':24s} {'docs/s':>21s} {'MB/s':>16s}  {'slowdown':>8s}  "
@@ -357,8 +364,13 @@ def print_table(backend: str, n: int, size: int, runs: list[Runs], *, extract: b
         med, cpu = statistics.median(entry.times), statistics.median(entry.cpu)
         rates = sorted(n / t for t in entry.times)
         mbs = sorted(size / t / 1e6 for t in entry.times)
-        paired = sorted(t / t0 for t, t0 in zip(entry.times, runs[0].times, strict=True))
-        spread = f"[{_slowdown(paired[0]).strip()}..{_slowdown(paired[-1]).strip()}]"
+        paired = sorted(t / t0 for t, t0 in zip(entry.chunks, runs[0].chunks, strict=True))
+        low, high = (
+            statistics.quantiles(paired, n=4, method="inclusive")[::2]
+            if quartiles
+            else (paired[0], paired[-1])
+        )
+        spread = f"[{_slowdown(low).strip()}..{_slowdown(high).strip()}]"
         print(
             f"{entry.measures.name:24s} "
             f"{n / med:6.1f} [{rates[0]:5.1f}-{rates[-1]:5.1f}] "
