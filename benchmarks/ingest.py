@@ -36,13 +36,15 @@ number of audit entries).
 Each configuration runs ``--repeat`` times after an untimed warm-up; the order
 of configurations rotates between repetitions. The table gives docs/s and MB/s
 as median [min-max], and the slowdown (time per document against "all off")
-three ways: from the median times, paired within each repetition (median
-[min-max]), and from this process's CPU time. On a machine shared with other
-work, ``--chunk K`` gives steadier ratios: the documents are ingested K at a
+three ways: from the median times; paired, from the ratio for each chunk
+(a whole ingest unless ``--chunk``), median [min-max], or [quartiles] when
+there are more than five ratios; and from this process's CPU time. On a
+machine shared with other work, whole ingests that run a few seconds apart
+can differ by half, so use ``--chunk K``: the documents are ingested K at a
 time, each chunk under every configuration (into the same per-configuration
 databases) before the next, so other load falls on all configurations alike.
 
-    python benchmarks/ingest.py --measures --sizes 1000 --repeat 3 --chunk 50
+    python benchmarks/ingest.py --measures --sizes 1000 --repeat 3 --chunk 25
 """
 
 from __future__ import annotations
