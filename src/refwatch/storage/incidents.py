@@ -272,26 +272,9 @@ _HEADER_COLUMNS = (
 
 #: The incident columns the list form shows (not the timestamps or overrides, which cost time to parse).
 _LISTED = tuple(
-    Incident.__table__.c[name]
-    for name in (
-        "id",
-        "review_state",
-        "restricted_to",
-        "event_types",
-        "status",
-        "date_start",
-        "date_end",
-        "date_precision",
-        "count",
-        "count_min",
-        "count_max",
-        "count_qualifier",
-        "women",
-        "men",
-        "children",
-        "salience",
-        "disagreements",
-    )
+    column
+    for column in Incident.__table__.c
+    if column.name not in ("overrides", "sources_locked", "merged_into_id", "created_at", "updated_at")
 )
 
 
