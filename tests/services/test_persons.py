@@ -193,7 +193,6 @@ def test_list_shows_no_identifying_field_and_is_audited(db: Database, tmp_path: 
     assert first == {
         "id": first["id"],
         "pseudonym": "Person A-017",
-        "sex": "F",
         "incidents": [incident_id],
         "lists": ["NGO A"],
         "family_in_north_korea": True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import pytest
 from sqlalchemy import LargeBinary, inspect, select
@@ -120,3 +121,35 @@ def test_failed_transaction_leaves_nothing(db: Database) -> None:
         raise RuntimeError("boom")
     with db.session() as session:
         assert session.scalars(select(Person)).all() == []
+
+
+def test_upgrade_seals_a_sex_stored_in_the_clear(tmp_path: Path, key_file: Path) -> None:
+    """Migration 0005 seals the values it finds (fictional person), and init loads the keys it needs."""
+    from sqlalchemy import text
+
+    from refwatch.config import load_settings
+
+    settings = load_settings(home=tmp_path / "home", key_file=key_file)
+    old = Database.from_settings(settings, create_keys=True)
+    try:
+        schema.upgrade(old, "0004")
+        old.load_data_keys(create=True)
+        with old.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO persons (pseudonym, uid, sex, family_in_north_korea, consent_to_publish, "
+                    "created_at) VALUES ('Person A-099', 'fictionaluid0001', 'F', 1, 0, '2031-01-01')"
+                )
+            )
+    finally:
+        old.dispose()
+    db, changed = init_database(settings)
+    try:
+        assert changed
+        with db.session() as session:
+            person = session.scalars(select(Person)).one()
+            assert person.sex == "F"
+            raw = session.execute(text("SELECT sex FROM persons")).scalar_one()
+        assert isinstance(raw, bytes) and len(raw) > 16  # sealed: nonce, ciphertext and tag, not "F"
+    finally:
+        db.dispose()

@@ -84,14 +84,11 @@ def list_persons(
     if output_format == "json":
         print_json({"items": [p.to_dict() for p in page.items], "total": page.total})
         return
-    table = Table(
-        "id", Column("pseudonym", no_wrap=True), "sex", "incidents", "lists", "family in NK", "consent"
-    )
+    table = Table("id", Column("pseudonym", no_wrap=True), "incidents", "lists", "family in NK", "consent")
     for p in page.items:
         table.add_row(
             str(p.id),
             Text(p.pseudonym),
-            p.sex or "",
             ", ".join(str(i) for i in p.incidents),
             Text(", ".join(p.lists)),
             _yes(p.family_in_north_korea),

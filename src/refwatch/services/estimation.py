@@ -120,8 +120,9 @@ def _strata(session: Session, unit: Unit, stratum: Stratum, records: set[int]) -
     if stratum == "none" or not records:
         return {}
     if stratum == "sex":
-        rows = session.execute(select(Person.id, Person.sex).where(Person.id.in_(records))).all()
-        return {pid: sex or "unknown" for pid, sex in rows}
+        # Sex is sealed like the other identifying fields: each is opened here, in memory only.
+        people = session.scalars(select(Person).where(Person.id.in_(records))).all()
+        return {person.id: person.sex or "unknown" for person in people}
     if stratum == "year":
         dated = session.execute(
             select(Incident.id, Incident.date_start).where(Incident.id.in_(records))

@@ -117,7 +117,6 @@ class PersonSummary:
 
     id: int
     pseudonym: str
-    sex: str | None
     incidents: tuple[int, ...]
     lists: tuple[str, ...]
     family_in_north_korea: bool
@@ -128,7 +127,6 @@ class PersonSummary:
         return {
             "id": self.id,
             "pseudonym": self.pseudonym,
-            "sex": self.sex,
             "incidents": list(self.incidents),
             "lists": list(self.lists),
             "family_in_north_korea": self.family_in_north_korea,
@@ -333,10 +331,11 @@ class _Importer:
         if pseudonym is None:
             pseudonym = self._fresh_pseudonym()
             self.report.generated.append((row.number, pseudonym))
-        sex = row.get("sex")
-        person = Person(pseudonym=pseudonym, sex=SEXES[sex.lower()] if sex else None)
+        person = Person(pseudonym=pseudonym)
         for column in IDENTIFYING:
             setattr(person, column, row.get(column))
+        sex = row.get("sex")
+        person.sex = SEXES[sex.lower()] if sex else None  # stored in one form, F or M
         self.session.add(person)
         self.session.flush()
         return person
@@ -491,7 +490,6 @@ def _summaries(session: Session, ids: Sequence[int]) -> list[PersonSummary]:
         select(
             Person.id,
             Person.pseudonym,
-            Person.sex,
             Person.family_in_north_korea,
             Person.consent_to_publish,
         ).where(Person.id.in_(ids))
@@ -509,7 +507,6 @@ def _summaries(session: Session, ids: Sequence[int]) -> list[PersonSummary]:
         row.id: PersonSummary(
             row.id,
             row.pseudonym,
-            row.sex,
             tuple(sorted(incidents[row.id])),
             tuple(sorted(lists[row.id])),
             row.family_in_north_korea,

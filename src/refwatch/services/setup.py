@@ -42,6 +42,8 @@ def init_database(settings: Settings, *, passphrase: str | None = None) -> tuple
     db = Database.from_settings(settings, create_keys=True, passphrase=passphrase)
     try:
         before = schema.current_revision(db) if db.has_schema() else None
+        if before is not None:
+            db.load_data_keys()  # migrations may seal values that were stored in the clear (0005)
         schema.upgrade(db)
         db.load_data_keys(create=True)
     except Exception:

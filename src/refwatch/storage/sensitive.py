@@ -1,6 +1,6 @@
 """The one place that says which stored fields are sensitive.
 
-A person's names, birth year, origin, family links, contact details and free-text
+A person's names, sex, birth year, origin, family links, contact details and free-text
 notes can identify them, and through them their family in North Korea. Every
 column listed here is declared on its model with
 :class:`refwatch.storage.sealing.Sealed`, so it is encrypted field by field before
@@ -14,7 +14,7 @@ from typing import Final
 
 SENSITIVE_FIELDS: Final[dict[str, frozenset[str]]] = {
     "persons": frozenset(
-        {"name_hangul", "name_romanised", "birth_year", "origin", "family_links", "contact", "notes"}
+        {"name_hangul", "name_romanised", "sex", "birth_year", "origin", "family_links", "contact", "notes"}
     ),
     "interventions": frozenset({"notes"}),
     "acts": frozenset({"notes"}),

@@ -267,12 +267,12 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(40), unique=True, doc='E.g. "Person A-017".')
-    sex: Mapped[str | None] = mapped_column(String(10))
     uid: Mapped[str] = mapped_column(
         String(32), unique=True, default=new_uid, doc="Random id bound into each ciphertext."
     )
     _name_hangul: Mapped[bytes | None] = mapped_column("name_hangul", LargeBinary)
     _name_romanised: Mapped[bytes | None] = mapped_column("name_romanised", LargeBinary)
+    _sex: Mapped[bytes | None] = mapped_column("sex", LargeBinary)
     _birth_year: Mapped[bytes | None] = mapped_column("birth_year", LargeBinary)
     _origin: Mapped[bytes | None] = mapped_column("origin", LargeBinary)
     _family_links: Mapped[bytes | None] = mapped_column("family_links", LargeBinary)
@@ -280,6 +280,7 @@ class Person(Base):
     _notes: Mapped[bytes | None] = mapped_column("notes", LargeBinary)
     name_hangul = Sealed("name_hangul")
     name_romanised = Sealed("name_romanised")
+    sex = Sealed("sex")
     birth_year = Sealed("birth_year")
     origin = Sealed("origin")
     family_links = Sealed("family_links")

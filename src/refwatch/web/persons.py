@@ -50,7 +50,6 @@ class PersonSummaryOut(BaseModel):
 
     id: int
     pseudonym: str
-    sex: str | None
     incidents: list[int]
     lists: list[str]
     family_in_north_korea: bool
@@ -62,6 +61,7 @@ class PersonOut(PersonSummaryOut):
 
     name_hangul: str | None
     name_romanised: str | None
+    sex: str | None
     birth_year: int | None
     origin: str | None
     family_links: str | None
