@@ -94,6 +94,9 @@ def test_upload_review_and_history_through_the_pages(client: TestClient) -> None
     assert listing.status_code == 200
     ids = re.findall(r'href="/incidents/(\d+)"', listing.text)
     assert ids
+    # Counts per facet: review state, status, event type and place, each a link that adds the filter.
+    facets = listing.text.split('<dl class="facets">')[1].split("</dl>")[0]
+    assert "event_type=arrest" in facets and "place=Shenyang" in facets and "status=" in facets
     document = client.get("/documents/alpha")
     assert "<mark>" in document.text and "SHA-256" in document.text
     incident_id = re.search(r'class="evidence" href="/incidents/(\d+)"', document.text).group(1)  # type: ignore[union-attr]

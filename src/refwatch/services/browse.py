@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import defaultdict
-from collections.abc import Hashable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentLoca
 
 MAX_PAGE = 200
 SEARCH_COUNT_CAP = 1000
+PLACE_FACETS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ class Page:
 
 
 class CountCache:
-    """Totals of list queries for one database, valid until its next write.
+    """Totals (and facet counts) of list queries for one database, valid until its next write.
 
     Counting a hundred thousand filtered rows costs far more than reading a
     page of them, and lists ask for the same few totals again and again. A
@@ -64,25 +65,34 @@ class CountCache:
     MAX_ENTRIES = 512
 
     def __init__(self) -> None:
-        self._totals: dict[Hashable, tuple[int | None, int]] = {}
+        self._values: dict[Hashable, tuple[int | None, Any]] = {}
         self._lock = threading.Lock()
 
     def count(self, session: Session, key: Hashable, stmt: Select[Any], *, cap: int | None = None) -> int:
         """The number of rows ``stmt`` selects (at most ``cap + 1`` when capped), cached under ``key``."""
+
+        def counted() -> int:
+            rows = stmt.with_only_columns(literal(1), maintain_column_froms=True).order_by(None)
+            if cap is not None:
+                rows = rows.limit(cap + 1)
+            return int(session.scalar(select(func.count()).select_from(rows.subquery())) or 0)
+
+        total: int = self.remember(session, key, counted)
+        return total
+
+    def remember(self, session: Session, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()``, or what it gave for ``key`` while the data has not changed since."""
         version = session.scalar(select(func.max(AuditEvent.id)))
         with self._lock:
-            kept = self._totals.get(key)
+            kept = self._values.get(key)
         if kept is not None and kept[0] == version:
             return kept[1]
-        counted = stmt.with_only_columns(literal(1), maintain_column_froms=True).order_by(None)
-        if cap is not None:
-            counted = counted.limit(cap + 1)
-        total = int(session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
+        value = compute()
         with self._lock:
-            if len(self._totals) >= self.MAX_ENTRIES:
-                self._totals.clear()
-            self._totals[key] = (version, total)
-        return total
+            if len(self._values) >= self.MAX_ENTRIES:
+                self._values.clear()
+            self._values[key] = (version, value)
+        return value
 
 
 _caches: weakref.WeakKeyDictionary[Database, CountCache] = weakref.WeakKeyDictionary()
@@ -149,14 +159,39 @@ def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, off
 
 
 def incident_facets(db: Database, filters: IncidentFilter) -> dict[str, dict[str, int]]:
-    """How many of the filtered incidents are in each review state and each status (for the list page)."""
+    """How many of the filtered incidents are in each review state, status, event type and place.
+
+    Places are the fifteen with most incidents (a city or facility, else the
+    province). Kept until the data changes, like the totals.
+    """
+    with db.session() as session:
+        facets: dict[str, dict[str, int]] = counts(db).remember(
+            session, ("facets", repr(filters)), lambda: _facets(session, filters)
+        )
+    return facets
+
+
+def _facets(session: Session, filters: IncidentFilter) -> dict[str, dict[str, int]]:
     base = incident_repo.filtered_query(filters).subquery()
     facets: dict[str, dict[str, int]] = {}
-    with db.session() as session:
-        for name in ("review_state", "status"):
-            column = base.c[name]
-            rows = session.execute(select(column, func.count()).group_by(column)).all()
-            facets[name] = {str(value): int(n) for value, n in sorted(rows, key=lambda r: str(r[0]))}
+    for name in ("review_state", "status"):
+        column = base.c[name]
+        rows = session.execute(select(column, func.count()).group_by(column)).all()
+        facets[name] = {str(value): int(n) for value, n in sorted(rows, key=lambda r: str(r[0]))}
+    types: Counter[str] = Counter()
+    for (listed,) in session.execute(select(base.c.event_types)):
+        types.update(set(listed or []))
+    facets["event_type"] = dict(sorted(types.items()))
+    place = func.coalesce(IncidentLocation.place, IncidentLocation.admin1)
+    n = func.count(IncidentLocation.incident_id.distinct())
+    rows = session.execute(
+        select(place, n)
+        .where(IncidentLocation.incident_id.in_(select(base.c.id)), place.is_not(None))
+        .group_by(place)
+        .order_by(n.desc(), place)
+        .limit(PLACE_FACETS)
+    ).all()
+    facets["place"] = {str(name): int(count) for name, count in rows}
     return facets
 
 
