@@ -42,3 +42,27 @@ def test_plain_row_readers_match_the_object_record(db: Database, tmp_path: Path)
         } | {"date": {k: v for k, v in record["date"].items() if k != "text"}} | {
             "victims": {k: v for k, v in record["victims"].items() if k != "text"}
         }
+
+
+def test_review_queue_order_is_main_then_most_sources_then_newest(db: Database, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from refwatch.services import review
+    from refwatch.storage.incidents import IncidentFilter, load_incidents
+
+    for name, text in REPORTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ingest_paths(db, [tmp_path])
+    with db.session() as session:
+        rows = load_incidents(session, IncidentFilter(review_states=("candidate",)))
+        rows.sort(
+            key=lambda r: (r.salience != "main", -len(r.sources), -(r.date_start or dt.date.min).toordinal())
+        )
+        expected = [repo.to_record(r) for r in rows]
+    assert len(expected) >= 2
+    assert review.review_queue(db, limit=50) == expected
+    assert review.review_queue(db, limit=1) == expected[:1]
+    with db.transaction() as session:
+        session.get(Incident, expected[0]["id"]).restricted_to = "partner-x"  # type: ignore[union-attr]
+    assert [r["id"] for r in review.review_queue(db, visible_groups=())] == [r["id"] for r in expected[1:]]
+    assert len(review.review_queue(db, visible_groups=("partner-x",))) == len(expected)

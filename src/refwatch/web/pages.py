@@ -461,9 +461,9 @@ def act(
 def review_queue(request: Request, db: Db, caller: User) -> HTMLResponse:
     """The next candidate to review, with its evidence, and the queue's length."""
     groups = caller.visible_groups()
-    queue = [
-        i for i in review.review_queue(db, limit=PAGE * 4) if browse.can_see(i.get("restricted_to"), groups)
-    ]
-    queue = queue[:PAGE]
-    first = browse.incident_detail(db, queue[0]["id"], visible_groups=groups) if queue else None
-    return render(request, "review.html", caller, queue=queue, incident=first)
+    queue = review.review_queue(db, limit=PAGE, visible_groups=groups)
+    waiting = browse.incident_page(
+        db, IncidentFilter(review_states=("candidate",), visible_groups=groups), limit=1
+    )
+    first = queue[0] if queue else None
+    return render(request, "review.html", caller, queue=queue, incident=first, waiting=waiting.total)
