@@ -273,3 +273,18 @@ def test_search_totals_are_capped_and_say_so(
     assert [d["key"] for d in everything["items"]] == ["beta", "alpha"]  # most recently stored first
     listed = client.get("/api/v1/documents", headers=auth(tokens["viewer"])).json()
     assert (listed["total"], listed["total_exact"]) == (2, True)  # plain lists are counted exactly
+
+
+def test_cached_figures_follow_every_write(client: TestClient, tokens: dict[str, str]) -> None:
+    """Totals, facets and dashboard figures are kept between requests, but never outlive a change."""
+    empty = client.get("/api/v1/stats", headers=auth(tokens["viewer"])).json()
+    assert (empty["incidents"], empty["review_queue"]) == (0, 0)
+    assert client.get("/api/v1/incidents", headers=auth(tokens["viewer"])).json()["total"] == 0
+    upload(client, tokens["write"])
+    stats = client.get("/api/v1/stats", headers=auth(tokens["viewer"])).json()
+    listed = client.get("/api/v1/incidents", headers=auth(tokens["viewer"])).json()
+    assert stats["incidents"] == listed["total"] >= 2 and stats["review_queue"] == listed["total"]
+    first = listed["items"][0]["id"]
+    client.post(f"/api/v1/incidents/{first}/reject", json={"reason": "test"}, headers=auth(tokens["write"]))
+    after = client.get("/api/v1/stats", headers=auth(tokens["viewer"])).json()
+    assert after["review_queue"] == stats["review_queue"] - 1 and after["incidents"] == stats["incidents"] - 1

@@ -13,6 +13,7 @@ is counted up to :data:`SEARCH_COUNT_CAP`.
 
 from __future__ import annotations
 
+import copy
 import threading
 import weakref
 from collections import Counter, defaultdict
@@ -81,17 +82,20 @@ class CountCache:
         return total
 
     def remember(self, session: Session, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """``compute()``, or what it gave for ``key`` while the data has not changed since."""
+        """``compute()``, or a copy of what it gave for ``key`` while the data has not changed since.
+
+        A copy, so that a caller changing what it got cannot change what others get.
+        """
         version = session.scalar(select(func.max(AuditEvent.id)))
         with self._lock:
             kept = self._values.get(key)
         if kept is not None and kept[0] == version:
-            return kept[1]
+            return copy.deepcopy(kept[1])
         value = compute()
         with self._lock:
             if len(self._values) >= self.MAX_ENTRIES:
                 self._values.clear()
-            self._values[key] = (version, value)
+            self._values[key] = (version, copy.deepcopy(value))
         return value
 
 
@@ -224,6 +228,13 @@ def can_see(restricted_to: str | None, visible_groups: tuple[str, ...] | None) -
 
 
 def summary(db: Database) -> dict[str, Any]:
+    """:func:`_summary`, kept until the data changes (it reads every incident: a second at 100,000)."""
+    with db.session() as session:
+        figures: dict[str, Any] = counts(db).remember(session, "summary", lambda: _summary(db))
+    return figures
+
+
+def _summary(db: Database) -> dict[str, Any]:
     """Figures for the dashboard: incidents and people per month, review states, queue size.
 
     People are summed over the reconciled count of each incident (its lower
@@ -254,6 +265,13 @@ def summary(db: Database) -> dict[str, Any]:
 
 
 def places(db: Database) -> list[dict[str, Any]]:
+    """:func:`_places`, kept until the data changes (it reads every incident's places)."""
+    with db.session() as session:
+        found: list[dict[str, Any]] = counts(db).remember(session, "places", lambda: _places(db))
+    return found
+
+
+def _places(db: Database) -> list[dict[str, Any]]:
     """People and incidents per place (city or facility, else province), with gazetteer coordinates.
 
     Places the gazetteer has no coordinates for are left off the map (and
