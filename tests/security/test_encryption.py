@@ -35,17 +35,22 @@ def all_bytes(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
 
 
+def stored_bytes(db: Database, settings: Settings, postgres_dump: object) -> bytes:
+    """Everything the database has on disk: the SQLite files (WAL folded in), or a pg_dump."""
+    if settings.database_url is None:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return all_bytes(settings.home)
+    raw: bytes = postgres_dump(settings.database_url)  # type: ignore[operator]
+    return raw
+
+
 def test_names_never_reach_disk_in_plaintext(db: Database, settings: Settings, postgres_dump: object) -> None:
     store_person(db)
     with db.session() as session:
         person = session.scalars(select(Person)).one()
         assert (person.name_hangul, person.name_romanised) == (HANGUL, ROMANISED)
-    if settings.database_url is None:
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        raw = all_bytes(settings.home)
-    else:
-        raw = postgres_dump(settings.database_url)  # type: ignore[operator]
+    raw = stored_bytes(db, settings, postgres_dump)
     for secret in (HANGUL, ROMANISED, "Kim Sunhui"):
         assert secret.encode("utf-8") not in raw
         assert secret.encode("utf-16-le") not in raw
@@ -171,12 +176,7 @@ def test_names_imported_from_a_file_never_reach_disk_logs_or_audit(
     with db.session() as session:
         audited = repr([(e.action, e.detail) for e in session.scalars(select(AuditEvent))])
     assert "person.read" in audited
-    if settings.database_url is None:
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        raw = all_bytes(settings.home)
-    else:
-        raw = postgres_dump(settings.database_url)  # type: ignore[operator]
+    raw = stored_bytes(db, settings, postgres_dump)
     for secret in (HANGUL, ROMANISED, "Kim Sunhui"):
         assert secret not in logged and secret not in audited
         assert secret.encode("utf-8") not in raw and secret.encode("utf-16-le") not in raw
