@@ -288,3 +288,28 @@ def test_cached_figures_follow_every_write(client: TestClient, tokens: dict[str,
     client.post(f"/api/v1/incidents/{first}/reject", json={"reason": "test"}, headers=auth(tokens["write"]))
     after = client.get("/api/v1/stats", headers=auth(tokens["viewer"])).json()
     assert after["review_queue"] == stats["review_queue"] - 1 and after["incidents"] == stats["incidents"] - 1
+
+
+def test_search_pages_are_the_same_whether_the_newest_documents_fill_them_or_not(
+    client: TestClient, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL looks among the newest documents first; the answer must not depend on it."""
+    from refwatch.services import browse
+
+    upload(client, tokens["write"])
+    third = [
+        ("files", ("gamma.txt", b"FICTIONAL NOTE. Nothing happened in Dandong on 2 May 2031.", "text/plain"))
+    ]
+    assert client.post("/api/v1/documents", files=third, headers=auth(tokens["write"])).status_code == 201
+
+    def keys(q: str, limit: int, offset: int) -> list[str]:
+        params: dict[str, str | int] = {"q": q, "limit": limit, "offset": offset}
+        found = client.get("/api/v1/documents", params=params, headers=auth(tokens["viewer"])).json()
+        return [d["key"] for d in found["items"]]
+
+    expected = {(q, o): keys(q, 1, o) for q in ("Shenyang", "FICTIONAL", "2031") for o in (0, 1, 2)}
+    monkeypatch.setattr(browse, "RECENT_WINDOW", 1)  # only the newest document is looked at first
+    monkeypatch.setattr(browse, "RECENT_GROWTH", 1)
+    assert {(q, o): keys(q, 1, o) for q in ("Shenyang", "FICTIONAL", "2031") for o in (0, 1, 2)} == expected
+    assert expected[("Shenyang", 0)] == ["alpha"] and expected[("FICTIONAL", 0)] == ["gamma"]
+    assert expected[("2031", 1)] == ["beta"] and expected[("Shenyang", 1)] == []
