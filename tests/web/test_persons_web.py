@@ -107,6 +107,9 @@ def test_api_refuses_viewers_and_anonymous_callers(client: TestClient) -> None:
         assert refused.status_code == 403 and refused.json()["error"]["code"] == "permission_denied"
         assert not [name for name in NAMES if name in refused.text]
     assert audited(client) == []
+    # Each refusal is on the record: who asked, for which person, from where.
+    refusals = [(e.actor, e.entity_id, e.origin) for e in audited(client, "person.refused")]
+    assert refusals == [("vi", None, "testclient"), ("vi", str(kim), "testclient")]
 
 
 def test_person_page_shows_escaped_details_and_audits_the_read(client: TestClient) -> None:
@@ -146,6 +149,8 @@ def test_person_pages_refuse_viewers_and_send_strangers_to_log_in(client: TestCl
         assert refused.status_code == 403
         assert not [name for name in NAMES if name in refused.text]
     assert audited(client) == []
+    refusals = [(e.actor, e.entity_id, e.origin) for e in audited(client, "person.refused")]
+    assert refusals == [("vi", None, "testclient"), ("vi", str(kim), "testclient")]
 
 
 def test_incident_page_links_editors_to_its_persons(client: TestClient, tmp_path: Path) -> None:

@@ -431,6 +431,23 @@ def list_persons(
     return PersonPage(items, total, limit, offset)
 
 
+def record_refusal(db: Database, *, actor: str, origin: str | None, person_id: int | None) -> None:
+    """Write down that someone without the right was refused a person (or the list of persons).
+
+    Refusals are what an insider looking where they should not leaves behind;
+    the log keeps who, from where and which person they asked for.
+    """
+    with db.transaction() as session:
+        audit.record(
+            session,
+            actor=actor,
+            action="person.refused",
+            entity="person",
+            entity_id=person_id,
+            origin=origin,
+        )
+
+
 def show_person(
     db: Database,
     person_id: int,

@@ -24,7 +24,7 @@ from refwatch.services.accounts import Principal
 from refwatch.services.browse import MAX_PAGE
 from refwatch.storage.database import Database
 from refwatch.web.auth import client_address, database, principal
-from refwatch.web.pages import PAGE, Editor, render
+from refwatch.web.pages import PAGE, User, render
 
 api_router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
 page_router = APIRouter(prefix="/persons", include_in_schema=False)
@@ -35,14 +35,32 @@ PersonId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Person number.
 IncidentFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this incident's persons.")]
 
 
-async def editor_or_admin(caller: Annotated[Principal, Depends(principal)]) -> Principal:
-    """A token of an editor or admin, whatever its scope; 403 for viewers (no I/O: runs on the loop)."""
-    if caller.role not in ("admin", "editor"):
-        raise PermissionDenied("persons can be read by editors and admins only")
-    return caller
+def _allowed(request: Request, db: Database, caller: Principal) -> Principal:
+    """The caller if an editor or admin (by role, whatever the token's scope); else an audited 403."""
+    if caller.role in ("admin", "editor"):
+        return caller
+    asked = str(request.path_params.get("person_id", ""))
+    persons.record_refusal(
+        db,
+        actor=caller.username,
+        origin=client_address(request),
+        person_id=int(asked) if asked.isdigit() else None,
+    )
+    raise PermissionDenied("persons can be read by editors and admins only")
+
+
+def editor_or_admin(request: Request, db: Db, caller: Annotated[Principal, Depends(principal)]) -> Principal:
+    """API callers allowed to read persons (a worker thread: a refusal is written to the audit log)."""
+    return _allowed(request, db, caller)
+
+
+def page_editor_or_admin(request: Request, db: Db, caller: User) -> Principal:
+    """Logged-in users allowed to open the persons pages; refusals are audited as in the API."""
+    return _allowed(request, db, caller)
 
 
 PersonReader = Annotated[Principal, Depends(editor_or_admin)]
+PersonPageReader = Annotated[Principal, Depends(page_editor_or_admin)]
 
 
 class PersonSummaryOut(BaseModel):
@@ -119,7 +137,7 @@ def get_person(request: Request, db: Db, caller: PersonReader, person_id: Person
 def persons_page(
     request: Request,
     db: Db,
-    caller: Editor,
+    caller: PersonPageReader,
     incident: IncidentFilter = None,
     page: Annotated[int, Query(ge=1, le=MAX_ID // PAGE)] = 1,
 ) -> HTMLResponse:
@@ -145,7 +163,7 @@ def persons_page(
 
 
 @page_router.get("/{person_id}", response_class=HTMLResponse)
-def person_page(request: Request, db: Db, caller: Editor, person_id: PersonId) -> HTMLResponse:
+def person_page(request: Request, db: Db, caller: PersonPageReader, person_id: PersonId) -> HTMLResponse:
     """One person, identifying fields included (the read is audited before the page is made)."""
     record = persons.show_person(
         db,
