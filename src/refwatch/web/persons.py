@@ -11,7 +11,7 @@ entry may wait for the audit chain's lock, which must not stall the event loop.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
@@ -120,16 +120,21 @@ def list_persons(
     return PersonPageOut(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
-@api_router.get("/{person_id}", response_model=PersonOut)
-def get_person(request: Request, db: Db, caller: PersonReader, person_id: PersonId) -> PersonOut:
-    """One person with names and contact details; the read is written to the audit log first."""
-    record = persons.show_person(
+def _audited_read(request: Request, db: Database, caller: Principal, person_id: int) -> dict[str, Any]:
+    """The person, read through the service that writes who read it and from where."""
+    return persons.show_person(
         db,
         person_id,
         actor=caller.username,
         origin=client_address(request),
         visible_groups=caller.visible_groups(),
     )
+
+
+@api_router.get("/{person_id}", response_model=PersonOut)
+def get_person(request: Request, db: Db, caller: PersonReader, person_id: PersonId) -> PersonOut:
+    """One person with names and contact details; the read is written to the audit log first."""
+    record = _audited_read(request, db, caller, person_id)
     return PersonOut(**record)
 
 
@@ -165,11 +170,5 @@ def persons_page(
 @page_router.get("/{person_id}", response_class=HTMLResponse)
 def person_page(request: Request, db: Db, caller: PersonPageReader, person_id: PersonId) -> HTMLResponse:
     """One person, identifying fields included (the read is audited before the page is made)."""
-    record = persons.show_person(
-        db,
-        person_id,
-        actor=caller.username,
-        origin=client_address(request),
-        visible_groups=caller.visible_groups(),
-    )
+    record = _audited_read(request, db, caller, person_id)
     return render(request, "person.html", caller, person=record)
