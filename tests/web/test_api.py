@@ -294,7 +294,7 @@ def test_search_pages_are_the_same_whether_the_newest_documents_fill_them_or_not
     client: TestClient, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """PostgreSQL looks among the newest documents first; the answer must not depend on it."""
-    from refwatch.services import browse
+    from refwatch.storage import search
 
     upload(client, tokens["write"])
     third = [
@@ -308,8 +308,8 @@ def test_search_pages_are_the_same_whether_the_newest_documents_fill_them_or_not
         return [d["key"] for d in found["items"]]
 
     expected = {(q, o): keys(q, 1, o) for q in ("Shenyang", "FICTIONAL", "2031") for o in (0, 1, 2)}
-    monkeypatch.setattr(browse, "RECENT_WINDOW", 1)  # only the newest document is looked at first
-    monkeypatch.setattr(browse, "RECENT_GROWTH", 1)
+    monkeypatch.setattr(search, "RECENT_WINDOW", 1)  # only the newest document is looked at first
+    monkeypatch.setattr(search, "RECENT_GROWTH", 1)
     assert {(q, o): keys(q, 1, o) for q in ("Shenyang", "FICTIONAL", "2031") for o in (0, 1, 2)} == expected
     assert expected[("Shenyang", 0)] == ["alpha"] and expected[("FICTIONAL", 0)] == ["gamma"]
     assert expected[("2031", 1)] == ["beta"] and expected[("Shenyang", 1)] == []

@@ -11,19 +11,13 @@ from collections.abc import Iterator
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
+from test_api import EN, KO  # the same two fictional reports as the API tests
 
 from refwatch.config import Settings
 from refwatch.services import accounts
 from refwatch.services.setup import open_database
 from refwatch.web.app import create_app
 
-EN = (
-    b"FICTIONAL REPORT. Seoul, March 20, 2031 - Chinese police arrested 12 North Korean defectors "
-    b"in Shenyang on March 3, 2031, a rights group said. They face forced repatriation."
-)
-KO = (
-    "가상 보도. 2031년 4월 2일 - 중국 공안이 지난 1일 옌지에서 탈북민 7명을 체포했다고 소식통이 전했다."
-).encode()
 PASSWORD = "fictional-password-1"
 SECRET = pyotp.random_base32()
 

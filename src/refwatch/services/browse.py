@@ -29,14 +29,12 @@ from refwatch.storage import incidents as incident_repo
 from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter
-from refwatch.storage.search import with_match
+from refwatch.storage.search import matches_page, with_match
 from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentLocation
 
 MAX_PAGE = 200
 SEARCH_COUNT_CAP = 1000
 PLACE_FACETS = 15
-RECENT_WINDOW = 2000  # documents a PostgreSQL search looks through first (see _recent_matches_first)
-RECENT_GROWTH = 20  # ... and per document asked for, for pages further on
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,33 +144,14 @@ def document_page(
     key = ("documents", query.strip() if query else None, language, outlet)
     with db.session() as session:
         total = counts(db).count(session, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
-        if searching and db.engine.dialect.name == "postgresql":
-            rows = _recent_matches_first(session, stmt, limit, offset)
+        if searching:
+            rows = matches_page(session, stmt, db.engine.dialect.name, limit=limit, offset=offset)
         else:
             rows = list(session.scalars(stmt.limit(limit).offset(offset)))
         items = [to_summary(row).to_dict() for row in rows]
     if searching and total > SEARCH_COUNT_CAP:
         return Page(items, SEARCH_COUNT_CAP, limit, offset, total_exact=False)
     return Page(items, total, limit, offset)
-
-
-def _recent_matches_first(session: Session, stmt: Select[Any], limit: int, offset: int) -> list[Document]:
-    """One page of a PostgreSQL search (newest stored first), looking among the newest documents first.
-
-    PostgreSQL cannot tell a common word from a rare one before searching, and
-    plans for rare: it gathers every match through the trigram index and sorts
-    them, which for a word in most documents meant rechecking tens of
-    thousands of texts (0.4 s at 50,000 documents). A page that the newest few
-    thousand documents fill is exactly the page the whole search would give
-    (matches come by descending id), so try those first; only when they do not
-    fill it, search everything (few matches then, so the index is quick).
-    """
-    newest = session.scalar(select(func.max(Document.id))) or 0
-    window = max(RECENT_WINDOW, (offset + limit) * RECENT_GROWTH)
-    recent = list(session.scalars(stmt.where(Document.id > newest - window).limit(limit).offset(offset)))
-    if len(recent) == limit:
-        return recent
-    return list(session.scalars(stmt.limit(limit).offset(offset)))
 
 
 def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, offset: int = 0) -> Page:

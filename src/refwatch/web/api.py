@@ -189,16 +189,7 @@ def confirm(
     request: Request, db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None
 ) -> dict[str, Any]:
     """Mark the incident as checked by a person."""
-    browse.require_visible(db, incident_id, caller.visible_groups())
-    review.set_state(
-        db,
-        incident_id,
-        "confirmed",
-        actor=caller.username,
-        reason=body.reason if body else None,
-        origin=client_address(request),
-    )
-    return browse.incident_detail(db, incident_id)
+    return _set_state(request, db, caller, incident_id, "confirmed", body)
 
 
 @router.post("/incidents/{incident_id}/reject", tags=["review"])
@@ -206,11 +197,17 @@ def reject(
     request: Request, db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None
 ) -> dict[str, Any]:
     """Mark the incident as not a real incident (kept, never counted)."""
+    return _set_state(request, db, caller, incident_id, "rejected", body)
+
+
+def _set_state(
+    request: Request, db: Database, caller: Principal, incident_id: int, state: str, body: ReasonIn | None
+) -> dict[str, Any]:
     browse.require_visible(db, incident_id, caller.visible_groups())
     review.set_state(
         db,
         incident_id,
-        "rejected",
+        state,
         actor=caller.username,
         reason=body.reason if body else None,
         origin=client_address(request),

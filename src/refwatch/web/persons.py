@@ -107,7 +107,16 @@ def list_persons(
     offset: Annotated[int, Query(ge=0, le=MAX_ID, description="Items to skip.")] = 0,
 ) -> PersonPageOut:
     """Persons by pseudonym with their incidents and lists (the listing is audited)."""
-    page = persons.list_persons(
+    page = _audited_list(request, db, caller, incident, limit, offset)
+    items = [PersonSummaryOut(**p.to_dict()) for p in page.items]
+    return PersonPageOut(items=items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+def _audited_list(
+    request: Request, db: Database, caller: Principal, incident: int | None, limit: int, offset: int
+) -> persons.PersonPage:
+    """Pseudonyms, listed through the service that writes who listed them and from where."""
+    return persons.list_persons(
         db,
         actor=caller.username,
         origin=client_address(request),
@@ -116,8 +125,6 @@ def list_persons(
         incident_id=incident,
         visible_groups=caller.visible_groups(),
     )
-    items = [PersonSummaryOut(**p.to_dict()) for p in page.items]
-    return PersonPageOut(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
 def _audited_read(request: Request, db: Database, caller: Principal, person_id: int) -> dict[str, Any]:
@@ -147,15 +154,7 @@ def persons_page(
     page: Annotated[int, Query(ge=1, le=MAX_ID // PAGE)] = 1,
 ) -> HTMLResponse:
     """Pseudonyms with their incidents and lists; names only on each person's own page."""
-    found = persons.list_persons(
-        db,
-        actor=caller.username,
-        origin=client_address(request),
-        limit=PAGE,
-        offset=(page - 1) * PAGE,
-        incident_id=incident,
-        visible_groups=caller.visible_groups(),
-    )
+    found = _audited_list(request, db, caller, incident, PAGE, (page - 1) * PAGE)
     return render(
         request,
         "persons.html",
