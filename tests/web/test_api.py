@@ -223,7 +223,8 @@ def test_public_incidents_are_confirmed_and_redacted(client: TestClient, tokens:
 def test_restricted_incidents_only_for_their_group(
     client: TestClient, tokens: dict[str, str], settings: Settings
 ) -> None:
-    from refwatch.storage.tables import Incident, User
+    from refwatch.services.accounts import set_groups
+    from refwatch.storage.tables import Incident
 
     upload(client, tokens["write"])
     listed = client.get("/api/v1/incidents", headers=auth(tokens["viewer"])).json()["items"]
@@ -244,11 +245,7 @@ def test_restricted_incidents_only_for_their_group(
     )
     db = open_database(settings)
     try:
-        with db.transaction() as session:
-            from sqlalchemy import select
-
-            user = session.scalars(select(User).where(User.username == "ed")).one()
-            user.groups = ["partners"]
+        set_groups(db, "ed", ["partners"])  # audited, so the server's cached principal is renewed at once
     finally:
         db.dispose()
     headers = auth(tokens["write"])

@@ -1,4 +1,4 @@
-"""`refwatch users add` and `refwatch tokens new|revoke`: accounts and API tokens."""
+"""`refwatch users add|groups` and `refwatch tokens new|revoke`: accounts and API tokens."""
 
 from __future__ import annotations
 
@@ -38,6 +38,18 @@ def add(
     with context.database() as db:
         accounts.add_user(db, username, password, role, actor=context.settings().user)
     console.print(f"user {username} added with role {role}")
+
+
+@users_app.command("groups")
+@handles_errors
+def groups(
+    username: str = typer.Argument(..., help="The account."),
+    names: list[str] = typer.Argument(None, help="Its groups (none: belongs to no group)."),
+) -> None:
+    """Set the groups an account belongs to: it sees incidents restricted to them."""
+    with context.database() as db:
+        accounts.set_groups(db, username, names or [], actor=context.settings().user)
+    console.print(f"user {username}: groups {', '.join(sorted(set(names or []))) or '(none)'}")
 
 
 @tokens_app.command("new")

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from refwatch.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from refwatch.services.caching import caches, data_version
 from refwatch.storage import audit
 from refwatch.storage.database import Database
 from refwatch.storage.tables import ApiToken, User
@@ -214,6 +215,23 @@ def revoke_token(db: Database, token_id: int, *, actor: str = "cli", origin: str
         session.commit()
 
 
+def set_groups(
+    db: Database, username: str, groups: list[str], *, actor: str = "cli", origin: str | None = "cli"
+) -> None:
+    """Replace the groups an account belongs to (which restricted incidents it sees); audited."""
+    names = sorted({g.strip() for g in groups if g.strip()})
+    if any(len(name) > 100 for name in names):
+        raise InvalidInput("group names must be at most 100 characters")
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"no user {username!r}; `refwatch users add` makes one")
+        before = list(user.groups or [])
+        user.groups = names
+        _log(session, "user.groups", user.id, actor, origin, before=before, after=names)
+        session.commit()
+
+
 def _log(session: Session, action: str, user_id: int, actor: str, origin: str | None, **detail: Any) -> None:
     audit.record(
         session, actor=actor, action=action, entity="user", entity_id=user_id, detail=detail, origin=origin
@@ -221,19 +239,32 @@ def _log(session: Session, action: str, user_id: int, actor: str, origin: str | 
 
 
 def authenticate_token(db: Database, token: str) -> Principal:
-    """The principal a bearer token stands for, or :class:`NotAuthenticated`."""
+    """The principal a bearer token stands for, or :class:`NotAuthenticated`.
+
+    Kept per token digest until the next write (``services.caching``): every
+    API request asks this, and revoking a token, like any account change, is
+    an audited write, so a revoked token stops working at once.
+    """
+    digest = _digest(token)
+    cache = caches(db).principals
     with db.session() as session:
+        version = data_version(session)
+        kept: Principal | None = cache.get(version, digest)
+        if kept is not None:
+            return kept
         found = session.execute(
             select(ApiToken, User)
             .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == _digest(token))
+            .where(ApiToken.token_hash == digest)
         ).first()
         if found is None:
             raise NotAuthenticated("unknown API token")
         row, user = found
         if row.revoked_at is not None or not user.is_active:
             raise NotAuthenticated("this API token has been revoked")
-        return principal_of(user, row.scope)
+        caller = principal_of(user, row.scope)
+    cache.put(version, digest, caller)
+    return caller
 
 
 def principal_of(user: User, scope: str) -> Principal:

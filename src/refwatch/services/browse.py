@@ -5,7 +5,8 @@ Paging is done in SQL (``LIMIT/OFFSET``) in the order of an index (migration
 thousand. Totals are counted once and kept until the data changes: every
 write to documents and incidents goes through a service that appends to the
 audit log in the same transaction, so the newest audit entry's id is a cheap,
-exact version stamp (see :class:`CountCache`). Search is an indexed substring
+exact version stamp (see ``services.caching``); pages are read as ids in
+SQL and the list form of each record is kept between requests too. Search is an indexed substring
 match on the text and title (see ``storage.search``), which works for Korean
 and Chinese as well as English because it needs no word splitting; its total
 is counted up to :data:`SEARCH_COUNT_CAP`.
@@ -14,100 +15,113 @@ is counted up to :data:`SEARCH_COUNT_CAP`.
 from __future__ import annotations
 
 import copy
-import threading
-import weakref
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session, defer
 
 from refwatch.errors import InvalidInput, NotFound
+from refwatch.services.caching import VersionedCache, caches, data_version
 from refwatch.storage import incidents as incident_repo
 from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.storage.search import matches_page, with_match
-from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentLocation
+from refwatch.storage.tables import Document, Incident, IncidentLocation
 
 MAX_PAGE = 200
 SEARCH_COUNT_CAP = 1000
 PLACE_FACETS = 15
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page:
     """One page of a list and the total number of matches.
 
+    Its records are kept as the JSON they are cached as (``cards``): the API
+    splices them into its answer unparsed (:meth:`to_json`), the pages read
+    them as dicts (:attr:`items`, parsed once, on first use).
     ``total_exact`` is False when the total was only counted up to a cap (a
     search matching more than :data:`SEARCH_COUNT_CAP` documents): there are
     at least ``total``.
     """
 
-    items: list[dict[str, Any]]
+    cards: tuple[bytes, ...]
     total: int
     limit: int
     offset: int
     total_exact: bool = True
 
+    @functools.cached_property
+    def items(self) -> list[dict[str, Any]]:
+        """The records as dicts (each call of a page gets its own copies)."""
+        return [orjson.loads(card) for card in self.cards]
 
-class CountCache:
-    """Totals (and facet counts) of list queries for one database, valid until its next write.
+    def to_json(self) -> bytes:
+        """The page as JSON (items, total, limit, offset, total_exact), the cards spliced in as kept."""
+        rest = orjson.dumps(
+            {"total": self.total, "limit": self.limit, "offset": self.offset, "total_exact": self.total_exact}
+        )
+        return b'{"items":[' + b",".join(self.cards) + b"]," + rest[1:]
+
+
+def count(
+    db: Database, session: Session, version: int, key: Hashable, stmt: Select[Any], *, cap: int | None = None
+) -> int:
+    """How many rows ``stmt`` selects (at most ``cap + 1`` when capped), kept under ``key`` until a write.
 
     Counting a hundred thousand filtered rows costs far more than reading a
-    page of them, and lists ask for the same few totals again and again. A
-    total is kept with the audit log's newest id at the time (the version);
-    any write appends to the log, so a changed version means recount. Each
-    process keeps its own cache (several server workers stay correct).
+    page of them, and lists ask for the same few totals again and again.
     """
 
-    MAX_ENTRIES = 512
+    def counted() -> int:
+        rows = stmt.with_only_columns(literal(1), maintain_column_froms=True).order_by(None)
+        if cap is not None:
+            rows = rows.limit(cap + 1)
+        return int(session.scalar(select(func.count()).select_from(rows.subquery())) or 0)
 
-    def __init__(self) -> None:
-        self._values: dict[Hashable, tuple[int | None, Any]] = {}
-        self._lock = threading.Lock()
-
-    def count(self, session: Session, key: Hashable, stmt: Select[Any], *, cap: int | None = None) -> int:
-        """The number of rows ``stmt`` selects (at most ``cap + 1`` when capped), cached under ``key``."""
-
-        def counted() -> int:
-            rows = stmt.with_only_columns(literal(1), maintain_column_froms=True).order_by(None)
-            if cap is not None:
-                rows = rows.limit(cap + 1)
-            return int(session.scalar(select(func.count()).select_from(rows.subquery())) or 0)
-
-        total: int = self.remember(session, key, counted)
-        return total
-
-    def remember(self, session: Session, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """``compute()``, or a copy of what it gave for ``key`` while the data has not changed since.
-
-        A copy, so that a caller changing what it got cannot change what others get.
-        """
-        version = session.scalar(select(func.max(AuditEvent.id)))
-        with self._lock:
-            kept = self._values.get(key)
-        if kept is not None and kept[0] == version:
-            return copy.deepcopy(kept[1])
-        value = compute()
-        with self._lock:
-            if len(self._values) >= self.MAX_ENTRIES:
-                self._values.clear()
-            self._values[key] = (version, copy.deepcopy(value))
-        return value
+    total: int = remember(db, version, key, counted)
+    return total
 
 
-_caches: weakref.WeakKeyDictionary[Database, CountCache] = weakref.WeakKeyDictionary()
+def remember(db: Database, version: int, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or a copy of what it gave for ``key`` while the data has not changed since.
+
+    A copy, so that a caller changing what it got cannot change what others get.
+    """
+    cache = caches(db).counts
+    kept = cache.get(version, key)
+    if kept is not None:
+        return copy.deepcopy(kept)
+    value = compute()
+    cache.put(version, key, copy.deepcopy(value))
+    return value
 
 
-def counts(db: Database) -> CountCache:
-    """The count cache of ``db`` (made on first use)."""
-    cache = _caches.get(db)
-    if cache is None:
-        cache = _caches.setdefault(db, CountCache())
-    return cache
+def _cards(
+    cache: VersionedCache,
+    version: int,
+    ids: list[int],
+    load: Callable[[list[int]], dict[int, dict[str, Any]]],
+) -> tuple[bytes, ...]:
+    """The list form of these records as JSON, in this order: read only for those not kept.
+
+    Lists show the same first pages again and again; building a card (an
+    incident with its places and sources) costs a few queries, a kept one
+    nothing. Bytes are immutable, so every thread can be handed the same.
+    """
+    found: dict[Any, bytes] = cache.get_many(version, ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        fresh = {key: orjson.dumps(card) for key, card in load(missing).items()}
+        cache.put_many(version, fresh)
+        found.update(fresh)
+    return tuple(found[i] for i in ids if i in found)
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -143,15 +157,26 @@ def document_page(
         )
     key = ("documents", query.strip() if query else None, language, outlet)
     with db.session() as session:
-        total = counts(db).count(session, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
+        version = data_version(session)
+        total = count(db, session, version, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
+        ids_stmt = stmt.with_only_columns(Document.id, maintain_column_froms=True)
         if searching:
-            rows = matches_page(session, stmt, db.engine.dialect.name, limit=limit, offset=offset)
+            # A search costs milliseconds (a rare phrase makes the index check many candidates); people
+            # repeat searches and page back and forth, so its pages are kept like its total.
+            ids = remember(
+                db,
+                version,
+                (*key, limit, offset),
+                lambda: matches_page(session, ids_stmt, db.engine.dialect.name, limit=limit, offset=offset),
+            )
         else:
-            rows = list(session.scalars(stmt.limit(limit).offset(offset)))
-        items = [to_summary(row).to_dict() for row in rows]
+            ids = list(session.scalars(ids_stmt.limit(limit).offset(offset)))
+        cards = _cards(
+            caches(db).document_cards, version, ids, lambda missing: _document_cards(session, missing)
+        )
     if searching and total > SEARCH_COUNT_CAP:
-        return Page(items, SEARCH_COUNT_CAP, limit, offset, total_exact=False)
-    return Page(items, total, limit, offset)
+        return Page(cards, SEARCH_COUNT_CAP, limit, offset, total_exact=False)
+    return Page(cards, total, limit, offset)
 
 
 def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, offset: int = 0) -> Page:
@@ -159,10 +184,28 @@ def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, off
     _check_page(limit, offset)
     stmt = incident_repo.filtered_query(filters)
     with db.session() as session:
-        total = counts(db).count(session, ("incidents", repr(filters)), stmt)
-        page = stmt.order_by(Incident.date_start.is_(None), Incident.date_start, Incident.id)
-        items = incident_repo.summaries(session, page.limit(limit).offset(offset))
-    return Page(items, total, limit, offset)
+        version = data_version(session)
+        total = count(db, session, version, ("incidents", repr(filters)), stmt)
+        page = stmt.with_only_columns(Incident.id).order_by(
+            Incident.date_start.is_(None), Incident.date_start, Incident.id
+        )
+        ids = list(session.scalars(page.limit(limit).offset(offset)))
+        cards = _cards(
+            caches(db).incident_cards,
+            version,
+            ids,
+            lambda missing: incident_repo.summaries_by_id(session, missing),
+        )
+    return Page(cards, total, limit, offset)
+
+
+def _document_cards(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    rows = session.scalars(
+        select(Document)
+        .options(defer(Document.text), defer(Document.publication_date_text))
+        .where(Document.id.in_(ids))
+    )
+    return {row.id: to_summary(row).to_dict() for row in rows}
 
 
 def incident_facets(db: Database, filters: IncidentFilter) -> dict[str, dict[str, int]]:
@@ -172,8 +215,8 @@ def incident_facets(db: Database, filters: IncidentFilter) -> dict[str, dict[str
     province). Kept until the data changes, like the totals.
     """
     with db.session() as session:
-        facets: dict[str, dict[str, int]] = counts(db).remember(
-            session, ("facets", repr(filters)), lambda: _facets(session, filters)
+        facets: dict[str, dict[str, int]] = remember(
+            db, data_version(session), ("facets", repr(filters)), lambda: _facets(session, filters)
         )
     return facets
 
@@ -233,7 +276,7 @@ def can_see(restricted_to: str | None, visible_groups: tuple[str, ...] | None) -
 def summary(db: Database) -> dict[str, Any]:
     """:func:`_summary`, kept until the data changes (it reads every incident: a second at 100,000)."""
     with db.session() as session:
-        figures: dict[str, Any] = counts(db).remember(session, "summary", lambda: _summary(db))
+        figures: dict[str, Any] = remember(db, data_version(session), "summary", lambda: _summary(db))
     return figures
 
 
@@ -270,7 +313,7 @@ def _summary(db: Database) -> dict[str, Any]:
 def places(db: Database) -> list[dict[str, Any]]:
     """:func:`_places`, kept until the data changes (it reads every incident's places)."""
     with db.session() as session:
-        found: list[dict[str, Any]] = counts(db).remember(session, "places", lambda: _places(db))
+        found: list[dict[str, Any]] = remember(db, data_version(session), "places", lambda: _places(db))
     return found
 
 

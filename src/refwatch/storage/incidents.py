@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import BindParameter, Select, String, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from refwatch.errors import NotFound
@@ -189,35 +189,22 @@ def record_of(session: Session, incident_id: int) -> dict[str, Any]:
     """:func:`to_record` of one incident, read as plain rows in five small queries (the API's detail).
 
     Loading the incident as objects, with one lazy query per source for its
-    document and its claims, cost about three times as much. Raises
+    document and its claims, cost about three times as much; building the
+    statements anew for every call cost more than running them, so they are
+    built once (below) and run on the session's connection. Raises
     :class:`NotFound`.
     """
-    row = session.execute(select(*Incident.__table__.c).where(Incident.id == incident_id)).first()
+    conn = session.connection()
+    params = {"incident": incident_id}
+    row = conn.execute(_DETAIL_INCIDENT, params).first()
     if row is None:
         raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
-    ids = [incident_id]
-    locations = _rows_by_incident(session, select(IncidentLocation.__table__), IncidentLocation, ids)
-    perpetrators = _rows_by_incident(session, select(IncidentPerpetrator.__table__), IncidentPerpetrator, ids)
-    source_rows = session.execute(
-        select(
-            IncidentSource.id,
-            IncidentSource.extracted,
-            IncidentSource.link_score,
-            IncidentSource.link_reason,
-            IncidentSource.extractor,
-            *_HEADER_COLUMNS,
-        )
-        .join(Document, Document.id == IncidentSource.document_id)
-        .where(IncidentSource.incident_id == incident_id)
-        .order_by(Document.key, IncidentSource.ordinal)
-    ).all()
+    locations = conn.execute(_DETAIL_LOCATIONS, params).all()
+    perpetrators = conn.execute(_DETAIL_PERPETRATORS, params).all()
+    source_rows = conn.execute(_DETAIL_SOURCES, params).all()
     claims: dict[int, list[tuple[str, Any]]] = {}
     if source_rows:
-        for claim in session.execute(
-            select(Claim.source_id, Claim.field, Claim.value)
-            .where(Claim.source_id.in_([r.id for r in source_rows]))
-            .order_by(Claim.id)
-        ):
+        for claim in conn.execute(_DETAIL_CLAIMS, params):
             claims.setdefault(claim.source_id, []).append((claim.field, claim.value))
     sources = [
         _SourceView(
@@ -231,7 +218,7 @@ def record_of(session: Session, incident_id: int) -> dict[str, Any]:
         )
         for r in source_rows
     ]
-    return _record(row, locations.get(incident_id, ()), perpetrators.get(incident_id, ()), sources)
+    return _record(row, locations, perpetrators, sources)
 
 
 def _record(
@@ -270,6 +257,46 @@ _HEADER_COLUMNS = (
 )
 
 
+_INCIDENT: BindParameter[int] = bindparam("incident")
+_DETAIL_INCIDENT = select(*Incident.__table__.c).where(Incident.__table__.c.id == _INCIDENT)
+_DETAIL_LOCATIONS = (
+    select(IncidentLocation.__table__)
+    .where(IncidentLocation.__table__.c.incident_id == _INCIDENT)
+    .order_by(IncidentLocation.__table__.c.id)
+)
+_DETAIL_PERPETRATORS = (
+    select(IncidentPerpetrator.__table__)
+    .where(IncidentPerpetrator.__table__.c.incident_id == _INCIDENT)
+    .order_by(IncidentPerpetrator.__table__.c.id)
+)
+_SOURCES = IncidentSource.__table__.c
+_DOCUMENTS = Document.__table__.c
+_DETAIL_SOURCES = (
+    select(
+        _SOURCES.id,
+        _SOURCES.extracted,
+        _SOURCES.link_score,
+        _SOURCES.link_reason,
+        _SOURCES.extractor,
+        _DOCUMENTS.key,
+        _DOCUMENTS.title,
+        _DOCUMENTS.outlet,
+        _DOCUMENTS.url,
+        _DOCUMENTS.publication_date_iso,
+    )
+    .join_from(IncidentSource.__table__, Document.__table__, _DOCUMENTS.id == _SOURCES.document_id)
+    .where(_SOURCES.incident_id == _INCIDENT)
+    .order_by(_DOCUMENTS.key, _SOURCES.ordinal)
+)
+_CLAIMS = Claim.__table__.c
+_DETAIL_CLAIMS = (
+    select(_CLAIMS.source_id, _CLAIMS.field, _CLAIMS.value)
+    .join_from(Claim.__table__, IncidentSource.__table__, _SOURCES.id == _CLAIMS.source_id)
+    .where(_SOURCES.incident_id == _INCIDENT)
+    .order_by(_CLAIMS.id)
+)
+
+
 #: The incident columns the list form shows (not the timestamps or overrides, which cost time to parse).
 _LISTED = tuple(
     column
@@ -301,6 +328,13 @@ def summaries(session: Session, stmt: Select[Incident]) -> list[dict[str, Any]]:
         | {"sources": [_source_header(s.source_id, s) for s in sources.get(row.id, ())]}
         for row in rows
     ]
+
+
+def summaries_by_id(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """:func:`summaries` of these incidents, by id (those that exist)."""
+    return {
+        card["id"]: card for card in summaries(session, select(Incident).where(Incident.id.in_(list(ids))))
+    }
 
 
 def _rows_by_incident(

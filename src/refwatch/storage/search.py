@@ -26,10 +26,11 @@ from refwatch.storage.tables import Document
 
 FTS_TABLE = "documents_fts"
 TRIGRAM_INDEXES = ("ix_documents_text_trgm", "ix_documents_title_trgm")
-#: Expression indexes made by migration 0004 (the ORM models cannot declare them portably).
+#: Expression indexes made by migrations 0004 and 0006 (the ORM models cannot declare them portably).
 ORDER_INDEXES = (
     "ix_incidents_list_order",
     "ix_incidents_review_order",
+    "ix_incidents_status_order",
     "ix_documents_list_order",
     "ix_documents_language_order",
 )
@@ -52,6 +53,15 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def uses_index(dialect: str, query: str) -> bool:
+    """Whether a search for ``query`` is answered from SQLite's FTS index (quick), not by scanning text.
+
+    The web layer runs such searches in place and sends the others (short
+    queries, PostgreSQL's planner choices) to a worker thread.
+    """
+    return dialect == "sqlite" and len(query.strip()) >= MIN_TRIGRAM
+
+
 def with_match(stmt: Select[T], dialect: str, query: str) -> Select[T]:
     """``stmt`` (a SELECT over documents) narrowed to those whose text or title contains ``query``.
 
@@ -62,7 +72,7 @@ def with_match(stmt: Select[T], dialect: str, query: str) -> Select[T]:
     mean finding every match first (tens of thousands for a common word).
     """
     needle = query.strip()
-    if dialect == "sqlite" and len(needle) >= MIN_TRIGRAM:
+    if uses_index(dialect, needle):
         phrase = '"' + needle.replace('"', '""') + '"'
         fts = table(FTS_TABLE, column("rowid"))
         return (
@@ -76,10 +86,8 @@ def with_match(stmt: Select[T], dialect: str, query: str) -> Select[T]:
     ).order_by(Document.id.desc())
 
 
-def matches_page(
-    session: Session, stmt: Select[Any], dialect: str, *, limit: int, offset: int
-) -> list[Document]:
-    """One page of documents from a :func:`with_match` SELECT, in its order (newest stored first).
+def matches_page(session: Session, stmt: Select[Any], dialect: str, *, limit: int, offset: int) -> list[Any]:
+    """One page of what a :func:`with_match` SELECT selects (documents or their ids), newest stored first.
 
     PostgreSQL cannot tell a common word from a rare one before searching, and
     plans for rare: it gathers every match through the trigram index and sorts

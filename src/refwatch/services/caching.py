@@ -1,0 +1,108 @@
+"""What reads compute from the database, kept in memory until the data changes.
+
+Every write to documents, incidents, persons and accounts goes through a
+service that appends to the audit log in the same transaction, so the newest
+audit entry's id is an exact, cheap version stamp of all of it. A cached value
+is kept with the version it was read at and used only while the version is
+the same: a write anywhere empties the caches, in every server process, at
+the next request that notices it. (Writers on PostgreSQL take the log's
+advisory lock before their entry gets its id, so ids grow in commit order and
+a newer commit never hides behind a smaller id.)
+
+Each process keeps its own caches, per database. Reading the version first and
+the data after (or both in one transaction) makes a value at least as new as
+its stamp, never older.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from refwatch.storage.database import Database
+from refwatch.storage.tables import AuditEvent
+
+
+def data_version(session: Session) -> int:
+    """The newest audit entry's id (0 for an empty log): changes with every write.
+
+    Asked on every request, so the statement is built once and run on the
+    session's connection (half the cost of an ORM query).
+    """
+    return int(session.connection().execute(_NEWEST_AUDIT_ID).scalar() or 0)
+
+
+_NEWEST_AUDIT_ID = select(func.max(AuditEvent.__table__.c.id))
+
+
+class VersionedCache:
+    """Values for one data version; the first value stored for a newer version empties it.
+
+    Values should be immutable (bytes, frozen dataclasses, numbers) or copied
+    by the caller: they are handed out as they are, to every thread.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._version = -1
+        self._values: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, version: int, key: Hashable) -> Any | None:
+        """The value kept for ``key`` at ``version``, or None."""
+        with self._lock:
+            return self._values.get(key) if version == self._version else None
+
+    def get_many(self, version: int, keys: Iterable[Hashable]) -> dict[Hashable, Any]:
+        """The values kept at ``version`` for those of ``keys`` that have one."""
+        with self._lock:
+            if version != self._version:
+                return {}
+            return {key: self._values[key] for key in keys if key in self._values}
+
+    def put(self, version: int, key: Hashable, value: Any) -> None:
+        """Keep ``value`` for ``key`` (dropped if the cache already holds a newer version)."""
+        self.put_many(version, {key: value})
+
+    def put_many(self, version: int, values: Mapping[Any, Any]) -> None:
+        """Keep these values, read at ``version``; when full, start again empty (simple, bounded)."""
+        with self._lock:
+            if version < self._version:
+                return
+            if version > self._version or len(self._values) + len(values) > self.max_entries:
+                self._values = {}
+                self._version = version
+            self._values.update(values)
+
+
+@dataclass
+class Caches:
+    """The caches of one database in this process."""
+
+    #: Totals, facet counts and dashboard figures of list queries (see ``services.browse``).
+    counts: VersionedCache = field(default_factory=lambda: VersionedCache(512))
+    #: The list form of incidents, as JSON bytes, by id.
+    incident_cards: VersionedCache = field(default_factory=lambda: VersionedCache(20_000))
+    #: The list form of documents, as JSON bytes, by id.
+    document_cards: VersionedCache = field(default_factory=lambda: VersionedCache(20_000))
+    #: Who an API token stands for, by the token's digest (a revocation is a write, so it empties this).
+    principals: VersionedCache = field(default_factory=lambda: VersionedCache(1_000))
+
+
+_caches: weakref.WeakKeyDictionary[Database, Caches] = weakref.WeakKeyDictionary()
+_registry_lock = threading.Lock()
+
+
+def caches(db: Database) -> Caches:
+    """The caches of ``db`` (made on first use)."""
+    found = _caches.get(db)
+    if found is None:
+        with _registry_lock:
+            found = _caches.setdefault(db, Caches())
+    return found
