@@ -35,6 +35,7 @@ def serve(
     """
     import uvicorn
 
+    from refwatch.web import workers as workers_module
     from refwatch.web.app import create_app
 
     current = context.settings()
@@ -44,6 +45,9 @@ def serve(
         return
     # Fail here, once and clearly, on a wrong key or an uninitialised database.
     create_app(current).state.db.dispose()
+    if workers_module.supported():
+        workers_module.run(host, port, workers)  # a listening socket per worker: connections spread evenly
+        return
     uvicorn.run(
         "refwatch.web.app:create_app",
         factory=True,

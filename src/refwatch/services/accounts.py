@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from refwatch.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
-from refwatch.services.caching import caches, data_version
+from refwatch.services.caching import caches, current_version
 from refwatch.storage import audit
 from refwatch.storage.database import Database
 from refwatch.storage.tables import ApiToken, User
@@ -247,11 +247,11 @@ def authenticate_token(db: Database, token: str) -> Principal:
     """
     digest = _digest(token)
     cache = caches(db).principals
+    version = current_version(db)
+    kept: Principal | None = cache.get(version, digest)
+    if kept is not None:
+        return kept
     with db.session() as session:
-        version = data_version(session)
-        kept: Principal | None = cache.get(version, digest)
-        if kept is not None:
-            return kept
         found = session.execute(
             select(ApiToken, User)
             .join(User, User.id == ApiToken.user_id)

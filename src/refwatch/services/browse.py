@@ -26,12 +26,12 @@ from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session, defer
 
 from refwatch.errors import InvalidInput, NotFound
-from refwatch.services.caching import VersionedCache, caches, data_version
+from refwatch.services.caching import VersionedCache, caches, current_version, data_version
 from refwatch.storage import incidents as incident_repo
 from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter
-from refwatch.storage.search import matches_page, with_match
+from refwatch.storage.search import matches_page, uses_index, with_match
 from refwatch.storage.tables import Document, Incident, IncidentLocation
 
 MAX_PAGE = 200
@@ -155,7 +155,7 @@ def document_page(
         stmt = stmt.order_by(
             Document.publication_date.is_(None), Document.publication_date.desc(), Document.key
         )
-    key = ("documents", query.strip() if query else None, language, outlet)
+    key = _documents_key(query, language, outlet)
     with db.session() as session:
         version = data_version(session)
         total = count(db, session, version, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
@@ -170,13 +170,41 @@ def document_page(
                 lambda: matches_page(session, ids_stmt, db.engine.dialect.name, limit=limit, offset=offset),
             )
         else:
-            ids = list(session.scalars(ids_stmt.limit(limit).offset(offset)))
+            ids = list(session.connection().execute(ids_stmt.limit(limit).offset(offset)).scalars())
         cards = _cards(
             caches(db).document_cards, version, ids, lambda missing: _document_cards(session, missing)
         )
     if searching and total > SEARCH_COUNT_CAP:
         return Page(cards, SEARCH_COUNT_CAP, limit, offset, total_exact=False)
     return Page(cards, total, limit, offset)
+
+
+def _documents_key(query: str | None, language: str | None, outlet: str | None) -> tuple[Any, ...]:
+    return ("documents", query.strip() if query else None, language, outlet)
+
+
+def search_scans_text(
+    db: Database,
+    query: str,
+    *,
+    language: str | None = None,
+    outlet: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> bool:
+    """Whether :func:`document_page` would have to read through stored text for this search.
+
+    True for a search no index answers (shorter than a trigram on SQLite; on
+    PostgreSQL the planner decides) whose page and total are not kept from an
+    earlier identical search. The web layer runs those in a worker thread and
+    the rest in place.
+    """
+    if not query.strip() or uses_index(db.engine.dialect.name, query):
+        return False
+    key = _documents_key(query, language, outlet)
+    version = current_version(db)
+    kept = caches(db).counts
+    return kept.get(version, key) is None or kept.get(version, (*key, limit, offset)) is None
 
 
 def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, offset: int = 0) -> Page:
@@ -189,7 +217,8 @@ def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, off
         page = stmt.with_only_columns(Incident.id).order_by(
             Incident.date_start.is_(None), Incident.date_start, Incident.id
         )
-        ids = list(session.scalars(page.limit(limit).offset(offset)))
+        # Run on the connection: plain ids need none of the ORM's result handling, which cost as much.
+        ids = list(session.connection().execute(page.limit(limit).offset(offset)).scalars())
         cards = _cards(
             caches(db).incident_cards,
             version,

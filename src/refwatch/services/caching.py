@@ -22,20 +22,27 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from refwatch.storage.database import Database
 from refwatch.storage.tables import AuditEvent
 
 
-def data_version(session: Session) -> int:
+def data_version(source: Session | Connection) -> int:
     """The newest audit entry's id (0 for an empty log): changes with every write.
 
     Asked on every request, so the statement is built once and run on the
-    session's connection (half the cost of an ORM query).
+    connection (half the cost of an ORM query).
     """
-    return int(session.connection().execute(_NEWEST_AUDIT_ID).scalar() or 0)
+    conn = source.connection() if isinstance(source, Session) else source
+    return int(conn.execute(_NEWEST_AUDIT_ID).scalar() or 0)
+
+
+def current_version(db: Database) -> int:
+    """:func:`data_version` on a connection of its own (lighter than a session, for a cache check)."""
+    with db.engine.connect() as conn:
+        return data_version(conn)
 
 
 _NEWEST_AUDIT_ID = select(func.max(AuditEvent.__table__.c.id))

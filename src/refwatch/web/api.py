@@ -28,7 +28,6 @@ from refwatch.services.documents import original_bytes, show_document
 from refwatch.services.ingest import ingest_uploads
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
-from refwatch.storage.search import uses_index
 from refwatch.web.auth import client_address, database, principal, writer
 
 router = APIRouter(prefix="/api/v1")
@@ -117,10 +116,10 @@ async def list_documents(
     page = functools.partial(
         browse.document_page, db, query=q, language=language, outlet=outlet, limit=limit, offset=offset
     )
-    # A page in list order is a walk down an index, and so is a search through SQLite's FTS index:
-    # cheaper on the event loop than a hop to a thread (which then waits for the busy loop to let go
-    # of the interpreter). A search that scans text can take long, so it goes to a worker thread.
-    if q and q.strip() and not uses_index(db.engine.dialect.name, q):
+    # A page in list order is a walk down an index, and so is a search through SQLite's FTS index or
+    # one whose page is kept: cheaper on the event loop than a hop to a thread (which then waits for
+    # the busy loop to let go of the interpreter). A search that scans text can take long: a thread.
+    if q and browse.search_scans_text(db, q, language=language, outlet=outlet, limit=limit, offset=offset):
         return _page(await run_in_threadpool(page))
     return _page(page())
 

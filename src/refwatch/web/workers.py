@@ -1,0 +1,86 @@
+"""Several server processes on one port, each listening on its own socket (Linux ``SO_REUSEPORT``).
+
+uvicorn's ``--workers`` shares one listening socket between its processes:
+whichever process is idle when clients connect accepts them, as many as are
+waiting, and with keep-alive connections that choice lasts. Measured with
+``benchmarks/api_load.py``: fifty clients connecting at once were split 43/7
+and 39/11 between two workers, so one process served four times the other's
+load and its clients waited accordingly. With a socket per process the kernel
+spreads new connections over them by a hash of the client's address, as
+nginx's ``reuseport`` does.
+
+Each worker is a uvicorn server in a fresh (spawned) process that builds the
+application from the environment, exactly as ``uvicorn --factory`` would. The
+parent only watches: it restarts a worker that dies and stops them all on
+Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+import socket
+import sys
+import time
+from multiprocessing.context import SpawnProcess
+from types import FrameType
+
+APP_FACTORY = "refwatch.web.app:create_app"
+RESTART_PAUSE_S = 1.0
+logger = logging.getLogger("uvicorn.error")
+
+
+def supported() -> bool:
+    """Whether this system can give each worker its own socket on the same port."""
+    return hasattr(socket, "SO_REUSEPORT") and sys.platform.startswith("linux")
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` that other processes of this user may bind too."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def _worker(host: str, port: int) -> None:  # pragma: no cover (runs in a child process)
+    import uvicorn
+
+    config = uvicorn.Config(
+        APP_FACTORY, factory=True, host=host, port=port, log_level="warning", access_log=False
+    )
+    uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
+
+
+def run(host: str, port: int, workers: int) -> None:
+    """Run ``workers`` server processes on ``host:port`` until interrupted or terminated."""
+    context = multiprocessing.get_context("spawn")
+    stopping = False
+
+    def start() -> SpawnProcess:
+        process = context.Process(target=_worker, args=(host, port), name="refwatch-worker")
+        process.start()
+        return process
+
+    processes = [start() for _ in range(workers)]
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        for process in processes:
+            if process.is_alive():
+                process.terminate()  # uvicorn finishes the requests in hand, then exits
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping:
+        time.sleep(RESTART_PAUSE_S)
+        for i, process in enumerate(processes):
+            if not stopping and not process.is_alive():
+                logger.warning("worker %s stopped (exit %s); starting another", process.pid, process.exitcode)
+                processes[i] = start()
+    for process in processes:
+        process.join()
