@@ -247,16 +247,6 @@ def _record(
     return record
 
 
-#: A source's document as lists show it (see :func:`_source_header`).
-_HEADER_COLUMNS = (
-    Document.key,
-    Document.title,
-    Document.outlet,
-    Document.url,
-    Document.publication_date_iso,
-)
-
-
 _INCIDENT: BindParameter[int] = bindparam("incident")
 _DETAIL_INCIDENT = select(*Incident.__table__.c).where(Incident.__table__.c.id == _INCIDENT)
 _DETAIL_LOCATIONS = (
@@ -305,45 +295,60 @@ _LISTED = tuple(
 )
 
 
-def summaries(session: Session, stmt: Select[Incident]) -> list[dict[str, Any]]:
-    """The list form of the incidents ``stmt`` selects, in its order: reconciled fields and source headers.
+def summaries_by_id(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The list form of these incidents (those that exist), by id: reconciled fields and source headers.
 
     No quotes or claims (the full record is :func:`to_record`). Read as plain
-    rows in four queries, not as ORM objects: a page of fifty incidents has
-    some three hundred related rows, and building objects for them cost
-    several times more than the queries.
+    rows in four queries built once (below), not as ORM objects: a page of
+    fifty incidents has some three hundred related rows, and building objects
+    for them cost several times more than the queries.
     """
-    rows = session.execute(stmt.with_only_columns(*_LISTED)).all()
-    ids = [row.id for row in rows]
-    locations = _rows_by_incident(session, select(IncidentLocation.__table__), IncidentLocation, ids)
-    perpetrators = _rows_by_incident(session, select(IncidentPerpetrator.__table__), IncidentPerpetrator, ids)
-    headers = select(IncidentSource.incident_id, IncidentSource.id.label("source_id"), *_HEADER_COLUMNS).join(
-        Document, Document.id == IncidentSource.document_id
-    )
-    sources = _rows_by_incident(
-        session, headers.order_by(Document.key, IncidentSource.ordinal), IncidentSource, ids
-    )
-    return [
-        _fields(row, locations.get(row.id, ()), perpetrators.get(row.id, ()))
+    if not ids:
+        return {}
+    conn = session.connection()
+    params = {"ids": list(ids)}
+    rows = conn.execute(_LIST_INCIDENTS, params).all()
+    locations = _grouped(conn.execute(_LIST_LOCATIONS, params))
+    perpetrators = _grouped(conn.execute(_LIST_PERPETRATORS, params))
+    sources = _grouped(conn.execute(_LIST_SOURCES, params))
+    return {
+        row.id: _fields(row, locations.get(row.id, ()), perpetrators.get(row.id, ()))
         | {"sources": [_source_header(s.source_id, s) for s in sources.get(row.id, ())]}
         for row in rows
-    ]
-
-
-def summaries_by_id(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """:func:`summaries` of these incidents, by id (those that exist)."""
-    return {
-        card["id"]: card for card in summaries(session, select(Incident).where(Incident.id.in_(list(ids))))
     }
 
 
-def _rows_by_incident(
-    session: Session, stmt: Select[*tuple[Any, ...]], table: Any, ids: list[int]
-) -> dict[int, list[Any]]:
-    """Rows of ``stmt`` (over a table with ``incident_id``) for these incidents, grouped by incident."""
+def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    """Rows that have an ``incident_id``, grouped by it (in the order they came)."""
     grouped: dict[int, list[Any]] = {}
-    if not ids:
-        return grouped
-    for row in session.execute(stmt.where(table.incident_id.in_(ids)).order_by(table.id)):
+    for row in rows:
         grouped.setdefault(row.incident_id, []).append(row)
     return grouped
+
+
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_LIST_INCIDENTS = select(*_LISTED).where(Incident.__table__.c.id.in_(_IDS))
+_LIST_LOCATIONS = (
+    select(IncidentLocation.__table__)
+    .where(IncidentLocation.__table__.c.incident_id.in_(_IDS))
+    .order_by(IncidentLocation.__table__.c.id)
+)
+_LIST_PERPETRATORS = (
+    select(IncidentPerpetrator.__table__)
+    .where(IncidentPerpetrator.__table__.c.incident_id.in_(_IDS))
+    .order_by(IncidentPerpetrator.__table__.c.id)
+)
+_LIST_SOURCES = (
+    select(
+        _SOURCES.incident_id,
+        _SOURCES.id.label("source_id"),
+        _DOCUMENTS.key,
+        _DOCUMENTS.title,
+        _DOCUMENTS.outlet,
+        _DOCUMENTS.url,
+        _DOCUMENTS.publication_date_iso,
+    )
+    .join_from(IncidentSource.__table__, Document.__table__, _DOCUMENTS.id == _SOURCES.document_id)
+    .where(_SOURCES.incident_id.in_(_IDS))
+    .order_by(_DOCUMENTS.key, _SOURCES.ordinal)
+)
