@@ -26,7 +26,10 @@ import time
 from multiprocessing.context import SpawnProcess
 from types import FrameType
 
+from refwatch.errors import ConfigError
+
 APP_FACTORY = "refwatch.web.app:create_app"
+STARTUP_FAILURE = 3  # uvicorn's exit status when a server cannot start
 RESTART_PAUSE_S = 1.0
 logger = logging.getLogger("uvicorn.error")
 
@@ -40,9 +43,13 @@ def listening_socket(host: str, port: int) -> socket.socket:
     """A socket bound to ``host:port`` that other processes of this user may bind too."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
@@ -57,6 +64,10 @@ def _worker(host: str, port: int) -> None:  # pragma: no cover (runs in a child 
 
 def run(host: str, port: int, workers: int) -> None:
     """Run ``workers`` server processes on ``host:port`` until interrupted or terminated."""
+    try:  # fail here, clearly, if the port is taken by something that does not share it
+        listening_socket(host, port).close()
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     context = multiprocessing.get_context("spawn")
     stopping = False
 
@@ -76,11 +87,19 @@ def run(host: str, port: int, workers: int) -> None:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    failed = None
     while not stopping:
         time.sleep(RESTART_PAUSE_S)
         for i, process in enumerate(processes):
-            if not stopping and not process.is_alive():
-                logger.warning("worker %s stopped (exit %s); starting another", process.pid, process.exitcode)
-                processes[i] = start()
+            if stopping or process.is_alive():
+                continue
+            if process.exitcode == STARTUP_FAILURE:  # it could not start: another try would fail alike
+                failed = process.exitcode
+                stop(signal.SIGTERM, None)
+                break
+            logger.warning("worker %s stopped (exit %s); starting another", process.pid, process.exitcode)
+            processes[i] = start()
     for process in processes:
         process.join()
+    if failed is not None:
+        raise ConfigError("a server worker could not start; its error is above")
