@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 
 from refwatch.errors import NotAuthenticated, PermissionDenied
 from refwatch.services.accounts import Principal, authenticate_token
 from refwatch.storage.database import Database
 
-T = TypeVar("T")
 bearer = HTTPBearer(auto_error=False, description="An API token from `refwatch tokens new`.")
 
 
@@ -28,20 +24,6 @@ async def database(request: Request) -> Database:
     return db
 
 
-async def run_read(db: Database, call: Callable[[], T]) -> T:
-    """Run a quick read where it costs least: in place on SQLite, in a worker thread on PostgreSQL.
-
-    On SQLite a read is CPU work in this process; handing it to a thread only
-    adds a wait for the interpreter, which the busy event loop holds. On
-    PostgreSQL a read mostly waits on the network, and in a thread the loop
-    serves other requests meanwhile (in place it served 313 requests/s at the
-    benchmark's load, as measured before this split).
-    """
-    if db.engine.dialect.name == "sqlite":
-        return call()
-    return await run_in_threadpool(call)
-
-
 def client_address(request: Request) -> str | None:
     """Where a request came from, for the audit log (the proxy's address behind one without forwarding)."""
     return request.client.host if request.client else None
@@ -53,14 +35,12 @@ async def principal(
 ) -> Principal:
     """The caller behind the bearer token; 401 without a valid one.
 
-    On SQLite it runs on the event loop rather than in a worker thread: it is
-    one indexed lookup (usually only a version check: see ``services.caching``),
-    far cheaper than the thread hand-off (see :func:`run_read`).
+    Runs on the event loop rather than in a worker thread: it is one indexed
+    lookup, far cheaper than the thread hand-off FastAPI would add around it.
     """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("send an API token as 'Authorization: Bearer <token>'")
-    db: Database = request.app.state.db
-    return await run_read(db, functools.partial(authenticate_token, db, credentials.credentials))
+    return authenticate_token(request.app.state.db, credentials.credentials)
 
 
 async def writer(caller: Annotated[Principal, Depends(principal)]) -> Principal:
