@@ -7,7 +7,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, String, bindparam, cast, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    FromClause,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from refwatch.errors import NotFound
@@ -248,37 +259,47 @@ def _record(
 
 
 _INCIDENT: BindParameter[int] = bindparam("incident")
-_DETAIL_INCIDENT = select(*Incident.__table__.c).where(Incident.__table__.c.id == _INCIDENT)
-_DETAIL_LOCATIONS = (
-    select(IncidentLocation.__table__)
-    .where(IncidentLocation.__table__.c.incident_id == _INCIDENT)
-    .order_by(IncidentLocation.__table__.c.id)
-)
-_DETAIL_PERPETRATORS = (
-    select(IncidentPerpetrator.__table__)
-    .where(IncidentPerpetrator.__table__.c.incident_id == _INCIDENT)
-    .order_by(IncidentPerpetrator.__table__.c.id)
-)
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _SOURCES = IncidentSource.__table__.c
 _DOCUMENTS = Document.__table__.c
-_DETAIL_SOURCES = (
-    select(
-        _SOURCES.id,
-        _SOURCES.extracted,
-        _SOURCES.link_score,
-        _SOURCES.link_reason,
-        _SOURCES.extractor,
-        _DOCUMENTS.key,
-        _DOCUMENTS.title,
-        _DOCUMENTS.outlet,
-        _DOCUMENTS.url,
-        _DOCUMENTS.publication_date_iso,
-    )
-    .join_from(IncidentSource.__table__, Document.__table__, _DOCUMENTS.id == _SOURCES.document_id)
-    .where(_SOURCES.incident_id == _INCIDENT)
-    .order_by(_DOCUMENTS.key, _SOURCES.ordinal)
-)
 _CLAIMS = Claim.__table__.c
+_LOCATIONS = IncidentLocation.__table__
+_PERPETRATORS = IncidentPerpetrator.__table__
+
+
+def _rows_of(table: FromClause, where: ColumnElement[bool]) -> Select[Any]:
+    """All columns of a table's rows, in the order they were stored."""
+    return select(table).where(where).order_by(table.c.id)
+
+
+def _sources(*columns: Any, where: ColumnElement[bool]) -> Select[Any]:
+    """Sources with their document's header (as lists show it), in document order."""
+    return (
+        select(
+            *columns,
+            _DOCUMENTS.key,
+            _DOCUMENTS.title,
+            _DOCUMENTS.outlet,
+            _DOCUMENTS.url,
+            _DOCUMENTS.publication_date_iso,
+        )
+        .join_from(IncidentSource.__table__, Document.__table__, _DOCUMENTS.id == _SOURCES.document_id)
+        .where(where)
+        .order_by(_DOCUMENTS.key, _SOURCES.ordinal)
+    )
+
+
+_DETAIL_INCIDENT = select(*Incident.__table__.c).where(Incident.__table__.c.id == _INCIDENT)
+_DETAIL_LOCATIONS = _rows_of(_LOCATIONS, _LOCATIONS.c.incident_id == _INCIDENT)
+_DETAIL_PERPETRATORS = _rows_of(_PERPETRATORS, _PERPETRATORS.c.incident_id == _INCIDENT)
+_DETAIL_SOURCES = _sources(
+    _SOURCES.id,
+    _SOURCES.extracted,
+    _SOURCES.link_score,
+    _SOURCES.link_reason,
+    _SOURCES.extractor,
+    where=_SOURCES.incident_id == _INCIDENT,
+)
 _DETAIL_CLAIMS = (
     select(_CLAIMS.source_id, _CLAIMS.field, _CLAIMS.value)
     .join_from(Claim.__table__, IncidentSource.__table__, _SOURCES.id == _CLAIMS.source_id)
@@ -326,29 +347,9 @@ def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _LIST_INCIDENTS = select(*_LISTED).where(Incident.__table__.c.id.in_(_IDS))
-_LIST_LOCATIONS = (
-    select(IncidentLocation.__table__)
-    .where(IncidentLocation.__table__.c.incident_id.in_(_IDS))
-    .order_by(IncidentLocation.__table__.c.id)
-)
-_LIST_PERPETRATORS = (
-    select(IncidentPerpetrator.__table__)
-    .where(IncidentPerpetrator.__table__.c.incident_id.in_(_IDS))
-    .order_by(IncidentPerpetrator.__table__.c.id)
-)
-_LIST_SOURCES = (
-    select(
-        _SOURCES.incident_id,
-        _SOURCES.id.label("source_id"),
-        _DOCUMENTS.key,
-        _DOCUMENTS.title,
-        _DOCUMENTS.outlet,
-        _DOCUMENTS.url,
-        _DOCUMENTS.publication_date_iso,
-    )
-    .join_from(IncidentSource.__table__, Document.__table__, _DOCUMENTS.id == _SOURCES.document_id)
-    .where(_SOURCES.incident_id.in_(_IDS))
-    .order_by(_DOCUMENTS.key, _SOURCES.ordinal)
+_LIST_LOCATIONS = _rows_of(_LOCATIONS, _LOCATIONS.c.incident_id.in_(_IDS))
+_LIST_PERPETRATORS = _rows_of(_PERPETRATORS, _PERPETRATORS.c.incident_id.in_(_IDS))
+_LIST_SOURCES = _sources(
+    _SOURCES.incident_id, _SOURCES.id.label("source_id"), where=_SOURCES.incident_id.in_(_IDS)
 )
