@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -568,6 +569,15 @@ def report(backend: str, results: Results) -> None:
         print(f"  error: {sample}")
 
 
+def cpu_reference() -> float:
+    """Milliseconds for a fixed pure-Python loop (best of five): how fast this machine is right now.
+
+    Shared virtual machines vary: on the 2-CPU machine these figures come from,
+    it read 16 to 33 ms within minutes, and requests/s moved with it.
+    """
+    return min(timeit.repeat("sum(range(1_000_000))", number=5, repeat=5)) / 5 * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -607,7 +617,8 @@ def main() -> None:
 
     print(
         f"{args.incidents} incidents, {args.documents} documents, {args.clients} clients, "
-        f"{args.seconds:g} s per backend (after {args.warmup:g} s warm-up), {os.cpu_count()} CPUs",
+        f"{args.seconds:g} s per backend (after {args.warmup:g} s warm-up), {os.cpu_count()} CPUs; "
+        f"CPU reference {cpu_reference():.1f} ms (lower is faster)",
         flush=True,
     )
     server = None
@@ -632,6 +643,7 @@ def main() -> None:
             server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
+    print(f"\nCPU reference after the runs: {cpu_reference():.1f} ms")
     if "sqlite" in results:
         r = results["sqlite"]
         worst = {k: percentile(sorted(r.latencies[k]), 99) * 1000 for k in TARGET_KINDS}
