@@ -38,3 +38,16 @@ def test_groups_are_set_replaced_and_cleared_with_an_audit_entry_each(
         db.dispose()
     assert [e.detail["after"] for e in entries] == [["field-team", "partners"], []]
     assert entries[1].detail["before"] == ["field-team", "partners"]
+
+
+def test_restrict_takes_a_group_or_none_and_a_reason(cli_env: Settings) -> None:
+    neither = runner.invoke(app, ["incidents", "restrict", "1", "--reason", "protects a source"])
+    assert neither.exit_code == 1 and "--none" in neither.stderr
+    both = runner.invoke(app, ["incidents", "restrict", "1", "partners", "--none", "--reason", "x"])
+    assert both.exit_code == 1
+    missing = runner.invoke(
+        app, ["incidents", "restrict", "999", "partners", "--reason", "protects a source"]
+    )
+    assert missing.exit_code == 1 and "no incident 999" in missing.stderr
+    blank = runner.invoke(app, ["incidents", "restrict", "999", "partners", "--reason", " "])
+    assert blank.exit_code == 1 and "reason" in blank.stderr

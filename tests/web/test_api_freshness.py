@@ -70,3 +70,41 @@ def test_list_answers_have_the_declared_shape(client: TestClient, tokens: dict[s
         assert set(body) == {"items", "total", "limit", "offset", "total_exact"}
         assert len(body["items"]) == 1 and body["limit"] == 1 and body["offset"] == 0
         assert body["total_exact"] is True and body["total"] >= 2
+
+
+def test_restricting_an_incident_and_joining_its_group_take_effect_at_once(
+    client: TestClient,  # noqa: F811
+    tokens: dict[str, str],  # noqa: F811
+    settings: Settings,
+) -> None:
+    from sqlalchemy import select
+
+    from refwatch.services import review
+    from refwatch.storage.tables import AuditEvent
+
+    upload(client, tokens["write"])
+    viewer = auth(tokens["viewer"])
+    incident = client.get("/api/v1/incidents", headers=viewer).json()["items"][0]["id"]
+    db = open_database(settings)
+    try:
+        review.restrict(db, incident, "partners", actor="admin", reason="protects a source", origin="cli")
+        ids = [i["id"] for i in client.get("/api/v1/incidents", headers=viewer).json()["items"]]
+        assert incident not in ids
+        assert client.get(f"/api/v1/incidents/{incident}", headers=viewer).status_code == 404
+
+        accounts.set_groups(db, "vi", ["partners"])
+        listed = client.get("/api/v1/incidents", headers=viewer).json()["items"]
+        assert {i["id"]: i["restricted_to"] for i in listed}[incident] == "partners"
+        assert client.get(f"/api/v1/incidents/{incident}", headers=viewer).status_code == 200
+
+        review.restrict(db, incident, None, actor="admin", reason="source is safe now", origin="cli")
+        listed = client.get("/api/v1/incidents", headers=viewer).json()["items"]
+        assert {i["id"]: i["restricted_to"] for i in listed}[incident] is None
+        with db.session() as session:
+            logged = session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "incident.restrict").order_by(AuditEvent.id)
+            ).all()
+    finally:
+        db.dispose()
+    assert [e.detail["after"]["restricted_to"] for e in logged] == ["partners", None]
+    assert logged[0].detail["reason"] == "protects a source"

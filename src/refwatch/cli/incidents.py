@@ -9,6 +9,7 @@ from rich.table import Table
 
 from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors, print_json
+from refwatch.errors import InvalidInput
 from refwatch.services import review
 from refwatch.services.export import incident_records
 from refwatch.storage.incidents import IncidentFilter
@@ -172,6 +173,22 @@ def edit(
             db, incident_id, field, value, actor=context.settings().user, reason=reason, origin="cli"
         )
     console.print(f"incident {incident_id}: {field} set")
+
+
+@incidents_app.command("restrict")
+@handles_errors
+def restrict(
+    incident_id: int,
+    group: str | None = typer.Argument(None, help="The group that may see it; leave out with --none."),
+    none: bool = typer.Option(False, "--none", help="Lift the restriction."),
+    reason: str = typer.Option(..., "--reason", help="Why: kept in the audit log."),
+) -> None:
+    """Show an incident only to one group's members and admins (never public)."""
+    if (group is None) == (not none):
+        raise InvalidInput("give a GROUP, or --none to lift the restriction")
+    with context.database() as db:
+        review.restrict(db, incident_id, group, actor=context.settings().user, reason=reason, origin="cli")
+    console.print(f"incident {incident_id}: " + (f"restricted to {group}" if group else "unrestricted"))
 
 
 @incidents_app.command("merge")

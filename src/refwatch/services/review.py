@@ -24,6 +24,7 @@ from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter, filtered_query, get_incident, record_of, to_record
 from refwatch.storage.tables import AuditEvent, Incident, IncidentSource
 
+MAX_GROUP = 100  # as for the groups of an account (services.accounts.set_groups)
 UNDOABLE = ("incident.confirm", "incident.reject", "incident.edit", "incident.merge", "incident.split")
 
 
@@ -131,6 +132,41 @@ def set_state(
             origin,
             before={"review_state": before},
             after={"review_state": state},
+            reason=reason,
+        )
+
+
+def restrict(
+    db: Database,
+    incident_id: int,
+    group: str | None,
+    *,
+    actor: str,
+    reason: str,
+    origin: str | None = None,
+) -> None:
+    """Show the incident only to ``group``'s members and admins (None: to everyone with an account again).
+
+    A restricted incident is never public. Audited with the reason, like a
+    review action (not undoable: restricting again is the way back).
+    """
+    if not reason or not reason.strip():
+        raise InvalidInput("a restriction needs a reason (--reason)")
+    name = group.strip() if group else None
+    if name is not None and not 1 <= len(name) <= MAX_GROUP:
+        raise InvalidInput(f"a group name must be 1 to {MAX_GROUP} characters")
+    with db.transaction() as session:
+        incident = get_incident(session, incident_id)
+        before = incident.restricted_to
+        incident.restricted_to = name
+        _log(
+            session,
+            incident,
+            "incident.restrict",
+            actor,
+            origin,
+            before={"restricted_to": before},
+            after={"restricted_to": name},
             reason=reason,
         )
 
