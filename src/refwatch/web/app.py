@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from refwatch import __version__
 from refwatch.config import Settings, load_settings
 from refwatch.services.setup import open_database
-from refwatch.web import api, errors, pages, persons, vendor
+from refwatch.web import api, balance, errors, pages, persons, vendor
 from refwatch.web.sessions import SESSION_SECONDS
 
 SECURITY_HEADERS = {
@@ -124,4 +124,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(balance.Rebalance, balance=balance.ACTIVE)  # a no-op in a single process
     return app

@@ -12,7 +12,8 @@ nginx's ``reuseport`` does.
 Each worker is a uvicorn server in a fresh (spawned) process that builds the
 application from the environment, exactly as ``uvicorn --factory`` would. The
 parent only watches: it restarts a worker that dies and stops them all on
-Ctrl-C or SIGTERM.
+Ctrl-C or SIGTERM. The workers share their connection counts so that an
+over-full one can hand connections on (``web.balance``).
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import MutableSequence
 from multiprocessing.context import SpawnProcess
 from types import FrameType
 
 from refwatch.errors import ConfigError
+from refwatch.web import balance
 
 APP_FACTORY = "refwatch.web.app:create_app"
 STARTUP_FAILURE = 3  # uvicorn's exit status when a server cannot start
@@ -53,8 +56,11 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int) -> None:  # pragma: no cover (runs in a child process)
+def _worker(host: str, port: int, index: int, loads: MutableSequence[int]) -> None:  # pragma: no cover
+    """One server process (in a child): shares its connection count with the others (``web.balance``)."""
     import uvicorn
+
+    balance.ACTIVE = balance.Balance(index, loads)
 
     config = uvicorn.Config(
         APP_FACTORY, factory=True, host=host, port=port, log_level="warning", access_log=False
@@ -69,14 +75,16 @@ def run(host: str, port: int, workers: int) -> None:
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     context = multiprocessing.get_context("spawn")
+    loads = context.RawArray("i", workers)  # connections per worker, see web.balance
     stopping = False
 
-    def start() -> SpawnProcess:
-        process = context.Process(target=_worker, args=(host, port), name="refwatch-worker")
+    def start(index: int) -> SpawnProcess:
+        loads[index] = 0
+        process = context.Process(target=_worker, args=(host, port, index, loads), name="refwatch-worker")
         process.start()
         return process
 
-    processes = [start() for _ in range(workers)]
+    processes = [start(i) for i in range(workers)]
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
@@ -98,7 +106,7 @@ def run(host: str, port: int, workers: int) -> None:
                 stop(signal.SIGTERM, None)
                 break
             logger.warning("worker %s stopped (exit %s); starting another", process.pid, process.exitcode)
-            processes[i] = start()
+            processes[i] = start(i)
     for process in processes:
         process.join()
     if failed is not None:
