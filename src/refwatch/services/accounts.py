@@ -28,6 +28,7 @@ from refwatch.storage.database import Database
 from refwatch.storage.tables import ApiToken, User
 
 ROLES = ("admin", "editor", "viewer")
+MAX_GROUP = 100  # characters in a group name (accounts' groups, incidents' restriction)
 SCOPES = ("read", "write", "admin")
 TOKEN_PREFIX = "rw_"  # noqa: S105 (a label, not a secret)
 MIN_PASSWORD = 12
@@ -220,8 +221,8 @@ def set_groups(
 ) -> None:
     """Replace the groups an account belongs to (which restricted incidents it sees); audited."""
     names = sorted({g.strip() for g in groups if g.strip()})
-    if any(len(name) > 100 for name in names):
-        raise InvalidInput("group names must be at most 100 characters")
+    if any(len(name) > MAX_GROUP for name in names):
+        raise InvalidInput(f"group names must be at most {MAX_GROUP} characters")
     with db.session() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:

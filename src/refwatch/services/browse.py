@@ -5,9 +5,9 @@ Paging is done in SQL (``LIMIT/OFFSET``) in the order of an index (migration
 thousand. Totals are counted once and kept until the data changes: every
 write to documents and incidents goes through a service that appends to the
 audit log in the same transaction, so the newest audit entry's id is a cheap,
-exact version stamp (see ``services.caching``); pages are read as ids in
-SQL and the list form of each record is kept between requests too. Search is an indexed substring
-match on the text and title (see ``storage.search``), which works for Korean
+exact version stamp (see ``services.caching``). Pages are read as ids in
+SQL, and the list form of each record is kept between requests too. Search
+is an indexed substring match on the text and title (see ``storage.search``), which works for Korean
 and Chinese as well as English because it needs no word splitting; its total
 is counted up to :data:`SEARCH_COUNT_CAP`.
 """
@@ -59,7 +59,7 @@ class Page:
 
     @functools.cached_property
     def items(self) -> list[dict[str, Any]]:
-        """The records as dicts (each call of a page gets its own copies)."""
+        """The records as dicts, parsed on first use (each page has its own copies)."""
         return [orjson.loads(card) for card in self.cards]
 
     def to_json(self) -> bytes:
@@ -304,8 +304,7 @@ def can_see(restricted_to: str | None, visible_groups: tuple[str, ...] | None) -
 
 def summary(db: Database) -> dict[str, Any]:
     """:func:`_summary`, kept until the data changes (it reads every incident: a second at 100,000)."""
-    with db.session() as session:
-        figures: dict[str, Any] = remember(db, data_version(session), "summary", lambda: _summary(db))
+    figures: dict[str, Any] = remember(db, current_version(db), "summary", lambda: _summary(db))
     return figures
 
 
@@ -341,8 +340,7 @@ def _summary(db: Database) -> dict[str, Any]:
 
 def places(db: Database) -> list[dict[str, Any]]:
     """:func:`_places`, kept until the data changes (it reads every incident's places)."""
-    with db.session() as session:
-        found: list[dict[str, Any]] = remember(db, data_version(session), "places", lambda: _places(db))
+    found: list[dict[str, Any]] = remember(db, current_version(db), "places", lambda: _places(db))
     return found
 
 

@@ -92,7 +92,7 @@ class VersionedCache:
 class Caches:
     """The caches of one database in this process."""
 
-    #: Totals, facet counts and dashboard figures of list queries (see ``services.browse``).
+    #: Totals, facet counts, search pages and dashboard figures (see ``services.browse``).
     counts: VersionedCache = field(default_factory=lambda: VersionedCache(512))
     #: The list form of incidents, as JSON bytes, by id.
     incident_cards: VersionedCache = field(default_factory=lambda: VersionedCache(20_000))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from refwatch.domain.vocabulary import EVENT_TYPES, PRECISIONS, QUALIFIERS, SALIENCES, STATUSES
 from refwatch.errors import Conflict, InvalidInput, NotFound
+from refwatch.services.accounts import MAX_GROUP
 from refwatch.services.incidents import EDITABLE_FIELDS
 from refwatch.services.linking import refresh_incident
 from refwatch.storage import audit
@@ -24,7 +25,6 @@ from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter, filtered_query, get_incident, record_of, to_record
 from refwatch.storage.tables import AuditEvent, Incident, IncidentSource
 
-MAX_GROUP = 100  # as for the groups of an account (services.accounts.set_groups)
 UNDOABLE = ("incident.confirm", "incident.reject", "incident.edit", "incident.merge", "incident.split")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from refwatch.domain.documents import DocumentDetail, DocumentSummary
@@ -64,11 +64,7 @@ def get_document(session: Session, ref: str | int) -> DocumentDetail:
     anew cost more than running it.
     """
     conn = session.connection()
-    row = conn.execute(_BY_KEY, {"ref": str(ref)}).first()
-    if row is None and str(ref).isdigit():
-        row = conn.execute(_BY_ID, {"ref": int(ref)}).first()
-    if row is None:
-        raise NotFound(f"no document with id or key {ref!r}; `refwatch documents list` shows them")
+    row = _row(conn, ref)
     incident_ids = tuple(sorted(set(conn.execute(_INCIDENTS_OF, {"document": row.id}).scalars())))
     return DocumentDetail(
         summary=to_summary(row),
@@ -94,13 +90,19 @@ def get_original(session: Session, ref: str | int) -> tuple[DocumentSummary, byt
     return to_summary(row), row.blob.data
 
 
-def _lookup(session: Session, ref: str | int) -> Document:
-    row = session.scalars(select(Document).where(Document.key == str(ref))).first()
+def _row(conn: Connection, ref: str | int) -> Any:
+    """The document's row, by key, else by numeric id; :class:`NotFound` if neither."""
+    row = conn.execute(_BY_KEY, {"ref": str(ref)}).first()
     if row is None and str(ref).isdigit():
-        row = session.get(Document, int(ref))
+        row = conn.execute(_BY_ID, {"ref": int(ref)}).first()
     if row is None:
         raise NotFound(f"no document with id or key {ref!r}; `refwatch documents list` shows them")
     return row
+
+
+def _lookup(session: Session, ref: str | int) -> Document:
+    """The document as an object (for its original), found as :func:`_row` finds it."""
+    return session.get_one(Document, _row(session.connection(), ref).id)
 
 
 def count_documents(session: Session) -> int:
