@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import uvloop
 from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 
@@ -522,7 +523,7 @@ def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespa
                 )
             )
             report(f"{backend}, 1 client (service time without contention)", alone)
-        return asyncio.run(
+        return uvloop.run(
             load(
                 base,
                 token,

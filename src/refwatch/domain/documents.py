@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -27,7 +27,8 @@ class DocumentSummary:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO strings)."""
-        data = asdict(self)
+        # Field by field: dataclasses.asdict deep-copies every value, and these are all plain scalars.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["ingested_at"] = self.ingested_at.isoformat()
         return data
 

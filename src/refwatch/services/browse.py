@@ -142,24 +142,12 @@ def document_page(
 ) -> Page:
     """Documents matching the filters: newest publication first, or newest stored first when searching."""
     _check_page(limit, offset)
-    # The text is not loaded: a list shows none of it.
-    stmt: Select[Any] = select(Document).options(defer(Document.text), defer(Document.publication_date_text))
-    if language:
-        stmt = stmt.where(Document.language == language)
-    if outlet:
-        stmt = stmt.where(Document.outlet == outlet)
     searching = bool(query and query.strip())
-    if searching and query:
-        stmt = with_match(stmt, db.engine.dialect.name, query)
-    else:
-        stmt = stmt.order_by(
-            Document.publication_date.is_(None), Document.publication_date.desc(), Document.key
-        )
     key = _documents_key(query, language, outlet)
+    stmt, ids_stmt = _document_list_statements(db.engine.dialect.name, *key[1:])
     with db.session() as session:
         version = data_version(session)
         total = count(db, session, version, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
-        ids_stmt = stmt.with_only_columns(Document.id, maintain_column_froms=True)
         if searching:
             # A search costs milliseconds (a rare phrase makes the index check many candidates); people
             # repeat searches and page back and forth, so its pages are kept like its total.
@@ -177,6 +165,29 @@ def document_page(
     if searching and total > SEARCH_COUNT_CAP:
         return Page(cards, SEARCH_COUNT_CAP, limit, offset, total_exact=False)
     return Page(cards, total, limit, offset)
+
+
+@functools.lru_cache(maxsize=256)
+def _document_list_statements(
+    dialect: str, query: str | None, language: str | None, outlet: str | None
+) -> tuple[Select[Any], Select[Any]]:
+    """The documents SELECT for these filters and its ids, built once (as for incidents, a tenth of a request).
+
+    Newest publication first, or the search's own order when ``query`` is
+    given. The text is not loaded: a list shows none of it.
+    """
+    stmt: Select[Any] = select(Document).options(defer(Document.text), defer(Document.publication_date_text))
+    if language:
+        stmt = stmt.where(Document.language == language)
+    if outlet:
+        stmt = stmt.where(Document.outlet == outlet)
+    if query:
+        stmt = with_match(stmt, dialect, query)
+    else:
+        stmt = stmt.order_by(
+            Document.publication_date.is_(None), Document.publication_date.desc(), Document.key
+        )
+    return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
 
 
 def _documents_key(query: str | None, language: str | None, outlet: str | None) -> tuple[Any, ...]:
@@ -210,13 +221,10 @@ def search_scans_text(
 def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, offset: int = 0) -> Page:
     """Linked incidents matching the filters, oldest first, in their list form (``summaries``)."""
     _check_page(limit, offset)
-    stmt = incident_repo.filtered_query(filters)
+    stmt, page = _incident_list_statements(filters)
     with db.session() as session:
         version = data_version(session)
         total = count(db, session, version, ("incidents", repr(filters)), stmt)
-        page = stmt.with_only_columns(Incident.id).order_by(
-            Incident.date_start.is_(None), Incident.date_start, Incident.id
-        )
         # Run on the connection: plain ids need none of the ORM's result handling, which cost as much.
         ids = list(session.connection().execute(page.limit(limit).offset(offset)).scalars())
         cards = _cards(
@@ -226,6 +234,21 @@ def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, off
             lambda missing: incident_repo.summaries_by_id(session, missing),
         )
     return Page(cards, total, limit, offset)
+
+
+@functools.lru_cache(maxsize=256)
+def _incident_list_statements(filters: IncidentFilter) -> tuple[Select[Any], Select[Any]]:
+    """The filtered SELECT and its page of ids in list order, built once per filter.
+
+    Building them took a tenth of a list request, and lists are asked with
+    the same few filters again and again. Statements are immutable, so every
+    thread may share them; the filter's values are bound parameters in them.
+    """
+    stmt = incident_repo.filtered_query(filters)
+    page = stmt.with_only_columns(Incident.id).order_by(
+        Incident.date_start.is_(None), Incident.date_start, Incident.id
+    )
+    return stmt, page
 
 
 def _document_cards(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:

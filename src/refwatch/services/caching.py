@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Dialect, func, select
 from sqlalchemy.orm import Session
 
 from refwatch.storage.database import Database
@@ -32,20 +32,38 @@ from refwatch.storage.tables import AuditEvent
 def data_version(source: Session | Connection) -> int:
     """The newest audit entry's id (0 for an empty log): changes with every write.
 
-    Asked on every request, so the statement is built once and run on the
-    connection (half the cost of an ORM query).
+    Asked on every request, so it runs on the DBAPI cursor of the connection
+    (in its transaction, if one is open): SQLAlchemy's statement and result
+    handling cost about four times the query itself.
     """
     conn = source.connection() if isinstance(source, Session) else source
-    return int(conn.execute(_NEWEST_AUDIT_ID).scalar() or 0)
+    return _newest_id(conn.connection.dbapi_connection, conn.dialect)
 
 
 def current_version(db: Database) -> int:
-    """:func:`data_version` on a connection of its own (lighter than a session, for a cache check)."""
-    with db.engine.connect() as conn:
-        return data_version(conn)
+    """:func:`data_version` on a pooled connection of its own (for a cache check outside any session)."""
+    raw = db.engine.raw_connection()
+    try:
+        return _newest_id(raw.dbapi_connection, db.engine.dialect)
+    finally:
+        raw.close()  # back to the pool, which rolls back whatever the query began
+
+
+def _newest_id(dbapi_connection: Any, dialect: Dialect) -> int:
+    sql = _NEWEST_SQL.get(dialect.name)
+    if sql is None:
+        sql = _NEWEST_SQL.setdefault(dialect.name, str(_NEWEST_AUDIT_ID.compile(dialect=dialect)))
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return int(row[0] or 0) if row else 0
 
 
 _NEWEST_AUDIT_ID = select(func.max(AuditEvent.__table__.c.id))
+_NEWEST_SQL: dict[str, str] = {}  # the statement's SQL per dialect (it has no parameters)
 
 
 class VersionedCache:

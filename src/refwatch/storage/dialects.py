@@ -6,8 +6,10 @@ the storage layer never asks which database it is talking to.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, Table, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import QueuePool
@@ -23,11 +25,24 @@ def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def read_json(text: str | bytes) -> Any:
+    """A stored JSON value, parsed by orjson (the standard library's parser took 8-10% of a detail read).
+
+    Values written by Python's ``json`` may hold ``NaN`` or ``Infinity``, which
+    orjson refuses; those few are parsed by ``json`` as before.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def engine_options(url: str | URL, *, busy_timeout_ms: int) -> dict[str, Any]:
     """Keyword arguments for :func:`sqlalchemy.create_engine` suited to the backend."""
     if is_sqlite(url):
         options: dict[str, Any] = {
-            "connect_args": {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+            "connect_args": {"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+            "json_deserializer": read_json,
         }
         if make_url(url).database not in (None, "", ":memory:"):
             # The SQLCipher dialect defaults to one connection per thread, at most five, and closes

@@ -47,6 +47,14 @@ class IncidentFilter:
     #: Groups whose restricted incidents may be shown; None shows all (admins, the CLI).
     visible_groups: tuple[str, ...] | None = None
 
+    def __post_init__(self) -> None:
+        # Tuples whatever the caller passed, so that a filter is hashable: the web list keeps the
+        # statements it builds per filter (``services.browse``).
+        object.__setattr__(self, "review_states", tuple(self.review_states))
+        object.__setattr__(self, "statuses", tuple(self.statuses))
+        if self.visible_groups is not None:
+            object.__setattr__(self, "visible_groups", tuple(self.visible_groups))
+
 
 def filtered_query(filters: IncidentFilter) -> Select[Incident]:
     """The SELECT for ``filters`` (all of them in SQL, so callers can page and count)."""
@@ -66,7 +74,9 @@ def filtered_query(filters: IncidentFilter) -> Select[Incident]:
             (IncidentLocation.place == filters.place) | (IncidentLocation.admin1 == filters.place)
         )
         query = query.where(Incident.id.in_(sub))
-    if filters.unrestricted_only:
+    if filters.unrestricted_only or filters.visible_groups == ():
+        # No groups (most accounts): a plain IS NULL, which SQLite's planner answers from the list
+        # indexes; an empty IN list became a subquery it had to evaluate on every row.
         query = query.where(Incident.restricted_to.is_(None))
     elif filters.visible_groups is not None:
         query = query.where(

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 
 from refwatch.errors import NotAuthenticated, PermissionDenied
 from refwatch.services.accounts import Principal, authenticate_token
 from refwatch.storage.database import Database
-
-bearer = HTTPBearer(auto_error=False, description="An API token from `refwatch tokens new`.")
 
 
 async def database(request: Request) -> Database:
@@ -29,18 +27,30 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-async def principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
-    """The caller behind the bearer token; 401 without a valid one.
+class BearerToken(HTTPBearer):
+    """The caller behind the ``Authorization: Bearer`` token; 401 without a valid one.
 
-    Runs on the event loop rather than in a worker thread: it is one indexed
-    lookup, far cheaper than the thread hand-off FastAPI would add around it.
+    The header check and the token lookup are one dependency (a subclass of
+    FastAPI's ``HTTPBearer``, so the OpenAPI document still declares the
+    scheme): each dependency FastAPI resolves costs some 30 microseconds, a
+    tenth of a cached page. Runs on the event loop rather than in a worker
+    thread: one lookup, kept until the next write, is far cheaper than the
+    thread hand-off.
     """
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise NotAuthenticated("send an API token as 'Authorization: Bearer <token>'")
-    return authenticate_token(request.app.state.db, credentials.credentials)
+
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
+        # (HTTPBearer's own call answers the credentials; this one answers who they belong to.)
+        credentials = await super().__call__(request)
+        if credentials is None:
+            raise NotAuthenticated("send an API token as 'Authorization: Bearer <token>'")
+        return authenticate_token(request.app.state.db, credentials.credentials)
+
+
+principal = BearerToken(
+    auto_error=False,
+    scheme_name="HTTPBearer",
+    description="An API token from `refwatch tokens new`.",
+)
 
 
 async def writer(caller: Annotated[Principal, Depends(principal)]) -> Principal:
