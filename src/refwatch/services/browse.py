@@ -158,7 +158,7 @@ def document_page(
                 lambda: matches_page(session, ids_stmt, db.engine.dialect.name, limit=limit, offset=offset),
             )
         else:
-            ids = list(session.connection().execute(ids_stmt.limit(limit).offset(offset)).scalars())
+            ids = list(session.connection().execute(ids_stmt.limit(limit).offset(offset)).scalars().all())
         cards = _cards(
             caches(db).document_cards, version, ids, lambda missing: _document_cards(session, missing)
         )
@@ -171,7 +171,7 @@ def document_page(
 def _document_list_statements(
     dialect: str, query: str | None, language: str | None, outlet: str | None
 ) -> tuple[Select[Any], Select[Any]]:
-    """The documents SELECT for these filters and its ids, built once (as for incidents, a tenth of a request).
+    """The documents SELECT for these filters and its ids, built once (as for incidents).
 
     Newest publication first, or the search's own order when ``query`` is
     given. The text is not loaded: a list shows none of it.
@@ -226,7 +226,7 @@ def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, off
         version = data_version(session)
         total = count(db, session, version, ("incidents", repr(filters)), stmt)
         # Run on the connection: plain ids need none of the ORM's result handling, which cost as much.
-        ids = list(session.connection().execute(page.limit(limit).offset(offset)).scalars())
+        ids = list(session.connection().execute(page.limit(limit).offset(offset)).scalars().all())
         cards = _cards(
             caches(db).incident_cards,
             version,

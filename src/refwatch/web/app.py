@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from refwatch import __version__
 from refwatch.config import Settings, load_settings
 from refwatch.services.setup import open_database
-from refwatch.web import api, balance, errors, pages, persons, vendor
+from refwatch.web import api, arrival, balance, errors, pages, persons, vendor
 from refwatch.web.sessions import SESSION_SECONDS
 
 SECURITY_HEADERS = {
@@ -125,4 +125,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(SecurityHeaders)
     app.add_middleware(balance.Rebalance, balance=balance.ACTIVE)  # a no-op in a single process
+    app.add_middleware(arrival.ArrivalOrder)  # outermost: a request waits its turn before anything runs
     return app
