@@ -142,9 +142,10 @@ def document_page(
 ) -> Page:
     """Documents matching the filters: newest publication first, or newest stored first when searching."""
     _check_page(limit, offset)
-    searching = bool(query and query.strip())
     key = _documents_key(query, language, outlet)
-    stmt, ids_stmt = _document_list_statements(db.engine.dialect.name, *key[1:])
+    text = key[1]  # the query, stripped (None when there is none)
+    searching = bool(text)
+    stmt, ids_stmt = _document_list_statements(db.engine.dialect.name, text, language, outlet)
     with db.session() as session:
         version = data_version(session)
         total = count(db, session, version, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
