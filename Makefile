@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_HOME ?= $(CURDIR)/demo-data
 
-.PHONY: demo test venv lint types unit postgres-tools browser-tools web-assets clean bench
+.PHONY: demo test venv lint types unit postgres-tools browser-tools web-assets clean bench bench-api
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/estimate.py
+
+# The web API under 50 clients (100,000 incidents / 50,000 documents; both databases; several minutes).
+bench-api: $(STAMP)
+	@bash scripts/ensure-wrk.sh
+	$(BIN)/python benchmarks/api_load.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache $(FRONTEND)/node_modules $(FRONTEND)/dist
