@@ -609,9 +609,7 @@ def wrk_load(
     server_pid: int,
 ) -> Results:
     """The same load from wrk processes, one per kind (see ``wrk_clients``)."""
-    wrk = wrk_clients.find_wrk()
-    if wrk is None:  # checked before anything was generated; it went missing since
-        raise SystemExit("wrk is no longer installed")
+    wrk = args.wrk  # found before anything was generated
     folder.mkdir(mode=0o700)
     paths = {k: request_paths(data, k, PATHS_PER_KIND, seed=1000 + i) for i, k in enumerate(KINDS)}
     scripts = wrk_clients.write_scripts(folder, token, paths)
@@ -731,7 +729,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.incidents < 1 or args.documents < 3:
         parser.error("need at least 1 incident and 3 documents")
-    if args.client == "wrk" and wrk_clients.find_wrk() is None:
+    args.wrk = wrk_clients.find_wrk()
+    if args.client == "wrk" and args.wrk is None:
         parser.error(
             "wrk is not installed: `make bench-api` installs Debian's package (as root), or "
             "`apt install wrk`; or pass --client aiohttp"

@@ -48,8 +48,8 @@ def groups(
 ) -> None:
     """Set the groups an account belongs to: it sees incidents restricted to them."""
     with context.database() as db:
-        accounts.set_groups(db, username, names or [], actor=context.settings().user)
-    console.print(f"user {username}: groups {', '.join(sorted(set(names or []))) or '(none)'}")
+        stored = accounts.set_groups(db, username, names or [], actor=context.settings().user)
+    console.print(f"user {username}: groups {', '.join(stored) or '(none)'}")
 
 
 @tokens_app.command("new")

@@ -218,8 +218,11 @@ def revoke_token(db: Database, token_id: int, *, actor: str = "cli", origin: str
 
 def set_groups(
     db: Database, username: str, groups: list[str], *, actor: str = "cli", origin: str | None = "cli"
-) -> None:
-    """Replace the groups an account belongs to (which restricted incidents it sees); audited."""
+) -> list[str]:
+    """Replace the groups an account belongs to (which restricted incidents it sees); audited.
+
+    Answers the names as stored: trimmed, without blanks or repeats, sorted.
+    """
     names = sorted({g.strip() for g in groups if g.strip()})
     if any(len(name) > MAX_GROUP for name in names):
         raise InvalidInput(f"group names must be at most {MAX_GROUP} characters")
@@ -231,6 +234,7 @@ def set_groups(
         user.groups = names
         _log(session, "user.groups", user.id, actor, origin, before=before, after=names)
         session.commit()
+    return names
 
 
 def _log(session: Session, action: str, user_id: int, actor: str, origin: str | None, **detail: Any) -> None:
