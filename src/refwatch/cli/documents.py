@@ -1,4 +1,4 @@
-"""`refwatch documents list|show|original`."""
+"""`refwatch documents list|show|original|restrict`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from rich.table import Table
 
 from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors, print_json
+from refwatch.errors import InvalidInput
 from refwatch.services import documents as service
 
 documents_app = typer.Typer(help="Stored documents.", no_args_is_help=True)
@@ -51,7 +52,7 @@ def show_document(
 ) -> None:
     """Show one document: metadata, hash and text."""
     with context.database() as db:
-        doc = service.show_document(db, ref)
+        doc = service.show_document(db, ref, visible_groups=None)
     if output_format == "json":
         print_json(doc.to_dict())
         return
@@ -81,9 +82,28 @@ def show_document(
 def original(ref: str = typer.Argument(..., help="Document id or key.")) -> None:
     """Write the original bytes (the evidentiary copy) to standard output."""
     with context.database() as db:
-        _, data = service.original_bytes(db, ref)
+        _, data = service.original_bytes(db, ref, visible_groups=None)
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+
+
+@documents_app.command("restrict")
+@handles_errors
+def restrict(
+    ref: str = typer.Argument(..., help="Document id or key."),
+    group: str | None = typer.Argument(None, help="The group that may see it; leave out with --none."),
+    none: bool = typer.Option(False, "--none", help="Lift the restriction."),
+    reason: str = typer.Option(..., "--reason", help="Why: kept in the audit log."),
+) -> None:
+    """Show a document, and every incident drawn from it, only to one group's members and admins."""
+    if (group is None) == (not none):
+        raise InvalidInput("give a GROUP, or --none to lift the restriction")
+    with context.database() as db:
+        affected = service.restrict_document(
+            db, ref, group, actor=context.settings().user, reason=reason, origin="cli"
+        )
+    state = f"restricted to {group}" if group else "unrestricted"
+    console.print(f"document {ref}: {state}; incidents drawn from it: {', '.join(map(str, affected)) or '-'}")
 
 
 def register(app: typer.Typer) -> None:

@@ -85,7 +85,7 @@ def show(
             r for r in incident_records(db, IncidentFilter(include_merged=True)) if r["id"] == incident_id
         ]
         if not records:
-            review.history(db, incident_id)  # raises NotFound with a helpful message
+            review.history(db, incident_id, visible_groups=None)  # raises NotFound with a helpful message
         record = records[0]
     if output_format == "json":
         print_json(record)
@@ -183,12 +183,17 @@ def restrict(
     none: bool = typer.Option(False, "--none", help="Lift the restriction."),
     reason: str = typer.Option(..., "--reason", help="Why: kept in the audit log."),
 ) -> None:
-    """Show an incident only to one group's members and admins (never public)."""
+    """Show an incident's sources, and every incident drawn from them, only to one group and admins."""
     if (group is None) == (not none):
         raise InvalidInput("give a GROUP, or --none to lift the restriction")
     with context.database() as db:
-        review.restrict(db, incident_id, group, actor=context.settings().user, reason=reason, origin="cli")
-    console.print(f"incident {incident_id}: " + (f"restricted to {group}" if group else "unrestricted"))
+        affected = review.restrict(
+            db, incident_id, group, actor=context.settings().user, reason=reason, origin="cli"
+        )
+    state = f"sources restricted to {group}" if group else "sources unrestricted"
+    console.print(
+        f"incident {incident_id}: {state}; incidents that follow them: {', '.join(map(str, affected))}"
+    )
 
 
 @incidents_app.command("merge")
@@ -235,7 +240,7 @@ def history(
 ) -> None:
     """Every recorded change to an incident: who, when, what, why."""
     with context.database() as db:
-        entries = review.history(db, incident_id)
+        entries = review.history(db, incident_id, visible_groups=None)
     if output_format == "json":
         print_json([e.to_dict() for e in entries])
         return

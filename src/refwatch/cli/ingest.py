@@ -12,6 +12,7 @@ from refwatch.cli.output import EXIT_USER_ERROR, console, err_console, handles_e
 from refwatch.errors import InvalidInput
 from refwatch.ingest.metadata import load_metadata
 from refwatch.services.ingest import FileResult, LanguageChoice, count_files, ingest_paths
+from refwatch.services.review import group_name
 
 LANG_CHOICES = ("auto", "en", "ko", "zh")
 
@@ -25,10 +26,16 @@ def ingest(
         False, "--no-extract", help="Store documents without extracting incidents."
     ),
     output_format: str = typer.Option("table", "--format", help="table or json."),
+    restrict: str | None = typer.Option(
+        None,
+        "--restrict",
+        help="Only this group (and admins) may see these reports and what is drawn from them.",
+    ),
 ) -> None:
     """Store documents (original bytes and text), then extract and link their incidents."""
     if lang not in LANG_CHOICES:
         raise InvalidInput(f"--lang must be one of {', '.join(LANG_CHOICES)}, not {lang!r}")
+    group = group_name(restrict)
     language: LanguageChoice = lang  # type: ignore[assignment]
     settings = context.settings()
     table = load_metadata(metadata) if metadata else None
@@ -65,6 +72,7 @@ def ingest(
             link_threshold=settings.link_threshold,
             link_window_days=settings.link_window_days,
             progress=advance,
+            restricted_to=group,
         )
     if output_format == "json":
         print_json(_rows(report.results))

@@ -4,8 +4,9 @@ Public outputs carry a whitelist of fields and nothing else: no names, no
 quotes (a quote can name or describe a person), no document text or links to
 unpublished sources, no notes. Small counts are shown as "fewer than k" so a
 group of one or two cannot be singled out; dates can be coarsened to the month
-or year. Only confirmed incidents are published unless asked otherwise. The
-defaults are the safe choice.
+or year. Only confirmed incidents are published unless asked otherwise, and
+never an incident drawn from restricted evidence. The defaults are the safe
+choice.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def redact(
     for r in records:
         if policy.confirmed_only and r.get("review_state") != "confirmed":
             continue
+        if r.get("restricted_to") is not None:
+            continue  # drawn from restricted evidence: never published, even if a caller forgot to filter
         date = r["date"]
         out.append(
             {

@@ -26,6 +26,7 @@ from refwatch.services.caching import caches, current_version
 from refwatch.storage import audit
 from refwatch.storage.database import Database
 from refwatch.storage.tables import ApiToken, User
+from refwatch.storage.visibility import check_group_name
 
 ROLES = ("admin", "editor", "viewer")
 MAX_GROUP = 100  # characters in a group name (accounts' groups, incidents' restriction)
@@ -223,9 +224,10 @@ def set_groups(
 
     Answers the names as stored: trimmed, without blanks or repeats, sorted.
     """
-    names = sorted({g.strip() for g in groups if g.strip()})
-    if any(len(name) > MAX_GROUP for name in names):
-        raise InvalidInput(f"group names must be at most {MAX_GROUP} characters")
+    try:
+        names = sorted({check_group_name(g, limit=MAX_GROUP) for g in groups if g.strip()})
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
     with db.session() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:

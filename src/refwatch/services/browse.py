@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, defer
 from refwatch.errors import InvalidInput, NotFound
 from refwatch.services.caching import VersionedCache, caches, current_version, data_version
 from refwatch.storage import incidents as incident_repo
+from refwatch.storage import visibility
 from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter
@@ -139,13 +140,17 @@ def document_page(
     outlet: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    visible_groups: visibility.Groups,
 ) -> Page:
-    """Documents matching the filters: newest publication first, or newest stored first when searching."""
+    """Documents matching the filters: newest publication first, or newest stored first when searching.
+
+    Only documents a reader in ``visible_groups`` may see are listed, found or counted.
+    """
     _check_page(limit, offset)
-    key = _documents_key(query, language, outlet)
+    key = _documents_key(query, language, outlet, visible_groups)
     text = key[1]  # the query, stripped (None when there is none)
     searching = bool(text)
-    stmt, ids_stmt = _document_list_statements(db.engine.dialect.name, text, language, outlet)
+    stmt, ids_stmt = _document_list_statements(db.engine.dialect.name, text, language, outlet, visible_groups)
     with db.session() as session:
         version = data_version(session)
         total = count(db, session, version, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
@@ -170,7 +175,11 @@ def document_page(
 
 @functools.lru_cache(maxsize=256)
 def _document_list_statements(
-    dialect: str, query: str | None, language: str | None, outlet: str | None
+    dialect: str,
+    query: str | None,
+    language: str | None,
+    outlet: str | None,
+    visible_groups: visibility.Groups,
 ) -> tuple[Select[Any], Select[Any]]:
     """The documents SELECT for these filters and its ids, built once (as for incidents).
 
@@ -178,6 +187,8 @@ def _document_list_statements(
     given. The text is not loaded: a list shows none of it.
     """
     stmt: Select[Any] = select(Document).options(defer(Document.text), defer(Document.publication_date_text))
+    if visible_groups is not None:
+        stmt = stmt.where(visibility.document_clause(visible_groups))
     if language:
         stmt = stmt.where(Document.language == language)
     if outlet:
@@ -191,8 +202,10 @@ def _document_list_statements(
     return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
 
 
-def _documents_key(query: str | None, language: str | None, outlet: str | None) -> tuple[Any, ...]:
-    return ("documents", query.strip() if query else None, language, outlet)
+def _documents_key(
+    query: str | None, language: str | None, outlet: str | None, visible_groups: visibility.Groups
+) -> tuple[Any, ...]:
+    return ("documents", query.strip() if query else None, language, outlet, visible_groups)
 
 
 def search_scans_text(
@@ -203,6 +216,7 @@ def search_scans_text(
     outlet: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    visible_groups: visibility.Groups,
 ) -> bool:
     """Whether :func:`document_page` would have to read through stored text for this search.
 
@@ -213,7 +227,7 @@ def search_scans_text(
     """
     if not query.strip() or uses_index(db.engine.dialect.name, query):
         return False
-    key = _documents_key(query, language, outlet)
+    key = _documents_key(query, language, outlet, visible_groups)
     version = current_version(db)
     kept = caches(db).counts
     return kept.get(version, key) is None or kept.get(version, (*key, limit, offset)) is None
@@ -298,41 +312,46 @@ def _facets(session: Session, filters: IncidentFilter) -> dict[str, dict[str, in
     return facets
 
 
-def incident_detail(
-    db: Database, incident_id: int, *, visible_groups: tuple[str, ...] | None = None
-) -> dict[str, Any]:
+def incident_detail(db: Database, incident_id: int, *, visible_groups: visibility.Groups) -> dict[str, Any]:
     """One incident in the record shape, with its sources and claims.
 
-    An incident restricted to a group outside ``visible_groups`` is answered as
-    not found, so that its existence does not leak either.
+    An incident a reader in ``visible_groups`` may not see is answered as not
+    found, so that its existence does not leak either.
     """
     with db.session() as session:
-        record = incident_repo.record_of(session, incident_id)
-    if not can_see(record["restricted_to"], visible_groups):
-        raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
-    return record
+        _check_visible(session, incident_id, visible_groups)
+        return incident_repo.record_of(session, incident_id)
 
 
-def require_visible(db: Database, incident_id: int, visible_groups: tuple[str, ...] | None) -> None:
+def require_visible(db: Database, incident_id: int, visible_groups: visibility.Groups) -> None:
     """:class:`NotFound` unless the incident exists and may be shown (checked before any action on it)."""
     with db.session() as session:
-        row = session.get(Incident, incident_id)
-        if row is None or not can_see(row.restricted_to, visible_groups):
-            raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
+        _check_visible(session, incident_id, visible_groups)
 
 
-def can_see(restricted_to: str | None, visible_groups: tuple[str, ...] | None) -> bool:
-    """Whether a record restricted to ``restricted_to`` may be shown to someone in ``visible_groups``."""
-    return restricted_to is None or visible_groups is None or restricted_to in visible_groups
+def _check_visible(session: Session, incident_id: int, visible_groups: visibility.Groups) -> None:
+    if visible_groups is None:
+        return
+    found = session.scalar(
+        select(Incident.id).where(Incident.id == incident_id, visibility.incident_clause(visible_groups))
+    )
+    if found is None:
+        raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
 
 
-def summary(db: Database) -> dict[str, Any]:
-    """:func:`_summary`, kept until the data changes (it reads every incident: a second at 100,000)."""
-    figures: dict[str, Any] = remember(db, current_version(db), "summary", lambda: _summary(db))
+def summary(db: Database, *, visible_groups: visibility.Groups) -> dict[str, Any]:
+    """:func:`_summary`, kept until the data changes (it reads every incident: a second at 100,000).
+
+    Counted over the incidents a reader in ``visible_groups`` may see, so the
+    figures do not reveal restricted incidents by their difference.
+    """
+    figures: dict[str, Any] = remember(
+        db, current_version(db), ("summary", visible_groups), lambda: _summary(db, visible_groups)
+    )
     return figures
 
 
-def _summary(db: Database) -> dict[str, Any]:
+def _summary(db: Database, visible_groups: visibility.Groups) -> dict[str, Any]:
     """Figures for the dashboard: incidents and people per month, review states, queue size.
 
     People are summed over the reconciled count of each incident (its lower
@@ -341,11 +360,12 @@ def _summary(db: Database) -> dict[str, Any]:
     """
     per_month: dict[str, dict[str, int]] = defaultdict(lambda: {"incidents": 0, "people": 0})
     counted = ("candidate", "confirmed")
+    seen = visibility.incident_clause(visible_groups)
     with db.session() as session:
-        states = incident_repo.count_by_state(session)
+        states = incident_repo.count_by_state(session, seen)
         rows = session.execute(
             select(Incident.date_start, Incident.count, Incident.count_min).where(
-                Incident.review_state.in_(counted)
+                Incident.review_state.in_(counted), seen
             )
         ).all()
     for start, count, count_min in rows:
@@ -362,13 +382,15 @@ def _summary(db: Database) -> dict[str, Any]:
     }
 
 
-def places(db: Database) -> list[dict[str, Any]]:
-    """:func:`_places`, kept until the data changes (it reads every incident's places)."""
-    found: list[dict[str, Any]] = remember(db, current_version(db), "places", lambda: _places(db))
+def places(db: Database, *, visible_groups: visibility.Groups) -> list[dict[str, Any]]:
+    """:func:`_places` of what a reader in ``visible_groups`` may see, kept until the data changes."""
+    found: list[dict[str, Any]] = remember(
+        db, current_version(db), ("places", visible_groups), lambda: _places(db, visible_groups)
+    )
     return found
 
 
-def _places(db: Database) -> list[dict[str, Any]]:
+def _places(db: Database, visible_groups: visibility.Groups) -> list[dict[str, Any]]:
     """People and incidents per place (city or facility, else province), with gazetteer coordinates.
 
     Places the gazetteer has no coordinates for are left off the map (and
@@ -390,6 +412,7 @@ def _places(db: Database) -> list[dict[str, Any]]:
             )
             .join(IncidentLocation, IncidentLocation.incident_id == Incident.id)
             .where(Incident.review_state.in_(("candidate", "confirmed")))
+            .where(visibility.incident_clause(visible_groups))
         ).all()
     seen: set[tuple[int, str]] = set()
     for incident_id, count, count_min, place, admin1 in rows:

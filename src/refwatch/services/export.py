@@ -10,6 +10,7 @@ gazetteer.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Iterable
@@ -65,8 +66,12 @@ def export_incidents(
 ) -> int:
     """Write incidents to ``out`` (written whole, then moved into place); returns how many.
 
-    With ``public``, only the redacted public form is written (see :mod:`refwatch.report.redaction`).
+    With ``public``, only the redacted public form of open incidents is written
+    (see :mod:`refwatch.report.redaction`): nothing restricted, whatever ``filters`` says.
     """
+    if public is not None:
+        # Published data never holds anything drawn from restricted evidence, whoever exports it.
+        filters = dataclasses.replace(filters, unrestricted_only=True)
     records = incident_records(db, filters)
     if public is not None:
         if fmt == "geojson":

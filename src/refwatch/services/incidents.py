@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from refwatch.domain.incidents import Incident as ExtractedIncident
 from refwatch.link.reconcile import Reconciled
+from refwatch.storage import visibility
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -67,6 +68,7 @@ def extract_and_link(session: Session, doc: Document, *, actor: str) -> int:
         session.add(incident)
         add_source(session, incident, doc, extracted, ordinal=ordinal, extractor=extractor)
         apply_values(incident, Reconciled(extracted))
+        incident.restricted_to = visibility.join([doc.restricted_to])
     logger.info("document %s: %d incidents extracted", doc.id, len(found))
     return len(found)
 

@@ -90,6 +90,7 @@ def ingest_paths(
     link_threshold: float = 0.6,
     link_window_days: int = 45,
     progress: Callable[[FileResult], None] | None = None,
+    restricted_to: str | None = None,
 ) -> IngestReport:
     """Ingest files and directories (recursively); never stops at a bad file.
 
@@ -104,6 +105,8 @@ def ingest_paths(
         link_threshold: score at or above which two reports become one incident.
         link_window_days: reports further apart in time are never linked.
         progress: called after each file with its result.
+        restricted_to: a group that alone (with admins) may see the new documents and everything
+            drawn from them (see ``storage.visibility``); None stores them open.
 
     Returns:
         One :class:`FileResult` per file found.
@@ -118,6 +121,7 @@ def ingest_paths(
             actor=actor,
             max_file_bytes=max_file_bytes,
             extract=extract,
+            restricted_to=restricted_to,
         )
         report.results.append(result)
         if progress is not None:
@@ -156,11 +160,20 @@ def _ingest_one(
     actor: str,
     max_file_bytes: int,
     extract: bool,
+    restricted_to: str | None = None,
 ) -> FileResult:
     try:
         prepared = prepare_file(path, max_file_bytes=max_file_bytes)
         meta = metadata.for_file(path) if metadata else None
-        return _store(db, prepared, meta=meta, language=language, actor=actor, extract=extract)
+        return _store(
+            db,
+            prepared,
+            meta=meta,
+            language=language,
+            actor=actor,
+            extract=extract,
+            restricted_to=restricted_to,
+        )
     except (IngestError, InvalidInput) as exc:
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
         logger.info("ingest failed for %s: %s", path, reason)
@@ -203,6 +216,7 @@ def _store(
     language: LanguageChoice,
     actor: str,
     extract: bool,
+    restricted_to: str | None = None,
 ) -> FileResult:
     path = prepared.path
     with db.transaction() as session:
@@ -213,7 +227,12 @@ def _store(
                 outcome="unchanged",
                 key=existing.key,
                 document_id=existing.id,
-                reason=f"identical bytes already stored as {existing.key}",
+                reason=f"identical bytes already stored as {existing.key}"
+                + (
+                    " (its restriction is unchanged: `refwatch documents restrict` changes it)"
+                    if restricted_to != existing.restricted_to
+                    else ""
+                ),
             )
         key = _choose_key(session, meta.id if meta and meta.id else path.stem, prepared.sha256)
         lang, lang_source = _language(prepared.read.text, meta, language)
@@ -235,6 +254,7 @@ def _store(
             language=lang,
             language_source=lang_source,
             reliability=meta.reliability if meta else None,
+            restricted_to=restricted_to,
             ingested_by=actor,
         )
         blob = DocumentBlob(sha256=prepared.sha256)
@@ -253,7 +273,12 @@ def _store(
             action="document.ingest",
             entity="document",
             entity_id=doc.id,
-            detail={"sha256": doc.sha256, "key": key, "incidents": n_incidents},
+            detail={
+                "sha256": doc.sha256,
+                "key": key,
+                "incidents": n_incidents,
+                "restricted_to": restricted_to,
+            },
         )
         return FileResult(
             path=str(path), outcome="stored", key=key, document_id=doc.id, incidents=n_incidents

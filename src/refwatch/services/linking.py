@@ -22,6 +22,7 @@ from refwatch.link.clustering import cluster
 from refwatch.link.reconcile import SourceView, reconcile
 from refwatch.link.scoring import Report
 from refwatch.services.incidents import apply_values
+from refwatch.storage import visibility
 from refwatch.storage.tables import Incident, IncidentSource
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,12 @@ def relink(session: Session, *, threshold: float, window_days: int) -> LinkSumma
 
 
 def refresh_incident(incident: Incident) -> None:
-    """Recompute an incident's shown values from its sources' claims."""
+    """Recompute an incident's values from its sources' claims, and its restriction from their documents.
+
+    Every path that changes an incident's sources (linking, merge, split, undo)
+    ends here, so the restriction of the evidence follows it wherever it goes.
+    """
+    visibility.derive(incident)
     views = [
         SourceView(ExtractedIncident.from_dict(s.extracted), s.document.publication_date)
         for s in sorted(incident.sources, key=report_key)

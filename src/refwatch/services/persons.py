@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from refwatch.errors import InvalidInput, NotFound
 from refwatch.services.browse import MAX_PAGE
-from refwatch.storage import audit
+from refwatch.storage import audit, visibility
 from refwatch.storage.database import Database
 from refwatch.storage.sensitive import SENSITIVE_FIELDS
 from refwatch.storage.tables import Act, Incident, Person, SourceList, SourceListMember
@@ -487,14 +487,14 @@ def show_person(
 
 
 def _visible(query: Select[Any], groups: tuple[str, ...] | None) -> Select[Any]:
-    """Leave out persons linked to an incident restricted to a group outside ``groups``."""
+    """Leave out persons linked to an incident hidden from a reader in ``groups`` (``storage.visibility``)."""
     if groups is None:
         return query
     hidden = (
         select(Act.person_id)
         .join(Incident, Incident.id == Act.incident_id)
         .where(Act.person_id.is_not(None), Incident.restricted_to.is_not(None))
-        .where(Incident.restricted_to.not_in(list(groups)))
+        .where(~visibility.incident_clause(groups))
     )
     return query.where(Person.id.not_in(hidden))
 

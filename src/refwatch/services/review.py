@@ -20,10 +20,10 @@ from refwatch.errors import Conflict, InvalidInput, NotFound
 from refwatch.services.accounts import MAX_GROUP
 from refwatch.services.incidents import EDITABLE_FIELDS
 from refwatch.services.linking import refresh_incident
-from refwatch.storage import audit
+from refwatch.storage import audit, visibility
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter, filtered_query, get_incident, record_of, to_record
-from refwatch.storage.tables import AuditEvent, Incident, IncidentSource
+from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentSource
 
 UNDOABLE = ("incident.confirm", "incident.reject", "incident.edit", "incident.merge", "incident.split")
 
@@ -53,7 +53,7 @@ def _snapshot(incident: Incident) -> dict[str, Any]:
     record = to_record(incident)
     return {
         k: record[k] for k in ("review_state", "event_types", "status", "date", "victims", "overrides")
-    } | {"sources": [s["source_id"] for s in record["sources"]]}
+    } | {"sources": [s["source_id"] for s in record["sources"]], "restricted_to": incident.restricted_to}
 
 
 def _log(
@@ -144,21 +144,29 @@ def restrict(
     actor: str,
     reason: str,
     origin: str | None = None,
-) -> None:
-    """Show the incident only to ``group``'s members and admins (None: to everyone with an account again).
+) -> list[int]:
+    """Restrict the incident's evidence to ``group`` (None: open it again); returns every incident affected.
 
-    A restricted incident is never public. Audited with the reason, like a
-    review action (not undoable: restricting again is the way back).
+    Restriction belongs to the sources, not to the incident row: the documents
+    the incident was drawn from take the group, and every incident holding one
+    of them is derived again (see ``storage.visibility``), so a later split,
+    merge or relink cannot carry the evidence into an open incident. A
+    restricted incident is never public. Audited with the reason (not
+    undoable: restricting again is the way back).
     """
     if not reason or not reason.strip():
         raise InvalidInput("a restriction needs a reason (--reason)")
-    name = group.strip() if group else None
-    if name is not None and not 1 <= len(name) <= MAX_GROUP:
-        raise InvalidInput(f"a group name must be 1 to {MAX_GROUP} characters")
+    name = group_name(group)
     with db.transaction() as session:
         incident = get_incident(session, incident_id)
+        documents = sorted({s.document_id for s in incident.sources})
+        if not documents:
+            raise Conflict(
+                f"incident {incident_id} has no sources of its own (merged into {incident.merged_into_id}); "
+                "restrict the incident that holds them"
+            )
         before = incident.restricted_to
-        incident.restricted_to = name
+        affected = restrict_documents(session, documents, name)
         _log(
             session,
             incident,
@@ -166,9 +174,30 @@ def restrict(
             actor,
             origin,
             before={"restricted_to": before},
-            after={"restricted_to": name},
+            after={"restricted_to": incident.restricted_to},
+            documents=documents,
+            incidents=affected,
             reason=reason,
         )
+        return affected
+
+
+def restrict_documents(session: Session, document_ids: Sequence[int], group: str | None) -> list[int]:
+    """Set these documents' group and derive every incident drawn from them again (caller audits)."""
+    for document in session.scalars(select(Document).where(Document.id.in_(list(document_ids)))):
+        document.restricted_to = group
+    session.flush()
+    return visibility.rederive_documents(session, document_ids)
+
+
+def group_name(group: str | None) -> str | None:
+    """A restriction's group as stored (None or blank: open), or :class:`InvalidInput`."""
+    if group is None or not group.strip():
+        return None
+    try:
+        return visibility.check_group_name(group, limit=MAX_GROUP)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 def edit_field(
@@ -391,14 +420,83 @@ def _reverse(session: Session, incident: Incident, event: AuditEvent) -> None:
         refresh_incident(incident)
 
 
-def history(db: Database, incident_id: int) -> list[HistoryEntry]:
-    """Every recorded change to an incident, oldest first."""
+def history(db: Database, incident_id: int, *, visible_groups: visibility.Groups) -> list[HistoryEntry]:
+    """Every recorded change to an incident that a reader in ``visible_groups`` may see, oldest first.
+
+    Entries carry snapshots of the incidents they touched (a merge keeps both
+    sides as they were; a split, its parent). An entry is left out when any
+    incident it names is hidden from the reader now, any source it names (by
+    id: source ids never change) comes from a document hidden from the reader
+    now, or any snapshot in it was restricted beyond the reader's groups when
+    it was taken: an open incident split off a restricted one must not show
+    its parent's figures, nor a snapshot taken before a partner's report was
+    restricted.
+    """
     with db.session() as session:
         get_incident(session, incident_id)
-        rows = session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.entity == "incident")
-            .where(or_(AuditEvent.entity_id == str(incident_id)))
-            .order_by(AuditEvent.id)
+        rows = list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.entity == "incident")
+                .where(or_(AuditEvent.entity_id == str(incident_id)))
+                .order_by(AuditEvent.id)
+            )
         )
-        return [HistoryEntry(r.id, r.at, r.actor, r.action, dict(r.detail)) for r in rows]
+        entries = [HistoryEntry(r.id, r.at, r.actor, r.action, dict(r.detail)) for r in rows]
+        if visible_groups is None:
+            return entries
+        named = {i for e in entries for i in _incidents_named(e.detail)} - {incident_id}
+        hidden = set(named) - set(
+            session.scalars(
+                select(Incident.id).where(
+                    Incident.id.in_(sorted(named)), visibility.incident_clause(visible_groups)
+                )
+            )
+        )
+        sources = sorted({i for e in entries for i in _sources_in(e.detail)})
+        hidden_sources = {
+            source_id
+            for source_id, group in session.execute(
+                select(IncidentSource.id, Document.restricted_to)
+                .join(Document, Document.id == IncidentSource.document_id)
+                .where(IncidentSource.id.in_(sources))
+            )
+            if not visibility.can_see(group, visible_groups)
+        }
+    return [
+        e
+        for e in entries
+        if not (_incidents_named(e.detail) & hidden)
+        and not (_sources_in(e.detail) & hidden_sources)
+        and all(visibility.can_see(r, visible_groups) for r in _restrictions_in(e.detail))
+    ]
+
+
+_INCIDENT_KEYS = ("target", "other", "from", "new")
+
+
+def _incidents_named(detail: dict[str, Any]) -> set[int]:
+    """The incident ids an audit entry's detail names (merge and split partners, incidents affected)."""
+    found = {int(detail[k]) for k in _INCIDENT_KEYS if isinstance(detail.get(k), int)}
+    return found | {int(i) for i in detail.get("incidents") or () if isinstance(i, int)}
+
+
+def _sources_in(value: Any) -> set[int]:
+    """Every source id an audit entry's detail names (snapshots' ``sources``, a merge's ``moved_sources``)."""
+    if isinstance(value, dict):
+        lists = [value[k] for k in ("sources", "moved_sources") if isinstance(value.get(k), list)]
+        found = {int(i) for listed in lists for i in listed if isinstance(i, int)}
+        return found.union(*(_sources_in(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_sources_in(v) for v in value))
+    return set()
+
+
+def _restrictions_in(value: Any) -> list[str | None]:
+    """Every ``restricted_to`` recorded anywhere in an audit entry's detail (snapshots, before/after)."""
+    if isinstance(value, dict):
+        own = [value["restricted_to"]] if "restricted_to" in value else []
+        return own + [r for v in value.values() for r in _restrictions_in(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in _restrictions_in(v)]
+    return []

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from refwatch.domain.documents import DocumentDetail, DocumentSummary
 from refwatch.errors import NotFound
-from refwatch.storage.tables import Document, IncidentSource
+from refwatch.storage import visibility
+from refwatch.storage.tables import Document, Incident, IncidentSource
+from refwatch.storage.visibility import Groups
 
 
 def to_summary(row: Any) -> DocumentSummary:
@@ -56,16 +58,30 @@ def list_documents(
     return [to_summary(row) for row in session.scalars(query)]
 
 
-def get_document(session: Session, ref: str | int) -> DocumentDetail:
-    """One document by numeric id or key.
+def get_document(session: Session, ref: str | int, visible: Groups = None) -> DocumentDetail:
+    """One document by numeric id or key, if a reader in ``visible`` may see it.
 
     Read as a plain row with statements built once (below): the API's
     document detail is one of its busiest routes, and building the query
-    anew cost more than running it.
+    anew cost more than running it. Its incidents are those the reader may
+    see: an open report can be a source of an incident restricted by
+    another source.
     """
     conn = session.connection()
-    row = _row(conn, ref)
-    incident_ids = tuple(sorted(set(conn.execute(_INCIDENTS_OF, {"document": row.id}).scalars())))
+    row = _row(conn, ref, visible)
+    incident_ids: tuple[int, ...] = tuple(
+        sorted(set(conn.execute(_INCIDENTS_OF, {"document": row.id}).scalars()))
+    )
+    if visible is not None and incident_ids:
+        incident_ids = tuple(
+            sorted(
+                session.scalars(
+                    select(Incident.id).where(
+                        Incident.id.in_(incident_ids), visibility.incident_clause(visible)
+                    )
+                )
+            )
+        )
     return DocumentDetail(
         summary=to_summary(row),
         text=row.text,
@@ -84,25 +100,23 @@ _INCIDENTS_OF = select(IncidentSource.__table__.c.incident_id).where(
 )
 
 
-def get_original(session: Session, ref: str | int) -> tuple[DocumentSummary, bytes]:
-    """The evidentiary copy (original bytes) of one document."""
-    row = _lookup(session, ref)
+def get_original(session: Session, ref: str | int, visible: Groups = None) -> tuple[DocumentSummary, bytes]:
+    """The evidentiary copy (original bytes) of one document, if a reader in ``visible`` may see it."""
+    row = session.get_one(Document, _row(session.connection(), ref, visible).id)
     return to_summary(row), row.blob.data
 
 
-def _row(conn: Connection, ref: str | int) -> Any:
-    """The document's row, by key, else by numeric id; :class:`NotFound` if neither."""
+def _row(conn: Connection, ref: str | int, visible: Groups) -> Any:
+    """The document's row, by key, else by numeric id.
+
+    :class:`NotFound` if neither, or if hidden from the reader (its existence does not leak).
+    """
     row = conn.execute(_BY_KEY, {"ref": str(ref)}).first()
     if row is None and str(ref).isdigit():
         row = conn.execute(_BY_ID, {"ref": int(ref)}).first()
-    if row is None:
+    if row is None or not visibility.can_see(row.restricted_to, visible):
         raise NotFound(f"no document with id or key {ref!r}; `refwatch documents list` shows them")
     return row
-
-
-def _lookup(session: Session, ref: str | int) -> Document:
-    """The document as an object (for its original), found as :func:`_row` finds it."""
-    return session.get_one(Document, _row(session.connection(), ref).id)
 
 
 def count_documents(session: Session) -> int:

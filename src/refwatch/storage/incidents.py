@@ -16,12 +16,12 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    or_,
     select,
 )
 from sqlalchemy.orm import Session, selectinload
 
 from refwatch.errors import NotFound
+from refwatch.storage import visibility
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -74,14 +74,10 @@ def filtered_query(filters: IncidentFilter) -> Select[Incident]:
             (IncidentLocation.place == filters.place) | (IncidentLocation.admin1 == filters.place)
         )
         query = query.where(Incident.id.in_(sub))
-    if filters.unrestricted_only or filters.visible_groups == ():
-        # No groups (most accounts): a plain IS NULL, which SQLite's planner answers from the list
-        # indexes; an empty IN list became a subquery it had to evaluate on every row.
-        query = query.where(Incident.restricted_to.is_(None))
+    if filters.unrestricted_only:
+        query = query.where(visibility.incident_clause(()))
     elif filters.visible_groups is not None:
-        query = query.where(
-            or_(Incident.restricted_to.is_(None), Incident.restricted_to.in_(list(filters.visible_groups)))
-        )
+        query = query.where(visibility.incident_clause(filters.visible_groups))
     if filters.event_type:
         # Event types are a JSON list; its text form contains each type quoted, on both backends.
         query = query.where(cast(Incident.event_types, String).like(f'%"{filters.event_type}"%'))
@@ -111,9 +107,12 @@ def get_incident(session: Session, incident_id: int) -> Incident:
     return row
 
 
-def count_by_state(session: Session) -> dict[str, int]:
-    """How many incidents are in each review state."""
-    rows = session.execute(select(Incident.review_state, func.count()).group_by(Incident.review_state)).all()
+def count_by_state(session: Session, where: ColumnElement[bool] | None = None) -> dict[str, int]:
+    """How many incidents (of those ``where`` selects, else all) are in each review state."""
+    query = select(Incident.review_state, func.count()).group_by(Incident.review_state)
+    if where is not None:
+        query = query.where(where)
+    rows = session.execute(query).all()
     return {str(state): int(n) for state, n in rows}
 
 

@@ -77,6 +77,10 @@ class Document(Base):
     language: Mapped[str] = mapped_column(String(10), doc="en, ko, zh or other.")
     language_source: Mapped[str] = mapped_column(String(20), doc="metadata, option or detected.")
     reliability: Mapped[str | None] = mapped_column(String(50))
+    restricted_to: Mapped[str | None] = mapped_column(
+        String(200),
+        doc="Group whose members alone (and admins) may see it and everything drawn from it; None: open.",
+    )
     ingested_by: Mapped[str] = mapped_column(String(100))
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -136,7 +140,11 @@ class Incident(Base):
     )
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     restricted_to: Mapped[str | None] = mapped_column(
-        String(200), doc="Group name when access is restricted."
+        String(200).with_variant(Text(), "postgresql"),
+        doc=(
+            "Groups (sorted, comma-separated) of its restricted sources; a reader must be in all of them. "
+            "Derived from the sources (storage.visibility), never set by hand."
+        ),
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

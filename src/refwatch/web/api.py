@@ -101,7 +101,7 @@ def json_response(value: Any) -> Response:
 @router.get("/documents", response_model=PageOut, tags=["documents"])
 async def list_documents(
     db: Db,
-    _: Reader,
+    caller: Reader,
     q: Annotated[str | None, Query(max_length=200, description="Text to find (any language).")] = None,
     language: Annotated[Literal["en", "ko", "zh", "other"] | None, Query()] = None,
     outlet: Annotated[str | None, Query(max_length=300)] = None,
@@ -113,22 +113,32 @@ async def list_documents(
     Search results come most recently stored first, and their total is counted
     up to 1,000 (``total_exact`` false beyond that).
     """
+    groups = caller.visible_groups()
     page = functools.partial(
-        browse.document_page, db, query=q, language=language, outlet=outlet, limit=limit, offset=offset
+        browse.document_page,
+        db,
+        query=q,
+        language=language,
+        outlet=outlet,
+        limit=limit,
+        offset=offset,
+        visible_groups=groups,
     )
     # A page in list order is a walk down an index, and so is a search through SQLite's FTS index or
     # one whose page is kept: cheaper on the event loop than a hop to a thread (which then waits for
     # the busy loop to let go of the interpreter). A search that scans text can take long: a thread.
-    if q and browse.search_scans_text(db, q, language=language, outlet=outlet, limit=limit, offset=offset):
+    if q and browse.search_scans_text(
+        db, q, language=language, outlet=outlet, limit=limit, offset=offset, visible_groups=groups
+    ):
         return _page(await run_in_threadpool(page))
     return _page(page())
 
 
 @router.get("/documents/{ref}", tags=["documents"], response_model=dict[str, Any])
-async def get_document(db: Db, _: Reader, ref: str) -> Response:
-    """One document by id or key, with its text and the incidents drawn from it."""
+async def get_document(db: Db, caller: Reader, ref: str) -> Response:
+    """One document by id or key, with its text and the incidents drawn from it that the caller may see."""
     # Async (run on the event loop) like the incident detail: a lookup by key, cheaper than a thread hop.
-    return json_response(show_document(db, ref).to_dict())
+    return json_response(show_document(db, ref, visible_groups=caller.visible_groups()).to_dict())
 
 
 @router.get(
@@ -137,9 +147,9 @@ async def get_document(db: Db, _: Reader, ref: str) -> Response:
     response_class=Response,
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
-def get_original(db: Db, _: Reader, ref: str) -> Response:
+def get_original(db: Db, caller: Reader, ref: str) -> Response:
     """The original bytes as ingested (the evidentiary copy)."""
-    return original_response(db, ref)
+    return original_response(db, ref, caller)
 
 
 @router.post("/documents", tags=["documents"], status_code=201)
@@ -205,7 +215,9 @@ async def get_incident(db: Db, caller: Reader, incident_id: IncidentId) -> Respo
 def get_history(db: Db, caller: Reader, incident_id: IncidentId) -> list[dict[str, Any]]:
     """Every recorded change: who, when, what, before and after."""
     browse.require_visible(db, incident_id, caller.visible_groups())
-    return [entry.to_dict() for entry in review.history(db, incident_id)]
+    return [
+        entry.to_dict() for entry in review.history(db, incident_id, visible_groups=caller.visible_groups())
+    ]
 
 
 @router.post("/incidents/{incident_id}/confirm", tags=["review"])
@@ -236,7 +248,7 @@ def _set_state(
         reason=body.reason if body else None,
         origin=client_address(request),
     )
-    return browse.incident_detail(db, incident_id)
+    return browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
 
 
 @router.post("/incidents/{incident_id}/edit", tags=["review"])
@@ -252,7 +264,7 @@ def edit(request: Request, db: Db, caller: Writer, incident_id: IncidentId, body
         reason=body.reason,
         origin=client_address(request),
     )
-    return browse.incident_detail(db, incident_id)
+    return browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
 
 
 @router.post("/incidents/{incident_id}/merge", tags=["review"])
@@ -268,7 +280,7 @@ def merge(request: Request, db: Db, caller: Writer, incident_id: IncidentId, bod
         reason=body.reason,
         origin=client_address(request),
     )
-    return browse.incident_detail(db, incident_id)
+    return browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
 
 
 @router.post("/incidents/{incident_id}/split", tags=["review"], status_code=201)
@@ -283,7 +295,7 @@ def split(request: Request, db: Db, caller: Writer, incident_id: IncidentId, bod
         reason=body.reason,
         origin=client_address(request),
     )
-    return browse.incident_detail(db, new_id)
+    return browse.incident_detail(db, new_id, visible_groups=caller.visible_groups())
 
 
 @router.post("/incidents/{incident_id}/undo", tags=["review"])
@@ -291,7 +303,10 @@ def undo(request: Request, db: Db, caller: Writer, incident_id: IncidentId) -> d
     """Reverse the incident's last review action."""
     browse.require_visible(db, incident_id, caller.visible_groups())
     what = review.undo(db, incident_id, actor=caller.username, origin=client_address(request))
-    return {"undone": what, "incident": browse.incident_detail(db, incident_id)}
+    return {
+        "undone": what,
+        "incident": browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups()),
+    }
 
 
 @router.get("/public/incidents", response_model=PageOut, tags=["public"])
@@ -306,17 +321,17 @@ def public_incidents(db: Db, limit: Limit = 50, offset: Offset = 0) -> PageOut:
 
 
 @router.get("/stats", tags=["stats"])
-def stats(db: Db, _: Reader) -> dict[str, Any]:
-    """Dashboard figures: incidents and people per month, review states, the queue's size."""
-    return browse.summary(db)
+def stats(db: Db, caller: Reader) -> dict[str, Any]:
+    """Dashboard figures over the incidents the caller may see: per month, review states, the queue's size."""
+    return browse.summary(db, visible_groups=caller.visible_groups())
 
 
 PUBLIC_FILTER = IncidentFilter(review_states=("confirmed",), unrestricted_only=True)
 
 
-def original_response(db: Database, ref: str) -> Response:
+def original_response(db: Database, ref: str, caller: Principal) -> Response:
     """A document's original bytes as a download, with its SHA-256 in a header (API and pages)."""
-    summary, data = original_bytes(db, ref)
+    summary, data = original_bytes(db, ref, visible_groups=caller.visible_groups())
     name = summary.filename.encode("ascii", "replace").decode().replace('"', "")
     return Response(
         data,

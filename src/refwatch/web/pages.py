@@ -227,11 +227,10 @@ def public(request: Request, db: Db, page: Annotated[int, Query(ge=1)] = 1) -> H
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
     """Figures, the timeline, the review queue's size and the latest incidents."""
-    figures = browse.summary(db)
-    latest = browse.incident_page(
-        db, IncidentFilter(visible_groups=caller.visible_groups()), limit=10, offset=0
-    )
-    located = browse.places(db)
+    groups = caller.visible_groups()
+    figures = browse.summary(db, visible_groups=groups)
+    latest = browse.incident_page(db, IncidentFilter(visible_groups=groups), limit=10, offset=0)
+    located = browse.places(db, visible_groups=groups)
     timeline = timeline_chart(figures["per_month"], title="")
     points = [MapPoint(p["name"], p["lat"], p["lon"], p["people"], p["incidents"]) for p in located]
     atlas = places_map(points, title="", countries_url="/static/vendor/countries-50m.json")
@@ -270,6 +269,7 @@ def documents(
         outlet=outlet or None,
         limit=PAGE,
         offset=(page - 1) * PAGE,
+        visible_groups=caller.visible_groups(),
     )
     return render(
         request,
@@ -302,13 +302,13 @@ def upload(
 @router.get("/documents/{ref}", response_class=HTMLResponse)
 def document(request: Request, db: Db, caller: User, ref: str) -> HTMLResponse:
     """One document: metadata, SHA-256, and its text with evidence spans marked and linked."""
-    detail = show_document(db, ref)
+    detail = show_document(db, ref, visible_groups=caller.visible_groups())
     spans: list[tuple[int, int, int]] = []
     for incident_id in detail.incident_ids:
         try:
             record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
         except NotFound:
-            continue  # restricted to a group the reader is not in: no mark, no link
+            continue  # hidden from the reader: no mark, no link
         for source in record["sources"]:
             if source["document"] == detail.summary.key:
                 spans += [(e["start"], e["end"], incident_id) for e in source["evidence"]]
@@ -324,7 +324,7 @@ def document(request: Request, db: Db, caller: User, ref: str) -> HTMLResponse:
 @router.get("/documents/{ref}/original")
 def document_original(db: Db, caller: User, ref: str) -> Response:
     """Download the evidentiary copy, byte for byte."""
-    return original_response(db, ref)
+    return original_response(db, ref, caller)
 
 
 def highlight(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, int | None]]:
@@ -412,7 +412,9 @@ def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) ->
         incident=record,
         claims=claims,
         documents=[s["document"] for s in record["sources"]],
-        history=[h.to_dict() for h in review.history(db, incident_id)],
+        history=[
+            h.to_dict() for h in review.history(db, incident_id, visible_groups=caller.visible_groups())
+        ],
     )
 
 
