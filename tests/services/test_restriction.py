@@ -256,3 +256,22 @@ def test_api_paths_for_a_non_member(world: Database, settings: Settings) -> None
         assert sorted(d["key"] for d in listed["items"]) == ["alpha", "beta", "gamma"]
         assert client.get("/api/v1/public/incidents").json()["total"] == 0
         assert client.get("/api/v1/documents/alpha", headers=headers).json()["incident_ids"] == [mass["id"]]
+
+
+def test_pages_for_a_non_member(world: Database, settings: Settings) -> None:
+    import re
+
+    accounts.add_user(world, "vi", "fictional-password-2", "viewer")
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+        assert token
+        form = {"username": "vi", "password": "fictional-password-2", "csrf": token.group(1)}
+        assert client.post("/login", data=form).status_code == 303
+        dashboard = client.get("/").text
+        assert re.search(r'id="fig-people">40<', dashboard)  # not 48: delta's 8 are the partner's
+        assert "Shenyang" not in dashboard and "Tumen" in dashboard  # figures table and map data
+        assert client.get("/documents/delta").status_code == 404
+        assert client.get("/documents/delta/original").status_code == 404
+        assert "delta" not in client.get("/documents").text
+        delta = incident_of(world, "delta")["id"]
+        assert client.get(f"/incidents/{delta}").status_code == 404

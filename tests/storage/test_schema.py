@@ -153,3 +153,54 @@ def test_upgrade_seals_a_sex_stored_in_the_clear(tmp_path: Path, key_file: Path)
         assert isinstance(raw, bytes) and len(raw) > 16  # sealed: nonce, ciphertext and tag, not "F"
     finally:
         db.dispose()
+
+
+def test_upgrade_moves_an_incident_restriction_to_its_evidence(tmp_path: Path, key_file: Path) -> None:
+    """Migration 0007: a restricted incident's documents take its group, and so do its neighbours (fictional)."""
+    from sqlalchemy import text
+
+    from refwatch.config import load_settings
+    from refwatch.storage.tables import Document, Incident
+
+    settings = load_settings(home=tmp_path / "home", key_file=key_file)
+    old = Database.from_settings(settings, create_keys=True)
+    incident = (
+        "INSERT INTO incidents (id, review_state, event_types, status, date_precision, count_qualifier, "
+        "salience, disagreements, overrides, sources_locked, restricted_to, created_at, updated_at) VALUES "
+        "(:id, 'candidate', '[]', 'unknown', 'unknown', 'unknown', 'main', '[]', '{}', 0, :group, "
+        "'2031-01-01', '2031-01-01')"
+    )
+    try:
+        schema.upgrade(old, "0006")
+        with old.engine.begin() as conn:
+            for doc in (1, 2):
+                conn.execute(
+                    text(
+                        "INSERT INTO documents (id, key, sha256, filename, media_type, size_bytes, text, "
+                        "language, language_source, ingested_by, ingested_at) VALUES (:id, :key, :sha, "
+                        "'f.txt', 'text/plain', 9, 'FICTIONAL', 'en', 'option', 'test', '2031-01-01')"
+                    ),
+                    {"id": doc, "key": f"doc{doc}", "sha": str(doc) * 64},
+                )
+            conn.execute(text(incident), {"id": 1, "group": "partners"})
+            conn.execute(text(incident), {"id": 2, "group": None})
+            for source, (incident_id, doc) in enumerate([(1, 1), (2, 1), (2, 2)], start=1):
+                conn.execute(
+                    text(
+                        "INSERT INTO incident_sources (id, incident_id, document_id, ordinal, extracted, "
+                        "extractor) VALUES (:id, :incident, :doc, :ordinal, '{}', 'test')"
+                    ),
+                    {"id": source, "incident": incident_id, "doc": doc, "ordinal": source},
+                )
+    finally:
+        old.dispose()
+    db, changed = init_database(settings)
+    try:
+        assert changed
+        with db.session() as session:
+            documents = {d.key: d.restricted_to for d in session.scalars(select(Document))}
+            incidents = {i.id: i.restricted_to for i in session.scalars(select(Incident))}
+        assert documents == {"doc1": "partners", "doc2": None}
+        assert incidents == {1: "partners", 2: "partners"}  # incident 2 holds doc1 too: hidden from now on
+    finally:
+        db.dispose()
