@@ -54,6 +54,7 @@ COMMAND_MODULES = (
     "extract",
     "evaluate",
     "estimate",
+    "law",
     "audit",
     "keys",
     "backup",

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, defer
 
 from refwatch.errors import InvalidInput, NotFound
 from refwatch.services.caching import VersionedCache, caches, current_version, data_version
+from refwatch.services.legal import with_legal
 from refwatch.storage import incidents as incident_repo
 from refwatch.storage import visibility
 from refwatch.storage.database import Database
@@ -246,7 +247,9 @@ def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, off
             caches(db).incident_cards,
             version,
             ids,
-            lambda missing: incident_repo.summaries_by_id(session, missing),
+            lambda missing: {
+                i: with_legal(card) for i, card in incident_repo.summaries_by_id(session, missing).items()
+            },
         )
     return Page(cards, total, limit, offset)
 
@@ -320,7 +323,7 @@ def incident_detail(db: Database, incident_id: int, *, visible_groups: visibilit
     """
     with db.session() as session:
         _check_visible(session, incident_id, visible_groups)
-        return incident_repo.record_of(session, incident_id)
+        return with_legal(incident_repo.record_of(session, incident_id))
 
 
 def require_visible(db: Database, incident_id: int, visible_groups: visibility.Groups) -> None:
@@ -357,28 +360,33 @@ def _summary(db: Database, visible_groups: visibility.Groups) -> dict[str, Any]:
     People are summed over the reconciled count of each incident (its lower
     bound when sources give a range); incidents with no date are counted under
     ``unknown``. Rejected and merged-away incidents are left out.
+    ``per_instrument`` counts incidents engaging an obligation under each
+    instrument that was in force for the acting state on the incident's date.
     """
     per_month: dict[str, dict[str, int]] = defaultdict(lambda: {"incidents": 0, "people": 0})
     counted = ("candidate", "confirmed")
     seen = visibility.incident_clause(visible_groups)
+    instruments: Counter[str] = Counter()
     with db.session() as session:
         states = incident_repo.count_by_state(session, seen)
         rows = session.execute(
-            select(Incident.date_start, Incident.count, Incident.count_min).where(
+            select(Incident.date_start, Incident.count, Incident.count_min, Incident.legal_instruments).where(
                 Incident.review_state.in_(counted), seen
             )
         ).all()
-    for start, count, count_min in rows:
+    for start, count, count_min, engaged in rows:
         month = start.strftime("%Y-%m") if start else "unknown"
         per_month[month]["incidents"] += 1
         people = count if count is not None else count_min
         per_month[month]["people"] += int(people or 0)
+        instruments.update(code for code in (engaged or "").split("|") if code)
     return {
         "review_states": states,
         "review_queue": states.get("candidate", 0),
         "incidents": sum(v["incidents"] for v in per_month.values()),
         "people": sum(v["people"] for v in per_month.values()),
         "per_month": [{"month": month, **values} for month, values in sorted(per_month.items())],
+        "per_instrument": dict(sorted(instruments.items())),
     }
 
 

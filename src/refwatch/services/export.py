@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from refwatch.errors import InvalidInput
 from refwatch.report.redaction import RedactionPolicy, redact
+from refwatch.services.legal import with_legal
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter, load_incidents, to_record
 
@@ -46,13 +47,14 @@ CSV_COLUMNS = (
     "n_sources",
     "documents",
     "urls",
+    "legal",
 )
 
 
 def incident_records(db: Database, filters: IncidentFilter) -> list[dict[str, Any]]:
     """Linked incidents matching ``filters`` as plain records."""
     with db.session() as session:
-        return [to_record(row) for row in load_incidents(session, filters)]
+        return [with_legal(to_record(row)) for row in load_incidents(session, filters)]
 
 
 def export_incidents(
@@ -172,6 +174,11 @@ def to_csv(records: Iterable[dict[str, Any]]) -> str:
                 "n_sources": len(r["sources"]),
                 "documents": "; ".join(s["document"] for s in r["sources"]),
                 "urls": "; ".join(s["url"] for s in r["sources"] if s["url"]),
+                "legal": "; ".join(
+                    f"{o['instrument']} art. {o['article']} ({o['state']}, "
+                    f"{ {True: 'in force', False: 'not in force', None: 'unknown'}[o['in_force']] })"
+                    for o in r.get("legal") or []
+                ),
             }
         )
     return buffer.getvalue()

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from refwatch.domain.incidents import Incident as ExtractedIncident
+from refwatch.law import classify_incident, engaged_instruments
 from refwatch.link.reconcile import Reconciled
 from refwatch.storage import visibility
 from refwatch.storage.tables import (
@@ -100,7 +101,12 @@ def _day(value: str | None) -> dt.date | None:
 
 
 def apply_values(incident: Incident, reconciled: Reconciled) -> None:
-    """Copy reconciled values onto the stored incident, then the reviewer's overrides on top."""
+    """Copy reconciled values onto the stored incident, then the reviewer's overrides on top.
+
+    The obligations the incident engages (``legal``) are classified again from
+    the final values, so an edit, a merge or a relink always shows the law
+    that applies to what the incident now says.
+    """
     r = reconciled.incident
     v = r.victims
     values: dict[str, Any] = {
@@ -131,3 +137,18 @@ def apply_values(incident: Incident, reconciled: Reconciled) -> None:
         for loc in r.locations
     ]
     incident.perpetrators = [IncidentPerpetrator(state=p.state, agency=p.agency) for p in r.perpetrators]
+    incident.legal_instruments = engaged_instruments(
+        classify_incident(
+            {
+                "event_types": values["event_types"],
+                "date": {"start": _iso(values["date_start"]), "end": _iso(values["date_end"])},
+                "victims": {"women": values["women"], "children": values["children"]},
+                "locations": [{"country": loc.country} for loc in r.locations],
+                "perpetrators": [{"state": p.state} for p in r.perpetrators],
+            }
+        )
+    )
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None

@@ -19,6 +19,7 @@ from refwatch.domain.vocabulary import EVENT_TYPES, PRECISIONS, QUALIFIERS, SALI
 from refwatch.errors import Conflict, InvalidInput, NotFound
 from refwatch.services.accounts import MAX_GROUP
 from refwatch.services.incidents import EDITABLE_FIELDS
+from refwatch.services.legal import with_legal
 from refwatch.services.linking import refresh_incident
 from refwatch.storage import audit, visibility
 from refwatch.storage.database import Database
@@ -100,7 +101,7 @@ def review_queue(
         .limit(limit)
     )
     with db.session() as session:
-        return [record_of(session, incident_id) for incident_id in session.scalars(stmt).all()]
+        return [with_legal(record_of(session, incident_id)) for incident_id in session.scalars(stmt).all()]
 
 
 def set_state(

@@ -321,7 +321,8 @@ _DETAIL_CLAIMS = (
 _LISTED = tuple(
     column
     for column in Incident.__table__.c
-    if column.name not in ("overrides", "sources_locked", "merged_into_id", "created_at", "updated_at")
+    if column.name
+    not in ("overrides", "sources_locked", "merged_into_id", "created_at", "updated_at", "legal_instruments")
 )
 
 

@@ -133,6 +133,13 @@ class Incident(Base):
     overrides: Mapped[dict[str, Any]] = mapped_column(
         default=dict, doc="Fields set by a reviewer; they win over the values reconciled from sources."
     )
+    legal_instruments: Mapped[str | None] = mapped_column(
+        String(100),
+        doc=(
+            "Instruments with an obligation in force for the act (law.classify), as |CAT|RC1951|: set "
+            "with the values, for counting; the full list with reasons is computed when read."
+        ),
+    )
     sources_locked: Mapped[bool] = mapped_column(
         Boolean,
         default=False,
