@@ -156,7 +156,7 @@ def test_upgrade_seals_a_sex_stored_in_the_clear(tmp_path: Path, key_file: Path)
 
 
 def test_upgrade_moves_an_incident_restriction_to_its_evidence(tmp_path: Path, key_file: Path) -> None:
-    """Migration 0007: a restricted incident's documents take its group, and so do its neighbours (fictional)."""
+    """Migration 0007: a restricted incident's documents take its group, and so do neighbours (fictional)."""
     from sqlalchemy import text
 
     from refwatch.config import load_settings
