@@ -61,8 +61,11 @@ def test_review_queue_order_is_main_then_most_sources_then_newest(db: Database, 
         )
         expected = [repo.to_record(r) for r in rows]
     assert len(expected) >= 2
-    assert review.review_queue(db, limit=50) == expected
-    assert review.review_queue(db, limit=1) == expected[:1]
+    assert [
+        {k: v for k, v in r.items() if k != "legal"} for r in review.review_queue(db, limit=50)
+    ] == expected
+    assert review.review_queue(db, limit=1)[0]["id"] == expected[0]["id"]
+    assert all("legal" in r for r in review.review_queue(db, limit=50))
     with db.transaction() as session:
         session.get(Incident, expected[0]["id"]).restricted_to = "partner-x"  # type: ignore[union-attr]
     assert [r["id"] for r in review.review_queue(db, visible_groups=())] == [r["id"] for r in expected[1:]]
