@@ -123,13 +123,12 @@ def log_in(
     with db.session() as session:
         user = session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
         blocked = logins.backing_off(session, list(keys), now=now)
-        usable = user is not None and not blocked
-        ok = _password_ok(user.password_hash if user is not None and usable else _dummy_hash(), password)
-        ok = ok and usable
-        secret = user.totp_secret if ok and user is not None else None
-        if ok and user is not None and secret is not None:
-            ok = _use_code(session, user.id, secret, code, now)
-        if not ok or user is None:
+        checked = None if blocked else user  # the account whose password is checked, if any
+        ok = _password_ok(checked.password_hash if checked else _dummy_hash(), password)
+        secret = checked.totp_secret if ok and checked else None
+        if ok and checked and secret is not None:
+            ok = _use_code(session, checked.id, secret, code, now)
+        if not ok or checked is None:
             failures = 0 if blocked else _count_failure(session, keys, now)
             if user is not None:
                 detail = {"backing_off": True} if blocked else {"failures": failures}
@@ -137,10 +136,12 @@ def log_in(
             session.commit()
             raise NotAuthenticated(WRONG)
         logins.forget_failures(session, keys[0])
-        audit.record(session, actor=username, action="login", entity="user", entity_id=user.id, origin=origin)
+        audit.record(
+            session, actor=username, action="login", entity="user", entity_id=checked.id, origin=origin
+        )
         session.commit()
-        principal = principal_of(user, "admin" if user.role == "admin" else "write")
-        needs = require_2fa and secret is None and user.role in ("admin", "editor")
+        principal = principal_of(checked, "admin" if checked.role == "admin" else "write")
+        needs = require_2fa and secret is None and checked.role in ("admin", "editor")
         return Login(principal, needs)
 
 
