@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from refwatch.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from refwatch.services.caching import caches, current_version
-from refwatch.storage import audit, logins
+from refwatch.storage import audit, logins, users
 from refwatch.storage import sessions as browser_sessions
 from refwatch.storage.database import Database
 from refwatch.storage.tables import ApiToken, User
@@ -121,7 +121,7 @@ def log_in(
     now = now or dt.datetime.now(dt.UTC)
     keys = _failure_keys(username, origin)
     with db.session() as session:
-        user = session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
+        user = users.find(session, username, active_only=True)
         blocked = logins.backing_off(session, list(keys), now=now)
         checked = None if blocked else user  # the account whose password is checked, if any
         ok = _password_ok(checked.password_hash if checked else _dummy_hash(), password)
@@ -203,7 +203,7 @@ def change_totp(
     now = now or dt.datetime.now(dt.UTC)
     keys = _failure_keys(username, origin)
     with db.session() as session:
-        user = session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
+        user = users.find(session, username, active_only=True)
         if user is None:
             raise NotFound(f"no user {username!r}")
         blocked = logins.backing_off(session, list(keys), now=now)
@@ -245,7 +245,7 @@ def set_password(
         raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
     now = now or dt.datetime.now(dt.UTC)
     with db.session() as session:
-        user = session.scalar(select(User).where(User.username == username))
+        user = users.find(session, username)
         if user is None:
             raise NotFound(f"no user {username!r}")
         user.password_hash = _hasher.hash(password)

@@ -17,14 +17,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from refwatch.errors import NotFound
 from refwatch.services.accounts import Principal, new_totp_secret
-from refwatch.storage import audit
+from refwatch.storage import audit, users
 from refwatch.storage import sessions as rows
 from refwatch.storage.database import Database
-from refwatch.storage.tables import User
 
 #: How long a session lasts from its login, however busy (the cookie's max-age is the same).
 LIFETIME = dt.timedelta(hours=8)
@@ -46,10 +43,10 @@ def open_session(db: Database, username: str, *, now: dt.datetime | None = None)
     now = now or dt.datetime.now(dt.UTC)
     token = secrets.token_urlsafe(32)
     with db.transaction() as session:
-        user_id = session.scalar(select(User.id).where(User.username == username, User.is_active.is_(True)))
-        if user_id is None:
+        user = users.find(session, username, active_only=True)
+        if user is None:
             raise NotFound(f"no active user {username!r}")
-        rows.start(session, user_id=user_id, token_hash=digest(token), now=now, lifetime=LIFETIME)
+        rows.start(session, user_id=user.id, token_hash=digest(token), now=now, lifetime=LIFETIME)
     return token
 
 
@@ -94,16 +91,16 @@ def revoke_sessions(
     """End every session of ``username`` (but ``keep``, the caller's own); answers how many (audited)."""
     now = dt.datetime.now(dt.UTC)
     with db.transaction() as session:
-        user_id = session.scalar(select(User.id).where(User.username == username))
-        if user_id is None:
+        user = users.find(session, username)
+        if user is None:
             raise NotFound(f"no user {username!r}")
-        ended = rows.end_all(session, user_id, now=now, keep=None if keep is None else digest(keep))
+        ended = rows.end_all(session, user.id, now=now, keep=None if keep is None else digest(keep))
         audit.record(
             session,
             actor=actor,
             action="user.sessions_revoke",
             entity="user",
-            entity_id=user_id,
+            entity_id=user.id,
             detail={"sessions": ended},
             origin=origin,
         )
