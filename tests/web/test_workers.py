@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from refwatch.config import Settings
-from refwatch.services import accounts
+from refwatch.services import accounts, sessions
 from refwatch.services.setup import open_database
 from refwatch.web import workers
 
@@ -104,3 +105,97 @@ def test_a_port_held_by_another_program_is_a_clear_error(cli_env: Settings) -> N
         result = CliRunner().invoke(app, ["serve", "--port", str(port), "--workers", "2"])
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def browse(
+    port: int, method: str, path: str, cookie: str | None = None, form: dict[str, str] | None = None
+) -> tuple[int, str, str, str | None]:
+    """One request on a new connection: status, Location, body, and the session cookie it sets (if any)."""
+    from urllib.parse import urlencode
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        headers = {"Cookie": f"refwatch_session={cookie}"} if cookie else {}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", errors="replace")
+        set_cookie = response.getheader("set-cookie") or ""
+        match = re.match(r"refwatch_session=([^;]*)", set_cookie)
+        return response.status, response.getheader("location") or "", text, match.group(1) if match else None
+    finally:
+        conn.close()
+
+
+def form_token(page: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def test_logout_and_revocation_end_a_session_in_every_worker(
+    sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    """Sessions live in the database, not in a worker: ended in one process, refused by all of them."""
+    db = open_database(sqlite_settings)
+    try:
+        accounts.add_user(db, "vi", "fictional-password-2", "viewer")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("REFWATCH_")}
+        env |= {
+            "REFWATCH_HOME": str(sqlite_settings.home),
+            "REFWATCH_KEY_FILE": str(sqlite_settings.key_file),
+        }
+        port = free_port()
+        log = tmp_path / "serve.log"
+        with log.open("wb") as out:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "refwatch", "serve", "--port", str(port), "--workers", "2"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert server.poll() is None, log.read_text(errors="replace")
+                try:
+                    if browse(port, "GET", "/login")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, log.read_text(errors="replace")
+                time.sleep(0.2)
+
+            def log_in() -> str:
+                _, _, page, before = browse(port, "GET", "/login")
+                form = {"username": "vi", "password": "fictional-password-2", "csrf": form_token(page)}
+                status, location, _, cookie = browse(port, "POST", "/login", before, form)
+                assert (status, location) == (303, "/") and cookie
+                return cookie
+
+            def answers(cookie: str) -> set[int]:  # 20 new connections, spread over both workers
+                return {browse(port, "GET", "/incidents", cookie)[0] for _ in range(20)}
+
+            saved = log_in()
+            assert answers(saved) == {200}
+            page = browse(port, "GET", "/incidents", saved)[2]
+            assert browse(port, "POST", "/logout", saved, {"csrf": form_token(page)})[:2] == (303, "/login")
+            assert answers(saved) == {303}
+
+            saved = log_in()
+            assert answers(saved) == {200}
+            assert sessions.revoke_sessions(db, "vi") == 1  # as `refwatch users revoke-sessions vi` does
+            assert answers(saved) == {303}
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            finally:
+                if server.poll() is None:
+                    server.kill()
+                    server.wait()
+    finally:
+        db.dispose()

@@ -1,4 +1,4 @@
-"""`refwatch users add|groups` and `refwatch tokens new|revoke`: accounts and API tokens."""
+"""`refwatch users …` (add, groups, password, revoke-sessions) and `refwatch tokens new|revoke`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 
 from refwatch.cli import context
 from refwatch.cli.output import console, err_console, handles_errors
-from refwatch.services import accounts
+from refwatch.services import accounts, sessions
 
 users_app = typer.Typer(help="Accounts (admin, editor, viewer).", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens (stored hashed; shown once).", no_args_is_help=True)
@@ -29,15 +29,40 @@ def add(
     role: str = typer.Option("viewer", "--role", help="admin, editor or viewer."),
 ) -> None:
     """Create an account. The password is asked for (or read from REFWATCH_NEW_PASSWORD)."""
+    password = _new_password()
+    with context.database() as db:
+        accounts.add_user(db, username, password, role, actor=context.settings().user)
+    console.print(f"user {username} added with role {role}")
+
+
+def _new_password() -> str:
+    """The new password: from REFWATCH_NEW_PASSWORD, or asked twice on the terminal."""
     password = os.environ.get(PASSWORD_ENV)
     if password is None:
         if not sys.stdin.isatty():
             err_console.print(f"error: no terminal to ask for the password; set {PASSWORD_ENV}")
             raise typer.Exit(1)
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@users_app.command("password")
+@handles_errors
+def password(username: str = typer.Argument(..., help="The account.")) -> None:
+    """Set a new password (asked for, or read from REFWATCH_NEW_PASSWORD); the account's sessions end."""
+    new_password = _new_password()
     with context.database() as db:
-        accounts.add_user(db, username, password, role, actor=context.settings().user)
-    console.print(f"user {username} added with role {role}")
+        ended = accounts.set_password(db, username, new_password, actor=context.settings().user)
+    console.print(f"user {username}: password changed, {ended} browser session(s) ended")
+
+
+@users_app.command("revoke-sessions")
+@handles_errors
+def revoke_sessions(username: str = typer.Argument(..., help="The account.")) -> None:
+    """Log an account out everywhere: every browser session it has ends at once, in every server process."""
+    with context.database() as db:
+        ended = sessions.revoke_sessions(db, username, actor=context.settings().user)
+    console.print(f"user {username}: {ended} browser session(s) ended")
 
 
 @users_app.command("groups")

@@ -10,7 +10,9 @@ more than its owner's role allows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from refwatch.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from refwatch.services.caching import caches, current_version
-from refwatch.storage import audit
+from refwatch.storage import audit, logins, users
+from refwatch.storage import sessions as browser_sessions
 from refwatch.storage.database import Database
 from refwatch.storage.tables import ApiToken, User
 from refwatch.storage.visibility import check_group_name
@@ -33,8 +36,12 @@ MAX_GROUP = 100  # characters in a group name (accounts' groups, incidents' rest
 SCOPES = ("read", "write", "admin")
 TOKEN_PREFIX = "rw_"  # noqa: S105 (a label, not a secret)
 MIN_PASSWORD = 12
-LOCK_AFTER = 5
+LOCK_AFTER = 5  # failures of one name from one address before that pair backs off
+ADDRESS_LOCK_AFTER = 20  # failures from one address, any names, before the address backs off
+FORGET_AFTER = dt.timedelta(days=1)
 WRONG = "wrong username, password or code"
+WRONG_TO_CHANGE = "wrong password or current code"
+CODE_MISMATCH = "that code does not match; check the time on your phone and try again"
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -102,48 +109,40 @@ def log_in(
 ) -> Login:
     """Check a login; :class:`NotAuthenticated` with one message for every kind of failure.
 
-    A user with a TOTP secret must give a current code. After
-    ``LOCK_AFTER`` failures in a row, logins are refused for a time that
-    doubles with each further failure (up to an hour), whatever is typed.
+    A user with a TOTP secret must give a current code, and each code is good
+    once. Failures are counted per (username, address) and per address (see
+    :func:`_count_failure`): while either backs off, logins from there are
+    refused whatever is typed, but the owner elsewhere can still log in. An
+    unknown name, an inactive account, a backing-off one and a wrong password
+    all get the same message after the same argon2 work (a check against a
+    dummy hash), so neither the answer nor its time tells an account exists.
     Successes and failures on existing accounts go to the audit log with
     ``origin`` (the client's address).
     """
     now = now or dt.datetime.now(dt.UTC)
+    keys = _failure_keys(username, origin)
     with db.session() as session:
-        user = session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
-        if user is None:
-            _hasher.hash(password)  # same work whether or not the user exists
-            raise NotAuthenticated(WRONG)
-        locked = user.locked_until
-        if locked is not None and _aware(locked) > now:
-            raise NotAuthenticated(f"too many failed attempts; try again after {_aware(locked):%H:%M} UTC")
-        ok = _password_ok(user.password_hash, password)
-        secret = user.totp_secret if ok else None
-        if ok and secret is not None:
-            ok = bool(code) and pyotp.TOTP(secret).verify(str(code).strip(), for_time=now, valid_window=1)
-        if not ok:
-            user.failed_logins = (user.failed_logins or 0) + 1
-            if user.failed_logins >= LOCK_AFTER:
-                minutes = min(2 ** (user.failed_logins - LOCK_AFTER), 60)
-                user.locked_until = now + dt.timedelta(minutes=minutes)
-            detail = {"failures": user.failed_logins}
-            audit.record(
-                session,
-                actor=username,
-                action="login_failed",
-                entity="user",
-                entity_id=user.id,
-                detail=detail,
-                origin=origin,
-            )
+        user = users.find(session, username, active_only=True)
+        blocked = logins.backing_off(session, list(keys), now=now)
+        checked = None if blocked else user  # the account whose password is checked, if any
+        ok = _password_ok(checked.password_hash if checked else _dummy_hash(), password)
+        secret = checked.totp_secret if ok and checked else None
+        if ok and checked and secret is not None:
+            ok = _use_code(session, checked.id, secret, code, now)
+        if not ok or checked is None:
+            failures = 0 if blocked else _count_failure(session, keys, now)
+            if user is not None:
+                detail = {"backing_off": True} if blocked else {"failures": failures}
+                _log(session, "login_failed", user.id, username, origin, **detail)
             session.commit()
             raise NotAuthenticated(WRONG)
-        user.failed_logins = 0
-        user.locked_until = None
-        audit.record(session, actor=username, action="login", entity="user", entity_id=user.id, origin=origin)
+        logins.forget_failures(session, keys[0])
+        audit.record(
+            session, actor=username, action="login", entity="user", entity_id=checked.id, origin=origin
+        )
         session.commit()
-        principal = principal_of(user, "admin" if user.role == "admin" else "write")
-        needs = require_2fa and secret is None and user.role in ("admin", "editor")
+        principal = principal_of(checked, "admin" if checked.role == "admin" else "write")
+        needs = require_2fa and secret is None and checked.role in ("admin", "editor")
         return Login(principal, needs)
 
 
@@ -153,7 +152,7 @@ def check_password(db: Database, username: str, password: str) -> Principal:
 
 
 def new_totp_secret() -> str:
-    """A fresh base32 TOTP secret (to show once, then confirm with :func:`enable_totp`)."""
+    """A fresh base32 TOTP secret (to show once, then confirm with :func:`change_totp`)."""
     return pyotp.random_base32()
 
 
@@ -163,16 +162,135 @@ def totp_uri(secret: str, username: str) -> str:
 
 
 def enable_totp(db: Database, username: str, secret: str, code: str, *, origin: str | None = None) -> None:
-    """Store ``secret`` (sealed) once the user proves their app has it by giving a current code."""
+    """Give an account without a second factor its first one (scripts and tests; the pages use change_totp).
+
+    Refuses an account that already has one: replacing a secret needs the
+    password and a current code (:func:`change_totp`).
+    """
     if not pyotp.TOTP(secret).verify(code.strip(), valid_window=1):
-        raise InvalidInput("that code does not match; check the time on your phone and try again")
+        raise InvalidInput(CODE_MISMATCH)
     with db.session() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise NotFound(f"no user {username!r}")
+        if user.totp_secret is not None:
+            raise Conflict(
+                "this account already has two-factor login; changing it needs the password and a code"
+            )
         user.totp_secret = secret
         _log(session, "user.totp_enable", user.id, username, origin)
         session.commit()
+
+
+def change_totp(
+    db: Database,
+    username: str,
+    secret: str,
+    code: str,
+    *,
+    password: str,
+    current_code: str | None = None,
+    now: dt.datetime | None = None,
+    origin: str | None = None,
+) -> None:
+    """Set up or replace an account's TOTP secret from a logged-in session.
+
+    A stolen or unattended session must not be able to swap the owner's
+    second factor for the thief's, so this wants the account's password and,
+    when a secret is already set up, a current code from it (used up like a
+    login's); then a code from the new secret proves the app has it. Wrong
+    answers count towards the same back-off as failed logins.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    keys = _failure_keys(username, origin)
+    with db.session() as session:
+        user = users.find(session, username, active_only=True)
+        if user is None:
+            raise NotFound(f"no user {username!r}")
+        blocked = logins.backing_off(session, list(keys), now=now)
+        ok = _password_ok(user.password_hash, password) and not blocked
+        old = user.totp_secret if ok else None
+        if ok and old is not None:
+            ok = _use_code(session, user.id, old, current_code, now)
+        if not ok:
+            if not blocked:
+                _count_failure(session, keys, now)
+            _log(session, "user.totp_refused", user.id, username, origin)
+            session.commit()
+            raise InvalidInput(WRONG_TO_CHANGE)
+        if not pyotp.TOTP(secret).verify(code.strip(), for_time=now, valid_window=1):
+            session.commit()  # keeps a current code used up
+            raise InvalidInput(CODE_MISMATCH)
+        user.totp_secret = secret
+        _log(
+            session, "user.totp_change" if old is not None else "user.totp_enable", user.id, username, origin
+        )
+        session.commit()
+
+
+def set_password(
+    db: Database,
+    username: str,
+    password: str,
+    *,
+    actor: str = "cli",
+    origin: str | None = "cli",
+    now: dt.datetime | None = None,
+) -> int:
+    """Give an account a new password and end all its browser sessions; answers how many ended (audited).
+
+    A password is changed because it may be known to someone else, who may
+    then be logged in already: their sessions end with it.
+    """
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
+    now = now or dt.datetime.now(dt.UTC)
+    with db.session() as session:
+        user = users.find(session, username)
+        if user is None:
+            raise NotFound(f"no user {username!r}")
+        user.password_hash = _hasher.hash(password)
+        ended = browser_sessions.end_all(session, user.id, now=now)
+        _log(session, "user.password", user.id, actor, origin, sessions_ended=ended)
+        session.commit()
+        return ended
+
+
+def _failure_keys(username: str, origin: str | None) -> tuple[str, str]:
+    """The back-off counters a login touches: this name from this address, and this address."""
+    address = origin or ""
+    return logins.failure_key("account", username, address), logins.failure_key("address", address)
+
+
+def _count_failure(session: Session, keys: tuple[str, str], now: dt.datetime) -> int:
+    """Count a failure on both counters; answers the (name, address) one's count.
+
+    An address may try one name ``LOCK_AFTER`` times, and any names
+    ``ADDRESS_LOCK_AFTER`` times, before it has to wait (1, 2, 4 … 60
+    minutes). Counts are forgotten a day after their last failure.
+    """
+    pair, address = keys
+    logins.count_failure(session, address, now=now, lock_after=ADDRESS_LOCK_AFTER, forget_after=FORGET_AFTER)
+    return logins.count_failure(session, pair, now=now, lock_after=LOCK_AFTER, forget_after=FORGET_AFTER)
+
+
+def _use_code(session: Session, user_id: int, secret: str, code: str | None, now: dt.datetime) -> bool:
+    """True if ``code`` is the secret's code for now (or a step either side) and that step is not yet used."""
+    if not code:
+        return False
+    totp = pyotp.TOTP(secret)
+    typed = str(code).strip()
+    for offset in (-1, 0, 1):  # one step either side: phone clocks drift
+        at = now + dt.timedelta(seconds=offset * totp.interval)
+        if hmac.compare_digest(totp.at(at), typed):
+            return logins.use_totp_step(session, user_id, totp.timecode(at))
+    return False
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash nobody knows the password of, checked when there is no real one to check (same work)."""
+    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def _password_ok(stored: str, password: str) -> bool:
@@ -180,11 +298,6 @@ def _password_ok(stored: str, password: str) -> bool:
         return bool(_hasher.verify(stored, password))
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite gives naive datetimes back; ours are all UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def issue_token(

@@ -108,3 +108,23 @@ def reset_id_sequence(conn: Connection, table: Table) -> None:
             f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
         )
     )
+
+
+def upsert(
+    conn: Connection, table: Table, values: dict[str, Any], *, key: str, update: dict[str, Any]
+) -> Any:
+    """``INSERT … ON CONFLICT (key) DO UPDATE SET …``: one atomic statement on both backends.
+
+    Both dialects spell it the same way, but SQLAlchemy builds it from each
+    dialect's own ``insert``. ``update`` may refer to the stored row's columns
+    (``table.c.name``). Returns the statement, ready for ``.returning(...)``.
+    """
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement: Any = pg_insert(table).values(values)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(table).values(values)
+    return statement.on_conflict_do_update(index_elements=[key], set_=update)

@@ -20,6 +20,7 @@ SENSITIVE_FIELDS: Final[dict[str, frozenset[str]]] = {
     "acts": frozenset({"notes"}),
     # Not identifying, but a credential: sealed like the rest so a stolen database cannot mint codes.
     "users": frozenset({"totp_secret"}),
+    "sessions": frozenset({"pending_totp"}),
 }
 
 

@@ -393,12 +393,50 @@ class User(Base):
     )
     _totp_secret: Mapped[bytes | None] = mapped_column("totp_secret", LargeBinary)
     totp_secret = Sealed("totp_secret")
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[dt.datetime | None] = mapped_column(
-        DateTime(timezone=True), doc="Logins are refused until then (back-off after failed attempts)."
+    totp_last_step: Mapped[int | None] = mapped_column(
+        Integer,
+        doc="The newest TOTP time-step accepted: a code is good once, so a seen code cannot be replayed.",
     )
 
     __table_args__ = (CheckConstraint("role IN ('admin', 'editor', 'viewer')", name="role_known"),)
+
+
+class BrowserSession(Base):
+    """A logged-in browser: the cookie holds a random id, this row its SHA-256 and whether it still counts.
+
+    Kept in the database (not in the cookie) so that logging out, a password
+    change or an admin's revocation ends it in every server process at once.
+    """
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    uid: Mapped[str | None] = mapped_column(
+        String(32), unique=True, doc="Random id bound into the sealed pending TOTP secret."
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    _pending_totp: Mapped[bytes | None] = mapped_column("pending_totp", LargeBinary)
+    pending_totp = Sealed("pending_totp")
+
+
+class LoginFailures(Base):
+    """Failed logins counted per (account name, address) and per address, for the back-off.
+
+    The key is a SHA-256 of the pair or the address, so this table names no
+    account (a typo in the username field may be a password) and no address.
+    """
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiToken(Base):

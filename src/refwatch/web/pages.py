@@ -24,6 +24,7 @@ from refwatch.errors import InvalidInput, NotAuthenticated, NotFound, Permission
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.report.redaction import redact
 from refwatch.services import accounts, browse, review
+from refwatch.services import sessions as web_sessions
 from refwatch.services.accounts import Principal
 from refwatch.services.documents import show_document
 from refwatch.services.ingest import ingest_uploads
@@ -37,8 +38,10 @@ from refwatch.web.sessions import (
     TwoFactorSetupRequired,
     check_csrf,
     csrf_token,
-    current_user,
+    current_session,
     log_in,
+    log_out,
+    needs_totp_setup,
     safe_next,
 )
 
@@ -71,16 +74,23 @@ IncidentId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 def logged_in(request: Request, db: Db) -> Principal:
     """The logged-in user (even before their second factor is set up), or a redirect to log in."""
-    found = current_user(request, db)
+    found = current_session(request, db)
     if found is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target)
-    return found
+    return found.principal
 
 
-def user(request: Request, caller: Annotated[Principal, Depends(logged_in)]) -> Principal:
+def optional_user(request: Request, db: Database) -> Principal | None:
+    """The logged-in user on a page anyone may see, or None."""
+    found = current_session(request, db)
+    return None if found is None else found.principal
+
+
+def user(request: Request, db: Db, caller: Annotated[Principal, Depends(logged_in)]) -> Principal:
     """A fully logged-in user; one who still has to set up two-factor login is sent there."""
-    if request.session.get("setup_2fa"):
+    found = current_session(request, db)
+    if found is not None and needs_totp_setup(request, found):
         raise TwoFactorSetupRequired()
     return caller
 
@@ -153,20 +163,30 @@ def login(
     except NotAuthenticated as exc:
         request.session["login_error"] = str(exc)
         return back(f"/login?failed=1&next={quote(safe_next(next), safe='/')}")
-    log_in(request, result.principal, needs_totp_setup=result.needs_totp_setup)
+    log_in(request, db, result.principal.username)
     return back("/account/2fa" if result.needs_totp_setup else safe_next(next))
 
 
 @router.get("/account/2fa", response_class=HTMLResponse)
-def totp_page(request: Request, caller: Annotated[Principal, Depends(logged_in)]) -> HTMLResponse:
-    """Set up two-factor login: the secret to add to an authenticator app, and a code to confirm."""
-    secret = request.session.get("pending_totp")
-    if not isinstance(secret, str):
-        secret = accounts.new_totp_secret()
-        request.session["pending_totp"] = secret
+def totp_page(request: Request, db: Db, caller: Annotated[Principal, Depends(logged_in)]) -> HTMLResponse:
+    """Set up (or replace) two-factor login: the key to add to an authenticator app, and a code to confirm.
+
+    The key waits sealed in the session's database row until confirmed; the cookie never holds it.
+    """
+    found = current_session(request, db)
+    assert found is not None  # noqa: S101 (logged_in made sure)
+    secret = web_sessions.pending_totp(db, found.id)
     uri = accounts.totp_uri(secret, caller.username)
+    failed = request.query_params.get("failed")
     return render(
-        request, "totp.html", caller, secret=secret, uri=uri, failed=bool(request.query_params.get("failed"))
+        request,
+        "totp.html",
+        caller,
+        secret=secret,
+        uri=uri,
+        enrolled=found.has_totp,
+        failed=failed == "1",
+        refused=failed == "auth",
     )
 
 
@@ -176,27 +196,36 @@ def totp_confirm(
     db: Db,
     caller: Annotated[Principal, Depends(logged_in)],
     code: Annotated[str, Form(max_length=12)],
+    password: Annotated[str, Form(max_length=1000)] = "",
+    current_code: Annotated[str, Form(max_length=12)] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    """Store the secret once a current code proves the app has it."""
+    """Store the new secret once the password, the current code (if any) and a new code check out."""
     check_csrf(request, csrf)
-    secret = request.session.get("pending_totp")
-    if not isinstance(secret, str):
-        return back("/account/2fa")
+    found = current_session(request, db)
+    assert found is not None  # noqa: S101 (logged_in made sure)
+    secret = web_sessions.pending_totp(db, found.id)
     try:
-        accounts.enable_totp(db, caller.username, secret, code, origin=client_address(request))
-    except InvalidInput:
-        return back("/account/2fa?failed=1")
-    request.session.pop("pending_totp", None)
-    request.session.pop("setup_2fa", None)
+        accounts.change_totp(
+            db,
+            caller.username,
+            secret,
+            code,
+            password=password,
+            current_code=current_code or None,
+            origin=client_address(request),
+        )
+    except InvalidInput as exc:
+        return back("/account/2fa?failed=" + ("1" if str(exc) == accounts.CODE_MISMATCH else "auth"))
+    web_sessions.drop_pending_totp(db, found.id)
     return back("/")
 
 
 @router.post("/logout")
-def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
-    """End the session."""
+def logout(request: Request, db: Db, csrf: Annotated[str, Form()] = "") -> Response:
+    """End the session, in the database: the cookie, even if kept, opens nothing afterwards."""
     check_csrf(request, csrf)
-    request.session.clear()
+    log_out(request, db, origin=client_address(request))
     return back("/login")
 
 
@@ -216,7 +245,7 @@ def public(request: Request, db: Db, page: Annotated[int, Query(ge=1)] = 1) -> H
     return render(
         request,
         "public.html",
-        current_user(request, db),
+        optional_user(request, db),
         records=redact(found.items),
         total=found.total,
         page=page,

@@ -1,26 +1,35 @@
 """Browser sessions and CSRF protection for the server-rendered pages.
 
-The session is a signed cookie (Starlette's SessionMiddleware: HttpOnly,
-SameSite=Lax, Secure when ``REFWATCH_SECURE_COOKIES`` is set, eight hours)
-holding only the username and a CSRF token. Every form carries the token and
-every POST checks it, so another site cannot make a logged-in browser act.
-The account is looked up on each request, so a deactivated user is out at once.
+The cookie (Starlette's SessionMiddleware: signed, HttpOnly, SameSite=Lax,
+Secure when ``REFWATCH_SECURE_COOKIES`` is set, eight hours) holds, once
+logged in, only a random session id: the session itself lives in the
+database (``services.sessions``), so logging out, a password change or a
+revocation ends it in every server process, and nothing secret (no TOTP
+secret being set up, no username) is in the cookie. Before login the cookie
+holds a CSRF token for the login form (and the login error to show).
+
+Every form carries a CSRF token and every POST checks it, so another site
+cannot make a logged-in browser act. Once logged in the token is derived from
+the session id (an HMAC under it), so it changes with each session and the
+cookie need not carry it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from urllib.parse import quote
 
 from fastapi import Request
-from sqlalchemy import select
 
 from refwatch.errors import PermissionDenied
-from refwatch.services.accounts import Principal, principal_of
+from refwatch.services import sessions
+from refwatch.services.sessions import WebSession
 from refwatch.storage.database import Database
-from refwatch.storage.tables import User
 
-SESSION_SECONDS = 8 * 3600
+SESSION_SECONDS = int(sessions.LIFETIME.total_seconds())
+COOKIE_KEY = "sid"
 
 
 class LoginRequired(Exception):
@@ -44,7 +53,10 @@ def safe_next(value: str | None) -> str:
 
 
 def csrf_token(request: Request) -> str:
-    """This session's CSRF token (made on first use)."""
+    """This session's CSRF token: derived from the session id once logged in, else kept in the cookie."""
+    session_id = request.session.get(COOKIE_KEY)
+    if isinstance(session_id, str):
+        return hmac.new(session_id.encode("utf-8"), b"csrf", hashlib.sha256).hexdigest()
     token = request.session.get("csrf")
     if not isinstance(token, str):
         token = secrets.token_urlsafe(32)
@@ -54,33 +66,42 @@ def csrf_token(request: Request) -> str:
 
 def check_csrf(request: Request, submitted: str | None) -> None:
     """Refuse a form whose token is missing or not this session's."""
-    expected = request.session.get("csrf")
+    session_id = request.session.get(COOKIE_KEY)
+    expected = csrf_token(request) if isinstance(session_id, str) else request.session.get("csrf")
     if not isinstance(expected, str) or not submitted or not secrets.compare_digest(expected, submitted):
         raise PermissionDenied("the form has expired or did not come from this site; reload the page")
 
 
-def current_user(request: Request, db: Database) -> Principal | None:
-    """The logged-in, still active account, or None."""
-    username = request.session.get("user")
-    if not isinstance(username, str):
-        return None
-    with db.session() as session:
-        user = session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
-        if user is None:
-            return None
-        return principal_of(user, "admin" if user.role == "admin" else "write")
+def current_session(request: Request, db: Database) -> WebSession | None:
+    """The live session behind the cookie (asked of the database once per request), or None."""
+    if hasattr(request.state, "web_session"):
+        kept: WebSession | None = request.state.web_session
+        return kept
+    session_id = request.session.get(COOKIE_KEY)
+    found = sessions.session_of(db, session_id) if isinstance(session_id, str) else None
+    request.state.web_session = found
+    return found
 
 
-def log_in(request: Request, user: Principal, *, needs_totp_setup: bool = False) -> None:
-    """Start a fresh session for ``user`` (a new CSRF token too: no fixation).
+def needs_totp_setup(request: Request, found: WebSession) -> bool:
+    """An editor or admin without a second factor (where one is required) may only set one up."""
+    required = bool(request.app.state.settings.require_2fa)
+    return required and not found.has_totp and found.principal.role in ("admin", "editor")
 
-    With ``needs_totp_setup`` the session can only reach the two-factor set-up page.
-    """
+
+def log_in(request: Request, db: Database, username: str) -> None:
+    """Start a fresh session for ``username``: a new id, and so a new CSRF token (no fixation)."""
+    session_id = sessions.open_session(db, username)
     request.session.clear()
-    request.session["user"] = user.username
-    request.session["csrf"] = secrets.token_urlsafe(32)
-    if needs_totp_setup:
-        request.session["setup_2fa"] = True
+    request.session[COOKIE_KEY] = session_id
+
+
+def log_out(request: Request, db: Database, *, origin: str | None) -> None:
+    """End the session in the database (its cookie opens nothing afterwards) and clear the cookie."""
+    session_id = request.session.get(COOKIE_KEY)
+    if isinstance(session_id, str):
+        sessions.close_session(db, session_id, origin=origin)
+    request.session.clear()
 
 
 class TwoFactorSetupRequired(Exception):

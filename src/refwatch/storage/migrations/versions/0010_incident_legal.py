@@ -7,7 +7,7 @@ computed when an incident is read (it is cheap, and reasons would triple the
 size of a row).
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
