@@ -49,6 +49,13 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/incidents/{incident_id}/merge"): WRITERS,
     ("POST", "/api/v1/incidents/{incident_id}/split"): WRITERS,
     ("POST", "/api/v1/incidents/{incident_id}/undo"): WRITERS,
+    ("GET", "/api/v1/incidents/{incident_id}/interventions"): READERS,
+    ("POST", "/api/v1/incidents/{incident_id}/interventions"): WRITERS,
+    ("GET", "/api/v1/interventions"): READERS,
+    ("POST", "/api/v1/interventions/{intervention_id}"): WRITERS,
+    ("GET", "/interventions"): READERS,
+    ("POST", "/interventions"): WRITERS,
+    ("POST", "/interventions/{intervention_id}"): WRITERS,
     ("GET", "/api/v1/persons"): PERSON_READERS,
     ("GET", "/api/v1/persons/{person_id}"): PERSON_READERS,
     ("GET", "/api/v1/public/incidents"): EVERYONE,
@@ -83,6 +90,7 @@ def concrete(path: str) -> str:
         .replace("{code}", "ko")
         .replace("{name}", "vega.min.js")
         .replace("{person_id}", "1")
+        .replace("{intervention_id}", "1")
     )
 
 
@@ -127,10 +135,18 @@ def refused(status: int, location: str) -> bool:
 
 
 def test_every_route_is_in_the_matrix() -> None:
-    from refwatch.web import api, pages, vendor
+    from refwatch.web import api, interventions, pages, vendor
     from refwatch.web import persons as person_routes
 
-    routers = (api.router, person_routes.api_router, pages.router, person_routes.page_router, vendor.router)
+    routers = (
+        api.router,
+        person_routes.api_router,
+        interventions.api_router,
+        pages.router,
+        person_routes.page_router,
+        interventions.page_router,
+        vendor.router,
+    )
     routes = {
         (method, route.path)
         for router in routers

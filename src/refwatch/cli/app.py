@@ -55,6 +55,7 @@ COMMAND_MODULES = (
     "evaluate",
     "estimate",
     "law",
+    "interventions",
     "audit",
     "keys",
     "backup",

@@ -51,3 +51,13 @@ REVIEW_STATES: Final[tuple[str, ...]] = ReviewState.__args__  # type: ignore[att
 
 #: Event types that make an incident count as "caught" for matching and linking.
 CORE_EVENT_TYPES: Final[frozenset[str]] = frozenset({"arrest", "detention", "deportation", "repatriation"})
+
+#: What an intervention is (issue #17): the advocacy actions organisations track.
+InterventionKind = Literal[
+    "letter", "un_communication", "urgent_appeal", "embassy_approach", "protest", "press_statement", "other"
+]
+INTERVENTION_KINDS: Final[tuple[str, ...]] = InterventionKind.__args__  # type: ignore[attr-defined]
+
+#: Where an intervention stands: written, sent, answered, closed (no more follow-up).
+InterventionStatus = Literal["draft", "sent", "answered", "closed"]
+INTERVENTION_STATUSES: Final[tuple[str, ...]] = InterventionStatus.__args__  # type: ignore[attr-defined]

@@ -333,10 +333,20 @@ class Intervention(Base):
     kind: Mapped[str] = mapped_column(String(40))
     addressee: Mapped[str] = mapped_column(String(300))
     sent_on: Mapped[dt.date | None] = mapped_column(Date)
-    answer: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text, doc="The response received, as summarised by staff.")
     uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
     _notes: Mapped[bytes | None] = mapped_column("notes", LargeBinary)
     notes = Sealed("notes")
+    status: Mapped[str] = mapped_column(String(20), default="draft", server_default="draft")
+    author: Mapped[str | None] = mapped_column(String(300), doc="The organisation that acted.")
+    channel: Mapped[str | None] = mapped_column(String(100), doc="E-mail, post, OHCHR portal, in person...")
+    reference: Mapped[str | None] = mapped_column(String(200), doc="The addressee's or our reference number.")
+    follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_interventions_follow_up", "status", "follow_up_on"),)
 
 
 class DataKey(Base):

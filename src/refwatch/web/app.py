@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from refwatch import __version__
 from refwatch.config import Settings, load_settings
 from refwatch.services.setup import open_database
-from refwatch.web import api, arrival, balance, errors, pages, persons, vendor
+from refwatch.web import api, arrival, balance, errors, interventions, pages, persons, vendor
 from refwatch.web.sessions import SESSION_SECONDS
 
 SECURITY_HEADERS = {
@@ -104,8 +104,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api.router)
     app.include_router(persons.api_router)
+    app.include_router(interventions.api_router)
     app.include_router(pages.router)
     app.include_router(persons.page_router)
+    app.include_router(interventions.page_router)
     app.include_router(vendor.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     if settings.session_secret:

@@ -19,7 +19,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from refwatch.domain.vocabulary import EVENT_TYPES, REVIEW_STATES, STATUSES
+from refwatch.domain.vocabulary import EVENT_TYPES, INTERVENTION_KINDS, REVIEW_STATES, STATUSES
 from refwatch.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.report.redaction import redact
@@ -28,6 +28,7 @@ from refwatch.services import sessions as web_sessions
 from refwatch.services.accounts import Principal
 from refwatch.services.documents import show_document
 from refwatch.services.ingest import ingest_uploads
+from refwatch.services.interventions import incident_interventions
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web import i18n, vendor
@@ -444,6 +445,9 @@ def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) ->
         history=[
             h.to_dict() for h in review.history(db, incident_id, visible_groups=caller.visible_groups())
         ],
+        interventions=incident_interventions(db, incident_id, visible_groups=caller.visible_groups()),
+        intervention_kinds=INTERVENTION_KINDS,
+        today=dt.date.today(),
     )
 
 

@@ -1,0 +1,191 @@
+"""Interventions in the API and the pages: the advocacy log of each incident and overdue follow-ups.
+
+Reading needs an account that may see the incident; recording and updating
+need an editor or admin (a write-scoped token in the API, a CSRF-checked form
+in the pages). The routes call ``services.interventions`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+
+from refwatch.domain.vocabulary import INTERVENTION_KINDS, INTERVENTION_STATUSES
+from refwatch.services import interventions as service
+from refwatch.services.accounts import Principal
+from refwatch.storage.database import Database
+from refwatch.web.auth import client_address, database, principal, writer
+from refwatch.web.pages import Editor, User, back, render
+from refwatch.web.sessions import check_csrf
+
+api_router = APIRouter(prefix="/api/v1", tags=["interventions"])
+page_router = APIRouter(include_in_schema=False)
+
+MAX_ID = 2**31 - 1
+Db = Annotated[Database, Depends(database)]
+Reader = Annotated[Principal, Depends(principal)]
+Writer = Annotated[Principal, Depends(writer)]
+IncidentId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Incident number.")]
+InterventionId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Intervention number.")]
+
+
+class InterventionIn(BaseModel):
+    """A new intervention: what kind, to whom, by whom, when, and when to follow up."""
+
+    kind: str = Field(description=f"One of {', '.join(INTERVENTION_KINDS)}", max_length=40)
+    addressee: str = Field(min_length=1, max_length=300)
+    author: str | None = Field(default=None, max_length=300)
+    channel: str | None = Field(default=None, max_length=100)
+    reference: str | None = Field(default=None, max_length=200)
+    sent_on: dt.date | None = None
+    follow_up_on: dt.date | None = None
+    status: str | None = Field(default=None, description=f"One of {', '.join(INTERVENTION_STATUSES)}")
+
+
+class InterventionChange(BaseModel):
+    """What happened since: a status, dates, a reference, the response, the outcome."""
+
+    status: str | None = Field(default=None, description=f"One of {', '.join(INTERVENTION_STATUSES)}")
+    sent_on: dt.date | None = None
+    follow_up_on: dt.date | None = None
+    reference: str | None = Field(default=None, max_length=200)
+    response: str | None = Field(default=None, max_length=5000)
+    outcome: str | None = Field(default=None, max_length=5000)
+    channel: str | None = Field(default=None, max_length=100)
+
+
+@api_router.get("/incidents/{incident_id}/interventions")
+def incident_interventions(db: Db, caller: Reader, incident_id: IncidentId) -> list[dict[str, Any]]:
+    """The incident's interventions, oldest first."""
+    found = service.incident_interventions(db, incident_id, visible_groups=caller.visible_groups())
+    return [r.to_dict() for r in found]
+
+
+@api_router.post("/incidents/{incident_id}/interventions", status_code=201)
+def add_intervention(
+    request: Request, db: Db, caller: Writer, incident_id: IncidentId, body: InterventionIn
+) -> dict[str, Any]:
+    """Record an intervention on the incident."""
+    values = body.model_dump(exclude_none=True)
+    record = service.add_intervention(
+        db,
+        incident_id,
+        kind=values.pop("kind"),
+        addressee=values.pop("addressee"),
+        actor=caller.username,
+        visible_groups=caller.visible_groups(),
+        origin=client_address(request),
+        **values,
+    )
+    return record.to_dict()
+
+
+@api_router.post("/interventions/{intervention_id}")
+def update_intervention(
+    request: Request, db: Db, caller: Writer, intervention_id: InterventionId, body: InterventionChange
+) -> dict[str, Any]:
+    """Record what happened since (status, dates, response, outcome)."""
+    record = service.update_intervention(
+        db,
+        intervention_id,
+        actor=caller.username,
+        visible_groups=caller.visible_groups(),
+        origin=client_address(request),
+        **body.model_dump(exclude_none=True),
+    )
+    return record.to_dict()
+
+
+@api_router.get("/interventions")
+def list_interventions(
+    db: Db,
+    caller: Reader,
+    overdue: Annotated[bool, Query(description="Only open ones whose follow-up date has passed.")] = False,
+) -> list[dict[str, Any]]:
+    """Recent interventions (up to 500), or the overdue follow-ups, oldest due first."""
+    found = service.list_interventions(
+        db, visible_groups=caller.visible_groups(), overdue_on=dt.date.today() if overdue else None
+    )
+    return [r.to_dict() for r in found]
+
+
+@page_router.get("/interventions", response_class=HTMLResponse)
+def interventions_page(request: Request, db: Db, caller: User) -> HTMLResponse:
+    """Follow-ups that are overdue, then the latest interventions."""
+    today = dt.date.today()
+    groups = caller.visible_groups()
+    return render(
+        request,
+        "interventions.html",
+        caller,
+        overdue=service.list_interventions(db, visible_groups=groups, overdue_on=today),
+        recent=service.list_interventions(db, visible_groups=groups)[:100],
+        today=today,
+    )
+
+
+@page_router.post("/interventions")
+def record_intervention(
+    request: Request,
+    db: Db,
+    caller: Editor,
+    incident: Annotated[int, Form(ge=1, le=MAX_ID)],
+    kind: Annotated[str, Form(max_length=40)],
+    addressee: Annotated[str, Form(max_length=300)],
+    csrf: Annotated[str, Form()] = "",
+    author: Annotated[str, Form(max_length=300)] = "",
+    channel: Annotated[str, Form(max_length=100)] = "",
+    reference: Annotated[str, Form(max_length=200)] = "",
+    sent_on: Annotated[str, Form(max_length=10)] = "",
+    follow_up_on: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """The incident page's form: record an intervention, then back to the incident."""
+    check_csrf(request, csrf)
+    service.add_intervention(
+        db,
+        incident,
+        kind=kind,
+        addressee=addressee,
+        author=author or None,
+        channel=channel or None,
+        reference=reference or None,
+        sent_on=sent_on or None,
+        follow_up_on=follow_up_on or None,
+        actor=caller.username,
+        visible_groups=caller.visible_groups(),
+        origin=client_address(request),
+    )
+    return back(f"/incidents/{incident}#interventions-title")
+
+
+@page_router.post("/interventions/{intervention_id}")
+def change_intervention(
+    request: Request,
+    db: Db,
+    caller: Editor,
+    intervention_id: InterventionId,
+    csrf: Annotated[str, Form()] = "",
+    status: Annotated[str, Form(max_length=20)] = "",
+    follow_up_on: Annotated[str, Form(max_length=10)] = "",
+    response: Annotated[str, Form(max_length=5000)] = "",
+    outcome: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    """A status, a new follow-up date, the response or the outcome, from a form."""
+    check_csrf(request, csrf)
+    record = service.update_intervention(
+        db,
+        intervention_id,
+        status=status or None,
+        follow_up_on=follow_up_on or None,
+        response=response or None,
+        outcome=outcome or None,
+        actor=caller.username,
+        visible_groups=caller.visible_groups(),
+        origin=client_address(request),
+    )
+    return back(f"/incidents/{record.incident_id}#interventions-title")
