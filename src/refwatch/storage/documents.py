@@ -57,7 +57,9 @@ def list_documents(
 
 
 def get_document(session: Session, ref: str | int) -> DocumentDetail:
-    """One document by numeric id or key.
+    """One document by id (an int) or key (a str); never one tried as the other.
+
+    Turn what a user typed into ``ref`` with :func:`~refwatch.domain.documents.parse_document_ref`.
 
     Read as a plain row with statements built once (below): the API's
     document detail is one of its busiest routes, and building the query
@@ -85,18 +87,18 @@ _INCIDENTS_OF = select(IncidentSource.__table__.c.incident_id).where(
 
 
 def get_original(session: Session, ref: str | int) -> tuple[DocumentSummary, bytes]:
-    """The evidentiary copy (original bytes) of one document."""
+    """The evidentiary copy (original bytes) of one document, by id (an int) or key (a str)."""
     row = _lookup(session, ref)
     return to_summary(row), row.blob.data
 
 
 def _row(conn: Connection, ref: str | int) -> Any:
-    """The document's row, by key, else by numeric id; :class:`NotFound` if neither."""
-    row = conn.execute(_BY_KEY, {"ref": str(ref)}).first()
-    if row is None and str(ref).isdigit():
-        row = conn.execute(_BY_ID, {"ref": int(ref)}).first()
+    """The document's row by id (an int) or by key (a str); :class:`NotFound` if there is none."""
+    by_id = isinstance(ref, int)
+    row = conn.execute(_BY_ID if by_id else _BY_KEY, {"ref": ref}).first()
     if row is None:
-        raise NotFound(f"no document with id or key {ref!r}; `refwatch documents list` shows them")
+        what = f"id {ref}" if by_id else f"key {ref!r}"
+        raise NotFound(f"no document with {what}; `refwatch documents list` shows them")
     return row
 
 
