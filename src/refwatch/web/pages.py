@@ -32,6 +32,7 @@ from refwatch.storage.incidents import IncidentFilter
 from refwatch.web import i18n, vendor
 from refwatch.web.api import PUBLIC_FILTER, one_of, original_response
 from refwatch.web.auth import client_address, database
+from refwatch.web.params import DocumentRef, PageNumber, Text
 from refwatch.web.sessions import (
     LoginRequired,
     TwoFactorSetupRequired,
@@ -210,7 +211,7 @@ def switch_language(code: str, next: str = "/") -> Response:  # noqa: A002
 
 
 @router.get("/public", response_class=HTMLResponse)
-def public(request: Request, db: Db, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+def public(request: Request, db: Db, page: PageNumber = 1) -> HTMLResponse:
     """What anyone may see without an account: confirmed incidents, redacted (see ``report.redaction``)."""
     found = browse.incident_page(db, PUBLIC_FILTER, limit=PAGE, offset=(page - 1) * PAGE)
     return render(
@@ -257,10 +258,10 @@ def documents(
     request: Request,
     db: Db,
     caller: User,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    language: Annotated[str | None, Query(max_length=10)] = None,
-    outlet: Annotated[str | None, Query(max_length=300)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    q: Annotated[Text | None, Query(max_length=200)] = None,
+    language: Annotated[Text | None, Query(max_length=10)] = None,
+    outlet: Annotated[Text | None, Query(max_length=300)] = None,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     """Documents with search and filters."""
     found = browse.document_page(
@@ -300,7 +301,7 @@ def upload(
 
 
 @router.get("/documents/{ref}", response_class=HTMLResponse)
-def document(request: Request, db: Db, caller: User, ref: str) -> HTMLResponse:
+def document(request: Request, db: Db, caller: User, ref: DocumentRef) -> HTMLResponse:
     """One document: metadata, SHA-256, and its text with evidence spans marked and linked."""
     detail = show_document(db, ref)
     spans: list[tuple[int, int, int]] = []
@@ -322,7 +323,7 @@ def document(request: Request, db: Db, caller: User, ref: str) -> HTMLResponse:
 
 
 @router.get("/documents/{ref}/original")
-def document_original(db: Db, caller: User, ref: str) -> Response:
+def document_original(db: Db, caller: User, ref: DocumentRef) -> Response:
     """Download the evidentiary copy, byte for byte."""
     return original_response(db, ref)
 
@@ -350,10 +351,10 @@ def incidents(
     review_state: Annotated[str | None, Query(max_length=20)] = None,
     status: Annotated[str | None, Query(max_length=20)] = None,
     event_type: Annotated[str | None, Query(max_length=30)] = None,
-    place: Annotated[str | None, Query(max_length=200)] = None,
+    place: Annotated[Text | None, Query(max_length=200)] = None,
     date_from: Annotated[str | None, Query(max_length=10)] = None,
     date_to: Annotated[str | None, Query(max_length=10)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     """Incidents with filters and the number in each review state."""
     one_of("review_state", [review_state] if review_state else [], REVIEW_STATES)
