@@ -110,10 +110,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
-        # Never echo internals (they may hold data); the server log has the traceback.
-        logger.error(
-            "internal error on %s %s: %s", request.method, route_of(request), logs.exception_summary(exc)
-        )
+        # Never echo internals (they may hold data). The server logs the traceback after this (Starlette
+        # re-raises for it), its message withheld by logs.install(); this line names the route, not the path.
+        logger.error("internal error on %s %s: %s", request.method, route_of(request), type(exc).__name__)
         if not _is_api(request):
             return _page(500, "internal server error")
         return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)
