@@ -1,8 +1,9 @@
 """One rule names a document everywhere: ASCII digits are its id, anything else its key.
 
-An uploaded ``1.txt`` used to get the key ``1``, and then ``/api/v1/documents/1``
-served it instead of document id 1 (the lookup tried the key first). Keys are
-now never digits alone, and digits are never tried as a key. Reports are fictional.
+An uploaded ``1.txt`` gets the key ``1``, and ``/api/v1/documents/1`` used to
+serve it instead of document id 1 (the lookup tried the key first). Digits are
+now never tried as a key; a key of digits alone is read through the routes
+that take only keys (``/documents/by-key/{key}``) or ``--key``. Reports are fictional.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 
 from refwatch.cli.app import app as cli_app
 from refwatch.config import Settings
-from refwatch.domain.documents import document_key, parse_document_ref
+from refwatch.domain.documents import parse_document_ref
 from refwatch.errors import InvalidInput, NotFound
 from refwatch.services import accounts
 from refwatch.services.documents import original_bytes, show_document
@@ -26,6 +27,7 @@ from refwatch.services.setup import open_database
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Document, DocumentBlob
 from refwatch.web.app import create_app
+from refwatch.web.pages import document_url
 
 FIRST = b"FICTIONAL REPORT. Chinese police arrested 12 North Korean defectors in Shenyang on March 3, 2031."
 SHADOW = b"FICTIONAL REPORT. A different file, uploaded as 1.txt, about Dandong on May 2, 2031."
@@ -62,10 +64,13 @@ def test_an_uploaded_1_txt_does_not_shadow_document_1(client: TestClient) -> Non
     by_id = client.get(f"/api/v1/documents/{first_id}").json()
     assert by_id["key"] == "first" and by_id["text"].startswith("FICTIONAL REPORT. Chinese police")
     assert client.get(f"/api/v1/documents/{first_id}/original").content == FIRST
-    assert shadow_key == f"doc-{first_id}"
-    shadow = client.get(f"/api/v1/documents/doc-{first_id}").json()
+    assert shadow_key == str(first_id)  # the file's stem, as for every other file
+    shadow = client.get(f"/api/v1/documents/by-key/{first_id}").json()
     assert shadow["filename"] == f"{first_id}.txt" and shadow["id"] != first_id
-    assert client.get(f"/api/v1/documents/doc-{first_id}/original").content == SHADOW
+    assert client.get(f"/api/v1/documents/by-key/{first_id}/original").content == SHADOW
+    assert client.get("/api/v1/documents/by-key/first").json()["id"] == first_id
+    missing = client.get("/api/v1/documents/by-key/no-such-key")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
     page = client.get("/login").text
     csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
@@ -74,7 +79,12 @@ def test_an_uploaded_1_txt_does_not_shadow_document_1(client: TestClient) -> Non
     html = client.get(f"/documents/{first_id}").text
     assert "Chinese police" in html and "Dandong" not in html
     assert client.get(f"/documents/{first_id}/original").content == FIRST
-    assert "Dandong" in client.get(f"/documents/doc-{first_id}").text
+    assert "Dandong" in client.get(f"/documents/by-key/{first_id}").text
+    assert client.get(f"/documents/by-key/{first_id}/original").content == SHADOW
+    # Links on the pages: a key of digits goes through by-key, any other key as before.
+    listing = client.get("/documents").text
+    assert f'href="/documents/by-key/{first_id}"' in listing and 'href="/documents/first"' in listing
+    assert f'href="/documents/by-key/{first_id}/original"' in client.get(f"/documents/by-key/{first_id}").text
 
 
 def test_digits_are_never_tried_as_a_key(db: Database) -> None:
@@ -107,19 +117,19 @@ def test_digits_are_never_tried_as_a_key(db: Database) -> None:
 
 
 def test_the_cli_reads_digits_as_an_id_and_key_with_key(cli_env: Settings, tmp_path: Path) -> None:
-    folder = tmp_path
-    (folder / "first.txt").write_bytes(FIRST)
-    (folder / "1.txt").write_bytes(SHADOW)
+    (tmp_path / "first.txt").write_bytes(FIRST)
+    (tmp_path / "1.txt").write_bytes(SHADOW)
     runner = CliRunner()
-    assert runner.invoke(cli_app, ["ingest", str(folder / "first.txt")]).exit_code == 0
-    result = runner.invoke(cli_app, ["ingest", str(folder / "1.txt")])
-    assert result.exit_code == 0 and "doc-1" in result.stdout
+    assert runner.invoke(cli_app, ["ingest", str(tmp_path / "first.txt")]).exit_code == 0
+    assert runner.invoke(cli_app, ["ingest", str(tmp_path / "1.txt")]).exit_code == 0
     shown = runner.invoke(cli_app, ["documents", "show", "1", "--format", "json"])
     assert shown.exit_code == 0 and '"key": "first"' in shown.stdout
-    shown = runner.invoke(cli_app, ["documents", "show", "--key", "doc-1", "--format", "json"])
+    shown = runner.invoke(cli_app, ["documents", "show", "--key", "1", "--format", "json"])
     assert shown.exit_code == 0 and '"filename": "1.txt"' in shown.stdout
-    missing = runner.invoke(cli_app, ["documents", "show", "--key", "1"])
-    assert missing.exit_code == 1 and "no document with key '1'" in " ".join(missing.stderr.split())
+    original = runner.invoke(cli_app, ["documents", "original", "--key", "1"])
+    assert original.exit_code == 0 and original.stdout_bytes == SHADOW
+    missing = runner.invoke(cli_app, ["documents", "show", "--key", "2"])
+    assert missing.exit_code == 1 and "no document with key '2'" in " ".join(missing.stderr.split())
 
 
 def test_the_rule() -> None:
@@ -129,5 +139,6 @@ def test_the_rule() -> None:
     assert parse_document_ref(" 12") == " 12"
     with pytest.raises(InvalidInput):
         parse_document_ref(str(2**31))
-    assert document_key("1") == "doc-1" and document_key("0042") == "doc-0042"
-    assert document_key("report-1") == "report-1" and document_key("²") == "²"
+    assert document_url("005") == "/documents/by-key/005" and document_url("k05") == "/documents/k05"
+    assert document_url("a b?c#d") == "/documents/a%20b%3Fc%23d"
+    assert document_url("by-key") == "/documents/by-key/by-key"

@@ -9,7 +9,6 @@ from typing import Any
 from refwatch.errors import InvalidInput
 
 MAX_ID = 2**31 - 1  # row ids are 32-bit integers on PostgreSQL: a larger one cannot exist
-KEY_PREFIX = "doc-"  # put before a key that would otherwise be all digits (see ``document_key``)
 
 
 def parse_document_ref(ref: str | int) -> int | str:
@@ -17,8 +16,10 @@ def parse_document_ref(ref: str | int) -> int | str:
 
     A reference is never tried both ways: when ``1`` could be the id 1 or the key
     of an uploaded ``1.txt``, the reader got whichever the lookup tried first.
-    Keys are therefore never made of digits alone (:func:`document_key`), and
-    only ASCII digits count: ``²`` or ``١`` are keys, not numbers.
+    A key made of digits alone (a corpus of ``005.txt`` files has them) is read
+    through the routes and options that take a key and nothing else
+    (``/documents/by-key/{key}``, ``--key``). Only ASCII digits count: ``²`` or
+    ``١`` are keys, not numbers.
 
     Raises:
         InvalidInput: an id beyond :data:`MAX_ID`, which no database could hold.
@@ -36,16 +37,6 @@ def parse_document_ref(ref: str | int) -> int | str:
     if not 0 <= number <= MAX_ID:
         raise InvalidInput(f"a document id is a number from 1 to {MAX_ID}")
     return number
-
-
-def document_key(wanted: str) -> str:
-    """The key to store for a document named ``wanted``: never all digits, so never taken for an id.
-
-    Examples:
-        >>> document_key("1"), document_key("report-1")
-        ('doc-1', 'report-1')
-    """
-    return KEY_PREFIX + wanted if wanted.isascii() and wanted.isdigit() else wanted
 
 
 @dataclass(frozen=True, slots=True)

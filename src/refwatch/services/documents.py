@@ -25,6 +25,12 @@ def show_document(db: Database, ref: str, *, by_key: bool = False) -> DocumentDe
         return repo.get_document(session, ref if by_key else parse_document_ref(ref))
 
 
+def document_id(db: Database, key: str) -> int:
+    """The id of the document with this key, whatever the key looks like (the ``by-key`` routes)."""
+    with db.session() as session:
+        return repo.id_for_key(session, key)
+
+
 def original_bytes(db: Database, ref: str, *, by_key: bool = False) -> tuple[DocumentSummary, bytes]:
     """The evidentiary copy of one document, found as :func:`show_document` finds it."""
     with db.session() as session:

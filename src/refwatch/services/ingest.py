@@ -22,7 +22,6 @@ from typing import BinaryIO, Literal
 from sqlalchemy.orm import Session
 
 from refwatch.config import Settings
-from refwatch.domain.documents import document_key
 from refwatch.errors import IngestError, InvalidInput
 from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
@@ -263,7 +262,6 @@ def _store(
 
 
 def _choose_key(session: Session, wanted: str, sha256: str) -> str:
-    wanted = document_key(wanted)  # never all digits: `1.txt` must not shadow document id 1
     if not repo.key_exists(session, wanted):
         return wanted
     return f"{wanted}-{sha256[:8]}"

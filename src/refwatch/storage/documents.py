@@ -107,6 +107,11 @@ def _lookup(session: Session, ref: str | int) -> Document:
     return session.get_one(Document, _row(session.connection(), ref).id)
 
 
+def id_for_key(session: Session, key: str) -> int:
+    """The id of the document with this key; :class:`NotFound` if there is none."""
+    return int(_row(session.connection(), key).id)
+
+
 def count_documents(session: Session) -> int:
     """How many documents are stored."""
     return int(session.scalar(select(func.count()).select_from(Document)) or 0)

@@ -24,12 +24,12 @@ from refwatch.errors import InvalidInput
 from refwatch.report.redaction import redact
 from refwatch.services import browse, review
 from refwatch.services.accounts import Principal
-from refwatch.services.documents import original_bytes, show_document
+from refwatch.services.documents import document_id, original_bytes, show_document
 from refwatch.services.ingest import ingest_uploads
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web.auth import client_address, database, principal, writer
-from refwatch.web.params import DocumentRef, Limit, Offset, Text
+from refwatch.web.params import DocumentKey, DocumentRef, Limit, Offset, Text
 
 router = APIRouter(prefix="/api/v1")
 
@@ -121,6 +121,26 @@ async def list_documents(
     if q and browse.search_scans_text(db, q, language=language, outlet=outlet, limit=limit, offset=offset):
         return _page(await run_in_threadpool(page))
     return _page(page())
+
+
+# The by-key routes come first: /documents/by-key/original is the key "original", not the original
+# of a document keyed "by-key" (that one is /documents/by-key/by-key/original). Each finds the id
+# and answers exactly as the route by id does, so both keep one set of checks.
+@router.get("/documents/by-key/{key}", tags=["documents"], response_model=dict[str, Any])
+async def get_document_by_key(db: Db, caller: Reader, key: DocumentKey) -> Response:
+    """One document by its key, even a key made of digits alone (``/documents/{ref}`` reads those as ids)."""
+    return await get_document(db, caller, str(document_id(db, key)))
+
+
+@router.get(
+    "/documents/by-key/{key}/original",
+    tags=["documents"],
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def get_original_by_key(db: Db, caller: Reader, key: DocumentKey) -> Response:
+    """The original bytes of the document with this key."""
+    return get_original(db, caller, str(document_id(db, key)))
 
 
 @router.get("/documents/{ref}", tags=["documents"], response_model=dict[str, Any])

@@ -25,14 +25,14 @@ from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.report.redaction import redact
 from refwatch.services import accounts, browse, review
 from refwatch.services.accounts import Principal
-from refwatch.services.documents import show_document
+from refwatch.services.documents import document_id, show_document
 from refwatch.services.ingest import ingest_uploads
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web import i18n, vendor
 from refwatch.web.api import PUBLIC_FILTER, one_of, original_response
 from refwatch.web.auth import client_address, database
-from refwatch.web.params import DocumentRef, PageNumber, Text
+from refwatch.web.params import DocumentKey, DocumentRef, PageNumber, Text
 from refwatch.web.sessions import (
     LoginRequired,
     TwoFactorSetupRequired,
@@ -63,7 +63,20 @@ def readable(value: Any) -> str:
     return str(value).replace("_", " ") if isinstance(value, str) else str(value)
 
 
+def document_url(key: str) -> str:
+    """The page of the document with ``key``: ``/documents/KEY``, or ``/documents/by-key/KEY`` for digits.
+
+    Digits in ``/documents/{ref}`` name an id (see ``domain.documents.parse_document_ref``), so a
+    key of digits alone (``005`` from ``005.txt``) is linked through the route that takes only keys;
+    so is the key ``by-key``, whose ``/original`` would otherwise read as that route's.
+    """
+    quoted = quote(key, safe="")
+    by_key = (key.isascii() and key.isdigit()) or key == "by-key"
+    return f"/documents/by-key/{quoted}" if by_key else f"/documents/{quoted}"
+
+
 templates.env.filters["readable"] = readable
+templates.env.filters["document_url"] = document_url
 PAGE = 25
 
 Db = Annotated[Database, Depends(database)]
@@ -298,6 +311,19 @@ def upload(
     uploads = [(f.filename or "", f.file) for f in files]
     report = ingest_uploads(db, uploads, actor=caller.username, settings=request.app.state.settings)
     return render(request, "uploaded.html", caller, results=report.results)
+
+
+# Before /documents/{ref}/original, for the reason given beside the API's by-key routes.
+@router.get("/documents/by-key/{key}", response_class=HTMLResponse)
+def document_by_key(request: Request, db: Db, caller: User, key: DocumentKey) -> HTMLResponse:
+    """The document with this key (the links on every page come here: a key may be digits alone)."""
+    return document(request, db, caller, str(document_id(db, key)))
+
+
+@router.get("/documents/by-key/{key}/original")
+def document_original_by_key(db: Db, caller: User, key: DocumentKey) -> Response:
+    """Download the evidentiary copy of the document with this key."""
+    return document_original(db, caller, str(document_id(db, key)))
 
 
 @router.get("/documents/{ref}", response_class=HTMLResponse)

@@ -41,6 +41,9 @@ Text = Annotated[str, AfterValidator(plain_text)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page, from 1.")]
+DocumentKey = Annotated[
+    Text, Path(min_length=1, max_length=MAX_REF, description="The document's key, even one of digits alone.")
+]
 DocumentRef = Annotated[
     Text,
     Path(
