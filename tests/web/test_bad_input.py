@@ -12,7 +12,9 @@ from collections.abc import Iterator
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from refwatch.cli.app import app as cli_app
 from refwatch.config import Settings
 from refwatch.services import accounts
 from refwatch.services.setup import open_database
@@ -112,3 +114,20 @@ def test_pages_refuse_huge_pages_nul_bytes_and_odd_digits(client: TestClient) ->
         assert 400 <= client.get(f"/documents/{ref}").status_code < 500, ref
         assert 400 <= client.get(f"/documents/{ref}/original").status_code < 500, ref
     assert client.get("/documents", params={"q": "Shenyang"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["documents", "list", "--limit", "99999999999999999999"],
+        ["persons", "list", "--offset", "99999999999999999999"],
+        ["persons", "list", "--offset", str(2**63)],
+        ["incidents", "queue", "--limit", str(2**63)],
+        ["documents", "show", "99999999999999999999"],
+        ["documents", "show", "²"],
+    ],
+)
+def test_the_cli_refuses_the_same_values_without_a_traceback(cli_env: Settings, args: list[str]) -> None:
+    result = CliRunner().invoke(cli_app, args)
+    assert result.exit_code in (1, 2), result.output
+    assert isinstance(result.exception, SystemExit | None), result.exception
