@@ -33,10 +33,8 @@ from refwatch.web.app import create_app
 
 EDGES = (
     "99999999999999999999",
-    str(2**63),
-    str(2**63 - 1),
-    str(-(2**63) - 1),
-    str(2**31),
+    str(2**63),  # one past SQLite's integers (and PostgreSQL's bigint)
+    str(2**31),  # one past PostgreSQL's integer, the ids' type
     "\x00",
     "Dan\x00dong",
     "²",  # a digit to str.isdigit, not to int()
@@ -96,13 +94,13 @@ def test_no_server_errors(settings: Settings, tmp_path: Any) -> None:
             call()
 
         for operation in operations:
-            run(operation.as_strategy(), 8, nul_bodies=True)
-            run(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE), 6)
+            run(operation.as_strategy(), 6, nul_bodies=True)
+            run(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE), 5)
             for parameter in (*operation.path_parameters, *operation.query):
                 where = "path_parameters" if parameter.location == "path" else "query"
                 for value in EDGES:
                     run(operation.as_strategy(**{where: {parameter.name: value}}), 1)
         assert failures == []
-        assert calls > 400  # the edges were sent, not skipped
+        assert calls > 300, calls  # the edges were sent, not skipped
     finally:
         db.dispose()
