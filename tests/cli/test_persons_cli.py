@@ -86,6 +86,25 @@ def test_a_bad_row_is_named_and_nothing_is_stored(cli_env: Settings, tmp_path: P
     assert json.loads(out)["total"] == 0
 
 
+def test_an_unclosed_quote_is_refused_naming_the_row(cli_env: Settings, tmp_path: Path) -> None:
+    # A forgiving reader took the rest of the file (Park's row included) as row 3's pseudonym.
+    bad = tmp_path / "partner.csv"
+    bad.write_text(
+        "pseudonym,name_hangul,name_romanised,sex,birth_year\n"
+        "Person A-017,김가상,Kim Gasang,F,1988\n"
+        '"Person A-019,이지어,Lee Jieo,F,1990\n'
+        "Person A-018,박허구,Park Heogu,M,1990\n",
+        encoding="utf-8",
+    )
+    code, _, err = invoke("persons", "import", str(bad))
+    compact = "".join(err.split())
+    assert code == 1
+    assert "partner.csv,row3:malformedCSV" in compact and "nothingfromthefilewasstored" in compact
+    assert not [name for name in (*NAMES, "이지어", "Lee Jieo") if name in err]
+    code, out, _ = invoke("persons", "list", "--format", "json")
+    assert json.loads(out)["total"] == 0
+
+
 def test_estimation_counts_people_on_two_partner_lists(cli_env: Settings, tmp_path: Path) -> None:
     header = "pseudonym\n"
     (tmp_path / "a.csv").write_text(header + "".join(f"Person E-{i:03d}\n" for i in range(0, 10)), "utf-8")

@@ -53,7 +53,7 @@ def test_ingest_directory_keeps_bytes_and_metadata(db: Database, corpus: Path) -
     assert listed["en1"].publication_date == "--10-19"  # no year invented
     assert listed["ko1"].publication_date == "2014-10-17T16:28"
     assert listed["ko1"].language == "ko" and listed["en1"].language == "en"
-    summary, original = docs_service.original_bytes(db, "ko1")
+    summary, original = docs_service.original_bytes(db, "ko1", visible_groups=None)
     assert original == KO.encode("utf-8")
     assert summary.sha256 == hashlib.sha256(original).hexdigest()
     with db.session() as session:
@@ -144,7 +144,7 @@ def test_failure_mid_batch_keeps_earlier_documents(
 def test_language_option_overrides_detection(db: Database, tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text(EN, encoding="utf-8")
     ingest_paths(db, [tmp_path / "x.txt"], language="zh", extract=False)
-    assert docs_service.show_document(db, "x").summary.language == "zh"
+    assert docs_service.show_document(db, "x", visible_groups=None).summary.language == "zh"
 
 
 def test_count_files_matches_ingest(corpus: Path) -> None:

@@ -135,6 +135,43 @@ def test_a_bad_row_stores_nothing_and_says_where(
     assert len(audit_events(db)) == before
 
 
+MALFORMED = [
+    # (the file after its header and one good row, the row the message must name)
+    ('Person A-019,"이지어,Lee Jieo,F\nPerson A-020,박허구,Park Heogu,M\n', "row 3"),  # unclosed quote
+    ('Person A-019,"이지어"Lee Jieo,Lee Jieo,F\n', "row 3"),  # text after a closing quote
+    ("Person A-019,이지어,Lee Jieo,F,1990\n", "row 3"),  # a cell too many
+    ("Person A-019,이지어\n", "row 3"),  # cells missing
+    ("Person A-019,이지어\0,Lee Jieo,F\n", "row 3"),  # a NUL byte
+    ("Person A-019,이지어,Lee Jieo,F\n\nPerson A-020,박허구\n", "row 5"),  # rows after a blank line count
+]
+
+
+@pytest.mark.parametrize(("tail", "row"), MALFORMED)
+def test_malformed_csv_is_refused_naming_the_row_and_stores_nothing(
+    db: Database, tmp_path: Path, tail: str, row: str
+) -> None:
+    path = tmp_path / "partner-list.csv"
+    path.write_text("pseudonym,name_hangul,name_romanised,sex\nPerson A-017,김가상,Kim Gasang,F\n" + tail)
+    before = len(audit_events(db))
+
+    with pytest.raises(InvalidInput) as caught:
+        persons.import_persons(db, path, actor="ana", origin="cli")
+
+    message = str(caught.value)
+    assert f"{path}, {row}:" in message and "nothing from the file was stored" in message
+    assert not [name for name in NAMES if name in message]
+    assert (count(db, Person), count(db, SourceList)) == (0, 0)
+    assert len(audit_events(db)) == before
+
+
+def test_a_nul_byte_in_the_header_is_refused(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"pseudonym\x00,sex\nPerson A-017,F\n")
+    with pytest.raises(InvalidInput, match=r"binary\.csv, row 1: contains a NUL byte"):
+        persons.import_persons(db, path, actor="ana", origin="cli")
+    assert count(db, Person) == 0
+
+
 def test_unreadable_files_are_named(db: Database, tmp_path: Path) -> None:
     latin = tmp_path / "latin1.csv"
     latin.write_bytes("pseudonym,name_romanised\nPerson A-017,Kim Gas\xe1ng\n".encode("latin-1"))

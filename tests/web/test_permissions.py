@@ -39,6 +39,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/documents"): READERS,
     ("GET", "/api/v1/documents/{ref}"): READERS,
     ("GET", "/api/v1/documents/{ref}/original"): READERS,
+    ("GET", "/api/v1/documents/by-key/{key}"): READERS,
+    ("GET", "/api/v1/documents/by-key/{key}/original"): READERS,
     ("POST", "/api/v1/documents"): WRITERS,
     ("GET", "/api/v1/incidents"): READERS,
     ("GET", "/api/v1/incidents/{incident_id}"): READERS,
@@ -72,6 +74,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/documents"): WRITERS,
     ("GET", "/documents/{ref}"): READERS,
     ("GET", "/documents/{ref}/original"): READERS,
+    ("GET", "/documents/by-key/{key}"): READERS,
+    ("GET", "/documents/by-key/{key}/original"): READERS,
     ("GET", "/incidents"): READERS,
     ("GET", "/incidents/{incident_id}"): READERS,
     ("POST", "/incidents/{incident_id}/{action}"): WRITERS,
@@ -85,6 +89,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
 def concrete(path: str) -> str:
     return (
         path.replace("{ref}", "alpha")
+        .replace("{key}", "alpha")
         .replace("{incident_id}", "1")
         .replace("{action}", "undo")
         .replace("{code}", "ko")

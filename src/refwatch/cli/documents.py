@@ -9,6 +9,7 @@ from rich.table import Table
 
 from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors, print_json
+from refwatch.domain.documents import MAX_ID
 from refwatch.errors import InvalidInput
 from refwatch.services import documents as service
 
@@ -20,7 +21,7 @@ documents_app = typer.Typer(help="Stored documents.", no_args_is_help=True)
 def list_documents(
     language: str | None = typer.Option(None, "--language", help="Only this language (en, ko, zh, other)."),
     outlet: str | None = typer.Option(None, "--outlet", help="Only this outlet."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
+    limit: int | None = typer.Option(None, "--limit", min=1, max=MAX_ID, help="At most this many."),
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """List stored documents, oldest publication first."""
@@ -47,12 +48,13 @@ def list_documents(
 @documents_app.command("show")
 @handles_errors
 def show_document(
-    ref: str = typer.Argument(..., help="Document id or key."),
+    ref: str = typer.Argument(..., help="Document id (digits) or key (anything else)."),
+    by_key: bool = typer.Option(False, "--key", help="Read REF as a key even if it is all digits."),
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Show one document: metadata, hash and text."""
     with context.database() as db:
-        doc = service.show_document(db, ref, visible_groups=None)
+        doc = service.show_document(db, ref, visible_groups=None, by_key=by_key)
     if output_format == "json":
         print_json(doc.to_dict())
         return
@@ -79,10 +81,13 @@ def show_document(
 
 @documents_app.command("original")
 @handles_errors
-def original(ref: str = typer.Argument(..., help="Document id or key.")) -> None:
+def original(
+    ref: str = typer.Argument(..., help="Document id (digits) or key (anything else)."),
+    by_key: bool = typer.Option(False, "--key", help="Read REF as a key even if it is all digits."),
+) -> None:
     """Write the original bytes (the evidentiary copy) to standard output."""
     with context.database() as db:
-        _, data = service.original_bytes(db, ref, visible_groups=None)
+        _, data = service.original_bytes(db, ref, visible_groups=None, by_key=by_key)
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
 

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors, print_json
+from refwatch.domain.documents import MAX_ID
 from refwatch.errors import InvalidInput
 from refwatch.services import review
 from refwatch.services.export import incident_records
@@ -125,7 +126,7 @@ def _claim_text(value: Any) -> str:
 @incidents_app.command("queue")
 @handles_errors
 def queue(
-    limit: int = typer.Option(20, "--limit", min=1),
+    limit: int = typer.Option(20, "--limit", min=1, max=MAX_ID),
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Candidates waiting for review, most important first."""

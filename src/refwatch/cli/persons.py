@@ -16,6 +16,7 @@ from rich.text import Text
 
 from refwatch.cli import context
 from refwatch.cli.output import console, err_console, handles_errors, print_json
+from refwatch.domain.documents import MAX_ID
 from refwatch.errors import InvalidInput
 from refwatch.services import persons
 from refwatch.services.browse import MAX_PAGE
@@ -72,7 +73,7 @@ def import_file(
 @handles_errors
 def list_persons(
     limit: int = typer.Option(50, "--limit", min=1, max=MAX_PAGE),
-    offset: int = typer.Option(0, "--offset", min=0),
+    offset: int = typer.Option(0, "--offset", min=0, max=MAX_ID),
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Persons by pseudonym with their incidents and lists; no identifying field is shown."""

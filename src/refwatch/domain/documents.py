@@ -6,6 +6,38 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any
 
+from refwatch.errors import InvalidInput
+
+MAX_ID = 2**31 - 1  # row ids are 32-bit integers on PostgreSQL: a larger one cannot exist
+
+
+def parse_document_ref(ref: str | int) -> int | str:
+    """The one rule for naming a document: ASCII digits are its id, anything else its key.
+
+    A reference is never tried both ways: when ``1`` could be the id 1 or the key
+    of an uploaded ``1.txt``, the reader got whichever the lookup tried first.
+    A key made of digits alone (a corpus of ``005.txt`` files has them) is read
+    through the routes and options that take a key and nothing else
+    (``/documents/by-key/{key}``, ``--key``). Only ASCII digits count: ``²`` or
+    ``١`` are keys, not numbers.
+
+    Raises:
+        InvalidInput: an id beyond :data:`MAX_ID`, which no database could hold.
+
+    Examples:
+        >>> parse_document_ref("17"), parse_document_ref("dailynk-0417"), parse_document_ref("²")
+        (17, 'dailynk-0417', '²')
+    """
+    if isinstance(ref, int):
+        number = ref
+    elif ref.isascii() and ref.isdigit():
+        number = int(ref)
+    else:
+        return ref
+    if not 0 <= number <= MAX_ID:
+        raise InvalidInput(f"a document id is a number from 1 to {MAX_ID}")
+    return number
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentSummary:

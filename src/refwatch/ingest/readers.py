@@ -119,7 +119,7 @@ def _read_pdf(path: Path, data: bytes) -> ReadResult:
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        logger.info("PDF read failure for %s: %s", path.name, type(exc).__name__)
+        logger.info("PDF read failure: %s", type(exc).__name__)  # not the file's name: it may name a person
         raise IngestError(path, "broken or unreadable PDF; check the file opens in a PDF viewer") from exc
     except Exception as exc:  # pypdf raises assorted errors on corrupt input
         if "password" in str(exc).lower() or "decrypt" in str(exc).lower():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from refwatch.domain.documents import DocumentDetail, DocumentSummary
+from refwatch.domain.documents import DocumentDetail, DocumentSummary, parse_document_ref
 from refwatch.errors import InvalidInput
 from refwatch.services.review import group_name, restrict_documents
 from refwatch.storage import audit
@@ -20,19 +20,29 @@ def list_documents(
         return repo.list_documents(session, language=language, outlet=outlet, limit=limit)
 
 
-def show_document(db: Database, ref: str, *, visible_groups: Groups) -> DocumentDetail:
-    """One document by id or key, with its text and the incidents drawn from it that the reader may see.
+def show_document(db: Database, ref: str, *, visible_groups: Groups, by_key: bool = False) -> DocumentDetail:
+    """One document with its text and the incidents drawn from it that the reader may see.
 
+    ``ref`` is an id when it is ASCII digits, else a key; ``by_key`` reads it as
+    a key whatever it looks like (see :func:`~refwatch.domain.documents.parse_document_ref`).
     A document restricted to a group outside ``visible_groups`` is not found.
     """
     with db.session() as session:
-        return repo.get_document(session, ref, visible_groups)
+        return repo.get_document(session, ref if by_key else parse_document_ref(ref), visible_groups)
 
 
-def original_bytes(db: Database, ref: str, *, visible_groups: Groups) -> tuple[DocumentSummary, bytes]:
-    """The evidentiary copy of one document (not found if restricted beyond ``visible_groups``)."""
+def document_id(db: Database, key: str, *, visible_groups: Groups) -> int:
+    """The id of the document with this key, whatever the key looks like (the ``by-key`` routes)."""
     with db.session() as session:
-        return repo.get_original(session, ref, visible_groups)
+        return repo.id_for_key(session, key, visible_groups)
+
+
+def original_bytes(
+    db: Database, ref: str, *, visible_groups: Groups, by_key: bool = False
+) -> tuple[DocumentSummary, bytes]:
+    """The evidentiary copy of one document, found as :func:`show_document` finds it."""
+    with db.session() as session:
+        return repo.get_original(session, ref if by_key else parse_document_ref(ref), visible_groups)
 
 
 def restrict_document(
@@ -46,7 +56,7 @@ def restrict_document(
         raise InvalidInput("a restriction needs a reason (--reason)")
     name = group_name(group)
     with db.transaction() as session:
-        summary = repo.get_document(session, ref).summary
+        summary = repo.get_document(session, parse_document_ref(ref)).summary
         before = session.get_one(Document, summary.id).restricted_to
         affected = restrict_documents(session, [summary.id], name)
         audit.record(

@@ -27,6 +27,7 @@ from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
 from refwatch.ingest.metadata import DocumentMetadata, MetadataTable
 from refwatch.ingest.readers import ReadResult, media_type_for, read_document
+from refwatch.security.logs import exception_summary
 from refwatch.services.linking import LinkSummary, relink
 from refwatch.storage import audit
 from refwatch.storage import documents as repo
@@ -176,10 +177,10 @@ def _ingest_one(
         )
     except (IngestError, InvalidInput) as exc:
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
-        logger.info("ingest failed for %s: %s", path, reason)
+        logger.info("ingest of a file failed: %s", type(exc).__name__)  # not its name: it may name a person
         return FileResult(path=str(path), outcome="failed", reason=reason)
     except Exception as exc:
-        logger.exception("internal error while ingesting %s", path)
+        logger.error("internal error while ingesting a file: %s", exception_summary(exc))
         return FileResult(path=str(path), outcome="failed", reason=f"internal error ({type(exc).__name__})")
 
 

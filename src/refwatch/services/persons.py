@@ -195,30 +195,51 @@ def import_persons(
 
 
 def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, non-blank cells) for each line of the file that has something in it."""
+    """(row number, non-blank cells) for each line of the file that has something in it.
+
+    The CSV is read strictly and every row must have as many cells as the header
+    has columns: a forgiving reader turns an unclosed quote into one cell holding
+    the rest of the file, which would be stored as somebody's pseudonym. NUL
+    bytes are refused too (no spreadsheet writes them; a binary file does).
+    Messages name the row, never a cell.
+    """
     where = str(path)
+    number = 1  # the row being read; the header is row 1
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, strict=True)
             header = next(reader, None)
             if header is None:
                 raise InvalidInput(f"{where}: the file is empty; the first row must name the columns")
+            _refuse_nul(header, where, number)
             names = _check_header(header, where)
-            for number, cells in enumerate(reader, start=2):
-                if len(cells) > len(names):
+            number = 2
+            for cells in reader:
+                _refuse_nul(cells, where, number)
+                if cells and len(cells) != len(names):
+                    more_or_fewer = "more" if len(cells) > len(names) else "fewer"
                     raise InvalidInput(
-                        f"{where}, row {number}: more cells than the header has columns; "
-                        "put cells that contain commas in double quotes"
+                        f"{where}, row {number}: {len(cells)} cells, {more_or_fewer} than the "
+                        f"{len(names)} columns of the header; put cells that contain commas in double quotes"
                     )
                 values = {n: c.strip() for n, c in zip(names, cells, strict=False) if c.strip()}
                 if values:
                     yield number, values
+                number += 1  # kept by hand: a csv.Error raised by the next read names this row
     except UnicodeDecodeError:
         raise InvalidInput(f"{where}: not UTF-8 text; save it as 'CSV UTF-8' and try again") from None
     except csv.Error as exc:
-        raise InvalidInput(f"{where}: not a readable CSV file ({exc})") from None
+        raise InvalidInput(
+            f"{where}, row {number}: malformed CSV ({exc}); check that every opening double quote is closed"
+        ) from None
     except OSError as exc:
         raise InvalidInput(f"{where}: cannot read it ({exc.strerror})") from None
+
+
+def _refuse_nul(cells: list[str], where: str, number: int) -> None:
+    """Refuse a row holding a NUL byte (a binary file, or a broken export), naming the row."""
+    if any("\0" in cell for cell in cells):
+        raise InvalidInput(f"{where}, row {number}: contains a NUL byte; this is not a CSV text file")
 
 
 def _check_header(header: list[str], where: str) -> list[str]:

@@ -44,8 +44,12 @@ class Database:
         if keyring is not None and sqlite_encryption and dialects.is_sqlite(url):
             engine_url = dialects.sqlcipher_url(url, keyring.sqlcipher_key)
         self.encrypted_file = engine_url is not url
+        # hide_parameters: a failing statement's error (its text, and any log of it) would otherwise
+        # quote its parameters: search words, names, sealed values' neighbours. Logs carry ids only.
         self.engine: Engine = create_engine(
-            engine_url, **dialects.engine_options(engine_url, busy_timeout_ms=busy_timeout_ms)
+            engine_url,
+            hide_parameters=True,
+            **dialects.engine_options(engine_url, busy_timeout_ms=busy_timeout_ms),
         )
         dialects.configure_engine(self.engine, busy_timeout_ms=busy_timeout_ms)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

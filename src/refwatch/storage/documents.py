@@ -59,7 +59,9 @@ def list_documents(
 
 
 def get_document(session: Session, ref: str | int, visible: Groups = None) -> DocumentDetail:
-    """One document by numeric id or key, if a reader in ``visible`` may see it.
+    """One document by id (an int) or key (a str), never one tried as the other, if ``visible`` may see it.
+
+    Turn what a user typed into ``ref`` with :func:`~refwatch.domain.documents.parse_document_ref`.
 
     Read as a plain row with statements built once (below): the API's
     document detail is one of its busiest routes, and building the query
@@ -101,22 +103,27 @@ _INCIDENTS_OF = select(IncidentSource.__table__.c.incident_id).where(
 
 
 def get_original(session: Session, ref: str | int, visible: Groups = None) -> tuple[DocumentSummary, bytes]:
-    """The evidentiary copy (original bytes) of one document, if a reader in ``visible`` may see it."""
+    """The evidentiary copy (original bytes) of one document, by id (an int) or key (a str), if visible."""
     row = session.get_one(Document, _row(session.connection(), ref, visible).id)
     return to_summary(row), row.blob.data
 
 
 def _row(conn: Connection, ref: str | int, visible: Groups) -> Any:
-    """The document's row, by key, else by numeric id.
+    """The document's row by id (an int) or by key (a str).
 
-    :class:`NotFound` if neither, or if hidden from the reader (its existence does not leak).
+    :class:`NotFound` if there is none, or if it is hidden from the reader (its existence does not leak).
     """
-    row = conn.execute(_BY_KEY, {"ref": str(ref)}).first()
-    if row is None and str(ref).isdigit():
-        row = conn.execute(_BY_ID, {"ref": int(ref)}).first()
+    by_id = isinstance(ref, int)
+    row = conn.execute(_BY_ID if by_id else _BY_KEY, {"ref": ref}).first()
     if row is None or not visibility.can_see(row.restricted_to, visible):
-        raise NotFound(f"no document with id or key {ref!r}; `refwatch documents list` shows them")
+        what = f"id {ref}" if by_id else f"key {ref!r}"
+        raise NotFound(f"no document with {what}; `refwatch documents list` shows them")
     return row
+
+
+def id_for_key(session: Session, key: str, visible: Groups = None) -> int:
+    """The id of the document with this key, if visible; :class:`NotFound` if there is none."""
+    return int(_row(session.connection(), key, visible).id)
 
 
 def count_documents(session: Session) -> int:

@@ -24,19 +24,18 @@ from refwatch.errors import InvalidInput
 from refwatch.report.redaction import redact
 from refwatch.services import browse, review
 from refwatch.services.accounts import Principal
-from refwatch.services.documents import original_bytes, show_document
+from refwatch.services.documents import document_id, original_bytes, show_document
 from refwatch.services.ingest import ingest_uploads
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web.auth import client_address, database, principal, writer
+from refwatch.web.params import DocumentKey, DocumentRef, Limit, Offset, Text
 
 router = APIRouter(prefix="/api/v1")
 
 Db = Annotated[Database, Depends(database)]
 Reader = Annotated[Principal, Depends(principal)]
 Writer = Annotated[Principal, Depends(writer)]
-Limit = Annotated[int, Query(ge=1, le=browse.MAX_PAGE, description="Items per page.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 MAX_UPLOAD_FILES = 50
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; larger ones cannot exist
 IncidentId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Incident number.")]
@@ -55,29 +54,29 @@ class PageOut(BaseModel):
 class ReasonIn(BaseModel):
     """Why a reviewer did what they did (kept in the incident's history)."""
 
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 class EditIn(BaseModel):
     """A corrected field value, with the reason for it."""
 
-    field: str = Field(max_length=50)
-    value: str = Field(max_length=2000)
-    reason: str = Field(min_length=1, max_length=2000)
+    field: Text = Field(max_length=50)
+    value: Text = Field(max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class MergeIn(BaseModel):
     """Fold ``other`` into this incident."""
 
     other: int = Field(ge=1, le=2**31 - 1)
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 class SplitIn(BaseModel):
     """Move these sources of the incident into a new one."""
 
     sources: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(min_length=1, max_length=1000)
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 def _page(page: browse.Page) -> Response:
@@ -102,9 +101,9 @@ def json_response(value: Any) -> Response:
 async def list_documents(
     db: Db,
     caller: Reader,
-    q: Annotated[str | None, Query(max_length=200, description="Text to find (any language).")] = None,
+    q: Annotated[Text | None, Query(max_length=200, description="Text to find (any language).")] = None,
     language: Annotated[Literal["en", "ko", "zh", "other"] | None, Query()] = None,
-    outlet: Annotated[str | None, Query(max_length=300)] = None,
+    outlet: Annotated[Text | None, Query(max_length=300)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
@@ -134,9 +133,29 @@ async def list_documents(
     return _page(page())
 
 
+# The by-key routes come first: /documents/by-key/original is the key "original", not the original
+# of a document keyed "by-key" (that one is /documents/by-key/by-key/original). Each finds the id
+# and answers exactly as the route by id does, so both keep one set of checks.
+@router.get("/documents/by-key/{key}", tags=["documents"], response_model=dict[str, Any])
+async def get_document_by_key(db: Db, caller: Reader, key: DocumentKey) -> Response:
+    """One document by its key, even a key made of digits alone (``/documents/{ref}`` reads those as ids)."""
+    return await get_document(db, caller, str(document_id(db, key, visible_groups=caller.visible_groups())))
+
+
+@router.get(
+    "/documents/by-key/{key}/original",
+    tags=["documents"],
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def get_original_by_key(db: Db, caller: Reader, key: DocumentKey) -> Response:
+    """The original bytes of the document with this key."""
+    return get_original(db, caller, str(document_id(db, key, visible_groups=caller.visible_groups())))
+
+
 @router.get("/documents/{ref}", tags=["documents"], response_model=dict[str, Any])
-async def get_document(db: Db, caller: Reader, ref: str) -> Response:
-    """One document by id or key, with its text and the incidents drawn from it that the caller may see."""
+async def get_document(db: Db, caller: Reader, ref: DocumentRef) -> Response:
+    """One document by id (ASCII digits) or else key, with its text and the incidents the caller may see."""
     # Async (run on the event loop) like the incident detail: a lookup by key, cheaper than a thread hop.
     return json_response(show_document(db, ref, visible_groups=caller.visible_groups()).to_dict())
 
@@ -147,7 +166,7 @@ async def get_document(db: Db, caller: Reader, ref: str) -> Response:
     response_class=Response,
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
-def get_original(db: Db, caller: Reader, ref: str) -> Response:
+def get_original(db: Db, caller: Reader, ref: DocumentRef) -> Response:
     """The original bytes as ingested (the evidentiary copy)."""
     return original_response(db, ref, caller)
 
@@ -180,7 +199,7 @@ async def list_incidents(
     event_type: Annotated[str | None, Query(description=f"One of {', '.join(EVENT_TYPES)}")] = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    place: Annotated[str | None, Query(max_length=200)] = None,
+    place: Annotated[Text | None, Query(max_length=200)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:

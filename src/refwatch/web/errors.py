@@ -19,6 +19,7 @@ from refwatch.errors import (
     PermissionDenied,
     RefwatchError,
 )
+from refwatch.security import logs
 from refwatch.web.sessions import LoginRequired, TwoFactorSetupRequired, login_url
 
 logger = logging.getLogger(__name__)
@@ -61,8 +62,18 @@ def _page(status: int, message: str) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
+def route_of(request: Request) -> str:
+    """The route's template (``/api/v1/documents/{ref}``), never the path as sent: a path can carry a name."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "(no route)"))
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers on ``app``: JSON under /api, HTML pages elsewhere."""
+    """Register the handlers on ``app``: JSON under /api, HTML pages elsewhere.
+
+    Also keeps exception messages out of the server's log (see :mod:`refwatch.security.logs`).
+    """
+    logs.install()
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
@@ -99,8 +110,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
-        # Never echo internals (they may hold data); the server log has the traceback.
-        logger.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        # Never echo internals (they may hold data). The server logs the traceback after this (Starlette
+        # re-raises for it), its message withheld by logs.install(); this line names the route, not the path.
+        logger.error("internal error on %s %s: %s", request.method, route_of(request), type(exc).__name__)
         if not _is_api(request):
             return _page(500, "internal server error")
         return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)

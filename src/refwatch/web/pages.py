@@ -26,7 +26,7 @@ from refwatch.report.redaction import redact
 from refwatch.services import accounts, browse, review
 from refwatch.services import sessions as web_sessions
 from refwatch.services.accounts import Principal
-from refwatch.services.documents import show_document
+from refwatch.services.documents import document_id, show_document
 from refwatch.services.ingest import ingest_uploads
 from refwatch.services.interventions import incident_interventions
 from refwatch.storage.database import Database
@@ -34,6 +34,7 @@ from refwatch.storage.incidents import IncidentFilter
 from refwatch.web import i18n, vendor
 from refwatch.web.api import PUBLIC_FILTER, one_of, original_response
 from refwatch.web.auth import client_address, database
+from refwatch.web.params import DocumentKey, DocumentRef, PageNumber, Text
 from refwatch.web.sessions import (
     LoginRequired,
     TwoFactorSetupRequired,
@@ -66,7 +67,20 @@ def readable(value: Any) -> str:
     return str(value).replace("_", " ") if isinstance(value, str) else str(value)
 
 
+def document_url(key: str) -> str:
+    """The page of the document with ``key``: ``/documents/KEY``, or ``/documents/by-key/KEY`` for digits.
+
+    Digits in ``/documents/{ref}`` name an id (see ``domain.documents.parse_document_ref``), so a
+    key of digits alone (``005`` from ``005.txt``) is linked through the route that takes only keys;
+    so is the key ``by-key``, whose ``/original`` would otherwise read as that route's.
+    """
+    quoted = quote(key, safe="")
+    by_key = (key.isascii() and key.isdigit()) or key == "by-key"
+    return f"/documents/by-key/{quoted}" if by_key else f"/documents/{quoted}"
+
+
 templates.env.filters["readable"] = readable
+templates.env.filters["document_url"] = document_url
 PAGE = 25
 
 Db = Annotated[Database, Depends(database)]
@@ -240,7 +254,7 @@ def switch_language(code: str, next: str = "/") -> Response:  # noqa: A002
 
 
 @router.get("/public", response_class=HTMLResponse)
-def public(request: Request, db: Db, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+def public(request: Request, db: Db, page: PageNumber = 1) -> HTMLResponse:
     """What anyone may see without an account: confirmed incidents, redacted (see ``report.redaction``)."""
     found = browse.incident_page(db, PUBLIC_FILTER, limit=PAGE, offset=(page - 1) * PAGE)
     return render(
@@ -286,10 +300,10 @@ def documents(
     request: Request,
     db: Db,
     caller: User,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    language: Annotated[str | None, Query(max_length=10)] = None,
-    outlet: Annotated[str | None, Query(max_length=300)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    q: Annotated[Text | None, Query(max_length=200)] = None,
+    language: Annotated[Text | None, Query(max_length=10)] = None,
+    outlet: Annotated[Text | None, Query(max_length=300)] = None,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     """Documents with search and filters."""
     found = browse.document_page(
@@ -329,8 +343,21 @@ def upload(
     return render(request, "uploaded.html", caller, results=report.results)
 
 
+# Before /documents/{ref}/original, for the reason given beside the API's by-key routes.
+@router.get("/documents/by-key/{key}", response_class=HTMLResponse)
+def document_by_key(request: Request, db: Db, caller: User, key: DocumentKey) -> HTMLResponse:
+    """The document with this key (the links on every page come here: a key may be digits alone)."""
+    return document(request, db, caller, str(document_id(db, key, visible_groups=caller.visible_groups())))
+
+
+@router.get("/documents/by-key/{key}/original")
+def document_original_by_key(db: Db, caller: User, key: DocumentKey) -> Response:
+    """Download the evidentiary copy of the document with this key."""
+    return document_original(db, caller, str(document_id(db, key, visible_groups=caller.visible_groups())))
+
+
 @router.get("/documents/{ref}", response_class=HTMLResponse)
-def document(request: Request, db: Db, caller: User, ref: str) -> HTMLResponse:
+def document(request: Request, db: Db, caller: User, ref: DocumentRef) -> HTMLResponse:
     """One document: metadata, SHA-256, and its text with evidence spans marked and linked."""
     detail = show_document(db, ref, visible_groups=caller.visible_groups())
     spans: list[tuple[int, int, int]] = []
@@ -352,7 +379,7 @@ def document(request: Request, db: Db, caller: User, ref: str) -> HTMLResponse:
 
 
 @router.get("/documents/{ref}/original")
-def document_original(db: Db, caller: User, ref: str) -> Response:
+def document_original(db: Db, caller: User, ref: DocumentRef) -> Response:
     """Download the evidentiary copy, byte for byte."""
     return original_response(db, ref, caller)
 
@@ -380,10 +407,10 @@ def incidents(
     review_state: Annotated[str | None, Query(max_length=20)] = None,
     status: Annotated[str | None, Query(max_length=20)] = None,
     event_type: Annotated[str | None, Query(max_length=30)] = None,
-    place: Annotated[str | None, Query(max_length=200)] = None,
+    place: Annotated[Text | None, Query(max_length=200)] = None,
     date_from: Annotated[str | None, Query(max_length=10)] = None,
     date_to: Annotated[str | None, Query(max_length=10)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     """Incidents with filters and the number in each review state."""
     one_of("review_state", [review_state] if review_state else [], REVIEW_STATES)
