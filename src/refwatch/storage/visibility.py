@@ -142,4 +142,6 @@ def check_group_name(name: str, *, limit: int) -> str:
         raise ValueError(f"a group name must be 1 to {limit} characters")
     if SEPARATOR in stripped:
         raise ValueError(f"a group name cannot contain {SEPARATOR!r}")
+    if any(ord(c) < 32 or ord(c) == 127 for c in stripped):
+        raise ValueError("a group name cannot contain control characters")
     return stripped

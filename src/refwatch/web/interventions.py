@@ -21,6 +21,7 @@ from refwatch.services.accounts import Principal
 from refwatch.storage.database import Database
 from refwatch.web.auth import client_address, database, principal, writer
 from refwatch.web.pages import Editor, User, back, render
+from refwatch.web.params import Text
 from refwatch.web.sessions import check_csrf
 
 api_router = APIRouter(prefix="/api/v1", tags=["interventions"])
@@ -37,26 +38,26 @@ InterventionId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Interven
 class InterventionIn(BaseModel):
     """A new intervention: what kind, to whom, by whom, when, and when to follow up."""
 
-    kind: str = Field(description=f"One of {', '.join(INTERVENTION_KINDS)}", max_length=40)
-    addressee: str = Field(min_length=1, max_length=300)
-    author: str | None = Field(default=None, max_length=300)
-    channel: str | None = Field(default=None, max_length=100)
-    reference: str | None = Field(default=None, max_length=200)
+    kind: Text = Field(description=f"One of {', '.join(INTERVENTION_KINDS)}", max_length=40)
+    addressee: Text = Field(min_length=1, max_length=300)
+    author: Text | None = Field(default=None, max_length=300)
+    channel: Text | None = Field(default=None, max_length=100)
+    reference: Text | None = Field(default=None, max_length=200)
     sent_on: dt.date | None = None
     follow_up_on: dt.date | None = None
-    status: str | None = Field(default=None, description=f"One of {', '.join(INTERVENTION_STATUSES)}")
+    status: Text | None = Field(default=None, description=f"One of {', '.join(INTERVENTION_STATUSES)}")
 
 
 class InterventionChange(BaseModel):
     """What happened since: a status, dates, a reference, the response, the outcome."""
 
-    status: str | None = Field(default=None, description=f"One of {', '.join(INTERVENTION_STATUSES)}")
+    status: Text | None = Field(default=None, description=f"One of {', '.join(INTERVENTION_STATUSES)}")
     sent_on: dt.date | None = None
     follow_up_on: dt.date | None = None
-    reference: str | None = Field(default=None, max_length=200)
-    response: str | None = Field(default=None, max_length=5000)
-    outcome: str | None = Field(default=None, max_length=5000)
-    channel: str | None = Field(default=None, max_length=100)
+    reference: Text | None = Field(default=None, max_length=200)
+    response: Text | None = Field(default=None, max_length=5000)
+    outcome: Text | None = Field(default=None, max_length=5000)
+    channel: Text | None = Field(default=None, max_length=100)
 
 
 @api_router.get("/incidents/{incident_id}/interventions")
@@ -135,14 +136,14 @@ def record_intervention(
     db: Db,
     caller: Editor,
     incident: Annotated[int, Form(ge=1, le=MAX_ID)],
-    kind: Annotated[str, Form(max_length=40)],
-    addressee: Annotated[str, Form(max_length=300)],
-    csrf: Annotated[str, Form()] = "",
-    author: Annotated[str, Form(max_length=300)] = "",
-    channel: Annotated[str, Form(max_length=100)] = "",
-    reference: Annotated[str, Form(max_length=200)] = "",
-    sent_on: Annotated[str, Form(max_length=10)] = "",
-    follow_up_on: Annotated[str, Form(max_length=10)] = "",
+    kind: Annotated[Text, Form(max_length=40)],
+    addressee: Annotated[Text, Form(max_length=300)],
+    csrf: Annotated[Text, Form()] = "",
+    author: Annotated[Text, Form(max_length=300)] = "",
+    channel: Annotated[Text, Form(max_length=100)] = "",
+    reference: Annotated[Text, Form(max_length=200)] = "",
+    sent_on: Annotated[Text, Form(max_length=10)] = "",
+    follow_up_on: Annotated[Text, Form(max_length=10)] = "",
 ) -> Response:
     """The incident page's form: record an intervention, then back to the incident."""
     check_csrf(request, csrf)
@@ -169,11 +170,11 @@ def change_intervention(
     db: Db,
     caller: Editor,
     intervention_id: InterventionId,
-    csrf: Annotated[str, Form()] = "",
-    status: Annotated[str, Form(max_length=20)] = "",
-    follow_up_on: Annotated[str, Form(max_length=10)] = "",
-    response: Annotated[str, Form(max_length=5000)] = "",
-    outcome: Annotated[str, Form(max_length=5000)] = "",
+    csrf: Annotated[Text, Form()] = "",
+    status: Annotated[Text, Form(max_length=20)] = "",
+    follow_up_on: Annotated[Text, Form(max_length=10)] = "",
+    response: Annotated[Text, Form(max_length=5000)] = "",
+    outcome: Annotated[Text, Form(max_length=5000)] = "",
 ) -> Response:
     """A status, a new follow-up date, the response or the outcome, from a form."""
     check_csrf(request, csrf)
