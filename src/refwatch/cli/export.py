@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import typer
@@ -10,15 +11,15 @@ from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors
 from refwatch.errors import InvalidInput
 from refwatch.report.redaction import RedactionPolicy
-from refwatch.services.export import ExportFormat, export_incidents
+from refwatch.services.export import PACKAGE_FORMATS, ExportFormat, export_datapackage, export_incidents
 from refwatch.services.ingest import relink_all
 from refwatch.storage.incidents import IncidentFilter
 
 
 @handles_errors
 def export(
-    out: Path = typer.Argument(..., help="File to write."),
-    output_format: str = typer.Option("jsonl", "--format", help="jsonl, csv or geojson."),
+    out: Path = typer.Argument(..., help="File to write (a new folder for datapackage)."),
+    output_format: str = typer.Option("jsonl", "--format", help="jsonl, csv, geojson or datapackage."),
     state: list[str] = typer.Option(
         [], "--state", help="Review state(s) to include (default: all but merged)."
     ),
@@ -38,22 +39,33 @@ def export(
     include_unconfirmed: bool = typer.Option(
         False, "--include-unconfirmed", help="With --public: not only confirmed."
     ),
+    min_cell: int = typer.Option(
+        5, "--min-cell", help="With datapackage: places with fewer people in a month are withheld."
+    ),
 ) -> None:
     """Export linked incidents with their sources and claims."""
-    if output_format not in ("jsonl", "csv", "geojson"):
-        raise InvalidInput(f"--format must be jsonl, csv or geojson, not {output_format!r}")
+    if output_format not in ("jsonl", "csv", "geojson", *PACKAGE_FORMATS):
+        raise InvalidInput(f"--format must be jsonl, csv, geojson or datapackage, not {output_format!r}")
     fmt: ExportFormat = output_format  # type: ignore[assignment]
     if date_precision not in ("day", "month", "year"):
         raise InvalidInput(f"--date-precision must be day, month or year, not {date_precision!r}")
-    policy = (
-        RedactionPolicy(
-            min_count=min_count,
-            date_precision=date_precision,  # type: ignore[arg-type]
-            confirmed_only=not include_unconfirmed,
-        )
-        if public
-        else None
+    redaction = RedactionPolicy(
+        min_count=min_count,
+        date_precision=date_precision,  # type: ignore[arg-type]
+        confirmed_only=not include_unconfirmed,
     )
+    policy = redaction if public else None
+    if output_format == "datapackage":  # always the public form, of confirmed incidents
+        with context.database() as db:
+            written = export_datapackage(
+                db, out, policy=dataclasses.replace(redaction, confirmed_only=True), min_cell=min_cell
+            )
+        console.print(
+            f"{written.incidents} incidents, {written.sources} sources written to {out}/ "
+            f"({written.places_withheld} places withheld in small cells)",
+            highlight=False,
+        )
+        return
     with context.database() as db:
         n = export_incidents(
             db,

@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from refwatch.errors import InvalidInput
+from refwatch.report.datapackage import PackageSummary, write_datapackage
 from refwatch.report.redaction import RedactionPolicy, redact
 from refwatch.services.legal import with_legal
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter, load_incidents, to_record
 
 ExportFormat = Literal["jsonl", "csv", "geojson"]
+#: Formats that write a folder rather than a file.
+PACKAGE_FORMATS = ("datapackage",)
 
 CSV_COLUMNS = (
     "id",
@@ -237,3 +240,24 @@ def to_geojson(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
                 }
             )
     return {"type": "FeatureCollection", "features": features}
+
+
+def export_datapackage(
+    db: Database, out_dir: Path, *, policy: RedactionPolicy, min_cell: int = 5
+) -> PackageSummary:
+    """The public data package (see :mod:`refwatch.report.datapackage`) of confirmed, open incidents.
+
+    Nothing restricted is read, whatever the policy says; ``policy`` decides
+    counts and dates as for every public output.
+    """
+    if min_cell < 1:
+        raise InvalidInput("--min-cell must be 1 or more")
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise InvalidInput(f"{out_dir} exists and is not an empty folder; name a new folder for the package")
+    records = incident_records(db, IncidentFilter(review_states=("confirmed",), unrestricted_only=True))
+    try:
+        return write_datapackage(
+            records, redact(records, policy), out_dir, coordinates=coordinates, min_cell=min_cell
+        )
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {out_dir}: {exc.strerror}") from None
