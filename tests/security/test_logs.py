@@ -53,7 +53,9 @@ def test_a_failing_query_names_no_parameter_in_its_error_or_the_log(
     db: Database, caplog: pytest.LogCaptureFixture, engine_logging: None
 ) -> None:
     with caplog.at_level(logging.DEBUG):
-        browse.document_page(db, query=NAME, limit=10)  # a search: its words are a parameter
+        browse.document_page(
+            db, query=NAME, limit=10, visible_groups=None
+        )  # a search: its words are a parameter
         with db.session() as session, pytest.raises(DBAPIError) as caught:
             session.execute(text("SELECT no_such_column FROM documents WHERE key = :key"), {"key": NAME})
     assert "documents" in everything_logged(caplog)  # the statements were logged...

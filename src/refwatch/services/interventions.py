@@ -134,7 +134,8 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
     """Validated, stored form of the given fields (``response`` is stored as ``answer``)."""
     out: dict[str, Any] = {}
     for key, value in values.items():
-        if value is None or (isinstance(value, str) and not value.strip() and key != "addressee"):
+        required = key in ("kind", "addressee")
+        if not required and (value is None or (isinstance(value, str) and not value.strip())):
             continue
         if key == "kind":
             if value not in INTERVENTION_KINDS:
