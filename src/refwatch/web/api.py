@@ -29,8 +29,9 @@ from refwatch.services.ingest import ingest_uploads
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web.auth import client_address, database, principal, writer
+from refwatch.web.uploads import SealedFormRoute
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=SealedFormRoute)  # uploads never touch disk in plaintext
 
 Db = Annotated[Database, Depends(database)]
 Reader = Annotated[Principal, Depends(principal)]
