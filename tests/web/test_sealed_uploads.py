@@ -22,6 +22,7 @@ from test_api import EN, auth, tokens  # noqa: F401  (the API tests' fixtures, s
 import refwatch.services.ingest as ingest_service
 from refwatch.config import Settings
 from refwatch.ingest.readers import ReadResult
+from refwatch.ingest.sandbox import ParseLimits
 from refwatch.web.app import create_app
 
 
@@ -59,13 +60,13 @@ def test_upload_plaintext_never_lands_in_the_temporary_directory(
     marker = b"FICTIONAL-" + secrets.token_hex(8).encode()
     big = (marker + b" \x00\xff") * (1_500_000 // (len(marker) + 3))  # over Starlette's 1 MB spool
     seen_during: list[list[str]] = []
-    read_document = ingest_service.read_document
+    read_isolated = ingest_service.read_isolated
 
-    def watching(path: Path, data: bytes) -> ReadResult:
+    def watching(path: Path, data: bytes, limits: ParseLimits | None) -> ReadResult:
         seen_during.append(files_holding(marker, temp_dir))  # the request is parsed; ingest is reading
-        return read_document(path, data)
+        return read_isolated(path, data, limits)
 
-    monkeypatch.setattr(ingest_service, "read_document", watching)
+    monkeypatch.setattr(ingest_service, "read_isolated", watching)
     with TestClient(create_app(settings)) as client:
         files = [
             ("files", ("big.txt", big, "text/plain")),

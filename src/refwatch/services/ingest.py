@@ -25,7 +25,8 @@ from refwatch.errors import IngestError, InvalidInput
 from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
 from refwatch.ingest.metadata import DocumentMetadata, MetadataTable
-from refwatch.ingest.readers import ReadResult, media_type_for, read_document
+from refwatch.ingest.readers import ReadResult, media_type_for
+from refwatch.ingest.sandbox import ParseLimits, read_isolated
 from refwatch.services.linking import LinkSummary, relink
 from refwatch.storage import audit
 from refwatch.storage import documents as repo
@@ -89,6 +90,7 @@ def ingest_paths(
     link_threshold: float = 0.6,
     link_window_days: int = 45,
     progress: Callable[[FileResult], None] | None = None,
+    parse_limits: ParseLimits | None = None,
 ) -> IngestReport:
     """Ingest files and directories (recursively); never stops at a bad file.
 
@@ -103,6 +105,7 @@ def ingest_paths(
         link_threshold: score at or above which two reports become one incident.
         link_window_days: reports further apart in time are never linked.
         progress: called after each file with its result.
+        parse_limits: CPU, memory and page limits for reading PDF and HTML files (defaults of config.py).
 
     Returns:
         One :class:`FileResult` per file found.
@@ -117,6 +120,7 @@ def ingest_paths(
             actor=actor,
             max_file_bytes=max_file_bytes,
             extract=extract,
+            parse_limits=parse_limits,
         )
         report.results.append(result)
         if progress is not None:
@@ -155,10 +159,11 @@ def _ingest_one(
     actor: str,
     max_file_bytes: int,
     extract: bool,
+    parse_limits: ParseLimits | None,
     data: bytes | None = None,
 ) -> FileResult:
     try:
-        prepared = prepare_file(path, max_file_bytes=max_file_bytes, data=data)
+        prepared = prepare_file(path, max_file_bytes=max_file_bytes, data=data, parse_limits=parse_limits)
         meta = metadata.for_file(path) if metadata else None
         return _store(db, prepared, meta=meta, language=language, actor=actor, extract=extract)
     except (IngestError, InvalidInput) as exc:
@@ -170,16 +175,20 @@ def _ingest_one(
         return FileResult(path=str(path), outcome="failed", reason=f"internal error ({type(exc).__name__})")
 
 
-def prepare_file(path: Path, *, max_file_bytes: int, data: bytes | None = None) -> PreparedFile:
+def prepare_file(
+    path: Path, *, max_file_bytes: int, data: bytes | None = None, parse_limits: ParseLimits | None = None
+) -> PreparedFile:
     """Read and check one file (type, size, permissions, text); ingest and ``extract`` share it.
 
     ``data``, when given, is the file's content already in memory (an upload):
-    ``path`` then only names it and nothing is read from disk.
+    ``path`` then only names it and nothing is read from disk. PDF and HTML
+    files are read in a worker process under ``parse_limits`` (see
+    :mod:`refwatch.ingest.sandbox`).
     """
     media_type_for(path)  # refuse unsupported types before reading anything
     if data is not None:
         _check_size(path, len(data), max_file_bytes)
-        return _prepared(path, data)
+        return _prepared(path, data, parse_limits)
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -193,7 +202,7 @@ def prepare_file(path: Path, *, max_file_bytes: int, data: bytes | None = None) 
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(path, f"cannot read the file ({exc.strerror})") from None
-    return _prepared(path, data)
+    return _prepared(path, data, parse_limits)
 
 
 def _check_size(path: Path, size: int, max_file_bytes: int) -> None:
@@ -205,8 +214,8 @@ def _check_size(path: Path, size: int, max_file_bytes: int) -> None:
         )
 
 
-def _prepared(path: Path, data: bytes) -> PreparedFile:
-    read = read_document(path, data)
+def _prepared(path: Path, data: bytes, parse_limits: ParseLimits | None) -> PreparedFile:
+    read = read_isolated(path, data, parse_limits)
     return PreparedFile(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), read=read)
 
 
@@ -323,6 +332,7 @@ def ingest_uploads(
             actor=actor,
             max_file_bytes=settings.max_file_bytes,
             extract=True,
+            parse_limits=ParseLimits.from_settings(settings),
             data=stream.read(settings.max_file_bytes + 1),
         )
         report.results.append(dataclasses.replace(result, path=name))  # the name exactly as sent
