@@ -75,6 +75,7 @@ browser-tools:
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/large_report.py
 	$(BIN)/python benchmarks/estimate.py
 
 # The web API under 50 clients (100,000 incidents / 50,000 documents; both databases; several minutes).
