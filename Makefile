@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_HOME ?= $(CURDIR)/demo-data
 
-.PHONY: demo test venv lint types unit postgres-tools browser-tools web-assets clean bench bench-api
+.PHONY: demo test venv lint types unit plain-install postgres-tools browser-tools web-assets clean bench bench-api
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ demo: $(STAMP) web-assets
 	$(DEMO_ENV) $(BIN)/refwatch serve --port 8000
 
 ## make test: set up (dev tools, a PostgreSQL server binary) and run lint, types and every test
-test: $(STAMP) web-assets postgres-tools browser-tools lint types unit
+test: $(STAMP) web-assets postgres-tools browser-tools lint types unit plain-install
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
@@ -50,6 +50,11 @@ types: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# `pip install .` without the dev extra into a fresh venv, then ingest one .txt, .md, .html and .pdf:
+# catches a runtime dependency that only the dev extra happened to bring along (about a minute).
+plain-install:
+	@bash scripts/check-plain-install.sh
 
 # The test session starts a throwaway PostgreSQL itself (tests/pg.py); this only makes
 # sure the server binaries exist, installing Debian's package when they do not.
@@ -70,6 +75,7 @@ browser-tools:
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/large_report.py
 	$(BIN)/python benchmarks/estimate.py
 
 # The web API under 50 clients (100,000 incidents / 50,000 documents; both databases; several minutes).

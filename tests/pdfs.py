@@ -17,6 +17,11 @@ def text_pdf(text: str) -> bytes:
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return assemble(objects)
+
+
+def assemble(objects: list[bytes]) -> bytes:
+    """A PDF file of ``objects`` (numbered from 1, the first being the catalog) with a correct xref table."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -53,3 +58,37 @@ def blank_pdf() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def many_pages_pdf(pages: int, text: str = "Fictional page") -> bytes:
+    """A small PDF whose page tree names one page ``pages`` times (about 6 bytes per page).
+
+    The hostile file of the attack run: 20,000 references in 120 KB kept pypdf
+    busy for minutes, each reference being read as a page of its own.
+    """
+    objects = _objects(text_pdf(text))
+    kids = b" ".join([b"3 0 R"] * pages)
+    objects[1] = b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(pages).encode() + b" >>"
+    return assemble(objects)
+
+
+def inflating_pdf(megabytes: int) -> bytes:
+    """A one-page PDF of a few tens of KB whose content stream inflates to ``megabytes`` MB of blanks."""
+    import zlib
+
+    content = b"BT /F1 12 Tf 72 720 Td (Fictional) Tj ET\n" + b" " * (megabytes * 1024 * 1024)
+    stream = zlib.compress(content, 9)
+    objects = _objects(text_pdf("Fictional"))
+    objects[3] = (
+        b"<< /Length "
+        + str(len(stream)).encode()
+        + b" /Filter /FlateDecode >>\nstream\n"
+        + stream
+        + b"\nendstream"
+    )
+    return assemble(objects)
+
+
+def _objects(pdf: bytes) -> list[bytes]:
+    """The five object bodies of a :func:`text_pdf`, to build variations of it."""
+    return [pdf.split(f"{n} 0 obj\n".encode(), 1)[1].split(b"\nendobj\n", 1)[0] for n in range(1, 6)]

@@ -51,6 +51,23 @@ class Settings(BaseSettings):
         description="Files larger than this are refused by ingest (bytes).",
         gt=0,
     )
+    parse_cpu_seconds: int = Field(
+        default=60,
+        description="CPU time one PDF or HTML file may take to read, in a worker process of its own; "
+        "a file that needs more is refused (seconds).",
+        gt=0,
+    )
+    parse_memory_mb: int = Field(
+        default=2048,
+        description="Memory (address space) that worker process may use while reading one PDF or HTML file "
+        "(MiB); a file that needs more is refused.",
+        gt=0,
+    )
+    pdf_max_pages: int = Field(
+        default=2000,
+        description="PDFs with more pages than this are refused before any page is read.",
+        gt=0,
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=10_000,
         description="How long a SQLite connection waits for a lock before failing (milliseconds).",

@@ -21,6 +21,7 @@ from refwatch.ingest.dates import parse_human_date
 from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
 from refwatch.ingest.metadata import DocumentMetadata, load_metadata
+from refwatch.ingest.sandbox import ParseLimits
 from refwatch.services.ingest import prepare_file
 
 FORMATS = ("jsonl", "table")
@@ -58,12 +59,13 @@ def extract(
     files = expand_paths(paths)
     if not files:
         raise InvalidInput("no readable files found in the given paths (.txt, .md, .html, .htm, .pdf)")
-    limit = context.settings().max_file_bytes
+    settings = context.settings()
+    limits = ParseLimits.from_settings(settings)
     found: list[Incident] = []
     failed = 0
     for path in files:
         try:
-            prepared = prepare_file(path, max_file_bytes=limit)
+            prepared = prepare_file(path, max_file_bytes=settings.max_file_bytes, parse_limits=limits)
         except RefwatchError as exc:
             err_console.print(f"[red]failed[/] {exc}", highlight=False)
             failed += 1

@@ -11,6 +11,7 @@ from refwatch.cli import context
 from refwatch.cli.output import EXIT_USER_ERROR, console, err_console, handles_errors, print_json
 from refwatch.errors import InvalidInput
 from refwatch.ingest.metadata import load_metadata
+from refwatch.ingest.sandbox import ParseLimits
 from refwatch.services.ingest import FileResult, LanguageChoice, count_files, ingest_paths
 from refwatch.services.review import group_name
 
@@ -73,6 +74,7 @@ def ingest(
             link_window_days=settings.link_window_days,
             progress=advance,
             restricted_to=group,
+            parse_limits=ParseLimits.from_settings(settings),
         )
     if output_format == "json":
         print_json(_rows(report.results))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -36,9 +37,21 @@ class Cluster:
     counts: list[CountMention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     last_index: int = 0
+    # Kept up to date by add(), so that choosing a cluster for each seed does not walk every mention
+    # gathered so far: in a long report that walk made assembly quadratic.
+    people_values: set[int] = field(default_factory=set)
+    date_spans: set[tuple[dt.date, dt.date]] = field(default_factory=set)
+
+    def add(self, counts: list[CountMention], dates: list[DateMention]) -> None:
+        """Gather a seed's counts and dates."""
+        self.counts.extend(counts)
+        self.dates.extend(dates)
+        self.people_values.update(c.count for c in counts if c.count is not None and c.group == "people")
+        self.date_spans.update((d.lo, d.hi) for d in dates if d.lo is not None and d.hi is not None)
 
     def count_values(self) -> set[int]:
-        return {c.count for c in self.counts if c.count is not None and c.group == "people"}
+        """The figures of people stated for this incident (do not modify)."""
+        return self.people_values
 
     def known_dates(self) -> list[DateMention]:
         return [d for d in self.dates if d.lo is not None]
@@ -86,14 +99,12 @@ def is_seed(sm: SentenceMentions) -> bool:
     return _specific(sm, sm.counts, _event_dates(sm))
 
 
-def _dates_clash(a: list[DateMention], b: list[DateMention]) -> bool:
-    ka = [d for d in a if d.lo is not None and d.hi is not None]
-    kb = [d for d in b if d.lo is not None and d.hi is not None]
-    if not ka or not kb:
+def _dates_clash(a: list[DateMention], spans_b: Collection[tuple[dt.date, dt.date]]) -> bool:
+    """True when ``a`` and a cluster's distinct date spans are all more than the gap apart."""
+    spans_a = [(x.lo, x.hi) for x in a if x.lo is not None and x.hi is not None]
+    if not spans_a or not spans_b:
         return False
     gap = dt.timedelta(days=DATE_GAP_DAYS)
-    spans_a = [(x.lo, x.hi) for x in ka if x.lo is not None and x.hi is not None]
-    spans_b = [(y.lo, y.hi) for y in kb if y.lo is not None and y.hi is not None]
     return not any(
         a_lo - gap <= b_hi and b_lo - gap <= a_hi for a_lo, a_hi in spans_a for b_lo, b_hi in spans_b
     )
@@ -115,21 +126,25 @@ def _choose(
     dates: list[DateMention],
     other: bool,
     current: Cluster | None,
+    by_value: dict[int, set[int]],
 ) -> Cluster | None:
+    """The cluster a seed joins, or None for a new one; ``by_value`` maps figures to cluster positions."""
     if other:
         return None
     values = {c.count for c in counts if c.count is not None}
     if values:
-        for cluster in reversed(clusters):
-            if values & cluster.count_values() and not _dates_clash(dates, cluster.dates):
-                return cluster
-        if current is not None and not current.count_values() and not _dates_clash(dates, current.dates):
+        # The latest cluster sharing a figure, as a walk back over all clusters would find it.
+        sharing = set().union(*(by_value.get(v, set()) for v in values))
+        for position in sorted(sharing, reverse=True):
+            if not _dates_clash(dates, clusters[position].date_spans):
+                return clusters[position]
+        if current is not None and not current.count_values() and not _dates_clash(dates, current.date_spans):
             return current
         return None
-    if current is not None and not _dates_clash(dates, current.dates):
+    if current is not None and not _dates_clash(dates, current.date_spans):
         return current
     for cluster in reversed(clusters):
-        if not _dates_clash(dates, cluster.dates):
+        if not _dates_clash(dates, cluster.date_spans):
             return cluster
     return None
 
@@ -137,20 +152,25 @@ def _choose(
 def assemble(found: list[SentenceMentions]) -> list[Cluster]:
     """Group the sentences of one document into incident clusters, in order of first mention."""
     clusters: list[Cluster] = []
+    position: dict[int, int] = {}  # id(cluster) -> its place in clusters
+    by_value: dict[int, set[int]] = {}  # figure of people -> positions of the clusters stating it
     current: Cluster | None = None
     for sm in found:
         if sm.sentence.clutter:
             continue
         if is_seed(sm):
             for counts, dates in _split_pairs(sm):
-                target = _choose(clusters, counts, dates, sm.other_group, current)
+                target = _choose(clusters, counts, dates, sm.other_group, current, by_value)
                 if target is None:
                     target = Cluster()
+                    position[id(target)] = len(clusters)
                     clusters.append(target)
                 if not target.seeds or target.seeds[-1] is not sm:
                     target.seeds.append(sm)
-                target.counts.extend(counts)
-                target.dates.extend(dates)
+                target.add(counts, dates)
+                for c in counts:
+                    if c.count is not None and c.group == "people":
+                        by_value.setdefault(c.count, set()).add(position[id(target)])
                 target.last_index = sm.sentence.index
                 current = target
             continue

@@ -196,16 +196,16 @@ def resolve_perpetrators(cluster: Cluster, locations: list[Location]) -> list[Pe
 
 def resolve_evidence(cluster: Cluster, text: str) -> list[Evidence]:
     """The seed sentences, and attached ones that added a place or demographics."""
-    out: list[Evidence] = []
+    # Sets, not list membership: a long report's cluster gathers thousands of sentences, and
+    # `x in list` made this quadratic (4 s of a 0.8 MB report's 4.3 s went here).
+    attached = {id(sm) for sm in cluster.attached}
+    out: dict[Evidence, None] = {}  # insertion-ordered and duplicate-free, as the list was
     for sm in cluster.seeds + cluster.attached:
-        if sm in cluster.attached and not (sm.places or any(c.group != "people" for c in sm.counts)):
+        if id(sm) in attached and not (sm.places or any(c.group != "people" for c in sm.counts)):
             continue
         s = sm.sentence
-        ev = Evidence(s.start, s.end, text[s.start : s.end])
-        if ev not in out:
-            out.append(ev)
-    out.sort(key=lambda e: e.start)
-    return out
+        out.setdefault(Evidence(s.start, s.end, text[s.start : s.end]), None)
+    return sorted(out, key=lambda e: e.start)
 
 
 def salience_scores(clusters: list[Cluster]) -> list[Salience]:

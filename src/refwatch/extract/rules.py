@@ -9,8 +9,9 @@ offset, so the cost grows linearly with the length of the text.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
-from refwatch.domain.incidents import Incident
+from refwatch.domain.incidents import Evidence, Incident
 from refwatch.extract.assemble import assemble, bucket
 from refwatch.extract.counts import find_counts
 from refwatch.extract.dateline import dateline_date
@@ -29,6 +30,9 @@ from refwatch.extract.triggers import (
 )
 
 NAME = "rules"
+#: Texts longer than this (characters) are extracted one segment at a time; every report in the
+#: dev corpus is far shorter (the longest is under 10,000), so their results do not depend on it.
+SEGMENT_CHARS: Final = 1_000_000
 
 
 class RuleExtractor:
@@ -50,13 +54,57 @@ class RuleExtractor:
         because reports mix scripts.
         """
         anchor = published if published is not None else dateline_date(text)
-        found = find_mentions(text, anchor)
-        clusters = assemble(found)
-        saliences = salience_scores(clusters)
-        return [
-            build_incident(cluster, text, document=document, salience=salience)
-            for cluster, salience in zip(clusters, saliences, strict=True)
-        ]
+        if len(text) <= SEGMENT_CHARS:
+            return _extract_part(text, anchor, document)
+        # A very long text (a book-length report, or a hostile file) is read one segment at a time,
+        # so that the mentions held at once stay bounded (about 25 bytes per character of text).
+        incidents: list[Incident] = []
+        for start, end in segments(text, SEGMENT_CHARS):
+            for incident in _extract_part(text[start:end], anchor, document):
+                incident.evidence = [
+                    Evidence(e.start + start, e.end + start, e.quote) for e in incident.evidence
+                ]
+                if incident.salience == "main" and any(i.salience == "main" for i in incidents):
+                    incident.salience = "background"  # the report is about the first segment's main incident
+                incidents.append(incident)
+        return incidents
+
+
+def _extract_part(text: str, anchor: dt.date | None, document: str) -> list[Incident]:
+    found = find_mentions(text, anchor)
+    clusters = assemble(found)
+    saliences = salience_scores(clusters)
+    return [
+        build_incident(cluster, text, document=document, salience=salience)
+        for cluster, salience in zip(clusters, saliences, strict=True)
+    ]
+
+
+def segments(text: str, size: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive parts of ``text`` of at most ``size`` characters.
+
+    Each part ends at a paragraph break (a blank line) where there is one in
+    its second half, else at a line break, else at ``size``: sentences do not
+    cross paragraphs, so only an incident told across a break is split.
+
+    Examples:
+        >>> segments("aaa\\n\\nbbb\\n\\ncc", 7)
+        [(0, 5), (5, 12)]
+    """
+    out = []
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            floor = start + size // 2
+            cut = text.rfind("\n\n", floor, end)
+            if cut != -1:
+                end = cut + 2
+            elif (cut := text.rfind("\n", floor, end)) != -1:
+                end = cut + 1
+        out.append((start, end))
+        start = end
+    return out
 
 
 def find_mentions(text: str, anchor: dt.date | None) -> list[SentenceMentions]:

@@ -50,13 +50,18 @@ def media_type_for(path: Path) -> str:
     return media_type
 
 
-def read_document(path: Path, data: bytes) -> ReadResult:
-    """Extract the working text of ``data`` (the bytes of ``path``)."""
+def read_document(path: Path, data: bytes, *, max_pdf_pages: int | None = None) -> ReadResult:
+    """Extract the working text of ``data`` (the bytes of ``path``).
+
+    A PDF with more than ``max_pdf_pages`` pages is refused before any page is
+    read. Files from outside go through :func:`refwatch.ingest.sandbox.read_isolated`,
+    which calls this in a process with CPU and memory limits.
+    """
     if not data:
         raise IngestError(path, "the file is empty")
     media_type = media_type_for(path)
     if media_type == "application/pdf":
-        return _read_pdf(path, data)
+        return _read_pdf(path, data, max_pages=max_pdf_pages)
     text, charset = decode_text(path, data)
     if media_type == "text/html":
         return _read_html(path, text, charset)
@@ -107,7 +112,7 @@ def _read_html(path: Path, html: str, charset: str) -> ReadResult:
     return ReadResult(text=text, media_type="text/html", charset=charset, title=title)
 
 
-def _read_pdf(path: Path, data: bytes) -> ReadResult:
+def _read_pdf(path: Path, data: bytes, *, max_pages: int | None) -> ReadResult:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -115,9 +120,15 @@ def _read_pdf(path: Path, data: bytes) -> ReadResult:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError(path, "the PDF is password-protected; remove the password and ingest it again")
+        if max_pages is not None and len(reader.pages) > max_pages:
+            raise IngestError(
+                path,
+                f"the PDF has {len(reader.pages):,} pages, over the limit of {max_pages:,}; "
+                "raise REFWATCH_PDF_MAX_PAGES to ingest it",
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
-    except IngestError:
-        raise
+    except (IngestError, MemoryError):
+        raise  # a MemoryError is the reader's memory limit (see ingest/sandbox.py), not a broken file
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         logger.info("PDF read failure: %s", type(exc).__name__)  # not the file's name: it may name a person
         raise IngestError(path, "broken or unreadable PDF; check the file opens in a PDF viewer") from exc

@@ -12,7 +12,6 @@ import dataclasses
 import hashlib
 import logging
 import os
-import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,8 @@ from refwatch.errors import IngestError, InvalidInput
 from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
 from refwatch.ingest.metadata import DocumentMetadata, MetadataTable
-from refwatch.ingest.readers import ReadResult, media_type_for, read_document
+from refwatch.ingest.readers import ReadResult, media_type_for
+from refwatch.ingest.sandbox import ParseLimits, read_isolated
 from refwatch.security.logs import exception_summary
 from refwatch.services.linking import LinkSummary, relink
 from refwatch.storage import audit
@@ -92,6 +92,7 @@ def ingest_paths(
     link_window_days: int = 45,
     progress: Callable[[FileResult], None] | None = None,
     restricted_to: str | None = None,
+    parse_limits: ParseLimits | None = None,
 ) -> IngestReport:
     """Ingest files and directories (recursively); never stops at a bad file.
 
@@ -108,6 +109,7 @@ def ingest_paths(
         progress: called after each file with its result.
         restricted_to: a group that alone (with admins) may see the new documents and everything
             drawn from them (see ``storage.visibility``); None stores them open.
+        parse_limits: CPU, memory and page limits for reading PDF and HTML files (defaults of config.py).
 
     Returns:
         One :class:`FileResult` per file found.
@@ -123,6 +125,7 @@ def ingest_paths(
             max_file_bytes=max_file_bytes,
             extract=extract,
             restricted_to=restricted_to,
+            parse_limits=parse_limits,
         )
         report.results.append(result)
         if progress is not None:
@@ -162,9 +165,11 @@ def _ingest_one(
     max_file_bytes: int,
     extract: bool,
     restricted_to: str | None = None,
+    parse_limits: ParseLimits | None,
+    data: bytes | None = None,
 ) -> FileResult:
     try:
-        prepared = prepare_file(path, max_file_bytes=max_file_bytes)
+        prepared = prepare_file(path, max_file_bytes=max_file_bytes, data=data, parse_limits=parse_limits)
         meta = metadata.for_file(path) if metadata else None
         return _store(
             db,
@@ -184,28 +189,47 @@ def _ingest_one(
         return FileResult(path=str(path), outcome="failed", reason=f"internal error ({type(exc).__name__})")
 
 
-def prepare_file(path: Path, *, max_file_bytes: int) -> PreparedFile:
-    """Read and check one file (type, size, permissions, text); ingest and ``extract`` share it."""
+def prepare_file(
+    path: Path, *, max_file_bytes: int, data: bytes | None = None, parse_limits: ParseLimits | None = None
+) -> PreparedFile:
+    """Read and check one file (type, size, permissions, text); ingest and ``extract`` share it.
+
+    ``data``, when given, is the file's content already in memory (an upload):
+    ``path`` then only names it and nothing is read from disk. PDF and HTML
+    files are read in a worker process under ``parse_limits`` (see
+    :mod:`refwatch.ingest.sandbox`).
+    """
     media_type_for(path)  # refuse unsupported types before reading anything
+    if data is not None:
+        _check_size(path, len(data), max_file_bytes)
+        return _prepared(path, data, parse_limits)
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise IngestError(path, "no such file") from None
     except OSError as exc:
         raise IngestError(path, f"cannot read the file ({exc.strerror})") from None
-    if size > max_file_bytes:
-        raise IngestError(
-            path,
-            f"the file is {size:,} bytes, over the limit of {max_file_bytes:,}; "
-            "raise REFWATCH_MAX_FILE_BYTES to ingest it",
-        )
+    _check_size(path, size, max_file_bytes)
     if not os.access(path, os.R_OK):
         raise IngestError(path, "permission denied: the file is not readable")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(path, f"cannot read the file ({exc.strerror})") from None
-    read = read_document(path, data)
+    return _prepared(path, data, parse_limits)
+
+
+def _check_size(path: Path, size: int, max_file_bytes: int) -> None:
+    if size > max_file_bytes:
+        raise IngestError(
+            path,
+            f"the file is {size:,} bytes, over the limit of {max_file_bytes:,}; "
+            "raise REFWATCH_MAX_FILE_BYTES to ingest it",
+        )
+
+
+def _prepared(path: Path, data: bytes, parse_limits: ParseLimits | None) -> PreparedFile:
+    read = read_isolated(path, data, parse_limits)
     return PreparedFile(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), read=read)
 
 
@@ -314,38 +338,32 @@ def ingest_uploads(
     reaches the disk. An upload with no name at all (some clients send none)
     is called ``upload-<n>``, which the type check then refuses as before.
 
-    Each accepted upload is written under its own folder in a temporary
-    directory; at most ``settings.max_file_bytes + 1`` bytes are read, so an
-    oversized file is refused by the size check instead of filling the disk.
+    Each accepted upload is read into memory (at most ``settings.max_file_bytes + 1``
+    bytes, so an oversized file is refused by the size check) and ingested from
+    there, one file at a time: no copy of it is written to disk. (The web layer
+    spools the request itself sealed: see :mod:`refwatch.web.uploads`.)
     Results keep the order of ``uploads`` and carry the names as sent.
     """
-    with tempfile.TemporaryDirectory(prefix="refwatch-upload-") as folder:
-        slots: list[FileResult | None] = []  # a refusal, or None where ingest_paths reports the file
-        paths = []
-        for i, (filename, stream) in enumerate(uploads):
-            name = filename or f"upload-{i}"
-            if problem := _name_problem(name):
-                slots.append(_refusal(name, problem))
-                continue
-            slots.append(None)
-            target = Path(folder) / f"{i:03d}" / name
-            target.parent.mkdir()
-            target.write_bytes(stream.read(settings.max_file_bytes + 1))
-            paths.append(target)
-        report = ingest_paths(
+    report = IngestReport()
+    for i, (filename, stream) in enumerate(uploads):
+        name = filename or f"upload-{i}"
+        if problem := _name_problem(name):
+            report.results.append(_refusal(name, problem))
+            continue
+        result = _ingest_one(
             db,
-            paths,
+            Path(name),
+            metadata=None,
+            language="auto",
             actor=actor,
             max_file_bytes=settings.max_file_bytes,
-            link_threshold=settings.link_threshold,
-            link_window_days=settings.link_window_days,
+            extract=True,
+            parse_limits=ParseLimits.from_settings(settings),
+            data=stream.read(settings.max_file_bytes + 1),
         )
-    ingested = iter(report.results)  # one result per path, in order: each file was named directly
-    # Every result names its file as the client sent it (not the temporary copy).
-    report.results = [
-        slot or dataclasses.replace(next(ingested), path=filename or f"upload-{i}")
-        for i, ((filename, _), slot) in enumerate(zip(uploads, slots, strict=True))
-    ]
+        report.results.append(dataclasses.replace(result, path=name))  # the name exactly as sent
+    if report.count("stored"):
+        relink_all(db, actor=actor, threshold=settings.link_threshold, window_days=settings.link_window_days)
     return report
 
 

@@ -30,8 +30,9 @@ from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web.auth import client_address, database, principal, writer
 from refwatch.web.params import DocumentKey, DocumentRef, Limit, Offset, Text
+from refwatch.web.uploads import SealedFormRoute
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=SealedFormRoute)  # uploads never touch disk in plaintext
 
 Db = Annotated[Database, Depends(database)]
 Reader = Annotated[Principal, Depends(principal)]

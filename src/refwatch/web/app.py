@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from refwatch import __version__
 from refwatch.config import Settings, load_settings
+from refwatch.security.spool import remove_leftover_uploads
 from refwatch.services.setup import open_database
 from refwatch.web import api, arrival, balance, errors, interventions, pages, persons, vendor
 from refwatch.web.sessions import SESSION_SECONDS
@@ -75,9 +76,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     signed with a key derived from the master key: every worker process of
     ``refwatch serve --workers N`` derives the same one, and sessions survive a
     restart. ``REFWATCH_SESSION_SECRET``, when set, is used instead.
+    Upload folders a crashed earlier version left in the temporary directory are removed.
     """
     settings = settings or load_settings()
     db = open_database(settings)
+    remove_leftover_uploads()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

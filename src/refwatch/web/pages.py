@@ -46,8 +46,9 @@ from refwatch.web.sessions import (
     needs_totp_setup,
     safe_next,
 )
+from refwatch.web.uploads import SealedFormRoute
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=SealedFormRoute)  # uploads stay sealed
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
