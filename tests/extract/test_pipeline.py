@@ -23,9 +23,18 @@ from refwatch.ingest.readers import read_document
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "reports"
 
-#: Issue 3's acceptance thresholds on ../shared/corpus/dev.
+#: The first 20 dev reports (ids not starting with e or q): issue 3's acceptance thresholds,
+#: which the rules were written against. They must keep holding.
+ORIGINAL_DOCS = ["0*", "k*", "s*"]
 THRESHOLDS = {"f1": 0.80, "main_recall": 0.90}
 FIELD_THRESHOLDS = {"count": 0.85, "date": 0.80, "place": 0.85, "status": 0.75}
+
+#: All 50 dev reports (30 added for issue 16, ids e* and q*). Floors a little under the cold
+#: scores measured on 2026-12-06, before any rule was looked at or changed for the new reports
+#:: incident F1 0.795, main recall 0.891; count 0.883, date 0.833,
+#: place 0.981, status 0.783. They guard against regressions; issue 16's targets are higher.
+ALL_THRESHOLDS = {"f1": 0.77, "main_recall": 0.86}
+ALL_FIELD_THRESHOLDS = {"count": 0.85, "date": 0.80, "place": 0.95, "status": 0.75}
 
 
 def _sample_texts() -> dict[str, tuple[str, dt.date | None]]:
@@ -83,11 +92,26 @@ def test_every_dev_evidence_span_matches_the_text(shared_dir: Path) -> None:
         assert evidence_errors(text, incident) == [], incident["document"]
 
 
-def test_dev_corpus_scores_meet_the_thresholds(shared_dir: Path) -> None:
-    result = evaluate_corpus(shared_dir / "corpus" / "dev", linking=False)
-    for name, floor in THRESHOLDS.items():
+@pytest.mark.parametrize(
+    ("documents", "thresholds", "field_thresholds"),
+    [
+        (ORIGINAL_DOCS, THRESHOLDS, FIELD_THRESHOLDS),
+        (None, ALL_THRESHOLDS, ALL_FIELD_THRESHOLDS),
+    ],
+    ids=["original-20", "all-50"],
+)
+def test_dev_corpus_scores_meet_the_thresholds(
+    shared_dir: Path,
+    documents: list[str] | None,
+    thresholds: dict[str, float],
+    field_thresholds: dict[str, float],
+) -> None:
+    result = evaluate_corpus(shared_dir / "corpus" / "dev", linking=False, documents=documents)
+    if documents is not None:
+        assert len(result["documents"]) == 20
+    for name, floor in thresholds.items():
         assert result["incidents"][name] >= floor, (name, result["incidents"])
-    for name, floor in FIELD_THRESHOLDS.items():
+    for name, floor in field_thresholds.items():
         assert result["fields"][name] >= floor, (name, result["fields"])
     assert result["evidence_errors"] == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,20 @@ from refwatch.extract.scoring import evidence_errors, load_corpus, score_extract
 from refwatch.ingest.metadata import load_metadata
 
 
-def evaluate_corpus(corpus_dir: Path, *, extractor: str = "rules", linking: bool = True) -> dict[str, Any]:
-    """Extract every document of the corpus, score it, and (optionally) score linking."""
+def evaluate_corpus(
+    corpus_dir: Path,
+    *,
+    extractor: str = "rules",
+    linking: bool = True,
+    documents: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Extract every document of the corpus (or those ``documents`` patterns name), score it, and
+    (optionally) score linking over the same documents."""
     from refwatch.extract.base import get_extractor
 
     corpus = load_corpus(corpus_dir)
+    if documents:
+        corpus = corpus.subset(documents)
     table = load_metadata(corpus.index) if corpus.index else None
     engine = get_extractor(extractor)
     predictions: dict[str, list[dict[str, Any]]] = {}
@@ -48,10 +58,14 @@ def evaluate(
     extractor: str = typer.Option("rules", "--extractor", help="Which extractor to score."),
     no_linking: bool = typer.Option(False, "--no-linking", help="Skip the linking score (faster)."),
     per_document: bool = typer.Option(False, "--per-document", help="Show counts per document."),
+    docs: str | None = typer.Option(
+        None, "--docs", help="Score only these document ids: comma-separated, wildcards allowed ('e*,q*')."
+    ),
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Score extraction (and linking) on an annotated corpus, as INCIDENTS.md defines it."""
-    result = evaluate_corpus(corpus, extractor=extractor, linking=not no_linking)
+    patterns = [p.strip() for p in docs.split(",") if p.strip()] if docs else None
+    result = evaluate_corpus(corpus, extractor=extractor, linking=not no_linking, documents=patterns)
     if output_format == "json":
         print_json(result)
         return
