@@ -58,13 +58,13 @@ def evaluate(
     extractor: str = typer.Option("rules", "--extractor", help="Which extractor to score."),
     no_linking: bool = typer.Option(False, "--no-linking", help="Skip the linking score (faster)."),
     per_document: bool = typer.Option(False, "--per-document", help="Show counts per document."),
-    docs: str | None = typer.Option(
+    doc_ids: str | None = typer.Option(
         None, "--docs", help="Score only these document ids: comma-separated, wildcards allowed ('e*,q*')."
     ),
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Score extraction (and linking) on an annotated corpus, as INCIDENTS.md defines it."""
-    patterns = [p.strip() for p in docs.split(",") if p.strip()] if docs else None
+    patterns = [p.strip() for p in doc_ids.split(",") if p.strip()] if doc_ids else None
     result = evaluate_corpus(corpus, extractor=extractor, linking=not no_linking, documents=patterns)
     if output_format == "json":
         print_json(result)
