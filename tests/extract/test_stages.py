@@ -173,3 +173,35 @@ def test_abbreviation_check_reads_only_the_tail() -> None:
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
         assert _ends_with_abbreviation(text) == (_ABBREVIATION.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi", "role"),
+    [
+        # "N일 전해졌다" is "it was reported on the Nth", not "N days ago".
+        ("이 사실은 12일 전해졌다.", "2030-10-12", "2030-10-12", "report"),
+        ("소식은 3일 전해진 바 있다.", "2030-10-03", "2030-10-03", "report"),
+        # "전" standing alone, or with a particle, is "before".
+        ("탈북민들은 3일 전 체포됐다.", "2030-10-13", "2030-10-13", "event"),
+        ("탈북민들은 5일 전에 붙잡혔다.", "2030-10-11", "2030-10-11", "event"),
+        ("탈북민들은 2년 전부터 숨어 지냈다.", "2028-01-01", "2028-12-31", "since"),
+        # "전달" is "the previous month" only as a word of its own.
+        ("전달 말 탈북민 4명이 체포됐다.", "2030-09-21", "2030-09-30", "event"),
+    ],
+)
+def test_korean_before_and_previous_month_are_whole_words(text: str, lo: str, hi: str, role: str) -> None:
+    (found,) = find_dates(text, ANCHOR)
+    assert (str(found.lo), str(found.hi), found.role) == (lo, hi, role)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "단체는 편지를 전달했다.",  # delivered
+        "서한 전달을 요청했다.",  # the delivery
+        "오늘날 탈북민들은 어렵다.",  # nowadays
+        "정부는 입장을 전달한 바 있다.",
+    ],
+)
+def test_korean_verbs_and_compounds_are_not_dates(text: str) -> None:
+    assert find_dates(text, ANCHOR) == []

@@ -66,12 +66,19 @@ _K_MD = re.compile(
     r"(?:(?P<rel>지난해|작년|올해|금년|지난|이번|내년)\s?)?(?<![\d.])(?P<m>\d{1,2})\s?[월月]"
     r"(?:\s?(?P<d>\d{1,2})\s?[일日号]|\s?(?P<mod>초순|초|중순|하순|말))?"
 )
+# "전" (before) as a word: alone or with a particle ("3일 전에", "2년 전부터"), not the first
+# syllable of another word ("18일 전해졌다" is "reported on the 18th", "전달하다" is "to deliver").
+_K_BEFORE = r"(?:전|前)(?=[^가-힣]|$|에|엔|인|쯤|께|부터|까지|의|만)"
 _K_D = re.compile(
-    r"(?:(?P<rel>지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일(?!\s?(?:간|동안|째|전|만에|치|부터\s?\d))"
+    r"(?:(?P<rel>지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일"
+    rf"(?!\s?(?:간|동안|째|{_K_BEFORE}|만에|치|부터\s?\d))"
 )
-_K_AGO = re.compile(r"(?<![\d.])(?P<n>\d{1,3})\s?(?P<unit>일|주|주일|개월|달|년)\s?(?:전|前)")
+_K_AGO = re.compile(rf"(?<![\d.])(?P<n>\d{{1,3}})\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}")
+# Whole words only: "오늘날" is "nowadays", and "전달" is "the previous month" only when no
+# verb or noun ending follows it ("전달했다", "전달을": delivered, delivery).
 _K_REL = re.compile(
-    r"(?P<w>지난\s?달|전달|이달|이번\s?달|지난\s?주|이번\s?주|어제|그제|그저께|오늘|지난해|작년|올해|금년)"
+    r"(?<![가-힣])(?P<w>지난\s?달|전달(?=\s?(?:초순|초|중순|하순|말)|[^가-힣]|$)|이달|이번\s?달|지난\s?주|이번\s?주"
+    r"|어제|그제|그저께|오늘(?!날)|지난해|작년|올해|금년)"
     r"(?:\s?(?P<mod>초순|초|중순|하순|말))?"
 )
 
