@@ -205,3 +205,28 @@ def test_korean_before_and_previous_month_are_whole_words(text: str, lo: str, hi
 )
 def test_korean_verbs_and_compounds_are_not_dates(text: str) -> None:
     assert find_dates(text, ANCHOR) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: more than 600 North Koreans have been repatriated since 2027.",
+        "Fictional: Since 2025, about 1,500 defectors have been arrested in China.",
+        "가상: 2027년 이후 탈북민 600여 명이 강제북송됐다.",
+        "Fictional: hundreds of refugees have been sent back since 2026.",
+    ],
+)
+def test_running_totals_since_a_year_are_not_incidents(text: str) -> None:
+    assert extract_document(text, document="f", published=dt.date(2030, 5, 20)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: at least 15 defectors were arrested in Shenyang on May 3, 2030.",
+        "Fictional: 15 defectors have been held in Tumen since 2029.",  # an exact figure is one group
+        "Fictional: about 20 defectors were caught in Dandong in March 2030.",
+    ],
+)
+def test_one_group_with_an_approximate_or_exact_figure_stays_an_incident(text: str) -> None:
+    assert len(extract_document(text, document="f", published=dt.date(2030, 5, 20))) == 1

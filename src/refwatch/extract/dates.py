@@ -73,6 +73,9 @@ _K_D = re.compile(
     r"(?:(?P<rel>지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일"
     rf"(?!\s?(?:간|동안|째|{_K_BEFORE}|만에|치|부터\s?\d))"
 )
+# A year alone, in Korean only as the bound of a period ("2019년 이후", "2020년부터"): a bare
+# "2019년" is more often an age, a term or a sum than a date.
+_K_Y_BOUND = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년(?=\s?(?:이후|이래|부터|까지|이전))")
 _K_AGO = re.compile(rf"(?<![\d.])(?P<n>\d{{1,3}})\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}")
 # Whole words only: "오늘날" is "nowadays", and "전달" is "the previous month" only when no
 # verb or noun ending follows it ("전달했다", "전달을": delivered, delivery).
@@ -253,7 +256,7 @@ class _Resolver:
         return lo, hi, precision, True
 
     def year(self, m: re.Match[str], text: str) -> Interval:
-        return _part_of_year(int(m["y"]), m["mod"])
+        return _part_of_year(int(m["y"]), m.groupdict().get("mod"))
 
     def weekday(self, m: re.Match[str], text: str) -> Interval:
         return _weekday(self.anchor, _WEEKDAY_NUM[m["wd"].lower()], m["rel"])
@@ -388,6 +391,7 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
     (_Y, _Resolver.year),
     (_WD, _Resolver.weekday),
     (_REL, _Resolver.relative),
+    (_K_Y_BOUND, _Resolver.year),
     (_K_AGO, _Resolver.k_ago),
     (_K_MD, _Resolver.k_md),
     (_K_D, _Resolver.k_day),
@@ -398,10 +402,12 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
 _SCANNERS: Final = tuple((Scanner(pattern), handler) for pattern, handler in _PATTERNS)
 
 
-def _role(text: str, start: int, end: int) -> str:
+def _role(text: str, start: int, end: int, match: re.Match[str]) -> str:
     before = text[max(0, start - 60) : start]
     after = text[end : end + 20]
-    if _SINCE_BEFORE.search(before) or _SINCE_AFTER_KO.search(after):
+    # "since 2019" and "until 2020" carry their preposition inside the match.
+    bound = (match.groupdict().get("prep") or "").lower() in ("since", "until")
+    if bound or _SINCE_BEFORE.search(before) or _SINCE_AFTER_KO.search(after):
         return "since"
     if _REPORT_BEFORE.search(before) or _REPORT_AFTER_EN.search(after) or _REPORT_AFTER_KO.search(after):
         return "report"
@@ -451,7 +457,7 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
             lo=lo,
             hi=hi,
             precision=precision if lo is not None else "unknown",
-            role=_role(text, start, end),
+            role=_role(text, start, end, match),
             year_inferred=inferred,
         )
         mentions.append(mention)
