@@ -230,3 +230,21 @@ def test_running_totals_since_a_year_are_not_incidents(text: str) -> None:
 )
 def test_one_group_with_an_approximate_or_exact_figure_stays_an_incident(text: str) -> None:
     assert len(extract_document(text, document="f", published=dt.date(2030, 5, 20))) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("On Tuesday, the ministry said 15 defectors were arrested.", "report"),
+        ("On Tuesday a fictional rights group said that police had caught 5 women.", "report"),
+        ("Fictional. On May 3, officials told reporters that 4 were held.", "report"),
+        ("The ministry said on Tuesday that 15 defectors were arrested.", "report"),  # the other order
+        # The day of the event, not of a statement:
+        ("On Tuesday police arrested 15 defectors and said they would be returned.", "event"),
+        ("On Tuesday, border guards caught 15 defectors, a witness said.", "event"),
+        ("Police arrested 15 defectors on Tuesday, the ministry said.", "event"),
+    ],
+)
+def test_a_day_opening_a_statement_dates_the_statement(text: str, role: str) -> None:
+    (found,) = find_dates(text, ANCHOR)
+    assert found.role == role

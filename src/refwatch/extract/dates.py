@@ -121,6 +121,12 @@ _REPORT_BEFORE = re.compile(
 )
 _REPORT_AFTER_EN = re.compile(rf"(?i:^\s*(?:{en.REPORT_AFTER})\b)")
 _REPORT_AFTER_KO = re.compile(ko.REPORT_AFTER)
+# A day that opens a sentence and is followed by a short subject and a reporting verb dates
+# the statement, whatever the word order: "On Tuesday, the ministry said ..." is the same
+# as "the ministry said on Tuesday ...". The subject is at most four plain words, so that
+# "On Tuesday police arrested 15 and said ..." keeps its event date.
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?\n]\s*)(?i:on\s+)?$")
+_SUBJECT_THEN_REPORT = re.compile(rf"(?i:^,?\s+(?:[a-z][\w'’.-]*\s+){{1,4}}?(?:{en.REPORT_BEFORE})\b)")
 _SINCE_BEFORE = re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
 _SINCE_AFTER_KO = re.compile(ko.SINCE_AFTER)
 
@@ -402,7 +408,7 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
 _SCANNERS: Final = tuple((Scanner(pattern), handler) for pattern, handler in _PATTERNS)
 
 
-def _role(text: str, start: int, end: int, match: re.Match[str]) -> str:
+def _role(text: str, start: int, end: int, match: re.Match[str], precision: str) -> str:
     before = text[max(0, start - 60) : start]
     after = text[end : end + 20]
     # "since 2019" and "until 2020" carry their preposition inside the match.
@@ -410,6 +416,12 @@ def _role(text: str, start: int, end: int, match: re.Match[str]) -> str:
     if bound or _SINCE_BEFORE.search(before) or _SINCE_AFTER_KO.search(after):
         return "since"
     if _REPORT_BEFORE.search(before) or _REPORT_AFTER_EN.search(after) or _REPORT_AFTER_KO.search(after):
+        return "report"
+    if (
+        precision == "day"
+        and _SENTENCE_OPENING.search(text, max(0, start - 10), start)
+        and _SUBJECT_THEN_REPORT.match(text[end : end + 60])
+    ):
         return "report"
     return "event"
 
@@ -457,7 +469,7 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
             lo=lo,
             hi=hi,
             precision=precision if lo is not None else "unknown",
-            role=_role(text, start, end, match),
+            role=_role(text, start, end, match, precision),
             year_inferred=inferred,
         )
         mentions.append(mention)
