@@ -134,3 +134,29 @@ def test_extraction_is_deterministic() -> None:
 )
 def test_text_without_incidents_gives_none(text: str) -> None:
     assert extract_document(text, document="x", published=dt.date(2030, 1, 1)) == []
+
+
+def test_eval_scores_each_language_apart(tmp_path: Path) -> None:
+    texts = {
+        "a": "Fictional. Chinese police arrested 15 North Korean defectors in Shenyang on May 3, 2030.",
+        "b": "가상 보도. 중국 공안이 2030년 5월 3일 선양에서 탈북민 15명을 체포했다.",
+    }
+    gold = []
+    for doc, text in texts.items():
+        (tmp_path / f"{doc}.txt").write_text(text, encoding="utf-8")
+        gold += [i.to_dict() for i in extract_document(text, document=doc, published=dt.date(2030, 5, 20))]
+    assert {g["document"] for g in gold} == {"a", "b"}
+    # A second gold incident in the Korean report that nothing predicts: its recall halves.
+    gold.append({**next(g for g in gold if g["document"] == "b"), "date": {"start": "2029-01-05"}})
+    gold[-1]["victims"] = {"count": 3, "count_min": 3, "count_max": 3, "qualifier": "exact"}
+    gold[-1]["locations"] = []
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    (tmp_path / "index.tsv").write_text(
+        "id\tpublication_date\tlanguage\na\t2030-05-20\ten\nb\t2030-05-20\tko\n", encoding="utf-8"
+    )
+    result = evaluate_corpus(tmp_path, linking=False)
+    by_language = result["by_language"]
+    assert set(by_language) == {"en", "ko"}
+    assert by_language["en"]["incidents"]["recall"] == 1.0
+    assert by_language["ko"]["incidents"]["recall"] == 0.5
+    assert by_language["ko"]["documents"] == 1

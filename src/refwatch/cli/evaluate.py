@@ -11,7 +11,7 @@ from rich.table import Table
 
 from refwatch.cli.output import console, handles_errors, print_json
 from refwatch.extract.scoring import evidence_errors, load_corpus, score_extraction, score_linking
-from refwatch.ingest.metadata import load_metadata
+from refwatch.ingest.metadata import MetadataTable, load_metadata
 
 
 def evaluate_corpus(
@@ -41,6 +41,7 @@ def evaluate_corpus(
         predictions[doc] = [i.to_dict() for i in found]
         span_errors += [f"{doc}: {e}" for i in predictions[doc] for e in evidence_errors(text, i)]
     result = score_extraction(predictions, corpus.gold)
+    result["by_language"] = _by_language(predictions, corpus.gold, table)
     result["extractor"] = extractor
     result["evidence_errors"] = span_errors
     result["linking"] = None
@@ -50,6 +51,26 @@ def evaluate_corpus(
         linked = linked_incidents([corpus.folder / f"{d}.txt" for d in corpus.texts], metadata=corpus.index)
         result["linking"] = score_linking(corpus.gold, linked).to_dict()
     return result
+
+
+def _by_language(
+    predictions: dict[str, list[dict[str, Any]]], gold: list[dict[str, Any]], table: MetadataTable | None
+) -> dict[str, dict[str, Any]]:
+    """Scores per language of the index (``unknown`` without one): a rule that helps English
+    reports can hurt Korean ones, and the whole-corpus figure hides it."""
+    language = {
+        doc: (row.language if table and (row := table.by_id.get(doc)) and row.language else "unknown")
+        for doc in predictions
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for lang in sorted(set(language.values())):
+        docs = {d for d, lang_of in language.items() if lang_of == lang}
+        part = score_extraction(
+            {d: p for d, p in predictions.items() if d in docs},
+            [g for g in gold if str(g["document"]) in docs],
+        )
+        out[lang] = {"documents": len(docs), "incidents": part["incidents"], "fields": part["fields"]}
+    return out
 
 
 @handles_errors
@@ -85,6 +106,20 @@ def evaluate(
         table.add_row("linking F1", _fmt(link["f1"]))
     table.add_row("evidence span errors", str(len(result["evidence_errors"])))
     console.print(table)
+    langs = Table(
+        "language", "documents", "incident F1", "date", "status", "event types", title="by language"
+    )
+    for lang, part in result["by_language"].items():
+        f = part["fields"]
+        langs.add_row(
+            lang,
+            str(part["documents"]),
+            _fmt(part["incidents"]["f1"]),
+            _fmt(f["date"]),
+            _fmt(f["status"]),
+            _fmt(f["event_types"]),
+        )
+    console.print(langs)
     if per_document:
         docs = Table("document", "gold", "predicted", "matched")
         for d in result["documents"]:
