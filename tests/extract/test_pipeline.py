@@ -23,9 +23,18 @@ from refwatch.ingest.readers import read_document
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "reports"
 
-#: Issue 3's acceptance thresholds on ../shared/corpus/dev.
+#: The first 20 dev reports (ids not starting with e or q): issue 3's acceptance thresholds,
+#: which the rules were written against. They must keep holding.
+ORIGINAL_DOCS = ["0*", "k*", "s*"]
 THRESHOLDS = {"f1": 0.80, "main_recall": 0.90}
 FIELD_THRESHOLDS = {"count": 0.85, "date": 0.80, "place": 0.85, "status": 0.75}
+
+#: All 50 dev reports (30 added for issue 16, ids e* and q*). Floors a little under the cold
+#: scores measured on 2026-12-06, before any rule was looked at or changed for the new reports
+#:: incident F1 0.795, main recall 0.891; count 0.883, date 0.833,
+#: place 0.981, status 0.783. They guard against regressions; issue 16's targets are higher.
+ALL_THRESHOLDS = {"f1": 0.77, "main_recall": 0.86}
+ALL_FIELD_THRESHOLDS = {"count": 0.85, "date": 0.80, "place": 0.95, "status": 0.75}
 
 
 def _sample_texts() -> dict[str, tuple[str, dt.date | None]]:
@@ -83,11 +92,26 @@ def test_every_dev_evidence_span_matches_the_text(shared_dir: Path) -> None:
         assert evidence_errors(text, incident) == [], incident["document"]
 
 
-def test_dev_corpus_scores_meet_the_thresholds(shared_dir: Path) -> None:
-    result = evaluate_corpus(shared_dir / "corpus" / "dev", linking=False)
-    for name, floor in THRESHOLDS.items():
+@pytest.mark.parametrize(
+    ("documents", "thresholds", "field_thresholds"),
+    [
+        (ORIGINAL_DOCS, THRESHOLDS, FIELD_THRESHOLDS),
+        (None, ALL_THRESHOLDS, ALL_FIELD_THRESHOLDS),
+    ],
+    ids=["original-20", "all-50"],
+)
+def test_dev_corpus_scores_meet_the_thresholds(
+    shared_dir: Path,
+    documents: list[str] | None,
+    thresholds: dict[str, float],
+    field_thresholds: dict[str, float],
+) -> None:
+    result = evaluate_corpus(shared_dir / "corpus" / "dev", linking=False, documents=documents)
+    if documents is not None:
+        assert len(result["documents"]) == 20
+    for name, floor in thresholds.items():
         assert result["incidents"][name] >= floor, (name, result["incidents"])
-    for name, floor in FIELD_THRESHOLDS.items():
+    for name, floor in field_thresholds.items():
         assert result["fields"][name] >= floor, (name, result["fields"])
     assert result["evidence_errors"] == []
 
@@ -110,3 +134,29 @@ def test_extraction_is_deterministic() -> None:
 )
 def test_text_without_incidents_gives_none(text: str) -> None:
     assert extract_document(text, document="x", published=dt.date(2030, 1, 1)) == []
+
+
+def test_eval_scores_each_language_apart(tmp_path: Path) -> None:
+    texts = {
+        "a": "Fictional. Chinese police arrested 15 North Korean defectors in Shenyang on May 3, 2030.",
+        "b": "가상 보도. 중국 공안이 2030년 5월 3일 선양에서 탈북민 15명을 체포했다.",
+    }
+    gold = []
+    for doc, text in texts.items():
+        (tmp_path / f"{doc}.txt").write_text(text, encoding="utf-8")
+        gold += [i.to_dict() for i in extract_document(text, document=doc, published=dt.date(2030, 5, 20))]
+    assert {g["document"] for g in gold} == {"a", "b"}
+    # A second gold incident in the Korean report that nothing predicts: its recall halves.
+    gold.append({**next(g for g in gold if g["document"] == "b"), "date": {"start": "2029-01-05"}})
+    gold[-1]["victims"] = {"count": 3, "count_min": 3, "count_max": 3, "qualifier": "exact"}
+    gold[-1]["locations"] = []
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    (tmp_path / "index.tsv").write_text(
+        "id\tpublication_date\tlanguage\na\t2030-05-20\ten\nb\t2030-05-20\tko\n", encoding="utf-8"
+    )
+    result = evaluate_corpus(tmp_path, linking=False)
+    by_language = result["by_language"]
+    assert set(by_language) == {"en", "ko"}
+    assert by_language["en"]["incidents"]["recall"] == 1.0
+    assert by_language["ko"]["incidents"]["recall"] == 0.5
+    assert by_language["ko"]["documents"] == 1

@@ -164,3 +164,17 @@ def test_gold_against_itself_on_the_dev_corpus(shared_dir: Path) -> None:
     result = score_extraction(preds, corpus.gold)
     assert result["incidents"]["f1"] == 1.0
     assert score_linking(corpus.gold, [{"sources": s} for s in clusters.values()]).f1 == 1.0
+
+
+def test_corpus_subset_by_id_patterns(tmp_path: Path) -> None:
+    for doc in ("a1", "a2", "b1"):
+        (tmp_path / f"{doc}.txt").write_text("FICTIONAL", encoding="utf-8")
+    gold = [inc("a1"), inc("a2"), inc("b1"), inc("b1", count=3, low=3, high=3)]
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    part = corpus.subset(["b*"])
+    assert set(part.texts) == {"b1"} and [g["document"] for g in part.gold] == ["b1", "b1"]
+    both = corpus.subset(["a2", "b?"])
+    assert set(both.texts) == {"a2", "b1"} and len(both.gold) == 3
+    with pytest.raises(InvalidInput, match="'c\\*'"):
+        corpus.subset(["a*", "c*"])

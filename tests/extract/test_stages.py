@@ -173,3 +173,78 @@ def test_abbreviation_check_reads_only_the_tail() -> None:
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
         assert _ends_with_abbreviation(text) == (_ABBREVIATION.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi", "role"),
+    [
+        # "N일 전해졌다" is "it was reported on the Nth", not "N days ago".
+        ("이 사실은 12일 전해졌다.", "2030-10-12", "2030-10-12", "report"),
+        ("소식은 3일 전해진 바 있다.", "2030-10-03", "2030-10-03", "report"),
+        # "전" standing alone, or with a particle, is "before".
+        ("탈북민들은 3일 전 체포됐다.", "2030-10-13", "2030-10-13", "event"),
+        ("탈북민들은 5일 전에 붙잡혔다.", "2030-10-11", "2030-10-11", "event"),
+        ("탈북민들은 2년 전부터 숨어 지냈다.", "2028-01-01", "2028-12-31", "since"),
+        # "전달" is "the previous month" only as a word of its own.
+        ("전달 말 탈북민 4명이 체포됐다.", "2030-09-21", "2030-09-30", "event"),
+    ],
+)
+def test_korean_before_and_previous_month_are_whole_words(text: str, lo: str, hi: str, role: str) -> None:
+    (found,) = find_dates(text, ANCHOR)
+    assert (str(found.lo), str(found.hi), found.role) == (lo, hi, role)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "단체는 편지를 전달했다.",  # delivered
+        "서한 전달을 요청했다.",  # the delivery
+        "오늘날 탈북민들은 어렵다.",  # nowadays
+        "정부는 입장을 전달한 바 있다.",
+    ],
+)
+def test_korean_verbs_and_compounds_are_not_dates(text: str) -> None:
+    assert find_dates(text, ANCHOR) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: more than 600 North Koreans have been repatriated since 2027.",
+        "Fictional: Since 2025, about 1,500 defectors have been arrested in China.",
+        "가상: 2027년 이후 탈북민 600여 명이 강제북송됐다.",
+        "Fictional: hundreds of refugees have been sent back since 2026.",
+    ],
+)
+def test_running_totals_since_a_year_are_not_incidents(text: str) -> None:
+    assert extract_document(text, document="f", published=dt.date(2030, 5, 20)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: at least 15 defectors were arrested in Shenyang on May 3, 2030.",
+        "Fictional: 15 defectors have been held in Tumen since 2029.",  # an exact figure is one group
+        "Fictional: about 20 defectors were caught in Dandong in March 2030.",
+    ],
+)
+def test_one_group_with_an_approximate_or_exact_figure_stays_an_incident(text: str) -> None:
+    assert len(extract_document(text, document="f", published=dt.date(2030, 5, 20))) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("On Tuesday, the ministry said 15 defectors were arrested.", "report"),
+        ("On Tuesday a fictional rights group said that police had caught 5 women.", "report"),
+        ("Fictional. On May 3, officials told reporters that 4 were held.", "report"),
+        ("The ministry said on Tuesday that 15 defectors were arrested.", "report"),  # the other order
+        # The day of the event, not of a statement:
+        ("On Tuesday police arrested 15 defectors and said they would be returned.", "event"),
+        ("On Tuesday, border guards caught 15 defectors, a witness said.", "event"),
+        ("Police arrested 15 defectors on Tuesday, the ministry said.", "event"),
+    ],
+)
+def test_a_day_opening_a_statement_dates_the_statement(text: str, role: str) -> None:
+    (found,) = find_dates(text, ANCHOR)
+    assert found.role == role

@@ -53,6 +53,14 @@ EXAMPLES = [
     ("2013. 5. 28.", "2013-05-28"),
     ("--10-19", "--10-19"),
     ("Sept. 3 2019 at 10 a.m.", "2019-09-03T10"),  # no minute written, none invented
+    # One moment printed in several zones: the time beside the date is kept.
+    ("Wednesday, 8 May, 2002, 17:03 GMT 18:03 UK", "2002-05-08T17:03"),
+    ("Tue, 3 June 2008 09:12 BST", "2008-06-03T09:12"),
+    ("Monday, 12 March, 2001, 10:45 GMT", "2001-03-12T10:45"),
+    ("Friday, 4 October, 1996, 23:15 GMT (00:15 UK)", "1996-10-04T23:15"),
+    ("Sat, 9 Nov 2019 8:30 a.m. ET", "2019-11-09T08:30"),
+    ("12 March 2001 10:45 GMT+1", "2001-03-12T10:45"),
+    ("12 March 2001 10:45 local time", "2001-03-12T10:45"),
 ]
 
 
@@ -100,6 +108,9 @@ def test_numeric_ambiguity_rules(text: str, iso: str) -> None:
         ("Monday", "no day, month or year"),
         ("May 4 2013 2014", "more than one year"),
         ("13:00 pm October 3, 2019", "AM/PM"),
+        ("8 May 2002 17:03 18:03", "more than one time"),  # no zones: two different times
+        ("8 May 2002 17:03 GMT 18:07 UK", "same moment"),  # no two zones differ by 64 minutes
+        ("Thursday, 8 May, 2002, 17:03 GMT 18:03 UK", "Thursday.*Wednesday"),
     ],
 )
 def test_rejects_with_a_reason(text: str, message: str) -> None:
@@ -278,3 +289,30 @@ def test_never_invents_a_year(text: str) -> None:
     if parsed.year is not None:
         digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text), flags=re.ASCII)
         assert f"{parsed.year:04d}" in digits
+
+
+ZONES = ["GMT", "UTC", "UK", "BST", "KST", "JST", "CET", "EST", "ET", "PT", "local time"]
+
+
+@given(
+    dates,
+    st.integers(0, 23),
+    st.integers(0, 59),
+    st.lists(st.tuples(st.sampled_from(ZONES), st.integers(-12, 12)), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_one_moment_in_several_zones_keeps_the_first_time(
+    day: dt.date, hour: int, minute: int, zones: list[tuple[str, int]], short: bool
+) -> None:
+    """Broadcaster stamps: weekday, day, month name, year, then a time per zone."""
+    month, weekday = MONTH_NAMES[day.month - 1], WEEKDAY_NAMES[day.weekday()]
+    stamps = []
+    for zone, offset in zones:
+        shifted = (hour + (offset if stamps else 0)) % 24
+        stamps.append(f"{shifted:02d}:{minute:02d} {zone}")
+    if short:
+        text = f"{weekday[:3]}, {day.day} {month[:3]} {day.year} {' '.join(stamps)}"
+    else:
+        text = f"{weekday}, {day.day} {month}, {day.year}, {' '.join(stamps)}"
+    parsed = parse_human_date(text)
+    assert (parsed.to_date(), parsed.hour, parsed.minute, parsed.second) == (day, hour, minute, None), text

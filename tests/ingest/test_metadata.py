@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,6 @@ def test_csv_by_path(tmp_path: Path) -> None:
     [
         ("", "empty"),
         ("title\toutlet\nA\tB\n", "'id' or a 'path'"),
-        ("id\tpublication_date\na\tnot a date at all\n", "line 2, column publication_date"),
         ("id\na\na\n", "appears twice"),
     ],
 )
@@ -63,3 +63,30 @@ def test_bad_metadata_names_the_problem(tmp_path: Path, content: str, message: s
 def test_missing_metadata_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="not found"):
         load_metadata(tmp_path / "nope.tsv")
+
+
+def test_an_unreadable_date_warns_and_leaves_the_row_without_a_date(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    meta = write(
+        tmp_path,
+        "m.tsv",
+        "id\tpublication_date\tlanguage\n"
+        "a\tnot a date at all\ten\n"
+        "b\tFriday, 8 May, 2002, 17:03 GMT\t\n"  # 8 May 2002 was a Wednesday
+        "c\tWednesday, 8 May, 2002, 17:03 GMT 18:03 UK\t\n",
+    )
+    with caplog.at_level(logging.WARNING, logger="refwatch.ingest.metadata"):
+        table = load_metadata(meta)
+    a, b, c = (table.by_id[k] for k in "abc")
+    assert a.publication_date is None and a.publication_date_text == "not a date at all"
+    assert a.language == "en"  # the rest of the row is kept
+    assert b.publication_date is None
+    assert c.publication_date is not None and c.publication_date.iso() == "2002-05-08T17:03"
+    assert len(table.warnings) == 2
+    assert f"{meta}, line 2, column publication_date" in table.warnings[0]
+    assert f"{meta}, line 3, column publication_date" in table.warnings[1]
+    assert "Friday" in table.warnings[1]
+    logged = [r.getMessage() for r in caplog.records]
+    assert len(logged) == 2 and "line 2, column publication_date" in logged[0]
+    assert not any("not a date at all" in m for m in logged)  # logs carry no file contents

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from refwatch.config import load_settings
 from refwatch.extract.scoring import load_corpus, score_linking
 from refwatch.ingest.metadata import load_metadata
@@ -15,7 +17,13 @@ from refwatch.services.ingest import ingest_paths
 from refwatch.services.setup import init_database
 from refwatch.storage.incidents import IncidentFilter
 
+#: Issue 4's target, met by the first 20 dev reports (ids not starting with e or q) ingested alone.
 MIN_LINKING_F1 = 0.85
+ORIGINAL_DOCS = ("0*", "k*", "s*")
+#: All 50 dev reports (30 added for issue 16): a floor a little under the cold score measured on
+#: 2026-12-06 before any rule was changed for the new reports (pairwise F1 0.487: precision 0.431,
+#: recall 0.560). A guard against regressions, not a target.
+MIN_LINKING_F1_ALL = 0.45
 
 
 def ingest_one_by_one(home: Path, files: Sequence[Path], index: Path) -> list[dict[str, Any]]:
@@ -50,13 +58,23 @@ def signature(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     )
 
 
-def test_dev_linking_score_and_order_independence(shared_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("documents", "floor"),
+    [(ORIGINAL_DOCS, MIN_LINKING_F1), (None, MIN_LINKING_F1_ALL)],
+    ids=["original-20", "all-50"],
+)
+def test_dev_linking_score_and_order_independence(
+    shared_dir: Path, tmp_path: Path, documents: Sequence[str] | None, floor: float
+) -> None:
     corpus = load_corpus(shared_dir / "corpus" / "dev")
+    if documents is not None:
+        corpus = corpus.subset(documents)
+        assert len(corpus.texts) == 20
     assert corpus.index is not None
     files = [corpus.folder / f"{d}.txt" for d in sorted(corpus.texts)]
     forward = ingest_one_by_one(tmp_path / "forward", files, corpus.index)
     backward = ingest_one_by_one(tmp_path / "backward", files[::-1], corpus.index)
     score = score_linking(corpus.gold, forward)
-    assert score.f1 >= MIN_LINKING_F1, score
+    assert score.f1 is not None and score.f1 >= floor, score
     assert signature(forward) == signature(backward)
     assert score_linking(corpus.gold, backward) == score

@@ -99,6 +99,27 @@ def is_seed(sm: SentenceMentions) -> bool:
     return _specific(sm, sm.counts, _event_dates(sm))
 
 
+#: Count qualifiers of a figure that adds up many events rather than naming one group.
+_TALLY_QUALIFIERS: Final = frozenset({"at_least", "about"})
+
+
+def is_tally(sm: SentenceMentions) -> bool:
+    """Whether the sentence gives a running total ("more than 600 returned since 2020").
+
+    Such a figure adds up many incidents over a period, bounded only by a year it
+    runs from or to, and gives no date of its own (INCIDENTS.md calls it a tally).
+    Counted as an incident it would stand beside the incidents it sums and count
+    their people twice, so it seeds none. An exact figure, or any event date, still
+    reads as one group: "15 defectors held since their arrest on 3 May".
+    """
+    counts = people_counts(sm)
+    if not counts or _event_dates(sm):
+        return False
+    if not all(c.vague or c.qualifier in _TALLY_QUALIFIERS for c in counts):
+        return False
+    return any(d.role == "since" and d.precision == "year" for d in sm.dates)
+
+
 def _dates_clash(a: list[DateMention], spans_b: Collection[tuple[dt.date, dt.date]]) -> bool:
     """True when ``a`` and a cluster's distinct date spans are all more than the gap apart."""
     spans_a = [(x.lo, x.hi) for x in a if x.lo is not None and x.hi is not None]
@@ -156,7 +177,7 @@ def assemble(found: list[SentenceMentions]) -> list[Cluster]:
     by_value: dict[int, set[int]] = {}  # figure of people -> positions of the clusters stating it
     current: Cluster | None = None
     for sm in found:
-        if sm.sentence.clutter:
+        if sm.sentence.clutter or is_tally(sm):
             continue
         if is_seed(sm):
             for counts, dates in _split_pairs(sm):

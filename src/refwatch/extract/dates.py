@@ -66,12 +66,22 @@ _K_MD = re.compile(
     r"(?:(?P<rel>지난해|작년|올해|금년|지난|이번|내년)\s?)?(?<![\d.])(?P<m>\d{1,2})\s?[월月]"
     r"(?:\s?(?P<d>\d{1,2})\s?[일日号]|\s?(?P<mod>초순|초|중순|하순|말))?"
 )
+# "전" (before) as a word: alone or with a particle ("3일 전에", "2년 전부터"), not the first
+# syllable of another word ("18일 전해졌다" is "reported on the 18th", "전달하다" is "to deliver").
+_K_BEFORE = r"(?:전|前)(?=[^가-힣]|$|에|엔|인|쯤|께|부터|까지|의|만)"
 _K_D = re.compile(
-    r"(?:(?P<rel>지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일(?!\s?(?:간|동안|째|전|만에|치|부터\s?\d))"
+    r"(?:(?P<rel>지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일"
+    rf"(?!\s?(?:간|동안|째|{_K_BEFORE}|만에|치|부터\s?\d))"
 )
-_K_AGO = re.compile(r"(?<![\d.])(?P<n>\d{1,3})\s?(?P<unit>일|주|주일|개월|달|년)\s?(?:전|前)")
+# A year alone, in Korean only as the bound of a period ("2019년 이후", "2020년부터"): a bare
+# "2019년" is more often an age, a term or a sum than a date.
+_K_Y_BOUND = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년(?=\s?(?:이후|이래|부터|까지|이전))")
+_K_AGO = re.compile(rf"(?<![\d.])(?P<n>\d{{1,3}})\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}")
+# Whole words only: "오늘날" is "nowadays", and "전달" is "the previous month" only when no
+# verb or noun ending follows it ("전달했다", "전달을": delivered, delivery).
 _K_REL = re.compile(
-    r"(?P<w>지난\s?달|전달|이달|이번\s?달|지난\s?주|이번\s?주|어제|그제|그저께|오늘|지난해|작년|올해|금년)"
+    r"(?<![가-힣])(?P<w>지난\s?달|전달(?=\s?(?:초순|초|중순|하순|말)|[^가-힣]|$)|이달|이번\s?달|지난\s?주|이번\s?주"
+    r"|어제|그제|그저께|오늘(?!날)|지난해|작년|올해|금년)"
     r"(?:\s?(?P<mod>초순|초|중순|하순|말))?"
 )
 
@@ -111,6 +121,12 @@ _REPORT_BEFORE = re.compile(
 )
 _REPORT_AFTER_EN = re.compile(rf"(?i:^\s*(?:{en.REPORT_AFTER})\b)")
 _REPORT_AFTER_KO = re.compile(ko.REPORT_AFTER)
+# A day that opens a sentence and is followed by a short subject and a reporting verb dates
+# the statement, whatever the word order: "On Tuesday, the ministry said ..." is the same
+# as "the ministry said on Tuesday ...". The subject is at most four plain words, so that
+# "On Tuesday police arrested 15 and said ..." keeps its event date.
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?\n]\s*)(?i:on\s+)?$")
+_SUBJECT_THEN_REPORT = re.compile(rf"(?i:^,?\s+(?:[a-z][\w'’.-]*\s+){{1,4}}?(?:{en.REPORT_BEFORE})\b)")
 _SINCE_BEFORE = re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
 _SINCE_AFTER_KO = re.compile(ko.SINCE_AFTER)
 
@@ -246,7 +262,7 @@ class _Resolver:
         return lo, hi, precision, True
 
     def year(self, m: re.Match[str], text: str) -> Interval:
-        return _part_of_year(int(m["y"]), m["mod"])
+        return _part_of_year(int(m["y"]), m.groupdict().get("mod"))
 
     def weekday(self, m: re.Match[str], text: str) -> Interval:
         return _weekday(self.anchor, _WEEKDAY_NUM[m["wd"].lower()], m["rel"])
@@ -381,6 +397,7 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
     (_Y, _Resolver.year),
     (_WD, _Resolver.weekday),
     (_REL, _Resolver.relative),
+    (_K_Y_BOUND, _Resolver.year),
     (_K_AGO, _Resolver.k_ago),
     (_K_MD, _Resolver.k_md),
     (_K_D, _Resolver.k_day),
@@ -391,12 +408,20 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
 _SCANNERS: Final = tuple((Scanner(pattern), handler) for pattern, handler in _PATTERNS)
 
 
-def _role(text: str, start: int, end: int) -> str:
+def _role(text: str, start: int, end: int, match: re.Match[str], precision: str) -> str:
     before = text[max(0, start - 60) : start]
     after = text[end : end + 20]
-    if _SINCE_BEFORE.search(before) or _SINCE_AFTER_KO.search(after):
+    # "since 2019" and "until 2020" carry their preposition inside the match.
+    bound = (match.groupdict().get("prep") or "").lower() in ("since", "until")
+    if bound or _SINCE_BEFORE.search(before) or _SINCE_AFTER_KO.search(after):
         return "since"
     if _REPORT_BEFORE.search(before) or _REPORT_AFTER_EN.search(after) or _REPORT_AFTER_KO.search(after):
+        return "report"
+    if (
+        precision == "day"
+        and _SENTENCE_OPENING.search(text, max(0, start - 10), start)
+        and _SUBJECT_THEN_REPORT.match(text[end : end + 60])
+    ):
         return "report"
     return "event"
 
@@ -444,7 +469,7 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
             lo=lo,
             hi=hi,
             precision=precision if lo is not None else "unknown",
-            role=_role(text, start, end),
+            role=_role(text, start, end, match, precision),
             year_inferred=inferred,
         )
         mentions.append(mention)

@@ -20,7 +20,9 @@ Rules for ambiguous numeric dates (fixed, so one file never means two things):
 * Two-digit years (``09.10.17``) are refused: nothing tells them from the other parts.
 
 Time zones are read and dropped: the local wall-clock time as published is kept,
-because the day a site published in its own zone is the day it reported.
+because the day a site published in its own zone is the day it reported. When a
+site prints one moment in several zones (``17:03 GMT 18:03 UK``), the first time,
+the one written beside the date, is kept; each time must then name its zone.
 A weekday name given with a full date must agree with that date.
 """
 
@@ -217,12 +219,24 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 
+# Time-zone labels sites print after a time. "UK" and "local" are not zones in any
+# standard, but news sites write them ("17:03 GMT 18:03 UK") for the wall-clock time
+# at home; they name a zone all the same.
+_ZONE_NAMES = (
+    "z|utc|gmt|uk|bst|ist|wet|west|cet|cest|eet|eest|msk|kst|jst|hkt|sgt|ict|pht|wib"
+    "|cst|cdt|est|edt|mst|mdt|pst|pdt|akst|akdt|hst|aest|aedt|acst|awst|nzst|nzdt|et|ct|mt|pt"
+)
+_ZONE = (
+    rf"(?:(?:{_ZONE_NAMES})(?: ?[+-]\d{{1,2}}(?::?\d{{2}})?)?\b(?: time\b)?"
+    r"|local time\b|[+-]\d{2}(?::?\d{2})?(?!\d))"
+)
+
 _TIME = re.compile(
     r"(?<![\d:.])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
     r"(?: ?(?P<ampm>[ap])\.? ?m\b\.?)?"
-    r"(?: ?(?:z|utc|gmt|kst|jst|cst|est|edt|pst|pdt|cet|cest|bst)\b)?"
-    r"(?: ?[+-]\d{2}(?::?\d{2})?)?(?![\d:])"
-    r"|(?<![\d:.])(?P<hour12>\d{1,2}) ?(?P<ampm12>[ap])\.? ?m\b\.?",
+    rf"(?: ?\(?(?P<zone>{_ZONE})\)?)?(?![\d:])"
+    r"|(?<![\d:.])(?P<hour12>\d{1,2}) ?(?P<ampm12>[ap])\.? ?m\b\.?"
+    rf"(?: ?\(?(?P<zone12>{_ZONE})\)?)?",
     re.ASCII,
 )
 
@@ -323,18 +337,16 @@ def _twelve_hour(hour: int, *, pm: bool) -> int:
 
 def _parse_western(text: str) -> PartialDateTime:
     times = list(_TIME.finditer(text))
-    if len(times) > 1:
-        raise ValueError("it holds more than one time of day")
     hour = minute = second = None
     if times:
-        t = times[0]
-        if t["hour12"] is not None:
-            hour = _twelve_hour(int(t["hour12"]), pm=t["ampm12"] == "p")
-        else:
-            hour, minute, second = int(t["hour"]), int(t["minute"]), _int(t["second"])
-            if t["ampm"]:
-                hour = _twelve_hour(hour, pm=t["ampm"] == "p")
-        text = text[: t.start()] + " " + text[t.end() :]
+        clocks = [_clock(t) for t in times]
+        if len(times) > 1:
+            _check_same_moment(times, clocks)
+        # The first time is the one written beside the date, so it is the one the date is
+        # the day of; the others restate that moment in other zones.
+        hour, minute, second = clocks[0]
+        for t in reversed(times):
+            text = text[: t.start()] + " " + text[t.end() :]
     weekday: int | None = None
     tokens: list[str] = []
     for token in re.sub(r"[,()\[\]|@]", " ", text).split():
@@ -360,6 +372,29 @@ def _parse_western(text: str) -> PartialDateTime:
     if weekday is not None:
         _check_weekday(date, weekday)
     return date
+
+
+def _clock(t: re.Match[str]) -> tuple[int, int | None, int | None]:
+    if t["hour12"] is not None:
+        return _twelve_hour(int(t["hour12"]), pm=t["ampm12"] == "p"), None, None
+    hour = int(t["hour"])
+    if t["ampm"]:
+        hour = _twelve_hour(hour, pm=t["ampm"] == "p")
+    return hour, int(t["minute"]), _int(t["second"])
+
+
+def _check_same_moment(times: list[re.Match[str]], clocks: list[tuple[int, int | None, int | None]]) -> None:
+    """Several times are one moment in several zones (``17:03 GMT 18:03 UK``), or an error.
+
+    Each must name its zone, else nothing says they are the same moment; and zones differ
+    by whole quarter hours, so their minutes must agree modulo 15.
+    """
+    if not all(t["zone"] or t["zone12"] for t in times):
+        raise ValueError("it holds more than one time of day (several are allowed only each with its zone)")
+    minutes = {(m or 0) % 15 for _, m, _ in clocks}
+    seconds = {s for _, _, s in clocks}
+    if len(minutes) > 1 or len(seconds) > 1:
+        raise ValueError("its times in different zones cannot be the same moment")
 
 
 _ORDERS = frozenset({"MDY", "DMY", "MY", "MD", "DM", "YMD", "YM"})

@@ -3,17 +3,25 @@
 A TSV or CSV file with a header row. Each row names its document by ``id`` (the
 file stem, also used as the document's key) or by ``path`` (relative to the
 metadata file's folder, or absolute). Errors name the file, line and column.
+
+A publication date that cannot be read does not stop the table from loading: one
+odd stamp among hundreds of rows must not abort a batch. The row keeps the text as
+written, gets no date, and the table records a warning naming the file, line and
+column (also logged, without the text itself).
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from refwatch.errors import InvalidInput
 from refwatch.ingest.dates import PartialDateTime, parse_human_date
 from refwatch.ingest.language import normalise_language
+
+logger = logging.getLogger(__name__)
 
 KNOWN_COLUMNS = frozenset(
     {"id", "path", "url", "title", "outlet", "publication_date", "language", "reliability"}
@@ -41,6 +49,7 @@ class MetadataTable:
 
     by_id: dict[str, DocumentMetadata]
     by_path: dict[Path, DocumentMetadata]
+    warnings: tuple[str, ...] = field(default=())
 
     def for_file(self, path: Path) -> DocumentMetadata | None:
         """The row for ``path``: an exact path match first, then the file stem."""
@@ -71,11 +80,12 @@ def load_metadata(file: Path) -> MetadataTable:
         )
     by_id: dict[str, DocumentMetadata] = {}
     by_path: dict[Path, DocumentMetadata] = {}
+    warnings: list[str] = []
     for line_no, row in enumerate(reader, start=2):
         clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
         if not any(clean.values()):
             continue
-        entry = _row(file, line_no, clean)
+        entry = _row(file, line_no, clean, warnings)
         if entry.id:
             if entry.id in by_id:
                 raise InvalidInput(f"{file}, line {line_no}: id {entry.id!r} appears twice")
@@ -84,20 +94,19 @@ def load_metadata(file: Path) -> MetadataTable:
             by_path[entry.path] = entry
         if not entry.id and not entry.path:
             raise InvalidInput(f"{file}, line {line_no}: the row has neither an 'id' nor a 'path'")
-    return MetadataTable(by_id=by_id, by_path=by_path)
+    return MetadataTable(by_id=by_id, by_path=by_path, warnings=tuple(warnings))
 
 
-def _row(file: Path, line_no: int, row: dict[str, str]) -> DocumentMetadata:
+def _row(file: Path, line_no: int, row: dict[str, str], warnings: list[str]) -> DocumentMetadata:
     date_text = row.get("publication_date") or None
     date: PartialDateTime | None = None
     if date_text:
         try:
             date = parse_human_date(date_text)
         except ValueError as exc:
-            raise InvalidInput(
-                f"{file}, line {line_no}, column publication_date: {date_text!r} is not a date we can read "
-                f"({exc}); write it as YYYY-MM-DD or leave it empty"
-            ) from None
+            where = f"{file}, line {line_no}, column publication_date"
+            warnings.append(f"{where}: {exc}; the document gets no publication date (write it as YYYY-MM-DD)")
+            logger.warning("%s: not a date we can read; left empty", where)
     path: Path | None = None
     if row.get("path"):
         candidate = Path(row["path"])
