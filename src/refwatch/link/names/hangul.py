@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from refwatch.link.names.spelling import collapse, initial_rule
 from refwatch.link.names.tables import romanisation
 
 SBASE, SCOUNT = 0xAC00, 11172
@@ -76,10 +77,12 @@ def key(part: list[str]) -> str:
     """
     table = romanisation()
     out = []
-    for position, syllable in enumerate(part):
-        initial, medial, final = decompose(initial_sound_rule(syllable) if position == 0 else syllable)
+    for syllable in part:
+        initial, medial, final = decompose(syllable)
         out.append(table.initials.key[initial] + table.medials.key[medial] + table.finals.key[final])
-    return "".join(out)
+    # The rule acts on the key, exactly as for a Latin spelling, so that both agree
+    # where the key has already merged vowels (늬 and 니 both read "ni" -> "i").
+    return initial_rule(collapse("".join(out)))
 
 
 def romanise(part: list[str], *, system: str = "rr", breves: bool = True) -> str:

@@ -157,9 +157,9 @@ def parse_name(text: str) -> ParsedName | None:
 
     Examples:
         >>> parse_name("리춘히").readings[0]
-        Reading(surnames=frozenset({'이'}), given='cuni')
+        Reading(surnames=frozenset({'이'}), given='cunhi')
         >>> parse_name("Ri Chun-hee").readings[0]
-        Reading(surnames=frozenset({'이'}), given='cuni')
+        Reading(surnames=frozenset({'이'}), given='cunhi')
     """
     text = unicodedata.normalize("NFC", text).strip()
     syls = hangul.syllables(text)
