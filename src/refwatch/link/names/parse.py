@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from refwatch.link.names import hangul, spelling
 from refwatch.link.names.tables import hanja_readings, surnames
@@ -151,7 +151,7 @@ def _letters(text: str) -> str:
     return "".join(char for char in unicodedata.normalize("NFC", text.casefold()) if char.isalpha())
 
 
-@cache
+@lru_cache(maxsize=65536)  # bounded: a long-running process must not hold every name it saw
 def parse_name(text: str) -> ParsedName | None:
     """Read a name in any supported script; ``None`` when nothing in it can be read.
 
