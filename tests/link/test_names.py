@@ -174,3 +174,19 @@ def test_any_hangul_name_romanised_reads_as_the_hangul(
     mr_plain = "-".join(romanise([syllable], system="mr", breves=False) for syllable in given_name)
     for latin in (rr, mr, mr_plain):
         assert compare_names(hangul_name, f"{latin_surname} {latin}") in SAME, (hangul_name, latin)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_is_read_or_refused_never_raises(text: str) -> None:
+    parsed = parse_name(text)
+    assert parsed is None or parsed.readings
+    assert compare_names(text, text) in (NameLevel.EXACT, NameLevel.DIFFERENT)
+
+
+_POOL = ["Kim Jong-il", "김정일", "Jong Il Kim", "Ri Son-hui", "이선희", "Lee Sun Hee", "CH'OE, Son-hui", "金正日", "Ким"]
+
+
+@given(st.sampled_from(_POOL), st.sampled_from(_POOL))
+def test_comparison_is_symmetric(left: str, right: str) -> None:
+    assert compare_names(left, right) == compare_names(right, left)
