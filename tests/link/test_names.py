@@ -66,6 +66,8 @@ def test_every_spelling_of_one_name_reaches_a_reading_level(spelling: str) -> No
         ("Yong Il Kim", "김영일"),  # surname last and the first word a surname too (용)
         ("Kim Yong-il", "Kim Yongil"),  # hyphen or none
         ("Kim Tu-ik", "Kim Doo Ik"),  # a hyphen keeps "u-i" from reading as ㅢ
+        ("Chang Hyŏn'gyŏng", "장현경"),  # MR n'g: ㄴ then ㄱ, not ㅇ
+        ("Mun Sun'guk", "Mun Sun-guk"),
     ],
 )
 def test_spellings_of_one_name_share_a_reading(left: str, right: str) -> None:
@@ -102,6 +104,7 @@ def test_exact_ignores_case_hyphens_and_spaces_only() -> None:
         ("Ri Kum-hui", "Ri Kum-ok"),
         ("지현아", "지현수"),
         ("지현아", "지아현"),
+        ("Chŏn Hak Chun", "전춘학"),  # "Chun" is a surname too: the surname-last reading must not pair them
     ],
 )
 def test_look_alike_names_of_different_people_stay_apart(left: str, right: str) -> None:
@@ -134,6 +137,7 @@ def test_romanise_follows_rr_and_mr() -> None:
     assert romanise(list("경희"), system="mr") == "kyŏnghŭi"
     assert romanise(list("정일"), system="mr") == "chŏngil"
     assert romanise(list("봉주"), system="mr") == "pongju"  # voiced after ㅇ
+    assert romanise(list("현경"), system="mr") == "hyŏn'gyŏng"  # n'g
 
 
 def test_romanise_mr_without_breves_drops_marks() -> None:
@@ -184,7 +188,17 @@ def test_any_text_is_read_or_refused_never_raises(text: str) -> None:
     assert compare_names(text, text) in (NameLevel.EXACT, NameLevel.DIFFERENT)
 
 
-_POOL = ["Kim Jong-il", "김정일", "Jong Il Kim", "Ri Son-hui", "이선희", "Lee Sun Hee", "CH'OE, Son-hui", "金正日", "Ким"]
+_POOL = [
+    "Kim Jong-il",
+    "김정일",
+    "Jong Il Kim",
+    "Ri Son-hui",
+    "이선희",
+    "Lee Sun Hee",
+    "CH'OE, Son-hui",
+    "金正日",
+    "Ким",
+]
 
 
 @given(st.sampled_from(_POOL), st.sampled_from(_POOL))

@@ -9,7 +9,8 @@ level                     when (the best over both names' readings)
 ``LOOSE_READING`` (2)     same surname; given-name keys equal once the vowels that
                           ad-hoc spellings confuse are merged ("Hyun"/"Hyon")
 ``CLOSE`` (1)             same surname; given-name loose keys within
-                          ``CLOSE_THRESHOLD`` Jaro-Winkler (one letter or jamo apart)
+                          ``CLOSE_THRESHOLD`` Jaro-Winkler (one letter or jamo apart),
+                          between the primary readings only
 ``DIFFERENT`` (0)         anything else, and any name that cannot be read
 ========================  ==========================================================
 
@@ -21,12 +22,13 @@ see benchmarks/names.py) with a match at ``CLOSE`` or above: see docs/linkage.md
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
 from rapidfuzz.distance import JaroWinkler
 
-from refwatch.link.names.parse import ParsedName, Reading, parse_name
+from refwatch.link.names.parse import ParsedName, parse_name
 
 #: Jaro-Winkler similarity of the given-name loose keys for the CLOSE level.
 CLOSE_THRESHOLD = 0.9
@@ -55,31 +57,74 @@ class FrequencyKeys:
     full: str
 
 
-def _surnames_agree(left: Reading, right: Reading) -> bool:
-    return bool(left.surnames & right.surnames)
+@dataclass(frozen=True, slots=True)
+class NameFeatures:
+    """What the levels compare, for one record with one or more spellings of its name.
+
+    The same values become the record's columns for Splink (``levels.name_columns``),
+    so the Python levels and the SQL levels cannot drift apart.
+
+    Attributes:
+        norms: every spelling, normalised (``EXACT`` if one is shared).
+        readings: ``surname|given-key`` for every reading and surname candidate
+            (``SAME_READING`` if one is shared: same surname and same given key).
+        loose: the same with loose given keys, primary readings only (``LOOSE_READING``).
+        surnames: the surname candidates of the first readable spelling's primary reading.
+        given_loose: that reading's loose given key (``CLOSE`` compares these two).
+    """
+
+    norms: frozenset[str]
+    readings: frozenset[str]
+    loose: frozenset[str]
+    surnames: frozenset[str]
+    given_loose: str
 
 
-def _reading_level(left: Reading, right: Reading) -> NameLevel:
-    if not _surnames_agree(left, right) or not left.given or not right.given:
-        if _surnames_agree(left, right) and left.given == right.given:
-            return NameLevel.SAME_READING  # a surname alone on both sides
+def features(names: Sequence[ParsedName | None]) -> NameFeatures | None:
+    """The features of a record's spellings; ``None`` when none of them can be read."""
+    parsed = [name for name in names if name is not None]
+    if not parsed:
+        return None
+    pairs = [(surname, r) for name in parsed for r in name.readings for surname in r.surnames or {""}]
+    primary = parsed[0].readings[0]
+    return NameFeatures(
+        norms=frozenset(name.norm for name in parsed),
+        readings=frozenset(f"{surname}|{r.given}" for surname, r in pairs),
+        # Alternative (surname-last) readings must match exactly: loosely they would
+        # pair "Chŏn Hak Chun" (전학춘) with 전춘학 through the surname 천.
+        loose=frozenset(
+            f"{surname}|{name.readings[0].loose}"
+            for name in parsed
+            for surname in name.readings[0].surnames or {""}
+        ),
+        surnames=primary.surnames,
+        given_loose=primary.loose,
+    )
+
+
+def compare_features(left: NameFeatures | None, right: NameFeatures | None) -> NameLevel:
+    """The level of two records' name features (the reference for the Splink SQL)."""
+    if left is None or right is None:
         return NameLevel.DIFFERENT
-    if left.given == right.given:
+    if left.norms & right.norms:
+        return NameLevel.EXACT
+    if left.readings & right.readings:
         return NameLevel.SAME_READING
-    if left.loose == right.loose:
+    if left.loose & right.loose:
         return NameLevel.LOOSE_READING
-    if JaroWinkler.similarity(left.loose, right.loose) >= CLOSE_THRESHOLD:
+    if (
+        left.surnames & right.surnames
+        and left.given_loose
+        and right.given_loose
+        and JaroWinkler.similarity(left.given_loose, right.given_loose) >= CLOSE_THRESHOLD
+    ):
         return NameLevel.CLOSE
     return NameLevel.DIFFERENT
 
 
 def compare_parsed(left: ParsedName | None, right: ParsedName | None) -> NameLevel:
     """``compare_names`` for names already parsed (parse each record once)."""
-    if left is None or right is None:
-        return NameLevel.DIFFERENT
-    if left.norm == right.norm:
-        return NameLevel.EXACT
-    return max(_reading_level(a, b) for a in left.readings for b in right.readings)
+    return compare_features(features([left]), features([right]))
 
 
 def compare_names(left: str, right: str) -> NameLevel:

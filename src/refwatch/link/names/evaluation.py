@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from refwatch.link.names.compare import NameLevel, compare_parsed
+from refwatch.link.names.compare import NameLevel, compare_features, features
 from refwatch.link.names.parse import parse_name
 
 
@@ -40,11 +40,11 @@ class PairwiseScore:
 
 def score_pairs(records: Sequence[tuple[str, str]], *, threshold: NameLevel) -> PairwiseScore:
     """Score ``(person_id, name)`` records: every pair, a match at ``threshold`` or above."""
-    parsed = [(person, parse_name(name)) for person, name in records]
+    parsed = [(person, features([parse_name(name)])) for person, name in records]
     levels: Counter[tuple[bool, NameLevel]] = Counter()
     tp = fp = fn = 0
     for (left_person, left), (right_person, right) in combinations(parsed, 2):
-        level = compare_parsed(left, right)
+        level = compare_features(left, right)
         same = left_person == right_person
         levels[(same, level)] += 1
         if level >= threshold:

@@ -110,6 +110,8 @@ def romanise(part: list[str], *, system: str = "rr", breves: bool = True) -> str
             onset = table.initials.mr[initial]
             if previous_final is not None and previous_final in _VOICED_FINALS and jamo in table.mr_voiced:
                 onset = table.mr_voiced[jamo]
+            if previous_final == "ㄴ" and onset == "g":
+                onset = "'g"  # MR's n'g: ㄴ then ㄱ, not ㅇ
             letters = onset + table.medials.mr[medial] + table.finals.mr[final]
             previous_final = table.finals.jamo[final]
         out.append(letters)

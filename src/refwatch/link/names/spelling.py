@@ -22,7 +22,8 @@ _SILENT_H = re.compile(r"(?<=[aeiouwy])h(?=[^aeiouwy]|$)")
 _VOWELS = frozenset("aeiouwy")
 # Hyphens and spaces mark syllable boundaries where a writer gave them: read each piece
 # on its own so that "Du-ik" is not read as "Duik" (ㅢ).
-_PIECES = re.compile(r"[\s\-\u2010-\u2015]+")
+# MR writes an apostrophe between ㄴ and ㄱ ("Hyŏn'gyŏng", 현경) so as not to read ㅇ: a boundary too.
+_PIECES = re.compile(r"[\s\-\u2010-\u2015]+|(?<=[nN])['’ʼ](?=[gG])")
 
 
 def fold(text: str) -> str:
