@@ -12,7 +12,8 @@ beyond reading them once, and nothing logs: names are victim data.
 
 Layout: ``tables`` loads the data, ``hangul`` handles syllables, ``spelling``
 reads Latin and Cyrillic, ``parse`` splits a name into surname and given name,
-``compare`` gives the levels.
+``compare`` gives the levels, ``levels`` turns them into Splink comparison
+levels (imported on its own, so that reading names does not load Splink).
 """
 
 from refwatch.link.names.compare import (

@@ -50,7 +50,8 @@ class FrequencyKeys:
 
     Attributes:
         surname: the canonical surname ("김" for Kim, Gim, 金 and 김).
-        full: surname and given-name key ("김|coqil" for every spelling of Kim Jong-il).
+        full: surname and loose given-name key ("김|coqil" for every spelling of
+            Kim Jong-il); the same value as the ``name_tf`` column for Splink.
     """
 
     surname: str
@@ -152,4 +153,4 @@ def frequency_keys(name: str) -> FrequencyKeys | None:
         return None
     reading = parsed.readings[0]
     surname = min(reading.surnames) if reading.surnames else ""
-    return FrequencyKeys(surname=surname, full=f"{surname}|{reading.given}")
+    return FrequencyKeys(surname=surname, full=f"{surname}|{reading.loose}")
