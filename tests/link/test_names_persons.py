@@ -25,13 +25,16 @@ def records(shared_dir: Path) -> list[tuple[str, str]]:
 
 
 def test_pairwise_precision_and_recall_on_attested_spellings(records: list[tuple[str, str]]) -> None:
-    """#18's targets are precision >= 0.95 and recall >= 0.90 (measured: 1.00 and 0.957)."""
+    """#18's targets are precision >= 0.95 and recall >= 0.90 (measured at LOOSE_READING: 1.00 and 0.965).
+
+    The pairs still missed are the Vietnamese and Hokkien readings of two names.
+    """
     score = score_pairs(records, threshold=NameLevel.CLOSE)
     assert score.precision >= 0.95
     assert score.recall >= 0.90
     strict = score_pairs(records, threshold=NameLevel.LOOSE_READING)
     assert strict.precision >= 0.99
-    assert strict.recall >= 0.90
+    assert strict.recall >= 0.95
 
 
 def test_almost_every_attested_spelling_is_read(records: list[tuple[str, str]]) -> None:

@@ -140,8 +140,8 @@ def _latin_parse(text: str) -> ParsedName | None:
             orders.append(([tokens[-1]], tokens[:-1]))
     readings = []
     for surname_tokens, given_tokens in orders:
-        surname = " ".join(surname_tokens)
-        readings.append(Reading(surnames=_surnames_of(surname), given=spelling.key(" ".join(given_tokens))))
+        surname = _surnames_of(" ".join(surname_tokens))
+        readings += [Reading(surname, given) for given in spelling.keys(" ".join(given_tokens))]
     surname_tokens, given_tokens = orders[0]
     norm = _letters(" ".join(surname_tokens)) + " " + _letters("".join(given_tokens))
     return ParsedName(norm=norm.strip(), readings=tuple(readings), script="latin")

@@ -49,6 +49,30 @@ def is_latin_or_cyrillic(text: str) -> bool:
     )
 
 
+# Cyrillic "н" ending a syllable stands for ㄴ and for ㅇ alike ("Пон" is 봉, "Сон" 선).
+_CYRILLIC_FINAL_N = re.compile(r"н(?![аеёиоуыэюяй])", re.IGNORECASE)
+
+
+def keys(part: str) -> tuple[str, ...]:
+    """Every key a name part may have: one, or for Cyrillic one per reading of a final "н".
+
+    Examples:
+        >>> keys("Пон-джу")
+        ('poncu', 'poqcu')
+    """
+    finals = [match.start() for match in _CYRILLIC_FINAL_N.finditer(part)][:4]
+    if not finals:
+        return (key(part),)
+    out = []
+    for mask in range(1 << len(finals)):
+        chars = list(part)
+        for bit, position in enumerate(finals):
+            if mask >> bit & 1:
+                chars[position] = "нг"
+        out.append(key("".join(chars)))
+    return tuple(dict.fromkeys(out))
+
+
 def collapse(key: str) -> str:
     """Collapse runs of one consonant class ("nn" -> "n"); vowels stay."""
     out: list[str] = []
