@@ -206,3 +206,13 @@ _POOL = [
 @given(st.sampled_from(_POOL), st.sampled_from(_POOL))
 def test_comparison_is_symmetric(left: str, right: str) -> None:
     assert compare_names(left, right) == compare_names(right, left)
+
+
+def test_reading_and_comparing_names_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    """Names are victim data: the comparison must not put them (or their keys) in any log."""
+    parse_name.cache_clear()
+    with caplog.at_level("DEBUG"):
+        compare_names("Ri Ok-gum", "리옥금")
+        compare_names("Пак Пон Су", "金春玉")
+        frequency_keys("Kim Tal-hwa")
+    assert caplog.records == []
