@@ -6,6 +6,7 @@ class of romanisation the comparison has to recognise.
 
 from __future__ import annotations
 
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,6 +67,8 @@ def test_every_spelling_of_one_name_reaches_a_reading_level(spelling: str) -> No
         ("Yong Il Kim", "김영일"),  # surname last and the first word a surname too (용)
         ("Kim Yong-il", "Kim Yongil"),  # hyphen or none
         ("Kim Tu-ik", "Kim Doo Ik"),  # a hyphen keeps "u-i" from reading as ㅢ
+        ("Namgung Min-su", "남궁민수"),  # two-syllable surnames
+        ("Hwangbo Ok", "황보옥"),
         ("Пак Пон Су", "박봉수"),  # Cyrillic final н is ㄴ or ㅇ
         ("Ким Сон Хи", "김선희"),
         ("Chang Hyŏn'gyŏng", "장현경"),  # MR n'g: ㄴ then ㄱ, not ㅇ
