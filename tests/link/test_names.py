@@ -6,7 +6,6 @@ class of romanisation the comparison has to recognise.
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
