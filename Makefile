@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_HOME ?= $(CURDIR)/demo-data
 
-.PHONY: demo test venv lint types unit plain-install postgres-tools browser-tools web-assets clean bench bench-api
+.PHONY: demo test venv lint types unit plain-install postgres-tools browser-tools font-tools web-assets clean bench bench-api
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ demo: $(STAMP) web-assets
 	$(DEMO_ENV) $(BIN)/refwatch serve --port 8000
 
 ## make test: set up (dev tools, a PostgreSQL server binary) and run lint, types and every test
-test: $(STAMP) web-assets postgres-tools browser-tools lint types unit plain-install
+test: $(STAMP) web-assets postgres-tools browser-tools font-tools lint types unit plain-install
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
@@ -67,6 +67,10 @@ ASSETS   := $(FRONTEND)/dist/vega-interpreter.min.js
 web-assets: $(ASSETS)
 $(ASSETS): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(FRONTEND)/interpreter.js
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+# Debian's CJK fonts (Korean PDFs) and poppler's pdffonts/pdftotext (the tests that check them).
+font-tools:
+	@bash scripts/ensure-fonts.sh
 
 # Debian's Chromium for the Playwright tests (installed when missing, as for PostgreSQL).
 browser-tools:

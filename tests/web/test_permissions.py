@@ -57,6 +57,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/interventions/{intervention_id}"): WRITERS,
     ("GET", "/interventions"): READERS,
     ("POST", "/interventions"): WRITERS,
+    ("POST", "/appeals"): WRITERS,
     ("POST", "/interventions/{intervention_id}"): WRITERS,
     ("GET", "/api/v1/persons"): PERSON_READERS,
     ("GET", "/api/v1/persons/{person_id}"): PERSON_READERS,

@@ -56,6 +56,7 @@ COMMAND_MODULES = (
     "estimate",
     "law",
     "interventions",
+    "appeal",
     "audit",
     "keys",
     "backup",

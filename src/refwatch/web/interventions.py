@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from refwatch.domain.vocabulary import INTERVENTION_KINDS, INTERVENTION_STATUSES
 from refwatch.services import interventions as service
 from refwatch.services.accounts import Principal
+from refwatch.services.appeals import MEDIA_TYPES, draft_appeal
 from refwatch.storage.database import Database
 from refwatch.web.auth import client_address, database, principal, writer
 from refwatch.web.pages import Editor, User, back, render
@@ -162,6 +163,37 @@ def record_intervention(
         origin=client_address(request),
     )
     return back(f"/incidents/{incident}#interventions-title")
+
+
+@page_router.post("/appeals")
+def appeal_letter(
+    request: Request,
+    db: Db,
+    caller: Editor,
+    incident: Annotated[int, Form(ge=1, le=MAX_ID)],
+    to: Annotated[Text, Form(max_length=40)],
+    lang: Annotated[Text, Form(max_length=2)] = "en",
+    fmt: Annotated[Text, Form(alias="format", max_length=4)] = "docx",
+    author: Annotated[Text, Form(max_length=300)] = "[your organisation]",
+    csrf: Annotated[Text, Form()] = "",
+) -> Response:
+    """The incident page's button: an appeal letter to download; a draft intervention is recorded."""
+    check_csrf(request, csrf)
+    letter, data = draft_appeal(
+        db,
+        [incident],
+        to=to,
+        lang=lang,
+        fmt=fmt,
+        author=author,
+        actor=caller.username,
+        visible_groups=caller.visible_groups(),
+        origin=client_address(request),
+    )
+    name = f"appeal-{to}-{'-'.join(map(str, letter.incidents))}-{letter.lang}.{fmt}"
+    return Response(
+        data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @page_router.post("/interventions/{intervention_id}")

@@ -22,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 from refwatch.domain.vocabulary import EVENT_TYPES, INTERVENTION_KINDS, REVIEW_STATES, STATUSES
 from refwatch.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
+from refwatch.report.letters import addressees
 from refwatch.report.redaction import redact
 from refwatch.services import accounts, browse, review
 from refwatch.services import sessions as web_sessions
@@ -475,6 +476,7 @@ def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) ->
         ],
         interventions=incident_interventions(db, incident_id, visible_groups=caller.visible_groups()),
         intervention_kinds=INTERVENTION_KINDS,
+        addressee_codes=sorted(addressees()),
         today=dt.date.today(),
     )
 

@@ -1,0 +1,71 @@
+"""Appeal letters: compose from incidents the author may see, write the file, log a draft intervention.
+
+Generating a letter is itself a step of the advocacy record: each incident it
+covers gets a ``draft`` intervention to the addressee (kind from the
+addressee's channel), so the follow-up list shows that something is waiting to
+be sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Literal
+
+from refwatch.errors import InvalidInput
+from refwatch.report.letters import Letter, addressees, compose_letter, to_docx, to_markdown, to_pdf
+from refwatch.services import browse
+from refwatch.services.interventions import add_intervention
+from refwatch.storage import visibility
+from refwatch.storage.database import Database
+
+LetterFormat = Literal["md", "docx", "pdf"]
+FORMATS: tuple[str, ...] = ("md", "docx", "pdf")
+MEDIA_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def draft_appeal(
+    db: Database,
+    incident_ids: Sequence[int],
+    *,
+    to: str,
+    lang: str,
+    fmt: str,
+    author: str,
+    actor: str,
+    visible_groups: visibility.Groups,
+    origin: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[Letter, bytes]:
+    """The letter and its bytes in ``fmt``; records a draft intervention on every incident it covers."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    ids = list(dict.fromkeys(incident_ids))
+    records = [browse.incident_detail(db, i, visible_groups=visible_groups) for i in ids]
+    letter = compose_letter(records, to=to, lang=lang, author=author, today=today)
+    data = render(letter, fmt)
+    target = addressees()[to]
+    for incident_id in ids:
+        add_intervention(
+            db,
+            incident_id,
+            kind=letter.channel,
+            addressee=target["name"]["en"],
+            author=author,
+            status="draft",
+            actor=actor,
+            visible_groups=visible_groups,
+            origin=origin,
+        )
+    return letter, data
+
+
+def render(letter: Letter, fmt: str) -> bytes:
+    """The letter's bytes in one of :data:`FORMATS`."""
+    if fmt == "md":
+        return to_markdown(letter).encode("utf-8")
+    return to_docx(letter) if fmt == "docx" else to_pdf(letter)
