@@ -85,10 +85,10 @@ def test_a_failed_upload_logs_no_file_name(settings: Settings, caplog: pytest.Lo
 def test_an_internal_ingest_error_is_logged_without_name_or_message(
     db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(path: Path, data: bytes) -> None:
+    def broken(path: Path, data: bytes, limits: object = None) -> None:
         raise RuntimeError(f"choked on {data[:20]!r} in {path.name}")
 
-    monkeypatch.setattr(ingest_service, "read_document", broken)
+    monkeypatch.setattr(ingest_service, "read_isolated", broken)
     report = tmp_path / f"{NAME}.txt"
     report.write_bytes(REPORT)
     with caplog.at_level(logging.DEBUG):
