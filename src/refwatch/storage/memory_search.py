@@ -65,6 +65,13 @@ class MemoryIndex:
         """The highest document id indexed (0 when none is)."""
         return self._newest
 
+    def bytes_used(self) -> int:
+        """The size of the in-memory database holding the index and the texts (its pages, in bytes)."""
+        with self._lock:
+            pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+            size = self._db.execute("PRAGMA page_size").fetchone()[0]
+        return int(pages) * int(size)
+
     def refresh(self, conn: Connection) -> int:
         """Add the sealed documents stored since the last call; how many were added."""
         with self._lock:
