@@ -22,10 +22,11 @@ from typer.testing import CliRunner
 from refwatch.cli.app import app
 from refwatch.config import Settings, load_settings
 from refwatch.services import accounts, browse, documents
+from refwatch.services.backup import create_backup, restore_backup
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.keys import rotate_data_key
 from refwatch.services.setup import init_database, open_database
-from refwatch.storage import sealing
+from refwatch.storage import memory_search, sealing
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Document
 from refwatch.web.app import create_app
@@ -215,3 +216,28 @@ def test_key_rotation_reseals_the_document_text(db: Database, tmp_path: Path) ->
         raw = session.scalars(select(Document._sealed_text)).one()
         assert raw is not None and sealing.key_id_of(raw) == report.key_id
     assert documents.show_document(db, str(doc_id), visible_groups=None).text == REPORT
+
+
+def test_backup_and_restore_keep_the_sealed_text(sqlite_settings: Settings, tmp_path: Path) -> None:
+    db = open_database(sqlite_settings)
+    try:
+        doc_id = ingest(db, write(tmp_path, "report-a.txt", REPORT))
+        out = tmp_path / "snapshot.rwbk"
+        create_backup(db, sqlite_settings, out, actor="tester")
+    finally:
+        db.dispose()
+    target = load_settings(home=tmp_path / "restored", key_file=sqlite_settings.key_file)
+    restore_backup(target, out, actor="tester")
+    restored = open_database(target)
+    try:
+        assert documents.show_document(restored, str(doc_id), visible_groups=None).text == REPORT
+        found = browse.document_page(restored, query=KOREAN, visible_groups=None)
+        assert [item["id"] for item in found.items] == [doc_id]
+    finally:
+        restored.dispose()
+
+
+def test_without_sealed_documents_search_builds_no_memory_index(db: Database, tmp_path: Path) -> None:
+    plain = ingest(db, write(tmp_path, "report-b.txt", OTHER), seal=False)
+    assert [i["id"] for i in browse.document_page(db, query="weather", visible_groups=None).items] == [plain]
+    assert db not in memory_search._indexes  # the tuned statements ran, not the sealed variant
