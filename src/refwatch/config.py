@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         default=True,
         description="Encrypt the embedded SQLite database as a whole with SQLCipher.",
     )
+    seal_document_text: bool = Field(
+        default=False,
+        description="Store the working text of newly ingested documents sealed (encrypted field by field) "
+        "instead of plaintext; searches then also use an index kept in memory.",
+    )
     max_file_bytes: int = Field(
         default=50 * 1024 * 1024,
         description="Files larger than this are refused by ingest (bytes).",

@@ -75,6 +75,7 @@ def ingest(
             progress=advance,
             restricted_to=group,
             parse_limits=ParseLimits.from_settings(settings),
+            seal_text=settings.seal_document_text,
         )
     if output_format == "json":
         print_json(_rows(report.results))

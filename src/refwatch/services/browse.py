@@ -33,6 +33,7 @@ from refwatch.storage import visibility
 from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter
+from refwatch.storage.memory_search import any_sealed, sealed_matches
 from refwatch.storage.search import matches_page, uses_index, with_match
 from refwatch.storage.tables import Document, Incident, IncidentLocation
 
@@ -154,6 +155,8 @@ def document_page(
     stmt, ids_stmt = _document_list_statements(db.engine.dialect.name, text, language, outlet, visible_groups)
     with db.session() as session:
         version = data_version(session)
+        if searching and remember(db, version, ("sealed-any",), lambda: any_sealed(session.connection())):
+            stmt, ids_stmt = _sealed_search_statements(db, session, version, key)
         total = count(db, session, version, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
         if searching:
             # A search costs milliseconds (a rare phrase makes the index check many candidates); people
@@ -200,6 +203,30 @@ def _document_list_statements(
         stmt = stmt.order_by(
             Document.publication_date.is_(None), Document.publication_date.desc(), Document.key
         )
+    return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
+
+
+def _sealed_search_statements(
+    db: Database, session: Session, version: int, key: tuple[Any, ...]
+) -> tuple[Select[Any], Select[Any]]:
+    """The search statements when some documents hold their text sealed: they also match by memory index.
+
+    Only searches on a database with sealed documents come here; the others keep the statements above.
+    """
+    _, query, language, outlet, visible_groups = key
+    sealed_ids: list[int] = remember(
+        db, version, ("sealed-matches", query), lambda: sealed_matches(db, session.connection(), query)
+    )
+    stmt: Select[Any] = select(Document).options(
+        defer(Document.text), defer(Document.publication_date_text), defer(Document._sealed_text)
+    )
+    if visible_groups is not None:
+        stmt = stmt.where(visibility.document_clause(visible_groups))
+    if language:
+        stmt = stmt.where(Document.language == language)
+    if outlet:
+        stmt = stmt.where(Document.outlet == outlet)
+    stmt = with_match(stmt, db.engine.dialect.name, query, sealed_ids)
     return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
 
 
@@ -272,7 +299,7 @@ def _incident_list_statements(filters: IncidentFilter) -> tuple[Select[Any], Sel
 def _document_cards(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
     rows = session.scalars(
         select(Document)
-        .options(defer(Document.text), defer(Document.publication_date_text))
+        .options(defer(Document.text), defer(Document.publication_date_text), defer(Document._sealed_text))
         .where(Document.id.in_(ids))
     )
     return {row.id: to_summary(row).to_dict() for row in rows}

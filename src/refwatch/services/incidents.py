@@ -56,7 +56,7 @@ def run_extractor(doc: Document) -> tuple[str, list[ExtractedIncident]]:
     if extract_document is None:
         return "none", []
     found: list[ExtractedIncident] = extract_document(
-        doc.text, document=doc.key, published=doc.publication_date, language=doc.language
+        doc.working_text, document=doc.key, published=doc.publication_date, language=doc.language
     )
     return str(getattr(extract, "DEFAULT_EXTRACTOR_NAME", "rules")), found
 

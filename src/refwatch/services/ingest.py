@@ -93,6 +93,7 @@ def ingest_paths(
     progress: Callable[[FileResult], None] | None = None,
     restricted_to: str | None = None,
     parse_limits: ParseLimits | None = None,
+    seal_text: bool = False,
 ) -> IngestReport:
     """Ingest files and directories (recursively); never stops at a bad file.
 
@@ -110,6 +111,7 @@ def ingest_paths(
         restricted_to: a group that alone (with admins) may see the new documents and everything
             drawn from them (see ``storage.visibility``); None stores them open.
         parse_limits: CPU, memory and page limits for reading PDF and HTML files (defaults of config.py).
+        seal_text: store the working text sealed, not as plaintext (``REFWATCH_SEAL_DOCUMENT_TEXT``).
 
     Returns:
         One :class:`FileResult` per file found.
@@ -126,6 +128,7 @@ def ingest_paths(
             extract=extract,
             restricted_to=restricted_to,
             parse_limits=parse_limits,
+            seal_text=seal_text,
         )
         report.results.append(result)
         if progress is not None:
@@ -167,6 +170,7 @@ def _ingest_one(
     restricted_to: str | None = None,
     parse_limits: ParseLimits | None,
     data: bytes | None = None,
+    seal_text: bool = False,
 ) -> FileResult:
     try:
         prepared = prepare_file(path, max_file_bytes=max_file_bytes, data=data, parse_limits=parse_limits)
@@ -179,6 +183,7 @@ def _ingest_one(
             actor=actor,
             extract=extract,
             restricted_to=restricted_to,
+            seal_text=seal_text,
         )
     except (IngestError, InvalidInput) as exc:
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
@@ -242,6 +247,7 @@ def _store(
     actor: str,
     extract: bool,
     restricted_to: str | None = None,
+    seal_text: bool = False,
 ) -> FileResult:
     path = prepared.path
     with db.transaction() as session:
@@ -269,7 +275,7 @@ def _store(
             media_type=prepared.read.media_type,
             size_bytes=len(prepared.data),
             charset=prepared.read.charset,
-            text=prepared.read.text,
+            text="" if seal_text else prepared.read.text,
             url=meta.url if meta else None,
             title=(meta.title if meta and meta.title else prepared.read.title),
             outlet=meta.outlet if meta else None,
@@ -282,6 +288,8 @@ def _store(
             restricted_to=restricted_to,
             ingested_by=actor,
         )
+        if seal_text:  # bound to the hash like the original; the title stays plaintext
+            doc.sealed_text = prepared.read.text
         blob = DocumentBlob(sha256=prepared.sha256)
         blob.data = prepared.data  # sealed: the hash is bound into the ciphertext
         doc.blob = blob
@@ -360,6 +368,7 @@ def ingest_uploads(
             extract=True,
             parse_limits=ParseLimits.from_settings(settings),
             data=stream.read(settings.max_file_bytes + 1),
+            seal_text=settings.seal_document_text,
         )
         report.results.append(dataclasses.replace(result, path=name))  # the name exactly as sent
     if report.count("stored"):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from refwatch.domain.documents import DocumentDetail, DocumentSummary
 from refwatch.errors import NotFound
 from refwatch.storage import visibility
+from refwatch.storage.memory_search import open_text
 from refwatch.storage.tables import Document, Incident, IncidentSource
 from refwatch.storage.visibility import Groups
 
@@ -86,12 +87,21 @@ def get_document(session: Session, ref: str | int, visible: Groups = None) -> Do
         )
     return DocumentDetail(
         summary=to_summary(row),
-        text=row.text,
+        text=working_text(row),
         charset=row.charset,
         language_source=row.language_source,
         publication_date_text=row.publication_date_text,
         incident_ids=incident_ids,
     )
+
+
+def working_text(row: Any) -> str:
+    """A Core row's working text: decrypted when sealed (``REFWATCH_SEAL_DOCUMENT_TEXT``), else ``text``.
+
+    The Core twin of :attr:`Document.working_text`.
+    """
+    sealed = open_text(row)
+    return row.text if sealed is None else sealed
 
 
 _COLUMNS = Document.__table__.c

@@ -17,9 +17,10 @@ out of Alembic's model comparison, since the ORM models do not declare them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, column, func, or_, select, table, text
+from sqlalchemy import Select, bindparam, column, func, or_, select, table, text
 from sqlalchemy.orm import Session
 
 from refwatch.storage.tables import Document
@@ -33,6 +34,7 @@ ORDER_INDEXES = (
     "ix_incidents_status_order",
     "ix_documents_list_order",
     "ix_documents_language_order",
+    "ix_documents_sealed",  # partial (sealed_text IS NOT NULL), migration 0012
 )
 MIN_TRIGRAM = 3
 RECENT_WINDOW = 2000  # documents a PostgreSQL search looks through first (see matches_page)
@@ -62,7 +64,9 @@ def uses_index(dialect: str, query: str) -> bool:
     return dialect == "sqlite" and len(query.strip()) >= MIN_TRIGRAM
 
 
-def with_match(stmt: Select[T], dialect: str, query: str) -> Select[T]:
+def with_match(
+    stmt: Select[T], dialect: str, query: str, sealed_ids: Sequence[int] | None = None
+) -> Select[T]:
     """``stmt`` (a SELECT over documents) narrowed to those whose text or title contains ``query``.
 
     Matches come newest stored first. That order is what lets a page of results
@@ -70,8 +74,15 @@ def with_match(stmt: Select[T], dialect: str, query: str) -> Select[T]:
     join in its own rowid order (a document's rowid is its id), and a short
     query scans ids from the newest down. Sorting matches by anything else would
     mean finding every match first (tens of thousands for a common word).
+
+    ``sealed_ids``, when given, are documents whose sealed text matched in the
+    memory index (see ``storage.memory_search``): they match too. Only then is
+    the statement built differently (the FTS table as a subquery, ids newest
+    first); without them it is exactly the tuned statement above.
     """
     needle = query.strip()
+    if sealed_ids is not None:
+        return _with_sealed_match(stmt, dialect, needle, sealed_ids)
     if uses_index(dialect, needle):
         phrase = '"' + needle.replace('"', '""') + '"'
         fts = table(FTS_TABLE, column("rowid"))
@@ -83,6 +94,21 @@ def with_match(stmt: Select[T], dialect: str, query: str) -> Select[T]:
     pattern = f"%{_escape_like(needle)}%"
     return stmt.where(
         or_(Document.text.ilike(pattern, escape="\\"), Document.title.ilike(pattern, escape="\\"))
+    ).order_by(Document.id.desc())
+
+
+def _with_sealed_match(stmt: Select[T], dialect: str, needle: str, sealed_ids: Sequence[int]) -> Select[T]:
+    # The ids are written into the SQL (they are integers): a common word in many sealed documents
+    # would pass SQLite's limit on bound parameters.
+    sealed = Document.id.in_(bindparam("sealed_ids", list(sealed_ids), expanding=True, literal_execute=True))
+    if uses_index(dialect, needle):
+        fts = table(FTS_TABLE, column("rowid"))
+        phrase = '"' + needle.replace('"', '""') + '"'
+        indexed = select(fts.c.rowid).where(text(f"{FTS_TABLE} MATCH :q").bindparams(q=phrase))
+        return stmt.where(or_(Document.id.in_(indexed), sealed)).order_by(Document.id.desc())
+    pattern = f"%{_escape_like(needle)}%"
+    return stmt.where(
+        or_(Document.text.ilike(pattern, escape="\\"), Document.title.ilike(pattern, escape="\\"), sealed)
     ).order_by(Document.id.desc())
 
 

@@ -18,6 +18,8 @@ SENSITIVE_FIELDS: Final[dict[str, frozenset[str]]] = {
     ),
     "interventions": frozenset({"notes"}),
     "acts": frozenset({"notes"}),
+    # Only when REFWATCH_SEAL_DOCUMENT_TEXT is on; otherwise the text is in the plaintext ``text`` column.
+    "documents": frozenset({"sealed_text"}),
     # Not identifying, but a credential: sealed like the rest so a stolen database cannot mint codes.
     "users": frozenset({"totp_secret"}),
     "sessions": frozenset({"pending_totp"}),

@@ -83,8 +83,17 @@ class Document(Base):
     )
     ingested_by: Mapped[str] = mapped_column(String(100))
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    _sealed_text: Mapped[bytes | None] = mapped_column("sealed_text", LargeBinary, nullable=True)
+    #: The working text sealed (``REFWATCH_SEAL_DOCUMENT_TEXT``), bound to the hash; ``text`` is then "".
+    sealed_text = Sealed("sealed_text", uid_attr="sha256", make_uid=False)
 
     blob: Mapped[DocumentBlob] = relationship(back_populates="document", cascade="all, delete-orphan")
+
+    @property
+    def working_text(self) -> str:
+        """The text to read, extract from and show: the sealed text when there is one, else ``text``."""
+        sealed: str | None = self.sealed_text
+        return self.text if sealed is None else sealed
 
     __table_args__ = (
         Index("ix_documents_publication_date", "publication_date"),
