@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from refwatch.domain.incidents import DateInterval, Evidence, Incident, Location, Victims
 
 
@@ -38,3 +40,19 @@ def make(
         evidence=[Evidence(0, 9, "FICTIONAL")],
         salience=salience,  # type: ignore[arg-type]
     )
+
+
+def use_table_extractor(monkeypatch: object, table: Mapping[str, Incident | list[Incident]]) -> None:
+    """Replace the extractor by ``table``: a document keyed ``k`` (or ``k-anything``) reports ``table[k]``.
+
+    Service tests use it so that storage, linking and review run on fixed, fictional incidents.
+    """
+    from refwatch.services import incidents as incidents_service
+
+    def run(doc: object) -> tuple[str, list[Incident]]:
+        key = str(getattr(doc, "key", ""))
+        found = table[key] if key in table else table[key.split("-")[0]]
+        items = found if isinstance(found, list) else [found]
+        return "fictional", [Incident.from_dict(i.to_dict() | {"document": key}) for i in items]
+
+    monkeypatch.setattr(incidents_service, "run_extractor", run)  # type: ignore[attr-defined]

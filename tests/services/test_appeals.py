@@ -16,14 +16,12 @@ from docx import Document as Docx
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "link"))
-from factories import make  # noqa: E402
+from factories import make, use_table_extractor  # noqa: E402
 
 from refwatch.cli.app import app  # noqa: E402
 from refwatch.config import Settings  # noqa: E402
-from refwatch.domain.incidents import Incident as Extracted  # noqa: E402
 from refwatch.errors import InvalidInput  # noqa: E402
 from refwatch.ingest.metadata import load_metadata  # noqa: E402
-from refwatch.services import incidents as incidents_service  # noqa: E402
 from refwatch.services.appeals import draft_appeal  # noqa: E402
 from refwatch.services.export import incident_records  # noqa: E402
 from refwatch.services.ingest import ingest_paths  # noqa: E402
@@ -31,7 +29,6 @@ from refwatch.services.interventions import incident_interventions  # noqa: E402
 from refwatch.services.setup import open_database  # noqa: E402
 from refwatch.storage.database import Database  # noqa: E402
 from refwatch.storage.incidents import IncidentFilter  # noqa: E402
-from refwatch.storage.tables import Document  # noqa: E402
 
 FICTIONAL = {
     "laos": make(
@@ -50,10 +47,7 @@ METADATA = (
 
 @pytest.fixture(autouse=True)
 def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
-    def run(doc: Document) -> tuple[str, list[Extracted]]:
-        return "fictional", [Extracted.from_dict(FICTIONAL[doc.key].to_dict() | {"document": doc.key})]
-
-    monkeypatch.setattr(incidents_service, "run_extractor", run)
+    use_table_extractor(monkeypatch, FICTIONAL)
 
 
 def _world(db: Database, folder: Path) -> dict[str, int]:

@@ -16,20 +16,18 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "link"))
-from factories import make  # noqa: E402
+from factories import make, use_table_extractor  # noqa: E402
 
 from refwatch.cli.app import app  # noqa: E402
 from refwatch.config import Settings  # noqa: E402
-from refwatch.domain.incidents import Incident as Extracted  # noqa: E402
 from refwatch.errors import InvalidInput, NotFound  # noqa: E402
 from refwatch.services import accounts  # noqa: E402
-from refwatch.services import incidents as incidents_service  # noqa: E402
 from refwatch.services import interventions as service  # noqa: E402
 from refwatch.services.export import incident_records  # noqa: E402
 from refwatch.services.ingest import ingest_paths  # noqa: E402
 from refwatch.storage.database import Database  # noqa: E402
 from refwatch.storage.incidents import IncidentFilter  # noqa: E402
-from refwatch.storage.tables import AuditEvent, Document  # noqa: E402
+from refwatch.storage.tables import AuditEvent  # noqa: E402
 from refwatch.web.app import create_app  # noqa: E402
 
 FICTIONAL = {
@@ -40,10 +38,7 @@ FICTIONAL = {
 
 @pytest.fixture(autouse=True)
 def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
-    def run(doc: Document) -> tuple[str, list[Extracted]]:
-        return "fictional", [Extracted.from_dict(FICTIONAL[doc.key].to_dict() | {"document": doc.key})]
-
-    monkeypatch.setattr(incidents_service, "run_extractor", run)
+    use_table_extractor(monkeypatch, FICTIONAL)
 
 
 @pytest.fixture

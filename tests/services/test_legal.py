@@ -13,16 +13,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "link"))
-from factories import make  # noqa: E402
+from factories import make, use_table_extractor  # noqa: E402
 
-from refwatch.domain.incidents import Incident as Extracted  # noqa: E402
 from refwatch.services import browse, review  # noqa: E402
-from refwatch.services import incidents as incidents_service  # noqa: E402
 from refwatch.services.export import incident_records, to_csv  # noqa: E402
 from refwatch.services.ingest import ingest_paths  # noqa: E402
 from refwatch.storage.database import Database  # noqa: E402
 from refwatch.storage.incidents import IncidentFilter  # noqa: E402
-from refwatch.storage.tables import Document  # noqa: E402
 
 FICTIONAL = {
     "returned": make(
@@ -40,10 +37,7 @@ FICTIONAL = {
 
 @pytest.fixture(autouse=True)
 def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
-    def run(doc: Document) -> tuple[str, list[Extracted]]:
-        return "fictional", [Extracted.from_dict(FICTIONAL[doc.key].to_dict() | {"document": doc.key})]
-
-    monkeypatch.setattr(incidents_service, "run_extractor", run)
+    use_table_extractor(monkeypatch, FICTIONAL)
 
 
 def test_incidents_carry_their_legal_list_and_the_dashboard_counts_them(db: Database, tmp_path: Path) -> None:

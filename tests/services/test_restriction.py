@@ -24,7 +24,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "link"))
-from factories import make  # noqa: E402
+from factories import make, use_table_extractor  # noqa: E402
 
 from refwatch.cli.app import app  # noqa: E402
 from refwatch.config import Settings  # noqa: E402
@@ -32,14 +32,13 @@ from refwatch.domain.incidents import Incident as Extracted  # noqa: E402
 from refwatch.errors import InvalidInput  # noqa: E402
 from refwatch.services import accounts, browse, review  # noqa: E402
 from refwatch.services import documents as documents_service  # noqa: E402
-from refwatch.services import incidents as incidents_service  # noqa: E402
 from refwatch.services.export import incident_records  # noqa: E402
 from refwatch.services.ingest import ingest_paths, relink_all  # noqa: E402
 from refwatch.services.setup import open_database  # noqa: E402
 from refwatch.storage import visibility  # noqa: E402
 from refwatch.storage.database import Database  # noqa: E402
 from refwatch.storage.incidents import IncidentFilter  # noqa: E402
-from refwatch.storage.tables import Document, Incident  # noqa: E402
+from refwatch.storage.tables import Incident  # noqa: E402
 from refwatch.web.app import create_app  # noqa: E402
 
 #: Three fictional reports of one event (they link), and one of another.
@@ -53,13 +52,7 @@ FICTIONAL: dict[str, list[Extracted]] = {
 
 @pytest.fixture(autouse=True)
 def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
-    def run(doc: Document) -> tuple[str, list[Extracted]]:
-        base = doc.key.split("-")[0]
-        return "fictional", [
-            Extracted.from_dict(i.to_dict() | {"document": doc.key}) for i in FICTIONAL[base]
-        ]
-
-    monkeypatch.setattr(incidents_service, "run_extractor", run)
+    use_table_extractor(monkeypatch, FICTIONAL)
 
 
 def write_report(folder: Path, key: str) -> Path:

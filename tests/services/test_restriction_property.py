@@ -25,15 +25,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "link"))
-from factories import make  # noqa: E402
+from factories import make, use_table_extractor  # noqa: E402
 
 from refwatch.config import Settings  # noqa: E402
-from refwatch.domain.incidents import Incident as Extracted  # noqa: E402
 from refwatch.errors import RefwatchError  # noqa: E402
 from refwatch.report.redaction import RedactionPolicy  # noqa: E402
 from refwatch.services import accounts, browse, review  # noqa: E402
 from refwatch.services import documents as documents_service  # noqa: E402
-from refwatch.services import incidents as incidents_service  # noqa: E402
 from refwatch.services.export import export_incidents  # noqa: E402
 from refwatch.services.ingest import ingest_paths, relink_all  # noqa: E402
 from refwatch.storage.database import Database  # noqa: E402
@@ -64,11 +62,7 @@ step = st.one_of(
 
 @pytest.fixture(autouse=True)
 def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
-    def run(doc: Document) -> tuple[str, list[Extracted]]:
-        event = EVENTS[doc.key.split("-")[0]]
-        return "fictional", [Extracted.from_dict(event.to_dict() | {"document": doc.key})]
-
-    monkeypatch.setattr(incidents_service, "run_extractor", run)
+    use_table_extractor(monkeypatch, EVENTS)
 
 
 class Evidence:

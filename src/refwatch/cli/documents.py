@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors, print_json
+from refwatch.cli.restriction import Group, Lift, Reason, chosen_group
 from refwatch.domain.documents import MAX_ID
-from refwatch.errors import InvalidInput
 from refwatch.services import documents as service
 
 documents_app = typer.Typer(help="Stored documents.", no_args_is_help=True)
@@ -95,14 +96,13 @@ def original(
 @documents_app.command("restrict")
 @handles_errors
 def restrict(
-    ref: str = typer.Argument(..., help="Document id or key."),
-    group: str | None = typer.Argument(None, help="The group that may see it; leave out with --none."),
-    none: bool = typer.Option(False, "--none", help="Lift the restriction."),
-    reason: str = typer.Option(..., "--reason", help="Why: kept in the audit log."),
+    ref: Annotated[str, typer.Argument(help="Document id or key.")],
+    reason: Reason,
+    group: Group = None,
+    none: Lift = False,
 ) -> None:
     """Show a document, and every incident drawn from it, only to one group's members and admins."""
-    if (group is None) == (not none):
-        raise InvalidInput("give a GROUP, or --none to lift the restriction")
+    group = chosen_group(group, none)
     with context.database() as db:
         affected = service.restrict_document(
             db, ref, group, actor=context.settings().user, reason=reason, origin="cli"

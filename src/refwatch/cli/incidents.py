@@ -9,8 +9,8 @@ from rich.table import Table
 
 from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors, print_json
+from refwatch.cli.restriction import Group, Lift, Reason, chosen_group
 from refwatch.domain.documents import MAX_ID
-from refwatch.errors import InvalidInput
 from refwatch.services import review
 from refwatch.services.export import incident_records
 from refwatch.storage.incidents import IncidentFilter
@@ -180,13 +180,12 @@ def edit(
 @handles_errors
 def restrict(
     incident_id: int,
-    group: str | None = typer.Argument(None, help="The group that may see it; leave out with --none."),
-    none: bool = typer.Option(False, "--none", help="Lift the restriction."),
-    reason: str = typer.Option(..., "--reason", help="Why: kept in the audit log."),
+    reason: Reason,
+    group: Group = None,
+    none: Lift = False,
 ) -> None:
     """Show an incident's sources, and every incident drawn from them, only to one group and admins."""
-    if (group is None) == (not none):
-        raise InvalidInput("give a GROUP, or --none to lift the restriction")
+    group = chosen_group(group, none)
     with context.database() as db:
         affected = review.restrict(
             db, incident_id, group, actor=context.settings().user, reason=reason, origin="cli"
