@@ -57,6 +57,7 @@ COMMAND_MODULES = (
     "law",
     "interventions",
     "appeal",
+    "report",
     "audit",
     "keys",
     "backup",
