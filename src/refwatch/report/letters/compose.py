@@ -110,10 +110,14 @@ def _fact(record: dict[str, Any], words: dict[str, Any], citations: list[str], l
     else:
         people = str(victims.get("count") if victims.get("count") is not None else low)
     people = people if people == words["people_unknown"] else _people(people, lang)
-    places = [
-        ", ".join(p for p in (loc.get("place"), loc.get("admin1"), _state(loc.get("country"), words)) if p)
-        for loc in record.get("locations") or []
-    ]
+    places = list(
+        dict.fromkeys(
+            ", ".join(
+                p for p in (loc.get("place"), loc.get("admin1"), _state(loc.get("country"), words)) if p
+            )
+            for loc in record.get("locations") or []
+        )
+    )
     perpetrators = sorted(
         {_state(p.get("state"), words) for p in record.get("perpetrators") or [] if p.get("state")}
     )
