@@ -255,6 +255,10 @@ def test_pages_for_a_non_member(world: Database, settings: Settings) -> None:
     import re
 
     accounts.add_user(world, "vi", "fictional-password-2", "viewer")
+    for record in incident_records(world, IncidentFilter()):
+        review.set_state(
+            world, record["id"], "confirmed", actor="admin"
+        )  # the headline counts confirmed only
     with TestClient(create_app(settings), follow_redirects=False) as client:
         token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
         assert token

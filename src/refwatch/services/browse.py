@@ -290,6 +290,10 @@ def _incident_list_statements(filters: IncidentFilter) -> tuple[Select[Any], Sel
     thread may share them; the filter's values are bound parameters in them.
     """
     stmt = incident_repo.filtered_query(filters)
+    if filters.newest_first:
+        return stmt, stmt.with_only_columns(Incident.id).order_by(
+            Incident.date_start.desc(), Incident.id.desc()
+        )
     page = stmt.with_only_columns(Incident.id).order_by(
         Incident.date_start.is_(None), Incident.date_start, Incident.id
     )
@@ -389,6 +393,9 @@ def _summary(db: Database, visible_groups: visibility.Groups) -> dict[str, Any]:
     ``unknown``. Rejected and merged-away incidents are left out.
     ``per_instrument`` counts incidents engaging an obligation under each
     instrument that was in force for the acting state on the incident's date.
+    ``confirmed`` and ``candidates`` give incidents, people and people per
+    status apart: ``incidents`` and ``people`` add the two (kept for API
+    clients), which is not a figure to quote.
     """
     per_month: dict[str, dict[str, int]] = defaultdict(lambda: {"incidents": 0, "people": 0})
     counted = ("candidate", "confirmed")
@@ -397,16 +404,28 @@ def _summary(db: Database, visible_groups: visibility.Groups) -> dict[str, Any]:
     with db.session() as session:
         states = incident_repo.count_by_state(session, seen)
         rows = session.execute(
-            select(Incident.date_start, Incident.count, Incident.count_min, Incident.legal_instruments).where(
-                Incident.review_state.in_(counted), seen
-            )
+            select(
+                Incident.date_start,
+                Incident.count,
+                Incident.count_min,
+                Incident.legal_instruments,
+                Incident.review_state,
+                Incident.status,
+            ).where(Incident.review_state.in_(counted), seen)
         ).all()
-    for start, count, count_min, engaged in rows:
+    by_state: dict[str, dict[str, Any]] = {
+        state: {"incidents": 0, "people": 0, "people_by_status": defaultdict(int)} for state in counted
+    }
+    for start, count, count_min, engaged, state, status in rows:
         month = start.strftime("%Y-%m") if start else "unknown"
         per_month[month]["incidents"] += 1
-        people = count if count is not None else count_min
-        per_month[month]["people"] += int(people or 0)
+        people = int((count if count is not None else count_min) or 0)
+        per_month[month]["people"] += people
         instruments.update(code for code in (engaged or "").split("|") if code)
+        figures = by_state[state]
+        figures["incidents"] += 1
+        figures["people"] += people
+        figures["people_by_status"][status] += people
     return {
         "review_states": states,
         "review_queue": states.get("candidate", 0),
@@ -414,7 +433,14 @@ def _summary(db: Database, visible_groups: visibility.Groups) -> dict[str, Any]:
         "people": sum(v["people"] for v in per_month.values()),
         "per_month": [{"month": month, **values} for month, values in sorted(per_month.items())],
         "per_instrument": dict(sorted(instruments.items())),
+        # The headline figures, apart: only confirmed incidents are fact; candidates are unreviewed.
+        "confirmed": _plain_figures(by_state["confirmed"]),
+        "candidates": _plain_figures(by_state["candidate"]),
     }
+
+
+def _plain_figures(figures: dict[str, Any]) -> dict[str, Any]:
+    return figures | {"people_by_status": dict(sorted(figures["people_by_status"].items()))}
 
 
 def places(db: Database, *, visible_groups: visibility.Groups) -> list[dict[str, Any]]:

@@ -46,6 +46,8 @@ class IncidentFilter:
     unrestricted_only: bool = False
     #: Groups whose restricted incidents may be shown; None shows all (admins, the CLI).
     visible_groups: tuple[str, ...] | None = None
+    #: Lists in reverse: the most recent incidents first, undated ones left out ("latest incidents").
+    newest_first: bool = False
 
     def __post_init__(self) -> None:
         # Tuples whatever the caller passed, so that a filter is hashable: the web list keeps the
@@ -78,6 +80,8 @@ def filtered_query(filters: IncidentFilter) -> Select[Incident]:
         query = query.where(visibility.incident_clause(()))
     elif filters.visible_groups is not None:
         query = query.where(visibility.incident_clause(filters.visible_groups))
+    if filters.newest_first:
+        query = query.where(Incident.date_start.is_not(None))
     if filters.event_type:
         # Event types are a JSON list; its text form contains each type quoted, on both backends.
         query = query.where(cast(Incident.event_types, String).like(f'%"{filters.event_type}"%'))

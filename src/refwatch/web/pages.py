@@ -275,7 +275,9 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
     """Figures, the timeline, the review queue's size and the latest incidents."""
     groups = caller.visible_groups()
     figures = browse.summary(db, visible_groups=groups)
-    latest = browse.incident_page(db, IncidentFilter(visible_groups=groups), limit=10, offset=0)
+    latest = browse.incident_page(
+        db, IncidentFilter(visible_groups=groups, newest_first=True), limit=10, offset=0
+    )
     located = browse.places(db, visible_groups=groups)
     timeline = timeline_chart(figures["per_month"], title="")
     points = [MapPoint(p["name"], p["lat"], p["lon"], p["people"], p["incidents"]) for p in located]
