@@ -45,6 +45,14 @@ def test_each_row_keeps_its_own_bytes_under_the_header_even_across_lines() -> No
         (b"title,perpetrators\nA,Chinese police\n", "row 2, column 2 (perpetrators)"),
         (b"title,country\nA,China\n", "row 2, column 2 (country)"),
         (b"title,people\nA,1,2\n", "row 2: 3 cells"),
+        (
+            b'title,places\nA,"=HYPERLINK(1), Jilin, CN"\n',
+            "row 2, column 2 (places): a place name starts with =",
+        ),
+        (
+            b'title,places\nA,"' + b"x" * 201 + b', Jilin, CN"\n',
+            "row 2, column 2 (places): a place name is longer",
+        ),
         (b"title\n", "no rows"),
         (b"\xff\xfe", "not UTF-8"),
     ],

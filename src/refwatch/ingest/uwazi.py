@@ -160,7 +160,7 @@ def _row(number: int, original: bytes, names: list[str], cells: list[str], where
     date = _date(_day(start, False, problem, start_at), _day(end or start, True, problem, end_at or start_at))
     victims = _victims(_pick(values, "people"), _pick(values, "people_text"), problem)
     position, cell = _pick(values, "places")
-    locations = [_location(item) for item in _split(cell)]
+    locations = [_checked(_location(item), lambda m: problem(position, m)) for item in _split(cell)]
     position, cell = _pick(values, "country")
     for code in _split(cell):
         if not re.fullmatch(r"[A-Z]{2}", code):
@@ -230,12 +230,12 @@ def _victims(people: tuple[int, str], text: tuple[int, str], problem: Problem) -
     """The count from ``people_text`` ("about 40", "40 to 60", "fewer than 5") or else ``people``."""
     words = text[1].lower()
     forms = (
-        (r"about (\d+)", "about"),
-        (r"at least (\d+)", "at_least"),
-        (r"at most (\d+)", "at_most"),
-        (r"(\d+) to (\d+)", "range"),
-        (r"fewer than (\d+)", "fewer"),
-        (r"(\d+)", "exact"),
+        (r"about (\d{1,7})", "about"),
+        (r"at least (\d{1,7})", "at_least"),
+        (r"at most (\d{1,7})", "at_most"),
+        (r"(\d{1,7}) to (\d{1,7})", "range"),
+        (r"fewer than (\d{1,7})", "fewer"),
+        (r"(\d{1,7})", "exact"),
     )
     for pattern, kind in forms:
         if m := re.fullmatch(pattern, words):
@@ -251,8 +251,8 @@ def _victims(people: tuple[int, str], text: tuple[int, str], problem: Problem) -
             return Victims(count=n, count_min=n, count_max=n, qualifier=kind)  # type: ignore[arg-type]
     if not people[1]:
         return Victims()
-    if not re.fullmatch(r"\d+", people[1]):
-        raise problem(people[0], "not a whole number of people")
+    if not re.fullmatch(r"\d{1,7}", people[1]):  # seven digits: more than any incident, within storage
+        raise problem(people[0], "not a whole number of people (at most seven digits)")
     n = int(people[1])
     return Victims(count=n, count_min=n, count_max=n, qualifier="exact")
 
@@ -277,6 +277,24 @@ def _location(text: str) -> Location:
                 return Location(country=entry.country)
             return Location(country=entry.country, admin1=entry.admin1, place=entry.place or parts[0])
     return Location(country=country, place=parts[0])
+
+
+#: Longest names the incident tables hold (``storage.tables.IncidentLocation``).
+MAX_ADMIN1, MAX_PLACE = 100, 200
+
+
+def _checked(location: Location, problem: Callable[[str], InvalidInput]) -> Location:
+    """Refuse a place a spreadsheet would run as a formula, or one longer than storage holds."""
+    for name, limit in ((location.admin1, MAX_ADMIN1), (location.place, MAX_PLACE)):
+        if name is None:
+            continue
+        if name[0] in "=+-@" or any(ord(ch) < 32 for ch in name):
+            raise problem(
+                "a place name starts with = + - @ or holds a control character; write the name alone"
+            )
+        if len(name) > limit:
+            raise problem(f"a place name is longer than {limit} characters")
+    return location
 
 
 def _perpetrator(text: str, problem: Callable[[str], InvalidInput]) -> Perpetrator:

@@ -164,7 +164,7 @@ def _store_row(
     if existing is not None:
         result.unchanged.append((row.number, existing.key))
         return
-    wanted = f"uwazi-{path.stem}-{row.number}"
+    wanted = f"uwazi-{path.stem[:150]}-{row.number}"  # documents.key holds 200 characters
     key = wanted if not repo.key_exists(session, wanted) else f"{wanted}-{sha256[:8]}"
     doc = Document(
         key=key,
