@@ -8,6 +8,7 @@ import pytest
 
 from refwatch.errors import InvalidInput
 from refwatch.ingest.uwazi import read_uwazi_csv
+from refwatch.services.uwazi import gazetteer_location
 
 
 def test_each_row_keeps_its_own_bytes_under_the_header_even_across_lines() -> None:
@@ -17,7 +18,7 @@ def test_each_row_keeps_its_own_bytes_under_the_header_even_across_lines() -> No
         "2030/01/01;2030/12/31;about 40\r\n"
         "나;Second;;;2030-02;;\r\n"
     ).encode()
-    first, second = read_uwazi_csv(data, "f.csv")
+    first, second = read_uwazi_csv(data, "f.csv", place_of=gazetteer_location)
     header = b"title__ko;title__en;places;perpetrators;date_start;date_end;people_text\r\n"
     assert first.original == header + data.split(header)[1].split(b"\xeb\x82\x98")[0]  # up to the next row
     assert second.original == header + "나;Second;;;2030-02;;\r\n".encode()

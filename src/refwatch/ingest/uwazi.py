@@ -31,6 +31,8 @@ from refwatch.errors import InvalidInput
 
 SEPARATOR = "|"
 Problem = Callable[[int, str], InvalidInput]
+#: Where a bare place name is (name, country code or None), e.g. from the gazetteer; None if unknown.
+PlaceOf = Callable[[str, str | None], Location | None]
 #: Columns read into the incident (after the language suffix is taken off).
 KNOWN = (
     "title",
@@ -57,8 +59,11 @@ class UwaziRow:
     incident: Incident
 
 
-def read_uwazi_csv(data: bytes, where: str) -> list[UwaziRow]:
+def read_uwazi_csv(data: bytes, where: str, *, place_of: PlaceOf | None = None) -> list[UwaziRow]:
     """Every non-blank row of ``data`` (a whole file named ``where``), checked; refuses the first bad one.
+
+    ``place_of`` places a bare name ("Yanji") in its province and country; without
+    it such a name is kept as a place of unknown province.
 
     Raises:
         InvalidInput: naming ``where``, the row (the header is row 1) and the column.
@@ -99,7 +104,7 @@ def read_uwazi_csv(data: bytes, where: str) -> list[UwaziRow]:
                     f"{where}, row {number}: {len(cells)} cells, not the {len(names)} columns of the header; "
                     "put cells that contain commas in double quotes"
                 )
-            rows.append(_row(number, original, names, cells, where))
+            rows.append(_row(number, original, names, cells, where, place_of))
     except csv.Error as exc:
         raise InvalidInput(
             f"{where}, row {number + 1}: malformed CSV ({exc}); "
@@ -134,7 +139,9 @@ def _pick(values: dict[str, tuple[int, str]], name: str) -> tuple[int, str]:
     return (0, "")
 
 
-def _row(number: int, original: bytes, names: list[str], cells: list[str], where: str) -> UwaziRow:
+def _row(
+    number: int, original: bytes, names: list[str], cells: list[str], where: str, place_of: PlaceOf | None
+) -> UwaziRow:
     values = {n: (i, c.strip()) for i, (n, c) in enumerate(zip(names, cells, strict=True), start=1) if n}
     text = "".join(f"{n}: {v}\n" for n, (_, v) in values.items() if v)
 
@@ -160,7 +167,7 @@ def _row(number: int, original: bytes, names: list[str], cells: list[str], where
     date = _date(_day(start, False, problem, start_at), _day(end or start, True, problem, end_at or start_at))
     victims = _victims(_pick(values, "people"), _pick(values, "people_text"), problem)
     position, cell = _pick(values, "places")
-    locations = [_checked(_location(item), lambda m: problem(position, m)) for item in _split(cell)]
+    locations = [_checked(_location(item, place_of), lambda m: problem(position, m)) for item in _split(cell)]
     position, cell = _pick(values, "country")
     for code in _split(cell):
         if not re.fullmatch(r"[A-Z]{2}", code):
@@ -257,8 +264,8 @@ def _victims(people: tuple[int, str], text: tuple[int, str], problem: Problem) -
     return Victims(count=n, count_min=n, count_max=n, qualifier="exact")
 
 
-def _location(text: str) -> Location:
-    """A place as the public form writes it ("Tumen, Jilin, CN"), or a bare name the gazetteer knows."""
+def _location(text: str, place_of: PlaceOf | None) -> Location:
+    """A place as the public form writes it ("Tumen, Jilin, CN"), or a bare name ``place_of`` knows."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
     country = parts.pop() if len(parts) > 1 and re.fullmatch(r"[A-Z]{2}", parts[-1]) else None
     if len(parts) == 1 and re.fullmatch(r"[A-Z]{2}", parts[0]) and country is None:
@@ -267,16 +274,7 @@ def _location(text: str) -> Location:
         return Location(country=country, admin1=parts[1], place=parts[0])
     if not parts:
         return Location(country=country)
-    from refwatch.extract.gazetteer import load_gazetteer
-
-    for entry in load_gazetteer().by_name(parts[0]):
-        if country in (None, entry.country):
-            if entry.kind == "province":
-                return Location(country=entry.country, admin1=entry.admin1)
-            if entry.kind == "country":
-                return Location(country=entry.country)
-            return Location(country=entry.country, admin1=entry.admin1, place=entry.place or parts[0])
-    return Location(country=country, place=parts[0])
+    return (place_of(parts[0], country) if place_of else None) or Location(country=country, place=parts[0])
 
 
 #: Longest names the incident tables hold (``storage.tables.IncidentLocation``).

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from refwatch.domain.incidents import Location
 from refwatch.errors import InvalidInput
 from refwatch.ingest.uwazi import UwaziRow, read_uwazi_csv
 from refwatch.link.reconcile import Reconciled
@@ -83,6 +84,21 @@ def korean_place_name(name: str, country: str | None) -> str | None:
     return None
 
 
+def gazetteer_location(name: str, country: str | None) -> Location | None:
+    """The gazetteer's province, town or country called ``name`` (in ``country``), as a location."""
+    from refwatch.extract.gazetteer import load_gazetteer
+
+    for entry in load_gazetteer().by_name(name):
+        if country not in (None, entry.country):
+            continue
+        if entry.kind == "country":
+            return Location(country=entry.country)
+        if entry.kind == "province":
+            return Location(country=entry.country, admin1=entry.admin1)
+        return Location(country=entry.country, admin1=entry.admin1, place=entry.place or name)
+    return None
+
+
 @dataclass(slots=True)
 class UwaziImport:
     """What an import did: the documents stored per row, and rows already stored (same bytes)."""
@@ -128,7 +144,7 @@ def import_uwazi_csv(
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"{where}: cannot read it ({exc.strerror})") from None
-    rows = read_uwazi_csv(data, where)  # every row checked before anything is stored
+    rows = read_uwazi_csv(data, where, place_of=gazetteer_location)  # all checked before anything is stored
     result = UwaziImport(rows=len(rows))
     with db.transaction() as session:
         for row in rows:
