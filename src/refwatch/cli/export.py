@@ -13,13 +13,16 @@ from refwatch.errors import InvalidInput
 from refwatch.report.redaction import RedactionPolicy
 from refwatch.services.export import PACKAGE_FORMATS, ExportFormat, export_datapackage, export_incidents
 from refwatch.services.ingest import relink_all
+from refwatch.services.uwazi import export_uwazi_csv
 from refwatch.storage.incidents import IncidentFilter
 
 
 @handles_errors
 def export(
     out: Path = typer.Argument(..., help="File to write (a new folder for datapackage)."),
-    output_format: str = typer.Option("jsonl", "--format", help="jsonl, csv, geojson or datapackage."),
+    output_format: str = typer.Option(
+        "jsonl", "--format", help="jsonl, csv, geojson, datapackage or uwazi-csv."
+    ),
     state: list[str] = typer.Option(
         [], "--state", help="Review state(s) to include (default: all but merged)."
     ),
@@ -31,21 +34,25 @@ def export(
         False, "--public", help="Redacted public form: confirmed incidents, no quotes."
     ),
     min_count: int = typer.Option(
-        5, "--min-count", min=1, help="With --public: smaller counts become 'fewer than N'."
+        5, "--min-count", min=1, help="With --public or uwazi-csv: smaller counts become 'fewer than N'."
     ),
     date_precision: str = typer.Option(
-        "month", "--date-precision", help="With --public: day, month or year."
+        "month", "--date-precision", help="With --public or uwazi-csv: day, month or year."
     ),
     include_unconfirmed: bool = typer.Option(
-        False, "--include-unconfirmed", help="With --public: not only confirmed."
+        False, "--include-unconfirmed", help="With --public or uwazi-csv: not only confirmed."
     ),
     min_cell: int = typer.Option(
-        5, "--min-cell", help="With datapackage: places with fewer people in a month are withheld."
+        5,
+        "--min-cell",
+        help="With datapackage or uwazi-csv: places with fewer people in a month are withheld.",
     ),
 ) -> None:
     """Export linked incidents with their sources and claims."""
-    if output_format not in ("jsonl", "csv", "geojson", *PACKAGE_FORMATS):
-        raise InvalidInput(f"--format must be jsonl, csv, geojson or datapackage, not {output_format!r}")
+    if output_format not in ("jsonl", "csv", "geojson", "uwazi-csv", *PACKAGE_FORMATS):
+        raise InvalidInput(
+            f"--format must be jsonl, csv, geojson, datapackage or uwazi-csv, not {output_format!r}"
+        )
     fmt: ExportFormat = output_format  # type: ignore[assignment]
     if date_precision not in ("day", "month", "year"):
         raise InvalidInput(f"--date-precision must be day, month or year, not {date_precision!r}")
@@ -55,6 +62,11 @@ def export(
         confirmed_only=not include_unconfirmed,
     )
     policy = redaction if public else None
+    if output_format == "uwazi-csv":  # always the public form, like the data package
+        with context.database() as db:
+            rows = export_uwazi_csv(db, out, policy=redaction, min_cell=min_cell, bom=bom)
+        console.print(f"{rows} incidents written to {out} (Uwazi CSV, public form)", highlight=False)
+        return
     if output_format == "datapackage":  # always the public form, of confirmed incidents
         with context.database() as db:
             written = export_datapackage(

@@ -1,7 +1,8 @@
-"""`refwatch incidents list|show|queue|confirm|reject|edit|merge|split|undo|history`."""
+"""`refwatch incidents list|show|queue|confirm|reject|edit|restrict|merge|split|undo|history|import`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -11,8 +12,10 @@ from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors, print_json
 from refwatch.cli.restriction import Group, Lift, Reason, chosen_group
 from refwatch.domain.documents import MAX_ID
+from refwatch.errors import InvalidInput
 from refwatch.services import review
 from refwatch.services.export import incident_records
+from refwatch.services.uwazi import import_uwazi_csv
 from refwatch.storage.incidents import IncidentFilter
 
 incidents_app = typer.Typer(help="Linked incidents and their review.", no_args_is_help=True)
@@ -248,6 +251,39 @@ def history(
     for e in entries:
         table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, str(e.detail.get("reason") or ""))
     console.print(table)
+
+
+@incidents_app.command("import")
+@handles_errors
+def import_file(
+    path: Path = typer.Argument(..., help="CSV file in Uwazi's import form (see docs/cli.md)."),
+    input_format: str = typer.Option("uwazi-csv", "--format", help="uwazi-csv (the only one for now)."),
+    restrict: str | None = typer.Option(
+        None, "--restrict", help="Only this group (and admins) may see what the file brings."
+    ),
+) -> None:
+    """Add each row of an Uwazi CSV as a candidate incident with one source, then link; all or nothing."""
+    if input_format != "uwazi-csv":
+        raise InvalidInput(f"--format must be uwazi-csv, not {input_format!r}")
+    settings = context.settings()
+    with context.database() as db:
+        result = import_uwazi_csv(
+            db,
+            path,
+            actor=settings.user,
+            max_file_bytes=settings.max_file_bytes,
+            restricted_to=review.group_name(restrict),
+            seal_text=settings.seal_document_text,
+            link_threshold=settings.link_threshold,
+            link_window_days=settings.link_window_days,
+        )
+    for number, key in result.unchanged:
+        console.print(f"row {number}: stored already as {key}", highlight=False)
+    console.print(
+        f"{result.rows} rows: {len(result.stored)} stored as candidate incidents, "
+        f"{len(result.unchanged)} unchanged",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -82,8 +82,7 @@ def write_datapackage(
     """
     full = {r["id"]: r for r in records}
     public = [r for r in redacted if r["id"] in full]
-    cells = _people_per_place_month(public, full)
-    withheld = {r["id"] for r in public if any(cells[k] < min_cell for k in _cell_keys(r, full[r["id"]]))}
+    withheld = withheld_incidents(records, redacted, min_cell=min_cell)
     out_dir.mkdir(parents=True, exist_ok=True)
     incident_rows = [_incident_row(r, full[r["id"]], r["id"] in withheld) for r in public]
     source_rows = [row for r in public for row in _source_rows(full[r["id"]])]
@@ -119,6 +118,19 @@ def write_datapackage(
         len(withheld),
         (*sorted(texts), "SHA256SUMS", "datapackage.json"),
     )
+
+
+def withheld_incidents(
+    records: Sequence[dict[str, Any]], redacted: Sequence[dict[str, Any]], *, min_cell: int
+) -> set[int]:
+    """Ids of the public records whose places are withheld: fewer than ``min_cell`` people there that month.
+
+    Every public output that names places (the package, the Uwazi CSV) withholds the same ones.
+    """
+    full = {r["id"]: r for r in records}
+    public = [r for r in redacted if r["id"] in full]
+    cells = _people_per_place_month(public, full)
+    return {r["id"] for r in public if any(cells[k] < min_cell for k in _cell_keys(r, full[r["id"]]))}
 
 
 def _table(
