@@ -60,3 +60,34 @@ def test_headline_counts_confirmed_apart_and_latest_come_first(settings: Setting
         assert order == sorted(order)  # newest first (it listed the oldest first)
         stats = client.get("/api/v1/stats", headers={"Authorization": "Bearer x"})
         assert stats.status_code == 401
+
+
+def test_a_merge_shows_every_figure_as_a_range_and_the_merged_away_incident_points_on(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = {
+        "three": make("three", start="2030-05-02", count=3, place=("CN", "Jilin", "Tumen")),
+        "six": make("six", start="2030-09-20", count=6, place=("LA", None, "Vientiane")),
+    }
+    use_table_extractor(monkeypatch, table)
+    db = open_database(settings)
+    try:
+        for key in table:
+            (tmp_path / f"{key}.txt").write_text(f"FICTIONAL report {key}.", encoding="utf-8")
+        ingest_paths(db, [tmp_path / f"{k}.txt" for k in table])
+        ids = {r["sources"][0]["document"]: r["id"] for r in incident_records(db, IncidentFilter())}
+        review.merge(db, ids["three"], ids["six"], actor="t", reason="fictional test")
+        accounts.add_user(db, "ed", "fictional-password-6", "editor")
+    finally:
+        db.dispose()
+    settings_2fa_off = settings.model_copy(update={"require_2fa": False})
+    with TestClient(create_app(settings_2fa_off), follow_redirects=False) as client:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+        assert token
+        form = {"username": "ed", "password": "fictional-password-6", "csrf": token.group(1)}
+        assert client.post("/login", data=form).status_code == 303
+        kept = client.get(f"/incidents/{ids['three']}").text
+        assert re.search(r'id="people">3–6<', kept)  # it read "3 (range)"
+        gone = client.get(f"/incidents/{ids['six']}").text
+        assert f'href="/incidents/{ids["three"]}"' in gone and 'id="merged-into"' in gone
+        assert 'id="confirm"' not in gone and 'action="/incidents/' not in gone  # no review forms left

@@ -253,6 +253,7 @@ def _record(
     record["victims"]["text"] = None
     record["evidence"] = [e for s in sources for e in s.extracted.get("evidence", [])]
     record["overrides"] = dict(incident.overrides or {})
+    record["merged_into"] = getattr(incident, "merged_into_id", None)
     record["sources"] = [
         _source_header(s.id, s.document)
         | {
