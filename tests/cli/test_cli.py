@@ -73,3 +73,12 @@ def test_bad_lang_option_is_a_user_error(cli_env: Settings, tmp_path: Path) -> N
 def test_usage_error_exit_code() -> None:
     code, _, _ = invoke("no-such-command")
     assert code == 2
+
+
+def test_ingest_of_a_missing_path_says_not_found(cli_env: Settings) -> None:
+    """#19: a mistyped folder was reported as an "unsupported file type"."""
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    result = runner.invoke(app, ["ingest", "/nonexistent/reports-folder"])
+    assert result.exit_code == 1
+    assert "no such file or folder" in result.output and "unsupported" not in result.output

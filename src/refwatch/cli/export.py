@@ -99,7 +99,8 @@ def link() -> None:
             db, actor=settings.user, threshold=settings.link_threshold, window_days=settings.link_window_days
         )
     console.print(
-        f"{summary.reports} reports in {summary.incidents} incidents ({summary.moved} moved, "
+        f"{summary.reports} reports of incidents (what each document says of each incident) "
+        f"in {summary.incidents} incidents ({summary.moved} moved, "
         f"{summary.removed} emptied incidents removed)",
         highlight=False,
     )

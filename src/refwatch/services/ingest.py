@@ -204,6 +204,9 @@ def prepare_file(
     files are read in a worker process under ``parse_limits`` (see
     :mod:`refwatch.ingest.sandbox`).
     """
+    if data is None and not path.exists():
+        # Before the type check: a mistyped path is "not found", not "unsupported file type".
+        raise IngestError(path, "no such file or folder; check the path")
     media_type_for(path)  # refuse unsupported types before reading anything
     if data is not None:
         _check_size(path, len(data), max_file_bytes)
