@@ -84,6 +84,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/persons"): PERSON_READERS,
     ("GET", "/persons/{person_id}"): PERSON_READERS,
     ("GET", "/static/vendor/{name}"): EVERYONE,
+    ("GET", "/api/v1/docs"): EVERYONE,
 }
 
 

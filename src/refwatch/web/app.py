@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Incidents of forced return of North Koreans, with their sources and evidence.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served by web.vendor from local assets (FastAPI's page loads Swagger UI from a CDN)
         redoc_url=None,
         lifespan=lifespan,
     )

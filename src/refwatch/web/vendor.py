@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from refwatch.errors import NotFound
 
@@ -21,6 +21,8 @@ FILES = {
     "vega-embed.min.js": FRONTEND / "node_modules/vega-embed/build/vega-embed.min.js",
     "vega-interpreter.min.js": FRONTEND / "dist/vega-interpreter.min.js",
     "countries-50m.json": FRONTEND / "node_modules/world-atlas/countries-50m.json",
+    "swagger-ui-bundle.js": FRONTEND / "node_modules/swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui.css": FRONTEND / "node_modules/swagger-ui-dist/swagger-ui.css",
 }
 SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-interpreter.min.js", "vega-embed.min.js")
 
@@ -38,5 +40,22 @@ def vendor_file(name: str) -> FileResponse:
     path = FILES.get(name)
     if path is None or not path.is_file():
         raise NotFound(f"{name} is not installed; run `make web-assets`")
-    media = "application/json" if name.endswith(".json") else "text/javascript"
+    media = {".json": "application/json", ".css": "text/css"}.get(path.suffix, "text/javascript")
     return FileResponse(path, media_type=media, headers={"Cache-Control": "public, max-age=86400"})
+
+
+#: The API's interactive documentation: Swagger UI from our own origin, started by a static script
+#: (``static/api-docs.js``), so the Content-Security-Policy needs no CDN and no inline script.
+API_DOCS = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Refoulement Watch API</title>
+<link rel="icon" href="/static/favicon.svg"><link rel="stylesheet" href="/static/vendor/swagger-ui.css"></head>
+<body><div id="swagger-ui" data-spec="/api/v1/openapi.json"></div>
+<script src="/static/vendor/swagger-ui-bundle.js"></script><script src="/static/api-docs.js"></script>
+</body></html>
+"""
+
+
+@router.get("/api/v1/docs", response_class=HTMLResponse)
+def api_docs() -> HTMLResponse:
+    """Swagger UI for ``/api/v1`` (the libraries come from ``make web-assets``)."""
+    return HTMLResponse(API_DOCS)
