@@ -266,7 +266,7 @@ def test_script_in_an_html_report_never_runs(server: str, page: Page, tmp_path: 
 
 @pytest.mark.skipif(not vendor.ready(), reason="!!! web assets missing: run `make web-assets` !!!")
 def test_api_docs_render_from_our_own_origin(server: str, page: Page, tmp_path: Path) -> None:
-    """#19: the docs page was blank (Swagger UI from a CDN, which our CSP blocks); now it lists the operations."""
+    """#19: the docs page was blank (Swagger UI from a CDN, which our CSP blocks); now it lists operations."""
     page.goto(server + "/api/v1/docs")
     page.wait_for_selector(".opblock-summary-path", timeout=15_000)
     paths = page.locator(".opblock-summary-path").all_inner_texts()

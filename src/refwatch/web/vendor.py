@@ -48,7 +48,8 @@ def vendor_file(name: str) -> FileResponse:
 #: (``static/api-docs.js``), so the Content-Security-Policy needs no CDN and no inline script.
 API_DOCS = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Refoulement Watch API</title>
-<link rel="icon" href="/static/favicon.svg"><link rel="stylesheet" href="/static/vendor/swagger-ui.css"></head>
+<link rel="icon" href="/static/favicon.svg">
+<link rel="stylesheet" href="/static/vendor/swagger-ui.css"></head>
 <body><div id="swagger-ui" data-spec="/api/v1/openapi.json"></div>
 <script src="/static/vendor/swagger-ui-bundle.js"></script><script src="/static/api-docs.js"></script>
 </body></html>
