@@ -54,7 +54,7 @@ EXAMPLES = [
     ("--10-19", "--10-19"),
     ("Sept. 3 2019 at 10 a.m.", "2019-09-03T10"),  # no minute written, none invented
     # One moment printed in several zones: the time beside the date is kept.
-    ("Wednesday, 8 May, 2002, 17:03 GMT 18:03 UK", "2002-05-08T17:03"),
+    ("Friday, 3 June, 2011, 09:12 GMT 10:12 UK", "2011-06-03T09:12"),
     ("Tue, 3 June 2008 09:12 BST", "2008-06-03T09:12"),
     ("Monday, 12 March, 2001, 10:45 GMT", "2001-03-12T10:45"),
     ("Friday, 4 October, 1996, 23:15 GMT (00:15 UK)", "1996-10-04T23:15"),
@@ -110,7 +110,7 @@ def test_numeric_ambiguity_rules(text: str, iso: str) -> None:
         ("13:00 pm October 3, 2019", "AM/PM"),
         ("8 May 2002 17:03 18:03", "more than one time"),  # no zones: two different times
         ("8 May 2002 17:03 GMT 18:07 UK", "same moment"),  # no two zones differ by 64 minutes
-        ("Thursday, 8 May, 2002, 17:03 GMT 18:03 UK", "Thursday.*Wednesday"),
+        ("Saturday, 3 June, 2011, 09:12 GMT 10:12 UK", "Saturday.*Friday"),
     ],
 )
 def test_rejects_with_a_reason(text: str, message: str) -> None:

@@ -28,7 +28,7 @@ def test_dev_corpus_with_metadata(db: Database, shared_dir: Path) -> None:
     assert dated["k02"] == "2013-05-28T21:12"
     assert dated["k05"] == "2014-10-17T16:28"
     assert dated["012"] == "2012-03-08"
-    assert dated["e01"] == "2002-05-08T17:03"  # "Wednesday, 8 May, 2002, 17:03 GMT 18:03 UK"
+    assert dated["e01"] == "2002-05-08T17:03"  # a weekday, a time and two zones in the index
     assert {d.language for d in docs} == {"en", "ko"}
     again = ingest_paths(db, [corpus], metadata=load_metadata(corpus / "index.tsv"), extract=False)
     assert again.count("unchanged") == n_files
