@@ -33,9 +33,8 @@ SEPARATOR = "|"
 Problem = Callable[[int, str], InvalidInput]
 #: Where a bare place name is (name, country code or None), e.g. from the gazetteer; None if unknown.
 PlaceOf = Callable[[str, str | None], Location | None]
-#: Columns read into the incident (after the language suffix is taken off).
-KNOWN = (
-    "title",
+#: The incident's properties, as Uwazi names them; the export writes them and the import reads them back.
+PROPERTIES = (
     "event_types",
     "status",
     "date_start",
@@ -46,6 +45,8 @@ KNOWN = (
     "country",
     "perpetrators",
 )
+#: Columns read into the incident (after the language suffix is taken off).
+KNOWN = ("title", *PROPERTIES)
 
 
 @dataclass(frozen=True, slots=True)

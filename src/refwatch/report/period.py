@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
+from refwatch.report.letters.render import FONTS
 
 #: Country outlines for the static map (installed with the web assets: `make web-assets`).
 OUTLINES = Path(__file__).resolve().parents[1] / "web/frontend/node_modules/world-atlas/countries-110m.json"
@@ -159,4 +160,5 @@ def _words(lang: str) -> dict[str, Any]:
     words: dict[str, Any] = tomllib.loads(text)[lang]
     letters = resources.files("refwatch.report.letters").joinpath("strings.toml").read_text("utf-8")
     words["events"] = tomllib.loads(letters)[lang]["events"]  # one vocabulary for letters and reports
+    words["font"] = FONTS[lang]  # the letters' fonts: a CJK one first for Korean
     return words

@@ -28,26 +28,18 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-#: Column headers, in order: Uwazi property names.
+from refwatch.ingest.uwazi import PROPERTIES, SEPARATOR
+
+#: Column headers, in order: Uwazi property names (the imported ones shared with ``ingest.uwazi``).
 COLUMNS = (
     "title__en",
     "title__ko",
-    "event_types",
-    "status",
-    "date_start",
-    "date_end",
-    "people",
-    "people_text",
-    "places",
-    "country",
-    "perpetrators",
+    *PROPERTIES,
     "location_geolocation",
     "sources",
     "instruments",
     "refwatch_id",
 )
-#: Uwazi's separator of the values of one cell.
-SEPARATOR = "|"
 #: Which event type names an incident in its title, most telling first.
 TITLE_EVENT_ORDER = (
     "execution",

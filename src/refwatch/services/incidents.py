@@ -69,7 +69,7 @@ def extract_and_link(session: Session, doc: Document, *, actor: str) -> int:
         session.add(incident)
         add_source(session, incident, doc, extracted, ordinal=ordinal, extractor=extractor)
         apply_values(incident, Reconciled(extracted))
-        incident.restricted_to = visibility.join([doc.restricted_to])
+        visibility.derive(incident)
     logger.info("document %s: %d incidents extracted", doc.id, len(found))
     return len(found)
 

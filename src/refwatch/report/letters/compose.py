@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from refwatch.errors import InvalidInput
+from refwatch.law.framework import STATE_NAMES
 
 LANGUAGES = ("en", "ko")
 
@@ -163,7 +164,8 @@ def _date_text(date: dict[str, Any]) -> str:
 
 
 def _state(code: str | None, words: dict[str, Any]) -> str:
-    return str(words["states"].get(code, code)) if code else ""
+    names = words.get("states", STATE_NAMES)  # Korean names are in strings.toml; English ones are the law's
+    return str(names.get(code, code)) if code else ""
 
 
 def _law(records: Sequence[dict[str, Any]], words: dict[str, Any], lang: str) -> list[str]:
