@@ -9,10 +9,10 @@ incident (restricted incidents keep their interventions to their groups).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import Any
 
 from refwatch.domain.interventions import InterventionRecord
+from refwatch.domain.text import has_control_characters
 from refwatch.domain.vocabulary import INTERVENTION_KINDS, INTERVENTION_STATUSES
 from refwatch.errors import InvalidInput
 from refwatch.services.browse import require_visible
@@ -151,7 +151,7 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
             text = str(value).strip()
             if not 1 <= len(text) <= LIMITS[key]:
                 raise InvalidInput(f"{key} must be 1 to {LIMITS[key]} characters")
-            if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text):
+            if has_control_characters(text):
                 raise InvalidInput(f"{key} contains a control character (such as NUL); remove it")
             out["answer" if key == "response" else key] = text
     return out

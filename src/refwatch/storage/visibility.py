@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, String, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
+from refwatch.domain.text import has_control_characters
 from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentSource
 
 #: Between group names in an incident's ``restricted_to``; refused inside a group name.
@@ -142,6 +143,6 @@ def check_group_name(name: str, *, limit: int) -> str:
         raise ValueError(f"a group name must be 1 to {limit} characters")
     if SEPARATOR in stripped:
         raise ValueError(f"a group name cannot contain {SEPARATOR!r}")
-    if any(ord(c) < 32 or ord(c) == 127 for c in stripped):
+    if has_control_characters(stripped, allow_line_breaks=False):
         raise ValueError("a group name cannot contain control characters")
     return stripped

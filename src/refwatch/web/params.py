@@ -9,19 +9,18 @@ document, so clients (and the schemathesis test) see them.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated
 
 from fastapi import Path, Query
 from pydantic import AfterValidator
 
 from refwatch.domain.documents import MAX_ID
+from refwatch.domain.text import has_control_characters
 from refwatch.services.browse import MAX_PAGE
 
 MAX_OFFSET = MAX_ID  # far beyond any table this holds; well inside every database's integers
 MAX_PAGE_NUMBER = 1_000_000  # pages of up to 2,000 items keep the offset below MAX_OFFSET
 MAX_REF = 200  # the width of the key column
-ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
 def plain_text(value: str) -> str:
@@ -30,7 +29,7 @@ def plain_text(value: str) -> str:
     NUL is the one that breaks PostgreSQL; the rest have no place in search words,
     keys or reasons either, and refusing them all keeps the rule one rule.
     """
-    if any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS for c in value):
+    if has_control_characters(value):
         raise ValueError("contains a control character (such as NUL); remove it")
     return value
 
