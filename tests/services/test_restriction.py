@@ -272,3 +272,15 @@ def test_pages_for_a_non_member(world: Database, settings: Settings) -> None:
         assert "delta" not in client.get("/documents").text
         delta = incident_of(world, "delta")["id"]
         assert client.get(f"/incidents/{delta}").status_code == 404
+
+
+def test_estimation_tables_for_a_published_report_leave_out_restricted_incidents(world: Database) -> None:
+    from refwatch.services.estimation import histories_from_db
+
+    for record in incident_records(world, IncidentFilter()):
+        review.set_state(world, record["id"], "confirmed", actor="admin")
+    everything = histories_from_db(world, unit="incidents", lists_from="outlet")
+    published = histories_from_db(world, unit="incidents", lists_from="outlet", visible_groups=())
+    assert "delta" in everything[0].lists  # the partner's report is a list of its own...
+    assert "delta" not in published[0].lists  # ...never counted in what a report publishes
+    assert sum(published[0].counts.values()) == sum(everything[0].counts.values()) - 1

@@ -20,10 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from refwatch.errors import InvalidInput
+from refwatch.storage import visibility
 from refwatch.storage.database import Database
 from refwatch.storage.tables import (
     Document,
@@ -59,8 +60,13 @@ def histories_from_db(
     lists_from: ListsFrom = "outlet",
     stratum: Stratum = "none",
     review_states: Sequence[str] = DEFAULT_STATES,
+    visible_groups: visibility.Groups = None,
 ) -> list[HistoryTable]:
-    """One table per stratum (a single ``all`` table without strata), lists in name order."""
+    """One table per stratum (a single ``all`` table without strata), lists in name order.
+
+    ``visible_groups`` leaves out incidents a reader in those groups may not see
+    (``()``: open ones only, as a published report needs); None counts all.
+    """
     if unit == "persons" and lists_from != "source_lists":
         raise InvalidInput(
             "persons are on lists only through source-list memberships: use --lists source_lists"
@@ -70,10 +76,11 @@ def histories_from_db(
     if stratum in ("year", "province") and unit != "incidents":
         raise InvalidInput(f"--strata {stratum} needs --unit incidents")
     with db.session() as session:
+        seen = visibility.incident_clause(visible_groups)
         if lists_from == "outlet":
-            members = _incident_outlets(session, review_states)
+            members = _incident_outlets(session, review_states, seen)
         else:
-            members = _memberships(session, unit, review_states)
+            members = _memberships(session, unit, review_states, seen)
         labels = _strata(session, unit, stratum, set(members))
     lists = tuple(sorted({name for names in members.values() for name in names}))
     if len(lists) < 2:
@@ -88,12 +95,14 @@ def histories_from_db(
     return [HistoryTable(label, lists, dict(counts)) for label, counts in sorted(tables.items())]
 
 
-def _incident_outlets(session: Session, states: Sequence[str]) -> dict[int, set[str]]:
+def _incident_outlets(
+    session: Session, states: Sequence[str], seen: ColumnElement[bool]
+) -> dict[int, set[str]]:
     rows = session.execute(
         select(Incident.id, Document.outlet, Document.key)
         .join(IncidentSource, IncidentSource.incident_id == Incident.id)
         .join(Document, Document.id == IncidentSource.document_id)
-        .where(Incident.review_state.in_(list(states)))
+        .where(Incident.review_state.in_(list(states)), seen)
     ).all()
     members: dict[int, set[str]] = defaultdict(set)
     for incident_id, outlet, key in rows:
@@ -101,13 +110,15 @@ def _incident_outlets(session: Session, states: Sequence[str]) -> dict[int, set[
     return dict(members)
 
 
-def _memberships(session: Session, unit: Unit, states: Sequence[str]) -> dict[int, set[str]]:
+def _memberships(
+    session: Session, unit: Unit, states: Sequence[str], seen: ColumnElement[bool]
+) -> dict[int, set[str]]:
     column = SourceListMember.person_id if unit == "persons" else SourceListMember.incident_id
     query = select(column, SourceList.name).join(SourceList, SourceList.id == SourceListMember.list_id)
     query = query.where(column.is_not(None))
     if unit == "incidents":
         query = query.join(Incident, Incident.id == SourceListMember.incident_id).where(
-            Incident.review_state.in_(list(states))
+            Incident.review_state.in_(list(states)), seen
         )
     members: dict[int, set[str]] = defaultdict(set)
     for record, name in session.execute(query).all():

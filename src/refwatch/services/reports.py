@@ -65,7 +65,7 @@ def _places(records: list[dict[str, Any]]) -> list[MapPoint]:
 
 
 def _estimate(db: Database, lang: str) -> tuple[dict[str, Any] | None, str]:
-    """A simple MSE over all confirmed incidents (outlets as lists), or why there is none."""
+    """A simple MSE over all open confirmed incidents (outlets as lists), or why there is none."""
     from refwatch.estimate.run import Options
     from refwatch.estimate.run import estimate as run_estimate
     from refwatch.estimate.tables import from_counts
@@ -76,7 +76,9 @@ def _estimate(db: Database, lang: str) -> tuple[dict[str, Any] | None, str]:
         "ko": "추정 불가: 확인된 사건에 대해 서로 겹치는 명단이 둘 이상 기록되어 있지 않습니다.",
     }[lang]
     try:
-        tables = histories_from_db(db, unit="incidents", lists_from="outlet", stratum="none")
+        tables = histories_from_db(
+            db, unit="incidents", lists_from="outlet", stratum="none", visible_groups=()
+        )
         if not tables or len(tables[0].lists) < 2:
             return None, none
         result = run_estimate(from_counts(tables[0].lists, tables[0].counts), Options())
