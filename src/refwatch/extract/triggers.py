@@ -41,7 +41,15 @@ _TWO_WORD_IRREALIS = re.compile(
     r"(?i:(?:risk|danger|threat|fear|prospect|possibility)s?\s+of\s+(?:being\s+)?$|not\s+to\s+$|(?:accused|criticized|"
     r"condemned)\s+\w*\s*for\s+)"
 )
+_ABOUT_TO = re.compile(rf"(?i:{en.ABOUT_TO})")
+_HABITUAL_EN = re.compile(rf"(?i:{en.HABITUAL_FORM})")
+_GERUND_BEFORE = re.compile(rf"(?i:^(?:{en.GERUND_BEFORE})$)")
+_CONDITIONAL_EN = re.compile(rf"(?i:\b(?:{en.CONDITIONAL})\b)")
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:—–(“\"]")
 _IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
+_CONDITIONAL_KO = re.compile(ko.CONDITIONAL_AFTER)
+_VERBAL_NOUN_KO = re.compile(ko.VERBAL_NOUN)
+_NOMINAL_KO = re.compile(ko.NOMINAL_AFTER)
 _INTENT_KO = re.compile(ko.INTENT_AFTER)
 _IRREALIS_ZH = re.compile(zh.IRREALIS_AFTER)
 _BACK_OR_NORTH = re.compile(
@@ -63,14 +71,26 @@ _SUBGROUP_BEFORE = re.compile(
 _SUBGROUP_AFTER = re.compile(r"(?i:^\s*(?:of\s+(?:them|whom)|among\s+them)\b)|^[^.]{0,25}?포함")
 
 
-def _realis_en(text: str, start: int, lo: int) -> tuple[bool, bool]:
-    """(realis, intent) from the words before an English trigger, within its clause."""
-    window = text[max(lo, start - 90) : start]
+def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
+    """(realis, intent) of the English trigger at ``start:end``, read from its form and the words
+    before it within its clause."""
+    window = text[max(lo, start - 120) : start]
+    if _ABOUT_TO.search(window):
+        return False, True
     if _TWO_WORD_IRREALIS.search(window):
         return False, False
+    if _HABITUAL_EN.match(text, start, end):
+        return False, False
+    clause = _CLAUSE_PUNCTUATION.split(window)[-1]
+    if _CONDITIONAL_EN.search(clause):
+        return False, False
     words = _WORD.findall(window)[-6:]
+    if text[start:end].split()[0].lower().endswith("ing") and (
+        not clause.strip() or (words and _GERUND_BEFORE.match(words[-1]))
+    ):
+        return False, False  # a gerund naming a kind of act: "by deporting them", "“Sending them back is ..."
     for i, word in enumerate(reversed(words)):
-        if _CLAUSE_BREAK.match(word) or word in (",", ";"):
+        if _CLAUSE_BREAK.match(word):
             break
         if i == 0 and word.lower() == "to":
             intent = len(words) > 1 and bool(_INTENT_EN.match(words[-2]))
@@ -81,6 +101,15 @@ def _realis_en(text: str, start: int, lo: int) -> tuple[bool, bool]:
             if not any(w.lower() in ("being", "currently", "still", "now") for w in words[-2:]):
                 return False, False
     return True, False
+
+
+def _realis_ko(text: str, start: int, end: int, sentence_end: int) -> tuple[bool, bool, bool]:
+    """(realis, intent, nominal) of a Korean trigger, read from what follows it."""
+    after = text[end : min(sentence_end, end + 24)]
+    if _IRREALIS_KO.search(after) or _CONDITIONAL_KO.search(after):
+        return False, bool(_INTENT_KO.search(after)), False
+    nominal = bool(_VERBAL_NOUN_KO.search(text, start, end) and _NOMINAL_KO.match(after))
+    return True, False, nominal
 
 
 def _deport_types(text: str, end: int, sentence: Sentence) -> tuple[str, ...]:
@@ -113,12 +142,12 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
             continue
         last_end = end
         if lang == "en":
-            realis, intent = _realis_en(text, start, sentence.start)
+            realis, intent = _realis_en(text, start, end, sentence.start)
+        elif lang == "ko":
+            realis, intent, is_nominal = _realis_ko(text, start, end, sentence.end)
+            nominal = nominal or is_nominal
         else:
-            after = text[end : min(sentence.end, end + 24)]
-            pattern_ = _IRREALIS_KO if lang == "ko" else _IRREALIS_ZH
-            realis = not pattern_.search(after)
-            intent = lang == "ko" and bool(_INTENT_KO.search(after))
+            realis, intent = not _IRREALIS_ZH.search(text[end : min(sentence.end, end + 24)]), False
         if types == ("deportation",):
             types = _deport_types(text, end, sentence)
         out.append(Trigger(start, end, text[start:end], types, realis, intent, nominal))

@@ -69,15 +69,26 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
 #: Words before a trigger (same clause) that make it feared, planned, demanded or generic.
 IRREALIS_BEFORE: Final = (
     r"risks?|danger|threat|fears?|feared|face|faces|facing|could|would|will|may|might|must|should|shall|can|"
-    r"cannot|won't|wouldn't|plans?|planned|planning|decision|decided|decides|intends?|intended|about|stop|"
+    r"cannot|won't|wouldn't|plans?|planned|planning|decision|decided|decides|intends?|intended|stop|"
     r"halt|against|refuses?|refusal|policy|urged?|urging|demand(?:ed|s)?|if|whether|avoid|prevent|possible|"
     r"possibility|likely|expected|ready|prepared|preparing|imminent|threatened|ban|bans|banned|"
     r"criticized\s+for|accused\s+of|routinely|often|usually|generally|typically"
 )
 #: The subset of irrealis cues that says an authority has already decided: the people are held.
 INTENT_BEFORE: Final = (
-    r"plans?|planned|planning|decision|decided|decides|intends?|intended|about|preparing|prepared|ready"
+    r"plans?|planned|planning|decision|decided|decides|intends?|intended|preparing|prepared|ready"
 )
+#: "about to be sent back": imminent, so decided and the people held. Plain "about" before a
+#: figure ("about 10 were caught") qualifies the count and says nothing about the event.
+ABOUT_TO: Final = r"about\s+to\s+(?:be\s+)?$"
+#: Present-tense forms of event verbs: "China arrests defectors and sends them back" tells what
+#: happens as a rule, not what happened to a group.
+HABITUAL_FORM: Final = r"(?:sends|deports|repatriates|returns|arrests|detains|expels|catches|hands)\b"
+#: Words before a gerund that make it name a kind of act ("by deporting them", "for sending
+#: refugees back"), not report one.
+GERUND_BEFORE: Final = r"by|of|for|from|without|against|about|on|in|stop|stops|keep|keeps|continue|continues"
+#: Conditional clause openers: whatever follows in the clause may not have happened.
+CONDITIONAL: Final = r"if|unless|whether|once"
 #: Present passive ("who are caught") reads as a general statement, not an incident.
 GENERIC_AUX: Final = r"are|is|get|gets|be"
 #: Clause boundaries that stop the look-back for irrealis cues.

@@ -43,6 +43,17 @@ IRREALIS_AFTER: Final = (
     r"중단|반대|금지|않을|말라|말아|시키지|해야)"
 )
 INTENT_AFTER: Final = r"^[^.,…!?\n]{0,4}?(?:하려|하기로|할\s?예정|할\s?방침|하려고)"
+#: Conditional endings: "송환되면", "체포될 경우" speak of what would happen, not of what did.
+CONDITIONAL_AFTER: Final = r"^\s?(?:되면|하면|당하면|될\s?경우|할\s?경우|되더라도|된다면|한다면)"
+#: Sino-Korean verbal nouns among the triggers. Followed by a case particle ("북송이 확대",
+#: "체포를 피해", "송환에 반대") they name the kind of event, not something that happened to a group;
+#: a verb ending ("북송됐다", "체포된", "억류 중") or a headline's bare noun reports one.
+VERBAL_NOUN: Final = (
+    r"(?:북송|송환|추방|출국|체포|검거|적발|연행|나포|구금|억류|수감|구류|감금|구속|이송|이감|호송|압송|"
+    r"처형|총살|심문|취조|자살|인신매매|낙태|결혼)$"
+)
+#: A case particle right after a verbal noun; "북송을 당했다" (passive with 당하다) still happened.
+NOMINAL_AFTER: Final = r"^(?:이(?!후|전|래)|가|은|는|을|를|의|에|도|과|와|으로|로|만|조차)(?!\s?당[하했한해])"
 
 #: Endings right after a date that make it the date of a report ("18일 알려졌다").
 REPORT_AFTER: Final = (

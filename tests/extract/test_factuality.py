@@ -1,0 +1,106 @@
+"""Whether an event mention reports something that happened to a group (made-up sentences).
+
+Each case stands for a class of expression: habitual present tense, gerunds naming a
+kind of act, conditionals, "about to", Korean verbal nouns used as nouns, Korean
+conditionals. None is taken from a real report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from refwatch.extract import extract_document
+from refwatch.extract.segment import split_sentences
+from refwatch.extract.triggers import find_triggers
+
+
+def _realis(text: str) -> list[tuple[str, bool]]:
+    return [(t.text, t.realis and not t.nominal) for t in find_triggers(text, split_sentences(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: Country X, which arrests migrants and sends them back, was criticised.",
+        "Fictional: the state routinely deports those it catches.",
+        "Fictional: it repatriates anyone found without papers.",
+    ],
+)
+def test_present_tense_tells_what_happens_as_a_rule(text: str) -> None:
+    assert not any(realis for _, realis in _realis(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Sending them back would be a crime,” the fictional envoy said.",
+        "Fictional: by deporting them, the state breaks its word.",
+        "Fictional: the agency was blamed for repatriating refugees.",
+    ],
+)
+def test_a_gerund_names_a_kind_of_act(text: str) -> None:
+    found = dict(_realis(text))
+    assert not any(found.values()), found
+
+
+def test_a_conditional_clause_is_not_a_report_of_an_event() -> None:
+    text = "Fictional: the ministry will act if the group is found to have been repatriated."
+    assert _realis(text) == [("repatriated", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "realis"),
+    [
+        ("Fictional: about 10 people were arrested in Tumen on 3 May 2019.", True),
+        ("Fictional: the group is about to be repatriated.", False),
+    ],
+)
+def test_about_qualifies_a_figure_unless_it_is_about_to(text: str, realis: bool) -> None:
+    triggers = find_triggers(text, split_sentences(text))
+    assert triggers[0].realis is realis
+    if not realis:
+        assert triggers[0].intent
+
+
+def test_past_tense_events_still_happen() -> None:
+    text = "Fictional: police arrested five people in Yanji and sent them back to North Korea."
+    assert all(realis for _, realis in _realis(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "가상: 탈북민 강제 북송이 국경 전역으로 확대됐다.",  # 북송 + subject particle
+        "가상: 이들은 체포를 피해 산으로 숨었다.",  # 체포 + object particle
+        "가상: 단체는 송환에 항의했다.",  # 송환 + locative particle
+        "가상: 북한으로 송환되면 처벌을 받는다.",  # conditional
+        "가상: 체포될 경우 북송된다는 두려움이 크다.",  # conditional, reported speech
+    ],
+)
+def test_korean_verbal_nouns_as_nouns_and_conditionals_report_nothing(text: str) -> None:
+    found = _realis(text)
+    assert found and not any(realis for _, realis in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "가상: 탈북민 5명이 지난 3일 체포됐다.",
+        "가상: 탈북자 7명이 강제북송된 것으로 알려졌다.",
+        "가상: 이들은 지난달 북송을 당했다.",  # passive with 당하다
+        "가상 제목: 탈북민 8명 中서 체포",  # headline noun
+    ],
+)
+def test_korean_verb_endings_and_headline_nouns_report_an_event(text: str) -> None:
+    found = _realis(text)
+    assert found and all(realis for _, realis in found), found
+
+
+def test_a_general_sentence_does_not_make_a_group_returned() -> None:
+    text = (
+        "Fictional: police detained 6 North Koreans in Dandong on 2 March 2016. "
+        "The country, which arrests defectors and sends them back, denies any wrongdoing."
+    )
+    (incident,) = extract_document(text, document="demo")
+    assert incident.status == "at_risk"
+    assert "repatriation" not in incident.event_types
