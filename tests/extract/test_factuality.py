@@ -104,3 +104,56 @@ def test_a_general_sentence_does_not_make_a_group_returned() -> None:
     (incident,) = extract_document(text, document="demo")
     assert incident.status == "at_risk"
     assert "repatriation" not in incident.event_types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: those caught are in some cases executed.",
+        "Fictional: returnees are often tortured.",
+    ],
+)
+def test_frequency_adverbs_describe_what_tends_to_happen(text: str) -> None:
+    assert _realis(text)[-1][1] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fictional: they will be tortured and publicly executed.", [False, False]),
+        ("Fictional: they could be sent to prison, or a labour camp.", [False, False]),
+        ("Fictional: police arrested them and sent them back.", [True, True]),
+        ("Fictional: no one could confirm the arrests, and said they detained two.", [False, True]),
+    ],
+)
+def test_coordinated_events_share_their_modality(text: str, expected: list[bool]) -> None:
+    triggers = find_triggers(text, split_sentences(text))
+    assert [t.realis for t in triggers] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "nominal"),
+    [
+        ("Fictional: deported North Koreans face punishment.", True),
+        ("Fictional: the repatriated women were questioned.", True),
+        ("Fictional: the nine deported youths were questioned.", False),
+        ("Fictional: nine youths were deported to China.", False),
+    ],
+)
+def test_a_participle_before_the_people_qualifies_them(text: str, nominal: bool) -> None:
+    first = find_triggers(text, split_sentences(text))[0]
+    assert first.nominal is nominal
+
+
+def test_a_feared_place_of_punishment_is_not_reached() -> None:
+    text = "Fictional: returnees face torture, hunger and incarceration in labour camps."
+    assert _realis(text) == [("labour camps", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["가상: 북송된 이들은 실종, 고문, 처형 등 위협에 직면한다.", "가상: 구금 및 처형의 위험이 크다."],
+)
+def test_korean_nouns_in_a_list_name_kinds_of_harm(text: str) -> None:
+    found = [(t.text, t.realis and not t.nominal) for t in find_triggers(text, split_sentences(text))]
+    assert ("처형", False) in found, found

@@ -45,6 +45,15 @@ _ABOUT_TO = re.compile(rf"(?i:{en.ABOUT_TO})")
 _HABITUAL_EN = re.compile(rf"(?i:{en.HABITUAL_FORM})")
 _GERUND_BEFORE = re.compile(rf"(?i:^(?:{en.GERUND_BEFORE})$)")
 _CONDITIONAL_EN = re.compile(rf"(?i:\b(?:{en.CONDITIONAL})\b)")
+_FREQUENCY_EN = re.compile(rf"(?i:\b(?:{en.FREQUENCY})\s+(?:[\w'’-]+\s+)?$)")
+_COORDINATION_EN = re.compile(rf"(?i:{en.COORDINATION})")
+_ATTRIBUTIVE_EN = re.compile(en.ATTRIBUTIVE_AFTER.format(nouns=en.VICTIM_NOUNS), re.IGNORECASE)
+_FIGURE_BEFORE = re.compile(
+    r"(?i:(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen))[\w\s]{0,12}$)"
+)
+_PLACE_TRIGGER_EN = re.compile(rf"(?i:{en.PLACE_TRIGGER})")
+_FEARED_IN_CLAUSE = re.compile(rf"(?i:{en.FEARED_IN_CLAUSE})")
+_LIST_KO = re.compile(ko.LIST_AFTER)
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:—–(“\"]")
 _IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
 _CONDITIONAL_KO = re.compile(ko.CONDITIONAL_AFTER)
@@ -79,10 +88,12 @@ def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
         return False, True
     if _TWO_WORD_IRREALIS.search(window):
         return False, False
-    if _HABITUAL_EN.match(text, start, end):
+    if _HABITUAL_EN.match(text, start, end) or _FREQUENCY_EN.search(window):
         return False, False
     clause = _CLAUSE_PUNCTUATION.split(window)[-1]
     if _CONDITIONAL_EN.search(clause):
+        return False, False
+    if _PLACE_TRIGGER_EN.fullmatch(text, start, end) and _FEARED_IN_CLAUSE.search(text, lo, start):
         return False, False
     words = _WORD.findall(window)[-6:]
     if text[start:end].split()[0].lower().endswith("ing") and (
@@ -108,8 +119,21 @@ def _realis_ko(text: str, start: int, end: int, sentence_end: int) -> tuple[bool
     after = text[end : min(sentence_end, end + 24)]
     if _IRREALIS_KO.search(after) or _CONDITIONAL_KO.search(after):
         return False, bool(_INTENT_KO.search(after)), False
-    nominal = bool(_VERBAL_NOUN_KO.search(text, start, end) and _NOMINAL_KO.match(after))
+    nominal = bool(
+        _VERBAL_NOUN_KO.search(text, start, end) and (_NOMINAL_KO.match(after) or _LIST_KO.match(after))
+    )
     return True, False, nominal
+
+
+def _attributive_en(text: str, start: int, end: int, lo: int) -> bool:
+    """Whether an English participle qualifies the people after it ("deported North Koreans")
+    instead of reporting an event; "the nine deported youths" still names a group it happened to."""
+    word = text[start:end]
+    if not word.lower().endswith("ed") or " " in word:
+        return False
+    return bool(_ATTRIBUTIVE_EN.match(text, end)) and not _FIGURE_BEFORE.search(
+        text, max(lo, start - 20), start
+    )
 
 
 def _deport_types(text: str, end: int, sentence: Sentence) -> tuple[str, ...]:
@@ -131,6 +155,7 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
     raw.sort(key=lambda r: (r[0], -r[1]))
     out: list[Trigger] = []
     last_end = -1
+    previous: Trigger | None = None
     for start, end, types, nominal, lang in raw:
         if start < last_end:
             continue
@@ -143,6 +168,15 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
         last_end = end
         if lang == "en":
             realis, intent = _realis_en(text, start, end, sentence.start)
+            nominal = nominal or _attributive_en(text, start, end, sentence.start)
+            if (
+                realis
+                and previous is not None
+                and not previous.realis
+                and previous.end >= sentence.start
+                and _COORDINATION_EN.match(text[previous.end : start])
+            ):
+                realis, intent = False, previous.intent
         elif lang == "ko":
             realis, intent, is_nominal = _realis_ko(text, start, end, sentence.end)
             nominal = nominal or is_nominal
@@ -150,7 +184,8 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
             realis, intent = not _IRREALIS_ZH.search(text[end : min(sentence.end, end + 24)]), False
         if types == ("deportation",):
             types = _deport_types(text, end, sentence)
-        out.append(Trigger(start, end, text[start:end], types, realis, intent, nominal))
+        previous = Trigger(start, end, text[start:end], types, realis, intent, nominal)
+        out.append(previous)
     return out
 
 

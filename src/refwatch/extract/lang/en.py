@@ -87,6 +87,21 @@ HABITUAL_FORM: Final = r"(?:sends|deports|repatriates|returns|arrests|detains|ex
 #: Words before a gerund that make it name a kind of act ("by deporting them", "for sending
 #: refugees back"), not report one.
 GERUND_BEFORE: Final = r"by|of|for|from|without|against|about|on|in|stop|stops|keep|keeps|continue|continues"
+#: Frequency adverbs: "in some cases executed", "often tortured" describe what tends to happen.
+FREQUENCY: Final = (
+    r"sometimes|often|usually|routinely|regularly|frequently|commonly|typically|generally|always|"
+    r"in\s+(?:some|many|most)\s+cases"
+)
+#: Joins a trigger to the one before it, so that it shares its modality: "will be tortured and
+#: publicly executed", "are arrested, interrogated, tortured", "sent to prison, or a labour camp".
+COORDINATION: Final = r"^\s*(?:,\s*)?(?:(?:and|or)\s+)?(?:(?:\w+ly|a|an|the)\s+)?$"
+#: A participle before the people it describes ("deported North Koreans", "the repatriated
+#: women") qualifies them; it reports no event unless a figure names the group.
+ATTRIBUTIVE_AFTER: Final = r"\s+(?:north\s+korean\s+)?(?:{nouns})\b"
+#: Trigger words that name a place of punishment rather than an act ("labour camps").
+PLACE_TRIGGER: Final = r"(?:labou?r|prison)\s+camps?"
+#: Cues anywhere earlier in the clause that make a place of punishment feared, not reached.
+FEARED_IN_CLAUSE: Final = r"\b(?:face[sd]?|facing|risks?|danger|could|would|may|might|fear(?:s|ed)?|threat)\b"
 #: Conditional clause openers: whatever follows in the clause may not have happened.
 CONDITIONAL: Final = r"if|unless|whether|once"
 #: Present passive ("who are caught") reads as a general statement, not an incident.

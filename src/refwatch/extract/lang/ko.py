@@ -55,6 +55,9 @@ VERBAL_NOUN: Final = (
 #: A case particle right after a verbal noun; "북송을 당했다" (passive with 당하다) still happened.
 NOMINAL_AFTER: Final = r"^(?:이(?!후|전|래)|가|은|는|을|를|의|에|도|과|와|으로|로|만|조차)(?!\s?당[하했한해])"
 
+#: A noun in a list ("실종, 고문, 처형 등 위협") names kinds of harm, not an event that happened.
+LIST_AFTER: Final = r"^\s?(?:,|·|및\s|등(?![가-힣]))"
+
 #: Endings right after a date that make it the date of a report ("18일 알려졌다").
 REPORT_AFTER: Final = (
     r"^\s?(?:\(현지시간\)\s?)?(?:[가-힣]{0,2}\s)?(?:알려졌|알려왔|보도|밝혔|전했|전해졌|전해진|전해왔|말했|발표|주장|설명|통화|"
