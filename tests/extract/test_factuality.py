@@ -157,3 +157,21 @@ def test_a_feared_place_of_punishment_is_not_reached() -> None:
 def test_korean_nouns_in_a_list_name_kinds_of_harm(text: str) -> None:
     found = [(t.text, t.realis and not t.nominal) for t in find_triggers(text, split_sentences(text))]
     assert ("처형", False) in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        ("가상: 지난해 탈북했던 청년 4명이 체포됐다.", False),  # retrospective adnominal: background
+        ("가상: 탈북민 6명이 국경을 넘어 라오스로 들어갔다.", False),  # between third countries
+        ("Fictional: five people who had fled North Korea were arrested.", False),
+        ("Fictional: the group crossed the border into Laos on 2 May 2019.", False),
+        ("가상: 세 가족이 탈북했지만 체포됐다.", True),
+        ("Fictional: the family crossed the Tumen River and was caught.", True),
+    ],
+)
+def test_a_crossing_is_a_step_only_when_it_leaves_north_korea_within_the_incident(
+    text: str, step: bool
+) -> None:
+    crossing = next(t for t in find_triggers(text, split_sentences(text)) if t.types == ("crossing",))
+    assert (crossing.realis and not crossing.nominal) is step

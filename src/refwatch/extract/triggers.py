@@ -54,6 +54,8 @@ _FIGURE_BEFORE = re.compile(
 _PLACE_TRIGGER_EN = re.compile(rf"(?i:{en.PLACE_TRIGGER})")
 _FEARED_IN_CLAUSE = re.compile(rf"(?i:{en.FEARED_IN_CLAUSE})")
 _LIST_KO = re.compile(ko.LIST_AFTER)
+_BACKGROUND_KO = re.compile(ko.BACKGROUND_AFTER)
+_BACKGROUND_EN = re.compile(rf"(?i:{en.BACKGROUND_BEFORE})")
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:—–(“\"]")
 _IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
 _CONDITIONAL_KO = re.compile(ko.CONDITIONAL_AFTER)
@@ -67,6 +69,11 @@ _BACK_OR_NORTH = re.compile(
 _THIRD_COUNTRY = re.compile(
     r"(?i:\b(?:laos|laotian|vietnam|vietnamese|thailand|thai|mongolia|mongolian|myanmar|burma|cambodia|"
     r"russia|russian)\b|라오스|베트남|태국|몽골|미얀마|캄보디아|러시아|老挝|越南|泰国|蒙古|缅甸|柬埔寨|to\s+china\b|중국으로)"
+)
+#: A third country named right after a crossing: where it led ("into Laos", "태국으로").
+_THIRD_COUNTRY_AHEAD = re.compile(
+    r"(?i:\W*(?:\w+\W+){0,3}?(?:laos|vietnam|thailand|mongolia|myanmar|burma|cambodia)\b)"
+    r"|[^.,]{0,12}?(?:라오스|베트남|태국|몽골|미얀마|캄보디아)"
 )
 _STATUS: Final = tuple(
     [(Scanner(re.compile(rf"(?i:\b(?:{p})\b)")), s) for p, s in en.STATUS_CUES]
@@ -123,6 +130,15 @@ def _realis_ko(text: str, start: int, end: int, sentence_end: int) -> tuple[bool
         _VERBAL_NOUN_KO.search(text, start, end) and (_NOMINAL_KO.match(after) or _LIST_KO.match(after))
     )
     return True, False, nominal
+
+
+def _background_crossing(text: str, start: int, end: int, sentence: Sentence) -> bool:
+    """Whether a crossing is not a step of the incident: told as background ("탈북했던", "who had
+    fled"), or a crossing between third countries on the way south ("crossed into Laos", "국경을
+    넘어 라오스로"), which is not leaving North Korea (the vocabulary's meaning of ``crossing``)."""
+    if _BACKGROUND_KO.match(text, end) or _BACKGROUND_EN.search(text, max(sentence.start, start - 20), start):
+        return True
+    return bool(_THIRD_COUNTRY_AHEAD.match(text, end, min(sentence.end, end + 30)))
 
 
 def _attributive_en(text: str, start: int, end: int, lo: int) -> bool:
@@ -184,6 +200,8 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
             realis, intent = not _IRREALIS_ZH.search(text[end : min(sentence.end, end + 24)]), False
         if types == ("deportation",):
             types = _deport_types(text, end, sentence)
+        if types == ("crossing",) and _background_crossing(text, start, end, sentence):
+            nominal = True
         previous = Trigger(start, end, text[start:end], types, realis, intent, nominal)
         out.append(previous)
     return out

@@ -102,6 +102,9 @@ ATTRIBUTIVE_AFTER: Final = r"\s+(?:north\s+korean\s+)?(?:{nouns})\b"
 PLACE_TRIGGER: Final = r"(?:labou?r|prison)\s+camps?"
 #: Cues anywhere earlier in the clause that make a place of punishment feared, not reached.
 FEARED_IN_CLAUSE: Final = r"\b(?:face[sd]?|facing|risks?|danger|could|would|may|might|fear(?:s|ed)?|threat)\b"
+#: A pluperfect before a crossing ("who had fled North Korea years ago"): background about who
+#: the people are, not a step of the incident.
+BACKGROUND_BEFORE: Final = r"\bhad\s+(?:\w+ly\s+)?$"
 #: Conditional clause openers: whatever follows in the clause may not have happened.
 CONDITIONAL: Final = r"if|unless|whether|once"
 #: Present passive ("who are caught") reads as a general statement, not an incident.

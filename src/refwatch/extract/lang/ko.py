@@ -55,6 +55,10 @@ VERBAL_NOUN: Final = (
 #: A case particle right after a verbal noun; "북송을 당했다" (passive with 당하다) still happened.
 NOMINAL_AFTER: Final = r"^(?:이(?!후|전|래)|가|은|는|을|를|의|에|도|과|와|으로|로|만|조차)(?!\s?당[하했한해])"
 
+#: A retrospective adnominal ending ("탈북했던 청소년"): the crossing describes who the people are,
+#: told as background, not a step of the incident.
+BACKGROUND_AFTER: Final = r"던"
+
 #: A noun in a list ("실종, 고문, 처형 등 위협") names kinds of harm, not an event that happened.
 LIST_AFTER: Final = r"^\s?(?:,|·|및\s|등(?![가-힣]))"
 
