@@ -24,9 +24,11 @@ from refwatch.ingest.readers import read_document
 SAMPLES = Path(__file__).parents[2] / "samples" / "reports"
 
 #: The first 20 dev reports (ids not starting with e or q): issue 3's acceptance thresholds,
-#: which the rules were written against. They must keep holding.
+#: which the rules were written against. They must keep holding, except main recall, lowered
+#: from 0.90 to 0.89 by issue 16's rule that a report's own date is never an event's date: one
+#: report (012) dates its main incident only by when a source spoke, and it now stays undated.
 ORIGINAL_DOCS = ["0*", "k*", "s*"]
-THRESHOLDS = {"f1": 0.80, "main_recall": 0.90}
+THRESHOLDS = {"f1": 0.80, "main_recall": 0.89}
 FIELD_THRESHOLDS = {"count": 0.85, "date": 0.80, "place": 0.85, "status": 0.75}
 
 #: All 50 dev reports (30 added for issue 16, ids e* and q*). Floors a little under the cold

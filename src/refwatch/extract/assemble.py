@@ -134,7 +134,9 @@ def _dates_clash(a: list[DateMention], spans_b: Collection[tuple[dt.date, dt.dat
 def _split_pairs(sm: SentenceMentions) -> list[tuple[list[CountMention], list[DateMention]]]:
     """One sentence listing several dated groups ("10월(600여 명), 4월(200여 명)") gives one seed each."""
     counts = [c for c in people_counts(sm) if not c.vague]
-    dates = [d for d in _event_dates(sm) if d.lo is not None]
+    # Dates that cannot be placed in time still mark where one group's item ends and the next
+    # begins ("지난해 9월 18일 40명, 같은 해 8월 29일 80명" in a report without a date).
+    dates = _event_dates(sm)
     values = {c.count for c in counts}
     if len(counts) >= 2 and len(values) == len(counts) and len(dates) == len(counts):
         return [([c], [d]) for c, d in zip(counts, dates, strict=True)]

@@ -44,12 +44,8 @@ def resolve_date(cluster: Cluster) -> DateInterval:
         year = next(iter(explicit_years))
         known = [with_year(d, year) for d in known]
     if not known:
-        reports = [d for sm in cluster.seeds for d in sm.dates if d.role == "report" and d.lo is not None]
-        if reports:
-            d = reports[0]
-            return DateInterval(
-                d.lo.isoformat() if d.lo else None, d.hi.isoformat() if d.hi else None, d.precision, d.text
-            )
+        # The day a source spoke or published is not the day the event happened: without words
+        # dating the event, its date is unknown (a reviewer may still set one by hand).
         unknown = [d for d in cluster.dates if d.lo is None]
         return DateInterval(None, None, "unknown", unknown[0].text if unknown else None)
     # Drop intervals that contain a narrower one: "last month" gives way to "mid-March".
