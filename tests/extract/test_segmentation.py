@@ -19,3 +19,20 @@ def test_the_day_a_source_spoke_is_not_the_day_of_the_event() -> None:
     (incident,) = extract_document(text, document="demo", published=dt.date(2015, 3, 25))
     assert incident.date.start is None
     assert incident.date.precision == "unknown"
+
+
+def test_one_persons_history_is_an_incident_of_one_and_stays_apart_from_a_group() -> None:
+    text = (
+        "Fictional: the state decided to send at least 300 North Koreans back. "
+        "Person A-017 said his wife was forcibly repatriated in March 2018."
+    )
+    incidents = extract_document(text, document="demo")
+    assert sorted(i.victims.count or 0 for i in incidents) == [1, 300]
+    (wife,) = [i for i in incidents if i.victims.count == 1]
+    assert wife.date.start == "2018-03-01"
+
+
+def test_a_sentence_about_several_people_gets_no_count_of_one() -> None:
+    text = "Fictional: a defector and other refugees were arrested in Yanji on 2 May 2019."
+    (incident,) = extract_document(text, document="demo")
+    assert incident.victims.count is None

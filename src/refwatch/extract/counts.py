@@ -214,6 +214,17 @@ def _find_korean(text: str, out: list[CountMention]) -> None:
         )
 
 
+_EN_SINGULAR = Scanner(re.compile(rf"(?i:{en.SINGULAR_PERSON})"))
+
+
+def find_singular(text: str) -> list[CountMention]:
+    """One person named as such ("a defector", "his wife"): a count of one, used only where a
+    sentence gives no figure of its own (see :func:`refwatch.extract.rules.find_mentions`)."""
+    return [
+        CountMention(m.start(), m.end(), m.group(), 1, 1, 1, "exact") for m in _EN_SINGULAR.finditer(text)
+    ]
+
+
 def find_counts(text: str) -> list[CountMention]:
     """All counts of people in ``text``, in text order, overlaps resolved leftmost-longest.
 

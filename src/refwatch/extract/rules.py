@@ -13,7 +13,7 @@ from typing import Final
 
 from refwatch.domain.incidents import Evidence, Incident
 from refwatch.extract.assemble import assemble, bucket
-from refwatch.extract.counts import find_counts
+from refwatch.extract.counts import find_counts, find_singular
 from refwatch.extract.dateline import dateline_date
 from refwatch.extract.dates import find_dates
 from refwatch.extract.mentions import CountMention, SentenceMentions, Span
@@ -121,11 +121,32 @@ def find_mentions(text: str, anchor: dt.date | None) -> list[SentenceMentions]:
     bucket(sentences, find_status_cues(text), "statuses", found)  # type: ignore[arg-type]
     bucket(sentences, find_victim_refs(text), "victim_refs", found)
     bucket(sentences, find_anaphora(text), "anaphora", found)
-    for sm in found:
+    singles: list[SentenceMentions] = [SentenceMentions(sentence=s) for s in sentences]
+    bucket(
+        sentences,
+        _drop_overlaps(find_singular(text), [Span(d.start, d.end) for d in dates]),
+        "counts",
+        singles,
+    )
+    for sm, single in zip(found, singles, strict=True):
         s = sm.sentence
         sm.counts = [c for c in sm.counts if not is_subgroup(text, c.start, c.end, s.start, s.end)]
+        if single.counts and not sm.counts and not _plural_people(text, sm):
+            sm.counts = single.counts[:1]
     _mark_other_groups(text, found)
     return found
+
+
+_PLURAL_PEOPLE: Final = frozenset({"people", "children", "men", "women", "family", "kids", "persons"})
+
+
+def _plural_people(text: str, sm: SentenceMentions) -> bool:
+    """Whether the sentence speaks of several people ("defectors", "his family", "이들")."""
+    for ref in sm.victim_refs:
+        word = text[ref.start : ref.end].lower()
+        if word.endswith("s") or word in _PLURAL_PEOPLE or not word.isascii():
+            return True
+    return False
 
 
 def _mark_other_groups(text: str, found: list[SentenceMentions]) -> None:

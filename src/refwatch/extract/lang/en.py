@@ -166,6 +166,13 @@ VAGUE_AMOUNTS: Final = (
     r"dozens|scores|hundreds|thousands|several|a\s+few|a\s+number|a\s+large\s+number|a\s+group|a\s+handful|"
     r"numerous"
 )
+#: One person named as such: "a defector", "a North Korean woman", "his wife". A personal
+#: history in testimony is an incident of one person, and must not merge with a group's.
+SINGULAR_PERSON: Final = (
+    r"\b(?:an?|one)\s+(?:(?:young|elderly|pregnant|north\s+korean|\d+-year-old|christian)\s+)*"
+    r"(?:defector|refugee|escapee|asylum[-\s]seeker|woman|man|girl|boy|teenager|north\s+korean)\b"
+    r"|\b(?:his|her|my|their)\s+(?:wife|husband|mother|father|sister|brother|niece|nephew)\b"
+)
 #: Qualifier words before a figure.
 QUALIFIERS: Final[dict[str, str]] = {
     "about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
