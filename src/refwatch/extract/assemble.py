@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Protocol
 
 from refwatch.domain.vocabulary import CORE_EVENT_TYPES
-from refwatch.extract.mentions import CountMention, DateMention, Sentence, SentenceMentions, Span
+from refwatch.extract.mentions import CountMention, DateMention, Sentence, SentenceMentions
 
 #: Dates further apart than this are different incidents unless the figures agree.
 DATE_GAP_DAYS: Final = 60
@@ -61,7 +61,19 @@ class Cluster:
         return self.seeds[0].sentence.index
 
 
-def bucket(sentences: list[Sentence], spans: list[Span], attr: str, found: list[SentenceMentions]) -> None:
+class _Positioned(Protocol):
+    """Anything with offsets into the text: a span or any mention."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+def bucket(
+    sentences: list[Sentence], spans: Sequence[_Positioned], attr: str, found: list[SentenceMentions]
+) -> None:
     """Append each mention to the sentence that contains it (mentions crossing a boundary are dropped)."""
     starts = [s.start for s in sentences]
     for span in spans:

@@ -113,12 +113,12 @@ def find_mentions(text: str, anchor: dt.date | None) -> list[SentenceMentions]:
     found = [SentenceMentions(sentence=s) for s in sentences]
     dates = find_dates(text, anchor)
     counts = _drop_overlaps(find_counts(text), [Span(d.start, d.end) for d in dates])
-    bucket(sentences, dates, "dates", found)  # type: ignore[arg-type]
-    bucket(sentences, counts, "counts", found)  # type: ignore[arg-type]
-    bucket(sentences, find_triggers(text, sentences), "triggers", found)  # type: ignore[arg-type]
-    bucket(sentences, find_places(text), "places", found)  # type: ignore[arg-type]
-    bucket(sentences, find_actors(text), "actors", found)  # type: ignore[arg-type]
-    bucket(sentences, find_status_cues(text), "statuses", found)  # type: ignore[arg-type]
+    bucket(sentences, dates, "dates", found)
+    bucket(sentences, counts, "counts", found)
+    bucket(sentences, find_triggers(text, sentences), "triggers", found)
+    bucket(sentences, find_places(text), "places", found)
+    bucket(sentences, find_actors(text), "actors", found)
+    bucket(sentences, find_status_cues(text), "statuses", found)
     bucket(sentences, find_victim_refs(text), "victim_refs", found)
     bucket(sentences, find_anaphora(text), "anaphora", found)
     singles: list[SentenceMentions] = [SentenceMentions(sentence=s) for s in sentences]
