@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from refwatch.extract import extract_document
 
 
@@ -36,3 +38,26 @@ def test_a_sentence_about_several_people_gets_no_count_of_one() -> None:
     text = "Fictional: a defector and other refugees were arrested in Yanji on 2 May 2019."
     (incident,) = extract_document(text, document="demo")
     assert incident.victims.count is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: three people who had been helping the group were also arrested in Yanji on 2 May 2019.",
+        "가상: 탈북을 돕던 한국인 2명이 지난 9일 중국 공안에 체포됐다.",
+    ],
+)
+def test_people_who_helped_are_not_the_group_the_incident_happened_to(text: str) -> None:
+    assert all(i.victims.count is None for i in extract_document(text, document="demo"))
+
+
+def test_a_singular_person_followed_by_others_is_not_a_count_of_one() -> None:
+    text = "Fictional: his wife and son were detained in Tumen on 4 June 2016."
+    (incident,) = extract_document(text, document="demo")
+    assert incident.victims.count != 1
+
+
+def test_labourers_are_people_counted() -> None:
+    text = "Fictional: two labourers were arrested in Dandong on 9 May 2018."
+    (incident,) = extract_document(text, document="demo")
+    assert incident.victims.count == 2

@@ -125,6 +125,7 @@ VICTIM_NOUNS: Final = (
     r"north\s+koreans?|koreans|defectors?|refugees?|escapees?|asylum[-\s]seekers?|people|persons|individuals|"
     r"youths?|teen(?:ager)?s|children|kids|women|men|males|females|girls|boys|orphans|detainees|migrants|"
     r"family\s+members|members|adults|minors|soldiers|citizens|nationals|crossers|returnees|prisoners|"
+    r"labou?rers|"
     r"captives|believers|christians|sons?|daughters?"
 )
 #: Group nouns for demographic counts.
@@ -171,8 +172,13 @@ VAGUE_AMOUNTS: Final = (
 SINGULAR_PERSON: Final = (
     r"\b(?:an?|one)\s+(?:(?:young|elderly|pregnant|north\s+korean|\d+-year-old|christian)\s+)*"
     r"(?:defector|refugee|escapee|asylum[-\s]seeker|woman|man|girl|boy|teenager|north\s+korean)\b"
-    r"|\b(?:his|her|my|their)\s+(?:wife|husband|mother|father|sister|brother|niece|nephew)\b"
+    r"|\b(?:his|her|my)\s+(?:wife|husband|sister|brother|niece|nephew)\b"
 )
+#: What follows the singular person when it is one of several ("his wife and son").
+SINGULAR_THEN_MORE: Final = r"[\s,]+(?:and|with)\b"
+#: A relative clause after the people counted that makes them helpers, not the people the
+#: incident happened to ("three people who had been helping the group were also arrested").
+HELPER_AFTER: Final = r"\s+who\s+(?:had\s+)?(?:been\s+)?(?:help|assist|aid|guid|shelter|smuggl|escort)\w*"
 #: Qualifier words before a figure.
 QUALIFIERS: Final[dict[str, str]] = {
     "about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
