@@ -175,3 +175,36 @@ def test_a_crossing_is_a_step_only_when_it_leaves_north_korea_within_the_inciden
 ) -> None:
     crossing = next(t for t in find_triggers(text, split_sentences(text)) if t.types == ("crossing",))
     assert (crossing.realis and not crossing.nominal) is step
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Fictional: more than 20 defectors are currently imprisoned in Dandong.", "detention"),
+        ("Fictional: 12 defectors were jailed in China on 3 May 2019.", "detention"),
+        ("Fictional: she was imprisoned in Hoeryong after her return.", "imprisonment"),
+    ],
+)
+def test_prison_in_china_is_custody_and_in_north_korea_a_sentence(text: str, kind: str) -> None:
+    trigger = next(
+        t for t in find_triggers(text, split_sentences(text)) if t.text in ("imprisoned", "jailed")
+    )
+    assert trigger.types == (kind,)
+
+
+def test_an_event_noun_with_its_own_figure_and_date_is_one_event() -> None:
+    text = "Fictional: the latest repatriation was of 300 refugees in October 2021."
+    (incident,) = extract_document(text, document="demo")
+    assert (incident.victims.count, incident.date.start) == (300, "2021-10-01")
+    assert "repatriation" in incident.event_types
+
+
+def test_a_state_noun_with_a_figure_and_date_is_no_event() -> None:
+    text = "Fictional: on 2 May 2019 an envoy met the 9 refugees in detention."
+    assert extract_document(text, document="demo") == []
+
+
+def test_an_arrest_alone_does_not_say_the_people_were_held() -> None:
+    text = "Fictional: police arrested 14 North Koreans in Yanji on 3 March 2015."
+    (incident,) = extract_document(text, document="demo")
+    assert incident.event_types == ["arrest"]

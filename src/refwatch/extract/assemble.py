@@ -26,6 +26,8 @@ DATE_GAP_DAYS: Final = 60
 #: How many sentences after an incident's last sentence a back-reference may attach.
 ATTACH_WINDOW: Final = 3
 _SEED_TYPES: Final = CORE_EVENT_TYPES | {"death"}
+#: Nouns of acts done at one time; "detention" names a state that lasts and dates nothing.
+NOMINAL_SEED_TYPES: Final = frozenset({"arrest", "deportation", "repatriation"})
 
 
 @dataclass(slots=True)
@@ -101,11 +103,20 @@ def _event_dates(sm: SentenceMentions) -> list[DateMention]:
     return [d for d in sm.dates if d.role == "event"]
 
 
+def dated_nominal(sm: SentenceMentions) -> bool:
+    """A noun for an event with its own figure and date ("the repatriation of 600 people in
+    October 2023"): the noun names one event, not a kind of event."""
+    if not any(t.realis and t.nominal and set(t.types) & NOMINAL_SEED_TYPES for t in sm.triggers):
+        return False
+    figures = [c for c in people_counts(sm) if not c.vague]
+    return bool(figures) and any(d.lo is not None for d in _event_dates(sm))
+
+
 def is_seed(sm: SentenceMentions) -> bool:
     """Whether this sentence reports a specific event that happened (or was decided) to people."""
     if sm.sentence.clutter:
         return False
-    happened = _realis_core(sm) or any(t.intent for t in sm.triggers)
+    happened = _realis_core(sm) or any(t.intent for t in sm.triggers) or dated_nominal(sm)
     if not happened:
         return False
     return _specific(sm, sm.counts, _event_dates(sm))

@@ -15,7 +15,7 @@ from typing import Final, cast
 
 from refwatch.domain.incidents import DateInterval, Evidence, Incident, Location, Perpetrator, Victims
 from refwatch.domain.vocabulary import Agency, EventType, LocationRole, Salience, Status
-from refwatch.extract.assemble import Cluster
+from refwatch.extract.assemble import NOMINAL_SEED_TYPES, Cluster, dated_nominal
 from refwatch.extract.dates import with_year
 from refwatch.extract.mentions import DateMention, PlaceMention, SentenceMentions, Trigger
 
@@ -119,6 +119,11 @@ def resolve_types(cluster: Cluster) -> list[EventType]:
             types.update(t.types)
         elif t.intent:
             types.add("detention")
+    for sm in cluster.seeds:
+        if dated_nominal(sm):  # "the repatriation of 300 refugees in October 2021"
+            types.update(
+                x for t in sm.triggers if t.nominal and t.realis for x in t.types if x in NOMINAL_SEED_TYPES
+            )
     if not types & (set(_TYPE_ORDER) - {"crossing"}):
         types.add("detention")
     return [t for t in _TYPE_ORDER if t in types]

@@ -15,6 +15,7 @@ from typing import Final
 
 from refwatch.extract.lang import en, ko, zh
 from refwatch.extract.mentions import Sentence, Span, StatusCue, Trigger
+from refwatch.extract.places import find_places
 from refwatch.extract.scan import Scanner
 
 _Compiled = tuple[Scanner, tuple[str, ...], bool, str]
@@ -132,6 +133,24 @@ def _realis_ko(text: str, start: int, end: int, sentence_end: int) -> tuple[bool
     return True, False, nominal
 
 
+_IN_CHINA = re.compile(
+    r"(?i:\s+(?:\w+\s+){0,2}?(?:in|at)\s+(?:china|chinese|(?:the\s+)?(?:[A-Z]\w+\s+)?(?:detention|police|border))\b)"
+)
+
+
+def _imprison_types(text: str, end: int, sentence: Sentence) -> tuple[str, ...]:
+    """Imprisonment (a sentence served in North Korea) or detention (held in China), from the
+    place named right after the word or anywhere in the sentence."""
+    if _IN_CHINA.match(text, end, sentence.end):
+        return ("detention",)
+    for place in find_places(text[end : sentence.end]):
+        if place.country == "CN":
+            return ("detention",)
+        if place.country == "KP":
+            break
+    return ("imprisonment",)
+
+
 def _background_crossing(text: str, start: int, end: int, sentence: Sentence) -> bool:
     """Whether a crossing is not a step of the incident: told as background ("탈북했던", "who had
     fled"), or a crossing between third countries on the way south ("crossed into Laos", "국경을
@@ -200,6 +219,12 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
             realis, intent = not _IRREALIS_ZH.search(text[end : min(sentence.end, end + 24)]), False
         if types == ("deportation",):
             types = _deport_types(text, end, sentence)
+        if (
+            types == ("imprisonment",)
+            and lang == "en"
+            and text[start:end].lower() in ("imprisoned", "jailed")
+        ):
+            types = _imprison_types(text, end, sentence)
         if types == ("crossing",) and _background_crossing(text, start, end, sentence):
             nominal = True
         previous = Trigger(start, end, text[start:end], types, realis, intent, nominal)

@@ -30,7 +30,7 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
     (r"deportations?|expulsions?", ("deportation",), True),
     (
         r"arrest(?:ed|ing)|apprehend(?:ed|ing)?|caught|captur(?:ed|ing)|seized|nabbed|rounded\s+up",
-        ("arrest", "detention"),
+        ("arrest",),
         False,
     ),
     (r"arrests?|crackdowns?|manhunts?", ("arrest",), True),
@@ -40,7 +40,7 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
         ("detention",),
         False,
     ),
-    (r"in\s+(?:police\s+)?custody|jailed|locked\s+up|detainees?", ("detention",), False),
+    (r"in\s+(?:police\s+)?custody|locked\s+up|detainees?", ("detention",), False),
     (r"detention", ("detention",), True),
     (
         r"transferred|(?:moved|taken|escorted)(?:\s+forcibly)?\s+to|sent\s+(?:forcibly\s+)?to\s+(?!north\s+korea|the\s+north)[A-Z]?",
@@ -63,7 +63,10 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
     (r"forced\s+abortions?", ("forced_abortion",), False),
     (r"trafficked|sold\s+(?:into|as|to)", ("trafficking",), False),
     (r"raped|sexually\s+(?:abused|assaulted)", ("sexual_violence",), False),
-    (r"labou?r\s+camps?|prison\s+camps?|imprisoned", ("imprisonment",), False),
+    (r"labou?r\s+camps?|prison\s+camps?", ("imprisonment",), False),
+    # Held in a prison: in North Korea a sentence (imprisonment), in China custody (detention);
+    # see triggers._imprison_types.
+    (r"imprisoned|jailed", ("imprisonment",), False),
 )
 
 #: Words before a trigger (same clause) that make it feared, planned, demanded or generic.
