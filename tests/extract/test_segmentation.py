@@ -45,6 +45,8 @@ def test_a_sentence_about_several_people_gets_no_count_of_one() -> None:
     [
         "Fictional: three people who had been helping the group were also arrested in Yanji on 2 May 2019.",
         "가상: 탈북을 돕던 한국인 2명이 지난 9일 중국 공안에 체포됐다.",
+        "Fictional: two South Koreans and one Chinese were also arrested in Yanji on 2 May 2019.",
+        "가상: 한국 국민 3명이 지난 4일 옌지에서 체포됐다.",
     ],
 )
 def test_people_who_helped_are_not_the_group_the_incident_happened_to(text: str) -> None:

@@ -154,8 +154,8 @@ def _find_english(text: str, out: list[CountMention]) -> None:
             continue
         n2 = _en_number(m["n2"]) if m["n2"] else None
         qual = en.QUALIFIERS.get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
-        if _EN_HELPER.match(text, m.end()):
-            continue  # people who helped the group, not the group
+        if _EN_HELPER.match(text, m.end()) or _EN_OTHER_NATIONALS.search(m.group()):
+            continue  # people who helped the group, or nationals of other states: not the group
         out.append(_make(m.start(), m.end(), text, n, n2, qual, _en_group(m["noun"])))
     for m in _SCAN_EN_FAMILY.finditer(text):
         out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
@@ -218,6 +218,7 @@ def _find_korean(text: str, out: list[CountMention]) -> None:
 
 _EN_SINGULAR = Scanner(re.compile(rf"(?i:(?:{en.SINGULAR_PERSON})(?!{en.SINGULAR_THEN_MORE}))"))
 _EN_HELPER = re.compile(rf"(?i:{en.HELPER_AFTER})")
+_EN_OTHER_NATIONALS = re.compile(rf"(?i:{en.OTHER_NATIONALS})")
 
 
 def find_singular(text: str) -> list[CountMention]:

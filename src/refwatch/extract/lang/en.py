@@ -179,6 +179,9 @@ SINGULAR_PERSON: Final = (
 )
 #: What follows the singular person when it is one of several ("his wife and son").
 SINGULAR_THEN_MORE: Final = r"[\s,]+(?:and|with)\b"
+#: Nationalities of counted people who are not the North Koreans an incident happens to
+#: ("two South Koreans and one Chinese were also arrested": helpers, guides, journalists).
+OTHER_NATIONALS: Final = r"\b(?:south\s+koreans?|chinese|japanese|americans?)\b"
 #: A relative clause after the people counted that makes them helpers, not the people the
 #: incident happened to ("three people who had been helping the group were also arrested").
 HELPER_AFTER: Final = r"\s+who\s+(?:had\s+)?(?:been\s+)?(?:help|assist|aid|guid|shelter|smuggl|escort)\w*"

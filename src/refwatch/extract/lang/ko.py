@@ -77,7 +77,7 @@ VICTIM_NOUNS: Final = (
 #: Counted nouns that are not the people the incident happened to.
 NON_VICTIM_NOUNS: Final = (
     r"공안|경찰|조선족|중국인|브로커|기자|관계자|요원|병력|화교|외교관|직원|선교사|군인|경비|당국자|"
-    r"대표|의원|국경수비대|체포조|목사|안내인|중개인|활동가|한국인|한국\s?국적자?|조력자"
+    r"대표|의원|국경수비대|체포조|목사|안내인|중개인|활동가|한국인|한국\s?국적자?|조력자|국민"
 )
 GROUP_NOUNS: Final[dict[str, str]] = {
     "여성": "women", "여자": "women", "소녀": "children", "딸": "children",
