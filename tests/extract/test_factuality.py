@@ -208,3 +208,21 @@ def test_an_arrest_alone_does_not_say_the_people_were_held() -> None:
     text = "Fictional: police arrested 14 North Koreans in Yanji on 3 March 2015."
     (incident,) = extract_document(text, document="demo")
     assert incident.event_types == ["arrest"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: envoys urged the state to act rather than returning them to North Korea.",
+        "Fictional: it made efforts to sweep up and forcibly repatriate refugees.",
+        "Fictional: such returns were held routinely before the border closed.",
+        "Fictional: the report caught the attention of diplomats.",
+    ],
+)
+def test_alternatives_infinitives_routines_and_idioms_report_no_event(text: str) -> None:
+    found = _realis(text)
+    assert not any(realis for _, realis in found), found
+
+
+def test_caught_somewhere_is_still_an_arrest() -> None:
+    assert _realis("Fictional: 31 refugees caught on its soil this month.") == [("caught", True)]

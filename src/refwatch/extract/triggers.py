@@ -45,6 +45,8 @@ _TWO_WORD_IRREALIS = re.compile(
 _ABOUT_TO = re.compile(rf"(?i:{en.ABOUT_TO})")
 _HABITUAL_EN = re.compile(rf"(?i:{en.HABITUAL_FORM})")
 _GERUND_BEFORE = re.compile(rf"(?i:^(?:{en.GERUND_BEFORE})$)")
+_BASE_FORM_EN = re.compile(rf"(?i:{en.BASE_FORM})")
+_FREQUENCY_AFTER_EN = re.compile(rf"(?i:{en.FREQUENCY_AFTER})")
 _CONDITIONAL_EN = re.compile(rf"(?i:\b(?:{en.CONDITIONAL})\b)")
 _FREQUENCY_EN = re.compile(rf"(?i:\b(?:{en.FREQUENCY})\s+(?:[\w'’-]+\s+)?$)")
 _COORDINATION_EN = re.compile(rf"(?i:{en.COORDINATION})")
@@ -96,7 +98,11 @@ def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
         return False, True
     if _TWO_WORD_IRREALIS.search(window):
         return False, False
-    if _HABITUAL_EN.match(text, start, end) or _FREQUENCY_EN.search(window):
+    if (
+        _HABITUAL_EN.match(text, start, end)
+        or _FREQUENCY_EN.search(window)
+        or _FREQUENCY_AFTER_EN.match(text, end)
+    ):
         return False, False
     clause = _CLAUSE_PUNCTUATION.split(window)[-1]
     if _CONDITIONAL_EN.search(clause):
@@ -119,6 +125,8 @@ def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
         if i <= 1 and _GENERIC_AUX.match(word):
             if not any(w.lower() in ("being", "currently", "still", "now") for w in words[-2:]):
                 return False, False
+    if _BASE_FORM_EN.fullmatch(text, start, start + len(text[start:end].split()[0])):
+        return False, False
     return True, False
 
 

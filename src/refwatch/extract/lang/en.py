@@ -29,7 +29,8 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
     (r"deport(?:ed|ing|s)?|expel(?:led|ling|s)?", ("deportation",), False),
     (r"deportations?|expulsions?", ("deportation",), True),
     (
-        r"arrest(?:ed|ing)|apprehend(?:ed|ing)?|caught|captur(?:ed|ing)|seized|nabbed|rounded\s+up",
+        r"arrest(?:ed|ing)|apprehend(?:ed|ing)?|caught(?!\s+(?:the\s+|their\s+|his\s+|her\s+)?(?:eye|attention|"
+        r"up|fire|sight|off\s+guard))|captur(?:ed|ing)|seized|nabbed|rounded\s+up",
         ("arrest",),
         False,
     ),
@@ -89,7 +90,14 @@ ABOUT_TO: Final = r"about\s+to\s+(?:be\s+)?$"
 HABITUAL_FORM: Final = r"(?:sends|deports|repatriates|returns|arrests|detains|expels|catches|hands)\b"
 #: Words before a gerund that make it name a kind of act ("by deporting them", "for sending
 #: refugees back"), not report one.
-GERUND_BEFORE: Final = r"by|of|for|from|without|against|about|on|in|stop|stops|keep|keeps|continue|continues"
+GERUND_BEFORE: Final = (
+    r"by|of|for|from|without|against|about|on|in|than|stop|stops|keep|keeps|continue|continues"
+)
+#: Base forms of event verbs: an infinitive, an imperative or a plural present ("efforts to
+#: sweep up and forcibly repatriate", "police arrest defectors") never report a past event.
+BASE_FORM: Final = r"(?:repatriate|deport|arrest|detain|expel|send|return|catch|hand|capture|apprehend)\b"
+#: A frequency adverb right after the verb: "were held routinely".
+FREQUENCY_AFTER: Final = r"\s+(?:routinely|regularly|often|usually|frequently|typically|generally)\b"
 #: Frequency adverbs: "in some cases executed", "often tortured" describe what tends to happen.
 FREQUENCY: Final = (
     r"sometimes|often|usually|routinely|regularly|frequently|commonly|typically|generally|always|"
