@@ -63,3 +63,12 @@ def test_labourers_are_people_counted() -> None:
     text = "Fictional: two labourers were arrested in Dandong on 9 May 2018."
     (incident,) = extract_document(text, document="demo")
     assert incident.victims.count == 2
+
+
+def test_she_continues_one_persons_history_but_not_a_groups() -> None:
+    one = "Fictional: his wife was forcibly repatriated in March 2018. She was later interrogated."
+    (incident,) = extract_document(one, document="demo")
+    assert "interrogation" in incident.event_types
+    group = "Fictional: 40 refugees were repatriated in March 2018. She was later interrogated, he said."
+    (incident,) = extract_document(group, document="demo")
+    assert "interrogation" not in incident.event_types

@@ -224,7 +224,7 @@ def assemble(found: list[SentenceMentions]) -> list[Cluster]:
             current is not None
             and not sm.other_group
             and sm.sentence.index - current.last_index <= ATTACH_WINDOW
-            and (sm.anaphora or sm.victim_refs)
+            and (sm.anaphora or sm.victim_refs or (sm.singular_anaphora and current.count_values() == {1}))
         ):
             current.attached.append(sm)
             current.last_index = sm.sentence.index

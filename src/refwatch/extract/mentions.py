@@ -140,5 +140,7 @@ class SentenceMentions:
     statuses: list[StatusCue] = field(default_factory=list)
     victim_refs: list[Span] = field(default_factory=list)
     anaphora: list[Span] = field(default_factory=list)
+    #: "she", "him": point back only to an incident of one person.
+    singular_anaphora: list[Span] = field(default_factory=list)
     other_group: bool = False
     subgroup: bool = False

@@ -23,6 +23,7 @@ from refwatch.extract.segment import split_sentences
 from refwatch.extract.triggers import (
     find_anaphora,
     find_other_group,
+    find_singular_anaphora,
     find_status_cues,
     find_triggers,
     find_victim_refs,
@@ -121,6 +122,7 @@ def find_mentions(text: str, anchor: dt.date | None) -> list[SentenceMentions]:
     bucket(sentences, find_status_cues(text), "statuses", found)
     bucket(sentences, find_victim_refs(text), "victim_refs", found)
     bucket(sentences, find_anaphora(text), "anaphora", found)
+    bucket(sentences, find_singular_anaphora(text), "singular_anaphora", found)
     singles: list[SentenceMentions] = [SentenceMentions(sentence=s) for s in sentences]
     bucket(
         sentences,

@@ -253,6 +253,14 @@ def find_anaphora(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _ANAPHORA.finditer(text)]
 
 
+_SINGULAR_ANAPHORA = Scanner(re.compile(rf"\b(?:{en.SINGULAR_ANAPHORA})\b", re.IGNORECASE))
+
+
+def find_singular_anaphora(text: str) -> list[Span]:
+    """Pronouns for one person ("she", "him"): they continue a personal history."""
+    return [Span(m.start(), m.end()) for m in _SINGULAR_ANAPHORA.finditer(text)]
+
+
 def find_other_group(text: str) -> list[Span]:
     """Phrases introducing a different group ("41 others", "다른 탈북자들은")."""
     return [Span(m.start(), m.end()) for m in _OTHER_GROUP.finditer(text)]

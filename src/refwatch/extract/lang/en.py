@@ -237,6 +237,8 @@ OTHER_GROUP: Final = (
 )
 #: A part of a group already counted ("among them", "including").
 SUBGROUP: Final = r"\bamong\s+(?:them|the)\b|\bincluding\b|\bof\s+whom\b|\bincludes?\b"
+#: Words that point back to one person already introduced.
+SINGULAR_ANAPHORA: Final = r"she|her|he|him"
 #: Words that point back to a group already introduced.
 ANAPHORA: Final = (
     r"the\s+group|the\s+defectors|the\s+refugees|the\s+escapees|the\s+youths?|the\s+family|they|them"
