@@ -226,3 +226,18 @@ def test_alternatives_infinitives_routines_and_idioms_report_no_event(text: str)
 
 def test_caught_somewhere_is_still_an_arrest() -> None:
     assert _realis("Fictional: 31 refugees caught on its soil this month.") == [("caught", True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Fictional: Laos sent the nine back to China on 27 May.", "deportation"),
+        ("Fictional: the group was returned to China.", "deportation"),
+        ("가상: 라오스는 이들을 중국으로 송환했다.", "deportation"),
+        ("Fictional: China sent them back to North Korea.", "repatriation"),
+        ("가상: 중국은 이들을 북한으로 송환했다.", "repatriation"),
+    ],
+)
+def test_a_return_to_china_is_a_deportation_and_to_north_korea_a_repatriation(text: str, kind: str) -> None:
+    (trigger,) = find_triggers(text, split_sentences(text))
+    assert trigger.types == (kind,)

@@ -73,6 +73,12 @@ _THIRD_COUNTRY = re.compile(
     r"(?i:\b(?:laos|laotian|vietnam|vietnamese|thailand|thai|mongolia|mongolian|myanmar|burma|cambodia|"
     r"russia|russian)\b|라오스|베트남|태국|몽골|미얀마|캄보디아|러시아|老挝|越南|泰国|蒙古|缅甸|柬埔寨|to\s+china\b|중국으로)"
 )
+#: China as the destination of a return: from a third country, a deportation.
+_TO_CHINA = re.compile(
+    r"(?i:\s*(?:\w+\s+){0,2}?to\s+(?:china|the\s+chinese|chinese\s+(?:authorities|police|officials))\b)"
+    r"|\s?(?:중국으로|중국에|中으로|中에|中国)"
+)
+_TO_CHINA_BEFORE = re.compile(r"(?:중국으로|중국에|中으로)\s?(?:강제\s?)?$")
 #: A third country named right after a crossing: where it led ("into Laos", "태국으로").
 _THIRD_COUNTRY_AHEAD = re.compile(
     r"(?i:\W*(?:\w+\W+){0,3}?(?:laos|vietnam|thailand|mongolia|myanmar|burma|cambodia)\b)"
@@ -227,6 +233,11 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
             realis, intent = not _IRREALIS_ZH.search(text[end : min(sentence.end, end + 24)]), False
         if types == ("deportation",):
             types = _deport_types(text, end, sentence)
+        elif types == ("repatriation",) and (
+            _TO_CHINA.match(text, end, min(sentence.end, end + 30))
+            or _TO_CHINA_BEFORE.search(text, max(sentence.start, start - 12), start)
+        ):
+            types = ("deportation",)  # "sent back to China" from Laos: not yet handed to North Korea
         if (
             types == ("imprisonment",)
             and lang == "en"

@@ -25,6 +25,11 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
         False,
     ),
     (r"repatriat(?:ed|ing|e|es)", ("repatriation",), False),
+    (
+        r"(?:returned|handed\s+(?:\w+\s+)?over)(?:\s+[\w'-]+){0,3}?\s+to\s+(?:china|chinese\s+(?:authorities|police))",
+        ("deportation",),
+        False,
+    ),
     (r"repatriations?|refoulement", ("repatriation",), True),
     (r"deport(?:ed|ing|s)?|expel(?:led|ling|s)?", ("deportation",), False),
     (r"deportations?|expulsions?", ("deportation",), True),
