@@ -72,3 +72,33 @@ def test_she_continues_one_persons_history_but_not_a_groups() -> None:
     group = "Fictional: 40 refugees were repatriated in March 2018. She was later interrogated, he said."
     (incident,) = extract_document(group, document="demo")
     assert "interrogation" not in incident.event_types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: police detained 9 in Yanji on 18 May 2019 and 18 others in Tumen on 19 May 2019.",
+        "Fictional: police arrested 9 people in Yanji on 18 May 2019 and 18 in Tumen on 19 May 2019.",
+        "가상: 2019년 5월 18일 옌지에서 9명, 2019년 5월 19일 투먼에서 18명이 체포됐다.",
+    ],
+)
+def test_several_groups_in_one_sentence_keep_their_own_count_date_and_place(text: str) -> None:
+    found = [
+        (i.victims.count, i.date.start, [loc.place for loc in i.locations])
+        for i in extract_document(text, document="demo")
+    ]
+    assert found == [(9, "2019-05-18", ["Yanji"]), (18, "2019-05-19", ["Tumen"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Fictional: a group of 12 was arrested in Hunchun on 2 June 2017.", 12),
+        ("Fictional: the couple was caught in Dandong on 3 April 2016.", 2),
+        ("Fictional: 14 were detained in Yanji on 5 May 2016.", 14),
+        ("Fictional: a family of five was detained in Tumen on 1 July 2015.", 5),
+    ],
+)
+def test_groups_without_a_noun_for_people_are_counted(text: str, count: int) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.victims.count == count

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Protocol
 
 from refwatch.domain.vocabulary import CORE_EVENT_TYPES
-from refwatch.extract.mentions import CountMention, DateMention, Sentence, SentenceMentions
+from refwatch.extract.mentions import CountMention, DateMention, PlaceMention, Sentence, SentenceMentions
 
 #: Dates further apart than this are different incidents unless the figures agree.
 DATE_GAP_DAYS: Final = 60
@@ -43,6 +44,16 @@ class Cluster:
     # gathered so far: in a long report that walk made assembly quadratic.
     people_values: set[int] = field(default_factory=set)
     date_spans: set[tuple[dt.date, dt.date]] = field(default_factory=set)
+    #: For a seed sentence split into several groups: sentence index -> the stretch of text that
+    #: speaks of this cluster's group, so that places named for another group stay there.
+    stretches: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def places(self, sm: SentenceMentions) -> list[PlaceMention]:
+        """The places of ``sm`` that speak of this cluster's group."""
+        stretch = self.stretches.get(sm.sentence.index)
+        if stretch is None:
+            return sm.places
+        return [p for p in sm.places if stretch[0] <= p.start < stretch[1]]
 
     def add(self, counts: list[CountMention], dates: list[DateMention]) -> None:
         """Gather a seed's counts and dates."""
@@ -154,16 +165,24 @@ def _dates_clash(a: list[DateMention], spans_b: Collection[tuple[dt.date, dt.dat
     )
 
 
-def _split_pairs(sm: SentenceMentions) -> list[tuple[list[CountMention], list[DateMention]]]:
-    """One sentence listing several dated groups ("10월(600여 명), 4월(200여 명)") gives one seed each."""
+def _split_pairs(
+    sm: SentenceMentions,
+) -> list[tuple[list[CountMention], list[DateMention], tuple[int, int] | None]]:
+    """One sentence listing several dated groups ("10월(600여 명), 4월(200여 명)") gives one seed
+    each, with the stretch of the sentence that speaks of it (cut halfway between the items)."""
     counts = [c for c in people_counts(sm) if not c.vague]
     # Dates that cannot be placed in time still mark where one group's item ends and the next
     # begins ("지난해 9월 18일 40명, 같은 해 8월 29일 80명" in a report without a date).
     dates = _event_dates(sm)
     values = {c.count for c in counts}
     if len(counts) >= 2 and len(values) == len(counts) and len(dates) == len(counts):
-        return [([c], [d]) for c, d in zip(counts, dates, strict=True)]
-    return [(people_counts(sm), _event_dates(sm))]
+        items = list(zip(counts, dates, strict=True))
+        centres = [(min(c.start, d.start) + max(c.end, d.end)) // 2 for c, d in items]
+        cuts = (
+            [sm.sentence.start] + [(a + b) // 2 for a, b in itertools.pairwise(centres)] + [sm.sentence.end]
+        )
+        return [([c], [d], (cuts[i], cuts[i + 1])) for i, (c, d) in enumerate(items)]
+    return [(people_counts(sm), _event_dates(sm), None)]
 
 
 def _choose(
@@ -205,7 +224,7 @@ def assemble(found: list[SentenceMentions]) -> list[Cluster]:
         if sm.sentence.clutter or is_tally(sm):
             continue
         if is_seed(sm):
-            for counts, dates in _split_pairs(sm):
+            for counts, dates, stretch in _split_pairs(sm):
                 target = _choose(clusters, counts, dates, sm.other_group, current, by_value)
                 if target is None:
                     target = Cluster()
@@ -213,6 +232,8 @@ def assemble(found: list[SentenceMentions]) -> list[Cluster]:
                     clusters.append(target)
                 if not target.seeds or target.seeds[-1] is not sm:
                     target.seeds.append(sm)
+                if stretch is not None:
+                    target.stretches[sm.sentence.index] = stretch
                 target.add(counts, dates)
                 for c in counts:
                     if c.count is not None and c.group == "people":

@@ -73,6 +73,8 @@ _ZH_COUNT = re.compile(rf"(?:(?:{zh.VICTIM_NOUNS})\s?)(?P<n>\d+)\s?(?P<yeo>å¤š|ä
 
 _SCAN_EN_COUNT: Final = Scanner(_EN_COUNT, screen=_EN_COUNT_SCREEN)
 _SCAN_EN_FAMILY: Final = Scanner(_EN_FAMILY)
+_SCAN_EN_FRAMES: Final = Scanner(re.compile(rf"(?i:{en.GROUP_FRAMES.format(num=_EN_NUM)})"))
+_SCAN_EN_COUPLE: Final = Scanner(re.compile(rf"(?i:{en.COUPLE})"))
 _SCAN_EN_BARE: Final = Scanner(_EN_BARE)
 _SCAN_EN_VAGUE: Final = Scanner(_EN_VAGUE)
 _SCAN_KO_COUNT: Final = Scanner(_KO_COUNT)
@@ -159,6 +161,13 @@ def _find_english(text: str, out: list[CountMention]) -> None:
         out.append(_make(m.start(), m.end(), text, n, n2, qual, _en_group(m["noun"])))
     for m in _SCAN_EN_FAMILY.finditer(text):
         out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
+    for m in _SCAN_EN_FRAMES.finditer(text):
+        name = next(g for g in ("n", "n2", "n3", "n4", "n5") if m[g])
+        n = _en_number(m[name])
+        if n is not None and not (1900 <= n <= 2099 and m[name].isdigit()):
+            out.append(_make(m.start(name), m.end(name), text, n, None, None, "people"))
+    for m in _SCAN_EN_COUPLE.finditer(text):
+        out.append(_make(m.start(), m.end(), text, 2, None, None, "people"))
     for m in _SCAN_EN_BARE.finditer(text):
         out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
     for m in _SCAN_EN_VAGUE.finditer(text):
@@ -268,6 +277,8 @@ def _join_parts(text: str, counts: list[CountMention]) -> list[CountMention]:
     """
     out: list[CountMention] = []
     for c in counts:
+        if out and c.start < out[-1].end:
+            continue  # already a part of the sum before it
         if c.count is None or c.vague:
             out.append(c)
             continue

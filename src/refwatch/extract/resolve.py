@@ -165,7 +165,7 @@ def resolve_locations(cluster: Cluster) -> list[Location]:
     """Places of the incident, most specific first; countries only where nothing finer is named."""
     seen: dict[tuple[str | None, str | None, str | None, str | None], Location] = {}
     for sm in cluster.seeds + cluster.attached:
-        for p in sm.places:
+        for p in cluster.places(sm):
             if p.country in ("KR",) or (p.country == "KP" and p.kind == "country") or p.country is None:
                 continue
             key = (p.country, p.admin1, p.place, p.facility)

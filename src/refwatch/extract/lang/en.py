@@ -206,6 +206,19 @@ QUALIFIERS: Final[dict[str, str]] = {
     "fewer than": "at_most", "less than": "at_most", "more than": "at_least", "over": "at_least",
     "at least": "at_least", "upwards of": "at_least", "in excess of": "at_least", "a minimum of": "at_least",
 }  # fmt: skip
+#: A figure with no noun for people, standing for a group by its verb or its frame: "12 were
+#: arrested", "detained 9 in Yanji", "a group of 12", "18 others".
+GROUP_FRAMES: Final = (
+    r"\b(?P<n>{num})(?=\s+(?:were|have\s+been|had\s+been)\s+(?:\w+ly\s+)?"
+    r"(?:arrested|detained|caught|repatriated|deported|sent|returned|held|apprehended|rounded)\b)"
+    r"|\b(?:arrested|detained|caught|repatriated|deported|held|apprehended)\s+(?P<n2>{num})"
+    r"(?=\s+(?:in|at|from|near|on)\s+[A-Z])"
+    r"|\ba\s+group\s+of\s+(?P<n3>{num})\b"
+    r"|\b(?P<n4>{num})\s+others\b"
+    r"|\band\s+(?P<n5>{num})(?=\s+(?:more\s+)?(?:in|at|from|near)\s+[A-Z])"
+)
+#: "the couple": two people.
+COUPLE: Final = r"\b(?:the|a|an?\s+\w+)\s+couple\b(?!\s+of\b)"
 #: "the nine were ...", "among the ten deported": a figure standing for the group.
 BARE_NUMBER_FOLLOW: Final = (
     r"were|was|had|have|are|include|includes|included|who|deported|repatriated|detained|arrested|returned"
