@@ -241,3 +241,21 @@ def test_caught_somewhere_is_still_an_arrest() -> None:
 def test_a_return_to_china_is_a_deportation_and_to_north_korea_a_repatriation(text: str, kind: str) -> None:
     (trigger,) = find_triggers(text, split_sentences(text))
     assert trigger.types == (kind,)
+
+
+def test_a_sentence_about_people_in_general_adds_nothing_to_a_group() -> None:
+    text = (
+        "Fictional: police arrested 12 North Koreans in Yanji on 3 May 2019. "
+        "Defectors were released by the thousands last decade and tortured on return."
+    )
+    (incident,) = extract_document(text, document="demo")
+    assert incident.status == "at_risk"
+    assert incident.event_types == ["arrest"]
+
+
+def test_a_sentence_about_the_group_adds_to_it() -> None:
+    text = (
+        "Fictional: police arrested 12 North Koreans in Yanji on 3 May 2019. They were released a week later."
+    )
+    (incident,) = extract_document(text, document="demo")
+    assert incident.status == "released"

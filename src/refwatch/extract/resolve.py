@@ -108,7 +108,14 @@ def resolve_victims(cluster: Cluster) -> Victims:
 
 
 def _triggers(cluster: Cluster) -> list[Trigger]:
-    return [t for sm in cluster.seeds + cluster.attached for t in sm.triggers]
+    """Triggers of the seeds, and of attached sentences that point back to the group ("they",
+    "the group", "이들"): one that only names the same kind of people ("defectors face ...") may
+    speak of people in general, and its events are not this group's."""
+    return [t for sm in _about_group(cluster) for t in sm.triggers]
+
+
+def _about_group(cluster: Cluster) -> list[SentenceMentions]:
+    return cluster.seeds + [sm for sm in cluster.attached if sm.anaphora or sm.singular_anaphora]
 
 
 def resolve_types(cluster: Cluster) -> list[EventType]:
@@ -136,7 +143,7 @@ def resolve_status(cluster: Cluster, types: list[EventType]) -> Status:
         found.add("died")
     if "repatriation" in types:
         found.add("returned")
-    for sm in cluster.seeds + cluster.attached:
+    for sm in _about_group(cluster):
         found.update(s.status for s in sm.statuses)
     if set(types) & {"arrest", "detention", "deportation", "transfer"}:
         found.add("at_risk")
