@@ -102,3 +102,35 @@ def test_several_groups_in_one_sentence_keep_their_own_count_date_and_place(text
 def test_groups_without_a_noun_for_people_are_counted(text: str, count: int) -> None:
     (incident,) = extract_document(text, document="demo")
     assert incident.victims.count == count
+
+
+def test_parts_of_a_group_are_their_own_incidents_related_to_it() -> None:
+    text = (
+        "가상: 탈북자 27명이 체포됐다. "
+        "이들 중 9명은 칭다오에서 지난 18일, 18명은 쿤밍에서 19일에 체포된 것으로 전해졌다."
+    )
+    group, first, second = extract_document(text, document="demo", published=dt.date(2014, 7, 24))
+    assert (group.victims.count, group.part_of) == (27, None)
+    assert [(p.victims.count, p.part_of, p.locations[0].place) for p in (first, second)] == [
+        (9, 0, "Qingdao"),
+        (18, 0, "Kunming"),
+    ]
+    # The group's text dates only its parts: it spans them, and has their places.
+    assert (group.date.start, group.date.end) == ("2014-07-18", "2014-07-19")
+    assert {loc.place for loc in group.locations} == {"Qingdao", "Kunming"}
+
+
+def test_the_fate_of_some_of_a_group_is_a_part_not_absorbed() -> None:
+    text = (
+        "Fictional: police arrested 31 North Koreans in Yanji on 2 March 2012. "
+        "Of them, 5 were executed in Hoeryong on 9 April 2012."
+    )
+    group, part = extract_document(text, document="demo")
+    assert (group.victims.count, group.event_types, group.status) == (31, ["arrest"], "at_risk")
+    assert (part.victims.count, part.event_types, part.status, part.part_of) == (5, ["execution"], "died", 0)
+
+
+def test_children_among_a_group_are_not_a_part() -> None:
+    text = "Fictional: police arrested 31 North Koreans in Yanji on 2 March 2012. Among them were 3 children."
+    (incident,) = extract_document(text, document="demo")
+    assert incident.victims.count == 31

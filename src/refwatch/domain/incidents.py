@@ -80,6 +80,10 @@ class Incident:
     perpetrators: list[Perpetrator] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     salience: Salience = "main"
+    #: Position, in its document's list, of the incident this one is a part of ("Of them, 5
+    #: were executed"; "이들 중 9명은 칭다오에서"): a part is its own incident, and its people are
+    #: already counted in the group's.
+    part_of: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The schema's JSON form (plain dicts and lists)."""
@@ -98,6 +102,7 @@ class Incident:
             perpetrators=[Perpetrator(**_known(p, Perpetrator)) for p in data.get("perpetrators") or []],
             evidence=[Evidence(**_known(e, Evidence)) for e in data.get("evidence") or []],
             salience=data.get("salience", "main"),
+            part_of=data.get("part_of"),
         )
 
 

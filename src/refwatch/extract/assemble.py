@@ -47,11 +47,16 @@ class Cluster:
     #: For a seed sentence split into several groups: sentence index -> the stretch of text that
     #: speaks of this cluster's group, so that places named for another group stay there.
     stretches: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: The group this one is a part of ("이들 중 9명은 ..."), and for a group, the sentences
+    #: that tell of its parts: they add their places (and dates, when the group has none).
+    parent: Cluster | None = None
+    part_sentences: list[SentenceMentions] = field(default_factory=list)
+    part_dates: list[DateMention] = field(default_factory=list)
 
     def places(self, sm: SentenceMentions) -> list[PlaceMention]:
         """The places of ``sm`` that speak of this cluster's group."""
         stretch = self.stretches.get(sm.sentence.index)
-        if stretch is None:
+        if stretch is None or any(s is sm for s in self.part_sentences):
             return sm.places
         return [p for p in sm.places if stretch[0] <= p.start < stretch[1]]
 
@@ -107,7 +112,11 @@ def _specific(sm: SentenceMentions, counts: list[CountMention], dates: list[Date
 
 def people_counts(sm: SentenceMentions) -> list[CountMention]:
     """Counts that may stand for the whole group (not a part, not overlapping a date)."""
-    return [c for c in sm.counts if c.group == "people"]
+    return [c for c in sm.counts if c.group == "people" and not c.part]
+
+
+def _part_counts(sm: SentenceMentions) -> list[CountMention]:
+    return [c for c in sm.counts if c.group == "people" and c.part and c.count is not None]
 
 
 def _event_dates(sm: SentenceMentions) -> list[DateMention]:
@@ -166,11 +175,11 @@ def _dates_clash(a: list[DateMention], spans_b: Collection[tuple[dt.date, dt.dat
 
 
 def _split_pairs(
-    sm: SentenceMentions,
+    sm: SentenceMentions, figures: list[CountMention] | None = None
 ) -> list[tuple[list[CountMention], list[DateMention], tuple[int, int] | None]]:
     """One sentence listing several dated groups ("10월(600여 명), 4월(200여 명)") gives one seed
     each, with the stretch of the sentence that speaks of it (cut halfway between the items)."""
-    counts = [c for c in people_counts(sm) if not c.vague]
+    counts = [c for c in (people_counts(sm) if figures is None else figures) if not c.vague]
     # Dates that cannot be placed in time still mark where one group's item ends and the next
     # begins ("지난해 9월 18일 40명, 같은 해 8월 29일 80명" in a report without a date).
     dates = _event_dates(sm)
@@ -182,7 +191,38 @@ def _split_pairs(
             [sm.sentence.start] + [(a + b) // 2 for a, b in itertools.pairwise(centres)] + [sm.sentence.end]
         )
         return [([c], [d], (cuts[i], cuts[i + 1])) for i, (c, d) in enumerate(items)]
-    return [(people_counts(sm), _event_dates(sm), None)]
+    if figures is not None and len(figures) > 1:
+        centres = [(c.start + c.end) // 2 for c in figures]
+        cuts = (
+            [sm.sentence.start] + [(a + b) // 2 for a, b in itertools.pairwise(centres)] + [sm.sentence.end]
+        )
+        return [([c], [], (cuts[i], cuts[i + 1])) for i, c in enumerate(figures)]
+    return [(people_counts(sm) if figures is None else figures, _event_dates(sm), None)]
+
+
+def _is_part_seed(sm: SentenceMentions) -> bool:
+    """A sentence telling what happened to part of a group: any event, aftermath included
+    ("Of them, 5 were executed", "이들 중 3명은 석방됐다")."""
+    if sm.sentence.clutter or people_counts(sm) or not _part_counts(sm):
+        return False
+    return any(t.realis and not t.nominal for t in sm.triggers) or bool(sm.statuses)
+
+
+def _parent_of(parts: list[CountMention], current: Cluster | None) -> Cluster | None:
+    """The group a part belongs to: the current one, when it states a larger figure."""
+    if current is None or not current.count_values() or not parts:
+        return None
+    largest = max(current.count_values())
+    return current if all(c.count is not None and c.count < largest for c in parts) else None
+
+
+def _add_part(parent: Cluster, sm: SentenceMentions, dates: list[DateMention]) -> Cluster:
+    """A new cluster for a part of ``parent``; the parent learns the part's places and dates
+    (its dates are used only when the parent states none of its own)."""
+    if not parent.part_sentences or parent.part_sentences[-1] is not sm:
+        parent.part_sentences.append(sm)
+    parent.part_dates.extend(d for d in dates if d.lo is not None)
+    return Cluster(parent=parent, last_index=sm.sentence.index)
 
 
 def _choose(
@@ -222,6 +262,16 @@ def assemble(found: list[SentenceMentions]) -> list[Cluster]:
     current: Cluster | None = None
     for sm in found:
         if sm.sentence.clutter or is_tally(sm):
+            continue
+        if _is_part_seed(sm) and (parent := _parent_of(_part_counts(sm), current)):
+            for counts, dates, stretch in _split_pairs(sm, _part_counts(sm)):
+                part = _add_part(parent, sm, dates or _event_dates(sm))
+                part.seeds.append(sm)
+                part.add(counts, dates or _event_dates(sm))
+                if stretch is not None:
+                    part.stretches[sm.sentence.index] = stretch
+                clusters.append(part)
+            parent.last_index = sm.sentence.index
             continue
         if is_seed(sm):
             for counts, dates, stretch in _split_pairs(sm):

@@ -71,6 +71,9 @@ class CountMention:
     qualifier: Qualifier
     group: str = "people"
     vague: bool = False
+    #: A part of a group already described ("of them, 5 ...", "이들 중 9명은"): its own incident,
+    #: related to the group's.
+    part: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,8 @@ _TITLE_SENTENCES: Final = 3
 
 def resolve_date(cluster: Cluster) -> DateInterval:
     """One interval for the incident from its event dates (report dates only as a last resort)."""
-    known = cluster.known_dates()
+    # A group whose text dates only its parts ("이들 중 9명은 18일, 18명은 19일") spans their dates.
+    known = cluster.known_dates() or cluster.part_dates
     explicit_years = {d.lo.year for d in known if not d.year_inferred and d.lo is not None}
     if len(explicit_years) == 1:
         year = next(iter(explicit_years))
@@ -139,7 +140,7 @@ def resolve_types(cluster: Cluster) -> list[EventType]:
 def resolve_status(cluster: Cluster, types: list[EventType]) -> Status:
     """Where the people stand: died > returned > released > reached safety > at risk."""
     found: set[str] = set()
-    if "death" in types:
+    if "death" in types or "execution" in types:
         found.add("died")
     if "repatriation" in types:
         found.add("returned")
@@ -171,7 +172,7 @@ def _role(place: PlaceMention, sm: SentenceMentions) -> LocationRole:
 def resolve_locations(cluster: Cluster) -> list[Location]:
     """Places of the incident, most specific first; countries only where nothing finer is named."""
     seen: dict[tuple[str | None, str | None, str | None, str | None], Location] = {}
-    for sm in cluster.seeds + cluster.attached:
+    for sm in cluster.seeds + cluster.attached + cluster.part_sentences:
         for p in cluster.places(sm):
             if p.country in ("KR",) or (p.country == "KP" and p.kind == "country") or p.country is None:
                 continue
@@ -225,7 +226,9 @@ def salience_scores(clusters: list[Cluster]) -> list[Salience]:
     return ["main" if i == main else "background" for i in range(len(clusters))]
 
 
-def build_incident(cluster: Cluster, text: str, *, document: str, salience: Salience) -> Incident:
+def build_incident(
+    cluster: Cluster, text: str, *, document: str, salience: Salience, part_of: int | None = None
+) -> Incident:
     """The finished incident for one cluster."""
     types = resolve_types(cluster)
     locations = resolve_locations(cluster)
@@ -239,6 +242,7 @@ def build_incident(cluster: Cluster, text: str, *, document: str, salience: Sali
         perpetrators=resolve_perpetrators(cluster, locations),
         evidence=resolve_evidence(cluster, text),
         salience=salience,
+        part_of=part_of,
     )
 
 

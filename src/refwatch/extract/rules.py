@@ -8,6 +8,7 @@ offset, so the cost grows linearly with the length of the text.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Final
 
@@ -27,6 +28,7 @@ from refwatch.extract.triggers import (
     find_status_cues,
     find_triggers,
     find_victim_refs,
+    is_part,
     is_subgroup,
 )
 
@@ -75,8 +77,15 @@ def _extract_part(text: str, anchor: dt.date | None, document: str) -> list[Inci
     found = find_mentions(text, anchor)
     clusters = assemble(found)
     saliences = salience_scores(clusters)
+    index = {id(cluster): i for i, cluster in enumerate(clusters)}
     return [
-        build_incident(cluster, text, document=document, salience=salience)
+        build_incident(
+            cluster,
+            text,
+            document=document,
+            salience=salience,
+            part_of=index[id(cluster.parent)] if cluster.parent is not None else None,
+        )
         for cluster, salience in zip(clusters, saliences, strict=True)
     ]
 
@@ -131,12 +140,26 @@ def find_mentions(text: str, anchor: dt.date | None) -> list[SentenceMentions]:
         singles,
     )
     for sm, single in zip(found, singles, strict=True):
-        s = sm.sentence
-        sm.counts = [c for c in sm.counts if not is_subgroup(text, c.start, c.end, s.start, s.end)]
+        sm.counts = _mark_parts(text, sm)
         if single.counts and not sm.counts and not _plural_people(text, sm):
             sm.counts = single.counts[:1]
     _mark_other_groups(text, found)
     return found
+
+
+def _mark_parts(text: str, sm: SentenceMentions) -> list[CountMention]:
+    """The sentence's counts, parts of a group flagged (the first after "이들 중" or "of them",
+    and every later figure of the same list), other sub-group counts dropped."""
+    s = sm.sentence
+    out: list[CountMention] = []
+    in_part = False
+    for c in sm.counts:
+        if c.group == "people" and (in_part or is_part(text, c.start, c.end, s.start)):
+            in_part = True
+            out.append(dataclasses.replace(c, part=True))
+        elif not is_subgroup(text, c.start, c.end, s.start, s.end):
+            out.append(c)
+    return out
 
 
 _PLURAL_PEOPLE: Final = frozenset({"people", "children", "men", "women", "family", "kids", "persons"})

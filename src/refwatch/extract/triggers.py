@@ -277,6 +277,19 @@ def find_other_group(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _OTHER_GROUP.finditer(text)]
 
 
+_PART_BEFORE = re.compile(rf"(?i:{en.PART_BEFORE})|(?:{ko.PART_BEFORE})")
+
+
+def is_part(text: str, start: int, end: int, lo: int) -> bool:
+    """Whether a count at ``start:end`` counts a part of the group already described, one that
+    may have its own fate, date or place ("Of them, 5 were executed", "이들 중 9명은 칭다오에서");
+    a Korean count's span may begin with the marker ("이들 중 9명")."""
+    if _PART_BEFORE.search(text, max(lo, start - 24), start):
+        return True
+    digit = next((i for i in range(start, end) if text[i].isdigit()), None)
+    return digit is not None and bool(_PART_BEFORE.search(text, start, digit))
+
+
 def is_subgroup(text: str, start: int, end: int, lo: int, hi: int) -> bool:
     """Whether a count at ``start:end`` counts part of a group ("among them 3", "8명이 ... 포함")."""
     return bool(

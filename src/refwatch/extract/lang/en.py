@@ -210,7 +210,8 @@ QUALIFIERS: Final[dict[str, str]] = {
 #: arrested", "detained 9 in Yanji", "a group of 12", "18 others".
 GROUP_FRAMES: Final = (
     r"\b(?P<n>{num})(?=\s+(?:were|have\s+been|had\s+been)\s+(?:\w+ly\s+)?"
-    r"(?:arrested|detained|caught|repatriated|deported|sent|returned|held|apprehended|rounded)\b)"
+    r"(?:arrested|detained|caught|repatriated|deported|sent|returned|held|apprehended|rounded|executed|"
+    r"killed|sentenced|released|freed|imprisoned|jailed|tortured|interrogated|questioned|transferred)\b)"
     r"|\b(?:arrested|detained|caught|repatriated|deported|held|apprehended)\s+(?P<n2>{num})"
     r"(?=\s+(?:in|at|from|near|on)\s+[A-Z])"
     r"|\ba\s+group\s+of\s+(?P<n3>{num})\b"
@@ -253,6 +254,9 @@ OTHER_GROUP: Final = (
     r"(?:\d+|the|several|some|many)\s+others\b"
     r"|\bother\s+(?:north\s+koreans|defectors|refugees|escapees|people)\b|\banother\s+(?:group|\d+)"
 )
+#: Before a figure: a part of the group already described, with its own fate or place
+#: ("Of them, 5 were executed", "among whom 3 were sent on to Tumen").
+PART_BEFORE: Final = r"\b(?:among|of)\s+(?:them|whom|these|those|the\s+group)\b[\s,]*(?:\w+\s+)?$"
 #: A part of a group already counted ("among them", "including").
 SUBGROUP: Final = r"\bamong\s+(?:them|the)\b|\bincluding\b|\bof\s+whom\b|\bincludes?\b"
 #: Words that point back to one person already introduced.

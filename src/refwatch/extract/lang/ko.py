@@ -126,5 +126,7 @@ STATUS_CUES: Final[tuple[tuple[str, str], ...]] = (
 )
 #: A different group: "다른 탈북자들은", "또 다른 일행".
 OTHER_GROUP: Final = r"(?:다른|또\s?다른)\s?(?:탈북자|탈북민|일행|사람)들?(?:은|는|이|가|도)\s"
+#: Before a figure: a part of the group already described ("이들 중 9명은", "그중 3명은").
+PART_BEFORE: Final = r"(?:이들|이|그|그들|일행)\s?(?:중|가운데)(?:에서|에는|엔)?\s*,?\s*$"
 SUBGROUP: Final = r"포함|가운데|중에는|중\s|제외한"
 ANAPHORA: Final = r"이들|이\s?가족|일행|탈북자들|탈북민들|이\s?탈북자|당시"
