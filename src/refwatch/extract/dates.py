@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Final
 
+from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.vocabulary import Precision
 from refwatch.extract.lang import en, ko
 from refwatch.extract.mentions import DateMention
@@ -171,9 +172,16 @@ def _day(year: int, month: int, day: int) -> Interval:
     return d, d, "day", False
 
 
-def _year_for(month: int, day: int | None, anchor: dt.date | None, carried: int | None) -> int | None:
-    """The year of a yearless date: carried from context, else the latest one not after the anchor."""
-    if carried is not None and (anchor is None or (carried, month, day or 1) <= anchor.timetuple()[:3]):
+def _year_for(
+    month: int, day: int | None, anchor: dt.date | None, carried: int | None, latest: dt.date | None = None
+) -> int | None:
+    """The year of a yearless date: carried from context, else the latest one not after the anchor.
+
+    A carried year holds unless it would put the date after the latest day the
+    report can have been written (``latest``, the anchor itself when it is a day).
+    """
+    bound = latest or anchor
+    if carried is not None and (bound is None or (carried, month, day or 1) <= bound.timetuple()[:3]):
         return carried
     if anchor is None:
         return None
@@ -225,8 +233,10 @@ class _Resolver:
 
     CARRY_CHARS: Final = 300
 
-    def __init__(self, anchor: dt.date | None) -> None:
+    def __init__(self, anchor: dt.date | None, latest: dt.date | None = None) -> None:
         self.anchor = anchor
+        #: The latest day the report can have been written: bounds a carried year.
+        self.latest = latest if latest is not None else anchor
         self.last_year: tuple[int, int] | None = None  # (year, end offset)
 
     def carried(self, position: int) -> int | None:
@@ -244,7 +254,7 @@ class _Resolver:
         mod = m.groupdict().get("mod")
         if m["y"]:
             return _month_day_range(int(m["y"]), month, day, day2, mod, False)
-        year = _year_for(month, day, self.anchor, self.carried(m.start()))
+        year = _year_for(month, day, self.anchor, self.carried(m.start()), self.latest)
         return _month_day_range(year, month, day, day2, mod, True)
 
     def month(self, m: re.Match[str], text: str) -> Interval | None:
@@ -255,7 +265,7 @@ class _Resolver:
         month = _MONTH_NUM[m["mon"].lower()]
         if m["y"]:
             return _part_of_month(int(m["y"]), month, m["mod"])
-        year = _year_for(month, None, self.anchor, self.carried(m.start()))
+        year = _year_for(month, None, self.anchor, self.carried(m.start()), self.latest)
         if year is None:
             return _UNKNOWN
         lo, hi, precision, _ = _part_of_month(year, month, m["mod"])
@@ -332,7 +342,7 @@ class _Resolver:
         elif rel == "내년":
             year = a.year + 1 if a else None
         else:
-            year = _year_for(month, day, a, self.carried(m.start()))
+            year = _year_for(month, day, a, self.carried(m.start()), self.latest)
         return _month_day_range(year, month, day, None, m["mod"], rel is None)
 
     def k_day(self, m: re.Match[str], text: str) -> Interval | None:
@@ -426,8 +436,28 @@ def _role(text: str, start: int, end: int, match: re.Match[str], precision: str)
     return "event"
 
 
-def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
+def anchor_window(anchor: dt.date | ReferenceDate | None) -> tuple[dt.date | None, dt.date | None]:
+    """The earliest and latest day a report can have been written, as far as ``anchor`` says.
+
+    An open interval (only a lower bound known) gives no window at all: nothing can be
+    resolved against it, and a carried year is not bounded by it.
+    """
+    if anchor is None:
+        return None, None
+    if isinstance(anchor, dt.date):
+        return anchor, anchor
+    start, end = anchor.window()
+    return (None, None) if end is None else (start, end)
+
+
+def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMention]:
     """All date expressions in ``text``, leftmost-longest, resolved against ``anchor``.
+
+    ``anchor`` is the report's day, or its :class:`ReferenceDate` when only a month, a
+    year or an interval is known. Against a period, an expression is resolved at its
+    first and at its last day and kept only when both agree: with the month known
+    "in March" and "last month" resolve, "yesterday" does not; with only the year,
+    "last October" does not either, since it depends on the month of writing.
 
     Examples:
         >>> found = find_dates("Fictional: held in mid-March.", dt.date(2017, 4, 24))
@@ -440,7 +470,8 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
             if m.end() > m.start() and text[m.start() : m.end()].strip():
                 found.append((m.start(), -m.end(), m, handler))
     found.sort(key=lambda item: (item[0], item[1]))
-    resolver = _Resolver(anchor)
+    first, last = anchor_window(anchor)
+    resolver = _Resolver(first, last)
     mentions: list[DateMention] = []
     last_end = -1
     for start, neg_end, match, handler in found:
@@ -450,6 +481,12 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
         interval = handler(resolver, match, text)
         if interval is None:
             continue
+        if first != last and interval[0] is not None:
+            resolver.anchor = last
+            at_last = handler(resolver, match, text)
+            resolver.anchor = first
+            if at_last != interval:
+                interval = _UNKNOWN
         start, end = _trim(text, start, end)
         if text[end - 1] == "." and text[start:end].rstrip(".").split()[-1].lower() in _FULL_MONTHS:
             end -= 1
