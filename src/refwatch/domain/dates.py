@@ -24,9 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 RefPrecision = Literal["day", "month", "year", "interval"]
-RefSource = Literal[
-    "metadata", "url", "stamp", "dateline", "citation", "banner", "latest-mention", "option"
-]
+RefSource = Literal["metadata", "url", "stamp", "dateline", "citation", "banner", "latest-mention", "option"]
 RefConfidence = Literal["high", "medium", "low"]
 
 REF_PRECISIONS: Final[tuple[str, ...]] = RefPrecision.__args__  # type: ignore[attr-defined]
@@ -45,7 +43,7 @@ class ReferenceDate:
         >>> ref = ReferenceDate.month(2012, 2, source="url", confidence="high", text="/2012/02/")
         >>> ref.label(), ref.window()
         ('2012-02', (datetime.date(2012, 2, 1), datetime.date(2012, 2, 29)))
-        >>> ReferenceDate(dt.date(2019, 5, 3), None, "interval", "latest-mention", "low", "3 May 2019").label()
+        >>> ReferenceDate(dt.date(2019, 5, 3), None, "interval", "latest-mention", "low").label()
         'not before 2019-05-03'
     """
 
@@ -71,7 +69,9 @@ class ReferenceDate:
             raise ValueError("a day starts and ends on the same date")
 
     @classmethod
-    def day(cls, date: dt.date, *, source: RefSource, confidence: RefConfidence, text: str = "") -> ReferenceDate:
+    def day(
+        cls, date: dt.date, *, source: RefSource, confidence: RefConfidence, text: str = ""
+    ) -> ReferenceDate:
         """One known day."""
         return cls(date, date, "day", source, confidence, text)
 
@@ -84,7 +84,9 @@ class ReferenceDate:
         return cls(dt.date(year, month, 1), dt.date(year, month, last), "month", source, confidence, text)
 
     @classmethod
-    def year(cls, year: int, *, source: RefSource, confidence: RefConfidence, text: str = "") -> ReferenceDate:
+    def year(
+        cls, year: int, *, source: RefSource, confidence: RefConfidence, text: str = ""
+    ) -> ReferenceDate:
         """A known year, month unknown."""
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", source, confidence, text)
 
@@ -93,7 +95,10 @@ class ReferenceDate:
         return self.start, self.end
 
     def label(self) -> str:
-        """Short text at the known precision: ``2017-04-24``, ``2012-02``, ``2017``, ``not before 2019-05-03``."""
+        """Short text at the known precision: ``2017-04-24``, ``2012-02``, ``2017``, ``not before 2019-05-03``
+
+        An interval with both ends reads ``2019-05-03 to 2019-06-01``.
+        """
         if self.precision == "day":
             return self.start.isoformat()
         if self.precision == "month":

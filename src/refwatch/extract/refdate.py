@@ -73,7 +73,8 @@ _URL_YMD = re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})[/_-](?P<m>\d{1,2})[/_-](?
 _URL_YM = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})(?=/)")
 _URL_DIGITS = re.compile(r"(?<!\d)\d{8,}(?!\d)")
 _URL_QUERY_DATE = re.compile(
-    r"[?&](?:date|day|ymd|pubdate|publish(?:ed)?(?:_?date)?|dt|regdate)=(?P<v>[\d./-]{8,10})(?=&|$)", re.IGNORECASE
+    r"[?&](?:date|day|ymd|pubdate|publish(?:ed)?(?:_?date)?|dt|regdate)=(?P<v>[\d./-]{8,10})(?=&|$)",
+    re.IGNORECASE,
 )
 
 
@@ -122,7 +123,9 @@ def url_evidence(url: str | None, *, today: dt.date | None = None) -> list[Evide
         except ValueError:
             continue
         if parsed.year and parsed.month and _valid(parsed.year, parsed.month, parsed.day, latest):
-            out.append(Evidence(parsed.year, parsed.month, parsed.day, "url", "high", m.group(0)[1:], _RANK["url"]))
+            out.append(
+                Evidence(parsed.year, parsed.month, parsed.day, "url", "high", m.group(0)[1:], _RANK["url"])
+            )
     for m in _URL_YMD.finditer(path):
         y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
         if _valid(y, mo, d, latest):
@@ -159,8 +162,8 @@ _TIMED = re.compile(
     r"(?m:^\s*(?P<date>(?:[A-Z][a-z]+day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})\s*(?:/|\||,|-)?\s*\d{1,2}:\d{2})"
 )
 _BARE_LINE = re.compile(
-    r"(?m:^[ \t]*(?P<date>(?:[A-Z][a-z]+day,?\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4}"
-    r"|\d{4}[.-]\d{1,2}[.-]\d{1,2}|\d{4}년\s?\d{1,2}월\s?\d{1,2}일))[ \t]*$)"
+    r"(?m:^[ \t]*(?P<date>(?:[A-Z][a-z]+day,?\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4}|\d{4}[.-]\d{1,2}[.-]\d{1,2}|\d{4}년\s?\d{1,2}월\s?\d{1,2}일))[ \t]*$)"
 )
 # "SEOUL, March 8 (Yonhap) --", "BEIJING, Aug. 28, 2019 (AFP) -": a place in capitals, a date,
 # an optional agency, a dash.
@@ -169,7 +172,7 @@ _DATELINE = re.compile(
     r"(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?)\s*(?:\([A-Za-z .]{2,30}\)\s*)?[-–—]{1,2})"
 )
 _BANNER_YEAR = re.compile(
-    r"(?i:\b(?P<y1>(?:19|20)\d{2})\s+annual\s+report\b|\bannual\s+report\s+(?:for\s+|of\s+)?(?P<y2>(?:19|20)\d{2})\b)"
+    r"(?i:\b(?P<y1>(?:19|20)\d{2})\s+(?:annual\s+report|reporting\s+year)\b|\bannual\s+report\s+(?:for\s+|of\s+)?(?P<y2>(?:19|20)\d{2})\b)"
 )
 _ACCESSED = re.compile(
     r"(?i:\b(?:accessed|retrieved|last\s+visited|viewed)(?:\s+on)?[:\s]+(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
@@ -201,9 +204,11 @@ def text_evidence(text: str) -> list[Evidence]:
     """Stamps, datelines and banners at the head of ``text``, and report years anywhere in its head.
 
     Examples:
-        >>> [(e.source, e.year, e.month, e.day) for e in text_evidence("Fictional Times\\n입력 2014년 10월 17일 16시 28분\\n")]
+        >>> found = text_evidence("Fictional Times\\n입력 2014년 10월 17일 16시 28분\\n")
+        >>> [(e.source, e.year, e.month, e.day) for e in found]
         [('stamp', 2014, 10, 17)]
-        >>> [(e.source, e.year, e.month, e.day) for e in text_evidence("TUMEN, March 8 (Fictional Wire) -- Police said")]
+        >>> found = text_evidence("TUMEN, March 8 (Fictional Wire) -- Police said")
+        >>> [(e.source, e.year, e.month, e.day) for e in found]
         [('dateline', None, 3, 8)]
     """
     head = text[:HEAD_CHARS]
@@ -223,10 +228,14 @@ def text_evidence(text: str) -> list[Evidence]:
         if (found := _evidence(_partial(m["date"]), "stamp", "high", m.group(0), _RANK["stamp"])) is not None:
             out.append(found)
     for m in _DATELINE.finditer(head):
-        if (found := _evidence(_partial(m["date"]), "dateline", "medium", m.group(0), _RANK["dateline"])) is not None:
+        if (
+            found := _evidence(_partial(m["date"]), "dateline", "medium", m.group(0), _RANK["dateline"])
+        ) is not None:
             out.append(found)
     for m in _BARE_LINE.finditer(head):
-        if (found := _evidence(_partial(m["date"]), "banner", "low", m.group(0), _RANK["banner"])) is not None:
+        if (
+            found := _evidence(_partial(m["date"]), "banner", "low", m.group(0), _RANK["banner"])
+        ) is not None:
             out.append(found)
     for m in _BANNER_YEAR.finditer(head):
         year = int(m["y1"] or m["y2"])
@@ -235,7 +244,7 @@ def text_evidence(text: str) -> list[Evidence]:
 
 
 def lower_bound(text: str) -> tuple[dt.date, RefSource, str] | None:
-    """The latest day the text shows it was written after: an "accessed" date, or the latest full date it names.
+    """The latest day the text shows it was written after: an "accessed" date, or the latest date it names.
 
     Only dates with their year written out count (a year alone gives its first day),
     and not those read as future ("will", "by", "until", "deadline"): a report names
@@ -273,10 +282,15 @@ def _best(evidence: list[Evidence]) -> Evidence | None:
     with_year = [e for e in evidence if e.year is not None]
     if not with_year:
         return None
-    return max(with_year, key=lambda e: (_CONFIDENCE_RANK[e.confidence], e.rank, e.day is not None, e.month is not None))
+    return max(
+        with_year,
+        key=lambda e: (_CONFIDENCE_RANK[e.confidence], e.rank, e.day is not None, e.month is not None),
+    )
 
 
-def combine(evidence: list[Evidence], bound: tuple[dt.date, RefSource, str] | None = None) -> ReferenceDate | None:
+def combine(
+    evidence: list[Evidence], bound: tuple[dt.date, RefSource, str] | None = None
+) -> ReferenceDate | None:
     """The reference date the evidence supports, or None when it supports none.
 
     The most trusted source with a year is the base. A finer source that agrees with
@@ -287,8 +301,11 @@ def combine(evidence: list[Evidence], bound: tuple[dt.date, RefSource, str] | No
     if base is None:
         if bound is None:
             return None
-        day, source, text = bound
-        return ReferenceDate(day, None, "interval", source, "low", text)
+        first, source, written = bound
+        # An "accessed" date is a firm lower bound; the latest date named may be a quoted old one.
+        return ReferenceDate(
+            first, None, "interval", source, "medium" if source == "citation" else "low", written
+        )
     year, month, day = base.year, base.month, base.day
     confidence: RefConfidence = base.confidence
     texts = [base.text]

@@ -77,7 +77,7 @@ class RuleExtractor:
 def resolution_anchor(
     text: str, *, published: dt.date | None = None, reference: ReferenceDate | None = None
 ) -> ReferenceDate | None:
-    """What relative dates resolve against: the reference date given, else ``published``, else the text's own stamps.
+    """What relative dates resolve against: the reference given, else ``published``, else the text's stamps.
 
     Only a day, a month or a year helps; the lower bounds of :func:`.refdate.reference_date`
     (latest date mentioned) resolve nothing, so they are not looked for here.
