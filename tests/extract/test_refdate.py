@@ -29,11 +29,11 @@ def _ymd(url: str) -> list[tuple[int | None, int | None, int | None, str]]:
         ("https://example.org/blog/2012/02/some-story.html", [(2012, 2, None, "high")]),
         ("https://example.org/news/human-rights/2012-03/3075", [(2012, 3, None, "high")]),
         ("https://example.org/story?id=7&date=2019-05-03", [(2019, 5, 3, "high")]),
-        # digit runs: kept, but with low confidence (ids often look like dates)
-        ("https://example.org/news/amp/all/20240828/126715976/2", [(2024, 8, 28, "low")]),
-        ("https://example.org/english/korea/story-arrest-20080321.html", [(2008, 3, 21, "low")]),
-        ("https://example.org/english/news/escapees-12212023184327.html", [(2023, 12, 21, "low")]),
-        ("https://example.org/view/AKR20160523160400014", [(2016, 5, 23, "low")]),
+        # digit runs: medium confidence (ids can look like dates)
+        ("https://example.org/news/amp/all/20240828/126715976/2", [(2024, 8, 28, "medium")]),
+        ("https://example.org/english/korea/story-arrest-20080321.html", [(2008, 3, 21, "medium")]),
+        ("https://example.org/english/news/escapees-12212023184327.html", [(2023, 12, 21, "medium")]),
+        ("https://example.org/view/AKR20160523160400014", [(2016, 5, 23, "medium")]),
     ],
 )
 def test_dates_in_addresses(url: str, expected: list[tuple[int, int, int | None, str]]) -> None:

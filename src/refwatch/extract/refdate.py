@@ -93,18 +93,17 @@ def _valid(year: int, month: int, day: int | None, latest_year: int) -> bool:
 def url_evidence(url: str | None, *, today: dt.date | None = None) -> list[Evidence]:
     """Dates written in a web address, most explicit first.
 
-    A path date separated by slashes or dashes is trusted. A date read out of a run of
-    digits (``/20240828/``, an article id) is kept with low confidence: it is shown and
-    completes other evidence that agrees with it, but nothing is resolved against it
-    alone, since many sites number articles with runs that only look like dates. A run
-    is read as year-month-day first, then as month-day-year, and only when it makes a
-    real date in the years a report can have.
+    A path date separated by slashes or dashes is trusted (high). A date read out of a
+    run of digits (``/20240828/``, an article id) is of medium confidence: many sites
+    number articles by date, but a run can also only look like one. A run is read as
+    year-month-day first, then as month-day-year, and only when it makes a real date
+    in the years a report can have.
 
     Examples:
         >>> [(e.year, e.month, e.day) for e in url_evidence("https://example.org/news/2017/04/23/story")]
         [(2017, 4, 23)]
         >>> [(e.year, e.month, e.day, e.confidence) for e in url_evidence("https://example.org/a-12212023184327.html")]
-        [(2023, 12, 21, 'low')]
+        [(2023, 12, 21, 'medium')]
         >>> [(e.year, e.month, e.day) for e in url_evidence("https://example.org/blog/2012/02/title.html")]
         [(2012, 2, None)]
     """
@@ -142,7 +141,7 @@ def url_evidence(url: str | None, *, today: dt.date | None = None) -> list[Evide
             mdy = (int(run[4:8]), int(run[:2]), int(run[2:4]))
             for y, mo, d in (ymd, mdy):
                 if _valid(y, mo, d, latest):
-                    out.append(Evidence(y, mo, d, "url", "low", run, _RANK["url"]))
+                    out.append(Evidence(y, mo, d, "url", "medium", run, _RANK["url"]))
                     break
     return out
 
