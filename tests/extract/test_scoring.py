@@ -12,6 +12,7 @@ from refwatch.errors import InvalidInput
 from refwatch.extract.scoring import (
     count_agrees,
     date_agrees,
+    date_counted,
     evidence_errors,
     load_corpus,
     match_incidents,
@@ -118,6 +119,16 @@ def test_dates_same_month_or_overlapping_range() -> None:
     other_day = inc(start="2030-03-02", end="2030-03-02", precision="day")
     assert date_agrees(other_day, inc(start="2030-03-25", end="2030-03-25", precision="day"))  # same month
     assert not date_agrees(inc(start=None, end=None), inc())
+
+
+def test_an_inferred_date_is_not_counted_against_an_unknown_gold_date() -> None:
+    # INCIDENTS.md: "a date you infer is never counted against you when the gold date is unknown".
+    unknown = inc(start=None, end=None)
+    assert not date_counted(inc(), unknown)
+    assert date_counted(unknown, unknown) and date_agrees(unknown, unknown)
+    assert date_counted(unknown, inc()) and not date_agrees(unknown, inc())
+    scored = score_extraction({"a": [inc("a")]}, [inc("a", start=None, end=None)])
+    assert scored["fields"]["date"] is None  # nothing to count
 
 
 def test_place_rules() -> None:

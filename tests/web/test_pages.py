@@ -195,3 +195,12 @@ def test_repeated_failures_back_off_with_the_same_message(client: TestClient) ->
     page = client.get(blocked.headers["location"]).text
     assert "wrong username, password or code" in page  # what an unknown name gets: no tell
     assert "too many" not in page
+
+
+def test_document_page_shows_its_reference_date_and_where_it_came_from(client: TestClient) -> None:
+    log_in(client)
+    upload(client)
+    page = client.get("/documents/alpha").text
+    reference = page.split("Reference date</dt><dd>")[1].split("</dd>")[0]
+    # No metadata, no stamp: only the latest date the text names, a lower bound.
+    assert "not before 2031-03-20" in reference and "latest-mention" in reference

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors, print_json
 from refwatch.cli.restriction import Group, Lift, Reason, chosen_group
+from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.documents import MAX_ID
 from refwatch.services import documents as service
 
@@ -68,13 +70,14 @@ def show_document(
         ("outlet", s.outlet or ""),
         ("url", s.url or ""),
         ("published", s.publication_date or ""),
+        ("reference", _reference_line(s.reference_date)),
         ("language", f"{s.language} ({doc.language_source})"),
         ("file", f"{s.filename} ({s.media_type}, {s.size_bytes:,} bytes)"),
         ("sha256", s.sha256),
         ("ingested", f"{s.ingested_at:%Y-%m-%d %H:%M} by {s.ingested_by}"),
         ("incidents", ", ".join(map(str, doc.incident_ids)) or "-"),
     ):
-        table.add_row(label, value)
+        table.add_row(label, Text(value))  # plain text: a title or address may hold "[...]" markup
     console.print(table)
     console.rule()
     console.print(doc.text, highlight=False, markup=False)
@@ -114,3 +117,11 @@ def restrict(
 def register(app: typer.Typer) -> None:
     """Add the `documents` group."""
     app.add_typer(documents_app, name="documents")
+
+
+def _reference_line(ref: ReferenceDate | None) -> str:
+    """The reference date with where it came from, e.g. ``2012-02 (url, high: /2012/02/)``."""
+    if ref is None:
+        return "unknown"
+    evidence = f": {ref.text}" if ref.text else ""
+    return f"{ref.label()} ({ref.source}, {ref.confidence}{evidence})"

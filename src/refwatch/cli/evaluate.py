@@ -10,8 +10,10 @@ import typer
 from rich.table import Table
 
 from refwatch.cli.output import console, handles_errors, print_json
+from refwatch.domain.dates import ReferenceDate
+from refwatch.extract.refdate import reference_date
 from refwatch.extract.scoring import evidence_errors, load_corpus, score_extraction, score_linking
-from refwatch.ingest.metadata import MetadataTable, load_metadata
+from refwatch.ingest.metadata import DocumentMetadata, MetadataTable, load_metadata
 
 
 def evaluate_corpus(
@@ -34,9 +36,8 @@ def evaluate_corpus(
     span_errors: list[str] = []
     for doc, text in corpus.texts.items():
         meta = table.by_id.get(doc) if table else None
-        published = meta.publication_date.to_date() if meta and meta.publication_date else None
         found = engine.extract(
-            text, document=doc, published=published, language=meta.language if meta else None
+            text, document=doc, reference=_reference_for(meta, text), language=meta.language if meta else None
         )
         predictions[doc] = [i.to_dict() for i in found]
         span_errors += [f"{doc}: {e}" for i in predictions[doc] for e in evidence_errors(text, i)]
@@ -51,6 +52,13 @@ def evaluate_corpus(
         linked = linked_incidents([corpus.folder / f"{d}.txt" for d in corpus.texts], metadata=corpus.index)
         result["linking"] = score_linking(corpus.gold, linked).to_dict()
     return result
+
+
+def _reference_for(meta: DocumentMetadata | None, text: str) -> ReferenceDate | None:
+    """The reference date exactly as ingest derives it: metadata date, address, text."""
+    return reference_date(
+        text, metadata=meta.publication_date if meta else None, url=meta.url if meta else None
+    )
 
 
 def _by_language(

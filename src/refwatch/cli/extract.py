@@ -14,9 +14,11 @@ from rich.table import Table
 
 from refwatch.cli import context
 from refwatch.cli.output import EXIT_USER_ERROR, console, err_console, handles_errors, print_jsonl
+from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Incident
 from refwatch.errors import InvalidInput, RefwatchError
 from refwatch.extract import DEFAULT_EXTRACTOR_NAME, available_extractors, get_extractor
+from refwatch.extract.refdate import reference_date
 from refwatch.ingest.dates import parse_human_date
 from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
@@ -75,7 +77,8 @@ def extract(
         found += engine.extract(
             text,
             document=(meta.id if meta and meta.id else path.stem),
-            published=anchor or _meta_date(meta),
+            published=anchor,
+            reference=None if anchor else _reference(meta, text),
             language=_language(lang, meta, text),
         )
     if output_format == "jsonl":
@@ -95,8 +98,11 @@ def _published(value: str | None) -> dt.date | None:
     return parsed
 
 
-def _meta_date(meta: DocumentMetadata | None) -> dt.date | None:
-    return meta.publication_date.to_date() if meta and meta.publication_date else None
+def _reference(meta: DocumentMetadata | None, text: str) -> ReferenceDate | None:
+    """The reference date as ingest derives it (metadata date, address, the text itself)."""
+    return reference_date(
+        text, metadata=meta.publication_date if meta else None, url=meta.url if meta else None
+    )
 
 
 def _language(choice: str, meta: DocumentMetadata | None, text: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any
 
+from refwatch.domain.dates import ReferenceDate
 from refwatch.errors import InvalidInput
 
 MAX_ID = 2**31 - 1  # row ids are 32-bit integers on PostgreSQL: a larger one cannot exist
@@ -56,12 +57,15 @@ class DocumentSummary:
     language: str
     ingested_by: str
     ingested_at: dt.datetime
+    #: When it was written, with where that came from (:mod:`refwatch.domain.dates`); None: nothing says.
+    reference_date: ReferenceDate | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO strings)."""
         # Field by field: dataclasses.asdict deep-copies every value, and these are all plain scalars.
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["ingested_at"] = self.ingested_at.isoformat()
+        data["reference_date"] = self.reference_date.to_dict() if self.reference_date else None
         return data
 
 

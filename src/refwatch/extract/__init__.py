@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Incident
 from refwatch.extract.base import Extractor, available_extractors, get_extractor, register_extractor
 from refwatch.extract.rules import RuleExtractor
@@ -46,15 +47,20 @@ def extract_document(
     published: dt.date | None = None,
     language: str | None = None,
     extractor: str = DEFAULT_EXTRACTOR_NAME,
+    reference: ReferenceDate | None = None,
 ) -> list[Incident]:
     """Incidents in one document's text, by the named extractor (the rule-based one by default).
 
     Args:
         text: the document's working text; evidence offsets index it exactly.
         document: the document id written into each incident.
-        published: publication date, the anchor for relative dates; when None a
-            dateline in the text is used if it clearly is one.
+        published: publication date (a day), the anchor for relative dates when no
+            ``reference`` is given; without either, the text's own stamps are read.
         language: ``en``, ``ko``, ``zh`` or None (a hint; all packs run anyway).
         extractor: a registered extractor name.
+        reference: the document's reference date (:func:`refwatch.extract.refdate.reference_date`),
+            at the precision known: relative dates resolve only as far as it allows.
     """
-    return get_extractor(extractor).extract(text, document=document, published=published, language=language)
+    return get_extractor(extractor).extract(
+        text, document=document, published=published, language=language, reference=reference
+    )

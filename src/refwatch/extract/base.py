@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
+from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Incident
 from refwatch.errors import InvalidInput
 
@@ -29,8 +30,14 @@ class Extractor(Protocol):
         document: str,
         published: dt.date | None = None,
         language: str | None = None,
+        reference: ReferenceDate | None = None,
     ) -> list[Incident]:
-        """Incidents found in ``text``; every evidence span indexes ``text`` exactly."""
+        """Incidents found in ``text``; every evidence span indexes ``text`` exactly.
+
+        ``reference`` (the document's reference date, at whatever precision is known)
+        anchors relative and yearless dates; ``published`` (a day) is the older way to
+        say the same and is used when no reference is given.
+        """
         ...
 
 

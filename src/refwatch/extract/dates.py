@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Final
 
+from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.vocabulary import Precision
 from refwatch.extract.lang import en, ko
 from refwatch.extract.mentions import DateMention
@@ -38,7 +39,7 @@ _YEAR: Final = r"(?P<y>(?:19|20)\d{2})"
 _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-./]\s?(?P<m>\d{1,2})[-./]\s?(?P<d>\d{1,2})(?![\d])")
 _MDY = re.compile(
     rf"(?:\b{_MOD}[- ])?\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
-    r"(?:\s*(?:,|and|-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d{4}\b(?<=\d)))?"
+    r"(?:\s*(?:and|-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b)?"
     rf"(?:,?\s+{_YEAR}\b)?"
 )
 _DMY = re.compile(
@@ -54,6 +55,7 @@ _REL = re.compile(
     r"(?i:\b(?:(?P<day>yesterday|today|tonight|last\s+night)"
     r"|(?P<span>(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:week|month|year|few\s+days))"
     r"|(?P<earlier>earlier\s+this\s+(?:week|month|year))"
+    r"|(?P<weekend>(?:at|over|during)\s+the\s+weekend|(?:last|this|past)\s+weekend)"
     r"|(?P<cal>(?:this|last|past|previous)\s+(?:week|month|year))"
     rf"|(?P<n>\d+|{_NUM_WORDS})\s+(?P<unit>days|weeks|months|years)\s+ago"
     r"|(?:on\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?P<which>this|last)\s+month)\b)"
@@ -80,7 +82,7 @@ _K_AGO = re.compile(rf"(?<![\d.])(?P<n>\d{{1,3}})\s?(?P<unit>일|주|주일|개�
 # Whole words only: "오늘날" is "nowadays", and "전달" is "the previous month" only when no
 # verb or noun ending follows it ("전달했다", "전달을": delivered, delivery).
 _K_REL = re.compile(
-    r"(?<![가-힣])(?P<w>지난\s?달|전달(?=\s?(?:초순|초|중순|하순|말)|[^가-힣]|$)|이달|이번\s?달|지난\s?주|이번\s?주"
+    r"(?<![가-힣])(?P<w>지난\s?달|전달(?=\s?(?:초순|초|중순|하순|말)|[^가-힣]|$)|이달|이번\s?달|지난\s?주말|지난\s?주|이번\s?주"
     r"|어제|그제|그저께|오늘(?!날)|지난해|작년|올해|금년)"
     r"(?:\s?(?P<mod>초순|초|중순|하순|말))?"
 )
@@ -127,6 +129,33 @@ _REPORT_AFTER_KO = re.compile(ko.REPORT_AFTER)
 # "On Tuesday police arrested 15 and said ..." keeps its event date.
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?\n]\s*)(?i:on\s+)?$")
 _SUBJECT_THEN_REPORT = re.compile(rf"(?i:^,?\s+(?:[a-z][\w'’.-]*\s+){{1,4}}?(?:{en.REPORT_BEFORE})\b)")
+# A date the clause puts ahead: "will be deported on Friday", "said they would be returned on
+# October 30", "is scheduled for May 3", "the deadline of June 1". Narrative "would later" and
+# "would have" tell the past; a comma or a sentence end between cue and date breaks the clause.
+_FUTURE_BEFORE = re.compile(
+    r"(?i:\b(?:will|shall|would(?!\s+(?:later|eventually|then|soon|have|still)\b)|is\s+to|are\s+to|"
+    r"(?:scheduled|expected|due|set|slated|planned|plans?|going)\s+(?:to|for)|deadline\s+(?:of|on|for|is))"
+    r"\b[^.;:!?,\"“”\n]{0,40}$)"
+)
+# Korean: "오는 20일" (the coming 20th), "내년 3월" (next year's March).
+_FUTURE_REL_KO: Final = frozenset({"오는", "내년"})
+# "단체는 14일 이들이 지난 12일 체포됐다고 밝혔다": a day right after the sentence's topic, in a
+# sentence that ends by reporting what was said, dates the saying (Korean puts the verb last).
+_TOPIC_OPENING_KO = re.compile(
+    r"(?:^|[.!?\n]\s*)(?:[^\s.!?\n\d]+\s){0,3}[^\s.!?\n\d]*[가-힣)](?:은|는|이|가)\s?$"
+)
+_REPORTED_END_KO = re.compile(
+    r"(?:(?:다|라|냐|까)[\"”’']?|[\"”’'])\s?고\s?(?:[가-힣]+\s){0,2}(?:밝혔|전했|말했|보도했|발표했|주장했|알렸|설명했|전해왔|덧붙였|강조했)"
+    r"(?:다|습니다)"
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+# "as of 30 July", "30일 (밤) 현재", "30일 기준": the day a figure or state was read, not an event.
+_AS_OF_BEFORE = re.compile(r"(?i:\bas\s+(?:of|at)\s+$)")
+_AS_OF_AFTER_KO = re.compile(r"^\s?(?:[가-힣]{1,2}\s)?(?:현재|기준)(?:까지)?(?![가-힣])")
+# Words that say "now" for whoever speaks: inside a quotation they are the speaker's day.
+_SPEAKER_DAYS: Final = frozenset(
+    {"today", "tonight", "yesterday", "last night", "오늘", "어제", "그제", "그저께"}
+)
 _SINCE_BEFORE = re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
 _SINCE_AFTER_KO = re.compile(ko.SINCE_AFTER)
 
@@ -171,9 +200,16 @@ def _day(year: int, month: int, day: int) -> Interval:
     return d, d, "day", False
 
 
-def _year_for(month: int, day: int | None, anchor: dt.date | None, carried: int | None) -> int | None:
-    """The year of a yearless date: carried from context, else the latest one not after the anchor."""
-    if carried is not None and (anchor is None or (carried, month, day or 1) <= anchor.timetuple()[:3]):
+def _year_for(
+    month: int, day: int | None, anchor: dt.date | None, carried: int | None, latest: dt.date | None = None
+) -> int | None:
+    """The year of a yearless date: carried from context, else the latest one not after the anchor.
+
+    A carried year holds unless it would put the date after the latest day the
+    report can have been written (``latest``, the anchor itself when it is a day).
+    """
+    bound = latest or anchor
+    if carried is not None and (bound is None or (carried, month, day or 1) <= bound.timetuple()[:3]):
         return carried
     if anchor is None:
         return None
@@ -216,6 +252,12 @@ def _weekday(anchor: dt.date | None, weekday: int, rel: str | None) -> Interval:
     return _shift_days(anchor, offset)
 
 
+def _weekend(anchor: dt.date) -> Interval:
+    """The latest Saturday and Sunday not after ``anchor`` ("at the weekend", "지난 주말")."""
+    saturday = anchor - dt.timedelta(days=(anchor.weekday() - 5) % 7)
+    return saturday, min(saturday + dt.timedelta(days=1), anchor), "range", False
+
+
 def _number(token: str) -> int:
     return int(token) if token.isdigit() else en.NUMBER_WORDS.get(token.lower(), 0)
 
@@ -225,8 +267,10 @@ class _Resolver:
 
     CARRY_CHARS: Final = 300
 
-    def __init__(self, anchor: dt.date | None) -> None:
+    def __init__(self, anchor: dt.date | None, latest: dt.date | None = None) -> None:
         self.anchor = anchor
+        #: The latest day the report can have been written: bounds a carried year.
+        self.latest = latest if latest is not None else anchor
         self.last_year: tuple[int, int] | None = None  # (year, end offset)
 
     def carried(self, position: int) -> int | None:
@@ -244,7 +288,7 @@ class _Resolver:
         mod = m.groupdict().get("mod")
         if m["y"]:
             return _month_day_range(int(m["y"]), month, day, day2, mod, False)
-        year = _year_for(month, day, self.anchor, self.carried(m.start()))
+        year = _year_for(month, day, self.anchor, self.carried(m.start()), self.latest)
         return _month_day_range(year, month, day, day2, mod, True)
 
     def month(self, m: re.Match[str], text: str) -> Interval | None:
@@ -255,7 +299,7 @@ class _Resolver:
         month = _MONTH_NUM[m["mon"].lower()]
         if m["y"]:
             return _part_of_month(int(m["y"]), month, m["mod"])
-        year = _year_for(month, None, self.anchor, self.carried(m.start()))
+        year = _year_for(month, None, self.anchor, self.carried(m.start()), self.latest)
         if year is None:
             return _UNKNOWN
         lo, hi, precision, _ = _part_of_month(year, month, m["mod"])
@@ -278,6 +322,8 @@ class _Resolver:
             unit = m["span"].lower().split()[-1]
             days = {"week": 7, "month": 31, "year": 365, "days": 4}[unit]
             return a - dt.timedelta(days=days), a, "range", False
+        if m["weekend"]:
+            return _weekend(a)
         if m["earlier"]:
             unit = m["earlier"].lower().split()[-1]
             start = {"week": a - dt.timedelta(days=a.weekday()), "month": a.replace(day=1)}.get(
@@ -332,7 +378,7 @@ class _Resolver:
         elif rel == "내년":
             year = a.year + 1 if a else None
         else:
-            year = _year_for(month, day, a, self.carried(m.start()))
+            year = _year_for(month, day, a, self.carried(m.start()), self.latest)
         return _month_day_range(year, month, day, None, m["mod"], rel is None)
 
     def k_day(self, m: re.Match[str], text: str) -> Interval | None:
@@ -375,6 +421,8 @@ class _Resolver:
             return _part_of_month(*_prev_month(a), mod)
         if word in ("이달", "이번달"):
             return _part_of_month(a.year, a.month, mod)
+        if word == "지난주말":
+            return _weekend(a)
         if word == "지난주":
             monday = a - dt.timedelta(days=a.weekday())
             return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), "range", False
@@ -417,17 +465,66 @@ def _role(text: str, start: int, end: int, match: re.Match[str], precision: str)
         return "since"
     if _REPORT_BEFORE.search(before) or _REPORT_AFTER_EN.search(after) or _REPORT_AFTER_KO.search(after):
         return "report"
+    if _AS_OF_BEFORE.search(before) or _AS_OF_AFTER_KO.search(after):
+        return "report"
     if (
         precision == "day"
         and _SENTENCE_OPENING.search(text, max(0, start - 10), start)
         and _SUBJECT_THEN_REPORT.match(text[end : end + 60])
     ):
         return "report"
+    if precision == "day" and _reported_by_topic(text, start, end):
+        return "report"
+    if _FUTURE_BEFORE.search(before) or (match.groupdict().get("rel") or "") in _FUTURE_REL_KO:
+        return "future"
     return "event"
 
 
-def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
+def _reported_by_topic(text: str, start: int, end: int) -> bool:
+    """A Korean day after the sentence's topic, in a sentence ending "...다고 밝혔다", dates the statement."""
+    if not _TOPIC_OPENING_KO.search(text, max(0, start - 40), start):
+        return False
+    stop = _SENTENCE_END.search(text, end, end + 300)
+    tail = text[end : stop.start() if stop else end + 300].rstrip()
+    return _REPORTED_END_KO.search(tail[-40:]) is not None and tail.endswith(("다", "습니다"))
+
+
+def _in_quotation(text: str, start: int) -> bool:
+    """Whether ``start`` lies inside a quotation opened earlier in its paragraph."""
+    line = text.rfind("\n", max(0, start - 400), start) + 1
+    head = text[max(line, start - 400) : start]
+    if head.count("“") > head.count("”"):
+        return True
+    return head.count('"') % 2 == 1
+
+
+def _anchored(handler: _Handler, interval: Interval) -> bool:
+    """Whether the interval was placed by counting from the anchor (not written out in full)."""
+    return interval[3] or handler in (_Resolver.weekday, _Resolver.relative, _Resolver.k_ago, _Resolver.k_rel)
+
+
+def anchor_window(anchor: dt.date | ReferenceDate | None) -> tuple[dt.date | None, dt.date | None]:
+    """The earliest and latest day a report can have been written, as far as ``anchor`` says.
+
+    An open interval (only a lower bound known) gives no window at all: nothing can be
+    resolved against it, and a carried year is not bounded by it.
+    """
+    if anchor is None:
+        return None, None
+    if isinstance(anchor, dt.date):
+        return anchor, anchor
+    start, end = anchor.window()
+    return (None, None) if end is None else (start, end)
+
+
+def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMention]:
     """All date expressions in ``text``, leftmost-longest, resolved against ``anchor``.
+
+    ``anchor`` is the report's day, or its :class:`ReferenceDate` when only a month, a
+    year or an interval is known. Against a period, an expression is resolved at its
+    first and at its last day and kept only when both agree: with the month known
+    "in March" and "last month" resolve, "yesterday" does not; with only the year,
+    "last October" does not either, since it depends on the month of writing.
 
     Examples:
         >>> found = find_dates("Fictional: held in mid-March.", dt.date(2017, 4, 24))
@@ -440,7 +537,8 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
             if m.end() > m.start() and text[m.start() : m.end()].strip():
                 found.append((m.start(), -m.end(), m, handler))
     found.sort(key=lambda item: (item[0], item[1]))
-    resolver = _Resolver(anchor)
+    first, last = anchor_window(anchor)
+    resolver = _Resolver(first, last)
     mentions: list[DateMention] = []
     last_end = -1
     for start, neg_end, match, handler in found:
@@ -450,10 +548,23 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
         interval = handler(resolver, match, text)
         if interval is None:
             continue
+        if first != last and interval[0] is not None:
+            resolver.anchor = last
+            at_last = handler(resolver, match, text)
+            resolver.anchor = first
+            if at_last != interval:
+                interval = _UNKNOWN
         start, end = _trim(text, start, end)
         if text[end - 1] == "." and text[start:end].rstrip(".").split()[-1].lower() in _FULL_MONTHS:
             end -= 1
         last_end = end
+        role = _role(text, start, end, match, interval[2])
+        if interval[0] is not None and (
+            (role == "future" and _anchored(handler, interval) and match.groupdict().get("rel") != "오는")
+            or (_speaker_day(match) and _in_quotation(text, start))
+        ):
+            # A future date counted backwards, or a quoted speaker's "today": unknown beats wrong.
+            interval = _UNKNOWN
         lo, hi, precision, inferred = interval
         if (
             "y" in match.groupdict()
@@ -469,11 +580,17 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
             lo=lo,
             hi=hi,
             precision=precision if lo is not None else "unknown",
-            role=_role(text, start, end, match, precision),
+            role=role,
             year_inferred=inferred,
         )
         mentions.append(mention)
     return mentions
+
+
+def _speaker_day(match: re.Match[str]) -> bool:
+    groups = match.groupdict()
+    word = groups.get("day") or groups.get("w") or ""
+    return " ".join(word.lower().split()) in _SPEAKER_DAYS
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -12,13 +12,14 @@ import dataclasses
 import datetime as dt
 from typing import Final
 
+from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Evidence, Incident
 from refwatch.extract.assemble import assemble, bucket
 from refwatch.extract.counts import find_counts, find_singular
-from refwatch.extract.dateline import dateline_date
 from refwatch.extract.dates import find_dates
 from refwatch.extract.mentions import CountMention, SentenceMentions, Span
 from refwatch.extract.places import find_actors, find_places
+from refwatch.extract.refdate import reference_date
 from refwatch.extract.resolve import build_incident, salience_scores
 from refwatch.extract.segment import split_sentences
 from refwatch.extract.triggers import (
@@ -50,13 +51,16 @@ class RuleExtractor:
         document: str,
         published: dt.date | None = None,
         language: str | None = None,
+        reference: ReferenceDate | None = None,
     ) -> list[Incident]:
-        """Incidents in ``text``; ``published`` anchors relative dates (else a dateline in the text).
+        """Incidents in ``text``; relative dates resolve against the report's reference date.
 
-        ``language`` is accepted for the interface; all language packs run on every text,
-        because reports mix scripts.
+        ``reference`` is the document's reference date (see :mod:`.refdate`); without one,
+        ``published`` (a day) is used, and without that the evidence in the text itself
+        (stamps, datelines). ``language`` is accepted for the interface; all language
+        packs run on every text, because reports mix scripts.
         """
-        anchor = published if published is not None else dateline_date(text)
+        anchor = resolution_anchor(text, published=published, reference=reference)
         if len(text) <= SEGMENT_CHARS:
             return _extract_part(text, anchor, document)
         # A very long text (a book-length report, or a hostile file) is read one segment at a time,
@@ -73,7 +77,25 @@ class RuleExtractor:
         return incidents
 
 
-def _extract_part(text: str, anchor: dt.date | None, document: str) -> list[Incident]:
+def resolution_anchor(
+    text: str, *, published: dt.date | None = None, reference: ReferenceDate | None = None
+) -> ReferenceDate | None:
+    """What relative dates resolve against: the reference given, else ``published``, else the text's stamps.
+
+    Only a day, a month or a year helps; the lower bounds of :func:`.refdate.reference_date`
+    (latest date mentioned) resolve nothing, so they are not looked for here.
+    """
+    if reference is not None:
+        # A low-confidence reference (a bare date line that may be the crawl day, an "Updated"
+        # stamp, a lower bound) is shown and stored, but nothing is resolved against it.
+        return reference if reference.confidence != "low" else None
+    if published is not None:
+        return ReferenceDate.day(published, source="option", confidence="high")
+    found = reference_date(text, bounds=False)
+    return found if found is not None and found.confidence != "low" else None
+
+
+def _extract_part(text: str, anchor: ReferenceDate | None, document: str) -> list[Incident]:
     found = find_mentions(text, anchor)
     clusters = assemble(found)
     saliences = salience_scores(clusters)
@@ -117,7 +139,7 @@ def segments(text: str, size: int) -> list[tuple[int, int]]:
     return out
 
 
-def find_mentions(text: str, anchor: dt.date | None) -> list[SentenceMentions]:
+def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[SentenceMentions]:
     """Run every finder over ``text`` and bucket the mentions by sentence."""
     sentences = split_sentences(text)
     found = [SentenceMentions(sentence=s) for s in sentences]

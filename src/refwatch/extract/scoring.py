@@ -82,6 +82,16 @@ def date_agrees(pred: Record, gold: Record) -> bool:
     return (p[0].year, p[0].month) == (g[0].year, g[0].month)
 
 
+def date_counted(pred: Record, gold: Record) -> bool:
+    """Whether the pair counts towards date accuracy.
+
+    INCIDENTS.md: where the gold date is unknown (the page gave no anchor), "a date
+    you infer is never counted against you". Such a pair is left out; an unknown
+    predicted against an unknown gold date still counts as agreeing.
+    """
+    return not (_interval(gold) is None and _interval(pred) is not None)
+
+
 def dates_compatible(pred: Record, gold: Record) -> bool:
     """Matching rule (b): intervals overlap where both are known."""
     g, p = _interval(gold), _interval(pred)
@@ -187,7 +197,8 @@ class _Tally:
             p, g = preds[i], golds[j]
             self.count.append(count_agrees(p, g))
             self.count_strict.append(p["victims"].get("count") == g["victims"].get("count"))
-            self.date.append(date_agrees(p, g))
+            if date_counted(p, g):
+                self.date.append(date_agrees(p, g))
             place = place_agrees(p, g)
             if place is not None:
                 self.place.append(place)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from refwatch.domain.documents import DocumentDetail, DocumentSummary, parse_document_ref
 from refwatch.errors import InvalidInput
+from refwatch.extract.refdate import reference_date
 from refwatch.services.review import group_name, restrict_documents
 from refwatch.storage import audit
 from refwatch.storage import documents as repo
@@ -28,7 +31,23 @@ def show_document(db: Database, ref: str, *, visible_groups: Groups, by_key: boo
     A document restricted to a group outside ``visible_groups`` is not found.
     """
     with db.session() as session:
-        return repo.get_document(session, ref if by_key else parse_document_ref(ref), visible_groups)
+        detail = repo.get_document(session, ref if by_key else parse_document_ref(ref), visible_groups)
+    return with_reference(detail)
+
+
+def with_reference(detail: DocumentDetail) -> DocumentDetail:
+    """``detail`` with its reference date, derived now when it was stored without one.
+
+    Documents ingested before the reference date existed (migration 0013) have none
+    stored; it is derived on reading, from the same evidence ingest uses (text, address,
+    metadata date), and shown the same way. ``refwatch documents extract`` stores it.
+    """
+    if detail.summary.reference_date is not None:
+        return detail
+    found = reference_date(detail.text, metadata=detail.summary.publication_date, url=detail.summary.url)
+    if found is None:
+        return detail
+    return replace(detail, summary=replace(detail.summary, reference_date=found))
 
 
 def document_id(db: Database, key: str, *, visible_groups: Groups) -> int:

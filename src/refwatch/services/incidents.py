@@ -13,10 +13,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Incident as ExtractedIncident
+from refwatch.extract.refdate import reference_date
 from refwatch.law import classify_incident, engaged_instruments
 from refwatch.link.reconcile import Reconciled
 from refwatch.storage import visibility
+from refwatch.storage.documents import reference_columns, reference_of
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -48,6 +51,16 @@ EDITABLE_FIELDS = (
 )
 
 
+def document_reference(doc: Document) -> ReferenceDate | None:
+    """The document's stored reference date; one stored before migration 0013 gets it derived and stored."""
+    found = reference_of(doc)
+    if found is None and doc.reference_precision is None:
+        found = reference_date(doc.working_text, metadata=doc.publication_date_iso, url=doc.url)
+        for column, value in reference_columns(found).items():
+            setattr(doc, column, value)
+    return found
+
+
 def run_extractor(doc: Document) -> tuple[str, list[ExtractedIncident]]:
     """Run the default extractor on a stored document; returns its name and the incidents."""
     from refwatch import extract
@@ -56,7 +69,7 @@ def run_extractor(doc: Document) -> tuple[str, list[ExtractedIncident]]:
     if extract_document is None:
         return "none", []
     found: list[ExtractedIncident] = extract_document(
-        doc.working_text, document=doc.key, published=doc.publication_date, language=doc.language
+        doc.working_text, document=doc.key, reference=document_reference(doc), language=doc.language
     )
     return str(getattr(extract, "DEFAULT_EXTRACTOR_NAME", "rules")), found
 

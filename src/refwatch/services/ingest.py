@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from refwatch.config import Settings
 from refwatch.errors import IngestError, InvalidInput
+from refwatch.extract.refdate import reference_date
 from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
 from refwatch.ingest.metadata import DocumentMetadata, MetadataTable
@@ -291,6 +292,10 @@ def _store(
             restricted_to=restricted_to,
             ingested_by=actor,
         )
+        # When it was written: the anchor of its relative dates (extract.refdate), stored and shown.
+        reference = reference_date(prepared.read.text, metadata=date, url=doc.url)
+        for column, value in repo.reference_columns(reference).items():
+            setattr(doc, column, value)
         if seal_text:  # bound to the hash like the original; the title stays plaintext
             doc.sealed_text = prepared.read.text
         blob = DocumentBlob(sha256=prepared.sha256)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.documents import DocumentDetail, DocumentSummary
 from refwatch.errors import NotFound
 from refwatch.storage import visibility
@@ -31,7 +32,52 @@ def to_summary(row: Any) -> DocumentSummary:
         language=row.language,
         ingested_by=row.ingested_by,
         ingested_at=row.ingested_at,
+        reference_date=reference_of(row),
     )
+
+
+def reference_of(row: Any) -> ReferenceDate | None:
+    """The stored reference date of a document row, or None when it has none (stored before 0013).
+
+    A row whose values no longer form a valid one (edited by hand) reads as none rather than failing
+    every page that lists it.
+    """
+    if row.reference_start is None or row.reference_precision is None:
+        return None
+    try:
+        return ReferenceDate(
+            row.reference_start,
+            row.reference_end,
+            row.reference_precision,
+            row.reference_source,
+            row.reference_confidence,
+            row.reference_text or "",
+        )
+    except ValueError:
+        return None
+
+
+def reference_columns(reference: ReferenceDate | None) -> dict[str, Any]:
+    """The column values that store ``reference`` (all None for none)."""
+    if reference is None:
+        return dict.fromkeys(
+            (
+                "reference_start",
+                "reference_end",
+                "reference_precision",
+                "reference_source",
+                "reference_confidence",
+                "reference_text",
+            )
+        )
+    return {
+        "reference_start": reference.start,
+        "reference_end": reference.end,
+        "reference_precision": reference.precision,
+        "reference_source": reference.source,
+        "reference_confidence": reference.confidence,
+        "reference_text": reference.text[:200],
+    }
 
 
 def find_by_sha256(session: Session, sha256: str) -> Document | None:

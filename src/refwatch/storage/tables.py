@@ -74,6 +74,16 @@ class Document(Base):
         String(40), doc="ISO 8601 with reduced precision, e.g. 2017-04 or --10-19 (no year known)."
     )
     publication_date_text: Mapped[str | None] = mapped_column(String(200), doc="As written in the metadata.")
+    reference_start: Mapped[dt.date | None] = mapped_column(
+        Date, doc="Reference date (domain.dates): the first day the document can have been written."
+    )
+    reference_end: Mapped[dt.date | None] = mapped_column(Date, doc="The last such day; None: open interval.")
+    reference_precision: Mapped[str | None] = mapped_column(String(10), doc="day, month, year or interval.")
+    reference_source: Mapped[str | None] = mapped_column(
+        String(20), doc="metadata, url, stamp, dateline, ..."
+    )
+    reference_confidence: Mapped[str | None] = mapped_column(String(10), doc="high, medium or low.")
+    reference_text: Mapped[str | None] = mapped_column(String(200), doc="The evidence as written.")
     language: Mapped[str] = mapped_column(String(10), doc="en, ko, zh or other.")
     language_source: Mapped[str] = mapped_column(String(20), doc="metadata, option or detected.")
     reliability: Mapped[str | None] = mapped_column(String(50))

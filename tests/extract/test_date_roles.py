@@ -1,0 +1,110 @@
+"""Dates read as dates: statement days, future days, quoted speakers' days, weekends (made-up sentences)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from refwatch.extract.dates import find_dates
+
+ANCHOR = dt.date(2030, 10, 16)  # a Wednesday
+
+
+def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
+    return [
+        (d.text, d.lo.isoformat() if d.lo else None, d.hi.isoformat() if d.hi else None, d.role)
+        for d in find_dates(text, ANCHOR)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        # Korean puts the verb last: a day right after the topic dates the statement ...
+        ("단체는 14일 이들이 지난 12일 체포됐다고 밝혔다.", ["report", "event"]),
+        ("가상의 통일부는 14일 “탈북민 5명이 지난 12일 체포됐다”고 말했다.", ["report", "event"]),
+        ("이들은 지난 12일 체포됐다고 단체가 14일 밝혔다.", ["event", "report"]),
+        # ... but not when the sentence tells what was done, not what was said
+        ("경찰은 14일 탈북민 5명을 체포했다.", ["event"]),
+        # English, whatever the order
+        ("The fictional ministry said on Tuesday that 15 defectors were arrested.", ["report"]),
+        ("On Tuesday, the fictional ministry said 15 defectors were arrested.", ["report"]),
+        ("Person A-017, who was arrested on Tuesday, said guards beat him.", ["event"]),
+        ("Police caught 5 women on Tuesday, a fictional group said on Thursday.", ["event", "report"]),
+        # "as of": the day a state was read
+        ("As of October 3, 15 remain in custody.", ["report"]),
+        ("가상 단체에 따르면 30일 밤 현재 답신이 없다.", ["report"]),
+    ],
+)
+def test_statement_days_are_told_from_event_days(text: str, roles: list[str]) -> None:
+    assert [role for *_, role in _found(text)] == roles
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("They will be deported on Friday.", [("on Friday", None, None, "future")]),
+        ("A court hearing is scheduled for November 3.", [("November 3", None, None, "future")]),
+        ("The deadline of November 3 passed.", [("November 3", None, None, "future")]),
+        (
+            "Police detained them on October 3 and said they would be returned on October 30.",
+            [("October 3", "2030-10-03", "2030-10-03", "event"), ("October 30", None, None, "future")],
+        ),
+        ("경찰은 오는 20일 이들을 북송할 예정이다.", [("오는 20일", "2030-10-20", "2030-10-20", "future")]),
+        # narrative "would later" tells the past
+        ("He would later be deported on May 3.", [("May 3", "2030-05-03", "2030-05-03", "event")]),
+        # a comma ends the future clause
+        (
+            "They will be tried, after their arrest on May 3.",
+            [("May 3", "2030-05-03", "2030-05-03", "event")],
+        ),
+    ],
+)
+def test_future_dates_and_deadlines_are_not_event_dates(
+    text: str, expected: list[tuple[str, str | None, str | None, str]]
+) -> None:
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The office was opened just for today and they sent 50 back," a witness told a fictional radio.',
+        "“Police took them away yesterday,” a fictional source said.",
+        "“어제 5명이 잡혀갔다”고 가상의 소식통이 말했다.",
+    ],
+)
+def test_a_quoted_speakers_today_is_not_the_reports(text: str) -> None:
+    (found,) = find_dates(text, ANCHOR)
+    assert found.lo is None
+
+
+def test_today_outside_quotes_still_resolves() -> None:
+    assert _found("Police said today that 5 were held.") == [("today", "2030-10-16", "2030-10-16", "report")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fictional aid group said 48 refugees were detained at the weekend.",
+        "Police detained 4 people over the weekend.",
+        "지난 주말 탈북민 5명이 체포됐다.",
+    ],
+)
+def test_the_weekend_is_the_last_saturday_and_sunday(text: str) -> None:
+    (found,) = find_dates(text, ANCHOR)
+    assert (found.lo, found.hi, found.precision) == (dt.date(2030, 10, 12), dt.date(2030, 10, 13), "range")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a comma and a number after a day is a count, not a second day
+        ("On October 3, 15 defectors were arrested.", ("October 3", "2030-10-03", "2030-10-03")),
+        ("between May 3 and 5", ("May 3 and 5", "2030-05-03", "2030-05-05")),
+        ("May 3-5, 2029", ("May 3-5, 2029", "2029-05-03", "2029-05-05")),
+    ],
+)
+def test_day_ranges_and_counts_after_a_day(text: str, expected: tuple[str, str, str]) -> None:
+    assert _found(text)[0][:3] == expected
