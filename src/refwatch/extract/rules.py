@@ -13,6 +13,7 @@ from typing import Final
 
 from refwatch.domain.incidents import Evidence, Incident
 from refwatch.extract.assemble import assemble, bucket
+from refwatch.extract.base import Extraction
 from refwatch.extract.counts import find_counts
 from refwatch.extract.dateline import dateline_date
 from refwatch.extract.dates import find_dates
@@ -20,6 +21,7 @@ from refwatch.extract.mentions import CountMention, SentenceMentions, Span
 from refwatch.extract.places import find_actors, find_places
 from refwatch.extract.resolve import build_incident, salience_scores
 from refwatch.extract.segment import split_sentences
+from refwatch.extract.tallies import mark_tallies, tallies_of
 from refwatch.extract.triggers import (
     find_anaphora,
     find_other_group,
@@ -51,33 +53,49 @@ class RuleExtractor:
         """Incidents in ``text``; ``published`` anchors relative dates (else a dateline in the text).
 
         ``language`` is accepted for the interface; all language packs run on every text,
-        because reports mix scripts.
+        because reports mix scripts. Tallies are left out: :meth:`extract_all` gives both.
         """
+        return self.extract_all(text, document=document, published=published, language=language).incidents
+
+    def extract_all(
+        self,
+        text: str,
+        *,
+        document: str,
+        published: dt.date | None = None,
+        language: str | None = None,
+    ) -> Extraction:
+        """Incidents and tallies in ``text``, from one pass of the finders (see :meth:`extract`)."""
         anchor = published if published is not None else dateline_date(text)
         if len(text) <= SEGMENT_CHARS:
             return _extract_part(text, anchor, document)
         # A very long text (a book-length report, or a hostile file) is read one segment at a time,
         # so that the mentions held at once stay bounded (about 25 bytes per character of text).
-        incidents: list[Incident] = []
+        result = Extraction([], [])
         for start, end in segments(text, SEGMENT_CHARS):
-            for incident in _extract_part(text[start:end], anchor, document):
+            part = _extract_part(text[start:end], anchor, document)
+            for incident in part.incidents:
                 incident.evidence = [
                     Evidence(e.start + start, e.end + start, e.quote) for e in incident.evidence
                 ]
-                if incident.salience == "main" and any(i.salience == "main" for i in incidents):
+                if incident.salience == "main" and any(i.salience == "main" for i in result.incidents):
                     incident.salience = "background"  # the report is about the first segment's main incident
-                incidents.append(incident)
-        return incidents
+                result.incidents.append(incident)
+            for tally in part.tallies:
+                tally.evidence = [Evidence(e.start + start, e.end + start, e.quote) for e in tally.evidence]
+                result.tallies.append(tally)
+        return result
 
 
-def _extract_part(text: str, anchor: dt.date | None, document: str) -> list[Incident]:
+def _extract_part(text: str, anchor: dt.date | None, document: str) -> Extraction:
     found = find_mentions(text, anchor)
     clusters = assemble(found)
     saliences = salience_scores(clusters)
-    return [
+    incidents = [
         build_incident(cluster, text, document=document, salience=salience)
         for cluster, salience in zip(clusters, saliences, strict=True)
     ]
+    return Extraction(incidents, tallies_of(text, found, document=document))
 
 
 def segments(text: str, size: int) -> list[tuple[int, int]]:
@@ -125,6 +143,7 @@ def find_mentions(text: str, anchor: dt.date | None) -> list[SentenceMentions]:
         s = sm.sentence
         sm.counts = [c for c in sm.counts if not is_subgroup(text, c.start, c.end, s.start, s.end)]
     _mark_other_groups(text, found)
+    mark_tallies(text, found, anchor)  # running totals and head-counts: never an incident's figure
     return found
 
 
