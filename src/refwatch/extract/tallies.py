@@ -80,6 +80,8 @@ _HELD_NOW = re.compile(
     r"(?:held|detained|imprisoned|jailed|locked\s+up|in\s+(?:detention|custody|prison|jail))\b)"
     r"|(?:구금|수감|억류|감금|구류|갇혀)\s?(?:돼|되어|된\s?채로?|된\s?상태로)?\s?(?:있|중)"
 )
+#: Words that name members of a group ("including a child", "어린이 2명 포함"): a group, not a head-count.
+_MEMBERS = re.compile(r"(?i:\bincluding\b|\bamong\s+them\b)|포함")
 _RESIDENT = re.compile(
     r"(?i:\b(?:living|hiding|residing|live|hide|reside)\s+in\b)|거주|체류\s?중|은신|숨어\s?(?:지내|사)|살고\s?있"
 )
@@ -206,7 +208,13 @@ def _classify_sentence(text: str, sm: SentenceMentions, anchor: dt.date | None) 
     case_clauses = {id(m): _clause_of(text, sm, m.start(), m.end(), spans) for m in cases}
     for count in [c for c in sm.counts if c.group == "people"]:
         clause = _clause_of(text, sm, count.start, count.end, spans)
-        in_case_clause = any(c.start == clause.start for c in case_clauses.values())
+        # "nine cases, about 60 people": the clause's one figure of people is the sum of the cases;
+        # "in two cases, five were arrested on 3 May and seven on 9 May" lists the incidents instead.
+        in_case_clause = (
+            any(c.start == clause.start for c in case_clauses.values())
+            and sum(1 for c in sm.counts if c.group == "people" and clause.start <= c.start < clause.end) == 1
+            and not _event_dates(clause)
+        )
         finding = _classify_figure(text, sm, count, clause, anchor, cases_clause=in_case_clause)
         if finding is not None:
             finding.sentence = sm.sentence.index
@@ -268,8 +276,9 @@ def _cases_finding(
     """ "51 cases", "3건": a number of incidents the source counted, with an event in the sentence."""
     value = _number(match.group("n") or match.group("kn") or "")
     triggers = [t for t in (clause.triggers or sm.triggers) if set(t.types) & (_EVENT_TYPES | {"detention"})]
-    if value is None or value < 2 or not triggers:
-        return None
+    listed = any(c.group == "people" and clause.start <= c.start < clause.end for c in sm.counts)
+    if value is None or value < 2 or not triggers or (listed and _event_dates(clause)):
+        return None  # "in two cases, five were arrested on 3 May and ...": the incidents themselves
     figure = Figure(value, value, value, "exact", match.group(0))
     period = _long_range(text, clause.dates) or _open_since(text, clause, anchor) or _period(clause.dates)
     return TallyFinding(_kind(clause, triggers), figure, period)
@@ -304,13 +313,14 @@ def _event_dates(clause: _Clause) -> list[DateMention]:
 
 
 def _held_now(sm: SentenceMentions, clause: _Clause) -> bool:
-    """People held now, counted over a country: no event dated, nothing but custody happening.
+    """People held now, counted over a country: no event dated, nothing but custody happening,
+    no members named.
 
     A group held in a named city or facility ("more than 20 currently imprisoned in
     Dandong") is read as an incident's status, not as a head-count: the dev annotations
     treat it so, and losing an incident costs more than missing a tally.
     """
-    if not _HELD_NOW.search(clause.text) or _event_dates(clause):
+    if not _HELD_NOW.search(clause.text) or _event_dates(clause) or _MEMBERS.search(clause.text):
         return False
     if any(t.realis and set(t.types) & (_EVENT_TYPES - {"detention"}) for t in clause.triggers):
         return False
