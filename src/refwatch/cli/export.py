@@ -46,7 +46,9 @@ def export(
         "month", "--date-precision", help="With --public or uwazi-csv: day, month or year."
     ),
     include_unconfirmed: bool = typer.Option(
-        False, "--include-unconfirmed", help="With --public or uwazi-csv: not only confirmed."
+        False,
+        "--include-unconfirmed",
+        help="With --public or uwazi-csv: not only confirmed; with --public or datapackage: tallies too.",
     ),
     min_cell: int = typer.Option(
         5,
