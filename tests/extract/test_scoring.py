@@ -10,16 +10,16 @@ import pytest
 
 from refwatch.errors import InvalidInput
 from refwatch.extract.scoring import (
-    match_tallies,
-    score_tallies,
     count_agrees,
     date_agrees,
     evidence_errors,
     load_corpus,
     match_incidents,
+    match_tallies,
     place_agrees,
     score_extraction,
     score_linking,
+    score_tallies,
 )
 
 

@@ -168,11 +168,11 @@ def test_an_estimated_population_at_risk_is_a_tally(text: str) -> None:
     ("text", "count"),
     [
         (
-            "Fictional: the monitors documented 38 cases of arrest over the January 2028 to December 2028 period.",
+            "Fictional: monitors documented 38 cases of arrest over the January 2028 to December 2028 period.",
             38,
         ),
         (
-            "Fictional: it recorded nine cases of forced repatriation, about 64 people, in the border region.",
+            "Fictional: it recorded nine cases of forced repatriation, about 64 people, in the border area.",
             64,
         ),
         ("가상: 단체는 강제북송 14건을 확인했다.", 14),
@@ -245,7 +245,7 @@ def test_a_group_stays_an_incident(text: str) -> None:
 
 
 def test_a_group_with_named_members_held_now_is_no_head_count() -> None:
-    text = "Fictional: at least 10 North Koreans, including a child, are being held in China and face repatriation."
+    text = "Fictional: at least 10 North Koreans, including a child, are being held in China and face return."
     assert run(text).tallies == []
 
 
