@@ -168,7 +168,7 @@ def test_an_estimated_population_at_risk_is_a_tally(text: str) -> None:
     ("text", "count"),
     [
         (
-            "Fictional: monitors documented 38 cases of arrest over the January 2028 to December 2028 period.",
+            "Fictional: monitors documented 38 cases of arrest over the January 2028 to December 2028 span.",
             38,
         ),
         (
