@@ -16,9 +16,11 @@ from refwatch.extract.scoring import (
     evidence_errors,
     load_corpus,
     match_incidents,
+    match_tallies,
     place_agrees,
     score_extraction,
     score_linking,
+    score_tallies,
 )
 
 
@@ -189,3 +191,62 @@ def test_corpus_subset_by_id_patterns(tmp_path: Path) -> None:
     assert set(both.texts) == {"a2", "b1"} and len(both.gold) == 3
     with pytest.raises(InvalidInput, match="'c\\*'"):
         corpus.subset(["a*", "c*"])
+
+
+def tally(document: str, count: int, qualifier: str = "exact", high: int | None = None) -> dict[str, Any]:
+    """A fictional tally record in the INCIDENTS.md shape."""
+    top = None if qualifier == "at_least" else (high if high is not None else count)
+    return {
+        "document": document,
+        "kind": "returned",
+        "figure": {"count": count, "count_min": count, "count_max": top, "qualifier": qualifier, "text": "x"},
+        "period": {"start": None, "end": None, "precision": "unknown", "text": None},
+        "rate": None,
+        "place": None,
+        "source_org": None,
+        "evidence": [],
+    }
+
+
+def test_tallies_match_on_overlapping_figure_bounds_in_the_same_document() -> None:
+    gold = [tally("a", 670, "at_least"), tally("a", 33, "at_least"), tally("b", 3000, "about")]
+    preds = {
+        "a": [tally("a", 700), tally("a", 20, "range", 40)],  # 700 within >= 670; 20-40 overlaps >= 33
+        "b": [tally("b", 2000)],  # 2000 against about 3000: no overlap
+        "c": [tally("c", 3000)],  # another document: never a match
+    }
+    result = score_tallies(preds, gold)
+    assert (result["n_matched"], result["n_predicted"], result["n_gold"]) == (2, 4, 3)
+    assert (result["precision"], result["recall"]) == (0.5, 0.6667)
+
+
+def test_tally_matching_is_one_to_one_closest_first() -> None:
+    golds = [tally("a", 33, "at_least"), tally("a", 100, "at_least")]
+    assert match_tallies([tally("a", 100, "at_least")], golds) == [(0, 1)]
+    assert match_tallies([tally("a", 120), tally("a", 130)], [tally("a", 100, "at_least")]) == [(0, 0)]
+
+
+def test_corpus_tallies_are_read_and_subset(tmp_path: Path) -> None:
+    for doc in ("a1", "b1"):
+        (tmp_path / f"{doc}.txt").write_text("FICTIONAL", encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text(json.dumps(inc("a1")) + "\n", encoding="utf-8")
+    assert load_corpus(tmp_path).tallies == []  # no tallies.jsonl: none
+    lines = [json.dumps(tally("a1", 50)), json.dumps(tally("b1", 60))]
+    (tmp_path / "tallies.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert [t["document"] for t in corpus.subset(["b*"]).tallies] == ["b1"]
+    (tmp_path / "tallies.jsonl").write_text('{"document": "a1"}\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match="line 1"):
+        load_corpus(tmp_path)
+
+
+def test_dev_gold_tallies_score_one_against_themselves(shared_dir: Path) -> None:
+    corpus = load_corpus(shared_dir / "corpus" / "dev")
+    if not corpus.tallies:
+        pytest.skip("the dev corpus has no tallies.jsonl")
+    preds: dict[str, list[dict[str, Any]]] = {}
+    for t in corpus.tallies:
+        preds.setdefault(t["document"], []).append(t)
+        assert evidence_errors(corpus.texts[t["document"]], t) == []
+    result = score_tallies(preds, corpus.tallies)
+    assert (result["precision"], result["recall"]) == (1.0, 1.0)

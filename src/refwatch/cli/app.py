@@ -49,6 +49,7 @@ COMMAND_MODULES = (
     "ingest",
     "documents",
     "incidents",
+    "tallies",
     "persons",
     "export",
     "extract",

@@ -12,7 +12,13 @@ from rich.table import Table
 from refwatch.cli.output import console, handles_errors, print_json
 from refwatch.domain.dates import ReferenceDate
 from refwatch.extract.refdate import reference_date
-from refwatch.extract.scoring import evidence_errors, load_corpus, score_extraction, score_linking
+from refwatch.extract.scoring import (
+    evidence_errors,
+    load_corpus,
+    score_extraction,
+    score_linking,
+    score_tallies,
+)
 from refwatch.ingest.metadata import DocumentMetadata, MetadataTable, load_metadata
 
 
@@ -25,7 +31,7 @@ def evaluate_corpus(
 ) -> dict[str, Any]:
     """Extract every document of the corpus (or those ``documents`` patterns name), score it, and
     (optionally) score linking over the same documents."""
-    from refwatch.extract.base import get_extractor
+    from refwatch.extract.base import extract_all, get_extractor
 
     corpus = load_corpus(corpus_dir)
     if documents:
@@ -33,15 +39,24 @@ def evaluate_corpus(
     table = load_metadata(corpus.index) if corpus.index else None
     engine = get_extractor(extractor)
     predictions: dict[str, list[dict[str, Any]]] = {}
+    tallies: dict[str, list[dict[str, Any]]] = {}
     span_errors: list[str] = []
     for doc, text in corpus.texts.items():
         meta = table.by_id.get(doc) if table else None
-        found = engine.extract(
-            text, document=doc, reference=_reference_for(meta, text), language=meta.language if meta else None
+        found = extract_all(
+            engine,
+            text,
+            document=doc,
+            reference=_reference_for(meta, text),
+            language=meta.language if meta else None,
         )
-        predictions[doc] = [i.to_dict() for i in found]
-        span_errors += [f"{doc}: {e}" for i in predictions[doc] for e in evidence_errors(text, i)]
+        predictions[doc] = [i.to_dict() for i in found.incidents]
+        tallies[doc] = [t.to_dict() for t in found.tallies]
+        span_errors += [
+            f"{doc}: {e}" for i in predictions[doc] + tallies[doc] for e in evidence_errors(text, i)
+        ]
     result = score_extraction(predictions, corpus.gold)
+    result["tallies"] = score_tallies(tallies, corpus.tallies)
     result["by_language"] = _by_language(predictions, corpus.gold, table)
     result["extractor"] = extractor
     result["evidence_errors"] = span_errors
@@ -107,6 +122,13 @@ def evaluate(
     )
     for name, value in fields.items():
         table.add_row(f"{name} accuracy", _fmt(value))
+    tallies = result["tallies"]
+    table.add_row("tally precision", _fmt(tallies["precision"]))
+    table.add_row("tally recall", _fmt(tallies["recall"]))
+    table.add_row(
+        "tallies gold / predicted / matched",
+        f"{tallies['n_gold']} / {tallies['n_predicted']} / {tallies['n_matched']}",
+    )
     if result["linking"] is not None:
         link = result["linking"]
         table.add_row("linking precision", _fmt(link["precision"]))

@@ -11,7 +11,13 @@ from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors
 from refwatch.errors import InvalidInput
 from refwatch.report.redaction import RedactionPolicy
-from refwatch.services.export import PACKAGE_FORMATS, ExportFormat, export_datapackage, export_incidents
+from refwatch.services.export import (
+    PACKAGE_FORMATS,
+    ExportFormat,
+    export_datapackage,
+    export_incidents,
+    export_tallies,
+)
 from refwatch.services.ingest import relink_all
 from refwatch.services.uwazi import export_uwazi_csv
 from refwatch.storage.incidents import IncidentFilter
@@ -40,7 +46,9 @@ def export(
         "month", "--date-precision", help="With --public or uwazi-csv: day, month or year."
     ),
     include_unconfirmed: bool = typer.Option(
-        False, "--include-unconfirmed", help="With --public or uwazi-csv: not only confirmed."
+        False,
+        "--include-unconfirmed",
+        help="With --public or uwazi-csv: not only confirmed; with --public or datapackage: tallies too.",
     ),
     min_cell: int = typer.Option(
         5,
@@ -48,7 +56,7 @@ def export(
         help="With datapackage or uwazi-csv: places with fewer people in a month are withheld.",
     ),
 ) -> None:
-    """Export linked incidents with their sources and claims."""
+    """Export linked incidents with their sources and claims (tallies go beside: NAME.tallies.EXT)."""
     if output_format not in ("jsonl", "csv", "geojson", "uwazi-csv", *PACKAGE_FORMATS):
         raise InvalidInput(
             f"--format must be jsonl, csv, geojson, datapackage or uwazi-csv, not {output_format!r}"
@@ -70,10 +78,15 @@ def export(
     if output_format == "datapackage":  # always the public form, of confirmed incidents
         with context.database() as db:
             written = export_datapackage(
-                db, out, policy=dataclasses.replace(redaction, confirmed_only=True), min_cell=min_cell
+                db,
+                out,
+                policy=dataclasses.replace(redaction, confirmed_only=True),
+                min_cell=min_cell,
+                tallies=include_unconfirmed,
             )
         console.print(
-            f"{written.incidents} incidents, {written.sources} sources written to {out}/ "
+            f"{written.incidents} incidents, {written.sources} sources, {written.tallies} tallies "
+            f"written to {out}/ "
             f"({written.places_withheld} places withheld in small cells)",
             highlight=False,
         )
@@ -87,7 +100,10 @@ def export(
             bom=bom,
             public=policy,
         )
+        tallies = export_tallies(db, out, fmt=fmt, bom=bom, public=policy)
     console.print(f"{n} incidents written to {out}", highlight=False)
+    if tallies is not None:
+        console.print(f"{tallies[1]} tallies written to {tallies[0]}", highlight=False)
 
 
 @handles_errors

@@ -142,25 +142,19 @@ def is_seed(sm: SentenceMentions) -> bool:
     return _specific(sm, sm.counts, _event_dates(sm))
 
 
-#: Count qualifiers of a figure that adds up many events rather than naming one group.
-_TALLY_QUALIFIERS: Final = frozenset({"at_least", "about"})
-
-
 def is_tally(sm: SentenceMentions) -> bool:
-    """Whether the sentence gives a running total ("more than 600 returned since 2020").
+    """Whether the sentence's figures of people are all tallies ("more than 600 returned since 2020").
 
-    Such a figure adds up many incidents over a period, bounded only by a year it
-    runs from or to, and gives no date of its own (INCIDENTS.md calls it a tally).
-    Counted as an incident it would stand beside the incidents it sums and count
-    their people twice, so it seeds none. An exact figure, or any event date, still
-    reads as one group: "15 defectors held since their arrest on 3 May".
+    :func:`refwatch.extract.tallies.mark_tallies` decides which figures are tallies
+    (a yearly rate, a total over a long period, a head-count now, cases, a sum of
+    groups dated apart) and moves them out of ``counts``; the same findings become
+    the document's tally records. Such a figure adds up many incidents, so counted
+    as an incident it would stand beside the incidents it sums and count their
+    people twice: a sentence left with nothing but tallies seeds none. A sentence
+    that also names one group ("41 arrested in March, and at least 33 are held")
+    still seeds that group's incident with its own figure.
     """
-    counts = people_counts(sm)
-    if not counts or _event_dates(sm):
-        return False
-    if not all(c.vague or c.qualifier in _TALLY_QUALIFIERS for c in counts):
-        return False
-    return any(d.role == "since" and d.precision == "year" for d in sm.dates)
+    return bool(sm.tallies) and not people_counts(sm)
 
 
 def _dates_clash(a: list[DateMention], spans_b: Collection[tuple[dt.date, dt.date]]) -> bool:
@@ -184,7 +178,12 @@ def _split_pairs(
     # begins ("지난해 9월 18일 40명, 같은 해 8월 29일 80명" in a report without a date).
     dates = _event_dates(sm)
     values = {c.count for c in counts}
-    if len(counts) >= 2 and len(values) == len(counts) and len(dates) == len(counts):
+    # Distinct date texts: the same words twice name one time, not two groups' times.
+    if (
+        len(counts) >= 2
+        and len(values) == len(counts)
+        and len({d.text for d in dates}) == len(counts) == len(dates)
+    ):
         items = list(zip(counts, dates, strict=True))
         centres = [(min(c.start, d.start) + max(c.end, d.end)) // 2 for c, d in items]
         cuts = (

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Incident
+from refwatch.domain.tallies import Tally
 from refwatch.errors import InvalidInput
 
 
@@ -65,3 +67,39 @@ def get_extractor(name: str) -> Extractor:
             raise InvalidInput(f"unknown extractor {name!r}; available: {known}")
         _INSTANCES[name] = factory()
     return _INSTANCES[name]
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What one document yields: its incidents, and its tallies (running totals, head-counts).
+
+    Kept apart because a tally is never counted as an incident (see :mod:`refwatch.domain.tallies`).
+    """
+
+    incidents: list[Incident]
+    tallies: list[Tally] = field(default_factory=list)
+
+
+def extract_all(
+    extractor: Extractor,
+    text: str,
+    *,
+    document: str,
+    published: dt.date | None = None,
+    language: str | None = None,
+    reference: ReferenceDate | None = None,
+) -> Extraction:
+    """Incidents and tallies of ``text``: an extractor without ``extract_all`` finds no tallies.
+
+    So that an extractor written only to the :class:`Extractor` protocol keeps working everywhere.
+    """
+    method = getattr(extractor, "extract_all", None)
+    if callable(method):
+        result = method(text, document=document, published=published, language=language, reference=reference)
+        if isinstance(result, Extraction):
+            return result
+    return Extraction(
+        extractor.extract(
+            text, document=document, published=published, language=language, reference=reference
+        )
+    )

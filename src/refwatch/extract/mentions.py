@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from refwatch.domain.vocabulary import Precision, Qualifier
+
+if TYPE_CHECKING:
+    from refwatch.extract.tallies import TallyFinding
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +151,5 @@ class SentenceMentions:
     singular_anaphora: list[Span] = field(default_factory=list)
     other_group: bool = False
     subgroup: bool = False
+    #: Figures :func:`refwatch.extract.tallies.mark_tallies` found to be tallies (moved out of ``counts``).
+    tallies: list[TallyFinding] = field(default_factory=list)

@@ -15,6 +15,7 @@ from typing import Final
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Evidence, Incident
 from refwatch.extract.assemble import assemble, bucket
+from refwatch.extract.base import Extraction
 from refwatch.extract.counts import find_counts, find_singular
 from refwatch.extract.dates import find_dates
 from refwatch.extract.mentions import CountMention, SentenceMentions, Span
@@ -22,6 +23,7 @@ from refwatch.extract.places import find_actors, find_places
 from refwatch.extract.refdate import reference_date
 from refwatch.extract.resolve import build_incident, salience_scores
 from refwatch.extract.segment import split_sentences
+from refwatch.extract.tallies import mark_tallies, tallies_of
 from refwatch.extract.triggers import (
     find_anaphora,
     find_other_group,
@@ -58,23 +60,42 @@ class RuleExtractor:
         ``reference`` is the document's reference date (see :mod:`.refdate`); without one,
         ``published`` (a day) is used, and without that the evidence in the text itself
         (stamps, datelines). ``language`` is accepted for the interface; all language
-        packs run on every text, because reports mix scripts.
+        packs run on every text, because reports mix scripts. Tallies are left out:
+        :meth:`extract_all` gives both.
         """
+        return self.extract_all(
+            text, document=document, published=published, language=language, reference=reference
+        ).incidents
+
+    def extract_all(
+        self,
+        text: str,
+        *,
+        document: str,
+        published: dt.date | None = None,
+        language: str | None = None,
+        reference: ReferenceDate | None = None,
+    ) -> Extraction:
+        """Incidents and tallies in ``text``, from one pass of the finders (see :meth:`extract`)."""
         anchor = resolution_anchor(text, published=published, reference=reference)
         if len(text) <= SEGMENT_CHARS:
             return _extract_part(text, anchor, document)
         # A very long text (a book-length report, or a hostile file) is read one segment at a time,
         # so that the mentions held at once stay bounded (about 25 bytes per character of text).
-        incidents: list[Incident] = []
+        result = Extraction([], [])
         for start, end in segments(text, SEGMENT_CHARS):
-            for incident in _extract_part(text[start:end], anchor, document):
+            part = _extract_part(text[start:end], anchor, document)
+            for incident in part.incidents:
                 incident.evidence = [
                     Evidence(e.start + start, e.end + start, e.quote) for e in incident.evidence
                 ]
-                if incident.salience == "main" and any(i.salience == "main" for i in incidents):
+                if incident.salience == "main" and any(i.salience == "main" for i in result.incidents):
                     incident.salience = "background"  # the report is about the first segment's main incident
-                incidents.append(incident)
-        return incidents
+                result.incidents.append(incident)
+            for tally in part.tallies:
+                tally.evidence = [Evidence(e.start + start, e.end + start, e.quote) for e in tally.evidence]
+                result.tallies.append(tally)
+        return result
 
 
 def resolution_anchor(
@@ -95,12 +116,12 @@ def resolution_anchor(
     return found if found is not None and found.confidence != "low" else None
 
 
-def _extract_part(text: str, anchor: ReferenceDate | None, document: str) -> list[Incident]:
+def _extract_part(text: str, anchor: ReferenceDate | None, document: str) -> Extraction:
     found = find_mentions(text, anchor)
     clusters = assemble(found)
     saliences = salience_scores(clusters)
     index = {id(cluster): i for i, cluster in enumerate(clusters)}
-    return [
+    incidents = [
         build_incident(
             cluster,
             text,
@@ -110,6 +131,7 @@ def _extract_part(text: str, anchor: ReferenceDate | None, document: str) -> lis
         )
         for cluster, salience in zip(clusters, saliences, strict=True)
     ]
+    return Extraction(incidents, tallies_of(text, found, document=document))
 
 
 def segments(text: str, size: int) -> list[tuple[int, int]]:
@@ -166,6 +188,10 @@ def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[Sen
         if single.counts and not sm.counts and not _plural_people(text, sm):
             sm.counts = single.counts[:1]
     _mark_other_groups(text, found)
+    # Running totals and head-counts: never an incident's figure. A head-count is dated to the
+    # report's day, so only a reference known to the day dates it.
+    day = anchor.start if isinstance(anchor, ReferenceDate) and anchor.precision == "day" else None
+    mark_tallies(text, found, anchor if isinstance(anchor, dt.date) else day)
     return found
 
 

@@ -14,6 +14,10 @@ date, place (pairs whose gold incident names no location at all are left out),
 status (equal), event types (mean Jaccard). An unknown gold count or date is
 matched only by an unknown prediction.
 
+**Tallies** (running totals and head-counts, ``tallies.jsonl``): a gold tally is found
+when a predicted tally of the same document has overlapping figure bounds; pairs are
+taken one to one, closest bounds first. Precision and recall over all tallies.
+
 **Linking**: pairwise precision and recall of "same incident" over documents:
 gold pairs are pairs of distinct documents sharing a ``cluster``; predicted pairs
 are pairs of distinct documents that are sources of one linked incident.
@@ -319,6 +323,68 @@ def evidence_errors(text: str, incident: Record) -> list[str]:
     return errors
 
 
+def _tally_bounds(record: Record) -> tuple[float, float] | None:
+    figure = record.get("figure") or {}
+    return _bounds({**figure, "qualifier": figure.get("qualifier")})
+
+
+def match_tallies(preds: Sequence[Record], golds: Sequence[Record]) -> list[tuple[int, int]]:
+    """One-to-one pairs (prediction index, gold index) of tallies whose figure bounds overlap.
+
+    Closest lower bounds first, so that "at least 33" pairs with 33 and not with a 100 beside it.
+    """
+    candidates = []
+    for i, p in enumerate(preds):
+        pb = _tally_bounds(p)
+        for j, g in enumerate(golds):
+            gb = _tally_bounds(g)
+            if pb is not None and gb is not None and pb[0] <= gb[1] and gb[0] <= pb[1]:
+                candidates.append((abs(pb[0] - gb[0]), j, i))
+    candidates.sort()
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    pairs = []
+    for _d, j, i in candidates:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def score_tallies(predictions: Mapping[str, Sequence[Record]], gold: Sequence[Record]) -> dict[str, Any]:
+    """Tally precision and recall over all documents (INCIDENTS.md: same document, overlapping bounds)."""
+    by_doc: dict[str, list[Record]] = {}
+    for g in gold:
+        by_doc.setdefault(str(g["document"]), []).append(g)
+    n_pred = n_gold = n_matched = 0
+    documents = []
+    for doc in sorted(set(by_doc) | set(predictions)):
+        preds, golds = list(predictions.get(doc, [])), by_doc.get(doc, [])
+        pairs = match_tallies(preds, golds)
+        n_pred, n_gold, n_matched = n_pred + len(preds), n_gold + len(golds), n_matched + len(pairs)
+        if preds or golds:
+            documents.append(
+                {"document": doc, "gold": len(golds), "predicted": len(preds), "matched": len(pairs)}
+            )
+    precision = _ratio(n_matched, n_pred)
+    recall = _ratio(n_matched, n_gold)
+    f1 = (
+        round(2 * precision * recall / (precision + recall), 4)
+        if precision is not None and recall is not None and precision + recall
+        else 0.0
+    )
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "n_gold": n_gold,
+        "n_predicted": n_pred,
+        "n_matched": n_matched,
+        "documents": documents,
+    }
+
+
 # --- corpus ------------------------------------------------------------------------------------
 
 
@@ -330,6 +396,8 @@ class Corpus:
     texts: dict[str, str]
     index: Path | None
     gold: list[dict[str, Any]]
+    #: Gold tallies (``tallies.jsonl``); empty when the corpus has none.
+    tallies: list[dict[str, Any]] = field(default_factory=list)
 
     def subset(self, patterns: Iterable[str]) -> Corpus:
         """The documents whose id matches one of ``patterns`` (shell wildcards: ``e*``, ``k0?``).
@@ -352,6 +420,7 @@ class Corpus:
             texts={d: t for d, t in self.texts.items() if d in chosen},
             index=self.index,
             gold=[g for g in self.gold if str(g["document"]) in chosen],
+            tallies=[t for t in self.tallies if str(t["document"]) in chosen],
         )
 
 
@@ -377,4 +446,28 @@ def load_corpus(folder: Path) -> Corpus:
             raise InvalidInput(f"{gold_file}, line {n}: an incident needs at least 'document' and 'victims'")
         gold.append(record)
     index = folder / "index.tsv"
-    return Corpus(folder=folder, texts=texts, index=index if index.exists() else None, gold=gold)
+    return Corpus(
+        folder=folder,
+        texts=texts,
+        index=index if index.exists() else None,
+        gold=gold,
+        tallies=_load_tallies(folder / "tallies.jsonl"),
+    )
+
+
+def _load_tallies(path: Path) -> list[dict[str, Any]]:
+    """The gold tallies, or none when the corpus has no ``tallies.jsonl``."""
+    if not path.exists():
+        return []
+    out: list[dict[str, Any]] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"{path}, line {n}: not JSON ({exc.msg})") from None
+        if not isinstance(record, dict) or "document" not in record or "figure" not in record:
+            raise InvalidInput(f"{path}, line {n}: a tally needs at least 'document' and 'figure'")
+        out.append(record)
+    return out

@@ -8,7 +8,7 @@ people reported there in that month reach ``min_cell`` (default 5): a place
 and month with fewer might single out a family, so those incidents keep
 only their country and stay off the map.
 
-Files: ``incidents.csv``, ``sources.csv``, ``incidents.geojson``,
+Files: ``incidents.csv``, ``sources.csv``, ``tallies.csv``, ``incidents.geojson``,
 ``README.md``, ``SHA256SUMS`` and ``datapackage.json`` (Table Schemas, each
 resource with its SHA-256 and size), written with the ``frictionless``
 library so that ``frictionless validate datapackage.json`` checks it.
@@ -55,6 +55,20 @@ SOURCE_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+TALLY_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("id", "integer", "Tally number in the publishing database."),
+    ("kind", "string", "What the figure counts: returned, arrested, held, escaped or other."),
+    ("people", "integer", "The figure (lower bound); empty where fewer than the threshold."),
+    ("people_text", "string", "The figure as published: 'at least 670', 'about 3000', 'fewer than 5'."),
+    ("period_start", "date", "First day of the month (or year) the figure counts from, if stated."),
+    ("period_end", "date", "Last day of the month (or year) it counts to, if stated."),
+    ("rate", "string", "per_year for a yearly rate; empty for a total or a head-count."),
+    ("place", "string", "Where the figure applies (city, province, country)."),
+    ("source_org", "string", "The organisation the report gives as the source of the figure."),
+    ("url", "string", "The report that states it (web addresses only)."),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PackageSummary:
     """What was written."""
@@ -63,6 +77,7 @@ class PackageSummary:
     sources: int
     places_withheld: int
     files: tuple[str, ...]
+    tallies: int = 0
 
 
 def write_datapackage(
@@ -73,12 +88,15 @@ def write_datapackage(
     coordinates: Callable[[dict[str, Any]], tuple[float, float] | None],
     min_cell: int = 5,
     title: str = "Forced returns of North Koreans: incidents (redacted public data)",
+    tallies: Sequence[dict[str, Any]] = (),
 ) -> PackageSummary:
     """Write the package for ``redacted`` (public forms of ``records``, matched by id) into ``out_dir``.
 
     ``records`` are the full linked records the redacted ones came from (for
     places, sources and legal lists); only what the public form allows, plus
-    published source addresses, is written.
+    published source addresses, is written. ``tallies`` are public tally forms
+    (:func:`refwatch.report.redaction.redact_tallies`), written to ``tallies.csv``:
+    running totals and head-counts that reports state, never added into incidents.
     """
     full = {r["id"]: r for r in records}
     public = [r for r in redacted if r["id"] in full]
@@ -90,6 +108,7 @@ def write_datapackage(
     texts = {
         "incidents.csv": _csv([f[0] for f in INCIDENT_FIELDS], incident_rows),
         "sources.csv": _csv([f[0] for f in SOURCE_FIELDS], source_rows),
+        "tallies.csv": _csv([f[0] for f in TALLY_FIELDS], [_tally_row(t) for t in tallies]),
         "incidents.geojson": json.dumps(geo, ensure_ascii=False, indent=1) + "\n",
         "README.md": _readme(title, len(incident_rows), len(source_rows), len(withheld), min_cell),
     }
@@ -107,6 +126,7 @@ def write_datapackage(
         resources=[
             _table("incidents", "incidents.csv", INCIDENT_FIELDS, out_dir, sums),
             _table("sources", "sources.csv", SOURCE_FIELDS, out_dir, sums),
+            _table("tallies", "tallies.csv", TALLY_FIELDS, out_dir, sums),
             _file("incidents-map", "incidents.geojson", "application/geo+json", out_dir, sums),
             _file("readme", "README.md", "text/markdown", out_dir, sums),
         ],
@@ -117,7 +137,23 @@ def write_datapackage(
         len(source_rows),
         len(withheld),
         (*sorted(texts), "SHA256SUMS", "datapackage.json"),
+        tallies=len(tallies),
     )
+
+
+def _tally_row(public: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": public["id"],
+        "kind": public["kind"],
+        "people": public["figure"]["count"],
+        "people_text": public["figure"]["text"],
+        "period_start": public["period"]["start"],
+        "period_end": public["period"]["end"],
+        "rate": public["rate"],
+        "place": public["place"],
+        "source_org": public["source_org"],
+        "url": public["url"],
+    }
 
 
 def withheld_incidents(
@@ -269,6 +305,9 @@ Written by Refoulement Watch on {today}: {incidents} incidents, {sources} source
 ## What is in it
 - `incidents.csv`: one row per confirmed incident (schema in `datapackage.json`).
 - `sources.csv`: the published reports each incident is drawn from (outlet, date, web address).
+- `tallies.csv`: running totals, yearly rates and head-counts that open reports state ("at least 670
+  returned since 2020"), as their sources give them. They are not incidents and are not added into any
+  figure; nobody reviews them, so the file is empty unless the package was written with them asked for.
 - `incidents.geojson`: one point per place of each incident, at the centre of the town or province
   (never a facility or an exact location).
 - `SHA256SUMS`: the SHA-256 of every file; `datapackage.json` repeats them per resource.

@@ -97,3 +97,46 @@ def redact(
             }
         )
     return out
+
+
+#: The only fields a public tally may carry.
+PUBLIC_TALLY_FIELDS = ("id", "kind", "figure", "period", "rate", "place", "source_org", "url")
+
+
+def redact_tallies(
+    records: Iterable[dict[str, Any]], policy: RedactionPolicy = RedactionPolicy()
+) -> list[dict[str, Any]]:
+    """Public versions of tally records: the figure as a published count, no quote, no evidence.
+
+    Tallies are machine-extracted and nobody reviews them, so they are published only
+    when the policy allows unreviewed records (``confirmed_only`` off); and never a
+    tally of a restricted document (callers filter, and a record still marked
+    restricted is dropped here too). Small figures read "fewer than k", dates are
+    coarsened like incidents', and the source's address is kept only if it is a web one.
+    """
+    if policy.confirmed_only:
+        return []
+    out = []
+    for r in records:
+        if r.get("restricted_to") is not None:
+            continue
+        figure, period, place = r.get("figure") or {}, r.get("period") or {}, r.get("place") or {}
+        url = r.get("url")
+        out.append(
+            {
+                "id": r["id"],
+                "kind": r["kind"],
+                "figure": _count(figure, policy.min_count),
+                "period": {
+                    "start": _coarsen(period.get("start"), policy.date_precision, end=False),
+                    "end": _coarsen(period.get("end"), policy.date_precision, end=True),
+                },
+                "rate": r.get("rate"),
+                "place": ", ".join(
+                    p for p in (place.get("place"), place.get("admin1"), place.get("country")) if p
+                ),
+                "source_org": r.get("source_org"),
+                "url": url if isinstance(url, str) and url.startswith(("https://", "http://")) else None,
+            }
+        )
+    return out

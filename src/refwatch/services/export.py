@@ -4,7 +4,9 @@ JSON Lines is the complete form (the linked-incident shape of INCIDENTS.md,
 with sources and claims). CSV is one flat row per incident for spreadsheets,
 optionally with a byte-order mark so that Excel reads Korean text correctly.
 GeoJSON has one point per located place of an incident, coordinates from the
-gazetteer.
+gazetteer. Tallies (running totals, head-counts) are written beside a JSON Lines
+or CSV export, to ``NAME.tallies.jsonl`` / ``NAME.tallies.csv`` (:func:`export_tallies`),
+never into the incidents file: no script that adds up incidents can add them in.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from typing import Any, Literal
 
 from refwatch.errors import InvalidInput
 from refwatch.report.datapackage import PackageSummary, write_datapackage
-from refwatch.report.redaction import RedactionPolicy, redact
+from refwatch.report.redaction import RedactionPolicy, redact, redact_tallies
 from refwatch.services.legal import with_legal
+from refwatch.services.tallies import tally_records
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter, load_incidents, to_record
+from refwatch.storage.tallies import TallyFilter
 
 ExportFormat = Literal["jsonl", "csv", "geojson"]
 #: Formats that write a folder rather than a file.
@@ -243,21 +247,166 @@ def to_geojson(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def export_datapackage(
-    db: Database, out_dir: Path, *, policy: RedactionPolicy, min_cell: int = 5
+    db: Database, out_dir: Path, *, policy: RedactionPolicy, min_cell: int = 5, tallies: bool = False
 ) -> PackageSummary:
     """The public data package (see :mod:`refwatch.report.datapackage`) of confirmed, open incidents.
 
     Nothing restricted is read, whatever the policy says; ``policy`` decides
-    counts and dates as for every public output.
+    counts and dates as for every public output. The ``tallies`` resource holds the
+    open documents' tallies only when ``tallies`` is set (``--include-unconfirmed``):
+    nobody reviews them, so they are not published by default.
     """
     if min_cell < 1:
         raise InvalidInput("--min-cell must be 1 or more")
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise InvalidInput(f"{out_dir} exists and is not an empty folder; name a new folder for the package")
     records = incident_records(db, IncidentFilter(review_states=("confirmed",), unrestricted_only=True))
+    public_tallies = (
+        redact_tallies(
+            tally_records(db, TallyFilter(unrestricted_only=True)),
+            dataclasses.replace(policy, confirmed_only=False),
+        )
+        if tallies
+        else []
+    )
     try:
         return write_datapackage(
-            records, redact(records, policy), out_dir, coordinates=coordinates, min_cell=min_cell
+            records,
+            redact(records, policy),
+            out_dir,
+            coordinates=coordinates,
+            min_cell=min_cell,
+            tallies=public_tallies,
         )
     except OSError as exc:
         raise InvalidInput(f"cannot write {out_dir}: {exc.strerror}") from None
+
+
+#: Columns of a tallies CSV (the full form; the public one has fewer).
+TALLY_CSV_COLUMNS = (
+    "id",
+    "document",
+    "kind",
+    "count",
+    "count_min",
+    "count_max",
+    "qualifier",
+    "figure_text",
+    "period_start",
+    "period_end",
+    "period_precision",
+    "rate",
+    "country",
+    "admin1",
+    "place",
+    "source_org",
+    "url",
+)
+PUBLIC_TALLY_CSV_COLUMNS = (
+    "id",
+    "kind",
+    "people",
+    "period_start",
+    "period_end",
+    "rate",
+    "place",
+    "source_org",
+    "url",
+)
+
+
+def tallies_path(out: Path) -> Path:
+    """Where the tallies of an export to ``out`` go: beside it, ``NAME.tallies.EXT``.
+
+    Examples:
+        >>> tallies_path(Path("out/incidents.jsonl")).as_posix()
+        'out/incidents.tallies.jsonl'
+    """
+    return out.with_name(f"{out.stem}.tallies{out.suffix}")
+
+
+def export_tallies(
+    db: Database,
+    out: Path,
+    *,
+    fmt: ExportFormat,
+    bom: bool = False,
+    public: RedactionPolicy | None = None,
+) -> tuple[Path, int] | None:
+    """Write the tallies beside an incident export to ``out``; returns the file and how many.
+
+    None when nothing is written: GeoJSON (a tally has no point), or a public export
+    that allows only reviewed records (tallies are never reviewed; see
+    :func:`refwatch.report.redaction.redact_tallies`). A public export reads open
+    documents' tallies only, whatever else is asked.
+    """
+    if fmt not in ("jsonl", "csv") or (public is not None and public.confirmed_only):
+        return None
+    path = tallies_path(out)
+    if public is not None:
+        redacted = redact_tallies(tally_records(db, TallyFilter(unrestricted_only=True)), public)
+        if fmt == "jsonl":
+            body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in redacted)
+        else:
+            body = _public_tallies_csv(redacted)
+        _write(path, body, bom=bom)
+        return path, len(redacted)
+    records = tally_records(db, TallyFilter())
+    if fmt == "jsonl":
+        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    else:
+        body = tallies_csv(records)
+    _write(path, body, bom=bom)
+    return path, len(records)
+
+
+def tallies_csv(records: Iterable[dict[str, Any]]) -> str:
+    """One row per tally, the full form."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=TALLY_CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for r in records:
+        figure, period, place = r["figure"], r["period"], r.get("place") or {}
+        writer.writerow(
+            {
+                "id": r["id"],
+                "document": r["document"],
+                "kind": r["kind"],
+                "count": _blank(figure.get("count")),
+                "count_min": _blank(figure.get("count_min")),
+                "count_max": _blank(figure.get("count_max")),
+                "qualifier": figure.get("qualifier"),
+                "figure_text": figure.get("text") or "",
+                "period_start": period.get("start") or "",
+                "period_end": period.get("end") or "",
+                "period_precision": period.get("precision"),
+                "rate": r.get("rate") or "",
+                "country": place.get("country") or "",
+                "admin1": place.get("admin1") or "",
+                "place": place.get("place") or "",
+                "source_org": r.get("source_org") or "",
+                "url": r.get("url") or "",
+            }
+        )
+    return buffer.getvalue()
+
+
+def _public_tallies_csv(redacted: Iterable[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=PUBLIC_TALLY_CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for r in redacted:
+        writer.writerow(
+            {
+                "id": r["id"],
+                "kind": r["kind"],
+                "people": r["figure"]["text"],
+                "period_start": r["period"]["start"] or "",
+                "period_end": r["period"]["end"] or "",
+                "rate": r["rate"] or "",
+                "place": r["place"],
+                "source_org": r["source_org"] or "",
+                "url": r["url"] or "",
+            }
+        )
+    return buffer.getvalue()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Incident as ExtractedIncident
+from refwatch.extract.base import Extraction
 from refwatch.extract.refdate import reference_date
 from refwatch.law import classify_incident, engaged_instruments
 from refwatch.link.reconcile import Reconciled
@@ -28,6 +29,7 @@ from refwatch.storage.tables import (
     IncidentPerpetrator,
     IncidentSource,
 )
+from refwatch.storage.tallies import add_tallies
 
 logger = logging.getLogger(__name__)
 
@@ -61,29 +63,42 @@ def document_reference(doc: Document) -> ReferenceDate | None:
     return found
 
 
-def run_extractor(doc: Document) -> tuple[str, list[ExtractedIncident]]:
-    """Run the default extractor on a stored document; returns its name and the incidents."""
-    from refwatch import extract
+def run_extractor(doc: Document) -> tuple[str, Extraction | list[ExtractedIncident]]:
+    """Run the default extractor on a stored document; returns its name and what it found.
 
-    extract_document = getattr(extract, "extract_document", None)
-    if extract_document is None:
-        return "none", []
-    found: list[ExtractedIncident] = extract_document(
-        doc.working_text, document=doc.key, reference=document_reference(doc), language=doc.language
+    The incidents and tallies (:class:`~refwatch.extract.base.Extraction`); a plain list
+    of incidents, as a replacement extractor in tests may give, stands for no tallies.
+    """
+    from refwatch.extract import DEFAULT_EXTRACTOR_NAME, get_extractor
+    from refwatch.extract.base import extract_all
+
+    found = extract_all(
+        get_extractor(DEFAULT_EXTRACTOR_NAME),
+        doc.working_text,
+        document=doc.key,
+        reference=document_reference(doc),
+        language=doc.language,
     )
-    return str(getattr(extract, "DEFAULT_EXTRACTOR_NAME", "rules")), found
+    return DEFAULT_EXTRACTOR_NAME, found
 
 
 def extract_and_link(session: Session, doc: Document, *, actor: str) -> int:
-    """Extract incidents from ``doc`` and store each as a candidate with its claims."""
-    extractor, found = run_extractor(doc)
+    """Extract incidents from ``doc`` and store each as a candidate with its claims; returns how many.
+
+    The document's tallies are stored in the same transaction (``storage.tallies``):
+    never as incidents, so no figure of people adds them in.
+    """
+    extractor, result = run_extractor(doc)
+    found = result if isinstance(result, list) else result.incidents
+    tallies = [] if isinstance(result, list) else result.tallies
+    add_tallies(session, doc, tallies, extractor=extractor)
     for ordinal, extracted in enumerate(found):
         incident = Incident(review_state="candidate", event_types=[], disagreements=[], overrides={})
         session.add(incident)
         add_source(session, incident, doc, extracted, ordinal=ordinal, extractor=extractor)
         apply_values(incident, Reconciled(extracted))
         visibility.derive(incident)
-    logger.info("document %s: %d incidents extracted", doc.id, len(found))
+    logger.info("document %s: %d incidents and %d tallies extracted", doc.id, len(found), len(tallies))
     return len(found)
 
 

@@ -211,6 +211,36 @@ class IncidentSource(Base):
     __table_args__ = (UniqueConstraint("document_id", "ordinal", name="document_ordinal"),)
 
 
+class Tally(Base):
+    """A running total, estimate or head-count one document states (never an incident).
+
+    Its restriction is its document's: every read joins the document and applies
+    :func:`refwatch.storage.visibility.tally_clause`, so restricting or opening the
+    document moves the tally with it, and no copy of the restriction can go stale.
+    """
+
+    __tablename__ = "tallies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer, doc="Position of the tally within its document.")
+    kind: Mapped[str] = mapped_column(String(12), doc="returned, arrested, held, escaped or other.")
+    count: Mapped[int | None] = mapped_column(Integer)
+    count_min: Mapped[int | None] = mapped_column(Integer)
+    count_max: Mapped[int | None] = mapped_column(Integer)
+    qualifier: Mapped[str] = mapped_column(String(10), default="unknown")
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    rate: Mapped[str | None] = mapped_column(String(10), doc="per_year, or None for a total.")
+    extracted: Mapped[dict[str, Any]] = mapped_column(doc="The tally as extracted, INCIDENTS.md shape.")
+    extractor: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    document: Mapped[Document] = relationship()
+
+    __table_args__ = (UniqueConstraint("document_id", "ordinal", name="tally_ordinal"),)
+
+
 class Claim(Base):
     """One source's statement of one field of one incident, with its evidence spans."""
 

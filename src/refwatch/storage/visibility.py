@@ -19,6 +19,8 @@ evidence.
 The same rule is written twice, once as SQL (:func:`incident_clause`,
 :func:`document_clause`, for lists, counts and figures) and once in Python
 (:func:`can_see`, for single records); a test holds them to the same answers.
+Tallies (running totals, head-counts) are drawn from one document each and are
+read through its restriction (:func:`tally_clause`).
 """
 
 from __future__ import annotations
@@ -80,6 +82,16 @@ def incident_clause(visible: Groups) -> ColumnElement[bool]:
 def document_clause(visible: Groups) -> ColumnElement[bool]:
     """The documents a reader in ``visible`` may see, as a WHERE clause."""
     return _column_clause(Document.__table__.c.restricted_to, visible)
+
+
+def tally_clause(visible: Groups) -> ColumnElement[bool]:
+    """The tallies a reader in ``visible`` may see, as a WHERE clause on a query joined to ``documents``.
+
+    A tally is drawn from one document and has no restriction of its own: it is
+    visible exactly when its document is, so restricting the document (``refwatch
+    documents restrict``) hides its tallies at once, with nothing to re-derive.
+    """
+    return document_clause(visible)
 
 
 def derive(incident: Incident) -> None:

@@ -1,0 +1,532 @@
+"""Tallies: running totals, yearly rates, estimates and head-counts, told apart from incidents.
+
+A figure of people is a tally (INCIDENTS.md, "Incidents and tallies") when the
+words around it make it a sum over many events or a count at a moment rather
+than one group caught together. The classes of expression, each judged within
+the figure's own clause ("… arrested 41 between January and March, and at least
+33 are held" holds one incident and one tally):
+
+- **a yearly rate**: "3,000 a year", "every year", "매년", "연간", "年 3000명";
+- **a long period**: a closed range longer than about three months ("between July
+  2016 and June 2017", "2016년 7월에서 2017년 12월 사이"), or an open one with an
+  event that repeats over it ("returned since 2020", "2020년 초 … 이후 북송",
+  "올해 1월부터 … 체포"); a state that merely lasts ("held since 3 May") is not;
+- **a running total**: "to date", "지금까지", "누적", with an estimated figure;
+- **a head-count now**: an estimated figure of people held in the present tense
+  ("about 2,000 are held", "최소 33명이 구금돼 있다"), with no date of an event;
+- **a population at risk**: an estimated figure of people living or hiding
+  somewhere ("over 1,000 living in China");
+- **cases**: "51 cases", "nine cases, about 60 people", "3건";
+- **a sum the source splits**: a figure that equals two or more groups the same
+  document dates separately ("12 arrested": "seven on 2 August … five on 14
+  August").
+
+A group the source gives as caught over a short period ("41 arrested between
+mid-January and March") stays an incident with a range date.
+
+:func:`mark_tallies` makes the one decision: it moves each tally figure out of
+its sentence's counts into ``SentenceMentions.tallies``, so that assembly
+(:func:`refwatch.extract.assemble.is_tally`) never seeds an incident from it,
+and :func:`tallies_of` turns the same findings into :class:`Tally` records. It
+reads only the mentions the finders already found plus a few cue patterns run
+over the sentences that hold a figure, so extraction stays linear in the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from refwatch.domain.incidents import DateInterval, Evidence
+from refwatch.domain.tallies import Figure, Rate, Tally, TallyKind, TallyPlace
+from refwatch.extract.lang import en
+from refwatch.extract.mentions import CountMention, DateMention, SentenceMentions, Trigger
+
+#: A figure for one group caught over at most this many days is an incident with a range date
+#: (INCIDENTS.md: "up to about three months"); a longer period makes it a tally.
+SHORT_PERIOD_DAYS: Final = 100
+#: How many consecutive dated groups may add up to a stated total ("seven on the 2nd, five on the 14th").
+MAX_PARTS: Final = 8
+_ESTIMATES: Final[frozenset[str]] = frozenset({"about", "at_least"})
+_EVENT_TYPES: Final[frozenset[str]] = frozenset({"arrest", "repatriation", "deportation", "crossing"})
+
+_MONTHS_EN = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_CLAUSE_BOUNDARY = re.compile(
+    r"(?i:;\s|:\s|\s[—–]\s|\s--\s|,\s+(?:and|but|while|whereas)\s|\s(?:compared\s+(?:to|with)|while|whereas)\s"
+    r"|,?\s+and\s+(?=(?:about|around|some|nearly|almost|at\s+least|more\s+than|over|an\s+estimated|another|"
+    r"a\s+further)\b))"
+    r"|(?:으며|했고|하였고|됐고|되었고|었고|였고|면서|라며)[,\s]|며,\s|고,\s"
+)
+_RATE = re.compile(
+    r"(?i:(?<!\bfor\s)(?<!\bto\s)\b(?:a|per|each|every)\s+year\b(?!\s+(?:ago|later|earlier|after|before|since|in\s+prison))"
+    r"|\bannually\b|\byearly\b)|매년|해마다|연간|연평균|年(?=\s?\d)"
+)
+_CUMULATIVE = re.compile(r"(?i:\bto\s+date\b|\bthus\s+far\b)|지금까지|현재까지|누적")
+_SINCE_YEAR = re.compile(
+    r"(?i:\bsince\s+(?:(?:early|mid|late|the\s+(?:start|beginning|end)\s+of)[- ]?\s*)?"
+    rf"(?:(?:{_MONTHS_EN})\s+)?(?P<y>(?:19|20)\d{2})\b)"
+    r"|(?P<ky>(?:19|20)\d{2})\s?년[^.。\n]{0,30}?(?:이후|이래)"
+)
+_RANGE_GAP = re.compile(r"(?i:^(?:to|until|till|through|and|-|–|~|에서|부터)$)")
+_BETWEEN_BEFORE = re.compile(r"(?i:\b(?:between|from)\s+(?:the\s+)?$)")
+_HELD_NOW = re.compile(
+    r"(?i:\b(?:are|remain|remains|still|currently|now)\s+(?:being\s+|currently\s+|still\s+)?"
+    r"(?:held|detained|imprisoned|jailed|locked\s+up|in\s+(?:detention|custody|prison|jail))\b)"
+    r"|(?:구금|수감|억류|감금|구류|갇혀)\s?(?:돼|되어|된\s?채로?|된\s?상태로)?\s?(?:있|중)"
+)
+#: Words that name members of a group ("including a child", "어린이 2명 포함"): a group, not a head-count.
+_MEMBERS = re.compile(r"(?i:\bincluding\b|\bamong\s+them\b)|포함")
+_RESIDENT = re.compile(
+    r"(?i:\b(?:living|hiding|residing|live|hide|reside)\s+in\b)|거주|체류\s?중|은신|숨어\s?(?:지내|사)|살고\s?있"
+)
+_ESTIMATE_CUE = re.compile(r"(?i:\b(?:an\s+)?estimated\b|\bestimates?\b)|추산|추정")
+_EN_NUMBER: Final = "|".join(sorted((re.escape(w) for w in en.NUMBER_WORDS), key=len, reverse=True))
+_CASES = re.compile(
+    rf"(?i:\b(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+|{_EN_NUMBER})\s+(?:(?:documented|known|confirmed|reported|"
+    r"separate|such|similar|verified|recorded)\s+)?cases\b)"
+    r"|(?<![\d,.])(?P<kn>\d{1,3}(?:,\d{3})+|\d+)\s?건(?=[\s의이을에,.]|$)"
+)
+_RETURNED_CUE = re.compile(r"(?i:\bsent\s+back\b|\bto\s+north\s+korea\b)|북한으로|북송")
+_ORGANISATIONS: Final[tuple[tuple[str, str], ...]] = (
+    (r"Human\s+Rights\s+Watch|\bHRW\b|휴먼라이츠워치", "Human Rights Watch"),
+    (r"Amnesty(?:\s+International)?|국제앰네스티|앰네스티", "Amnesty International"),
+    (r"\bUNHCR\b|유엔난민기구|유엔난민고등판무관", "UNHCR"),
+    (
+        r"Transitional\s+Justice\s+Working\s+Group|\bTJWG\b|전환기정의워킹그룹",
+        "Transitional Justice Working Group",
+    ),
+    (r"\bNKDB\b|북한인권정보센터", "NKDB"),
+    (r"Daily\s?NK|데일리\s?NK", "Daily NK"),
+    (r"Radio\s+Free\s+Asia|\bRFA\b|자유아시아방송", "Radio Free Asia"),
+    (r"Voice\s+of\s+America|\bVOA\b|미국의소리", "Voice of America"),
+    (r"United\s+Nations|\bUN\b|유엔", "United Nations"),
+)
+_ORGANISATION = re.compile("|".join(f"(?P<o{i}>{p})" for i, (p, _) in enumerate(_ORGANISATIONS)))
+
+
+@dataclass(slots=True)
+class TallyFinding:
+    """One tally figure in one sentence, before it becomes a :class:`Tally` record."""
+
+    kind: TallyKind
+    figure: Figure
+    period: DateInterval = field(default_factory=DateInterval)
+    rate: Rate | None = None
+    counts: list[CountMention] = field(default_factory=list)
+    sentence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    start: int
+    end: int
+    text: str
+    triggers: list[Trigger]
+    dates: list[DateMention]
+
+
+def mark_tallies(text: str, found: list[SentenceMentions], anchor: dt.date | None) -> None:
+    """Decide which figures are tallies, and move them out of the sentences' counts.
+
+    A sentence left with no figure of people but a tally is skipped by assembly;
+    one that still holds another figure seeds with that figure alone, and the
+    dates of the tally's clause are taken out of it too, so that "41 in July and
+    August, against 51 cases over 2016-2017" keeps its own months.
+    """
+    for sm in found:
+        if sm.sentence.clutter or not (sm.counts or sm.triggers):
+            continue
+        sentence_text = text[sm.sentence.start : sm.sentence.end]
+        if not sm.counts and not _CASES.search(sentence_text):
+            continue
+        _classify_sentence(text, sm, anchor)
+    _mark_sums(text, found)
+
+
+def tallies_of(text: str, found: Sequence[SentenceMentions], *, document: str) -> list[Tally]:
+    """The :class:`Tally` records of the findings, one per figure: the same figure stated again
+    (a headline and its body, "the 12 defectors") adds evidence to the first record."""
+    by_figure: dict[tuple[int | str | None, int | None], Tally] = {}
+    out: list[Tally] = []
+    for i, sm in enumerate(found):
+        for finding in sm.tallies:
+            s = sm.sentence
+            evidence = Evidence(s.start, s.end, text[s.start : s.end])
+            figure = finding.figure
+            key = (figure.count, figure.count_max) if figure.count is not None else (figure.text, None)
+            if key in by_figure:
+                by_figure[key].evidence.append(evidence)
+                continue
+            tally = Tally(
+                document=document,
+                kind=finding.kind,
+                figure=finding.figure,
+                period=finding.period,
+                rate=finding.rate,
+                place=_place(sm),
+                source_org=_organisation(text, found, i),
+                evidence=[evidence],
+            )
+            by_figure[key] = tally
+            out.append(tally)
+    return out
+
+
+# --- one sentence ------------------------------------------------------------------------------
+
+
+def _clauses(text: str, sm: SentenceMentions) -> list[tuple[int, int]]:
+    s = sm.sentence
+    cuts = [s.start, *(m.end() for m in _CLAUSE_BOUNDARY.finditer(text, s.start, s.end)), s.end]
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _clause_of(
+    text: str, sm: SentenceMentions, start: int, end: int, spans: list[tuple[int, int]]
+) -> _Clause:
+    lo, hi = next(((a, b) for a, b in spans if a <= start < b), (sm.sentence.start, sm.sentence.end))
+    return _Clause(
+        start=lo,
+        end=hi,
+        text=text[lo:hi],
+        triggers=[t for t in sm.triggers if lo <= t.start < hi],
+        dates=[d for d in sm.dates if lo <= d.start < hi],
+    )
+
+
+def _classify_sentence(text: str, sm: SentenceMentions, anchor: dt.date | None) -> None:
+    spans = _clauses(text, sm)
+    tallied: list[CountMention] = []
+    clauses_used: list[_Clause] = []
+    cases = list(_CASES.finditer(text, sm.sentence.start, sm.sentence.end))
+    case_clauses = {id(m): _clause_of(text, sm, m.start(), m.end(), spans) for m in cases}
+    for count in [c for c in sm.counts if c.group == "people"]:
+        clause = _clause_of(text, sm, count.start, count.end, spans)
+        # "nine cases, about 60 people": the clause's one figure of people is the sum of the cases;
+        # "in two cases, five were arrested on 3 May and seven on 9 May" lists the incidents instead.
+        in_case_clause = (
+            any(c.start == clause.start for c in case_clauses.values())
+            and sum(1 for c in sm.counts if c.group == "people" and clause.start <= c.start < clause.end) == 1
+            and not _event_dates(clause)
+        )
+        finding = _classify_figure(text, sm, count, clause, anchor, cases_clause=in_case_clause)
+        if finding is not None:
+            finding.sentence = sm.sentence.index
+            sm.tallies.append(finding)
+            tallied.append(count)
+            clauses_used.append(clause)
+    for match in cases:
+        clause = case_clauses[id(match)]
+        if any(c.start == clause.start for c in clauses_used):
+            continue  # "nine cases, about 60 people": the people figure already stands for it
+        finding = _cases_finding(text, sm, match, clause, anchor)
+        if finding is not None:
+            finding.sentence = sm.sentence.index
+            sm.tallies.append(finding)
+            clauses_used.append(clause)
+    if not tallied and not clauses_used:
+        return
+    sm.counts = [c for c in sm.counts if c not in tallied]
+    if any(c.group == "people" for c in sm.counts):
+        sm.dates = [d for d in sm.dates if not any(c.start <= d.start < c.end for c in clauses_used)]
+
+
+def _classify_figure(
+    text: str,
+    sm: SentenceMentions,
+    count: CountMention,
+    clause: _Clause,
+    anchor: dt.date | None,
+    *,
+    cases_clause: bool,
+) -> TallyFinding | None:
+    figure = _figure(count)
+    estimate = count.vague or count.qualifier in _ESTIMATES or bool(_ESTIMATE_CUE.search(clause.text))
+    triggers = clause.triggers or sm.triggers
+    if _RATE.search(clause.text) and (triggers or _HELD_NOW.search(clause.text)):
+        return TallyFinding(_kind(clause, triggers), figure, _period(clause.dates), rate="per_year")
+    long_range = _long_range(text, clause.dates)
+    if long_range is not None and triggers:
+        return TallyFinding(_kind(clause, triggers), figure, long_range)
+    if cases_clause and triggers:
+        return TallyFinding(_kind(clause, triggers), figure, _period(clause.dates))
+    events = [t for t in clause.triggers if set(t.types) & _EVENT_TYPES]
+    if events:
+        since = _open_since(text, clause, anchor)
+        if since is not None:
+            return TallyFinding(_kind(clause, events), figure, since)
+        if estimate and _CUMULATIVE.search(clause.text):
+            return TallyFinding(_kind(clause, events), figure, _period(clause.dates))
+    if estimate and _held_now(sm, clause):
+        return TallyFinding("held", figure, _moment(sm, anchor))
+    if estimate and _RESIDENT.search(clause.text) and not any(t.realis for t in events):
+        return TallyFinding("other", figure, _moment(sm, anchor))
+    return None
+
+
+def _cases_finding(
+    text: str, sm: SentenceMentions, match: re.Match[str], clause: _Clause, anchor: dt.date | None
+) -> TallyFinding | None:
+    """ "51 cases", "3건": a number of incidents the source counted, with an event in the sentence."""
+    value = _number(match.group("n") or match.group("kn") or "")
+    triggers = [t for t in (clause.triggers or sm.triggers) if set(t.types) & (_EVENT_TYPES | {"detention"})]
+    listed = any(c.group == "people" and clause.start <= c.start < clause.end for c in sm.counts)
+    if value is None or value < 2 or not triggers or (listed and _event_dates(clause)):
+        return None  # "in two cases, five were arrested on 3 May and ...": the incidents themselves
+    figure = Figure(value, value, value, "exact", match.group(0))
+    period = _long_range(text, clause.dates) or _open_since(text, clause, anchor) or _period(clause.dates)
+    return TallyFinding(_kind(clause, triggers), figure, period)
+
+
+def _number(token: str) -> int | None:
+    t = token.replace(",", "").strip().lower()
+    if t.isdigit():
+        return int(t)
+    return en.NUMBER_WORDS.get(t)
+
+
+def _figure(count: CountMention) -> Figure:
+    return Figure(count.count, count.count_min, count.count_max, count.qualifier, count.text)
+
+
+def _kind(clause: _Clause, triggers: Iterable[Trigger]) -> TallyKind:
+    types = {t for trigger in triggers for t in trigger.types}
+    if types & {"repatriation", "deportation"} or _RETURNED_CUE.search(clause.text):
+        return "returned"
+    if "arrest" in types:
+        return "arrested"
+    if "detention" in types:
+        return "held"
+    if "crossing" in types:
+        return "escaped"
+    return "other"
+
+
+def _event_dates(clause: _Clause) -> list[DateMention]:
+    return [d for d in clause.dates if d.role != "report"]
+
+
+def _held_now(sm: SentenceMentions, clause: _Clause) -> bool:
+    """People held now, counted over a country: no event dated, nothing but custody happening,
+    no members named.
+
+    A group held in a named city or facility ("more than 20 currently imprisoned in
+    Dandong") is read as an incident's status, not as a head-count: the dev annotations
+    treat it so, and losing an incident costs more than missing a tally.
+    """
+    if not _HELD_NOW.search(clause.text) or _event_dates(clause) or _MEMBERS.search(clause.text):
+        return False
+    if any(t.realis and set(t.types) & (_EVENT_TYPES - {"detention"}) for t in clause.triggers):
+        return False
+    return not any(
+        p.kind not in ("country", "region") and clause.start <= p.start < clause.end for p in sm.places
+    )
+
+
+def _span_days(lo: dt.date | None, hi: dt.date | None) -> int | None:
+    return (hi - lo).days if lo is not None and hi is not None else None
+
+
+def _long_range(text: str, dates: list[DateMention]) -> DateInterval | None:
+    """A closed period in the clause longer than a short one: one range mention, or two dates
+    joined as a range ("July 2016 to June 2017", "2016년 7월에서 2017년 12월 사이")."""
+    for d in dates:
+        days = _span_days(d.lo, d.hi)
+        if d.precision == "range" and days is not None and days > SHORT_PERIOD_DAYS:
+            return _interval(d.lo, d.hi, d.text)
+    for a, b in zip(dates, dates[1:], strict=False):
+        if not _joined(text, a, b):
+            continue
+        days = _span_days(a.lo, b.hi)
+        if days is not None and days > SHORT_PERIOD_DAYS:
+            return _interval(a.lo, b.hi, text[a.start : b.end])
+    return None
+
+
+def _joined(text: str, a: DateMention, b: DateMention) -> bool:
+    gap = text[a.end : b.start].strip()
+    if not _RANGE_GAP.match(gap):
+        return False
+    return gap.lower() != "and" or bool(_BETWEEN_BEFORE.search(text[max(0, a.start - 12) : a.start]))
+
+
+def _open_since(text: str, clause: _Clause, anchor: dt.date | None) -> DateInterval | None:
+    """A period from a bound to the report ("since 2020", "올해 1월부터"), unless it is known to be short.
+
+    A figure the clause dates by an event of its own ("1,000 arrived in 2016, the fewest
+    since 2009") is that event's, and the bound belongs to a comparison.
+    """
+    if any(d.role == "event" for d in clause.dates):
+        return None
+    closing = {id(b) for a, b in zip(clause.dates, clause.dates[1:], strict=False) if _joined(text, a, b)}
+    closed = {id(a) for a, b in zip(clause.dates, clause.dates[1:], strict=False) if _joined(text, a, b)}
+    for d in clause.dates:
+        if d.role != "since" or id(d) in closing or id(d) in closed or d.precision == "day":
+            continue
+        days = _span_days(d.lo, anchor)
+        if days is not None and days <= SHORT_PERIOD_DAYS:
+            return None
+        return _interval(d.lo, anchor, d.text, open_end=True)
+    match = _SINCE_YEAR.search(clause.text)
+    if match is None:
+        return None
+    year = int(match.group("y") or match.group("ky"))
+    return _interval(dt.date(year, 1, 1), anchor, match.group(0), open_end=True)
+
+
+def _interval(lo: dt.date | None, hi: dt.date | None, words: str, *, open_end: bool = False) -> DateInterval:
+    if lo is None and hi is None:
+        return DateInterval(text=words)
+    return DateInterval(
+        start=lo.isoformat() if lo else None,
+        end=hi.isoformat() if hi and not (open_end and lo is None) else None,
+        precision="range",
+        text=words,
+    )
+
+
+def _period(dates: list[DateMention]) -> DateInterval:
+    known = [d for d in dates if d.role != "report"]
+    if not known:
+        return DateInterval()
+    words = " ... ".join(d.text for d in known)
+    lows = [d.lo for d in known if d.lo is not None]
+    highs = [d.hi for d in known if d.hi is not None]
+    if len(lows) != len(known) or len(highs) != len(known):
+        return DateInterval(text=words)
+    if len(known) == 1:
+        return DateInterval(lows[0].isoformat(), highs[0].isoformat(), known[0].precision, words)
+    return DateInterval(min(lows).isoformat(), max(highs).isoformat(), "range", words)
+
+
+def _moment(sm: SentenceMentions, anchor: dt.date | None) -> DateInterval:
+    """A head-count's moment: the day the source spoke, else the report's reference date."""
+    for d in sm.dates:
+        if d.role == "report" and d.lo is not None and d.hi is not None:
+            return DateInterval(d.lo.isoformat(), d.hi.isoformat(), d.precision, d.text)
+    if anchor is not None:
+        return DateInterval(anchor.isoformat(), anchor.isoformat(), "day", None)
+    return DateInterval()
+
+
+# --- sums over the document --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    count: CountMention
+    date: str
+    sentence: int
+    types: frozenset[str]
+    subgroup: bool
+
+
+#: Words that make the figures after them parts of a group already named ("of them, 9 in A and 18 in
+#: B"): that group is one incident caught in parts, not a sum of incidents.
+_PART_OF = re.compile(
+    r"(?i:\b(?:of\s+them|of\s+whom|among\s+them|of\s+the\s+group)\b)|이들\s?중|그\s?중|이\s?중|가운데"
+)
+
+
+def _parts(text: str, found: Sequence[SentenceMentions]) -> list[_Part]:
+    """Groups the document dates one by one: one figure and one event date each, in text order."""
+    parts: list[_Part] = []
+    for sm in found:
+        core = {t for tr in sm.triggers if tr.realis and not tr.nominal for t in tr.types} & (
+            _EVENT_TYPES | {"detention"}
+        )
+        if sm.sentence.clutter or not core:
+            continue
+        counts = [c for c in sm.counts if c.group == "people" and not c.vague and c.count is not None]
+        dates = [d for d in sm.dates if d.role == "event"]
+        if counts and len(counts) == len(dates):
+            subgroup = bool(_PART_OF.search(text, sm.sentence.start, sm.sentence.end))
+            parts += [
+                _Part(c, d.text, sm.sentence.index, frozenset(core), subgroup)
+                for c, d in zip(counts, dates, strict=True)
+            ]
+    return parts
+
+
+def _mark_sums(text: str, found: list[SentenceMentions]) -> None:
+    """A figure stated as the sum of two or more groups dated apart in the same document is a tally,
+    wherever the document repeats it; a total dated itself, or of another kind of event than its
+    parts ("12 arrested on 1 May": "seven returned on the 20th, five on the 28th"), is not."""
+    parts = _parts(text, found)
+    if len(parts) < 2:
+        return
+    part_ids = {id(p.count) for p in parts}
+    sums: dict[int, list[_Part]] = {}
+    for i in range(len(parts)):
+        total = parts[i].count.count or 0
+        for j in range(i + 1, min(i + MAX_PARTS, len(parts))):
+            total += parts[j].count.count or 0
+            run = parts[i : j + 1]
+            if len({p.date for p in run}) == len(run) and not any(p.subgroup for p in run):
+                sums.setdefault(total, run)
+    totals: dict[int, list[_Part]] = {}
+    for sm in found:
+        for c in sm.counts:
+            split = sums.get(c.count or -1) if c.group == "people" and id(c) not in part_ids else None
+            if split is None or any(p.sentence == sm.sentence.index for p in split):
+                continue
+            own = {t for tr in sm.triggers for t in tr.types} & (_EVENT_TYPES | {"detention"})
+            shared = frozenset.intersection(*(p.types for p in split))
+            dated = any(d.role == "event" for d in sm.dates)
+            if not dated and own and own <= shared:
+                totals[c.count or 0] = split
+    if not totals:
+        return
+    for sm in found:
+        taken = [c for c in sm.counts if c.count in totals and c.group == "people" and id(c) not in part_ids]
+        for c in taken:
+            run = totals[c.count or 0]
+            sm.tallies.append(
+                TallyFinding(
+                    _kind_of_types(run[0].types),
+                    _figure(c),
+                    DateInterval(text=" ... ".join(p.date for p in run)),
+                    counts=[c],
+                    sentence=sm.sentence.index,
+                )
+            )
+        if taken:
+            sm.counts = [c for c in sm.counts if c not in taken]
+
+
+def _kind_of_types(types: frozenset[str]) -> TallyKind:
+    if types & {"repatriation", "deportation"}:
+        return "returned"
+    if "arrest" in types:
+        return "arrested"
+    return "held" if "detention" in types else "other"
+
+
+# --- fields of the record ----------------------------------------------------------------------
+
+
+def _place(sm: SentenceMentions) -> TallyPlace | None:
+    """The most specific place the sentence names outside North and South Korea."""
+    places = [p for p in sm.places if p.country not in ("KP", "KR")]
+    if not places:
+        return None
+    best = next((p for p in places if p.place or p.admin1), places[0])
+    return TallyPlace(best.country, best.admin1, best.place)
+
+
+def _organisation(text: str, found: Sequence[SentenceMentions], i: int) -> str | None:
+    """The organisation the sentence (or the one before it) names, as the figure's likely source."""
+    for j in (i, i - 1):
+        if j < 0:
+            continue
+        s = found[j].sentence
+        match = _ORGANISATION.search(text, s.start, s.end)
+        if match is not None and match.lastgroup is not None:
+            return _ORGANISATIONS[int(match.lastgroup[1:])][1]
+    return None
