@@ -259,3 +259,19 @@ def test_a_sentence_about_the_group_adds_to_it() -> None:
     )
     (incident,) = extract_document(text, document="demo")
     assert incident.status == "released"
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        (
+            "Fictional: police arrested 14 North Koreans in Yanji on 3 March 2015; they face repatriation.",
+            True,
+        ),
+        ("가상: 탈북민 14명이 지난 3일 옌지에서 체포돼 강제북송 위기에 처했다.", True),
+        ("Fictional: police arrested 14 North Koreans in Yanji on 3 March 2015.", False),
+    ],
+)
+def test_caught_and_facing_return_means_held(text: str, held: bool) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert ("detention" in incident.event_types) is held

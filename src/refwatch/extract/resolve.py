@@ -127,6 +127,10 @@ def resolve_types(cluster: Cluster) -> list[EventType]:
             types.update(t.types)
         elif t.intent:
             types.add("detention")
+    if "arrest" in types and any(
+        "repatriation" in t.types and not (t.realis and not t.nominal) for t in _triggers(cluster)
+    ):
+        types.add("detention")  # caught and facing, awaiting or threatened with return: held
     for sm in cluster.seeds:
         if dated_nominal(sm):  # "the repatriation of 300 refugees in October 2021"
             types.update(
