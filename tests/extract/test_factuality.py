@@ -168,13 +168,15 @@ def test_korean_nouns_in_a_list_name_kinds_of_harm(text: str) -> None:
         ("Fictional: the group crossed the border into Laos on 2 May 2019.", False),
         ("가상: 세 가족이 탈북했지만 체포됐다.", True),
         ("Fictional: the family crossed the Tumen River and was caught.", True),
+        ("Fictional: guards arrested two people attempting to cross the Tumen River.", True),
+        ("Fictional: defectors continue to attempt to cross the border.", False),
     ],
 )
 def test_a_crossing_is_a_step_only_when_it_leaves_north_korea_within_the_incident(
     text: str, step: bool
 ) -> None:
-    crossing = next(t for t in find_triggers(text, split_sentences(text)) if t.types == ("crossing",))
-    assert (crossing.realis and not crossing.nominal) is step
+    crossing = next((t for t in find_triggers(text, split_sentences(text)) if t.types == ("crossing",)), None)
+    assert (crossing is not None and crossing.realis and not crossing.nominal) is step
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,9 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
         False,
     ),
     (
-        r"crossed\s+(?:the\s+)?(?:border|river|tumen|yalu|mekong)|fled\s+(?:north\s+korea|the\s+north|their\s+(?:country|homeland))|defected",
+        r"crossed\s+(?:the\s+)?(?:border|river|tumen|yalu|mekong)|fled\s+(?:north\s+korea|the\s+north|their\s+(?:country|homeland))|defected"
+        # Caught in the attempt: the crossing is part of the incident.
+        r"|(?:trying|attempting|tried|attempted)\s+to\s+cross\s+(?:the\s+)?(?:border|river|tumen|yalu)",
         ("crossing",),
         False,
     ),
