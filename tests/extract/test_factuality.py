@@ -277,3 +277,16 @@ def test_a_sentence_about_the_group_adds_to_it() -> None:
 def test_caught_and_facing_return_means_held(text: str, held: bool) -> None:
     (incident,) = extract_document(text, document="demo")
     assert ("detention" in incident.event_types) is held
+
+
+@pytest.mark.parametrize(
+    ("text", "moved"),
+    [
+        ("Fictional: the nine were sent to a detention centre near the border.", True),
+        ("Fictional: the group was transferred to Tumen.", True),
+        ("Fictional: letters sent to President A-017 asked for their release.", False),
+    ],
+)
+def test_sent_to_moves_people_only_towards_custody(text: str, moved: bool) -> None:
+    found = [t for t in find_triggers(text, split_sentences(text)) if t.types == ("transfer",)]
+    assert bool(found) is moved

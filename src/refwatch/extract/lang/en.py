@@ -49,7 +49,10 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
     (r"in\s+(?:police\s+)?custody|locked\s+up|detainees?", ("detention",), False),
     (r"detention", ("detention",), True),
     (
-        r"transferred|(?:moved|taken|escorted)(?:\s+forcibly)?\s+to|sent\s+(?:forcibly\s+)?to\s+(?!north\s+korea|the\s+north)[A-Z]?",
+        # "sent to" moves people only towards a place of custody; "letters sent to the president" do not.
+        r"transferred|(?:moved|taken|escorted)(?:\s+forcibly)?\s+to|sent\s+(?:forcibly\s+)?to\s+(?!north\s+korea|the\s+north)"
+        r"(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,2}?(?:detention|cent(?:re|er)s?|facilit(?:y|ies)|jails?|prisons?|"
+        r"stations?|camps?|border|city|province)\b",
         ("transfer",),
         False,
     ),
