@@ -3,7 +3,9 @@
 Linking is judged on what ``refwatch ingest`` produces: the corpus is ingested
 into a throwaway encrypted SQLite database (in a temporary directory, with a
 random key that is discarded), extracted and linked exactly as in production,
-and the linked incidents are returned in the export shape.
+and the linked incidents are returned in the export shape, each source with the
+incident extracted from its document under ``extracted`` (the mention-level
+linking score maps sources to gold incidents by it).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from refwatch.security.keys import write_key_file
 from refwatch.services.export import incident_records
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.setup import init_database
-from refwatch.storage.incidents import IncidentFilter
+from refwatch.storage.incidents import IncidentFilter, load_incidents
 
 
 def linked_incidents(
@@ -43,6 +45,12 @@ def linked_incidents(
                 link_threshold=link_threshold,
                 link_window_days=link_window_days,
             )
-            return incident_records(db, IncidentFilter())
+            records = incident_records(db, IncidentFilter())
+            with db.session() as session:
+                extracted = {s.id: s.extracted for i in load_incidents(session) for s in i.sources}
+            for record in records:
+                for source in record["sources"]:
+                    source["extracted"] = extracted.get(source["source_id"])
+            return records
         finally:
             db.dispose()
