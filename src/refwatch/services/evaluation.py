@@ -28,8 +28,9 @@ def linked_incidents(
     paths: Sequence[Path],
     *,
     metadata: Path | None = None,
-    link_threshold: float = 0.6,
+    link_threshold: float | None = None,
     link_window_days: int = 45,
+    link_model: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Ingest ``paths`` into a throwaway database and return the linked incidents."""
     with tempfile.TemporaryDirectory(prefix="refwatch-eval-") as tmp:
@@ -44,6 +45,7 @@ def linked_incidents(
                 actor="eval",
                 link_threshold=link_threshold,
                 link_window_days=link_window_days,
+                link_model=link_model,
             )
             records = incident_records(db, IncidentFilter())
             with db.session() as session:
