@@ -76,3 +76,29 @@ def test_two_incidents_of_one_document_stay_apart() -> None:
     c = Report("e#000", "e", make("e", start="2030-01-01", count=3))
     groups = cluster([a, b, c], threshold=THRESHOLD, window_days=45).groups
     assert len(groups) == 2
+
+
+def test_an_undated_report_cannot_bridge_events_years_apart() -> None:
+    """Two dated reports of different years, and undated reports like both (small count,
+    same city): every pair of one incident must be compatible, so the dated two never meet,
+    whatever the undated ones weigh with each."""
+    spec = {"count": 9, "place": ("CN", "Liaoning", "Shenyang")}
+    found = [
+        Report("d1#000", "d1", make("d1", start="2030-03-02", **spec)),  # type: ignore[arg-type]
+        Report("d2#000", "d2", make("d2", start="2033-03-02", **spec)),  # type: ignore[arg-type]
+        Report("u1#000", "u1", make("u1", **spec)),  # type: ignore[arg-type]
+        Report("u2#000", "u2", make("u2", **spec)),  # type: ignore[arg-type]
+    ]
+    for threshold in (0.01, THRESHOLD):
+        groups = cluster(found, threshold=threshold, window_days=45).groups
+        assert not any({"d1#000", "d2#000"} <= set(g) for g in groups)
+
+
+def test_one_strong_pair_does_not_pull_in_a_group_that_weighs_against() -> None:
+    """Average linkage on match weights: n3 (province only, a range of dates) may join n1 and
+    n2, but a report with another count and place joins nobody through one agreeing field."""
+    stray = Report(
+        "n7#000", "n7", make("n7", start="2030-10-09", count=3, place=("CN", "Liaoning", "Dandong"))
+    )
+    groups = cluster([*reports(), stray], threshold=THRESHOLD, window_days=45).groups
+    assert ("n7#000",) in groups

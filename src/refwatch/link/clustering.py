@@ -87,6 +87,9 @@ class _Groups:
 
     def __init__(self, reports: Sequence[Report]) -> None:
         self.parent = {r.key: r.key for r in reports}
+        # Members per root, kept up to date by every join: scanning every key for each
+        # candidate pair made clustering quadratic in the number of reports.
+        self.groups = {r.key: [r.key] for r in reports}
         self.documents = {r.key: {r.document} for r in reports}
         self.pins: dict[str, set[int]] = {r.key: set() for r in reports}
 
@@ -107,12 +110,12 @@ class _Groups:
         return not (self.pins[ra] and self.pins[rb] and self.pins[ra] != self.pins[rb])
 
     def members(self, key: str) -> list[str]:
-        root = self.find(key)
-        return sorted(k for k in self.parent if self.find(k) == root)
+        return self.groups[self.find(key)]
 
     def join(self, a: str, b: str) -> None:
         ra, rb = sorted((self.find(a), self.find(b)))
         self.parent[rb] = ra
+        self.groups[ra] = sorted(self.groups[ra] + self.groups.pop(rb))
         self.documents[ra] |= self.documents.pop(rb)
         self.pins[ra] |= self.pins.pop(rb)
 
@@ -144,11 +147,8 @@ def cluster(
         for key in present:
             groups.pins[groups.find(key)].add(pin_id)
         for key in present[1:]:
-            ra, rb = sorted((groups.find(present[0]), groups.find(key)))
-            if ra != rb:
-                groups.parent[rb] = ra
-                groups.documents[ra] |= groups.documents.pop(rb)
-                groups.pins[ra] |= groups.pins.pop(rb)
+            if groups.find(present[0]) != groups.find(key):
+                groups.join(present[0], key)
     cache: dict[tuple[str, str], Comparison] = {}
 
     def pair(x: str, y: str) -> Comparison:

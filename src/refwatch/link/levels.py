@@ -16,7 +16,7 @@ date       overlap, both precise · overlap, one vague · within a month ·
 count      same figure, 10 or more · same figure, under 10 · within 50 % ·
            further apart (log scale; qualifiers widen the bounds)
 place      same city or county · same province or country, one less precise ·
-           different cities, same province · different places
+           different cities, same province · different provinces · different places
 types      same core event types · a shared core type · no shared core type
 groups     a shared group (women, children, a family) · different groups
 wording    evidence shares word pairs · none (same script only)
@@ -51,6 +51,7 @@ PLACE_LEVELS = (
     "same city or county",
     "same province or country, one less precise",
     "different cities, same province",
+    "different provinces",
     "different places",
 )
 TYPE_LEVELS = ("same core event types", "a shared core type", "no shared core type")
@@ -93,18 +94,21 @@ def count_level(a: Features, b: Features) -> str | None:
 
 def place_level(a: Features, b: Features) -> str | None:
     """The place level: a shared city; else a shared province or country where one side names
-    nothing finer (compatible); else two cities of one province; else different places."""
+    nothing finer (compatible); else two cities of one province; else provinces named on both
+    sides and none shared; else different places (countries, or places at different levels)."""
     if not a.countries and not a.admin1 and not a.places:
         return None
     if not b.countries and not b.admin1 and not b.places:
         return None
     if a.places & b.places:
         return PLACE_LEVELS[0]
+    if a.admin1 and b.admin1 and not a.admin1 & b.admin1:
+        return PLACE_LEVELS[3]  # both name provinces, none in common
     if a.places and b.places:  # both name a city, not the same one
-        return PLACE_LEVELS[2] if a.admin1 & b.admin1 else PLACE_LEVELS[3]
+        return PLACE_LEVELS[2] if a.admin1 & b.admin1 else PLACE_LEVELS[4]
     if a.admin1 and b.admin1:
-        return PLACE_LEVELS[1] if a.admin1 & b.admin1 else PLACE_LEVELS[3]
-    return PLACE_LEVELS[1] if a.countries & b.countries else PLACE_LEVELS[3]
+        return PLACE_LEVELS[1]
+    return PLACE_LEVELS[1] if a.countries & b.countries else PLACE_LEVELS[4]
 
 
 def shared_value(comparison: str, a: Features, b: Features) -> str | None:

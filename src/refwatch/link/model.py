@@ -46,18 +46,17 @@ COMPANION_FILE = "incident_model.refwatch.json"
 
 @dataclass(frozen=True, slots=True)
 class Level:
-    """One comparison level's trained probabilities."""
+    """One comparison level's trained probabilities, and its weight: log2(m/u), bounded."""
 
     label: str
     m: float
     u: float
     tf_weight: float = 0.0
+    weight: float = field(init=False)
 
-    @property
-    def weight(self) -> float:
-        """log2(m/u), bounded."""
+    def __post_init__(self) -> None:
         raw = math.log2(max(self.m, FLOOR) / max(self.u, FLOOR / 10))
-        return max(-MAX_FIELD_WEIGHT, min(MAX_FIELD_WEIGHT, raw))
+        object.__setattr__(self, "weight", max(-MAX_FIELD_WEIGHT, min(MAX_FIELD_WEIGHT, raw)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +66,12 @@ class Contribution:
     comparison: str
     level: str | None  # None: not stated on one side (Bayes factor 1)
     weight: float
+    value: str | None = None  # the city or figure both state, when the level is about one
+
+    def text(self) -> str:
+        """``place same city or county (Tumen) +2.1``."""
+        value = f" ({self.value})" if self.value else ""
+        return f"{self.comparison} {self.level}{value} {self.weight:+.1f}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +85,7 @@ class Weighing:
 
     def explain(self) -> str:
         """The line reviewers see: the weight, then each field that moved it."""
-        parts = [
-            f"{c.comparison} {c.level} {c.weight:+.1f}" for c in self.contributions if c.level is not None
-        ]
+        parts = [c.text() for c in self.contributions if c.level is not None]
         head = f"match weight {self.weight:+.1f} (p={self.probability:.2f}; prior {self.prior:+.1f})"
         return f"{head}: " + ", ".join(parts) if parts else head
 
@@ -111,12 +114,13 @@ class LinkModel:
             label = function(a, b)
             level = self.levels.get(name, {}).get(label) if label is not None else None
             weight = 0.0 if level is None else level.weight
+            value = shared_value(name, a, b) if level is not None else None
             if level is not None and level.tf_weight:
-                weight += self._tf_adjustment(name, level, shared_value(name, a, b))
-            parts.append(Contribution(name, label, round(weight, 3)))
+                weight += self._tf_adjustment(name, level, value)
+            parts.append(Contribution(name, label, weight, value))
             total += weight
         probability = 1 / (1 + 2.0 ** (-total)) if total > -1000 else 0.0
-        return Weighing(round(total, 3), probability, round(self.prior_weight, 3), tuple(parts))
+        return Weighing(total, probability, self.prior_weight, tuple(parts))
 
     def _tf_adjustment(self, comparison: str, level: Level, value: str | None) -> float:
         tf = self.term_frequencies.get(comparison, {}).get(value or "")

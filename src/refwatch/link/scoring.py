@@ -27,9 +27,14 @@ class Comparison:
     """The outcome of comparing two reports: match probability, weight and why."""
 
     score: float
-    reasons: tuple[str, ...]
     veto: str | None = None
     weight: float | None = None
+    weighing: Weighing | None = None
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The explanation, built only when asked for (most pairs are never shown)."""
+        return (self.weighing.explain(),) if self.weighing else ()
 
     @property
     def reason(self) -> str:
@@ -54,14 +59,14 @@ def veto(a: Features, b: Features, *, window_days: int) -> str | None:
 
 
 def _comparison(weighing: Weighing) -> Comparison:
-    return Comparison(round(weighing.probability, 4), (weighing.explain(),), weight=weighing.weight)
+    return Comparison(round(weighing.probability, 4), weight=weighing.weight, weighing=weighing)
 
 
 def compare_features(a: Features, b: Features, *, window_days: int, model: LinkModel) -> Comparison:
     """:func:`compare` on reports already read (clustering reads each report once)."""
     reason = veto(a, b, window_days=window_days)
     if reason:
-        return Comparison(0.0, (), veto=reason)
+        return Comparison(0.0, veto=reason)
     return _comparison(model.weigh(a, b))
 
 

@@ -36,14 +36,17 @@ from splink import blocking_rule_library as brl
 from splink import comparison_level_library as cll
 from splink import comparison_library as cl
 
+from refwatch.errors import InvalidInput
 from refwatch.link.features import Features, features
 from refwatch.link.levels import COMPARISONS, TF_COMPARISONS
 from refwatch.link.model import COMPANION_FILE, MODEL_FILE, LinkModel, from_settings
 from refwatch.link.report import Report
 from refwatch.link.scoring import compare_features
 
-#: Pairs Splink may draw to estimate u.
+#: Pairs counted (or sampled, beyond) to estimate u.
 U_PAIRS = 1_000_000
+#: EM iterations tried in turn until Splink's EM finishes (see :func:`train`).
+EM_ITERATIONS = (25, 10, 5, 2)
 
 _FUNCTION = "refwatch_level"
 _BLOCKING = "l.document <> r.document"
@@ -197,24 +200,18 @@ def train(reports: Sequence[Report], *, window_days: int = 45, seed: int = 16) -
         {"unique_id": key, "document": f.document} | {_column(name): key for name in COMPARISONS}
         for key, f in sorted(found.items())
     ]
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=comparisons(estimate_u(list(found.values()), seed=seed)),  # type: ignore[arg-type]
-        blocking_rules_to_generate_predictions=[block_on_sql(_BLOCKING)],
-        retain_intermediate_calculation_columns=False,
-    )
-    con = _connection(found)
-    try:
-        db = DuckDBAPI(connection=con)
-        linker = Linker(db.register(pa.Table.from_pylist(rows)), settings, log_level=None)
-        for rule in _training_rules():
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule,
-                estimate_without_term_frequencies=True,
-            )
-        settings_json = linker.misc.save_model_to_json()
-    finally:
-        con.close()
+    u = estimate_u(list(found.values()), seed=seed)
+    settings_json = None
+    for iterations in EM_ITERATIONS:
+        try:
+            settings_json = _em(found, rows, u, max_iterations=iterations)
+            break
+        except ValueError:
+            # Splink stops when EM drives a level's m to an underflow (a level no match
+            # falls in, on few reports); fewer iterations stop before it does.
+            continue
+    if settings_json is None:
+        raise InvalidInput("EM did not converge on these reports; link more documents before training")
     _mark_tf_level(settings_json)
     tf = term_frequencies(list(found.values()))
     settings_json["probability_two_random_records_match"] = estimate_prior(settings_json, tf, found)
@@ -227,6 +224,34 @@ def train(reports: Sequence[Report], *, window_days: int = 45, seed: int = 16) -
         threshold=threshold,
         expected_f1=expected,
     )
+
+
+def _em(
+    found: Mapping[str, Features],
+    rows: list[dict[str, str]],
+    u: Mapping[str, Mapping[str, float]],
+    *,
+    max_iterations: int,
+) -> dict[str, Any]:
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparisons(u),  # type: ignore[arg-type]
+        blocking_rules_to_generate_predictions=[block_on_sql(_BLOCKING)],
+        retain_intermediate_calculation_columns=False,
+        max_iterations=max_iterations,
+    )
+    con = _connection(found)
+    try:
+        db = DuckDBAPI(connection=con)
+        linker = Linker(db.register(pa.Table.from_pylist(rows)), settings, log_level=None)
+        for rule in _training_rules():
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        result: dict[str, Any] = linker.misc.save_model_to_json()
+        return result
+    finally:
+        con.close()
 
 
 #: Thresholds (match probability) the training chooses from.
