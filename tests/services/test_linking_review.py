@@ -248,3 +248,19 @@ def test_without_a_threshold_the_models_own_is_used(db: Database, reports: list[
     with db.session() as session:
         detail = [e for e in session.scalars(select(AuditEvent)) if e.action == "incidents.relink"][-1].detail
     assert detail["threshold"] == default_model().threshold
+
+
+def test_each_model_a_relink_used_is_kept_once(db: Database, reports: list[Path]) -> None:
+    """The audit entry names the digest; the model itself is stored with the runs (table 0015)."""
+    from refwatch.link.model import default_model
+    from refwatch.services.ingest import relink_all
+    from refwatch.storage.tables import LinkModelRecord
+
+    ingest_paths(db, reports)
+    relink_all(db, actor="t", threshold=None, window_days=45)
+    model = default_model()
+    with db.session() as session:
+        rows = list(session.scalars(select(LinkModelRecord)))
+    assert [r.digest for r in rows] == [model.digest]
+    assert rows[0].settings["probability_two_random_records_match"] == model.prior
+    assert rows[0].companion["threshold"] == model.threshold

@@ -100,6 +100,8 @@ class LinkModel:
     levels: dict[str, dict[str, Level]]
     term_frequencies: dict[str, dict[str, float]] = field(default_factory=dict)
     threshold: float | None = None
+    settings: dict[str, Any] = field(default_factory=dict, repr=False)  # as read, to store with runs
+    companion: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def prior_weight(self) -> float:
@@ -168,6 +170,8 @@ def from_settings(
         levels=levels,
         term_frequencies={k: {str(p): float(v) for p, v in t.items()} for k, t in tf.items()},
         threshold=float(threshold) if threshold is not None else None,
+        settings=settings,
+        companion=companion,
     )
 
 

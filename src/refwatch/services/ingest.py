@@ -30,7 +30,7 @@ from refwatch.ingest.sandbox import ParseLimits, read_isolated
 from refwatch.link.model import read_model
 from refwatch.security.logs import exception_summary
 from refwatch.services.linking import LinkSummary, relink
-from refwatch.storage import audit
+from refwatch.storage import audit, link_models
 from refwatch.storage import documents as repo
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Document, DocumentBlob
@@ -149,11 +149,19 @@ def relink_all(
 ) -> LinkSummary:
     """Link every stored report into incidents, in one transaction.
 
-    The audit entry names the model (its folder and SHA-256) and the thresholds the run used.
+    The audit entry names the model (its folder and SHA-256) and the thresholds the run used;
+    the model itself is kept once per digest (table ``link_models``).
     """
     model = read_model(model_dir)
     with db.transaction() as session:
         summary = relink(session, threshold=threshold, window_days=window_days, model=model)
+        link_models.remember_model(
+            session,
+            digest=model.digest,
+            name=model.name,
+            settings=model.settings,
+            companion=model.companion,
+        )
         audit.record(
             session,
             actor=actor,
