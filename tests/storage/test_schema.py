@@ -34,6 +34,7 @@ EXPECTED_TABLES = {
     "users",
     "api_tokens",
     "audit_events",
+    "link_models",
 }
 
 
