@@ -78,11 +78,17 @@ class Settings(BaseSettings):
         description="How long a SQLite connection waits for a lock before failing (milliseconds).",
         ge=0,
     )
-    link_threshold: float = Field(
-        default=0.6,
+    link_threshold: float | None = Field(
+        default=None,
         ge=0.0,
         le=1.0,
-        description="Score at or above which two reports are taken to describe the same incident.",
+        description="Match probability at or above which two reports are taken to describe the same "
+        "incident. Unset: the threshold stored with the linking model.",
+    )
+    link_model: Path | None = Field(
+        default=None,
+        description="Folder holding a linking model made by `refwatch link-train`. Unset: the model "
+        "shipped with refwatch.",
     )
     link_window_days: int = Field(
         default=45,

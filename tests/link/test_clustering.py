@@ -7,7 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refwatch.link.clustering import cluster
+from refwatch.link.model import default_model
 from refwatch.link.scoring import Report
+
+THRESHOLD = default_model().threshold or 0.5
 
 
 def reports() -> list[Report]:
@@ -41,7 +44,7 @@ def reports() -> list[Report]:
 
 
 def test_groups_the_same_events() -> None:
-    result = cluster(reports(), threshold=0.6, window_days=45)
+    result = cluster(reports(), threshold=THRESHOLD, window_days=45)
     assert result.groups == (("n1#000", "n2#000", "n3#000"), ("n4#000", "n5#000"), ("n6#000",))
     assert all(link.comparison.reason for link in result.links)
 
@@ -50,20 +53,20 @@ def test_groups_the_same_events() -> None:
 @given(st.permutations(reports()))
 def test_order_does_not_matter(shuffled: list[Report]) -> None:
     assert (
-        cluster(shuffled, threshold=0.6, window_days=45).groups
-        == cluster(reports(), threshold=0.6, window_days=45).groups
+        cluster(shuffled, threshold=THRESHOLD, window_days=45).groups
+        == cluster(reports(), threshold=THRESHOLD, window_days=45).groups
     )
 
 
 def test_pinned_groups_stay_apart() -> None:
-    result = cluster(reports(), threshold=0.6, window_days=45, pinned=[["n1#000"], ["n2#000"]])
+    result = cluster(reports(), threshold=THRESHOLD, window_days=45, pinned=[["n1#000"], ["n2#000"]])
     groups = {frozenset(g) for g in result.groups}
     assert not any({"n1#000", "n2#000"} <= g for g in groups)
     assert any("n3#000" in g for g in groups)
 
 
 def test_pinned_group_is_kept_together() -> None:
-    result = cluster(reports(), threshold=0.6, window_days=45, pinned=[["n1#000", "n6#000"]])
+    result = cluster(reports(), threshold=THRESHOLD, window_days=45, pinned=[["n1#000", "n6#000"]])
     assert any({"n1#000", "n6#000"} <= set(g) for g in result.groups)
 
 
@@ -71,5 +74,31 @@ def test_two_incidents_of_one_document_stay_apart() -> None:
     a = Report("d#000", "d", make("d", start="2030-01-01", count=3))
     b = Report("d#001", "d", make("d", start="2030-01-01", count=3))
     c = Report("e#000", "e", make("e", start="2030-01-01", count=3))
-    groups = cluster([a, b, c], threshold=0.6, window_days=45).groups
+    groups = cluster([a, b, c], threshold=THRESHOLD, window_days=45).groups
     assert len(groups) == 2
+
+
+def test_an_undated_report_cannot_bridge_events_years_apart() -> None:
+    """Two dated reports of different years, and undated reports like both (small count,
+    same city): every pair of one incident must be compatible, so the dated two never meet,
+    whatever the undated ones weigh with each."""
+    spec = {"count": 9, "place": ("CN", "Liaoning", "Shenyang")}
+    found = [
+        Report("d1#000", "d1", make("d1", start="2030-03-02", **spec)),  # type: ignore[arg-type]
+        Report("d2#000", "d2", make("d2", start="2033-03-02", **spec)),  # type: ignore[arg-type]
+        Report("u1#000", "u1", make("u1", **spec)),  # type: ignore[arg-type]
+        Report("u2#000", "u2", make("u2", **spec)),  # type: ignore[arg-type]
+    ]
+    for threshold in (0.01, THRESHOLD):
+        groups = cluster(found, threshold=threshold, window_days=45).groups
+        assert not any({"d1#000", "d2#000"} <= set(g) for g in groups)
+
+
+def test_one_strong_pair_does_not_pull_in_a_group_that_weighs_against() -> None:
+    """Average linkage on match weights: n3 (province only, a range of dates) may join n1 and
+    n2, but a report with another count and place joins nobody through one agreeing field."""
+    stray = Report(
+        "n7#000", "n7", make("n7", start="2030-10-09", count=3, place=("CN", "Liaoning", "Dandong"))
+    )
+    groups = cluster([*reports(), stray], threshold=THRESHOLD, window_days=45).groups
+    assert ("n7#000",) in groups

@@ -18,10 +18,11 @@ def test_same_event_different_counts_links_with_reason() -> None:
     a = rep("a", start="2030-10-09", count=500, qualifier="at_least", place=("CN", "Jilin", "Tumen"))
     b = rep("b", start="2030-10-09", count=600, qualifier="about", place=("CN", "Jilin", "Tumen"))
     result = compare(a, b)
-    assert result.veto is None and result.score >= 0.9
-    assert "dates overlap" in result.reason
-    assert "same place (Tumen)" in result.reason
-    assert "counts >=500 vs ~600" in result.reason
+    assert result.veto is None and result.score >= 0.8
+    assert result.reason.startswith("match weight ")
+    assert "date overlap, both precise +" in result.reason
+    assert "place same city or county (Tumen) +" in result.reason
+    assert "count same figure, 10 or more +" in result.reason
 
 
 def test_far_apart_dates_never_link() -> None:
@@ -50,7 +51,19 @@ def test_different_counts_lower_the_score() -> None:
     assert other <= same - 0.25
 
 
-def test_disjoint_core_types_veto() -> None:
+def test_disjoint_core_types_weigh_against_but_do_not_veto() -> None:
+    """Changed: an early report of an arrest and a later one of the return share no core type
+    and are one event; the old rule vetoed the pair outright, the model weighs it."""
     a = rep("a", start="2030-03-01", count=5, types=("arrest",))
     b = rep("b", start="2030-03-01", count=5, types=("repatriation",))
-    assert compare(a, b).veto == "no shared core event type"
+    same = rep("b", start="2030-03-01", count=5, types=("arrest",))
+    result = compare(a, b)
+    assert result.veto is None
+    assert "types no shared core type -" in result.reason
+    assert result.score < compare(a, same).score
+
+
+def test_a_missing_place_is_no_evidence_either_way() -> None:
+    with_place = rep("b", start="2030-03-01", count=40, place=("CN", "Jilin", "Tumen"))
+    a = rep("a", start="2030-03-01", count=40, place=None)
+    assert "place" not in compare(a, with_place).reason

@@ -102,7 +102,9 @@ def test_linking_on_ingest(db: Database, reports: list[Path]) -> None:
     assert sets == {("alpha", "beta", "gamma"), ("beta", "epsilon"), ("delta",)}
     mass = by_docs(db, "alpha", "beta", "gamma")
     assert (mass["victims"]["count_min"], mass["victims"]["count_max"]) == (500, 600)
-    assert any("same place (Tumen)" in (s["link_reason"] or "") for s in mass["sources"])
+    # The reason is the match weight with each field's part (it was a list of agreements).
+    assert any("place same city or county (Tumen) +" in (s["link_reason"] or "") for s in mass["sources"])
+    assert all((s["link_reason"] or "").startswith("match weight ") for s in mass["sources"])
     assert {c["document"] for c in mass["claims"] if c["field"] == "victims"} == {"alpha", "beta", "gamma"}
 
 
@@ -222,3 +224,43 @@ def test_exports(db: Database, reports: list[Path], tmp_path: Path) -> None:
     export_incidents(db, geo, fmt="geojson", filters=IncidentFilter())
     collection = json.loads(geo.read_text(encoding="utf-8"))
     assert collection["type"] == "FeatureCollection"
+
+
+def test_relink_audit_entry_names_the_model_and_thresholds(db: Database, reports: list[Path]) -> None:
+    from refwatch.link.model import default_model
+    from refwatch.storage.tables import AuditEvent
+
+    ingest_paths(db, reports, link_threshold=0.3, link_window_days=40)
+    with db.session() as session:
+        entries = [e for e in session.scalars(select(AuditEvent)) if e.action == "incidents.relink"]
+        detail = entries[-1].detail
+    model = default_model()
+    assert detail["model_sha256"] == model.digest and len(model.digest) == 64
+    assert detail["model"] == model.name
+    assert (detail["threshold"], detail["window_days"]) == (0.3, 40)
+
+
+def test_without_a_threshold_the_models_own_is_used(db: Database, reports: list[Path]) -> None:
+    from refwatch.link.model import default_model
+    from refwatch.storage.tables import AuditEvent
+
+    ingest_paths(db, reports)
+    with db.session() as session:
+        detail = [e for e in session.scalars(select(AuditEvent)) if e.action == "incidents.relink"][-1].detail
+    assert detail["threshold"] == default_model().threshold
+
+
+def test_each_model_a_relink_used_is_kept_once(db: Database, reports: list[Path]) -> None:
+    """The audit entry names the digest; the model itself is stored with the runs (table 0015)."""
+    from refwatch.link.model import default_model
+    from refwatch.services.ingest import relink_all
+    from refwatch.storage.tables import LinkModelRecord
+
+    ingest_paths(db, reports)
+    relink_all(db, actor="t", threshold=None, window_days=45)
+    model = default_model()
+    with db.session() as session:
+        rows = list(session.scalars(select(LinkModelRecord)))
+    assert [r.digest for r in rows] == [model.digest]
+    assert rows[0].settings["probability_two_random_records_match"] == model.prior
+    assert rows[0].companion["threshold"] == model.threshold

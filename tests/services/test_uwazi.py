@@ -37,8 +37,10 @@ FICTIONAL = {
         types=("arrest", "repatriation"),
         place=("CN", "Jilin", "Tumen"),
     ),
+    # Another day than "tumen": on the same day, 30 and 40 people in two provinces are close
+    # enough for the linking model to join them (match probability about 0.13).
     "secret": make(
-        "secret", start="2030-10-09", count=30, types=("repatriation",), place=("CN", "Liaoning", "Dandong")
+        "secret", start="2030-12-09", count=30, types=("repatriation",), place=("CN", "Liaoning", "Dandong")
     ),
     "draft": make("draft", start="2030-07-01", count=12, types=("arrest",), place=("CN", "Jilin", "Yanji")),
     "small": make(

@@ -35,6 +35,7 @@ EXPECTED_TABLES = {
     "api_tokens",
     "audit_events",
     "tallies",
+    "link_models",
 }
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from refwatch.cli.output import console, handles_errors, print_json
 from refwatch.domain.dates import ReferenceDate
+from refwatch.extract.linkeval import headline_check, score_mention_linking
 from refwatch.extract.refdate import reference_date
 from refwatch.extract.scoring import (
     evidence_errors,
@@ -61,11 +62,15 @@ def evaluate_corpus(
     result["extractor"] = extractor
     result["evidence_errors"] = span_errors
     result["linking"] = None
+    result["linking_mentions"] = None
+    result["headline"] = None
     if linking:
         from refwatch.services.evaluation import linked_incidents
 
         linked = linked_incidents([corpus.folder / f"{d}.txt" for d in corpus.texts], metadata=corpus.index)
         result["linking"] = score_linking(corpus.gold, linked).to_dict()
+        result["linking_mentions"] = score_mention_linking(corpus.gold, linked).to_dict()
+        result["headline"] = headline_check(corpus.gold, linked).to_dict()
     return result
 
 
@@ -134,6 +139,7 @@ def evaluate(
         table.add_row("linking precision", _fmt(link["precision"]))
         table.add_row("linking recall", _fmt(link["recall"]))
         table.add_row("linking F1", _fmt(link["f1"]))
+        _linking_rows(table, result["linking_mentions"], result["headline"])
     table.add_row("evidence span errors", str(len(result["evidence_errors"])))
     console.print(table)
     langs = Table(
@@ -155,6 +161,22 @@ def evaluate(
         for d in result["documents"]:
             docs.add_row(d["document"], str(d["gold"]), str(d["predicted"]), str(d["matched"]))
         console.print(docs)
+
+
+def _linking_rows(table: Table, mentions: dict[str, Any], headline: dict[str, Any]) -> None:
+    """The mention-level linking score and the headline check, beside the document-level score."""
+    for name in ("precision", "recall", "f1"):
+        table.add_row(f"linking (mentions) {name}", _fmt(mentions[name]))
+    table.add_row(
+        "people returned: linked / gold events",
+        f"{headline['returned_people']} / {headline['gold_returned_people']}"
+        f" ({_fmt(headline['returned_ratio'])}x)",
+    )
+    table.add_row("incidents / real events", f"{headline['incidents']} / {headline['gold_events']}")
+    table.add_row(
+        "returned incidents / returned events",
+        f"{headline['returned_incidents']} / {headline['gold_returned_events']}",
+    )
 
 
 def _fmt(value: float | None) -> str:

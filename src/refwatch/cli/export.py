@@ -1,4 +1,4 @@
-"""`refwatch export` and `refwatch link`."""
+"""`refwatch export`, `refwatch link` and `refwatch link-train`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from refwatch.services.export import (
     export_tallies,
 )
 from refwatch.services.ingest import relink_all
+from refwatch.services.linking import train_model
 from refwatch.services.uwazi import export_uwazi_csv
 from refwatch.storage.incidents import IncidentFilter
 
@@ -112,7 +113,11 @@ def link() -> None:
     settings = context.settings()
     with context.database() as db:
         summary = relink_all(
-            db, actor=settings.user, threshold=settings.link_threshold, window_days=settings.link_window_days
+            db,
+            actor=settings.user,
+            threshold=settings.link_threshold,
+            window_days=settings.link_window_days,
+            model_dir=settings.link_model,
         )
     console.print(
         f"{summary.reports} reports of incidents (what each document says of each incident) "
@@ -122,7 +127,30 @@ def link() -> None:
     )
 
 
+@handles_errors
+def link_train(
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder to write the model to (default: link-model in REFWATCH_HOME)."
+    ),
+    threshold: float | None = typer.Option(
+        None, "--threshold", min=0.0, max=1.0, help="Threshold to store with the model (default: its own)."
+    ),
+) -> None:
+    """Train the incident linking model (m and u by EM) on every stored report."""
+    settings = context.settings()
+    folder = out or settings.home / "link-model"
+    with context.database() as db, db.session() as session:
+        trained = train_model(session, folder, threshold=threshold, window_days=settings.link_window_days)
+    console.print(
+        f"model trained on {trained.records} reports written to {folder} "
+        f"(threshold {trained.threshold}; expected pairwise F1 {trained.expected_f1}); "
+        f"set REFWATCH_LINK_MODEL={folder} and run `refwatch link` to use it",
+        highlight=False,
+    )
+
+
 def register(app: typer.Typer) -> None:
-    """Add `export` and `link`."""
+    """Add `export`, `link` and `link-train`."""
     app.command("export")(export)
     app.command("link")(link)
+    app.command("link-train")(link_train)

@@ -276,6 +276,7 @@ def import_file(
             seal_text=settings.seal_document_text,
             link_threshold=settings.link_threshold,
             link_window_days=settings.link_window_days,
+            link_model=settings.link_model,
         )
     for number, key in result.unchanged:
         console.print(f"row {number}: stored already as {key}", highlight=False)

@@ -72,6 +72,7 @@ def ingest(
             extract=not no_extract,
             link_threshold=settings.link_threshold,
             link_window_days=settings.link_window_days,
+            link_model=settings.link_model,
             progress=advance,
             restricted_to=group,
             parse_limits=ParseLimits.from_settings(settings),

@@ -1,14 +1,16 @@
 """Grouping reports into incidents, independent of the order they arrived in.
 
-Every candidate pair is scored, pairs at or above the threshold are taken in
-order of descending score (ties broken by the reports' stable keys), and two
-groups are joined only if every report of one is compatible with every report
-of the other (no veto between any two, and an average score across the groups
-still at or above the threshold: average linkage, so that one vague report
-cannot chain unrelated events together), no document would then have two
-reports in one incident, and no reviewer has kept the two apart. Because the input is
-a set and every choice is made by score and key, ingesting the same documents
-in any order gives the same incidents.
+Every candidate pair is scored by the linking model, pairs whose match
+probability is at or above the threshold are taken in order of descending
+weight (ties broken by the reports' stable keys), and two groups are joined only
+if the whole new group holds together: no veto between any two of its reports
+(incompatible dates cannot share an incident, however each relates to a third),
+and the mean match weight over every pair across the two groups still clears the
+threshold (average linkage on weights: one strong pair cannot chain an undated
+report and two events years apart). No document may have two reports in one
+incident, and no reviewer decision is overridden. Because the input is a set and
+every choice is made by weight and key, ingesting the same documents in any order
+gives the same incidents.
 
 Human decisions enter as constraints: ``pinned`` groups (merged or split by a
 reviewer) are joined from the start and never joined with each other.
@@ -17,10 +19,13 @@ reviewer) are joined from the start and never joined with each other.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from refwatch.link.scoring import Comparison, Report, compare
+from refwatch.link.features import Features, features
+from refwatch.link.model import LinkModel, default_model
+from refwatch.link.scoring import Comparison, Report, compare_features
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,15 @@ class Clustering:
 
     groups: tuple[tuple[str, ...], ...]
     links: tuple[Link, ...]
+
+
+def _logit2(probability: float) -> float:
+    """The match weight of a probability (bits); 0 and 1 map to the far ends."""
+    if probability <= 0.0:
+        return -math.inf
+    if probability >= 1.0:
+        return math.inf
+    return math.log2(probability / (1 - probability))
 
 
 def candidate_pairs(reports: Sequence[Report], *, window_days: int) -> Iterable[tuple[Report, Report]]:
@@ -73,6 +87,9 @@ class _Groups:
 
     def __init__(self, reports: Sequence[Report]) -> None:
         self.parent = {r.key: r.key for r in reports}
+        # Members per root, kept up to date by every join: scanning every key for each
+        # candidate pair made clustering quadratic in the number of reports.
+        self.groups = {r.key: [r.key] for r in reports}
         self.documents = {r.key: {r.document} for r in reports}
         self.pins: dict[str, set[int]] = {r.key: set() for r in reports}
 
@@ -93,12 +110,12 @@ class _Groups:
         return not (self.pins[ra] and self.pins[rb] and self.pins[ra] != self.pins[rb])
 
     def members(self, key: str) -> list[str]:
-        root = self.find(key)
-        return sorted(k for k in self.parent if self.find(k) == root)
+        return self.groups[self.find(key)]
 
     def join(self, a: str, b: str) -> None:
         ra, rb = sorted((self.find(a), self.find(b)))
         self.parent[rb] = ra
+        self.groups[ra] = sorted(self.groups[ra] + self.groups.pop(rb))
         self.documents[ra] |= self.documents.pop(rb)
         self.pins[ra] |= self.pins.pop(rb)
 
@@ -109,8 +126,20 @@ def cluster(
     threshold: float,
     window_days: int,
     pinned: Sequence[Sequence[str]] = (),
+    model: LinkModel | None = None,
 ) -> Clustering:
-    """Group reports into incidents (see the module docstring)."""
+    """Group reports into incidents (see the module docstring).
+
+    Args:
+        reports: every report to group.
+        threshold: match probability at or above which two reports (or groups, on average) join.
+        window_days: reports whose dates lie further apart are never in one incident.
+        pinned: groups of report keys a reviewer merged or split.
+        model: the linking model; the packaged one by default.
+    """
+    model = model or default_model()
+    limit = _logit2(threshold)
+    read: dict[str, Features] = {r.key: features(r) for r in reports}
     groups = _Groups(reports)
     known = set(groups.parent)
     for pin_id, members in enumerate(pinned):
@@ -118,35 +147,32 @@ def cluster(
         for key in present:
             groups.pins[groups.find(key)].add(pin_id)
         for key in present[1:]:
-            ra, rb = sorted((groups.find(present[0]), groups.find(key)))
-            if ra != rb:
-                groups.parent[rb] = ra
-                groups.documents[ra] |= groups.documents.pop(rb)
-                groups.pins[ra] |= groups.pins.pop(rb)
-    scored: list[tuple[float, str, str, Comparison]] = []
-    for left, right in candidate_pairs(reports, window_days=window_days):
-        result = compare(left, right, window_days=window_days)
-        if result.veto is None and result.score >= threshold:
-            first, second = sorted((left.key, right.key))
-            scored.append((result.score, first, second, result))
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    by_key = {r.key: r for r in reports}
+            if groups.find(present[0]) != groups.find(key):
+                groups.join(present[0], key)
     cache: dict[tuple[str, str], Comparison] = {}
 
     def pair(x: str, y: str) -> Comparison:
         k = (x, y) if x < y else (y, x)
         if k not in cache:
-            cache[k] = compare(by_key[k[0]], by_key[k[1]], window_days=window_days)
+            cache[k] = compare_features(read[k[0]], read[k[1]], window_days=window_days, model=model)
         return cache[k]
+
+    scored: list[tuple[float, str, str, Comparison]] = []
+    for left, right in candidate_pairs(reports, window_days=window_days):
+        result = pair(left.key, right.key)
+        if result.veto is None and result.weight is not None and result.weight >= limit:
+            first, second = sorted((left.key, right.key))
+            scored.append((result.weight, first, second, result))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
 
     def compatible(a: str, b: str) -> bool:
         left, right = groups.members(a), groups.members(b)
         if len(left) == 1 and len(right) == 1:
             return True
         results = [pair(x, y) for x in left for y in right]
-        if any(r.veto for r in results):
+        if any(r.veto or r.weight is None for r in results):
             return False
-        return sum(r.score for r in results) / len(results) >= threshold
+        return sum(r.weight or 0.0 for r in results) / len(results) >= limit
 
     links: list[Link] = []
     for _score, a, b, result in scored:

@@ -3,7 +3,9 @@
 Linking is judged on what ``refwatch ingest`` produces: the corpus is ingested
 into a throwaway encrypted SQLite database (in a temporary directory, with a
 random key that is discarded), extracted and linked exactly as in production,
-and the linked incidents are returned in the export shape.
+and the linked incidents are returned in the export shape, each source with the
+incident extracted from its document under ``extracted`` (the mention-level
+linking score maps sources to gold incidents by it).
 """
 
 from __future__ import annotations
@@ -19,15 +21,16 @@ from refwatch.security.keys import write_key_file
 from refwatch.services.export import incident_records
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.setup import init_database
-from refwatch.storage.incidents import IncidentFilter
+from refwatch.storage.incidents import IncidentFilter, load_incidents
 
 
 def linked_incidents(
     paths: Sequence[Path],
     *,
     metadata: Path | None = None,
-    link_threshold: float = 0.6,
+    link_threshold: float | None = None,
     link_window_days: int = 45,
+    link_model: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Ingest ``paths`` into a throwaway database and return the linked incidents."""
     with tempfile.TemporaryDirectory(prefix="refwatch-eval-") as tmp:
@@ -42,7 +45,14 @@ def linked_incidents(
                 actor="eval",
                 link_threshold=link_threshold,
                 link_window_days=link_window_days,
+                link_model=link_model,
             )
-            return incident_records(db, IncidentFilter())
+            records = incident_records(db, IncidentFilter())
+            with db.session() as session:
+                extracted = {s.id: s.extracted for i in load_incidents(session) for s in i.sources}
+            for record in records:
+                for source in record["sources"]:
+                    source["extracted"] = extracted.get(source["source_id"])
+            return records
         finally:
             db.dispose()

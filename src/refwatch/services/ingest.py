@@ -28,9 +28,10 @@ from refwatch.ingest.language import detect_language
 from refwatch.ingest.metadata import DocumentMetadata, MetadataTable
 from refwatch.ingest.readers import ReadResult, media_type_for
 from refwatch.ingest.sandbox import ParseLimits, read_isolated
+from refwatch.link.model import read_model
 from refwatch.security.logs import exception_summary
 from refwatch.services.linking import LinkSummary, relink
-from refwatch.storage import audit
+from refwatch.storage import audit, link_models
 from refwatch.storage import documents as repo
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Document, DocumentBlob
@@ -89,8 +90,9 @@ def ingest_paths(
     actor: str = "cli",
     max_file_bytes: int = 50 * 1024 * 1024,
     extract: bool = True,
-    link_threshold: float = 0.6,
+    link_threshold: float | None = None,
     link_window_days: int = 45,
+    link_model: Path | None = None,
     progress: Callable[[FileResult], None] | None = None,
     restricted_to: str | None = None,
     parse_limits: ParseLimits | None = None,
@@ -106,8 +108,10 @@ def ingest_paths(
         actor: who is recorded as having ingested the documents.
         max_file_bytes: larger files are refused.
         extract: run incident extraction on each new document, then link the batch.
-        link_threshold: score at or above which two reports become one incident.
+        link_threshold: match probability at or above which two reports become one incident
+            (None: the threshold stored with the linking model).
         link_window_days: reports further apart in time are never linked.
+        link_model: a folder holding a model made by ``refwatch link-train``; None: the packaged one.
         progress: called after each file with its result.
         restricted_to: a group that alone (with admins) may see the new documents and everything
             drawn from them (see ``storage.visibility``); None stores them open.
@@ -135,21 +139,37 @@ def ingest_paths(
         if progress is not None:
             progress(result)
     if extract and report.count("stored"):
-        relink_all(db, actor=actor, threshold=link_threshold, window_days=link_window_days)
+        relink_all(
+            db, actor=actor, threshold=link_threshold, window_days=link_window_days, model_dir=link_model
+        )
     return report
 
 
-def relink_all(db: Database, *, actor: str, threshold: float, window_days: int) -> LinkSummary:
-    """Link every stored report into incidents, in one transaction."""
+def relink_all(
+    db: Database, *, actor: str, threshold: float | None, window_days: int, model_dir: Path | None = None
+) -> LinkSummary:
+    """Link every stored report into incidents, in one transaction.
+
+    The audit entry names the model (its folder and SHA-256) and the thresholds the run used;
+    the model itself is kept once per digest (table ``link_models``).
+    """
+    model = read_model(model_dir)
     with db.transaction() as session:
-        summary = relink(session, threshold=threshold, window_days=window_days)
+        summary = relink(session, threshold=threshold, window_days=window_days, model=model)
+        link_models.remember_model(
+            session,
+            digest=model.digest,
+            name=model.name,
+            settings=model.settings,
+            companion=model.companion,
+        )
         audit.record(
             session,
             actor=actor,
             action="incidents.relink",
             entity="incident",
             entity_id=None,
-            detail={"reports": summary.reports, "incidents": summary.incidents, "moved": summary.moved},
+            detail=summary.audit_detail(),
         )
     return summary
 
@@ -380,7 +400,13 @@ def ingest_uploads(
         )
         report.results.append(dataclasses.replace(result, path=name))  # the name exactly as sent
     if report.count("stored"):
-        relink_all(db, actor=actor, threshold=settings.link_threshold, window_days=settings.link_window_days)
+        relink_all(
+            db,
+            actor=actor,
+            threshold=settings.link_threshold,
+            window_days=settings.link_window_days,
+            model_dir=settings.link_model,
+        )
     return report
 
 

@@ -5,27 +5,43 @@ clusters them with :mod:`refwatch.link.clustering` (order-independent), moves
 sources whose group changed, removes candidate incidents left empty, and
 reconciles each incident from its sources. Incidents a reviewer merged or split
 keep their sources together (``sources_locked``); rejected and confirmed ones
-are kept as they are.
+are kept as they are. Each source keeps the match weight that put it in its
+incident, with each field's part (``link_reason``), and the summary names the
+model and threshold used, for the run's audit entry.
+
+The evidence quotes the model compares are read from each source's extracted
+incident in memory, during the run; nothing derived from them is stored.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from refwatch.domain.incidents import Incident as ExtractedIncident
+from refwatch.errors import InvalidInput
 from refwatch.link.clustering import cluster
+from refwatch.link.model import LinkModel, default_model
 from refwatch.link.reconcile import SourceView, reconcile
 from refwatch.link.scoring import Report
 from refwatch.services.incidents import apply_values
 from refwatch.storage import visibility
 from refwatch.storage.tables import Incident, IncidentSource
 
+if TYPE_CHECKING:
+    from refwatch.link.training import Trained
+
 logger = logging.getLogger(__name__)
+
+#: Fewer documents than this give EM too few pairs to estimate anything.
+MIN_TRAINING_DOCUMENTS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +52,22 @@ class LinkSummary:
     incidents: int
     moved: int
     removed: int
+    model: str = ""
+    model_sha256: str = ""
+    threshold: float = 0.0
+    window_days: int = 0
+
+    def audit_detail(self) -> dict[str, object]:
+        """What the run's audit entry records: counts, and the model and thresholds it ran with."""
+        return {
+            "reports": self.reports,
+            "incidents": self.incidents,
+            "moved": self.moved,
+            "model": self.model,
+            "model_sha256": self.model_sha256,
+            "threshold": self.threshold,
+            "window_days": self.window_days,
+        }
 
 
 def report_key(source: IncidentSource) -> str:
@@ -43,17 +75,18 @@ def report_key(source: IncidentSource) -> str:
     return f"{source.document.key}#{source.ordinal:03d}"
 
 
-def relink(session: Session, *, threshold: float, window_days: int) -> LinkSummary:
-    """Re-cluster every report and bring incidents in line (in the caller's transaction)."""
-    sources = list(
+def _sources(session: Session) -> list[IncidentSource]:
+    return list(
         session.scalars(
             select(IncidentSource).options(
                 selectinload(IncidentSource.document), selectinload(IncidentSource.incident)
             )
         )
     )
-    by_key = {report_key(s): s for s in sources}
-    reports = [
+
+
+def _reports(by_key: dict[str, IncidentSource]) -> list[Report]:
+    return [
         Report(
             key=key,
             document=s.document.key,
@@ -62,6 +95,61 @@ def relink(session: Session, *, threshold: float, window_days: int) -> LinkSumma
         )
         for key, s in sorted(by_key.items())
     ]
+
+
+def stored_reports(session: Session) -> list[Report]:
+    """Every stored report (incident source) as linking reads it, ordered by key."""
+    return _reports({report_key(s): s for s in _sources(session)})
+
+
+def train_model(
+    session: Session, out: Path, *, threshold: float | None = None, window_days: int = 45
+) -> Trained:
+    """Train the linking model on every stored report and write it to ``out``.
+
+    Args:
+        session: where the reports are read from (nothing is written).
+        out: the folder to write the model's two files to.
+        threshold: the threshold to store with the model; None: the one the model itself
+            expects to give the best pairwise F1.
+        window_days: as for linking (pairs further apart are not weighed).
+
+    Raises:
+        InvalidInput: when there are too few reports from different documents to train on.
+    """
+    from refwatch.link.training import train  # loads Splink and DuckDB: only when training
+
+    reports = stored_reports(session)
+    if len({r.document for r in reports}) < MIN_TRAINING_DOCUMENTS:
+        raise InvalidInput(
+            f"training needs reports from at least {MIN_TRAINING_DOCUMENTS} documents; "
+            f"this database has {len({r.document for r in reports})}"
+        )
+    trained = train(reports, window_days=window_days)
+    if threshold is not None:
+        trained = dataclasses.replace(trained, threshold=threshold, threshold_source="given when training")
+    trained.save(out)
+    logger.info("trained a linking model on %d reports", len(reports))
+    return trained
+
+
+def relink(
+    session: Session, *, threshold: float | None, window_days: int, model: LinkModel | None = None
+) -> LinkSummary:
+    """Re-cluster every report and bring incidents in line (in the caller's transaction).
+
+    Args:
+        session: the caller's transaction.
+        threshold: match probability at or above which reports join; None: the model's own.
+        window_days: reports whose dates lie further apart are never one incident.
+        model: the linking model; the packaged one by default.
+    """
+    model = model or default_model()
+    if threshold is None:
+        threshold = model.threshold if model.threshold is not None else 0.5
+    sources = _sources(session)
+    by_key = {report_key(s): s for s in sources}
+    reports = _reports(by_key)
     frozen = {s.incident_id for s in sources if s.incident.review_state in ("confirmed", "rejected")}
     pinned_groups: dict[int, list[str]] = defaultdict(list)
     for key, s in by_key.items():
@@ -72,6 +160,7 @@ def relink(session: Session, *, threshold: float, window_days: int) -> LinkSumma
         threshold=threshold,
         window_days=window_days,
         pinned=[pinned_groups[i] for i in sorted(pinned_groups)],
+        model=model,
     )
     best_link: dict[str, tuple[float, str]] = {}
     for link in result.links:
@@ -120,7 +209,16 @@ def relink(session: Session, *, threshold: float, window_days: int) -> LinkSumma
         refresh_incident(incident)
     session.flush()
     logger.info("relinked %d reports into %d incidents (%d moved)", len(reports), len(result.groups), moved)
-    return LinkSummary(reports=len(reports), incidents=len(result.groups), moved=moved, removed=removed)
+    return LinkSummary(
+        reports=len(reports),
+        incidents=len(result.groups),
+        moved=moved,
+        removed=removed,
+        model=model.name,
+        model_sha256=model.digest,
+        threshold=threshold,
+        window_days=window_days,
+    )
 
 
 def refresh_incident(incident: Incident) -> None:

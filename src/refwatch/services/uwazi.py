@@ -117,8 +117,9 @@ def import_uwazi_csv(
     max_file_bytes: int,
     restricted_to: str | None = None,
     seal_text: bool = False,
-    link_threshold: float = 0.6,
+    link_threshold: float | None = None,
     link_window_days: int = 45,
+    link_model: Path | None = None,
 ) -> UwaziImport:
     """Store each row of an Uwazi CSV file as a candidate incident with one source, then relink.
 
@@ -131,6 +132,7 @@ def import_uwazi_csv(
         seal_text: store each row's text sealed (``REFWATCH_SEAL_DOCUMENT_TEXT``).
         link_threshold: as for ingest.
         link_window_days: as for ingest.
+        link_model: as for ingest.
 
     Raises:
         InvalidInput: naming the file, row and column of the first problem; nothing is stored.
@@ -160,7 +162,9 @@ def import_uwazi_csv(
             detail={"format": EXTRACTOR, "rows": result.rows, "stored": len(result.stored)},
         )
     if result.stored:
-        relink_all(db, actor=actor, threshold=link_threshold, window_days=link_window_days)
+        relink_all(
+            db, actor=actor, threshold=link_threshold, window_days=link_window_days, model_dir=link_model
+        )
     logger.info("uwazi import: %d rows, %d stored", result.rows, len(result.stored))
     return result
 

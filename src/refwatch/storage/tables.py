@@ -511,6 +511,22 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class LinkModelRecord(Base):
+    """A linking model as a relink used it, kept by its digest so that any run can be replayed.
+
+    The relink's audit entry names the digest; the settings (Splink's JSON with m and u) and
+    the companion (term frequencies, threshold) are stored once per model.
+    """
+
+    __tablename__ = "link_models"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True, doc="SHA-256 of the two files.")
+    name: Mapped[str] = mapped_column(String(500), doc="Where it was read from.")
+    settings: Mapped[dict[str, Any]] = mapped_column(doc="Splink's settings JSON with m and u.")
+    companion: Mapped[dict[str, Any]] = mapped_column(doc="Term frequencies and threshold.")
+    first_used: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class AuditEvent(Base):
     """An append-only record of a write (and later, of a read of a sensitive record)."""
 

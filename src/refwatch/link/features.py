@@ -1,0 +1,174 @@
+"""What linking reads of one report, computed once per report.
+
+Comparing pairs is the hot loop of linking (every ingest relinks), so each report is
+read once into a :class:`Features`: its date as a day interval, its count as bounds
+widened by the qualifier, its places at three levels, its event types, the groups it
+names (women, children, families), its language and the word shingles of its
+evidence quotes. The quotes are read here, in memory, from the extracted incident;
+nothing derived from them is stored or logged.
+
+Dates: today the only reference a report has is its publication date
+(:attr:`Report.published`); :func:`reference_interval` is the one place that turns it
+into an interval, so that a document's reference date (an interval with a precision)
+can replace it later without touching the comparisons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zlib
+from dataclasses import dataclass
+
+from refwatch.domain.incidents import Incident
+from refwatch.domain.vocabulary import CORE_EVENT_TYPES
+from refwatch.link.report import Report
+
+#: An interval longer than this (days) is a vague date (a year, a season, "early 2017").
+WIDE_DAYS = 31
+#: How far a qualified figure may stray from its stated number ("about 600" covers 500 to 720).
+ABOUT_SPREAD = 1.2
+#: "More than 500" rarely means more than twice as many; "at most 30" rarely under half.
+OPEN_SPREAD = 2.0
+
+# Words that say which people a group holds, when the extractor gave no demographic count.
+# Small and deliberately general: a family, women, children — in the languages of the corpus.
+_DEMOGRAPHIC_WORDS = {
+    "family": ("family", "families", "가족", "일가족", "一家"),
+    "children": ("child", "children", "minor", "baby", "infant", "아이", "어린이", "자녀", "아동", "儿童"),
+    "women": ("woman", "women", "mother", "여성", "여자", "妇女"),
+}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """A report as the comparison levels read it (see the module docstring)."""
+
+    key: str
+    document: str
+    start: int | None  # days since 0001-01-01 (date.toordinal), or None when unknown
+    end: int | None
+    reference: tuple[int, int] | None  # the report's own date as an interval of days
+    count: tuple[float, float] | None  # bounds, widened by the qualifier
+    stated: int | None  # the stated figure, for labels and small-count levels
+    places: frozenset[str]
+    admin1: frozenset[str]
+    countries: frozenset[str]
+    types: frozenset[str]
+    demographics: frozenset[str]
+    language: str | None
+    shingles: frozenset[int]
+    main: bool
+
+    @property
+    def wide(self) -> bool:
+        """True when the date is vague (longer than :data:`WIDE_DAYS`)."""
+        return self.start is not None and self.end is not None and self.end - self.start > WIDE_DAYS
+
+
+def reference_interval(report: Report) -> tuple[int, int] | None:
+    """The interval of days a report was written in: today its publication day, when known."""
+    if report.published is None:
+        return None
+    day = report.published.toordinal()
+    return day, day
+
+
+def count_bounds(incident: Incident) -> tuple[float, float] | None:
+    """Bounds of the count, widened by the qualifier so that "more than 500" and "about 600" meet."""
+    v = incident.victims
+    low = v.count_min if v.count_min is not None else v.count
+    if low is None and v.count_max is None:
+        return None
+    lo = float(low if low is not None else 0)
+    hi = float(v.count_max) if v.count_max is not None else lo
+    if v.qualifier == "about":
+        lo, hi = lo / ABOUT_SPREAD, hi * ABOUT_SPREAD
+    elif v.qualifier == "at_least":
+        hi = max(hi, lo) * OPEN_SPREAD
+    elif v.qualifier == "at_most":
+        lo = hi / OPEN_SPREAD
+    return lo, hi
+
+
+def _demographics(incident: Incident) -> frozenset[str]:
+    v = incident.victims
+    found = set()
+    if v.women:
+        found.add("women")
+    if v.children:
+        found.add("children")
+    text = (v.text or "").lower()
+    words = set(_WORD.findall(text))
+    for category, cues in _DEMOGRAPHIC_WORDS.items():
+        if any((cue in words) if cue.isascii() else (cue in text) for cue in cues):
+            found.add(category)
+    return frozenset(found)
+
+
+def _language(text: str) -> str | None:
+    if not text.strip():
+        return None
+    if _HANGUL.search(text):
+        return "ko"
+    if _HAN.search(text):
+        return "zh"
+    return "latin"
+
+
+def shingles(text: str) -> frozenset[int]:
+    """Hashes of the text's word pairs (words alone for scripts without spaces between them).
+
+    Word pairs carry more than words ("eight defectors", "road check"); a stable hash
+    (CRC32) keeps the set small and the same in every process.
+    """
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < 2:
+        return frozenset(zlib.crc32(w.encode()) for w in words)
+    return frozenset(zlib.crc32(f"{a} {b}".encode()) for a, b in zip(words, words[1:], strict=False))
+
+
+def features(report: Report) -> Features:
+    """Read a report once (see the module docstring)."""
+    incident = report.incident
+    start = end = None
+    if incident.date.start and incident.date.end:
+        start = dt.date.fromisoformat(incident.date.start).toordinal()
+        end = dt.date.fromisoformat(incident.date.end).toordinal()
+    quotes = " ".join(e.quote for e in incident.evidence)
+    v = incident.victims
+    stated = v.count if v.count is not None else v.count_min
+    return Features(
+        key=report.key,
+        document=report.document,
+        start=start,
+        end=end,
+        reference=reference_interval(report),
+        count=count_bounds(incident),
+        stated=stated,
+        places=frozenset(loc.place for loc in incident.locations if loc.place),
+        admin1=frozenset(loc.admin1 for loc in incident.locations if loc.admin1),
+        countries=frozenset(loc.country for loc in incident.locations if loc.country),
+        types=frozenset(incident.event_types),
+        demographics=_demographics(incident),
+        language=_language(quotes),
+        shingles=shingles(quotes),
+        main=incident.salience == "main",
+    )
+
+
+def core_types(f: Features) -> frozenset[str]:
+    """The event types that say what was done to the group (arrest, detention, return)."""
+    return f.types & CORE_EVENT_TYPES
+
+
+def log_ratio(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """How far apart two count intervals are on a log scale (0 when they overlap)."""
+    if a[0] <= b[1] and b[0] <= a[1]:
+        return 0.0
+    low, high = (a, b) if a[1] < b[0] else (b, a)
+    return math.log(max(high[0], 1.0) / max(low[1], 1.0))
