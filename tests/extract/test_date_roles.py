@@ -108,3 +108,43 @@ def test_the_weekend_is_the_last_saturday_and_sunday(text: str) -> None:
 )
 def test_day_ranges_and_counts_after_a_day(text: str, expected: tuple[str, str, str]) -> None:
     assert _found(text)[0][:3] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Person A-017 fled in the summer of 2019.", ("the summer of 2019", "2019-06-01", "2019-08-31")),
+        ("during the winter of 2019", ("the winter of 2019", "2019-12-01", "2020-02-29")),
+        ("in the first half of 2019", ("the first half of 2019", "2019-01-01", "2019-06-30")),
+        ("2019년 여름 체포됐다.", ("2019년 여름", "2019-06-01", "2019-08-31")),
+        ("2019년 하반기 북송됐다.", ("2019년 하반기", "2019-07-01", "2019-12-31")),
+        ("2019년 말 북송됐다.", ("2019년 말", "2019-09-01", "2019-12-31")),
+        ("지난해 말 체포됐다.", ("지난해 말", "2029-09-01", "2029-12-31")),
+        ("올해 초 북송됐다.", ("올해 초", "2030-01-01", "2030-04-30")),
+    ],
+)
+def test_seasons_halves_and_parts_of_a_year(text: str, expected: tuple[str, str, str]) -> None:
+    (found,) = _found(text)
+    assert found[:3] == expected
+
+
+@pytest.mark.parametrize("text", ["a summer camp", "2019년 말레이시아로 갔다.", "the second half"])
+def test_words_that_only_look_like_parts_of_a_year(text: str) -> None:
+    assert find_dates(text, ANCHOR) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "second"),
+    [
+        ("2019년 3월 체포됐고 이듬해 5월 북송됐다.", None, "2020-05-01"),
+        ("2018년 2월 탈북했다. 그해 10월 체포됐다.", None, "2018-10-01"),
+        ("지난해 9월 18일 체포됐고, 같은 해 8월 29일에도 북송됐다.", dt.date(2024, 5, 10), "2023-08-29"),
+        # "the same year" as an unknown "last year" is unknown too, not the last year written
+        ("2020년 초 국경이 닫혔다. 지난해 9월 18일 체포됐고, 같은 해 8월 29일에도 북송됐다.", None, None),
+    ],
+)
+def test_the_same_year_is_the_year_named_before(
+    text: str, anchor: dt.date | None, second: str | None
+) -> None:
+    found = find_dates(text, anchor)
+    assert (found[-1].lo.isoformat() if found[-1].lo else None) == second

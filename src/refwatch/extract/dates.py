@@ -77,6 +77,17 @@ _K_D = re.compile(
 )
 # A year alone, in Korean only as the bound of a period ("2019년 이후", "2020년부터"): a bare
 # "2019년" is more often an age, a term or a sum than a date.
+# Parts of a written year: seasons and halves ("in the summer of 2019", "late spring 2019", "the first
+# half of 2019", "2019년 여름", "2019년 상반기", "2019년 말"). Without a year they stay unmatched.
+_SEASON = re.compile(
+    r"(?i:\b(?:(?P<smod>early|late|mid)[- ]?)?(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)"
+    rf"(?:\s+of)?,?\s+{_YEAR}\b"
+    rf"|\b(?:the\s+)?(?P<half>first|second)\s+half\s+of\s+{_YEAR.replace('<y>', '<hy>')}\b)"
+)
+_K_SEASON = re.compile(
+    r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년\s?(?:(?P<season>봄|여름|가을|겨울)|(?P<half>상반기|하반기)|(?P<kmod>초반|초|중반|후반|말|연말|연초))"
+    r"(?![가-힣])"
+)
 _K_Y_BOUND = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년(?=\s?(?:이후|이래|부터|까지|이전))")
 _K_AGO = re.compile(rf"(?<![\d.])(?P<n>\d{{1,3}})\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}")
 # Whole words only: "오늘날" is "nowadays", and "전달" is "the previous month" only when no
@@ -149,6 +160,7 @@ _REPORTED_END_KO = re.compile(
     r"(?:다|습니다)"
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_SAME_YEAR_KO = re.compile(r"(?<![가-힣])(?:같은\s?해|그\s?해|(?P<next>이듬해|다음\s?해))\s*$")
 # "as of 30 July", "30일 (밤) 현재", "30일 기준": the day a figure or state was read, not an event.
 _AS_OF_BEFORE = re.compile(r"(?i:\bas\s+(?:of|at)\s+$)")
 _AS_OF_AFTER_KO = re.compile(r"^\s?(?:[가-힣]{1,2}\s)?(?:현재|기준)(?:까지)?(?![가-힣])")
@@ -258,6 +270,38 @@ def _weekend(anchor: dt.date) -> Interval:
     return saturday, min(saturday + dt.timedelta(days=1), anchor), "range", False
 
 
+#: First and last month of each season; winter runs into the next year (month 14 is its February).
+_SEASONS: Final = {
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "winter": (12, 14),
+    "봄": (3, 5),
+    "여름": (6, 8),
+    "가을": (9, 11),
+    "겨울": (12, 14),
+}
+_KO_YEAR_PARTS: Final = {
+    "초": "early",
+    "초반": "early",
+    "연초": "early",
+    "중반": "mid",
+    "후반": "late",
+    "말": "late",
+    "연말": "late",
+}
+
+
+#: "초순/중순/하순" (the first, middle, last ten days) said of a year: its early, middle, late part.
+_KO_TEN_DAYS: Final = {"초순": "early", "중순": "mid", "하순": "late"}
+
+
+def _add_months(year: int, month: int) -> tuple[int, int]:
+    """``(year, month)`` for a month number that may run past December (13 is next January)."""
+    return year + (month - 1) // 12, (month - 1) % 12 + 1
+
+
 def _number(token: str) -> int:
     return int(token) if token.isdigit() else en.NUMBER_WORDS.get(token.lower(), 0)
 
@@ -272,6 +316,8 @@ class _Resolver:
         #: The latest day the report can have been written: bounds a carried year.
         self.latest = latest if latest is not None else anchor
         self.last_year: tuple[int, int] | None = None  # (year, end offset)
+        #: The year of the last date that named one, None when that year is unknown ("지난해" unanchored).
+        self.previous_year: int | None = None
 
     def carried(self, position: int) -> int | None:
         if self.last_year and position - self.last_year[1] <= self.CARRY_CHARS:
@@ -304,6 +350,22 @@ class _Resolver:
             return _UNKNOWN
         lo, hi, precision, _ = _part_of_month(year, month, m["mod"])
         return lo, hi, precision, True
+
+    def season(self, m: re.Match[str], text: str) -> Interval:
+        groups = m.groupdict()
+        if groups.get("half"):
+            year = int(groups.get("hy") or m["y"])
+            first = groups["half"] in ("first", "상반기")
+            if first:
+                return dt.date(year, 1, 1), dt.date(year, 6, 30), "range", False
+            return dt.date(year, 7, 1), dt.date(year, 12, 31), "range", False
+        year = int(m["y"])
+        if groups.get("kmod"):
+            mod = _KO_YEAR_PARTS[groups["kmod"]]
+            return _part_of_year(year, mod)
+        season = _SEASONS[m["season"].lower()]
+        lo, hi = dt.date(year, season[0], 1), _month_span(*_add_months(year, season[1]))[1]
+        return lo, hi, "range", False
 
     def year(self, m: re.Match[str], text: str) -> Interval:
         return _part_of_year(int(m["y"]), m.groupdict().get("mod"))
@@ -377,6 +439,10 @@ class _Resolver:
             year = a.year if a else None
         elif rel == "내년":
             year = a.year + 1 if a else None
+        elif same := _SAME_YEAR_KO.search(text, max(0, m.start() - 10), m.start()):
+            # "같은 해 8월 29일": the year of the date named before, known or not; "이듬해": the next one.
+            year = self.previous_year + (1 if same["next"] else 0) if self.previous_year is not None else None
+            return _month_day_range(year, month, day, None, m["mod"], False)
         else:
             year = _year_for(month, day, a, self.carried(m.start()), self.latest)
         return _month_day_range(year, month, day, None, m["mod"], rel is None)
@@ -430,9 +496,10 @@ class _Resolver:
             return a - dt.timedelta(days=a.weekday()), a, "range", False
         if word in ("어제", "그제", "그저께", "오늘"):
             return _shift_days(a, {"어제": 1, "오늘": 0}.get(word, 2))
+        part = _KO_YEAR_PARTS.get(mod or "") or _KO_TEN_DAYS.get(mod or "")
         if word in ("지난해", "작년"):
-            return _part_of_year(a.year - 1, None)
-        return _part_of_year(a.year, None)
+            return _part_of_year(a.year - 1, part)
+        return _part_of_year(a.year, part)
 
 
 _Handler = Callable[[_Resolver, re.Match[str], str], "Interval | None"]
@@ -443,6 +510,8 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
     (_DMY, _Resolver.month_day),
     (_MY, _Resolver.month),
     (_Y, _Resolver.year),
+    (_SEASON, _Resolver.season),
+    (_K_SEASON, _Resolver.season),
     (_WD, _Resolver.weekday),
     (_REL, _Resolver.relative),
     (_K_Y_BOUND, _Resolver.year),
@@ -566,6 +635,8 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
             # A future date counted backwards, or a quoted speaker's "today": unknown beats wrong.
             interval = _UNKNOWN
         lo, hi, precision, inferred = interval
+        if _names_a_year(match):
+            resolver.previous_year = lo.year if lo is not None else None
         if (
             "y" in match.groupdict()
             and match["y"]
@@ -585,6 +656,17 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
         )
         mentions.append(mention)
     return mentions
+
+
+_YEAR_WORDS: Final = frozenset({"지난해", "작년", "올해", "금년", "내년"})
+
+
+def _names_a_year(match: re.Match[str]) -> bool:
+    """Whether the expression names a year, written ("2019년 8월") or relative ("지난해 10월")."""
+    groups = match.groupdict()
+    if groups.get("y") or groups.get("hy"):
+        return True
+    return (groups.get("rel") or groups.get("w") or "").replace(" ", "") in _YEAR_WORDS
 
 
 def _speaker_day(match: re.Match[str]) -> bool:
