@@ -75,3 +75,17 @@ def test_documents_show_names_the_reference_and_its_source(cli_env: Settings, tm
     assert shown.exit_code == 0 and "2021-03-04 (stamp, high" in shown.stdout
     as_json = json.loads(runner.invoke(app, ["documents", "show", "r1", "--format", "json"]).stdout)
     assert as_json["reference_date"]["start"] == "2021-03-04"
+
+
+def test_documents_show_prints_metadata_as_plain_text(cli_env: Settings, tmp_path: Path) -> None:
+    (tmp_path / "r2.txt").write_text(NO_DATE, encoding="utf-8")
+    (tmp_path / "meta.tsv").write_text(
+        "id\ttitle\nr2\t[red]Fictional[/red] title [link=x]\n", encoding="utf-8"
+    )
+    runner = CliRunner()
+    ingested = runner.invoke(
+        app, ["ingest", str(tmp_path / "r2.txt"), "--metadata", str(tmp_path / "meta.tsv"), "--no-extract"]
+    )
+    assert ingested.exit_code == 0
+    shown = runner.invoke(app, ["documents", "show", "r2"])
+    assert shown.exit_code == 0 and "[red]Fictional[/red] title [link=x]" in shown.stdout
