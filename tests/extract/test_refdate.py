@@ -29,6 +29,7 @@ def _ymd(url: str) -> list[tuple[int | None, int | None, int | None, str]]:
         ("https://example.org/blog/2012/02/some-story.html", [(2012, 2, None, "high")]),
         ("https://example.org/news/human-rights/2012-03/3075", [(2012, 3, None, "high")]),
         ("https://example.org/story?id=7&date=2019-05-03", [(2019, 5, 3, "high")]),
+        ("https://example.org/view?date=20190503", [(2019, 5, 3, "high")]),
         # digit runs: medium confidence (ids can look like dates)
         ("https://example.org/news/amp/all/20240828/126715976/2", [(2024, 8, 28, "medium")]),
         ("https://example.org/english/korea/story-arrest-20080321.html", [(2008, 3, 21, "medium")]),
@@ -62,6 +63,9 @@ def test_numbers_that_are_not_dates_in_addresses(url: str) -> None:
         ("Fictional Wire\nPosted July. 19, 2031 07:27\nText", ("stamp", 2031, 7, 19, "high")),
         ("Fictional Times\nApril 24, 2031 / 4:44 AM\nText", ("stamp", 2031, 4, 24, "high")),
         ("Fictional Times\nUpdated: March 9, 2031\nText", ("stamp", 2031, 3, 9, "low")),
+        ("Fictional Wire\nThursday, 8 May, 2031, 17:03 GMT 18:03 UK\nText", ("stamp", 2031, 5, 8, "high")),
+        ("가상일보\n송고시간 2031-05-03 10:02\n본문", ("stamp", 2031, 5, 3, "high")),
+        ("가상일보\n2031.05.03 10:02\n본문", ("stamp", 2031, 5, 3, "high")),
         ("TUMEN, March 8 (Fictional Wire) -- Police said", ("dateline", None, 3, 8, "medium")),
         ("February 06, 2031\nHeadline of a story", ("banner", 2031, 2, 6, "low")),
         ("Fictional Commission 2031 Annual Report\nChapter 4", ("banner", 2031, None, None, "low")),

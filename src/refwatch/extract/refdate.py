@@ -117,8 +117,11 @@ def url_evidence(url: str | None, *, today: dt.date | None = None) -> list[Evide
     path = path.split("://", 1)[-1]
     path = path[path.find("/") :] if "/" in path else ""
     for m in _URL_QUERY_DATE.finditer("?" + query):
+        value = m["v"]
+        if value.isdigit() and len(value) == 8:
+            value = f"{value[:4]}-{value[4:6]}-{value[6:]}"
         try:
-            parsed = parse_human_date(m["v"])
+            parsed = parse_human_date(value)
         except ValueError:
             continue
         if parsed.year and parsed.month and _valid(parsed.year, parsed.month, parsed.day, latest):
@@ -149,7 +152,8 @@ def url_evidence(url: str | None, *, today: dt.date | None = None) -> list[Evide
 # --- the text --------------------------------------------------------------------------------
 
 _PUBLISHED_LABEL = (
-    r"published(?:\s+on)?|posted(?:\s+on)?|publication\s+date|date|입력|등록|승인|기사\s?입력|작성일?|"
+    r"published(?:\s+on)?|posted(?:\s+on)?|publication\s+date|date|입력|등록|승인|기사\s?입력|작성일?|송고(?:시간)?|"
+    r"발행일|게재일|"
     r"发布时间|发布|發布"
 )
 _UPDATED_LABEL = r"(?:last\s+)?updated(?:\s+on)?|최종\s?수정|수정|更新"
@@ -160,10 +164,9 @@ _LABELLED = re.compile(
 _TIMED = re.compile(
     r"(?m:^\s*(?P<date>(?:[A-Z][a-z]+day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})\s*(?:/|\||,|-)?\s*\d{1,2}:\d{2})"
 )
-_BARE_LINE = re.compile(
-    r"(?m:^[ \t]*(?P<date>(?:[A-Z][a-z]+day,?\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}"
-    r"|\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4}|\d{4}[.-]\d{1,2}[.-]\d{1,2}|\d{4}년\s?\d{1,2}월\s?\d{1,2}일))[ \t]*$)"
-)
+_LABEL_START = re.compile(rf"(?i:{_PUBLISHED_LABEL}|{_UPDATED_LABEL})")
+#: A head line this short that reads as a date and nothing else is a stamp or a banner.
+_DATE_LINE_CHARS: Final = 70
 # "SEOUL, March 8 (Yonhap) --", "BEIJING, Aug. 28, 2019 (AFP) -": a place in capitals, a date,
 # an optional agency, a dash.
 _DATELINE = re.compile(
@@ -231,14 +234,42 @@ def text_evidence(text: str) -> list[Evidence]:
             found := _evidence(_partial(m["date"]), "dateline", "medium", m.group(0), _RANK["dateline"])
         ) is not None:
             out.append(found)
-    for m in _BARE_LINE.finditer(head):
-        if (
-            found := _evidence(_partial(m["date"]), "banner", "low", m.group(0), _RANK["banner"])
-        ) is not None:
-            out.append(found)
+    out += _date_lines(head)
     for m in _BANNER_YEAR.finditer(head):
         year = int(m["y1"] or m["y2"])
         out.append(Evidence(year, None, None, "banner", "low", m.group(0), _RANK["banner"] - 1))
+    unique: dict[tuple[object, ...], Evidence] = {}
+    for e in out:  # one stamp may be read by two patterns
+        unique.setdefault((e.source, e.confidence, e.year, e.month, e.day), e)
+    return list(unique.values())
+
+
+def _date_lines(head: str) -> list[Evidence]:
+    """Head lines that are a full date and nothing else.
+
+    With a time of day ("Wednesday, 8 May, 2031, 17:03 GMT", "2031.05.03 10:02") the
+    line is the page's stamp; a bare date line is often the day the page was displayed
+    or crawled, so it is a low-confidence banner.
+    """
+    out = []
+    for line in head.splitlines():
+        line = line.strip(" \t|•·-")
+        if not 8 <= len(line) <= _DATE_LINE_CHARS or not any(ch.isdigit() for ch in line):
+            continue
+        if _LABEL_START.match(line):
+            continue  # a labelled stamp: read above, with its label's meaning
+        try:
+            parsed = parse_human_date(line)
+        except ValueError:
+            continue
+        if parsed.to_date() is None:
+            continue
+        if parsed.hour is not None:
+            out.append(Evidence(parsed.year, parsed.month, parsed.day, "stamp", "high", line, _RANK["stamp"]))
+        else:
+            out.append(
+                Evidence(parsed.year, parsed.month, parsed.day, "banner", "low", line, _RANK["banner"])
+            )
     return out
 
 
