@@ -32,6 +32,12 @@ def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
         ("On Tuesday, the fictional ministry said 15 defectors were arrested.", ["report"]),
         ("Person A-017, who was arrested on Tuesday, said guards beat him.", ["event"]),
         ("Police caught 5 women on Tuesday, a fictional group said on Thursday.", ["event", "report"]),
+        ("A fictional ministry on Monday appeared to reject claims that 50 were returned.", ["report"]),
+        ("Fictional officials on May 3 urged the neighbours to stop the returns.", ["report"]),
+        ("Police on Tuesday arrested 15 defectors.", ["event"]),
+        ("The group was arrested on Tuesday, said a witness.", ["event"]),
+        ("They were caught on May 3 said officials.", ["event"]),
+        ("8일(현지시간) 가상 인권단체는 성명을 통해 이같이 밝혔다.", ["report"]),
         # "as of": the day a state was read
         ("As of October 3, 15 remain in custody.", ["report"]),
         ("가상 단체에 따르면 30일 밤 현재 답신이 없다.", ["report"]),

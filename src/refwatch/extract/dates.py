@@ -160,6 +160,25 @@ _REPORTED_END_KO = re.compile(
     r"(?:다|습니다)"
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# "… 성명을 통해 이같이 밝혔다": a sentence that only says that something was said (the content is
+# in the sentences before); a day in it is the day of saying.
+_SAID_SO_KO = re.compile(
+    r"(?:이같이|이렇게|이와\s?같이|그같이)\s(?:[가-힣]+\s)?(?:밝혔|전했|말했|보도했|발표했|주장했|알렸|설명했|강조했)"
+    r"(?:다|습니다)$"
+)
+# "The ministry on Monday denied the claims", "Seoul on Tuesday urged Beijing to …": a day between a
+# subject and a verb of saying dates the statement (the verbs that report a speech act, not an arrest).
+# ... but not when a verb comes first: "who was arrested on Tuesday said" dates the arrest.
+_VERB_BEFORE = re.compile(
+    r"(?i:\b(?:\w+ed|was|were|is|are|been|be|being|had|has|have|caught|held|taken|sent|brought|kept|found|"
+    r"shot|beaten|hidden|put|got|gotten|driven|thrown)\s+(?:on\s+)?$)"
+)
+_STATEMENT_AFTER_EN = re.compile(
+    r"(?i:^\s+(?:(?:appeared|seemed)\s+to\s+|also\s+|again\s+|publicly\s+)?"
+    r"(?:sa(?:id|ys|y)|den(?:ied|ies|y)|reject(?:ed|s)?|urge[ds]?|call(?:ed|s)?\s+on|warn(?:ed|s)?|accuse[ds]?|"
+    r"critici[sz]e[ds]?|condemn(?:ed|s)?|demand(?:ed|s)?|announce[ds]?|confirm(?:ed|s)?|told|tells?|state[ds]?|"
+    r"claim(?:ed|s)?|insist(?:ed|s)?|dismiss(?:ed|es)?|appeal(?:ed|s)?|protest(?:ed|s)?|issue[ds]?)\b)"
+)
 _SAME_YEAR_KO = re.compile(r"(?<![가-힣])(?:같은\s?해|그\s?해|(?P<next>이듬해|다음\s?해))\s*$")
 # "as of 30 July", "30일 (밤) 현재", "30일 기준": the day a figure or state was read, not an event.
 _AS_OF_BEFORE = re.compile(r"(?i:\bas\s+(?:of|at)\s+$)")
@@ -542,7 +561,14 @@ def _role(text: str, start: int, end: int, match: re.Match[str], precision: str)
         and _SUBJECT_THEN_REPORT.match(text[end : end + 60])
     ):
         return "report"
-    if precision == "day" and _reported_by_topic(text, start, end):
+    if precision == "day" and (_reported_by_topic(text, start, end) or _said_so(text, end)):
+        return "report"
+    if (
+        precision == "day"
+        and _STATEMENT_AFTER_EN.match(text[end : end + 40])
+        and not _SENTENCE_OPENING.search(text, max(0, start - 10), start)
+        and not _VERB_BEFORE.search(text, max(0, start - 30), start)
+    ):
         return "report"
     if _FUTURE_BEFORE.search(before) or (match.groupdict().get("rel") or "") in _FUTURE_REL_KO:
         return "future"
@@ -556,6 +582,13 @@ def _reported_by_topic(text: str, start: int, end: int) -> bool:
     stop = _SENTENCE_END.search(text, end, end + 300)
     tail = text[end : stop.start() if stop else end + 300].rstrip()
     return _REPORTED_END_KO.search(tail[-40:]) is not None and tail.endswith(("다", "습니다"))
+
+
+def _said_so(text: str, end: int) -> bool:
+    """A Korean sentence that ends "이같이 밝혔다": it reports the saying, so its day is the statement's."""
+    stop = _SENTENCE_END.search(text, end, end + 300)
+    tail = text[end : stop.start() if stop else end + 300].rstrip()
+    return _SAID_SO_KO.search(tail[-30:]) is not None
 
 
 def _in_quotation(text: str, start: int) -> bool:
