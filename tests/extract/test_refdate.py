@@ -6,6 +6,8 @@ Addresses, stamps and sentences are made up (example.org, fictional outlets, Per
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
@@ -205,3 +207,25 @@ def test_a_low_confidence_reference_resolves_nothing() -> None:
     text = "February 06, 2033\nFictional: police detained 12 North Korean refugees in Tumen last month."
     (incident,) = extract_document(text, document="f")
     assert incident.date.start is None
+
+
+def test_eval_derives_the_reference_date_as_ingest_does(tmp_path: Path) -> None:
+    from refwatch.cli.evaluate import evaluate_corpus
+
+    text = "Fictional. Chinese police arrested 15 North Korean defectors in Shenyang last month."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    # The index gives no publication date, only an address with the month in it.
+    (tmp_path / "index.tsv").write_text(
+        "id\turl\tpublication_date\tlanguage\na\thttps://example.org/2021/03/story.html\t\ten\n",
+        encoding="utf-8",
+    )
+    (gold,) = [
+        i.to_dict()
+        for i in extract_document(
+            text, document="a", reference=ReferenceDate.month(2021, 3, source="url", confidence="high")
+        )
+    ]
+    assert gold["date"]["start"] == "2021-02-01"
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    result = evaluate_corpus(tmp_path, linking=False)
+    assert result["fields"]["date"] == 1.0
