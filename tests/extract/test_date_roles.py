@@ -154,3 +154,26 @@ def test_the_same_year_is_the_year_named_before(
 ) -> None:
     found = find_dates(text, anchor)
     assert (found[-1].lo.isoformat() if found[-1].lo else None) == second
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Person A-017 was caught a week ago.", ("a week ago", "2030-10-06", "2030-10-12")),
+        ("one month ago", ("one month ago", "2030-09-01", "2030-09-30")),
+        ("late last month", ("late last month", "2030-09-21", "2030-09-30")),
+        ("early last year", ("early last year", "2029-01-01", "2029-04-30")),
+        ("두 달 전 체포됐다.", ("두 달 전", "2030-08-01", "2030-08-31")),
+        ("일주일 전 북송됐다.", ("일주일 전", "2030-10-06", "2030-10-12")),
+    ],
+)
+def test_more_relative_expressions(text: str, expected: tuple[str, str, str]) -> None:
+    (found,) = _found(text)
+    assert found[:3] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["일주일간 조사했다.", "한 달간 구금됐다.", "두 달 전달했다.", "an hour ago"]
+)
+def test_durations_and_verbs_are_not_relative_dates(text: str) -> None:
+    assert find_dates(text, ANCHOR) == []

@@ -56,8 +56,9 @@ _REL = re.compile(
     r"|(?P<span>(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:week|month|year|few\s+days))"
     r"|(?P<earlier>earlier\s+this\s+(?:week|month|year))"
     r"|(?P<weekend>(?:at|over|during)\s+the\s+weekend|(?:last|this|past)\s+weekend)"
-    r"|(?P<cal>(?:this|last|past|previous)\s+(?:week|month|year))"
-    rf"|(?P<n>\d+|{_NUM_WORDS})\s+(?P<unit>days|weeks|months|years)\s+ago"
+    r"|(?:(?P<calmod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[- ]?)?"
+    r"(?P<cal>(?:this|last|past|previous)\s+(?:week|month|year))"
+    rf"|(?P<n>\d+|an?|{_NUM_WORDS})\s+(?P<unit>days?|weeks?|months?|years?)\s+ago"
     r"|(?:on\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?P<which>this|last)\s+month)\b)"
 )
 _K_YMD = re.compile(
@@ -89,7 +90,11 @@ _K_SEASON = re.compile(
     r"(?![가-힣])"
 )
 _K_Y_BOUND = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년(?=\s?(?:이후|이래|부터|까지|이전))")
-_K_AGO = re.compile(rf"(?<![\d.])(?P<n>\d{{1,3}})\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}")
+# "3일 전", "두 달 전" (Korean numerals before 달), "일주일 전" (a week ago).
+_K_AGO = re.compile(
+    rf"(?:(?<![\d.])(?P<n>\d{{1,3}})|(?<![가-힣])(?P<kn>한|두|세|네|일))\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}"
+)
+_KO_NUMERALS: Final = {"한": 1, "두": 2, "세": 3, "네": 4, "일": 1}
 # Whole words only: "오늘날" is "nowadays", and "전달" is "the previous month" only when no
 # verb or noun ending follows it ("전달했다", "전달을": delivered, delivery).
 _K_REL = re.compile(
@@ -322,6 +327,8 @@ def _add_months(year: int, month: int) -> tuple[int, int]:
 
 
 def _number(token: str) -> int:
+    if token.lower() in ("a", "an"):
+        return 1
     return int(token) if token.isdigit() else en.NUMBER_WORDS.get(token.lower(), 0)
 
 
@@ -415,16 +422,16 @@ class _Resolver:
             which, unit = m["cal"].lower().split()
             if unit == "month":
                 y, mo = (a.year, a.month) if which == "this" else _prev_month(a)
-                return _part_of_month(y, mo, None)
+                return _part_of_month(y, mo, m["calmod"])
             if unit == "year":
-                return _part_of_year(a.year if which == "this" else a.year - 1, None)
+                return _part_of_year(a.year if which == "this" else a.year - 1, m["calmod"])
             monday = a - dt.timedelta(days=a.weekday())
             if which == "this":
                 return monday, a, "range", False
             return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), "range", False
         if m["unit"]:
             n = _number(m["n"])
-            unit = m["unit"].lower()
+            unit = m["unit"].lower().rstrip("s") + "s"
             if unit == "days":
                 return _shift_days(a, n)
             if unit == "weeks":
@@ -483,7 +490,7 @@ class _Resolver:
         a = self.anchor
         if a is None:
             return _UNKNOWN
-        n, unit = int(m["n"]), m["unit"]
+        n, unit = (int(m["n"]) if m["n"] else _KO_NUMERALS[m["kn"]]), m["unit"]
         if unit == "일":
             return _shift_days(a, n)
         if unit in ("주", "주일"):
