@@ -104,7 +104,7 @@ def test_metadata_wins_over_the_address_and_a_crawl_date_line() -> None:
 
 def test_only_a_lower_bound_gives_an_open_interval() -> None:
     text = "Fictional. Police detained 5 people on May 3, 2031. A hearing will be held by June 30, 2032."
-    ref = reference_date(text)
+    ref = reference_date(text, today=dt.date(2033, 6, 1))
     assert ref is not None
     assert (ref.precision, ref.source, ref.start, ref.end) == (
         "interval",
@@ -113,12 +113,20 @@ def test_only_a_lower_bound_gives_an_open_interval() -> None:
         None,
     )
     assert ref.label() == "not before 2031-05-03"
-    cited = reference_date(text + "\n1. Fictional Monitor, accessed 9 January 2033.")
+    cited = reference_date(
+        text + "\n1. Fictional Monitor, accessed 9 January 2033.", today=dt.date(2033, 6, 1)
+    )
     assert cited is not None and (cited.source, cited.start, cited.confidence) == (
         "citation",
         dt.date(2033, 1, 9),
         "medium",
     )
+
+
+def test_a_date_after_today_is_no_lower_bound() -> None:
+    text = "Fictional. Police detained 5 people on May 3, 2021 and on May 3, 2091 (a typo)."
+    ref = reference_date(text, today=dt.date(2026, 1, 1))
+    assert ref is not None and ref.start == dt.date(2021, 5, 3)
 
 
 def test_nothing_gives_none() -> None:

@@ -33,6 +33,7 @@ from typing import Final
 from urllib.parse import unquote
 
 from refwatch.domain.dates import RefConfidence, ReferenceDate, RefSource
+from refwatch.extract.dates import find_dates
 from refwatch.ingest.dates import PartialDateTime, parse_human_date
 
 #: How far into the text stamps, datelines and banners are looked for.
@@ -273,24 +274,24 @@ def _date_lines(head: str) -> list[Evidence]:
     return out
 
 
-def lower_bound(text: str) -> tuple[dt.date, RefSource, str] | None:
+def lower_bound(text: str, *, today: dt.date | None = None) -> tuple[dt.date, RefSource, str] | None:
     """The latest day the text shows it was written after: an "accessed" date, or the latest date it names.
 
     Only dates with their year written out count (a year alone gives its first day),
-    and not those read as future ("will", "by", "until", "deadline"): a report names
-    deadlines and meetings to come.
+    and not those read as future ("will", "by", "until", "deadline") or after ``today``:
+    a report names deadlines and meetings to come.
     """
+    now = today or dt.date.today()
     best: tuple[dt.date, RefSource, str] | None = None
     for m in _ACCESSED.finditer(text):
         parsed = _partial(m["date"] or re.sub(r"[년월]", ".", m["kdate"]).replace(" ", ""))
-        if parsed is not None and (day := parsed.to_date()) is not None and (best is None or day > best[0]):
+        day = parsed.to_date() if parsed is not None else None
+        if day is not None and day <= now and (best is None or day > best[0]):
             best = (day, "citation", m.group(0))
     if best is not None:
         return best
-    from refwatch.extract.dates import find_dates  # the finder imports this module's neighbours
-
     for d in find_dates(text, None):
-        if d.lo is None or d.year_inferred:
+        if d.lo is None or d.year_inferred or d.role == "future" or d.lo > now:
             continue
         if _FUTURE_BEFORE.search(text, max(0, d.start - 40), d.start):
             continue
@@ -404,4 +405,4 @@ def reference_date(
     evidence += text_evidence(text)
     if _best(evidence) is not None or not bounds:
         return combine(evidence)
-    return combine(evidence, lower_bound(text))
+    return combine(evidence, lower_bound(text, today=today))
