@@ -38,6 +38,10 @@ def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
         ("The group was arrested on Tuesday, said a witness.", ["event"]),
         ("They were caught on May 3 said officials.", ["event"]),
         ("8일(현지시간) 가상 인권단체는 성명을 통해 이같이 밝혔다.", ["report"]),
+        # a dateline is the day the story was filed
+        ("SEOUL, July 15 (Fictional Wire) -- A fictional agency asked about 29 people.", ["report"]),
+        ("Headline\nTUMEN, China, May 3, 2030 - Police arrested 5.", ["report"]),
+        ("Police in the city on July 15 - a Tuesday - arrested 5.", ["event"]),
         # "as of": the day a state was read
         ("As of October 3, 15 remain in custody.", ["report"]),
         ("가상 단체에 따르면 30일 밤 현재 답신이 없다.", ["report"]),

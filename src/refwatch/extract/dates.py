@@ -165,6 +165,9 @@ _REPORTED_END_KO = re.compile(
     r"(?:다|습니다)"
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# A dateline: "SEOUL, July 15 (Fictional Wire) --", "TUMEN, China, May 3, 2031 -": the day the story was filed.
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z .]{2,30})?,\s+$")
+_DATELINE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([A-Za-z .&-]{2,30}\)\s*)?[-–—]")
 # "… 성명을 통해 이같이 밝혔다": a sentence that only says that something was said (the content is
 # in the sentences before); a day in it is the day of saying.
 _SAID_SO_KO = re.compile(
@@ -561,6 +564,8 @@ def _role(text: str, start: int, end: int, match: re.Match[str], precision: str)
     if _REPORT_BEFORE.search(before) or _REPORT_AFTER_EN.search(after) or _REPORT_AFTER_KO.search(after):
         return "report"
     if _AS_OF_BEFORE.search(before) or _AS_OF_AFTER_KO.search(after):
+        return "report"
+    if _DATELINE_BEFORE.search(before) and _DATELINE_AFTER.match(after):
         return "report"
     if (
         precision == "day"
