@@ -41,7 +41,7 @@ def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
         # a dateline is the day the story was filed
         ("SEOUL, July 15 (Fictional Wire) -- A fictional agency asked about 29 people.", ["report"]),
         ("Headline\nTUMEN, China, May 3, 2030 - Police arrested 5.", ["report"]),
-        ("Police in the city on July 15 - a Tuesday - arrested 5.", ["event"]),
+        ("Police in the city on July 15 - the day after - arrested 5.", ["event"]),
         # "as of": the day a state was read
         ("As of October 3, 15 remain in custody.", ["report"]),
         ("가상 단체에 따르면 30일 밤 현재 답신이 없다.", ["report"]),
