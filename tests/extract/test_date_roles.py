@@ -181,3 +181,21 @@ def test_more_relative_expressions(text: str, expected: tuple[str, str, str]) ->
 )
 def test_durations_and_verbs_are_not_relative_dates(text: str) -> None:
     assert find_dates(text, ANCHOR) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("지난 금요일 탈북민 3명이 체포됐다.", ("지난 금요일", "2030-10-11", "event")),
+        ("지난주 화요일 체포됐다.", ("지난주 화요일", "2030-10-08", "event")),
+        ("월요일 오후 체포됐다.", ("월요일 오후", "2030-10-14", "event")),
+        ("오는 금요일 북송될 예정이다.", ("오는 금요일", None, "future")),
+    ],
+)
+def test_korean_weekdays(text: str, expected: tuple[str, str | None, str]) -> None:
+    (found,) = _found(text)
+    assert (found[0], found[1], found[3]) == expected
+
+
+def test_a_weekday_said_of_every_week_is_no_date() -> None:
+    assert find_dates("일요일마다 예배를 드린다.", ANCHOR) == []

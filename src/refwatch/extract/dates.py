@@ -95,6 +95,11 @@ _K_AGO = re.compile(
     rf"(?:(?<![\d.])(?P<n>\d{{1,3}})|(?<![가-힣])(?P<kn>한|두|세|네|일))\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}"
 )
 _KO_NUMERALS: Final = {"한": 1, "두": 2, "세": 3, "네": 4, "일": 1}
+# Korean weekdays ("지난 금요일", "지난주 화요일", "목요일(현지시간)"); "오는 금요일" is ahead.
+_K_WD = re.compile(
+    r"(?<![가-힣])(?:(?P<rel>지난|이번|오는)\s?(?:주\s?)?)?(?P<kwd>[월화수목금토일])요일(?!마다|에는\s?늘)(?:\s?(?P<part>오전|오후|밤|새벽|저녁))?"
+)
+_KO_WEEKDAYS: Final = {ch: i for i, ch in enumerate("월화수목금토일")}
 # Whole words only: "오늘날" is "nowadays", and "전달" is "the previous month" only when no
 # verb or noun ending follows it ("전달했다", "전달을": delivered, delivery).
 _K_REL = re.compile(
@@ -402,6 +407,17 @@ class _Resolver:
     def weekday(self, m: re.Match[str], text: str) -> Interval:
         return _weekday(self.anchor, _WEEKDAY_NUM[m["wd"].lower()], m["rel"])
 
+    def k_weekday(self, m: re.Match[str], text: str) -> Interval:
+        a = self.anchor
+        if a is None or m["rel"] == "오는":
+            return _UNKNOWN  # ahead of the report: a future day, not counted backwards
+        rel = m["rel"]
+        if rel == "지난" and "주" in m.group(0)[2:4]:
+            # "지난주 금요일": that weekday of the week before the report's week
+            monday = a - dt.timedelta(days=a.weekday() + 7)
+            return _shift_days(monday + dt.timedelta(days=_KO_WEEKDAYS[m["kwd"]]), 0)
+        return _weekday(a, _KO_WEEKDAYS[m["kwd"]], "last" if rel == "지난" else None)
+
     def relative(self, m: re.Match[str], text: str) -> Interval:
         a = self.anchor
         if a is None:
@@ -542,6 +558,7 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
     (_SEASON, _Resolver.season),
     (_K_SEASON, _Resolver.season),
     (_WD, _Resolver.weekday),
+    (_K_WD, _Resolver.k_weekday),
     (_REL, _Resolver.relative),
     (_K_Y_BOUND, _Resolver.year),
     (_K_AGO, _Resolver.k_ago),
@@ -614,7 +631,13 @@ def _in_quotation(text: str, start: int) -> bool:
 
 def _anchored(handler: _Handler, interval: Interval) -> bool:
     """Whether the interval was placed by counting from the anchor (not written out in full)."""
-    return interval[3] or handler in (_Resolver.weekday, _Resolver.relative, _Resolver.k_ago, _Resolver.k_rel)
+    return interval[3] or handler in (
+        _Resolver.weekday,
+        _Resolver.relative,
+        _Resolver.k_ago,
+        _Resolver.k_rel,
+        _Resolver.k_weekday,
+    )
 
 
 def anchor_window(anchor: dt.date | ReferenceDate | None) -> tuple[dt.date | None, dt.date | None]:
