@@ -32,19 +32,19 @@ def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
         ("On Tuesday, the fictional ministry said 15 defectors were arrested.", ["report"]),
         ("Person A-017, who was arrested on Tuesday, said guards beat him.", ["event"]),
         ("Police caught 5 women on Tuesday, a fictional group said on Thursday.", ["event", "report"]),
-        ("A fictional ministry on Monday appeared to reject claims that 50 were returned.", ["report"]),
+        ("A fictional spokesman on Monday seemed to deny reports that 7 were sent back.", ["report"]),
         ("Fictional officials on May 3 urged the neighbours to stop the returns.", ["report"]),
         ("Police on Tuesday arrested 15 defectors.", ["event"]),
         ("The group was arrested on Tuesday, said a witness.", ["event"]),
         ("They were caught on May 3 said officials.", ["event"]),
-        ("8일(현지시간) 가상 인권단체는 성명을 통해 이같이 밝혔다.", ["report"]),
+        ("11일 가상의 연구소는 보고서에서 이렇게 설명했다.", ["report"]),
         # a dateline is the day the story was filed
-        ("SEOUL, July 15 (Fictional Wire) -- A fictional agency asked about 29 people.", ["report"]),
+        ("TUMEN, June 3 (Fictional Wire) -- A fictional agency asked about 11 people.", ["report"]),
         ("Headline\nTUMEN, China, May 3, 2030 - Police arrested 5.", ["report"]),
-        ("Police in the city on July 15 - the day after - arrested 5.", ["event"]),
+        ("Police in the city on June 3 - the day after - arrested 5.", ["event"]),
         # "as of": the day a state was read
         ("As of October 3, 15 remain in custody.", ["report"]),
-        ("가상 단체에 따르면 30일 밤 현재 답신이 없다.", ["report"]),
+        ("가상 단체에 따르면 17일 오후 현재 연락이 닿지 않는다.", ["report"]),
     ],
 )
 def test_statement_days_are_told_from_event_days(text: str, roles: list[str]) -> None:
@@ -80,7 +80,7 @@ def test_future_dates_and_deadlines_are_not_event_dates(
 @pytest.mark.parametrize(
     "text",
     [
-        '"The office was opened just for today and they sent 50 back," a witness told a fictional radio.',
+        '"They took the six of them to the border today," a fictional neighbour told a reporter.',
         "“Police took them away yesterday,” a fictional source said.",
         "“어제 5명이 잡혀갔다”고 가상의 소식통이 말했다.",
     ],
@@ -97,7 +97,7 @@ def test_today_outside_quotes_still_resolves() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "A fictional aid group said 48 refugees were detained at the weekend.",
+        "Five fictional travellers were held at a checkpoint at the weekend, their families said.",
         "Police detained 4 people over the weekend.",
         "지난 주말 탈북민 5명이 체포됐다.",
     ],

@@ -170,7 +170,7 @@ _REPORTED_END_KO = re.compile(
     r"(?:다|습니다)"
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
-# A dateline ("SEOUL, July 15 (Fictional Wire) --", "TUMEN, China, May 3, 2031 -"): the day of filing.
+# A dateline ("TUMEN, June 3 (Fictional Wire) --", "TUMEN, China, May 3, 2031 -"): the day of filing.
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z .]{2,30})?,\s+$")
 _DATELINE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([A-Za-z .&-]{2,30}\)\s*)?[-–—]")
 # "… 성명을 통해 이같이 밝혔다": a sentence that only says that something was said (the content is
