@@ -664,9 +664,9 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
     "last October" does not either, since it depends on the month of writing.
 
     Examples:
-        >>> found = find_dates("Fictional: held in mid-March.", dt.date(2017, 4, 24))
+        >>> found = find_dates("Fictional: held in mid-March.", dt.date(2031, 4, 24))
         >>> [(d.text, str(d.lo), d.precision) for d in found]
-        [('mid-March', '2017-03-11', 'range')]
+        [('mid-March', '2031-03-11', 'range')]
     """
     found: list[tuple[int, int, re.Match[str], _Handler]] = []
     for scanner, handler in _SCANNERS:
@@ -692,7 +692,7 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
             if at_last != interval:
                 interval = _UNKNOWN
         start, end = _trim(text, start, end)
-        if text[end - 1] == "." and text[start:end].rstrip(".").split()[-1].lower() in _FULL_MONTHS:
+        if text[end - 1] == "." and _last_word(text[start:end]) in _FULL_MONTHS:
             end -= 1
         last_end = end
         role = _role(text, start, end, match, interval[2])
@@ -735,6 +735,11 @@ def _names_a_year(match: re.Match[str]) -> bool:
     if groups.get("y") or groups.get("hy"):
         return True
     return (groups.get("rel") or groups.get("w") or "").replace(" ", "") in _YEAR_WORDS
+
+
+def _last_word(written: str) -> str:
+    """The last word of a date as written, lowercased: "mid-March." gives "march"."""
+    return re.split(r"[\s-]", written.rstrip("."))[-1].lower()
 
 
 def _speaker_day(match: re.Match[str]) -> bool:
