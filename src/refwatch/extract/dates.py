@@ -173,7 +173,7 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 # A dateline ("TUMEN, June 3 (Fictional Wire) --", "TUMEN, China, May 3, 2031 -"): the day of filing.
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z .]{2,30})?,\s+$")
 _DATELINE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([A-Za-z .&-]{2,30}\)\s*)?[-–—]")
-# "… 성명을 통해 이같이 밝혔다": a sentence that only says that something was said (the content is
+# "… 보고서에서 이렇게 설명했다": a sentence that only says that something was said (the content is
 # in the sentences before); a day in it is the day of saying.
 _SAID_SO_KO = re.compile(
     r"(?:이같이|이렇게|이와\s?같이|그같이)\s(?:[가-힣]+\s)?(?:밝혔|전했|말했|보도했|발표했|주장했|알렸|설명했|강조했)"
