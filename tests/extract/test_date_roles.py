@@ -32,9 +32,19 @@ def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
         ("On Tuesday, the fictional ministry said 15 defectors were arrested.", ["report"]),
         ("Person A-017, who was arrested on Tuesday, said guards beat him.", ["event"]),
         ("Police caught 5 women on Tuesday, a fictional group said on Thursday.", ["event", "report"]),
+        ("A fictional spokesman on Monday seemed to deny reports that 7 were sent back.", ["report"]),
+        ("Fictional officials on May 3 urged the neighbours to stop the returns.", ["report"]),
+        ("Police on Tuesday arrested 15 defectors.", ["event"]),
+        ("The group was arrested on Tuesday, said a witness.", ["event"]),
+        ("They were caught on May 3 said officials.", ["event"]),
+        ("11일 가상의 연구소는 보고서에서 이렇게 설명했다.", ["report"]),
+        # a dateline is the day the story was filed
+        ("TUMEN, June 3 (Fictional Wire) -- A fictional agency asked about 11 people.", ["report"]),
+        ("Headline\nTUMEN, China, May 3, 2030 - Police arrested 5.", ["report"]),
+        ("Police in the city on June 3 - the day after - arrested 5.", ["event"]),
         # "as of": the day a state was read
         ("As of October 3, 15 remain in custody.", ["report"]),
-        ("가상 단체에 따르면 30일 밤 현재 답신이 없다.", ["report"]),
+        ("가상 단체에 따르면 17일 오후 현재 연락이 닿지 않는다.", ["report"]),
     ],
 )
 def test_statement_days_are_told_from_event_days(text: str, roles: list[str]) -> None:
@@ -70,7 +80,7 @@ def test_future_dates_and_deadlines_are_not_event_dates(
 @pytest.mark.parametrize(
     "text",
     [
-        '"The office was opened just for today and they sent 50 back," a witness told a fictional radio.',
+        '"They took the six of them to the border today," a fictional neighbour told a reporter.',
         "“Police took them away yesterday,” a fictional source said.",
         "“어제 5명이 잡혀갔다”고 가상의 소식통이 말했다.",
     ],
@@ -87,7 +97,7 @@ def test_today_outside_quotes_still_resolves() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "A fictional aid group said 48 refugees were detained at the weekend.",
+        "Five fictional travellers were held at a checkpoint at the weekend, their families said.",
         "Police detained 4 people over the weekend.",
         "지난 주말 탈북민 5명이 체포됐다.",
     ],
@@ -108,3 +118,84 @@ def test_the_weekend_is_the_last_saturday_and_sunday(text: str) -> None:
 )
 def test_day_ranges_and_counts_after_a_day(text: str, expected: tuple[str, str, str]) -> None:
     assert _found(text)[0][:3] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Person A-017 fled in the summer of 2019.", ("the summer of 2019", "2019-06-01", "2019-08-31")),
+        ("during the winter of 2019", ("the winter of 2019", "2019-12-01", "2020-02-29")),
+        ("in the first half of 2019", ("the first half of 2019", "2019-01-01", "2019-06-30")),
+        ("2019년 여름 체포됐다.", ("2019년 여름", "2019-06-01", "2019-08-31")),
+        ("2019년 하반기 북송됐다.", ("2019년 하반기", "2019-07-01", "2019-12-31")),
+        ("2019년 말 북송됐다.", ("2019년 말", "2019-09-01", "2019-12-31")),
+        ("지난해 말 체포됐다.", ("지난해 말", "2029-09-01", "2029-12-31")),
+        ("올해 초 북송됐다.", ("올해 초", "2030-01-01", "2030-04-30")),
+    ],
+)
+def test_seasons_halves_and_parts_of_a_year(text: str, expected: tuple[str, str, str]) -> None:
+    (found,) = _found(text)
+    assert found[:3] == expected
+
+
+@pytest.mark.parametrize("text", ["a summer camp", "2019년 말레이시아로 갔다.", "the second half"])
+def test_words_that_only_look_like_parts_of_a_year(text: str) -> None:
+    assert find_dates(text, ANCHOR) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "second"),
+    [
+        ("2019년 3월 체포됐고 이듬해 5월 북송됐다.", None, "2020-05-01"),
+        ("2018년 2월 탈북했다. 그해 10월 체포됐다.", None, "2018-10-01"),
+        ("지난해 9월 18일 체포됐고, 같은 해 8월 29일에도 북송됐다.", dt.date(2024, 5, 10), "2023-08-29"),
+        # "the same year" as an unknown "last year" is unknown too, not the last year written
+        ("2020년 초 국경이 닫혔다. 지난해 9월 18일 체포됐고, 같은 해 8월 29일에도 북송됐다.", None, None),
+    ],
+)
+def test_the_same_year_is_the_year_named_before(
+    text: str, anchor: dt.date | None, second: str | None
+) -> None:
+    found = find_dates(text, anchor)
+    assert (found[-1].lo.isoformat() if found[-1].lo else None) == second
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Person A-017 was caught a week ago.", ("a week ago", "2030-10-06", "2030-10-12")),
+        ("one month ago", ("one month ago", "2030-09-01", "2030-09-30")),
+        ("late last month", ("late last month", "2030-09-21", "2030-09-30")),
+        ("early last year", ("early last year", "2029-01-01", "2029-04-30")),
+        ("두 달 전 체포됐다.", ("두 달 전", "2030-08-01", "2030-08-31")),
+        ("일주일 전 북송됐다.", ("일주일 전", "2030-10-06", "2030-10-12")),
+    ],
+)
+def test_more_relative_expressions(text: str, expected: tuple[str, str, str]) -> None:
+    (found,) = _found(text)
+    assert found[:3] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["일주일간 조사했다.", "한 달간 구금됐다.", "두 달 전달했다.", "an hour ago"]
+)
+def test_durations_and_verbs_are_not_relative_dates(text: str) -> None:
+    assert find_dates(text, ANCHOR) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("지난 금요일 탈북민 3명이 체포됐다.", ("지난 금요일", "2030-10-11", "event")),
+        ("지난주 화요일 체포됐다.", ("지난주 화요일", "2030-10-08", "event")),
+        ("월요일 오후 체포됐다.", ("월요일 오후", "2030-10-14", "event")),
+        ("오는 금요일 북송될 예정이다.", ("오는 금요일", None, "future")),
+    ],
+)
+def test_korean_weekdays(text: str, expected: tuple[str, str | None, str]) -> None:
+    (found,) = _found(text)
+    assert (found[0], found[1], found[3]) == expected
+
+
+def test_a_weekday_said_of_every_week_is_no_date() -> None:
+    assert find_dates("일요일마다 예배를 드린다.", ANCHOR) == []

@@ -6,6 +6,8 @@ Addresses, stamps and sentences are made up (example.org, fictional outlets, Per
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
@@ -24,16 +26,17 @@ def _ymd(url: str) -> list[tuple[int | None, int | None, int | None, str]]:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://example.org/news/2017/04/23/some-story", [(2017, 4, 23, "high")]),
-        ("https://example.org/ko/news/2015/12/02/284053", [(2015, 12, 2, "high")]),
-        ("https://example.org/blog/2012/02/some-story.html", [(2012, 2, None, "high")]),
-        ("https://example.org/news/human-rights/2012-03/3075", [(2012, 3, None, "high")]),
-        ("https://example.org/story?id=7&date=2019-05-03", [(2019, 5, 3, "high")]),
+        ("https://example.org/news/2021/06/04/some-story", [(2021, 6, 4, "high")]),
+        ("https://example.org/ko/news/2021/11/30/771204", [(2021, 11, 30, "high")]),
+        ("https://example.org/blog/2021/02/some-story.html", [(2021, 2, None, "high")]),
+        ("https://example.org/news/world/2021-03/5512", [(2021, 3, None, "high")]),
+        ("https://example.org/story?id=7&date=2021-05-03", [(2021, 5, 3, "high")]),
+        ("https://example.org/view?date=20210503", [(2021, 5, 3, "high")]),
         # digit runs: medium confidence (ids can look like dates)
-        ("https://example.org/news/amp/all/20240828/126715976/2", [(2024, 8, 28, "medium")]),
-        ("https://example.org/english/korea/story-arrest-20080321.html", [(2008, 3, 21, "medium")]),
-        ("https://example.org/english/news/escapees-12212023184327.html", [(2023, 12, 21, "medium")]),
-        ("https://example.org/view/AKR20160523160400014", [(2016, 5, 23, "medium")]),
+        ("https://example.org/news/all/20210917/554433221/1", [(2021, 9, 17, "medium")]),
+        ("https://example.org/english/story-raid-20210321.html", [(2021, 3, 21, "medium")]),
+        ("https://example.org/english/news/story-11222021093015.html", [(2021, 11, 22, "medium")]),
+        ("https://example.org/view/XYZ20210523111100022", [(2021, 5, 23, "medium")]),
     ],
 )
 def test_dates_in_addresses(url: str, expected: list[tuple[int, int, int | None, str]]) -> None:
@@ -43,9 +46,9 @@ def test_dates_in_addresses(url: str, expected: list[tuple[int, int, int | None,
 @pytest.mark.parametrize(
     "url",
     [
-        "https://example.org/article/view_amp.asp?arcid=0011632271",  # an id, no date
-        "https://example.org/article/765557970/story.html",
-        "https://example.org/news/view.do?ncd=8045927",
+        "https://example.org/article/view.asp?artid=0012345678",  # an id, no date
+        "https://example.org/article/812345670/story.html",
+        "https://example.org/news/view.do?item=9123456",
         "https://www.2024-report.example.org/about",  # the host names no day
         "https://example.org/archive/99991231/x",  # not a year a report can have
         "https://example.org/a/20251340/x",  # no 40th day, no 13th month
@@ -59,11 +62,14 @@ def test_numbers_that_are_not_dates_in_addresses(url: str) -> None:
     ("text", "expected"),
     [
         ("Fictional Ilbo\n입력 2031년 3월 4일 10시 02분\n본문", ("stamp", 2031, 3, 4, "high")),
-        ("Fictional Wire\nPosted July. 19, 2031 07:27\nText", ("stamp", 2031, 7, 19, "high")),
-        ("Fictional Times\nApril 24, 2031 / 4:44 AM\nText", ("stamp", 2031, 4, 24, "high")),
+        ("Fictional Wire\nPosted Aug. 11, 2031 06:40\nText", ("stamp", 2031, 8, 11, "high")),
+        ("Fictional Times\nMarch 2, 2031 / 9:15 PM\nText", ("stamp", 2031, 3, 2, "high")),
         ("Fictional Times\nUpdated: March 9, 2031\nText", ("stamp", 2031, 3, 9, "low")),
+        ("Fictional Wire\nThursday, 8 May, 2031, 17:03 GMT 18:03 UK\nText", ("stamp", 2031, 5, 8, "high")),
+        ("가상일보\n송고시간 2031-05-03 10:02\n본문", ("stamp", 2031, 5, 3, "high")),
+        ("가상일보\n2031.05.03 10:02\n본문", ("stamp", 2031, 5, 3, "high")),
         ("TUMEN, March 8 (Fictional Wire) -- Police said", ("dateline", None, 3, 8, "medium")),
-        ("February 06, 2031\nHeadline of a story", ("banner", 2031, 2, 6, "low")),
+        ("June 09, 2031\nHeadline of a story", ("banner", 2031, 6, 9, "low")),
         ("Fictional Commission 2031 Annual Report\nChapter 4", ("banner", 2031, None, None, "low")),
     ],
 )
@@ -75,10 +81,10 @@ def test_stamps_datelines_and_banners(
 
 
 def test_yearless_metadata_takes_the_year_of_the_address() -> None:
-    ref = reference_date("Fictional text.", metadata="July 15", url="https://example.org/2021/07/15/x")
-    assert ref is not None and (ref.label(), ref.precision, ref.source) == ("2021-07-15", "day", "url")
-    ref = reference_date("Fictional text.", metadata="July 15", url="https://example.org/2021/07/x")
-    assert ref is not None and (ref.label(), ref.confidence) == ("2021-07-15", "high")
+    ref = reference_date("Fictional text.", metadata="June 4", url="https://example.org/2021/06/04/x")
+    assert ref is not None and (ref.label(), ref.precision, ref.source) == ("2021-06-04", "day", "url")
+    ref = reference_date("Fictional text.", metadata="June 4", url="https://example.org/2021/06/x")
+    assert ref is not None and (ref.label(), ref.confidence) == ("2021-06-04", "high")
 
 
 def test_a_month_address_and_a_dateline_of_that_month_make_a_day() -> None:
@@ -88,7 +94,7 @@ def test_a_month_address_and_a_dateline_of_that_month_make_a_day() -> None:
 
 
 def test_metadata_wins_over_the_address_and_a_crawl_date_line() -> None:
-    text = "February 06, 2023\nFictional headline\nPolice detained 5 people."
+    text = "June 09, 2023\nFictional headline\nPolice detained 5 people."
     ref = reference_date(text, metadata="2021-05-03", url="https://example.org/2020/01/01/x")
     assert ref is not None and (ref.label(), ref.source) == ("2021-05-03", "metadata")
     # A bare date line that disagrees with the address about the year is the display day: ignored.
@@ -98,7 +104,7 @@ def test_metadata_wins_over_the_address_and_a_crawl_date_line() -> None:
 
 def test_only_a_lower_bound_gives_an_open_interval() -> None:
     text = "Fictional. Police detained 5 people on May 3, 2031. A hearing will be held by June 30, 2032."
-    ref = reference_date(text)
+    ref = reference_date(text, today=dt.date(2033, 6, 1))
     assert ref is not None
     assert (ref.precision, ref.source, ref.start, ref.end) == (
         "interval",
@@ -107,12 +113,20 @@ def test_only_a_lower_bound_gives_an_open_interval() -> None:
         None,
     )
     assert ref.label() == "not before 2031-05-03"
-    cited = reference_date(text + "\n1. Fictional Monitor, accessed 9 January 2033.")
+    cited = reference_date(
+        text + "\n1. Fictional Monitor, accessed 9 January 2033.", today=dt.date(2033, 6, 1)
+    )
     assert cited is not None and (cited.source, cited.start, cited.confidence) == (
         "citation",
         dt.date(2033, 1, 9),
         "medium",
     )
+
+
+def test_a_date_after_today_is_no_lower_bound() -> None:
+    text = "Fictional. Police detained 5 people on May 3, 2021 and on May 3, 2091 (a typo)."
+    ref = reference_date(text, today=dt.date(2026, 1, 1))
+    assert ref is not None and ref.start == dt.date(2021, 5, 3)
 
 
 def test_nothing_gives_none() -> None:
@@ -198,6 +212,28 @@ def test_the_extractor_takes_a_reference_and_keeps_published_working() -> None:
 
 def test_a_low_confidence_reference_resolves_nothing() -> None:
     # A bare date line at the head is often the day the page was displayed, not written.
-    text = "February 06, 2033\nFictional: police detained 12 North Korean refugees in Tumen last month."
+    text = "June 09, 2033\nFictional: police detained 12 North Korean refugees in Tumen last month."
     (incident,) = extract_document(text, document="f")
     assert incident.date.start is None
+
+
+def test_eval_derives_the_reference_date_as_ingest_does(tmp_path: Path) -> None:
+    from refwatch.cli.evaluate import evaluate_corpus
+
+    text = "Fictional. Chinese police arrested 15 North Korean defectors in Shenyang last month."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    # The index gives no publication date, only an address with the month in it.
+    (tmp_path / "index.tsv").write_text(
+        "id\turl\tpublication_date\tlanguage\na\thttps://example.org/2021/03/story.html\t\ten\n",
+        encoding="utf-8",
+    )
+    (gold,) = [
+        i.to_dict()
+        for i in extract_document(
+            text, document="a", reference=ReferenceDate.month(2021, 3, source="url", confidence="high")
+        )
+    ]
+    assert gold["date"]["start"] == "2021-02-01"
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    result = evaluate_corpus(tmp_path, linking=False)
+    assert result["fields"]["date"] == 1.0

@@ -15,6 +15,7 @@ from refwatch.ingest.metadata import load_metadata
 from refwatch.services import browse
 from refwatch.services import documents as docs_service
 from refwatch.services.ingest import ingest_paths
+from refwatch.services.setup import open_database
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Document
 
@@ -75,3 +76,36 @@ def test_documents_show_names_the_reference_and_its_source(cli_env: Settings, tm
     assert shown.exit_code == 0 and "2021-03-04 (stamp, high" in shown.stdout
     as_json = json.loads(runner.invoke(app, ["documents", "show", "r1", "--format", "json"]).stdout)
     assert as_json["reference_date"]["start"] == "2021-03-04"
+
+
+def test_documents_show_prints_metadata_as_plain_text(cli_env: Settings, tmp_path: Path) -> None:
+    (tmp_path / "r2.txt").write_text(NO_DATE, encoding="utf-8")
+    (tmp_path / "meta.tsv").write_text(
+        "id\ttitle\nr2\t[red]Fictional[/red] title [link=x]\n", encoding="utf-8"
+    )
+    runner = CliRunner()
+    ingested = runner.invoke(
+        app, ["ingest", str(tmp_path / "r2.txt"), "--metadata", str(tmp_path / "meta.tsv"), "--no-extract"]
+    )
+    assert ingested.exit_code == 0
+    shown = runner.invoke(app, ["documents", "show", "r2"])
+    assert shown.exit_code == 0 and "[red]Fictional[/red] title [link=x]" in shown.stdout
+
+
+def test_reference_dates_command_stores_them_for_older_documents(cli_env: Settings, tmp_path: Path) -> None:
+    (tmp_path / "r3.txt").write_text("가상일보\n입력 2021년 3월 4일 10시 02분\n" + NO_DATE, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(tmp_path / "r3.txt"), "--no-extract"]).exit_code == 0
+    db = open_database(cli_env)
+    try:
+        with db.transaction() as session:  # as if stored before migration 0013
+            session.execute(update(Document).values(reference_start=None, reference_precision=None))
+        done = runner.invoke(app, ["documents", "reference-dates"])
+        assert done.exit_code == 0 and "1 documents read, 1 reference dates stored" in done.stdout
+        with db.session() as session:
+            row = session.scalars(select(Document)).one()
+            assert (row.reference_start, row.reference_source) == (dt.date(2021, 3, 4), "stamp")
+        again = runner.invoke(app, ["documents", "reference-dates", "--all"])
+        assert again.exit_code == 0 and "1 documents read, 0 reference dates stored" in again.stdout
+    finally:
+        db.dispose()

@@ -199,8 +199,10 @@ def test_repeated_failures_back_off_with_the_same_message(client: TestClient) ->
 
 def test_document_page_shows_its_reference_date_and_where_it_came_from(client: TestClient) -> None:
     log_in(client)
-    upload(client)
-    page = client.get("/documents/alpha").text
+    text = b"Fictional Daily\nPublished: May 3, 2021\nPolice detained 4 people near a border town."
+    files = [("files", ("gamma.txt", text, "text/plain"))]
+    answer = client.post("/documents", files=files, data={"csrf": csrf(client, "/documents")})
+    assert answer.status_code == 200, answer.text
+    page = client.get("/documents/gamma").text
     reference = page.split("Reference date</dt><dd>")[1].split("</dd>")[0]
-    # No metadata, no stamp: only the latest date the text names, a lower bound.
-    assert "not before 2031-03-20" in reference and "latest-mention" in reference
+    assert "2021-05-03" in reference and "stamp" in reference and "Published: May 3, 2021" in reference

@@ -1,4 +1,4 @@
-"""`refwatch documents list|show|original|restrict`."""
+"""`refwatch documents list|show|original|restrict|reference-dates`."""
 
 from __future__ import annotations
 
@@ -125,3 +125,16 @@ def _reference_line(ref: ReferenceDate | None) -> str:
         return "unknown"
     evidence = f": {ref.text}" if ref.text else ""
     return f"{ref.label()} ({ref.source}, {ref.confidence}{evidence})"
+
+
+@documents_app.command("reference-dates")
+@handles_errors
+def reference_dates(
+    everyone: bool = typer.Option(
+        False, "--all", help="Derive it again for every document, not only those without."
+    ),
+) -> None:
+    """Derive and store the reference date of documents that have none (stored before it existed)."""
+    with context.database() as db:
+        read, changed = service.store_reference_dates(db, actor=context.settings().user, everyone=everyone)
+    console.print(f"{read} documents read, {changed} reference dates stored", highlight=False)

@@ -40,9 +40,9 @@ class ReferenceDate:
         ValueError: on construction, when the fields contradict each other.
 
     Examples:
-        >>> ref = ReferenceDate.month(2012, 2, source="url", confidence="high", text="/2012/02/")
+        >>> ref = ReferenceDate.month(2024, 2, source="url", confidence="high", text="/2024/02/")
         >>> ref.label(), ref.window()
-        ('2012-02', (datetime.date(2012, 2, 1), datetime.date(2012, 2, 29)))
+        ('2024-02', (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29)))
         >>> ReferenceDate(dt.date(2019, 5, 3), None, "interval", "latest-mention", "low").label()
         'not before 2019-05-03'
     """
@@ -95,7 +95,7 @@ class ReferenceDate:
         return self.start, self.end
 
     def label(self) -> str:
-        """Short text at the known precision: ``2017-04-24``, ``2012-02``, ``2017``, ``not before 2019-05-03``
+        """Short text at the known precision: ``2031-06-04``, ``2031-06``, ``2031``, ``not before 2031-05-03``
 
         An interval with both ends reads ``2019-05-03 to 2019-06-01``.
         """

@@ -56,8 +56,9 @@ _REL = re.compile(
     r"|(?P<span>(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:week|month|year|few\s+days))"
     r"|(?P<earlier>earlier\s+this\s+(?:week|month|year))"
     r"|(?P<weekend>(?:at|over|during)\s+the\s+weekend|(?:last|this|past)\s+weekend)"
-    r"|(?P<cal>(?:this|last|past|previous)\s+(?:week|month|year))"
-    rf"|(?P<n>\d+|{_NUM_WORDS})\s+(?P<unit>days|weeks|months|years)\s+ago"
+    r"|(?:(?P<calmod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[- ]?)?"
+    r"(?P<cal>(?:this|last|past|previous)\s+(?:week|month|year))"
+    rf"|(?P<n>\d+|an?|{_NUM_WORDS})\s+(?P<unit>days?|weeks?|months?|years?)\s+ago"
     r"|(?:on\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?P<which>this|last)\s+month)\b)"
 )
 _K_YMD = re.compile(
@@ -77,8 +78,28 @@ _K_D = re.compile(
 )
 # A year alone, in Korean only as the bound of a period ("2019년 이후", "2020년부터"): a bare
 # "2019년" is more often an age, a term or a sum than a date.
+# Parts of a written year: seasons and halves ("in the summer of 2019", "late spring 2019", "the first
+# half of 2019", "2019년 여름", "2019년 상반기", "2019년 말"). Without a year they stay unmatched.
+_SEASON = re.compile(
+    r"(?i:\b(?:(?P<smod>early|late|mid)[- ]?)?(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)"
+    rf"(?:\s+of)?,?\s+{_YEAR}\b"
+    rf"|\b(?:the\s+)?(?P<half>first|second)\s+half\s+of\s+{_YEAR.replace('<y>', '<hy>')}\b)"
+)
+_K_SEASON = re.compile(
+    r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년\s?(?:(?P<season>봄|여름|가을|겨울)|(?P<half>상반기|하반기)|(?P<kmod>초반|초|중반|후반|말|연말|연초))"
+    r"(?![가-힣])"
+)
 _K_Y_BOUND = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년(?=\s?(?:이후|이래|부터|까지|이전))")
-_K_AGO = re.compile(rf"(?<![\d.])(?P<n>\d{{1,3}})\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}")
+# "3일 전", "두 달 전" (Korean numerals before 달), "일주일 전" (a week ago).
+_K_AGO = re.compile(
+    rf"(?:(?<![\d.])(?P<n>\d{{1,3}})|(?<![가-힣])(?P<kn>한|두|세|네|일))\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}"
+)
+_KO_NUMERALS: Final = {"한": 1, "두": 2, "세": 3, "네": 4, "일": 1}
+# Korean weekdays ("지난 금요일", "지난주 화요일", "목요일(현지시간)"); "오는 금요일" is ahead.
+_K_WD = re.compile(
+    r"(?<![가-힣])(?:(?P<rel>지난|이번|오는)\s?(?:주\s?)?)?(?P<kwd>[월화수목금토일])요일(?!마다|에는\s?늘)(?:\s?(?P<part>오전|오후|밤|새벽|저녁))?"
+)
+_KO_WEEKDAYS: Final = {ch: i for i, ch in enumerate("월화수목금토일")}
 # Whole words only: "오늘날" is "nowadays", and "전달" is "the previous month" only when no
 # verb or noun ending follows it ("전달했다", "전달을": delivered, delivery).
 _K_REL = re.compile(
@@ -149,6 +170,29 @@ _REPORTED_END_KO = re.compile(
     r"(?:다|습니다)"
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# A dateline ("TUMEN, June 3 (Fictional Wire) --", "TUMEN, China, May 3, 2031 -"): the day of filing.
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z .]{2,30})?,\s+$")
+_DATELINE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([A-Za-z .&-]{2,30}\)\s*)?[-–—]")
+# "… 보고서에서 이렇게 설명했다": a sentence that only says that something was said (the content is
+# in the sentences before); a day in it is the day of saying.
+_SAID_SO_KO = re.compile(
+    r"(?:이같이|이렇게|이와\s?같이|그같이)\s(?:[가-힣]+\s)?(?:밝혔|전했|말했|보도했|발표했|주장했|알렸|설명했|강조했)"
+    r"(?:다|습니다)$"
+)
+# "The ministry on Monday denied the claims", "Seoul on Tuesday urged Beijing to …": a day between a
+# subject and a verb of saying dates the statement (the verbs that report a speech act, not an arrest).
+# ... but not when a verb comes first: "who was arrested on Tuesday said" dates the arrest.
+_VERB_BEFORE = re.compile(
+    r"(?i:\b(?:\w+ed|was|were|is|are|been|be|being|had|has|have|caught|held|taken|sent|brought|kept|found|"
+    r"shot|beaten|hidden|put|got|gotten|driven|thrown)\s+(?:on\s+)?$)"
+)
+_STATEMENT_AFTER_EN = re.compile(
+    r"(?i:^\s+(?:(?:appeared|seemed)\s+to\s+|also\s+|again\s+|publicly\s+)?"
+    r"(?:sa(?:id|ys|y)|den(?:ied|ies|y)|reject(?:ed|s)?|urge[ds]?|call(?:ed|s)?\s+on|warn(?:ed|s)?|accuse[ds]?|"
+    r"critici[sz]e[ds]?|condemn(?:ed|s)?|demand(?:ed|s)?|announce[ds]?|confirm(?:ed|s)?|told|tells?|state[ds]?|"
+    r"claim(?:ed|s)?|insist(?:ed|s)?|dismiss(?:ed|es)?|appeal(?:ed|s)?|protest(?:ed|s)?|issue[ds]?)\b)"
+)
+_SAME_YEAR_KO = re.compile(r"(?<![가-힣])(?:같은\s?해|그\s?해|(?P<next>이듬해|다음\s?해))\s*$")
 # "as of 30 July", "30일 (밤) 현재", "30일 기준": the day a figure or state was read, not an event.
 _AS_OF_BEFORE = re.compile(r"(?i:\bas\s+(?:of|at)\s+$)")
 _AS_OF_AFTER_KO = re.compile(r"^\s?(?:[가-힣]{1,2}\s)?(?:현재|기준)(?:까지)?(?![가-힣])")
@@ -258,7 +302,41 @@ def _weekend(anchor: dt.date) -> Interval:
     return saturday, min(saturday + dt.timedelta(days=1), anchor), "range", False
 
 
+#: First and last month of each season; winter runs into the next year (month 14 is its February).
+_SEASONS: Final = {
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "winter": (12, 14),
+    "봄": (3, 5),
+    "여름": (6, 8),
+    "가을": (9, 11),
+    "겨울": (12, 14),
+}
+_KO_YEAR_PARTS: Final = {
+    "초": "early",
+    "초반": "early",
+    "연초": "early",
+    "중반": "mid",
+    "후반": "late",
+    "말": "late",
+    "연말": "late",
+}
+
+
+#: "초순/중순/하순" (the first, middle, last ten days) said of a year: its early, middle, late part.
+_KO_TEN_DAYS: Final = {"초순": "early", "중순": "mid", "하순": "late"}
+
+
+def _add_months(year: int, month: int) -> tuple[int, int]:
+    """``(year, month)`` for a month number that may run past December (13 is next January)."""
+    return year + (month - 1) // 12, (month - 1) % 12 + 1
+
+
 def _number(token: str) -> int:
+    if token.lower() in ("a", "an"):
+        return 1
     return int(token) if token.isdigit() else en.NUMBER_WORDS.get(token.lower(), 0)
 
 
@@ -272,6 +350,8 @@ class _Resolver:
         #: The latest day the report can have been written: bounds a carried year.
         self.latest = latest if latest is not None else anchor
         self.last_year: tuple[int, int] | None = None  # (year, end offset)
+        #: The year of the last date that named one, None when that year is unknown ("지난해" unanchored).
+        self.previous_year: int | None = None
 
     def carried(self, position: int) -> int | None:
         if self.last_year and position - self.last_year[1] <= self.CARRY_CHARS:
@@ -305,11 +385,38 @@ class _Resolver:
         lo, hi, precision, _ = _part_of_month(year, month, m["mod"])
         return lo, hi, precision, True
 
+    def season(self, m: re.Match[str], text: str) -> Interval:
+        groups = m.groupdict()
+        if groups.get("half"):
+            year = int(groups.get("hy") or m["y"])
+            first = groups["half"] in ("first", "상반기")
+            if first:
+                return dt.date(year, 1, 1), dt.date(year, 6, 30), "range", False
+            return dt.date(year, 7, 1), dt.date(year, 12, 31), "range", False
+        year = int(m["y"])
+        if groups.get("kmod"):
+            mod = _KO_YEAR_PARTS[groups["kmod"]]
+            return _part_of_year(year, mod)
+        season = _SEASONS[m["season"].lower()]
+        lo, hi = dt.date(year, season[0], 1), _month_span(*_add_months(year, season[1]))[1]
+        return lo, hi, "range", False
+
     def year(self, m: re.Match[str], text: str) -> Interval:
         return _part_of_year(int(m["y"]), m.groupdict().get("mod"))
 
     def weekday(self, m: re.Match[str], text: str) -> Interval:
         return _weekday(self.anchor, _WEEKDAY_NUM[m["wd"].lower()], m["rel"])
+
+    def k_weekday(self, m: re.Match[str], text: str) -> Interval:
+        a = self.anchor
+        if a is None or m["rel"] == "오는":
+            return _UNKNOWN  # ahead of the report: a future day, not counted backwards
+        rel = m["rel"]
+        if rel == "지난" and "주" in m.group(0)[2:4]:
+            # "지난주 금요일": that weekday of the week before the report's week
+            monday = a - dt.timedelta(days=a.weekday() + 7)
+            return _shift_days(monday + dt.timedelta(days=_KO_WEEKDAYS[m["kwd"]]), 0)
+        return _weekday(a, _KO_WEEKDAYS[m["kwd"]], "last" if rel == "지난" else None)
 
     def relative(self, m: re.Match[str], text: str) -> Interval:
         a = self.anchor
@@ -334,16 +441,16 @@ class _Resolver:
             which, unit = m["cal"].lower().split()
             if unit == "month":
                 y, mo = (a.year, a.month) if which == "this" else _prev_month(a)
-                return _part_of_month(y, mo, None)
+                return _part_of_month(y, mo, m["calmod"])
             if unit == "year":
-                return _part_of_year(a.year if which == "this" else a.year - 1, None)
+                return _part_of_year(a.year if which == "this" else a.year - 1, m["calmod"])
             monday = a - dt.timedelta(days=a.weekday())
             if which == "this":
                 return monday, a, "range", False
             return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), "range", False
         if m["unit"]:
             n = _number(m["n"])
-            unit = m["unit"].lower()
+            unit = m["unit"].lower().rstrip("s") + "s"
             if unit == "days":
                 return _shift_days(a, n)
             if unit == "weeks":
@@ -377,6 +484,10 @@ class _Resolver:
             year = a.year if a else None
         elif rel == "내년":
             year = a.year + 1 if a else None
+        elif same := _SAME_YEAR_KO.search(text, max(0, m.start() - 10), m.start()):
+            # "같은 해 8월 29일": the year of the date named before, known or not; "이듬해": the next one.
+            year = self.previous_year + (1 if same["next"] else 0) if self.previous_year is not None else None
+            return _month_day_range(year, month, day, None, m["mod"], False)
         else:
             year = _year_for(month, day, a, self.carried(m.start()), self.latest)
         return _month_day_range(year, month, day, None, m["mod"], rel is None)
@@ -398,7 +509,7 @@ class _Resolver:
         a = self.anchor
         if a is None:
             return _UNKNOWN
-        n, unit = int(m["n"]), m["unit"]
+        n, unit = (int(m["n"]) if m["n"] else _KO_NUMERALS[m["kn"]]), m["unit"]
         if unit == "일":
             return _shift_days(a, n)
         if unit in ("주", "주일"):
@@ -430,9 +541,10 @@ class _Resolver:
             return a - dt.timedelta(days=a.weekday()), a, "range", False
         if word in ("어제", "그제", "그저께", "오늘"):
             return _shift_days(a, {"어제": 1, "오늘": 0}.get(word, 2))
+        part = _KO_YEAR_PARTS.get(mod or "") or _KO_TEN_DAYS.get(mod or "")
         if word in ("지난해", "작년"):
-            return _part_of_year(a.year - 1, None)
-        return _part_of_year(a.year, None)
+            return _part_of_year(a.year - 1, part)
+        return _part_of_year(a.year, part)
 
 
 _Handler = Callable[[_Resolver, re.Match[str], str], "Interval | None"]
@@ -443,7 +555,10 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
     (_DMY, _Resolver.month_day),
     (_MY, _Resolver.month),
     (_Y, _Resolver.year),
+    (_SEASON, _Resolver.season),
+    (_K_SEASON, _Resolver.season),
     (_WD, _Resolver.weekday),
+    (_K_WD, _Resolver.k_weekday),
     (_REL, _Resolver.relative),
     (_K_Y_BOUND, _Resolver.year),
     (_K_AGO, _Resolver.k_ago),
@@ -467,13 +582,22 @@ def _role(text: str, start: int, end: int, match: re.Match[str], precision: str)
         return "report"
     if _AS_OF_BEFORE.search(before) or _AS_OF_AFTER_KO.search(after):
         return "report"
+    if _DATELINE_BEFORE.search(before) and _DATELINE_AFTER.match(after):
+        return "report"
     if (
         precision == "day"
         and _SENTENCE_OPENING.search(text, max(0, start - 10), start)
         and _SUBJECT_THEN_REPORT.match(text[end : end + 60])
     ):
         return "report"
-    if precision == "day" and _reported_by_topic(text, start, end):
+    if precision == "day" and (_reported_by_topic(text, start, end) or _said_so(text, end)):
+        return "report"
+    if (
+        precision == "day"
+        and _STATEMENT_AFTER_EN.match(text[end : end + 40])
+        and not _SENTENCE_OPENING.search(text, max(0, start - 10), start)
+        and not _VERB_BEFORE.search(text, max(0, start - 30), start)
+    ):
         return "report"
     if _FUTURE_BEFORE.search(before) or (match.groupdict().get("rel") or "") in _FUTURE_REL_KO:
         return "future"
@@ -489,6 +613,13 @@ def _reported_by_topic(text: str, start: int, end: int) -> bool:
     return _REPORTED_END_KO.search(tail[-40:]) is not None and tail.endswith(("다", "습니다"))
 
 
+def _said_so(text: str, end: int) -> bool:
+    """A Korean sentence that ends "이같이 밝혔다": it reports the saying, so its day is the statement's."""
+    stop = _SENTENCE_END.search(text, end, end + 300)
+    tail = text[end : stop.start() if stop else end + 300].rstrip()
+    return _SAID_SO_KO.search(tail[-30:]) is not None
+
+
 def _in_quotation(text: str, start: int) -> bool:
     """Whether ``start`` lies inside a quotation opened earlier in its paragraph."""
     line = text.rfind("\n", max(0, start - 400), start) + 1
@@ -500,7 +631,13 @@ def _in_quotation(text: str, start: int) -> bool:
 
 def _anchored(handler: _Handler, interval: Interval) -> bool:
     """Whether the interval was placed by counting from the anchor (not written out in full)."""
-    return interval[3] or handler in (_Resolver.weekday, _Resolver.relative, _Resolver.k_ago, _Resolver.k_rel)
+    return interval[3] or handler in (
+        _Resolver.weekday,
+        _Resolver.relative,
+        _Resolver.k_ago,
+        _Resolver.k_rel,
+        _Resolver.k_weekday,
+    )
 
 
 def anchor_window(anchor: dt.date | ReferenceDate | None) -> tuple[dt.date | None, dt.date | None]:
@@ -527,9 +664,9 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
     "last October" does not either, since it depends on the month of writing.
 
     Examples:
-        >>> found = find_dates("Fictional: held in mid-March.", dt.date(2017, 4, 24))
+        >>> found = find_dates("Fictional: held in mid-March.", dt.date(2031, 4, 24))
         >>> [(d.text, str(d.lo), d.precision) for d in found]
-        [('mid-March', '2017-03-11', 'range')]
+        [('mid-March', '2031-03-11', 'range')]
     """
     found: list[tuple[int, int, re.Match[str], _Handler]] = []
     for scanner, handler in _SCANNERS:
@@ -555,7 +692,7 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
             if at_last != interval:
                 interval = _UNKNOWN
         start, end = _trim(text, start, end)
-        if text[end - 1] == "." and text[start:end].rstrip(".").split()[-1].lower() in _FULL_MONTHS:
+        if text[end - 1] == "." and _last_word(text[start:end]) in _FULL_MONTHS:
             end -= 1
         last_end = end
         role = _role(text, start, end, match, interval[2])
@@ -566,6 +703,8 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
             # A future date counted backwards, or a quoted speaker's "today": unknown beats wrong.
             interval = _UNKNOWN
         lo, hi, precision, inferred = interval
+        if _names_a_year(match):
+            resolver.previous_year = lo.year if lo is not None else None
         if (
             "y" in match.groupdict()
             and match["y"]
@@ -585,6 +724,22 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
         )
         mentions.append(mention)
     return mentions
+
+
+_YEAR_WORDS: Final = frozenset({"지난해", "작년", "올해", "금년", "내년"})
+
+
+def _names_a_year(match: re.Match[str]) -> bool:
+    """Whether the expression names a year, written ("2019년 8월") or relative ("지난해 10월")."""
+    groups = match.groupdict()
+    if groups.get("y") or groups.get("hy"):
+        return True
+    return (groups.get("rel") or groups.get("w") or "").replace(" ", "") in _YEAR_WORDS
+
+
+def _last_word(written: str) -> str:
+    """The last word of a date as written, lowercased: "mid-March." gives "march"."""
+    return re.split(r"[\s-]", written.rstrip("."))[-1].lower()
 
 
 def _speaker_day(match: re.Match[str]) -> bool:

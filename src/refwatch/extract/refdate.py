@@ -3,24 +3,24 @@
 Each source gives a partial date (a year, a month, a day) with a confidence:
 
 * **metadata**: the publication date of the index or form, possibly without a year
-  ("July 15") or a day ("2017-04");
-* **url**: a date in the address: a path (``/2017/04/23/``, ``/2012/02/``, ``/2012-03/``),
-  a run of digits in an id (``/20240828/``, ``-20080321.html``, ``AKR2016052316…``,
-  ``escapees-12212023184327`` written month-day-year), or a query parameter (``?date=2019-05-03``);
+  ("June 4") or a day ("2021-06");
+* **url**: a date in the address: a path (``/2031/04/23/``, ``/2031/02/``, ``/2031-03/``),
+  a run of digits in an id (``/20310828/``, ``-20310321.html``, ``ABC2031052316…``,
+  ``story-03152031101010`` written month-day-year), or a query parameter (``?date=2031-05-03``);
 * **stamp**: "Published", "Posted", "입력", "등록" at the head of the text, or a date
-  printed with its time of day ("February 23, 2012 | 4:00 am"); an "Updated"/"수정"
+  printed with its time of day ("March 2, 2031 | 9:15 pm"); an "Updated"/"수정"
   stamp counts only when nothing better is there, since it can be years later;
-* **dateline**: "SEOUL, March 8 (Yonhap) —", usually without a year;
-* **banner**: a bare date line at the head ("February 06, 2023"), often the day the
+* **dateline**: "TUMEN, March 8 (Fictional Wire) —", usually without a year;
+* **banner**: a bare date line at the head ("June 09, 2031"), often the day the
   page was displayed rather than written, so it only fills in what nothing else gives,
-  and a report's year ("2017 Annual Report"), which stays a year;
+  and a report's year ("2031 Annual Report"), which stays a year;
 * **citation**: "accessed 5 May 2019" / "retrieved on …" in notes: the document was
   written on or after that day (a lower bound);
 * **latest-mention**: the latest full date the text itself names: a lower bound too.
 
 The most trusted source with a year decides; a partial source completes another when
-they agree ("July 15" from the metadata and ``/2015/07/`` from the address make
-15 July 2015). A lower bound alone gives an open interval, which resolves no relative
+they agree ("June 4" from the metadata and ``/2021/06/`` from the address make
+4 June 2021). A lower bound alone gives an open interval, which resolves no relative
 date: unknown beats wrong.
 """
 
@@ -33,6 +33,7 @@ from typing import Final
 from urllib.parse import unquote
 
 from refwatch.domain.dates import RefConfidence, ReferenceDate, RefSource
+from refwatch.extract.dates import find_dates
 from refwatch.ingest.dates import PartialDateTime, parse_human_date
 
 #: How far into the text stamps, datelines and banners are looked for.
@@ -94,18 +95,18 @@ def url_evidence(url: str | None, *, today: dt.date | None = None) -> list[Evide
     """Dates written in a web address, most explicit first.
 
     A path date separated by slashes or dashes is trusted (high). A date read out of a
-    run of digits (``/20240828/``, an article id) is of medium confidence: many sites
+    run of digits (``/20310828/``, an article id) is of medium confidence: many sites
     number articles by date, but a run can also only look like one. A run is read as
     year-month-day first, then as month-day-year, and only when it makes a real date
     in the years a report can have.
 
     Examples:
-        >>> [(e.year, e.month, e.day) for e in url_evidence("https://example.org/news/2017/04/23/story")]
-        [(2017, 4, 23)]
-        >>> [(e.year, e.month, e.day, e.confidence) for e in url_evidence("https://example.org/a-12212023184327.html")]
-        [(2023, 12, 21, 'medium')]
-        >>> [(e.year, e.month, e.day) for e in url_evidence("https://example.org/blog/2012/02/title.html")]
-        [(2012, 2, None)]
+        >>> [(e.year, e.month, e.day) for e in url_evidence("https://example.org/news/2021/06/04/story")]
+        [(2021, 6, 4)]
+        >>> [(e.year, e.month, e.day, e.confidence) for e in url_evidence("https://example.org/a-06042021101010.html")]
+        [(2021, 6, 4, 'medium')]
+        >>> [(e.year, e.month, e.day) for e in url_evidence("https://example.org/blog/2021/06/title.html")]
+        [(2021, 6, None)]
     """
     if not url:
         return []
@@ -117,8 +118,11 @@ def url_evidence(url: str | None, *, today: dt.date | None = None) -> list[Evide
     path = path.split("://", 1)[-1]
     path = path[path.find("/") :] if "/" in path else ""
     for m in _URL_QUERY_DATE.finditer("?" + query):
+        value = m["v"]
+        if value.isdigit() and len(value) == 8:
+            value = f"{value[:4]}-{value[4:6]}-{value[6:]}"
         try:
-            parsed = parse_human_date(m["v"])
+            parsed = parse_human_date(value)
         except ValueError:
             continue
         if parsed.year and parsed.month and _valid(parsed.year, parsed.month, parsed.day, latest):
@@ -149,7 +153,8 @@ def url_evidence(url: str | None, *, today: dt.date | None = None) -> list[Evide
 # --- the text --------------------------------------------------------------------------------
 
 _PUBLISHED_LABEL = (
-    r"published(?:\s+on)?|posted(?:\s+on)?|publication\s+date|date|입력|등록|승인|기사\s?입력|작성일?|"
+    r"published(?:\s+on)?|posted(?:\s+on)?|publication\s+date|date|입력|등록|승인|기사\s?입력|작성일?|송고(?:시간)?|"
+    r"발행일|게재일|"
     r"发布时间|发布|發布"
 )
 _UPDATED_LABEL = r"(?:last\s+)?updated(?:\s+on)?|최종\s?수정|수정|更新"
@@ -160,11 +165,10 @@ _LABELLED = re.compile(
 _TIMED = re.compile(
     r"(?m:^\s*(?P<date>(?:[A-Z][a-z]+day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})\s*(?:/|\||,|-)?\s*\d{1,2}:\d{2})"
 )
-_BARE_LINE = re.compile(
-    r"(?m:^[ \t]*(?P<date>(?:[A-Z][a-z]+day,?\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}"
-    r"|\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4}|\d{4}[.-]\d{1,2}[.-]\d{1,2}|\d{4}년\s?\d{1,2}월\s?\d{1,2}일))[ \t]*$)"
-)
-# "SEOUL, March 8 (Yonhap) --", "BEIJING, Aug. 28, 2019 (AFP) -": a place in capitals, a date,
+_LABEL_START = re.compile(rf"(?i:{_PUBLISHED_LABEL}|{_UPDATED_LABEL})")
+#: A head line this short that reads as a date and nothing else is a stamp or a banner.
+_DATE_LINE_CHARS: Final = 70
+# "TUMEN, March 8 (Fictional Wire) --", "DANDONG, Aug. 28, 2031 (Wire) -": a place in capitals, a date,
 # an optional agency, a dash.
 _DATELINE = re.compile(
     r"(?m:^[ \t]*[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z .]{2,30})?,\s+"
@@ -203,9 +207,9 @@ def text_evidence(text: str) -> list[Evidence]:
     """Stamps, datelines and banners at the head of ``text``, and report years anywhere in its head.
 
     Examples:
-        >>> found = text_evidence("Fictional Times\\n입력 2014년 10월 17일 16시 28분\\n")
+        >>> found = text_evidence("Fictional Times\\n입력 2021년 6월 4일 09시 12분\\n")
         >>> [(e.source, e.year, e.month, e.day) for e in found]
-        [('stamp', 2014, 10, 17)]
+        [('stamp', 2021, 6, 4)]
         >>> found = text_evidence("TUMEN, March 8 (Fictional Wire) -- Police said")
         >>> [(e.source, e.year, e.month, e.day) for e in found]
         [('dateline', None, 3, 8)]
@@ -231,35 +235,63 @@ def text_evidence(text: str) -> list[Evidence]:
             found := _evidence(_partial(m["date"]), "dateline", "medium", m.group(0), _RANK["dateline"])
         ) is not None:
             out.append(found)
-    for m in _BARE_LINE.finditer(head):
-        if (
-            found := _evidence(_partial(m["date"]), "banner", "low", m.group(0), _RANK["banner"])
-        ) is not None:
-            out.append(found)
+    out += _date_lines(head)
     for m in _BANNER_YEAR.finditer(head):
         year = int(m["y1"] or m["y2"])
         out.append(Evidence(year, None, None, "banner", "low", m.group(0), _RANK["banner"] - 1))
+    unique: dict[tuple[object, ...], Evidence] = {}
+    for e in out:  # one stamp may be read by two patterns
+        unique.setdefault((e.source, e.confidence, e.year, e.month, e.day), e)
+    return list(unique.values())
+
+
+def _date_lines(head: str) -> list[Evidence]:
+    """Head lines that are a full date and nothing else.
+
+    With a time of day ("Wednesday, 8 May, 2031, 17:03 GMT", "2031.05.03 10:02") the
+    line is the page's stamp; a bare date line is often the day the page was displayed
+    or crawled, so it is a low-confidence banner.
+    """
+    out = []
+    for line in head.splitlines():
+        line = line.strip(" \t|•·-")
+        if not 8 <= len(line) <= _DATE_LINE_CHARS or not any(ch.isdigit() for ch in line):
+            continue
+        if _LABEL_START.match(line):
+            continue  # a labelled stamp: read above, with its label's meaning
+        try:
+            parsed = parse_human_date(line)
+        except ValueError:
+            continue
+        if parsed.to_date() is None:
+            continue
+        if parsed.hour is not None:
+            out.append(Evidence(parsed.year, parsed.month, parsed.day, "stamp", "high", line, _RANK["stamp"]))
+        else:
+            out.append(
+                Evidence(parsed.year, parsed.month, parsed.day, "banner", "low", line, _RANK["banner"])
+            )
     return out
 
 
-def lower_bound(text: str) -> tuple[dt.date, RefSource, str] | None:
+def lower_bound(text: str, *, today: dt.date | None = None) -> tuple[dt.date, RefSource, str] | None:
     """The latest day the text shows it was written after: an "accessed" date, or the latest date it names.
 
     Only dates with their year written out count (a year alone gives its first day),
-    and not those read as future ("will", "by", "until", "deadline"): a report names
-    deadlines and meetings to come.
+    and not those read as future ("will", "by", "until", "deadline") or after ``today``:
+    a report names deadlines and meetings to come.
     """
+    now = today or dt.date.today()
     best: tuple[dt.date, RefSource, str] | None = None
     for m in _ACCESSED.finditer(text):
         parsed = _partial(m["date"] or re.sub(r"[년월]", ".", m["kdate"]).replace(" ", ""))
-        if parsed is not None and (day := parsed.to_date()) is not None and (best is None or day > best[0]):
+        day = parsed.to_date() if parsed is not None else None
+        if day is not None and day <= now and (best is None or day > best[0]):
             best = (day, "citation", m.group(0))
     if best is not None:
         return best
-    from refwatch.extract.dates import find_dates  # the finder imports this module's neighbours
-
     for d in find_dates(text, None):
-        if d.lo is None or d.year_inferred:
+        if d.lo is None or d.year_inferred or d.role == "future" or d.lo > now:
             continue
         if _FUTURE_BEFORE.search(text, max(0, d.start - 40), d.start):
             continue
@@ -293,7 +325,7 @@ def combine(
     """The reference date the evidence supports, or None when it supports none.
 
     The most trusted source with a year is the base. A finer source that agrees with
-    it adds the month or the day it lacks; a yearless source ("July 15", "March 8")
+    it adds the month or the day it lacks; a yearless source ("June 4", "March 8")
     takes the base's year when its month agrees with the base or the base has none.
     """
     base = _best(evidence)
@@ -351,10 +383,10 @@ def reference_date(
         today: the day to treat as now (address digit runs after next year are ids).
 
     Examples:
-        >>> reference_date("Fictional text.", metadata="July 15", url="https://example.org/2015/07/15/x").label()
-        '2015-07-15'
-        >>> reference_date("Fictional text.", url="https://example.org/2012/02/x.html").label()
-        '2012-02'
+        >>> reference_date("Fictional text.", metadata="June 4", url="https://example.org/2021/06/x").label()
+        '2021-06-04'
+        >>> reference_date("Fictional text.", url="https://example.org/2021/02/x.html").label()
+        '2021-02'
         >>> reference_date("No date here.") is None
         True
     """
@@ -373,4 +405,4 @@ def reference_date(
     evidence += text_evidence(text)
     if _best(evidence) is not None or not bounds:
         return combine(evidence)
-    return combine(evidence, lower_bound(text))
+    return combine(evidence, lower_bound(text, today=today))

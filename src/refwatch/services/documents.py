@@ -93,3 +93,32 @@ def restrict_document(
             origin=origin,
         )
     return affected
+
+
+def store_reference_dates(db: Database, *, actor: str, everyone: bool = False) -> tuple[int, int]:
+    """Derive and store the reference date of documents that have none (of all with ``everyone``).
+
+    For documents stored before the reference date existed (migration 0013), or after the rules
+    that derive it change. Incidents already extracted keep their dates: re-extraction is another
+    step. Audited with the number of documents and the ids that changed. Returns how many
+    documents were read and how many now have a different reference date.
+    """
+    changed: list[int] = []
+    with db.transaction() as session:
+        rows = repo.without_reference(session, everyone=everyone)
+        for row in rows:
+            found = reference_date(row.working_text, metadata=row.publication_date_iso, url=row.url)
+            if found == repo.reference_of(row):
+                continue
+            for column, value in repo.reference_columns(found).items():
+                setattr(row, column, value)
+            changed.append(row.id)
+        audit.record(
+            session,
+            actor=actor,
+            action="documents.reference_dates",
+            entity="document",
+            entity_id=None,
+            detail={"read": len(rows), "changed": changed, "all": everyone},
+        )
+    return len(rows), len(changed)

@@ -185,3 +185,11 @@ def id_for_key(session: Session, key: str, visible: Groups = None) -> int:
 def count_documents(session: Session) -> int:
     """How many documents are stored."""
     return int(session.scalar(select(func.count()).select_from(Document)) or 0)
+
+
+def without_reference(session: Session, *, everyone: bool = False) -> list[Document]:
+    """Documents with no reference date stored (all of them with ``everyone``), in id order."""
+    query = select(Document).order_by(Document.id)
+    if not everyone:
+        query = query.where(Document.reference_precision.is_(None))
+    return list(session.scalars(query))
