@@ -55,6 +55,29 @@ def test_undated_report_is_placed_by_its_own_date() -> None:
     assert date_level(dated, feat("b")) is None  # no date, no reference: no evidence
 
 
+def test_an_undated_report_is_placed_by_its_documents_reference_interval() -> None:
+    """A reference known to the month (an address like /2031/05/) may fall on any of its days."""
+    dated = feat("a", start="2031-04-02")
+    month = features(
+        Report(
+            key="b#000",
+            document="b",
+            incident=make("b"),
+            reference=(dt.date(2031, 5, 1), dt.date(2031, 5, 31)),
+        )
+    )
+    assert date_level(dated, month) == "undated, written within 90 days after"
+    later = features(
+        Report(
+            key="c#000",
+            document="c",
+            incident=make("c"),
+            reference=(dt.date(2033, 1, 1), dt.date(2033, 12, 31)),
+        )
+    )
+    assert date_level(dated, later) is None
+
+
 # --- count ---------------------------------------------------------------------------------------
 
 

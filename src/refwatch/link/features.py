@@ -71,7 +71,10 @@ class Features:
 
 
 def reference_interval(report: Report) -> tuple[int, int] | None:
-    """The interval of days a report was written in: today its publication day, when known."""
+    """The interval of days a report was written in: its document's reference date (from the
+    metadata, its address, a stamp on the page...), else its publication day, when known."""
+    if report.reference is not None:
+        return report.reference[0].toordinal(), report.reference[1].toordinal()
     if report.published is None:
         return None
     day = report.published.toordinal()

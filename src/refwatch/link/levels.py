@@ -76,9 +76,10 @@ def date_level(a: Features, b: Features) -> str | None:
     dated, undated = (a, b) if a.start is not None else (b, a)
     if dated.start is None or dated.end is None or undated.reference is None:
         return None
-    written = undated.reference[1]
+    first, last = undated.reference
     # Written long after, the report may recall it or something else: no evidence either way.
-    return DATE_LEVELS[3] if dated.start <= written <= dated.end + FRESH_DAYS else None
+    # A reference known only to the month or year may fall on any of its days.
+    return DATE_LEVELS[3] if first <= dated.end + FRESH_DAYS and dated.start <= last else None
 
 
 def count_level(a: Features, b: Features) -> str | None:

@@ -16,3 +16,6 @@ class Report:
     document: str
     incident: Incident
     published: dt.date | None = None
+    #: The document's reference date as an interval (first and last day it may have been
+    #: written), when it is known that well; else ``published`` stands for it.
+    reference: tuple[dt.date, dt.date] | None = None

@@ -16,6 +16,7 @@ incident in memory, during the run; nothing derived from them is stored.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,7 +34,8 @@ from refwatch.link.reconcile import SourceView, reconcile
 from refwatch.link.scoring import Report
 from refwatch.services.incidents import apply_values
 from refwatch.storage import visibility
-from refwatch.storage.tables import Incident, IncidentSource
+from refwatch.storage.documents import reference_of
+from refwatch.storage.tables import Document, Incident, IncidentSource
 
 if TYPE_CHECKING:
     from refwatch.link.training import Trained
@@ -85,6 +87,15 @@ def _sources(session: Session) -> list[IncidentSource]:
     )
 
 
+def _written(document: Document) -> tuple[dt.date, dt.date] | None:
+    """The days a document may have been written in, from its stored reference date: only a
+    closed interval that is not a guess (a lower bound or a low-confidence stamp places nothing)."""
+    ref = reference_of(document)
+    if ref is None or ref.end is None or ref.confidence == "low":
+        return None
+    return ref.start, ref.end
+
+
 def _reports(by_key: dict[str, IncidentSource]) -> list[Report]:
     return [
         Report(
@@ -92,6 +103,7 @@ def _reports(by_key: dict[str, IncidentSource]) -> list[Report]:
             document=s.document.key,
             incident=ExtractedIncident.from_dict(s.extracted),
             published=s.document.publication_date,
+            reference=_written(s.document),
         )
         for key, s in sorted(by_key.items())
     ]
