@@ -19,7 +19,15 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from refwatch.domain.vocabulary import EVENT_TYPES, INTERVENTION_KINDS, REVIEW_STATES, STATUSES
+from refwatch.domain.vocabulary import (
+    EVENT_TYPES,
+    INTERVENTION_KINDS,
+    PRECISIONS,
+    QUALIFIERS,
+    REVIEW_STATES,
+    SALIENCES,
+    STATUSES,
+)
 from refwatch.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.report.letters import addressees
@@ -131,6 +139,7 @@ def render(request: Request, name: str, caller: Principal | None, **context: Any
     tr = i18n.translations(language)
     context.update(
         _=tr.gettext,
+        shown=lambda value: shown_value(value, tr.gettext),
         ngettext=tr.ngettext,
         lang=language,
         languages=i18n.LANGUAGES,
@@ -141,6 +150,54 @@ def render(request: Request, name: str, caller: Principal | None, **context: Any
         vendor_scripts=vendor.SCRIPTS,
     )
     return templates.TemplateResponse(request, name, context)
+
+
+#: An error page's heading and explanation per HTTP status, in words for web users (translated).
+ERROR_TEXTS: dict[int, tuple[str, str]] = {
+    400: ("Bad request", "The request could not be read."),
+    403: ("Not allowed", "Your account may not do this. Ask an administrator if you need to."),
+    404: ("Not found", "There is nothing at this address, or nothing you may see."),
+    405: ("Not allowed here", "This address does not take that kind of request."),
+    409: ("Cannot be done now", "The record has changed or is in a state that does not allow this."),
+    422: ("Check what you entered", "Some of what was sent could not be used; nothing was changed."),
+    500: (
+        "Something went wrong",
+        "The server could not finish this and nothing was changed. Try again; if it keeps happening, "
+        "tell an administrator.",
+    ),
+}
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    """An error in the site's layout and the reader's language (``detail``: already fit for web users)."""
+    db: Database = request.app.state.db
+    try:
+        caller = optional_user(request, db)
+    except Exception:  # the page is shown even when the session cannot be read
+        caller = None
+    language = i18n.negotiate(request.cookies.get("lang"), request.headers.get("accept-language"))
+    gettext = i18n.translations(language).gettext
+    heading, explanation = ERROR_TEXTS.get(status, ("Error", ""))
+    response = render(
+        request,
+        "error.html",
+        caller,
+        status=status,
+        heading=gettext(heading),
+        explanation=gettext(explanation) if explanation else "",
+        detail=detail if status != 500 else "",
+    )
+    response.status_code = status
+    return response
+
+
+def shown_value(value: Any, gettext: Any) -> str:
+    """A field's value for the history, vocabulary codes in the reader's language ("not set" for none)."""
+    if value is None or value == [] or value == "":
+        return str(gettext("not set"))
+    if isinstance(value, list):
+        return ", ".join(str(gettext(str(v))) for v in value)
+    return str(gettext(value)) if isinstance(value, str) else str(value)
 
 
 def back(url: str) -> RedirectResponse:
@@ -459,13 +516,105 @@ def _date(value: str | None, name: str) -> dt.date | None:
         raise InvalidInput(f"{name}: write the date as YYYY-MM-DD, not {value!r}") from None
 
 
-@router.get("/incidents/{incident_id}", response_class=HTMLResponse)
-def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) -> HTMLResponse:
-    """One incident: fields, each source's claims side by side, evidence, history, review forms."""
+#: The edit forms: one per group of fields, in the order the page shows them.
+EDIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("status", ("status",)),
+    ("event_types", ("event_types",)),
+    ("date", ("date_start", "date_end", "date_precision")),
+    ("count", ("count", "count_qualifier", "count_min", "count_max")),
+    ("people", ("women", "men", "children")),
+    ("salience", ("salience",)),
+)
+EDIT_LEGENDS = {
+    "status": "Status",
+    "event_types": "Events",
+    "date": "Date",
+    "count": "People",
+    "people": "Women, men and children",
+    "salience": "Salience",
+}
+#: Each editable field's label (English source text; pages translate it).
+FIELD_LABELS = {
+    "status": "Status",
+    "event_types": "Events",
+    "date_start": "Start date",
+    "date_end": "End date",
+    "date_precision": "Date precision",
+    "count": "Count",
+    "count_qualifier": "Count qualifier",
+    "count_min": "Lowest count",
+    "count_max": "Highest count",
+    "women": "Women",
+    "men": "Men",
+    "children": "Children",
+    "salience": "Salience",
+}
+#: What each review action is called in the history and after it is done.
+ACTION_LABELS = {
+    "incident.confirm": "confirmed",
+    "incident.reject": "rejected",
+    "incident.edit": "edited",
+    "incident.merge": "merged another incident into this one",
+    "incident.merged_into": "merged into another incident",
+    "incident.split": "split sources off",
+    "incident.split_from": "split off another incident",
+    "incident.undo": "undid a change",
+    "incident.restrict": "restricted",
+}
+templates.env.globals["field_labels"] = FIELD_LABELS
+templates.env.globals["action_labels"] = ACTION_LABELS
+
+
+def _edit_context(
+    record: dict[str, Any], *, submitted: dict[str, Any] | None = None, group: str = "", error: str = "",
+    reason: str = "",
+) -> dict[str, Any]:
+    """What the edit forms show: each field's value now (or as submitted, when it was refused)."""
+    values = {f: review.field_value(record, f) for f in FIELD_LABELS}
+    values.update(submitted or {})
+    return {
+        "groups": EDIT_GROUPS,
+        "legends": EDIT_LEGENDS,
+        "labels": FIELD_LABELS,
+        "values": values,
+        "vocab": {
+            "status": STATUSES,
+            "event_types": EVENT_TYPES,
+            "date_precision": PRECISIONS,
+            "count_qualifier": QUALIFIERS,
+            "salience": SALIENCES,
+        },
+        "group": group,
+        "error": error,
+        "reason": reason,
+    }
+
+
+def hand_set(history: list[dict[str, Any]], overrides: dict[str, Any]) -> dict[str, str]:
+    """Who set each hand-set field: the author of its latest edit that was not undone.
+
+    Only fields the incident still overrides count (an undone first edit leaves none).
+    """
+    edits: dict[int, str] = {}
+    by_field: dict[str, list[tuple[int, str]]] = {}
+    for entry in history:
+        if entry["action"] == "incident.edit" and isinstance(entry.get("field"), str):
+            edits[entry["id"]] = entry["field"]
+            by_field.setdefault(entry["field"], []).append((entry["id"], entry["actor"]))
+        elif entry["action"] == "incident.undo" and entry.get("undoes") in edits:
+            field = edits[entry["undoes"]]
+            by_field[field] = [e for e in by_field[field] if e[0] != entry["undoes"]]
+    return {f: stack[-1][1] for f, stack in by_field.items() if stack and f in overrides}
+
+
+def _incident_page(
+    request: Request, db: Database, caller: Principal, incident_id: int, *, edit: dict[str, Any] | None = None
+) -> HTMLResponse:
     record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
     claims: dict[str, dict[str, Any]] = {}
     for claim in record["claims"]:
         claims.setdefault(claim["field"], {})[claim["document"]] = claim["value"]
+    history = [h.to_dict() for h in review.history(db, incident_id, visible_groups=caller.visible_groups())]
     return render(
         request,
         "incident.html",
@@ -473,14 +622,86 @@ def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) ->
         incident=record,
         claims=claims,
         documents=[s["document"] for s in record["sources"]],
-        history=[
-            h.to_dict() for h in review.history(db, incident_id, visible_groups=caller.visible_groups())
-        ],
+        history=history,
+        hand=hand_set(history, record["overrides"]),
+        edit=edit or _edit_context(record),
+        done=request.session.pop("review_done", None),
         interventions=incident_interventions(db, incident_id, visible_groups=caller.visible_groups()),
         intervention_kinds=INTERVENTION_KINDS,
         addressee_codes=sorted(addressees()),
         today=dt.date.today(),
     )
+
+
+@router.get("/incidents/{incident_id}", response_class=HTMLResponse)
+def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) -> HTMLResponse:
+    """One incident: fields, each source's claims side by side, evidence, history, review forms."""
+    return _incident_page(request, db, caller, incident_id)
+
+
+def _edits(
+    record: dict[str, Any], fields: list[str], values: list[str], event_types: list[str]
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """The fields a form changes, as text for :func:`review.edit_field`, and everything it sent.
+
+    A form sends each of its fields with a value (event types as checkboxes); a
+    field whose value is what the incident shows already is left alone, so that
+    saving the date form with a new start does not also write its precision.
+    """
+    sent: dict[str, Any] = {}
+    scalar = [f for f in fields if f != "event_types"]
+    if len(scalar) != len(values) or any(f not in FIELD_LABELS for f in fields):
+        raise InvalidInput("the form sent fields and values that do not match; reload the page")
+    sent.update(zip(scalar, (v.strip() for v in values), strict=True))
+    if "event_types" in fields:
+        sent["event_types"] = sorted(set(event_types))
+    changed: dict[str, str] = {}
+    for field, value in sent.items():
+        text = ",".join(value) if isinstance(value, list) else value
+        now = review.field_value(record, field)
+        now_text = ",".join(now) if isinstance(now, list) else ("" if now is None else str(now))
+        if text != now_text:
+            changed[field] = text
+    return changed, sent
+
+
+def _edit(
+    request: Request,
+    db: Database,
+    caller: Principal,
+    incident_id: int,
+    form: tuple[list[str], list[str], list[str], str, str],
+) -> Response:
+    """Save an edit form; a refused value shows the page again with the error beside the form and the input kept."""
+    fields, values, event_types, group, reason = form
+    record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
+    sent: dict[str, Any] = {}
+    try:
+        changed, sent = _edits(record, fields, values, event_types)
+        for field, value in changed.items():
+            review.parse_field_value(field, value)  # every value checked before any is written
+        if changed and not reason.strip():
+            raise InvalidInput("an edit needs a reason")
+        for field, value in changed.items():
+            review.edit_field(
+                db, incident_id, field, value, reason=reason, actor=caller.username, origin=client_address(request)
+            )
+    except InvalidInput as exc:
+        from refwatch.web.errors import web_detail  # errors imports this module lazily; keep it one-way here
+
+        edit = _edit_context(record, submitted=sent, group=group, error=web_detail(str(exc)), reason=reason)
+        response = _incident_page(request, db, caller, incident_id, edit=edit)
+        response.status_code = 422
+        return response
+    if changed:
+        request.session["review_done"] = {
+            "incident": incident_id,
+            "action": "edit",
+            "label": "edited",
+            "event": None,
+            "next": "",
+        }
+    return back(f"/incidents/{incident_id}")
 
 
 @router.post("/incidents/{incident_id}/{action}")
@@ -492,25 +713,48 @@ def act(
     action: str,
     csrf: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
-    field: Annotated[str, Form(max_length=50)] = "",
-    value: Annotated[str, Form(max_length=2000)] = "",
+    field: Annotated[list[str] | None, Form(max_length=50)] = None,
+    value: Annotated[list[str] | None, Form(max_length=2000)] = None,
+    event_types: Annotated[list[str] | None, Form(max_length=30)] = None,
+    group: Annotated[str, Form(max_length=30)] = "",
     other: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
     sources: Annotated[list[int] | None, Form()] = None,
+    expected: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None,
     next: Annotated[str, Form()] = "",  # noqa: A002
 ) -> Response:
-    """A review action from a form; then back to the incident (or to the queue)."""
+    """A review action from a form; then back to the incident (or to the queue), saying what was done.
+
+    After a confirm or reject the page shows what happened with an Undo button
+    that names the audit entry it reverses (``expected``), so it can never undo
+    someone else's later change.
+    """
     check_csrf(request, csrf)
     browse.require_visible(db, incident_id, caller.visible_groups())
     if other is not None:
         browse.require_visible(db, other, caller.visible_groups())
     target = incident_id
     actor, origin = caller.username, client_address(request)
+    landing = safe_next(next) if next else ""
     if action in ("confirm", "reject"):
-        review.set_state(db, incident_id, action + "ed", reason=reason or None, actor=actor, origin=origin)
+        event = review.set_state(db, incident_id, action + "ed", reason=reason or None, actor=actor, origin=origin)
+        request.session["review_done"] = {
+            "incident": incident_id,
+            "action": action,
+            "label": action + "ed",
+            "event": event,
+            "next": landing,
+        }
     elif action == "edit":
-        review.edit_field(db, incident_id, field, value, reason=reason, actor=actor, origin=origin)
+        return _edit(request, db, caller, incident_id, (field or [], value or [], event_types or [], group, reason))
     elif action == "undo":
-        review.undo(db, incident_id, actor=actor, origin=origin)
+        undone = review.undo(db, incident_id, actor=actor, origin=origin, expected=expected)
+        request.session["review_done"] = {
+            "incident": incident_id,
+            "action": "undo",
+            "label": ACTION_LABELS.get(undone, undone),
+            "event": None,
+            "next": landing,
+        }
     elif action == "merge":
         if other is None:
             raise InvalidInput("name the incident to merge into this one")
@@ -521,16 +765,26 @@ def act(
         )
     else:
         raise InvalidInput(f"unknown action {action!r}")
-    return back(safe_next(next) if next else f"/incidents/{target}")
+    return back(landing or f"/incidents/{target}")
 
 
 @router.get("/review", response_class=HTMLResponse)
 def review_queue(request: Request, db: Db, caller: User) -> HTMLResponse:
-    """The next candidate to review, with its evidence, and the queue's length."""
+    """The next candidate to review, with its evidence, the queue's length, and what was just done."""
     groups = caller.visible_groups()
     queue = review.review_queue(db, limit=PAGE, visible_groups=groups)
     waiting = browse.incident_page(
         db, IncidentFilter(review_states=("candidate",), visible_groups=groups), limit=1
     )
     first = queue[0] if queue else None
-    return render(request, "review.html", caller, queue=queue, incident=first, waiting=waiting.total)
+    return render(
+        request,
+        "review.html",
+        caller,
+        queue=queue,
+        incident=first,
+        waiting=waiting.total,
+        hand={},
+        edit=_edit_context(first) if first else None,
+        done=request.session.pop("review_done", None),
+    )
