@@ -133,9 +133,13 @@ def editor(caller: User) -> Principal:
 Editor = Annotated[Principal, Depends(editor)]
 
 
+def _language(request: Request) -> str:
+    return i18n.negotiate(request.cookies.get("lang"), request.headers.get("accept-language"))
+
+
 def render(request: Request, name: str, caller: Principal | None, **context: Any) -> HTMLResponse:
     """A template with the language, the user and the CSRF token every page needs."""
-    language = i18n.negotiate(request.cookies.get("lang"), request.headers.get("accept-language"))
+    language = _language(request)
     tr = i18n.translations(language)
     context.update(
         _=tr.gettext,
@@ -175,8 +179,7 @@ def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
         caller = optional_user(request, db)
     except Exception:  # the page is shown even when the session cannot be read
         caller = None
-    language = i18n.negotiate(request.cookies.get("lang"), request.headers.get("accept-language"))
-    gettext = i18n.translations(language).gettext
+    gettext = i18n.translations(_language(request)).gettext
     heading, explanation = ERROR_TEXTS.get(status, ("Error", ""))
     response = render(
         request,
@@ -335,10 +338,31 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
     latest = browse.incident_page(
         db, IncidentFilter(visible_groups=groups, newest_first=True), limit=10, offset=0
     )
-    located = browse.places(db, visible_groups=groups)
+    overview = browse.places_overview(db, visible_groups=groups)
+    located = overview["places"]
     timeline = timeline_chart(figures["per_month"], title="")
-    points = [MapPoint(p["name"], p["lat"], p["lon"], p["people"], p["incidents"]) for p in located]
-    atlas = places_map(points, title="", countries_url="/static/vendor/countries-50m.json")
+    gettext = i18n.translations(_language(request)).gettext
+    points = [
+        MapPoint(
+            p["name"],
+            p["lat"],
+            p["lon"],
+            p["people"],
+            p["incidents"],
+            ", ".join(gettext(r) for r in p["roles"]),
+        )
+        for p in located
+    ]
+    words = {
+        k: gettext(v)
+        for k, v in {
+            "place": "Place",
+            "role": "What happened there",
+            "people": "People",
+            "incidents": "Incidents",
+        }.items()
+    }
+    atlas = places_map(points, title="", countries_url="/static/vendor/countries-50m.json", labels=words)
     return render(
         request,
         "dashboard.html",
@@ -346,6 +370,8 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
         figures=figures,
         latest=latest.items,
         places=located,
+        country_only=overview["country_only"],
+        no_coordinates=overview["no_coordinates"],
         timeline=_json(timeline),
         atlas=_json(atlas),
     )
@@ -566,7 +592,11 @@ templates.env.globals["action_labels"] = ACTION_LABELS
 
 
 def _edit_context(
-    record: dict[str, Any], *, submitted: dict[str, Any] | None = None, group: str = "", error: str = "",
+    record: dict[str, Any],
+    *,
+    submitted: dict[str, Any] | None = None,
+    group: str = "",
+    error: str = "",
     reason: str = "",
 ) -> dict[str, Any]:
     """What the edit forms show: each field's value now (or as submitted, when it was refused)."""
@@ -672,7 +702,7 @@ def _edit(
     incident_id: int,
     form: tuple[list[str], list[str], list[str], str, str],
 ) -> Response:
-    """Save an edit form; a refused value shows the page again with the error beside the form and the input kept."""
+    """Save an edit form; a refused value shows the page again, the error beside the form, input kept."""
     fields, values, event_types, group, reason = form
     record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
     sent: dict[str, Any] = {}
@@ -684,7 +714,13 @@ def _edit(
             raise InvalidInput("an edit needs a reason")
         for field, value in changed.items():
             review.edit_field(
-                db, incident_id, field, value, reason=reason, actor=caller.username, origin=client_address(request)
+                db,
+                incident_id,
+                field,
+                value,
+                reason=reason,
+                actor=caller.username,
+                origin=client_address(request),
             )
     except InvalidInput as exc:
         from refwatch.web.errors import web_detail  # errors imports this module lazily; keep it one-way here
@@ -736,7 +772,9 @@ def act(
     actor, origin = caller.username, client_address(request)
     landing = safe_next(next) if next else ""
     if action in ("confirm", "reject"):
-        event = review.set_state(db, incident_id, action + "ed", reason=reason or None, actor=actor, origin=origin)
+        event = review.set_state(
+            db, incident_id, action + "ed", reason=reason or None, actor=actor, origin=origin
+        )
         request.session["review_done"] = {
             "incident": incident_id,
             "action": action,
@@ -745,7 +783,9 @@ def act(
             "next": landing,
         }
     elif action == "edit":
-        return _edit(request, db, caller, incident_id, (field or [], value or [], event_types or [], group, reason))
+        return _edit(
+            request, db, caller, incident_id, (field or [], value or [], event_types or [], group, reason)
+        )
     elif action == "undo":
         undone = review.undo(db, incident_id, actor=actor, origin=origin, expected=expected)
         request.session["review_done"] = {
