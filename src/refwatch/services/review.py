@@ -222,8 +222,9 @@ def edit_field(
     """Set one field by hand; the value wins over what the sources say, and the reason is kept.
 
     The audit entry names the field and its shown value before and after
-    (``from``/``to``), so the history can say what changed without diffing
-    snapshots; returns the entry's id.
+    (``value_before``/``value_after``; not ``from``/``new``, which name
+    incidents in a split's entry), so the history can say what changed without
+    diffing snapshots; returns the entry's id.
     """
     if not reason or not reason.strip():
         raise InvalidInput("an edit needs a reason (--reason)")
@@ -245,7 +246,8 @@ def edit_field(
             origin,
             field=field,
             previous_override=previous,
-            **{"from": shown_before, "to": field_value(to_record(incident), field)},
+            value_before=shown_before,
+            value_after=field_value(to_record(incident), field),
             before=before,
             after=_snapshot(incident),
             reason=reason,
