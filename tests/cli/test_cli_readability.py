@@ -46,7 +46,9 @@ def ingest(tmp_path: Path) -> dict[str, int]:
     return {r["sources"][0]["document"]: r["id"] for r in json.loads(out)}
 
 
-def test_show_reads_unknown_for_a_missing_date_and_prints_source_ids(cli_env: Settings, tmp_path: Path) -> None:
+def test_show_reads_unknown_for_a_missing_date_and_prints_source_ids(
+    cli_env: Settings, tmp_path: Path
+) -> None:
     ids = ingest(tmp_path)
     code, out, _ = invoke("incidents", "show", str(ids["undated"]))
     assert code == 0

@@ -14,7 +14,6 @@ from refwatch.config import Settings
 from refwatch.services import accounts, browse
 from refwatch.services.setup import open_database
 from refwatch.web.app import create_app
-from refwatch.web.errors import web_detail
 
 PASSWORD = "fictional-password-1"
 SECRET = pyotp.random_base32()
@@ -55,7 +54,9 @@ def main_text(html: str) -> str:
         ("/incidents?date_from=yesterday", 422),
     ],
 )
-def test_web_errors_are_pages_in_the_layout_without_commands(client: TestClient, path: str, status: int) -> None:
+def test_web_errors_are_pages_in_the_layout_without_commands(
+    client: TestClient, path: str, status: int
+) -> None:
     answer = client.get(path)
     assert answer.status_code == status and answer.headers["content-type"].startswith("text/html")
     assert '<nav aria-label="Main">' in answer.text and 'href="/incidents"' in answer.text  # site layout
@@ -93,6 +94,8 @@ def test_api_clients_keep_the_json_envelope(client: TestClient) -> None:
 
 
 def test_web_detail_drops_only_what_speaks_to_the_command_line() -> None:
+    from refwatch.web.errors import web_detail  # new in #19
+
     assert web_detail("no incident 7; `refwatch incidents list` shows them") == "no incident 7"
     assert web_detail("a rejection needs a reason (--reason)") == "a rejection needs a reason"
     assert web_detail("--min-cell must be 1 or more") == ""

@@ -129,7 +129,9 @@ def test_edit_forms_use_controls_keep_refused_input_and_name_the_change(client: 
     assert 'type="checkbox" name="event_types" value="arrest"' in page
     client.cookies.set("lang", "ko")
     korean = client.get(f"/incidents/{incident}").text
-    assert re.search(r'<option value="at_risk"( selected)?>송환 위기</option>', korean) and "최소 인원" in korean
+    assert (
+        re.search(r'<option value="at_risk"( selected)?>송환 위기</option>', korean) and "최소 인원" in korean
+    )
     client.cookies.set("lang", "en")
 
     token = csrf(client, f"/incidents/{incident}")
@@ -155,7 +157,13 @@ def test_edit_forms_use_controls_keep_refused_input_and_name_the_change(client: 
     assert "Count qualifier" not in history  # unchanged fields of the same form are not written
     assert re.search(r'<dd id="people">9.*?set by hand by ed', page, re.S)
 
-    status_form = {"csrf": token, "group": "status", "field": ["status"], "value": ["released"], "reason": "r"}
+    status_form = {
+        "csrf": token,
+        "group": "status",
+        "field": ["status"],
+        "value": ["released"],
+        "reason": "r",
+    }
     assert client.post(f"/incidents/{incident}/edit", data=status_form).status_code == 303
     client.cookies.set("lang", "ko")
     korean = client.get(f"/incidents/{incident}").text
