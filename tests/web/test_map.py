@@ -68,5 +68,5 @@ def test_map_counts_what_it_leaves_out_and_names_roles(settings: Settings, tmp_p
 def test_map_legend_is_drawn_inside_the_map() -> None:
     spec = places_map([MapPoint("Tumen", 42.96, 129.84, 4, 1, "arrest")], title="", countries_url="x.json")
     legend = spec["layer"][1]["encoding"]["size"]["legend"]
-    assert legend["orient"] == "bottom-left"  # beside a container-wide map it was cut off at the edge
+    assert legend["orient"] == "top-left"  # beside a container-wide map it was cut off at the edge
     assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}

@@ -124,9 +124,10 @@ def places_map(
 
     The view is fitted to the border region and escape routes (north-east China,
     North Korea, down to South-East Asia) rather than the whole world. The size
-    legend sits inside the map's lower left corner: beside a map as wide as its
-    container it was drawn past the edge and cut. Tooltips name the place, what
-    happened there (the locations' roles), people and incidents; ``labels``
+    legend sits inside the map's upper left corner, over inland China, away
+    from the border and the escape routes (#19: beside a map as wide as its
+    container it could be drawn past the edge and cut). Tooltips name the place,
+    what happened there (the locations' roles), people and incidents; ``labels``
     gives their titles in the reader's language (keys: place, role, people, incidents).
     """
     words = {"place": "place", "role": "role", "people": "people", "incidents": "incidents"} | dict(
@@ -151,7 +152,7 @@ def places_map(
             for p in points
         ]
     )
-    legend = alt.Legend(orient="bottom-left", fillColor="#ffffff", padding=6, strokeColor="#9aa5b1")
+    legend = alt.Legend(orient="top-left", fillColor="#ffffff", padding=6, strokeColor="#9aa5b1")
     circles = (
         alt.Chart(data)
         .mark_circle(color="#b03a2e", opacity=0.7, stroke="#fff")
