@@ -79,6 +79,7 @@ def test_a_server_error_is_a_page_that_shows_nothing_internal(
     answer = client.get("/incidents/1")
     assert answer.status_code == 500 and "Something went wrong" in answer.text
     assert '<nav aria-label="Main">' in answer.text and "internal detail" not in answer.text
+    assert answer.headers["content-security-policy"].startswith("default-src 'self'")  # like every page
     api = client.get("/api/v1/incidents/1", headers={"Authorization": f"Bearer {client.headers['X-Token']}"})
     assert api.status_code == 500
     assert api.json() == {"error": {"code": "internal_error", "message": "internal server error"}}

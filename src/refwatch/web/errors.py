@@ -152,5 +152,11 @@ def install(app: FastAPI) -> None:
         # re-raises for it), its message withheld by logs.install(); this line names the route, not the path.
         logger.error("internal error on %s %s: %s", request.method, route_of(request), type(exc).__name__)
         if not _is_api(request):
-            return _page(request, 500, "")
+            # This answer leaves from Starlette's outermost middleware, past SecurityHeaders: the page
+            # (which loads the site's scripts) carries the same headers itself.
+            from refwatch.web.app import SECURITY_HEADERS  # the app module imports this one
+
+            page = _page(request, 500, "")
+            page.headers.update(SECURITY_HEADERS)
+            return page
         return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)
