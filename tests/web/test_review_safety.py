@@ -165,6 +165,14 @@ def test_edit_forms_use_controls_keep_refused_input_and_name_the_change(client: 
         "reason": "r",
     }
     assert client.post(f"/incidents/{incident}/edit", data=status_form).status_code == 303
+    shown = client.get(f"/incidents/{incident}").text
+    expected = re.search(r'<div class="done".*?name="expected" value="(\d+)"', shown, re.S)
+    assert expected and f"Incident #{incident}: edited." in shown
+    undo = {"csrf": token, "expected": expected.group(1)}
+    assert client.post(f"/incidents/{incident}/undo", data=undo).status_code == 303
+    status_now = client.get(f"/incidents/{incident}").text.split("<dt>Status</dt>")[1].split("</dd>")[0]
+    assert "set by hand" not in status_now  # the edit is undone, and so is its mark
+    assert client.post(f"/incidents/{incident}/edit", data=status_form).status_code == 303
     client.cookies.set("lang", "ko")
     korean = client.get(f"/incidents/{incident}").text
     assert "상태 변경: " in korean and "→ 석방됨" in korean and "ed 님이 직접 입력" in korean

@@ -712,16 +712,11 @@ def _edit(
             review.parse_field_value(field, value)  # every value checked before any is written
         if changed and not reason.strip():
             raise InvalidInput("an edit needs a reason")
-        for field, value in changed.items():
-            review.edit_field(
-                db,
-                incident_id,
-                field,
-                value,
-                reason=reason,
-                actor=caller.username,
-                origin=client_address(request),
-            )
+        origin = client_address(request)
+        events = [
+            review.edit_field(db, incident_id, f, v, reason=reason, actor=caller.username, origin=origin)
+            for f, v in changed.items()
+        ]
     except InvalidInput as exc:
         from refwatch.web.errors import web_detail  # errors imports this module lazily; keep it one-way here
 
@@ -734,7 +729,7 @@ def _edit(
             "incident": incident_id,
             "action": "edit",
             "label": "edited",
-            "event": None,
+            "event": events[0] if len(events) == 1 else None,  # one Undo reverses one entry
             "next": "",
         }
     return back(f"/incidents/{incident_id}")
