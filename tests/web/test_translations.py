@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from refwatch.domain import vocabulary
-from refwatch.web import pages
+from refwatch.web import editing, pages
 from refwatch.web.i18n import LOCALE_DIR
 
 TEMPLATES = Path(pages.__file__).parent / "templates"
@@ -29,8 +29,8 @@ def shown_texts() -> set[str]:
     texts: set[str] = set()
     for template in TEMPLATES.glob("*.html"):
         texts |= set(re.findall(r'_\("([^"]+)"\)', template.read_text(encoding="utf-8")))
-    texts |= set(pages.FIELD_LABELS.values()) | set(pages.EDIT_LEGENDS.values())
-    texts |= set(pages.ACTION_LABELS.values())
+    texts |= set(editing.FIELD_LABELS.values()) | set(editing.EDIT_LEGENDS.values())
+    texts |= set(editing.ACTION_LABELS.values())
     texts |= {text for pair in pages.ERROR_TEXTS.values() for text in pair}
     for values in (
         vocabulary.STATUSES,

@@ -22,10 +22,7 @@ from fastapi.templating import Jinja2Templates
 from refwatch.domain.vocabulary import (
     EVENT_TYPES,
     INTERVENTION_KINDS,
-    PRECISIONS,
-    QUALIFIERS,
     REVIEW_STATES,
-    SALIENCES,
     STATUSES,
 )
 from refwatch.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
@@ -43,6 +40,14 @@ from refwatch.storage.incidents import IncidentFilter
 from refwatch.web import i18n, vendor
 from refwatch.web.api import PUBLIC_FILTER, one_of, original_response
 from refwatch.web.auth import client_address, database
+from refwatch.web.editing import (
+    ACTION_LABELS,
+    FIELD_LABELS,
+    changed_fields,
+    edit_context,
+    hand_set,
+    shown_value,
+)
 from refwatch.web.params import DocumentKey, DocumentRef, PageNumber, Text
 from refwatch.web.sessions import (
     LoginRequired,
@@ -90,6 +95,8 @@ def document_url(key: str) -> str:
 
 
 templates.env.filters["readable"] = readable
+templates.env.globals["field_labels"] = FIELD_LABELS
+templates.env.globals["action_labels"] = ACTION_LABELS
 templates.env.filters["document_url"] = document_url
 PAGE = 25
 
@@ -192,15 +199,6 @@ def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
     )
     response.status_code = status
     return response
-
-
-def shown_value(value: Any, gettext: Any) -> str:
-    """A field's value for the history, vocabulary codes in the reader's language ("not set" for none)."""
-    if value is None or value == [] or value == "":
-        return str(gettext("not set"))
-    if isinstance(value, list):
-        return ", ".join(str(gettext(str(v))) for v in value)
-    return str(gettext(value)) if isinstance(value, str) else str(value)
 
 
 def back(url: str) -> RedirectResponse:
@@ -542,101 +540,6 @@ def _date(value: str | None, name: str) -> dt.date | None:
         raise InvalidInput(f"{name}: write the date as YYYY-MM-DD, not {value!r}") from None
 
 
-#: The edit forms: one per group of fields, in the order the page shows them.
-EDIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("status", ("status",)),
-    ("event_types", ("event_types",)),
-    ("date", ("date_start", "date_end", "date_precision")),
-    ("count", ("count", "count_qualifier", "count_min", "count_max")),
-    ("people", ("women", "men", "children")),
-    ("salience", ("salience",)),
-)
-EDIT_LEGENDS = {
-    "status": "Status",
-    "event_types": "Events",
-    "date": "Date",
-    "count": "People",
-    "people": "Women, men and children",
-    "salience": "Salience",
-}
-#: Each editable field's label (English source text; pages translate it).
-FIELD_LABELS = {
-    "status": "Status",
-    "event_types": "Events",
-    "date_start": "Start date",
-    "date_end": "End date",
-    "date_precision": "Date precision",
-    "count": "Count",
-    "count_qualifier": "Count qualifier",
-    "count_min": "Lowest count",
-    "count_max": "Highest count",
-    "women": "Women",
-    "men": "Men",
-    "children": "Children",
-    "salience": "Salience",
-}
-#: What each review action is called in the history and after it is done.
-ACTION_LABELS = {
-    "incident.confirm": "confirmed",
-    "incident.reject": "rejected",
-    "incident.edit": "edited",
-    "incident.merge": "merged another incident into this one",
-    "incident.merged_into": "merged into another incident",
-    "incident.split": "split sources off",
-    "incident.split_from": "split off another incident",
-    "incident.undo": "undid a change",
-    "incident.restrict": "restricted",
-}
-templates.env.globals["field_labels"] = FIELD_LABELS
-templates.env.globals["action_labels"] = ACTION_LABELS
-
-
-def _edit_context(
-    record: dict[str, Any],
-    *,
-    submitted: dict[str, Any] | None = None,
-    group: str = "",
-    error: str = "",
-    reason: str = "",
-) -> dict[str, Any]:
-    """What the edit forms show: each field's value now (or as submitted, when it was refused)."""
-    values = {f: review.field_value(record, f) for f in FIELD_LABELS}
-    values.update(submitted or {})
-    return {
-        "groups": EDIT_GROUPS,
-        "legends": EDIT_LEGENDS,
-        "labels": FIELD_LABELS,
-        "values": values,
-        "vocab": {
-            "status": STATUSES,
-            "event_types": EVENT_TYPES,
-            "date_precision": PRECISIONS,
-            "count_qualifier": QUALIFIERS,
-            "salience": SALIENCES,
-        },
-        "group": group,
-        "error": error,
-        "reason": reason,
-    }
-
-
-def hand_set(history: list[dict[str, Any]], overrides: dict[str, Any]) -> dict[str, str]:
-    """Who set each hand-set field: the author of its latest edit that was not undone.
-
-    Only fields the incident still overrides count (an undone first edit leaves none).
-    """
-    edits: dict[int, str] = {}
-    by_field: dict[str, list[tuple[int, str]]] = {}
-    for entry in history:
-        if entry["action"] == "incident.edit" and isinstance(entry.get("field"), str):
-            edits[entry["id"]] = entry["field"]
-            by_field.setdefault(entry["field"], []).append((entry["id"], entry["actor"]))
-        elif entry["action"] == "incident.undo" and entry.get("undoes") in edits:
-            field = edits[entry["undoes"]]
-            by_field[field] = [e for e in by_field[field] if e[0] != entry["undoes"]]
-    return {f: stack[-1][1] for f, stack in by_field.items() if stack and f in overrides}
-
-
 def _incident_page(
     request: Request, db: Database, caller: Principal, incident_id: int, *, edit: dict[str, Any] | None = None
 ) -> HTMLResponse:
@@ -654,7 +557,7 @@ def _incident_page(
         documents=[s["document"] for s in record["sources"]],
         history=history,
         hand=hand_set(history, record["overrides"]),
-        edit=edit or _edit_context(record),
+        edit=edit or edit_context(record),
         done=request.session.pop("review_done", None),
         interventions=incident_interventions(db, incident_id, visible_groups=caller.visible_groups()),
         intervention_kinds=INTERVENTION_KINDS,
@@ -669,32 +572,6 @@ def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) ->
     return _incident_page(request, db, caller, incident_id)
 
 
-def _edits(
-    record: dict[str, Any], fields: list[str], values: list[str], event_types: list[str]
-) -> tuple[dict[str, str], dict[str, Any]]:
-    """The fields a form changes, as text for :func:`review.edit_field`, and everything it sent.
-
-    A form sends each of its fields with a value (event types as checkboxes); a
-    field whose value is what the incident shows already is left alone, so that
-    saving the date form with a new start does not also write its precision.
-    """
-    sent: dict[str, Any] = {}
-    scalar = [f for f in fields if f != "event_types"]
-    if len(scalar) != len(values) or any(f not in FIELD_LABELS for f in fields):
-        raise InvalidInput("the form sent fields and values that do not match; reload the page")
-    sent.update(zip(scalar, (v.strip() for v in values), strict=True))
-    if "event_types" in fields:
-        sent["event_types"] = sorted(set(event_types))
-    changed: dict[str, str] = {}
-    for field, value in sent.items():
-        text = ",".join(value) if isinstance(value, list) else value
-        now = review.field_value(record, field)
-        now_text = ",".join(now) if isinstance(now, list) else ("" if now is None else str(now))
-        if text != now_text:
-            changed[field] = text
-    return changed, sent
-
-
 def _edit(
     request: Request,
     db: Database,
@@ -707,7 +584,7 @@ def _edit(
     record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
     sent: dict[str, Any] = {}
     try:
-        changed, sent = _edits(record, fields, values, event_types)
+        changed, sent = changed_fields(record, fields, values, event_types)
         for field, value in changed.items():
             review.parse_field_value(field, value)  # every value checked before any is written
         if changed and not reason.strip():
@@ -720,7 +597,7 @@ def _edit(
     except InvalidInput as exc:
         from refwatch.web.errors import web_detail  # errors imports this module lazily; keep it one-way here
 
-        edit = _edit_context(record, submitted=sent, group=group, error=web_detail(str(exc)), reason=reason)
+        edit = edit_context(record, submitted=sent, group=group, error=web_detail(str(exc)), reason=reason)
         response = _incident_page(request, db, caller, incident_id, edit=edit)
         response.status_code = 422
         return response
@@ -820,6 +697,6 @@ def review_queue(request: Request, db: Db, caller: User) -> HTMLResponse:
         incident=first,
         waiting=waiting.total,
         hand={},
-        edit=_edit_context(first) if first else None,
+        edit=edit_context(first) if first else None,
         done=request.session.pop("review_done", None),
     )
