@@ -6,6 +6,7 @@ message, 2 usage error (Typer's own), 3 internal failure.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 
@@ -19,6 +20,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Click's own help layout: Typer's Rich panels print a type for every flag, even --help ("<bool>").
+    rich_markup_mode=None,
 )
 
 
@@ -75,7 +78,28 @@ def _register_commands() -> None:
         importlib.import_module(f"refwatch.cli.{name}").register(app)
 
 
+def _plain_help(group: typer.Typer) -> None:
+    """Help texts without the reStructuredText ````code```` marks of the docstrings they come from.
+
+    The docstrings are written for the Python reader too, so they keep their marks; ``--help``
+    printed them literally.
+    """
+    for command in group.registered_commands:
+        text = command.help or inspect.getdoc(command.callback)
+        if text:
+            command.help = text.replace("``", "")
+    for sub in group.registered_groups:
+        if sub.typer_instance is None:
+            continue
+        info = sub.typer_instance.info
+        for holder in (sub, info):
+            if isinstance(holder.help, str):
+                holder.help = holder.help.replace("``", "")
+        _plain_help(sub.typer_instance)
+
+
 _register_commands()
+_plain_help(app)
 
 
 def main() -> None:

@@ -109,7 +109,7 @@ def export(
 
 @handles_errors
 def link() -> None:
-    """Re-run linking over every stored report (after changing the link settings)."""
+    """Re-run linking over every stored document (after changing the link settings)."""
     settings = context.settings()
     with context.database() as db:
         summary = relink_all(
@@ -119,10 +119,10 @@ def link() -> None:
             window_days=settings.link_window_days,
             model_dir=settings.link_model,
         )
+    # "sources", as `incidents show` names them: what one document says of one incident.
     console.print(
-        f"{summary.reports} reports of incidents (what each document says of each incident) "
-        f"in {summary.incidents} incidents ({summary.moved} moved, "
-        f"{summary.removed} emptied incidents removed)",
+        f"{summary.reports} sources (what one document says of one incident) linked into "
+        f"{summary.incidents} incidents ({summary.moved} moved, {summary.removed} emptied incidents removed)",
         highlight=False,
     )
 

@@ -35,17 +35,27 @@ def _place(r: dict[str, Any]) -> str:
     return ", ".join(dict.fromkeys(n for n in names if n))
 
 
+UNKNOWN = "unknown"
+
+
+def _dates(start: str | None, end: str | None) -> str:
+    """A date or a span as a reader writes it: "unknown" where the sources give none, never "None"."""
+    if start == end:
+        return start or UNKNOWN
+    return f"{start or UNKNOWN} – {end or UNKNOWN}"
+
+
 def _table(records: list[dict[str, Any]]) -> Table:
     table = Table("id", "state", "dates", "count", "status", "types", "places", "sources", "flags")
     for r in records:
         d = r["date"]
-        dates = d["start"] or "?" if d["start"] == d["end"] else f"{d['start'] or '?'} – {d['end'] or '?'}"
+        dates = _dates(d["start"], d["end"])
         table.add_row(
             str(r["id"]),
             r["review_state"],
             dates,
             _count(r["victims"]),
-            r["status"],
+            r["status"] or UNKNOWN,
             ", ".join(r["event_types"]),
             _place(r),
             ", ".join(s["document"] for s in r["sources"]),
@@ -95,7 +105,11 @@ def show(
         print_json(record)
         return
     console.print(_table([record]))
-    claims = Table("field", *[s["document"] for s in record["sources"]], title="claims by source")
+    claims = Table(
+        "field",
+        *[f"{s['document']} (source {s['source_id']})" for s in record["sources"]],
+        title="claims by source (split with --source ID)",
+    )
     fields = sorted({c["field"] for c in record["claims"]})
     for field in fields:
         row = []
@@ -107,7 +121,10 @@ def show(
         claims.add_row(field, *row)
     console.print(claims)
     for s in record["sources"]:
-        console.print(f"[bold]{s['document']}[/] {s['outlet'] or ''} {s['published'] or ''}", highlight=False)
+        console.print(
+            f"source {s['source_id']}: [bold]{s['document']}[/] {s['outlet'] or ''} {s['published'] or ''}",
+            highlight=False,
+        )
         if s["link_reason"]:
             console.print(f"  linked ({s['link_score']}): {s['link_reason']}", highlight=False)
         for e in s["evidence"]:
@@ -119,7 +136,7 @@ def _claim_text(value: Any) -> str:
         if "qualifier" in value:
             return _count(value)
         if "precision" in value:
-            return f"{value.get('start')}…{value.get('end')} ({value.get('precision')})"
+            return f"{_dates(value.get('start'), value.get('end'))} ({value.get('precision') or UNKNOWN})"
     if isinstance(value, list):
         parts = [", ".join(str(x) for x in v.values() if x) if isinstance(v, dict) else str(v) for v in value]
         return "; ".join(parts)
@@ -154,8 +171,11 @@ def confirm(incident_id: int, reason: str | None = typer.Option(None, "--reason"
 
 @incidents_app.command("reject")
 @handles_errors
-def reject(incident_id: int, reason: str | None = typer.Option(None, "--reason")) -> None:
-    """Reject an incident (not a real incident, or not in scope)."""
+def reject(
+    incident_id: int,
+    reason: str = typer.Option(..., "--reason", help="Why: required, kept in the incident's history."),
+) -> None:
+    """Reject an incident (not a real incident, or not in scope); the reason is required."""
     with context.database() as db:
         review.set_state(
             db, incident_id, "rejected", actor=context.settings().user, reason=reason, origin="cli"
@@ -216,7 +236,9 @@ def merge(
 @handles_errors
 def split(
     incident_id: int,
-    source: list[int] = typer.Option(..., "--source", help="Source id(s) to move to a new incident."),
+    source: list[int] = typer.Option(
+        ..., "--source", help="Source id(s) to move to a new incident (`incidents show` lists them)."
+    ),
     reason: str | None = typer.Option(None, "--reason"),
 ) -> None:
     """Split sources off an incident into a new one."""

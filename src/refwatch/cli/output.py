@@ -10,18 +10,44 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 from refwatch.errors import RefwatchError
 
 EXIT_USER_ERROR = 1
 
-console = Console()
-err_console = Console(stderr=True)
+#: How wide output is drawn when it goes to a file or a pipe: wide enough that no table is cut.
+PIPED_WIDTH = 1000
+
+
+class FullWidthConsole(Console):
+    """A console that draws at full width when its output is not a terminal.
+
+    Rich falls back to 80 columns (or to the width of whichever standard stream is a terminal) when
+    output is redirected, so ``refwatch incidents list > out.txt`` cut cells to "candi…". A file has
+    no width to respect; ``COLUMNS`` still wins when set.
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The terminal's size; for a file or a pipe, :data:`PIPED_WIDTH` columns."""
+        dimensions = super().size
+        if self._width is None and not self.is_terminal and "COLUMNS" not in os.environ:
+            return ConsoleDimensions(PIPED_WIDTH, dimensions.height)
+        return dimensions
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+
+console = FullWidthConsole()
+err_console = FullWidthConsole(stderr=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -8,7 +8,7 @@ their data inline: nothing is fetched from the internet when they are drawn.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,14 +109,30 @@ class MapPoint:
     lon: float
     people: int
     incidents: int
+    #: What happened there (arrest, detention, crossing, handover), as the reader should see it.
+    roles: str = ""
 
 
-def places_map(points: Sequence[MapPoint], *, title: str, countries_url: str) -> dict[str, Any]:
+def places_map(
+    points: Sequence[MapPoint],
+    *,
+    title: str,
+    countries_url: str,
+    labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Country outlines (world-atlas TopoJSON, served locally) and a circle per place sized by people.
 
     The view is fitted to the border region and escape routes (north-east China,
-    North Korea, down to South-East Asia) rather than the whole world.
+    North Korea, down to South-East Asia) rather than the whole world. The size
+    legend sits inside the map's upper left corner, over inland China, away
+    from the border and the escape routes (#19: beside a map as wide as its
+    container it could be drawn past the edge and cut). Tooltips name the place,
+    what happened there (the locations' roles), people and incidents; ``labels``
+    gives their titles in the reader's language (keys: place, role, people, incidents).
     """
+    words = {"place": "place", "role": "role", "people": "people", "incidents": "incidents"} | dict(
+        labels or {}
+    )
     outlines = alt.topo_feature(countries_url, "countries")
     land = (
         alt.Chart(outlines)
@@ -125,24 +141,39 @@ def places_map(points: Sequence[MapPoint], *, title: str, countries_url: str) ->
     )
     data = alt.Data(  # type: ignore[no-untyped-call]
         values=[
-            {"name": p.name, "lat": p.lat, "lon": p.lon, "people": p.people, "incidents": p.incidents}
+            {
+                "name": p.name,
+                "lat": p.lat,
+                "lon": p.lon,
+                "people": p.people,
+                "incidents": p.incidents,
+                "roles": p.roles,
+            }
             for p in points
         ]
     )
+    legend = alt.Legend(orient="top-left", fillColor="#ffffff", padding=6, strokeColor="#9aa5b1")
     circles = (
         alt.Chart(data)
         .mark_circle(color="#b03a2e", opacity=0.7, stroke="#fff")
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
-            size=alt.Size("people:Q", title="people", scale=alt.Scale(range=[30, 1500])),
-            tooltip=[alt.Tooltip("name:N"), alt.Tooltip("people:Q"), alt.Tooltip("incidents:Q")],
+            size=alt.Size(
+                "people:Q", title=words["people"], scale=alt.Scale(range=[30, 1500]), legend=legend
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=words["place"]),
+                alt.Tooltip("roles:N", title=words["role"]),
+                alt.Tooltip("people:Q", title=words["people"]),
+                alt.Tooltip("incidents:Q", title=words["incidents"]),
+            ],
         )
     )
     chart = (
         (land + circles)
         .project(type="mercator", center=[118, 33], scale=700)
-        .properties(title=title)
+        .properties(title=title, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
         .configure_view(stroke=None)
     )
     spec: dict[str, Any] = chart.to_dict()

@@ -444,19 +444,28 @@ def _plain_figures(figures: dict[str, Any]) -> dict[str, Any]:
 
 
 def places(db: Database, *, visible_groups: visibility.Groups) -> list[dict[str, Any]]:
+    """The places of :func:`places_overview` (people and incidents per place on the map)."""
+    places_found: list[dict[str, Any]] = places_overview(db, visible_groups=visible_groups)["places"]
+    return places_found
+
+
+def places_overview(db: Database, *, visible_groups: visibility.Groups) -> dict[str, Any]:
     """:func:`_places` of what a reader in ``visible_groups`` may see, kept until the data changes."""
-    found: list[dict[str, Any]] = remember(
+    found: dict[str, Any] = remember(
         db, current_version(db), ("places", visible_groups), lambda: _places(db, visible_groups)
     )
     return found
 
 
-def _places(db: Database, visible_groups: visibility.Groups) -> list[dict[str, Any]]:
+def _places(db: Database, visible_groups: visibility.Groups) -> dict[str, Any]:
     """People and incidents per place (city or facility, else province), with gazetteer coordinates.
 
-    Places the gazetteer has no coordinates for are left off the map (and
-    counted in ``unplaced`` by the caller if it wants). Rejected and merged
-    incidents are left out.
+    Returns ``places`` (each with the ``roles`` its locations play: arrest,
+    detention, crossing, handover) and what the map cannot show, so that the
+    page can say so instead of leaving it out silently (#19): ``country_only``,
+    incidents whose places are known only by country, and ``no_coordinates``,
+    incidents whose named places the gazetteer cannot locate (people and
+    incidents each). Rejected and merged incidents are left out.
     """
     from refwatch.extract.gazetteer import load_gazetteer
 
@@ -470,17 +479,22 @@ def _places(db: Database, visible_groups: visibility.Groups) -> list[dict[str, A
                 Incident.count_min,
                 IncidentLocation.place,
                 IncidentLocation.admin1,
+                IncidentLocation.role,
             )
             .join(IncidentLocation, IncidentLocation.incident_id == Incident.id)
             .where(Incident.review_state.in_(("candidate", "confirmed")))
             .where(visibility.incident_clause(visible_groups))
         ).all()
     seen: set[tuple[int, str]] = set()
-    for incident_id, count, count_min, place, admin1 in rows:
+    people: dict[int, int] = {}
+    mapped: set[int] = set()
+    named: set[int] = set()
+    for incident_id, count, count_min, place, admin1, role in rows:
+        people[incident_id] = int(count if count is not None else (count_min or 0))
         name = place or admin1
-        if not name or (incident_id, name) in seen:
+        if not name:
             continue
-        seen.add((incident_id, name))
+        named.add(incident_id)
         entry = totals.get(name)
         if entry is None:
             located = [e for e in gazetteer.by_name(name) if e.lat is not None and e.lon is not None]
@@ -492,7 +506,22 @@ def _places(db: Database, visible_groups: visibility.Groups) -> list[dict[str, A
                 "lon": located[0].lon,
                 "people": 0,
                 "incidents": 0,
+                "roles": [],
             }
+        mapped.add(incident_id)
+        if role and role not in entry["roles"]:
+            entry["roles"] = sorted([*entry["roles"], role])
+        if (incident_id, name) in seen:
+            continue
+        seen.add((incident_id, name))
         entry["incidents"] += 1
-        entry["people"] += int(count if count is not None else (count_min or 0))
-    return sorted(totals.values(), key=lambda e: -int(e["people"]))
+        entry["people"] += people[incident_id]
+
+    def left_out(ids: set[int]) -> dict[str, int]:
+        return {"incidents": len(ids), "people": sum(people[i] for i in ids)}
+
+    return {
+        "places": sorted(totals.values(), key=lambda e: -int(e["people"])),
+        "country_only": left_out(set(people) - named),
+        "no_coordinates": left_out(named - mapped),
+    }

@@ -59,8 +59,8 @@ def _snapshot(incident: Incident) -> dict[str, Any]:
 
 def _log(
     session: Session, incident: Incident, action: str, actor: str, origin: str | None, **detail: Any
-) -> None:
-    audit.record(
+) -> int:
+    return audit.record(
         session,
         actor=actor,
         action=action,
@@ -68,7 +68,7 @@ def _log(
         entity_id=incident.id,
         detail=detail,
         origin=origin,
-    )
+    ).id
 
 
 def review_queue(
@@ -112,10 +112,18 @@ def set_state(
     actor: str,
     reason: str | None = None,
     origin: str | None = None,
-) -> None:
-    """Confirm or reject an incident."""
+) -> int:
+    """Confirm or reject an incident; returns the audit entry's id (what :func:`undo` may be told to expect).
+
+    A rejection needs a reason: a rejected incident drops out of every figure,
+    and the next reader of its history must be able to tell a judgement from a
+    slip of the finger (#19: one keystroke used to reject with nothing kept).
+    """
     if state not in ("confirmed", "rejected"):
         raise InvalidInput(f"review state must be confirmed or rejected, not {state!r}")
+    reason = reason.strip() if reason else None
+    if state == "rejected" and not reason:
+        raise InvalidInput("a rejection needs a reason (--reason)")
     with db.transaction() as session:
         incident = get_incident(session, incident_id)
         if incident.review_state == "merged":
@@ -125,7 +133,7 @@ def set_state(
         before = incident.review_state
         incident.review_state = state
         action = "incident.confirm" if state == "confirmed" else "incident.reject"
-        _log(
+        return _log(
             session,
             incident,
             action,
@@ -210,8 +218,14 @@ def edit_field(
     actor: str,
     reason: str,
     origin: str | None = None,
-) -> None:
-    """Set one field by hand; the value wins over what the sources say, and the reason is kept."""
+) -> int:
+    """Set one field by hand; the value wins over what the sources say, and the reason is kept.
+
+    The audit entry names the field and its shown value before and after
+    (``value_before``/``value_after``; not ``from``/``new``, which name
+    incidents in a split's entry), so the history can say what changed without
+    diffing snapshots; returns the entry's id.
+    """
     if not reason or not reason.strip():
         raise InvalidInput("an edit needs a reason (--reason)")
     parsed = parse_field_value(field, value)
@@ -220,10 +234,11 @@ def edit_field(
         before = _snapshot(incident)
         overrides = dict(incident.overrides or {})
         previous = overrides.get(field, "__absent__")
+        shown_before = field_value(to_record(incident), field)
         overrides[field] = parsed
         incident.overrides = overrides
         refresh_incident(incident)
-        _log(
+        return _log(
             session,
             incident,
             "incident.edit",
@@ -231,10 +246,28 @@ def edit_field(
             origin,
             field=field,
             previous_override=previous,
+            value_before=shown_before,
+            value_after=field_value(to_record(incident), field),
             before=before,
             after=_snapshot(incident),
             reason=reason,
         )
+
+
+def field_value(record: dict[str, Any], field: str) -> Any:
+    """The value of an editable ``field`` as an incident record (``to_record``) shows it."""
+    victims, date = record["victims"], record["date"]
+    where = {
+        "date_start": date["start"],
+        "date_end": date["end"],
+        "date_precision": date["precision"],
+        "count_qualifier": victims["qualifier"],
+    }
+    if field in where:
+        return where[field]
+    if field in ("count", "count_min", "count_max", "women", "men", "children"):
+        return victims.get(field)
+    return record.get(field)
 
 
 def parse_field_value(field: str, value: str) -> Any:
@@ -358,8 +391,20 @@ def split(
         return new.id
 
 
-def undo(db: Database, incident_id: int, *, actor: str, origin: str | None = None) -> str:
-    """Reverse the most recent review action on an incident that has not been undone yet."""
+def undo(
+    db: Database,
+    incident_id: int,
+    *,
+    actor: str,
+    origin: str | None = None,
+    expected: int | None = None,
+) -> str:
+    """Reverse the most recent review action on an incident that has not been undone yet.
+
+    ``expected`` names the audit entry the caller means to reverse (the web's
+    Undo button after a confirm or reject carries it): when someone acted on the
+    incident since, that is a :class:`Conflict`, never a reversal of their work.
+    """
     with db.transaction() as session:
         incident = get_incident(session, incident_id)
         undone = {
@@ -379,6 +424,10 @@ def undo(db: Database, incident_id: int, *, actor: str, origin: str | None = Non
         ).first()
         if last is None:
             raise NotFound(f"incident {incident_id} has no review action left to undo")
+        if expected is not None and last.id != expected:
+            raise Conflict(
+                f"incident {incident_id} has changed since; its latest change is not the one to undo"
+            )
         _reverse(session, incident, last)
         _log(session, incident, "incident.undo", actor, origin, undoes=last.id, undone_action=last.action)
         return last.action

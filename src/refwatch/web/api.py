@@ -252,7 +252,7 @@ def confirm(
 def reject(
     request: Request, db: Db, caller: Writer, incident_id: IncidentId, body: ReasonIn | None = None
 ) -> dict[str, Any]:
-    """Mark the incident as not a real incident (kept, never counted)."""
+    """Mark the incident as not a real incident (kept, never counted); the body must give a reason."""
     return _set_state(request, db, caller, incident_id, "rejected", body)
 
 

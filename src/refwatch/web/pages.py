@@ -19,7 +19,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from refwatch.domain.vocabulary import EVENT_TYPES, INTERVENTION_KINDS, REVIEW_STATES, STATUSES
+from refwatch.domain.vocabulary import (
+    EVENT_TYPES,
+    INTERVENTION_KINDS,
+    REVIEW_STATES,
+    STATUSES,
+)
 from refwatch.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.report.letters import addressees
@@ -35,6 +40,14 @@ from refwatch.storage.incidents import IncidentFilter
 from refwatch.web import i18n, vendor
 from refwatch.web.api import PUBLIC_FILTER, one_of, original_response
 from refwatch.web.auth import client_address, database
+from refwatch.web.editing import (
+    ACTION_LABELS,
+    FIELD_LABELS,
+    changed_fields,
+    edit_context,
+    hand_set,
+    shown_value,
+)
 from refwatch.web.params import DocumentKey, DocumentRef, PageNumber, Text
 from refwatch.web.sessions import (
     LoginRequired,
@@ -82,6 +95,8 @@ def document_url(key: str) -> str:
 
 
 templates.env.filters["readable"] = readable
+templates.env.globals["field_labels"] = FIELD_LABELS
+templates.env.globals["action_labels"] = ACTION_LABELS
 templates.env.filters["document_url"] = document_url
 PAGE = 25
 
@@ -125,12 +140,17 @@ def editor(caller: User) -> Principal:
 Editor = Annotated[Principal, Depends(editor)]
 
 
+def _language(request: Request) -> str:
+    return i18n.negotiate(request.cookies.get("lang"), request.headers.get("accept-language"))
+
+
 def render(request: Request, name: str, caller: Principal | None, **context: Any) -> HTMLResponse:
     """A template with the language, the user and the CSRF token every page needs."""
-    language = i18n.negotiate(request.cookies.get("lang"), request.headers.get("accept-language"))
+    language = _language(request)
     tr = i18n.translations(language)
     context.update(
         _=tr.gettext,
+        shown=lambda value: shown_value(value, tr.gettext),
         ngettext=tr.ngettext,
         lang=language,
         languages=i18n.LANGUAGES,
@@ -141,6 +161,44 @@ def render(request: Request, name: str, caller: Principal | None, **context: Any
         vendor_scripts=vendor.SCRIPTS,
     )
     return templates.TemplateResponse(request, name, context)
+
+
+#: An error page's heading and explanation per HTTP status, in words for web users (translated).
+ERROR_TEXTS: dict[int, tuple[str, str]] = {
+    400: ("Bad request", "The request could not be read."),
+    403: ("Not allowed", "Your account may not do this. Ask an administrator if you need to."),
+    404: ("Not found", "There is nothing at this address, or nothing you may see."),
+    405: ("Not allowed here", "This address does not take that kind of request."),
+    409: ("Cannot be done now", "The record has changed or is in a state that does not allow this."),
+    422: ("Check what you entered", "Some of what was sent could not be used; nothing was changed."),
+    500: (
+        "Something went wrong",
+        "The server could not finish this and nothing was changed. Try again; if it keeps happening, "
+        "tell an administrator.",
+    ),
+}
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    """An error in the site's layout and the reader's language (``detail``: already fit for web users)."""
+    db: Database = request.app.state.db
+    try:
+        caller = optional_user(request, db)
+    except Exception:  # the page is shown even when the session cannot be read
+        caller = None
+    gettext = i18n.translations(_language(request)).gettext
+    heading, explanation = ERROR_TEXTS.get(status, ("Error", ""))
+    response = render(
+        request,
+        "error.html",
+        caller,
+        status=status,
+        heading=gettext(heading),
+        explanation=gettext(explanation) if explanation else "",
+        detail=detail if status != 500 else "",
+    )
+    response.status_code = status
+    return response
 
 
 def back(url: str) -> RedirectResponse:
@@ -278,10 +336,31 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
     latest = browse.incident_page(
         db, IncidentFilter(visible_groups=groups, newest_first=True), limit=10, offset=0
     )
-    located = browse.places(db, visible_groups=groups)
+    overview = browse.places_overview(db, visible_groups=groups)
+    located = overview["places"]
     timeline = timeline_chart(figures["per_month"], title="")
-    points = [MapPoint(p["name"], p["lat"], p["lon"], p["people"], p["incidents"]) for p in located]
-    atlas = places_map(points, title="", countries_url="/static/vendor/countries-50m.json")
+    gettext = i18n.translations(_language(request)).gettext
+    points = [
+        MapPoint(
+            p["name"],
+            p["lat"],
+            p["lon"],
+            p["people"],
+            p["incidents"],
+            ", ".join(gettext(r) for r in p["roles"]),
+        )
+        for p in located
+    ]
+    words = {
+        k: gettext(v)
+        for k, v in {
+            "place": "Place",
+            "role": "What happened there",
+            "people": "People",
+            "incidents": "Incidents",
+        }.items()
+    }
+    atlas = places_map(points, title="", countries_url="/static/vendor/countries-50m.json", labels=words)
     return render(
         request,
         "dashboard.html",
@@ -289,6 +368,8 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
         figures=figures,
         latest=latest.items,
         places=located,
+        country_only=overview["country_only"],
+        no_coordinates=overview["no_coordinates"],
         timeline=_json(timeline),
         atlas=_json(atlas),
     )
@@ -459,13 +540,14 @@ def _date(value: str | None, name: str) -> dt.date | None:
         raise InvalidInput(f"{name}: write the date as YYYY-MM-DD, not {value!r}") from None
 
 
-@router.get("/incidents/{incident_id}", response_class=HTMLResponse)
-def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) -> HTMLResponse:
-    """One incident: fields, each source's claims side by side, evidence, history, review forms."""
+def _incident_page(
+    request: Request, db: Database, caller: Principal, incident_id: int, *, edit: dict[str, Any] | None = None
+) -> HTMLResponse:
     record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
     claims: dict[str, dict[str, Any]] = {}
     for claim in record["claims"]:
         claims.setdefault(claim["field"], {})[claim["document"]] = claim["value"]
+    history = [h.to_dict() for h in review.history(db, incident_id, visible_groups=caller.visible_groups())]
     return render(
         request,
         "incident.html",
@@ -473,14 +555,61 @@ def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) ->
         incident=record,
         claims=claims,
         documents=[s["document"] for s in record["sources"]],
-        history=[
-            h.to_dict() for h in review.history(db, incident_id, visible_groups=caller.visible_groups())
-        ],
+        history=history,
+        hand=hand_set(history, record["overrides"]),
+        edit=edit or edit_context(record),
+        done=request.session.pop("review_done", None),
         interventions=incident_interventions(db, incident_id, visible_groups=caller.visible_groups()),
         intervention_kinds=INTERVENTION_KINDS,
         addressee_codes=sorted(addressees()),
         today=dt.date.today(),
     )
+
+
+@router.get("/incidents/{incident_id}", response_class=HTMLResponse)
+def incident(request: Request, db: Db, caller: User, incident_id: IncidentId) -> HTMLResponse:
+    """One incident: fields, each source's claims side by side, evidence, history, review forms."""
+    return _incident_page(request, db, caller, incident_id)
+
+
+def _edit(
+    request: Request,
+    db: Database,
+    caller: Principal,
+    incident_id: int,
+    form: tuple[list[str], list[str], list[str], str, str],
+) -> Response:
+    """Save an edit form; a refused value shows the page again, the error beside the form, input kept."""
+    fields, values, event_types, group, reason = form
+    record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
+    sent: dict[str, Any] = {}
+    try:
+        changed, sent = changed_fields(record, fields, values, event_types)
+        for field, value in changed.items():
+            review.parse_field_value(field, value)  # every value checked before any is written
+        if changed and not reason.strip():
+            raise InvalidInput("an edit needs a reason")
+        origin = client_address(request)
+        events = [
+            review.edit_field(db, incident_id, f, v, reason=reason, actor=caller.username, origin=origin)
+            for f, v in changed.items()
+        ]
+    except InvalidInput as exc:
+        from refwatch.web.errors import web_detail  # errors imports this module lazily; keep it one-way here
+
+        edit = edit_context(record, submitted=sent, group=group, error=web_detail(str(exc)), reason=reason)
+        response = _incident_page(request, db, caller, incident_id, edit=edit)
+        response.status_code = 422
+        return response
+    if changed:
+        request.session["review_done"] = {
+            "incident": incident_id,
+            "action": "edit",
+            "label": "edited",
+            "event": events[0] if len(events) == 1 else None,  # one Undo reverses one entry
+            "next": "",
+        }
+    return back(f"/incidents/{incident_id}")
 
 
 @router.post("/incidents/{incident_id}/{action}")
@@ -492,25 +621,52 @@ def act(
     action: str,
     csrf: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
-    field: Annotated[str, Form(max_length=50)] = "",
-    value: Annotated[str, Form(max_length=2000)] = "",
+    field: Annotated[list[str] | None, Form(max_length=50)] = None,
+    value: Annotated[list[str] | None, Form(max_length=2000)] = None,
+    event_types: Annotated[list[str] | None, Form(max_length=30)] = None,
+    group: Annotated[str, Form(max_length=30)] = "",
     other: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
     sources: Annotated[list[int] | None, Form()] = None,
+    expected: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None,
     next: Annotated[str, Form()] = "",  # noqa: A002
 ) -> Response:
-    """A review action from a form; then back to the incident (or to the queue)."""
+    """A review action from a form; then back to the incident (or to the queue), saying what was done.
+
+    After a confirm or reject the page shows what happened with an Undo button
+    that names the audit entry it reverses (``expected``), so it can never undo
+    someone else's later change.
+    """
     check_csrf(request, csrf)
     browse.require_visible(db, incident_id, caller.visible_groups())
     if other is not None:
         browse.require_visible(db, other, caller.visible_groups())
     target = incident_id
     actor, origin = caller.username, client_address(request)
+    landing = safe_next(next) if next else ""
     if action in ("confirm", "reject"):
-        review.set_state(db, incident_id, action + "ed", reason=reason or None, actor=actor, origin=origin)
+        event = review.set_state(
+            db, incident_id, action + "ed", reason=reason or None, actor=actor, origin=origin
+        )
+        request.session["review_done"] = {
+            "incident": incident_id,
+            "action": action,
+            "label": action + "ed",
+            "event": event,
+            "next": landing,
+        }
     elif action == "edit":
-        review.edit_field(db, incident_id, field, value, reason=reason, actor=actor, origin=origin)
+        return _edit(
+            request, db, caller, incident_id, (field or [], value or [], event_types or [], group, reason)
+        )
     elif action == "undo":
-        review.undo(db, incident_id, actor=actor, origin=origin)
+        undone = review.undo(db, incident_id, actor=actor, origin=origin, expected=expected)
+        request.session["review_done"] = {
+            "incident": incident_id,
+            "action": "undo",
+            "label": ACTION_LABELS.get(undone, undone),
+            "event": None,
+            "next": landing,
+        }
     elif action == "merge":
         if other is None:
             raise InvalidInput("name the incident to merge into this one")
@@ -521,16 +677,26 @@ def act(
         )
     else:
         raise InvalidInput(f"unknown action {action!r}")
-    return back(safe_next(next) if next else f"/incidents/{target}")
+    return back(landing or f"/incidents/{target}")
 
 
 @router.get("/review", response_class=HTMLResponse)
 def review_queue(request: Request, db: Db, caller: User) -> HTMLResponse:
-    """The next candidate to review, with its evidence, and the queue's length."""
+    """The next candidate to review, with its evidence, the queue's length, and what was just done."""
     groups = caller.visible_groups()
     queue = review.review_queue(db, limit=PAGE, visible_groups=groups)
     waiting = browse.incident_page(
         db, IncidentFilter(review_states=("candidate",), visible_groups=groups), limit=1
     )
     first = queue[0] if queue else None
-    return render(request, "review.html", caller, queue=queue, incident=first, waiting=waiting.total)
+    return render(
+        request,
+        "review.html",
+        caller,
+        queue=queue,
+        incident=first,
+        waiting=waiting.total,
+        hand={},
+        edit=edit_context(first) if first else None,
+        done=request.session.pop("review_done", None),
+    )

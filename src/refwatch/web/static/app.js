@@ -20,16 +20,29 @@ function drawCharts() {
   });
 }
 
-// Review queue shortcuts: c confirm, r reject, o open. Ignored while typing in a field.
+// Review queue shortcuts: c confirm, r reject (moves to the reason field: a rejection needs one),
+// u undo what was just done, o open. Ignored while typing in a field. The key pressed is shown.
 function shortcuts(event) {
-  if (!document.getElementById("current")) return;
+  if (!document.getElementById("current") && !document.getElementById("undo-done")) return;
   var tag = (event.target.tagName || "").toLowerCase();
   if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
-  var target = { c: "confirm", r: "reject", o: "open" }[event.key];
-  if (!target) return;
-  var el = document.getElementById(target);
-  if (el) { event.preventDefault(); el.click(); }
+  var target = { c: "confirm", r: "reject-reason", u: "undo-done", o: "open" }[event.key];
+  var el = target && document.getElementById(target);
+  if (!el) return;
+  event.preventDefault();
+  el.classList.add("pressed");
+  if (target === "reject-reason") {
+    el.focus();  // the reason is typed, then Enter rejects; Escape leaves the field
+  } else {
+    el.click();
+  }
+}
+
+// Escape in the reject reason field gives the keys back to the queue.
+function leaveReason(event) {
+  if (event.key === "Escape" && event.target.id === "reject-reason") event.target.blur();
 }
 
 document.addEventListener("DOMContentLoaded", drawCharts);
 document.addEventListener("keydown", shortcuts);
+document.addEventListener("keydown", leaveReason);
