@@ -290,3 +290,30 @@ def test_caught_and_facing_return_means_held(text: str, held: bool) -> None:
 def test_sent_to_moves_people_only_towards_custody(text: str, moved: bool) -> None:
     found = [t for t in find_triggers(text, split_sentences(text)) if t.types == ("transfer",)]
     assert bool(found) is moved
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "가상: 투먼구류소 증축 확인, 대량북송 예고",  # a facility's name, a forecast
+        "가상: 탈북자 북송조치가 강화될 것이라는 우려가 나온다.",  # a measure
+        "가상: 체포조가 국경에 파견됐다.",  # a squad
+    ],
+)
+def test_korean_compounds_and_forecasts_report_no_event(text: str) -> None:
+    found = _realis(text)
+    assert found and not any(realis for _, realis in found), found
+
+
+def test_a_capacity_is_not_a_group_of_people() -> None:
+    text = "가상: 이 수용소의 최대 수용인원은 약 천여 명으로 알려졌다. 탈북자 5명이 지난 3일 체포됐다."
+    (incident,) = extract_document(text, document="demo")
+    assert incident.victims.count == 5
+
+
+def test_an_event_nouns_figure_is_its_own_not_people_elsewhere_in_the_sentence() -> None:
+    text = (
+        "Fictional: on 14 May 2030, more than 100 people gathered outside the embassy with banners "
+        "against repatriation."
+    )
+    assert extract_document(text, document="demo") == []

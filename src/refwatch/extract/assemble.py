@@ -29,6 +29,8 @@ ATTACH_WINDOW: Final = 3
 _SEED_TYPES: Final = CORE_EVENT_TYPES | {"death"}
 #: Nouns of acts done at one time; "detention" names a state that lasts and dates nothing.
 NOMINAL_SEED_TYPES: Final = frozenset({"arrest", "deportation", "repatriation"})
+#: How far (characters) an event noun's own figure may stand from it.
+NOMINAL_REACH: Final = 30
 
 
 @dataclass(slots=True)
@@ -126,10 +128,16 @@ def _event_dates(sm: SentenceMentions) -> list[DateMention]:
 def dated_nominal(sm: SentenceMentions) -> bool:
     """A noun for an event with its own figure and date ("the repatriation of 600 people in
     October 2023"): the noun names one event, not a kind of event."""
-    if not any(t.realis and t.nominal and set(t.types) & NOMINAL_SEED_TYPES for t in sm.triggers):
-        return False
+    nouns = [t for t in sm.triggers if t.realis and t.nominal and set(t.types) & NOMINAL_SEED_TYPES]
     figures = [c for c in people_counts(sm) if not c.vague]
-    return bool(figures) and any(d.lo is not None for d in _event_dates(sm))
+    # The figure must be the noun's own: right after it ("the repatriation of 600 refugees") or
+    # right before it ("탈북자 60여 명 강제 북송"), not people elsewhere in the sentence.
+    own = any(
+        0 <= c.start - t.end <= NOMINAL_REACH or 0 <= t.start - c.end <= NOMINAL_REACH
+        for t in nouns
+        for c in figures
+    )
+    return own and any(d.lo is not None for d in _event_dates(sm))
 
 
 def is_seed(sm: SentenceMentions) -> bool:

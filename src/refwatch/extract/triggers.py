@@ -64,6 +64,7 @@ _IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
 _CONDITIONAL_KO = re.compile(ko.CONDITIONAL_AFTER)
 _VERBAL_NOUN_KO = re.compile(ko.VERBAL_NOUN)
 _NOMINAL_KO = re.compile(ko.NOMINAL_AFTER)
+_COMPOUND_KO = re.compile(ko.COMPOUND_AFTER)
 _INTENT_KO = re.compile(ko.INTENT_AFTER)
 _IRREALIS_ZH = re.compile(zh.IRREALIS_AFTER)
 _BACK_OR_NORTH = re.compile(
@@ -142,7 +143,8 @@ def _realis_ko(text: str, start: int, end: int, sentence_end: int) -> tuple[bool
     if _IRREALIS_KO.search(after) or _CONDITIONAL_KO.search(after):
         return False, bool(_INTENT_KO.search(after)), False
     nominal = bool(
-        _VERBAL_NOUN_KO.search(text, start, end) and (_NOMINAL_KO.match(after) or _LIST_KO.match(after))
+        _VERBAL_NOUN_KO.search(text, start, end)
+        and (_NOMINAL_KO.match(after) or _LIST_KO.match(after) or _COMPOUND_KO.match(after))
     )
     return True, False, nominal
 

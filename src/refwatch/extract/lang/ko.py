@@ -40,7 +40,7 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
 IRREALIS_AFTER: Final = (
     r"^[^.,…!?·\n]{0,6}?(?:\s?될|\s?할|하려|위기|우려|가능성|앞두|말고|해선|해서는|돼선|되선|되어선|"
     r"되지\s?않|하지\s?않|않도록|예정|방침|위험|처할|을\s?막|를\s?막|한다는|된다는|한다고|하는\s?것을|"
-    r"중단|반대|금지|않을|말라|말아|시키지|해야)"
+    r"중단|반대|금지|않을|말라|말아|시키지|해야|예고|전망|계획|준비)"
 )
 INTENT_AFTER: Final = r"^[^.,…!?\n]{0,4}?(?:하려|하기로|할\s?예정|할\s?방침|하려고)"
 #: Conditional endings: "송환되면", "체포될 경우" speak of what would happen, not of what did.
@@ -52,6 +52,9 @@ VERBAL_NOUN: Final = (
     r"(?:북송|송환|추방|출국|체포|검거|적발|연행|나포|구금|억류|수감|구류|감금|구속|이송|이감|호송|압송|"
     r"처형|총살|심문|취조|자살|인신매매|낙태|결혼)$"
 )
+#: A noun right after a verbal noun makes a compound that names a thing, not an event:
+#: a facility (구류소, 수감시설), a squad (체포조), a measure or policy (북송조치, 송환정책).
+COMPOUND_AFTER: Final = r"^(?:소|시설|장|센터|자|조(?!사)|조치|정책|문제|명령|절차|대상|기록|협정|기준)"
 #: A case particle right after a verbal noun; "북송을 당했다" (passive with 당하다) still happened.
 NOMINAL_AFTER: Final = r"^(?:이(?!후|전|래)|가|은|는|을|를|의|에|도|과|와|으로|로|만|조차)(?!\s?당[하했한해])"
 
@@ -77,7 +80,7 @@ VICTIM_NOUNS: Final = (
 #: Counted nouns that are not the people the incident happened to.
 NON_VICTIM_NOUNS: Final = (
     r"공안|경찰|조선족|중국인|브로커|기자|관계자|요원|병력|화교|외교관|직원|선교사|군인|경비|당국자|"
-    r"대표|의원|국경수비대|체포조|목사|안내인|중개인|활동가|한국인|한국\s?국적자?|조력자|국민"
+    r"대표|의원|국경수비대|체포조|목사|안내인|중개인|활동가|한국인|한국\s?국적자?|조력자|국민|수용인원|인원|정원"
 )
 GROUP_NOUNS: Final[dict[str, str]] = {
     "여성": "women", "여자": "women", "소녀": "children", "딸": "children",
