@@ -30,6 +30,9 @@ FORMATS = ("table", "json")
 
 def register(app: typer.Typer) -> None:
     """Add the `persons` group."""
+    from refwatch.cli import linkage
+
+    linkage.register(persons_app)
     app.add_typer(persons_app, name="persons")
 
 

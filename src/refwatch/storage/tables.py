@@ -552,7 +552,7 @@ class LinkageRun(Base):
 
 
 class LinkageCluster(Base):
-    """Which person (cluster) a record belongs to in a run; ``person_key`` is the cluster's smallest record."""
+    """Which person a record belongs to in a run; ``person_key`` is the cluster's smallest record id."""
 
     __tablename__ = "linkage_clusters"
 

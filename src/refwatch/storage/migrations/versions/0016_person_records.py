@@ -76,7 +76,10 @@ def upgrade() -> None:
         sa.Column("person_key", sa.Integer(), nullable=False),
         sa.Column("match_probability", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["run_id"], ["linkage_runs.id"], name=op.f("fk_linkage_clusters_run_id_linkage_runs"), ondelete="CASCADE"
+            ["run_id"],
+            ["linkage_runs.id"],
+            name=op.f("fk_linkage_clusters_run_id_linkage_runs"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["record_id"],
@@ -115,7 +118,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["run_id"], ["linkage_runs.id"], name=op.f("fk_linkage_reviews_run_id_linkage_runs"), ondelete="SET NULL"
+            ["run_id"],
+            ["linkage_runs.id"],
+            name=op.f("fk_linkage_reviews_run_id_linkage_runs"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_linkage_reviews")),
         sa.UniqueConstraint("left_id", "right_id", name="review_pair_once"),
