@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import zipfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -90,7 +91,7 @@ def _read_xlsx(path: Path) -> Iterator[Sheet]:
     where = str(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, InvalidFileException, KeyError, ValueError) as exc:
+    except (OSError, InvalidFileException, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InvalidInput(f"{where}: not a readable .xlsx workbook ({type(exc).__name__})") from None
     try:
         values = book.worksheets[0].iter_rows(values_only=True)
