@@ -200,24 +200,25 @@ def score_pairs(
     if len(rows) < 2:
         raise ValueError("linkage needs at least two records")
     con = _connection()
-    try:
-        api = DuckDBAPI(connection=con)
-        table = api.register(pa.Table.from_pylist(list(rows), schema=SCHEMA), table_name="records")
-        frequencies = len(rows) >= frequency_min_records
-        linker = Linker(table, settings(frequencies=frequencies), log_level=logging.WARNING)
-        trained = _train(linker, len(rows) * (len(rows) - 1) // 2, seed)
-        model = linker.misc.save_model_to_json()
-        # An EM session reports the match rate inside its block; the prior is the one
-        # estimated over all pairs, so it is put back before scoring.
-        model["probability_two_random_records_match"] = trained.prior
-        linker = Linker(table, model, log_level=logging.WARNING)
-        frame = linker.inference.predict(threshold_match_probability=review_threshold)
-        pairs = [
-            Pair(int(r["unique_id_l"]), int(r["unique_id_r"]), float(r["match_probability"]))
-            for r in frame.as_record_list()
-        ]
-    finally:
-        con.close()
+    with _quiet():
+        try:
+            api = DuckDBAPI(connection=con)
+            table = api.register(pa.Table.from_pylist(list(rows), schema=SCHEMA), table_name="records")
+            frequencies = len(rows) >= frequency_min_records
+            linker = Linker(table, settings(frequencies=frequencies), log_level=None)
+            trained = _train(linker, len(rows) * (len(rows) - 1) // 2, seed)
+            model = linker.misc.save_model_to_json()
+            # An EM session reports the match rate inside its block; the prior is the one
+            # estimated over all pairs, so it is put back before scoring.
+            model["probability_two_random_records_match"] = trained.prior
+            linker = Linker(table, model, log_level=None)
+            frame = linker.inference.predict(threshold_match_probability=review_threshold)
+            pairs = [
+                Pair(int(r["unique_id_l"]), int(r["unique_id_r"]), float(r["match_probability"]))
+                for r in frame.as_record_list()
+            ]
+        finally:
+            con.close()
     if not frequencies:
         trained.steps.append(f"no term frequencies (fewer than {frequency_min_records} records)")
     return LinkageModel(model, pairs, trained.steps)
@@ -233,28 +234,27 @@ def _train(linker: Linker, n_pairs: int, seed: int) -> _Training:
     """Train what the data allows; returns the prior and what was trained, in order."""
     done: list[str] = []
     training = linker.training
-    with _quiet():
-        try:
-            training.estimate_probability_two_random_records_match(
-                [block_on("name_tf")], recall=PRIOR_RULE_RECALL
-            )
-            done.append("prior")
-        except SplinkException:
-            pass
-        prior = float(linker.misc.save_model_to_json()["probability_two_random_records_match"])
-        training.estimate_u_using_random_sampling(max_pairs=MAX_U_PAIRS, seed=seed)
-        done.append("u")
-        # Blocked on name columns, the first session leaves the name alone; the
-        # second, blocked on birth year, trains the name.
-        if n_pairs <= ALL_PAIRS_LIMIT and _em(linker, "1=1", fix_u=False):
-            done.append("m and u by EM over all pairs")
-            return _Training(prior, done)
-        for rule, what in (
-            (block_on("surname", "name_given_loose"), "m (all but name)"),
-            (block_on("birth_year"), "m (name)"),
-        ):
-            if _em(linker, rule):
-                done.append(what)
+    try:
+        training.estimate_probability_two_random_records_match(
+            [block_on("name_tf")], recall=PRIOR_RULE_RECALL
+        )
+        done.append("prior")
+    except SplinkException:
+        pass
+    prior = float(linker.misc.save_model_to_json()["probability_two_random_records_match"])
+    training.estimate_u_using_random_sampling(max_pairs=MAX_U_PAIRS, seed=seed)
+    done.append("u")
+    if n_pairs <= ALL_PAIRS_LIMIT and _em(linker, "1=1", fix_u=False):
+        done.append("m and u by EM over all pairs")
+        return _Training(prior, done)
+    # Blocked on name columns, the first session leaves the name alone; the
+    # second, blocked on birth year, trains the name.
+    for rule, what in (
+        (block_on("surname", "name_given_loose"), "m (all but name)"),
+        (block_on("birth_year"), "m (name)"),
+    ):
+        if _em(linker, rule):
+            done.append(what)
     return _Training(prior, done)
 
 
