@@ -188,3 +188,70 @@ def test_estimate_counts_each_linked_person_once(db: Database, settings: Setting
     }
     # 회령/Hoeryong (2 people), 무산/Musan, 청진/Chongjin (2 people); 혜산 is Ryanggang
     assert by_province["North Hamgyong"] == 5 and by_province["Ryanggang"] == 1
+
+
+def test_backup_keeps_records_sealed_and_restores_them(sqlite_settings: Settings, tmp_path: Path) -> None:
+    from refwatch.config import load_settings
+    from refwatch.services.backup import create_backup, restore_backup
+    from refwatch.services.setup import open_database
+
+    db = open_database(sqlite_settings)
+    try:
+        import_all(db, tmp_path)
+        person_linkage.link_persons(db, sqlite_settings, actor="ana", origin="cli")
+        with db.session() as session:
+            run = store.latest_run(session)
+            assert run is not None
+            before = store.run_clusters(session, run.id)
+        out = tmp_path / "snapshot.rwbk"
+        create_backup(db, sqlite_settings, out, actor="ana")
+    finally:
+        db.dispose()
+    raw = out.read_bytes()
+    assert not [n for n in NAMES if n.encode() in raw]
+    target = load_settings(home=tmp_path / "restored", key_file=sqlite_settings.key_file)
+    summary = restore_backup(target, out, actor="ana")
+    assert summary.rows["person_records"] == len(ROWS) and summary.rows["linkage_runs"] == 1
+    restored = open_database(target)
+    try:
+        with restored.session() as session:
+            run = store.latest_run(session)
+            assert run is not None and store.run_clusters(session, run.id) == before
+            names = {r.record_id: r.names for r in store.load_records(session)}
+    finally:
+        restored.dispose()
+    assert names["b1"] == {"name_romanised": ["Ji Hyeon-a"]}
+
+
+def test_a_record_tied_to_a_restricted_incident_is_not_counted_for_outsiders(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    from refwatch.storage.tables import Incident
+
+    with db.transaction() as session:
+        hidden = Incident(review_state="confirmed", event_types=["arrest"], restricted_to="partner-x")
+        session.add(hidden)
+        session.flush()
+        hidden_id = hidden.id
+    rows = [
+        ["x1", "", "Han Sun-hui", "F", "1970", "Hamhung", "2015", "Dandong", str(hidden_id)],
+        ["x2", "", "Kim Yong-il", "M", "1960", "Chongjin", "2016-05", "Dandong", ""],
+    ]
+    for name, row in (("NGO X", rows[0]), ("NGO Y", rows[1])):
+        path = tmp_path / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*HEADER, "incident"])
+            writer.writerow(row)
+        records.import_records(
+            db, path, list_name=name, mapping=records.parse_mapping(MAPPING), actor="ana", origin="cli"
+        )
+    person_linkage.link_persons(db, settings, actor="ana", origin="cli")
+    (everyone,) = histories_from_db(db, unit="persons", lists_from="source_lists")
+    assert sum(everyone.counts.values()) == 2
+    with pytest.raises(InvalidInput, match="at least two lists"):
+        histories_from_db(db, unit="persons", lists_from="source_lists", visible_groups=())
+    (partner,) = histories_from_db(
+        db, unit="persons", lists_from="source_lists", visible_groups=("partner-x",)
+    )
+    assert sum(partner.counts.values()) == 2

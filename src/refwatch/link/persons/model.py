@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -51,6 +52,7 @@ PRIORS: Final[dict[str, tuple[float, ...]]] = {
 #: Recall assumed for the deterministic rule that estimates the prior.
 PRIOR_RULE_RECALL: Final = 0.7
 MAX_U_PAIRS: Final = 1e6
+MAX_PRIOR: Final = 0.5
 #: Up to this many pairs, EM runs over every pair with u free as well (see the module docstring).
 ALL_PAIRS_LIMIT: Final = 2_000_000
 _TEXT, _LIST = pa.string(), pa.list_(pa.string())
@@ -205,8 +207,9 @@ def score_pairs(
             api = DuckDBAPI(connection=con)
             table = api.register(pa.Table.from_pylist(list(rows), schema=SCHEMA), table_name="records")
             frequencies = len(rows) >= frequency_min_records
-            linker = Linker(table, settings(frequencies=frequencies), log_level=None)
-            trained = _train(linker, len(rows) * (len(rows) - 1) // 2, seed)
+            prior = estimate_prior(rows)
+            linker = Linker(table, settings(frequencies=frequencies, prior=prior), log_level=None)
+            trained = _train(linker, prior, len(rows) * (len(rows) - 1) // 2, seed)
             model = linker.misc.save_model_to_json()
             # An EM session reports the match rate inside its block; the prior is the one
             # estimated over all pairs, so it is put back before scoring.
@@ -230,18 +233,25 @@ class _Training:
     steps: list[str]
 
 
-def _train(linker: Linker, n_pairs: int, seed: int) -> _Training:
+def estimate_prior(rows: Sequence[dict[str, Any]]) -> float:
+    """The probability that two random records match, from a deterministic rule.
+
+    Pairs with the same ``name_tf`` (surname and given-name key) are counted and taken
+    to be ``PRIOR_RULE_RECALL`` of the matches (Splink's
+    ``estimate_probability_two_random_records_match`` with that rule, done here so that
+    the floor applies before training): a rule that finds no pair gives half a pair,
+    so the prior is never 0 (a weight of minus infinity) nor above ``MAX_PRIOR``.
+    """
+    n_pairs = len(rows) * (len(rows) - 1) // 2
+    keys = Counter(row["name_tf"] for row in rows if row.get("name_tf"))
+    agreeing = sum(k * (k - 1) // 2 for k in keys.values())
+    return min(max(agreeing / PRIOR_RULE_RECALL, 0.5) / n_pairs, MAX_PRIOR)
+
+
+def _train(linker: Linker, prior: float, n_pairs: int, seed: int) -> _Training:
     """Train what the data allows; returns the prior and what was trained, in order."""
-    done: list[str] = []
+    done: list[str] = ["prior"]
     training = linker.training
-    try:
-        training.estimate_probability_two_random_records_match(
-            [block_on("name_tf")], recall=PRIOR_RULE_RECALL
-        )
-        done.append("prior")
-    except SplinkException:
-        pass
-    prior = float(linker.misc.save_model_to_json()["probability_two_random_records_match"])
     training.estimate_u_using_random_sampling(max_pairs=MAX_U_PAIRS, seed=seed)
     done.append("u")
     if n_pairs <= ALL_PAIRS_LIMIT and _em(linker, "1=1", fix_u=False):
