@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from refwatch.domain.records import FIELDS, NAME_FIELDS, CellError, RecordFields, read_fields
 from refwatch.errors import InvalidInput
 from refwatch.ingest.sheets import header_of, read_sheet
 from refwatch.storage import audit
+from refwatch.storage import records as store
 from refwatch.storage.database import Database
-from refwatch.storage.tables import Incident, PersonRecord, SourceList
+from refwatch.storage.tables import PersonRecord, SourceList
 
 logger = logging.getLogger(__name__)
 
@@ -125,9 +125,7 @@ def import_records(
         with read_sheet(path) as (header, rows), db.transaction() as session:
             columns = _columns(header, mapping or {}, where, report)
             source = _source_list(session, list_name, report, actor=actor, origin=origin)
-            taken = set(
-                session.scalars(select(PersonRecord.record_id).where(PersonRecord.list_id == source.id))
-            )
+            taken = set(store.record_ids(session, source.id))
             seen_here: dict[str, int] = {}
             for line, cells in rows:
                 values = {columns[i]: c for i, c in enumerate(cells) if columns[i] and c}
@@ -204,8 +202,7 @@ def _check(
             f"{where}, line {line}, column {_position(columns, name)} ({name}): {message}"
         ) from None
     for incident_id in fields.incidents:
-        incident = session.get(Incident, incident_id)
-        if incident is None or incident.merged_into_id is not None:
+        if not store.incident_usable(session, incident_id):
             raise InvalidInput(
                 f"{where}, line {line}, column {_position(columns, 'incident')}: no incident {incident_id} "
                 "(or it was merged); `refwatch incidents list` shows them"
@@ -228,11 +225,8 @@ def _fresh_id(taken: set[str]) -> str:
 def _source_list(
     session: Session, name: str, report: RecordImportReport, *, actor: str, origin: str | None
 ) -> SourceList:
-    found = session.scalar(select(SourceList).where(SourceList.name == name))
-    if found is None:
-        found = SourceList(name=name)
-        session.add(found)
-        session.flush()
+    found, created = store.source_list(session, name)
+    if created:
         report.list_created = True
         audit.record(
             session,

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from refwatch.storage.tables import (
+    Incident,
     LinkageCluster,
     LinkageReview,
     LinkageRun,
@@ -76,8 +77,26 @@ class ReviewPair:
     decided_by: str | None
 
 
-def count_records(session: Session) -> int:
-    return int(session.scalar(select(func.count(PersonRecord.id))) or 0)
+def record_ids(session: Session, list_id: int) -> set[str]:
+    """The partner record ids already on a list."""
+    return set(session.scalars(select(PersonRecord.record_id).where(PersonRecord.list_id == list_id)))
+
+
+def incident_usable(session: Session, incident_id: int) -> bool:
+    """True when the incident exists and was not merged into another."""
+    incident = session.get(Incident, incident_id)
+    return incident is not None and incident.merged_into_id is None
+
+
+def source_list(session: Session, name: str) -> tuple[SourceList, bool]:
+    """The source list called ``name``, made when new (and whether it was)."""
+    found = session.scalar(select(SourceList).where(SourceList.name == name))
+    if found is not None:
+        return found, False
+    found = SourceList(name=name)
+    session.add(found)
+    session.flush()
+    return found, True
 
 
 def load_records(session: Session, ids: Sequence[int] | None = None) -> list[StoredRecord]:
