@@ -1,6 +1,7 @@
 """Person linkage (``refwatch persons link``): speed and pairwise precision/recall against known truth.
 
-    .venv/bin/python benchmarks/linkage.py [--records 10000] [--shared ../shared] [--seed 7]
+    .venv/bin/python benchmarks/linkage.py [--records 10000] [--backend duckdb|spark|both]
+        [--end-to-end] [--shared ../shared] [--seed 7]
 
 1. Synthetic fictional people (random surnames and given-name syllables; seeded)
    on three partner lists: each person is on one to three lists, a few twice on
@@ -125,7 +126,7 @@ def _with_provinces(records: list[LinkRecord]) -> list[LinkRecord]:
     ]
 
 
-def run(title: str, records: list[LinkRecord], truth: dict[int, int]) -> None:
+def run(title: str, records: list[LinkRecord], truth: dict[int, int], backend: str = "duckdb") -> None:
     settings = Settings()
     start = time.perf_counter()
     records = _with_provinces(records)
@@ -134,11 +135,13 @@ def run(title: str, records: list[LinkRecord], truth: dict[int, int]) -> None:
         rows,
         review_threshold=settings.linkage_review_threshold,
         frequency_min_records=settings.linkage_frequency_min_records,
+        backend="spark" if backend == "spark" else "duckdb",
     )
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"\n{title}: {len(records)} records, {len(model.pairs)} pairs at or above the review threshold, "
+        f"\n{title} [{backend}]: {len(records)} records, "
+        f"{len(model.pairs)} pairs over the review threshold, "
         f"{seconds:.1f} s ({len(records) / seconds:,.0f} records/s), peak {peak:,.0f} MiB; "
         f"trained: {', '.join(model.trained)}"
     )
@@ -225,7 +228,8 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     args = parser.parse_args()
     records, truth = synthetic(args.records, args.seed)
-    run("synthetic (fictional)", records, truth)
+    for backend in ("duckdb", "spark") if args.backend == "both" else (args.backend,):
+        run("synthetic (fictional)", records, truth, backend)
     if args.end_to_end:
         end_to_end(records)
     names = args.shared / "data" / "names" / "persons.csv"

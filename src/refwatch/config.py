@@ -8,6 +8,7 @@ database.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, SecretStr
@@ -102,6 +103,11 @@ class Settings(BaseSettings):
         le=1.0,
         description="Pairs of records between this match probability and the match threshold go to the "
         "clerical review queue (`refwatch persons review`).",
+    )
+    linkage_backend: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Where `refwatch persons link` runs Splink: duckdb (in memory) or spark (local mode; "
+        "needs `make spark`).",
     )
     linkage_frequency_min_records: int = Field(
         default=1000,

@@ -15,7 +15,7 @@ import csv
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from refwatch.config import Settings
 from refwatch.domain.records import birth_year
@@ -24,9 +24,11 @@ from refwatch.storage import audit
 from refwatch.storage import records as store
 from refwatch.storage.database import Database
 
+if TYPE_CHECKING:  # the linkage model loads Splink: only when a run needs it
+    from refwatch.link.persons import LinkRecord
+
 logger = logging.getLogger(__name__)
 
-BACKEND: Final = "duckdb"
 CLUSTER_COLUMNS: Final = ("list", "record_id", "person_id", "match_probability")
 Verdict = Literal["confirmed", "split"]
 
@@ -75,14 +77,20 @@ def link_persons(db: Database, settings: Settings, *, actor: str, origin: str | 
         )
     with db.session() as session:
         stored = store.load_records(session)
-        decided = [Decision(a, b, s) for a, b, s in store.decisions(session)]  # type: ignore[arg-type]
+        decided = [
+            Decision(a, b, "confirmed" if s == "confirmed" else "split")
+            for a, b, s in store.decisions(session)
+        ]
     if len(stored) < 2:
         raise InvalidInput(
             "linkage needs at least two records; `refwatch persons import FILE --list NAME` adds them"
         )
     rows = [feature_row(_link_record(r)) for r in stored]
     model = score_pairs(
-        rows, review_threshold=review, frequency_min_records=settings.linkage_frequency_min_records
+        rows,
+        review_threshold=review,
+        frequency_min_records=settings.linkage_frequency_min_records,
+        backend=settings.linkage_backend,
     )
     del rows  # the derived name keys go as soon as the pairs are scored
     outcome = cluster_records(
@@ -95,7 +103,7 @@ def link_persons(db: Database, settings: Settings, *, actor: str, origin: str | 
         run = store.add_run(
             session,
             actor=actor,
-            backend=BACKEND,
+            backend=settings.linkage_backend,
             match_threshold=match,
             review_threshold=review,
             records=len(stored),
@@ -132,7 +140,7 @@ def link_persons(db: Database, settings: Settings, *, actor: str, origin: str | 
     return report
 
 
-def _link_record(record: store.StoredRecord) -> Any:
+def _link_record(record: store.StoredRecord) -> LinkRecord:
     from refwatch.link.persons import LinkRecord
 
     spellings = tuple(

@@ -25,9 +25,9 @@ import contextlib
 import logging
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import duckdb
 import pyarrow as pa
@@ -39,6 +39,8 @@ from splink.internals.exceptions import SplinkException
 from refwatch.link.names.levels import name_comparison
 
 logger = logging.getLogger(__name__)
+
+Backend = Literal["duckdb", "spark"]
 
 #: Starting m probabilities per comparison, best level first (the else level last).
 PRIORS: Final[dict[str, tuple[float, ...]]] = {
@@ -122,9 +124,12 @@ def _place(column: str, province: str) -> cl.CustomComparison:
     )
 
 
-def comparisons(*, frequencies: bool = True) -> list[Any]:
+def comparisons(*, frequencies: bool = True, backend: Backend = "duckdb") -> list[Any]:
     """The comparisons, in the order of ``PRIORS``; ``frequencies``: adjust names by term frequency."""
     name = name_comparison().get_comparison("duckdb").as_dict()  # type: ignore[no-untyped-call]
+    for level in name["comparison_levels"]:
+        if backend == "spark":
+            level["sql_condition"] = spark_sql(level["sql_condition"])
     for level, m in zip(name["comparison_levels"][1:], PRIORS["name"], strict=True):
         level["m_probability"] = m
         if not frequencies:
@@ -156,12 +161,14 @@ def comparisons(*, frequencies: bool = True) -> list[Any]:
     ]
 
 
-def settings(*, frequencies: bool = True, prior: float = 1e-4) -> SettingsCreator:
+def settings(
+    *, frequencies: bool = True, prior: float = 1e-4, backend: Backend = "duckdb"
+) -> SettingsCreator:
     """Splink settings: dedupe over all lists together (within-list and across-list pairs alike)."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(frequencies=frequencies),
+        comparisons=comparisons(frequencies=frequencies, backend=backend),
         blocking_rules_to_generate_predictions=[
             block_on("name_readings", arrays_to_explode=["name_readings"]),
             block_on("name_loose", arrays_to_explode=["name_loose"]),
@@ -173,10 +180,16 @@ def settings(*, frequencies: bool = True, prior: float = 1e-4) -> SettingsCreato
     )
 
 
-def _connection() -> duckdb.DuckDBPyConnection:
+@contextlib.contextmanager
+def _duckdb_table(rows: Sequence[dict[str, Any]]) -> Iterator[Any]:
+    """The rows as a Splink table in an in-memory DuckDB that never spills to disk."""
     con = duckdb.connect(":memory:")
-    con.execute("SET temp_directory = ''")  # never spill the derived name columns to disk
-    return con
+    try:
+        con.execute("SET temp_directory = ''")  # never spill the derived name columns to disk
+        api = DuckDBAPI(connection=con)
+        yield api.register(pa.Table.from_pylist(list(rows), schema=SCHEMA), table_name="records")
+    finally:
+        con.close()
 
 
 def score_pairs(
@@ -184,6 +197,7 @@ def score_pairs(
     *,
     review_threshold: float,
     frequency_min_records: int = 1000,
+    backend: Backend = "duckdb",
     seed: int = 42,
 ) -> LinkageModel:
     """Train on ``rows`` (``features.feature_row``); score the pairs at or above ``review_threshold``.
@@ -194,6 +208,7 @@ def score_pairs(
         frequency_min_records: below this many records, names are not adjusted by their
             frequency: in a small set a name's share says more about how often the set
             repeats one person than about how common the name is.
+        backend: ``duckdb`` (in memory) or ``spark`` (local mode, ``link.persons.spark``).
         seed: for the random sampling of u.
 
     Raises:
@@ -201,27 +216,29 @@ def score_pairs(
     """
     if len(rows) < 2:
         raise ValueError("linkage needs at least two records")
-    con = _connection()
-    with _quiet():
-        try:
-            api = DuckDBAPI(connection=con)
-            table = api.register(pa.Table.from_pylist(list(rows), schema=SCHEMA), table_name="records")
-            frequencies = len(rows) >= frequency_min_records
-            prior = estimate_prior(rows)
-            linker = Linker(table, settings(frequencies=frequencies, prior=prior), log_level=None)
-            trained = _train(linker, prior, len(rows) * (len(rows) - 1) // 2, seed)
-            model = linker.misc.save_model_to_json()
-            # An EM session reports the match rate inside its block; the prior is the one
-            # estimated over all pairs, so it is put back before scoring.
-            model["probability_two_random_records_match"] = trained.prior
-            linker = Linker(table, model, log_level=None)
-            frame = linker.inference.predict(threshold_match_probability=review_threshold)
-            pairs = [
-                Pair(int(r["unique_id_l"]), int(r["unique_id_r"]), float(r["match_probability"]))
-                for r in frame.as_record_list()
-            ]
-        finally:
-            con.close()
+    frequencies = len(rows) >= frequency_min_records
+    prior = estimate_prior(rows)
+    if backend == "spark":
+        from refwatch.link.persons.spark import spark_table
+
+        source = spark_table(rows, SCHEMA)
+    else:
+        source = _duckdb_table(rows)
+    with _quiet(), source as table:
+        linker = Linker(
+            table, settings(frequencies=frequencies, prior=prior, backend=backend), log_level=None
+        )
+        trained = _train(linker, prior, len(rows) * (len(rows) - 1) // 2, seed)
+        model = linker.misc.save_model_to_json()
+        # An EM session reports the match rate inside its block; the prior is the one
+        # estimated over all pairs, so it is put back before scoring.
+        model["probability_two_random_records_match"] = trained.prior
+        linker = Linker(table, model, log_level=None)
+        frame = linker.inference.predict(threshold_match_probability=review_threshold)
+        pairs = [
+            Pair(int(r["unique_id_l"]), int(r["unique_id_r"]), float(r["match_probability"]))
+            for r in frame.as_record_list()
+        ]
     if not frequencies:
         trained.steps.append(f"no term frequencies (fewer than {frequency_min_records} records)")
     return LinkageModel(model, pairs, trained.steps)
@@ -280,6 +297,13 @@ def _em(linker: Linker, rule: Any, *, fix_u: bool = True) -> bool:
     except (SplinkException, ValueError, duckdb.Error):
         return False
     return True
+
+
+def spark_sql(sql: str) -> str:
+    """A name level's DuckDB condition in Spark SQL (the two functions it uses have other names there)."""
+    return sql.replace("list_has_any(", "arrays_overlap(").replace(
+        "jaro_winkler_similarity(", "jaro_winkler("
+    )
 
 
 @contextlib.contextmanager
