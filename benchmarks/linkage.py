@@ -224,6 +224,7 @@ def main() -> None:
     parser.add_argument(
         "--end-to-end", action="store_true", help="Also import into SQLite and run the service."
     )
+    parser.add_argument("--backend", choices=("duckdb", "spark", "both"), default="duckdb")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     args = parser.parse_args()

@@ -85,7 +85,8 @@ def link_persons(db: Database, settings: Settings, *, actor: str, origin: str | 
         raise InvalidInput(
             "linkage needs at least two records; `refwatch persons import FILE --list NAME` adds them"
         )
-    rows = [feature_row(_link_record(r)) for r in stored]
+    places: dict[tuple[str | None, str | None], str | None] = {}  # this run's lookups, memory only
+    rows = [feature_row(_link_record(r, places)) for r in stored]
     model = score_pairs(
         rows,
         review_threshold=review,
@@ -140,8 +141,15 @@ def link_persons(db: Database, settings: Settings, *, actor: str, origin: str | 
     return report
 
 
-def _link_record(record: store.StoredRecord) -> LinkRecord:
+def _link_record(
+    record: store.StoredRecord, places: dict[tuple[str | None, str | None], str | None]
+) -> LinkRecord:
     from refwatch.link.persons import LinkRecord
+
+    def cached(text: str | None, country: str | None = None) -> str | None:
+        if (text, country) not in places:
+            places[(text, country)] = province(text, country=country)
+        return places[(text, country)]
 
     spellings = tuple(
         s for f in ("name_hangul", "name_romanised", "name_other") for s in record.names.get(f, [])
@@ -154,10 +162,10 @@ def _link_record(record: store.StoredRecord) -> LinkRecord:
         sex=record.sex,
         birth_year=birth_year(record.birth),
         origin=record.origin,
-        origin_province=province(record.origin, country="KP"),
+        origin_province=cached(record.origin, "KP"),
         event_date=record.arrest_date or record.return_date,
         event_place=place,
-        event_province=province(place),
+        event_province=cached(place),
     )
 
 

@@ -9,7 +9,7 @@ Training, in Splink's order: the prior (probability that two random records
 match) from a deterministic rule (same surname and given-name key) with an
 assumed recall; u by random sampling; m by expectation maximisation, in two
 sessions blocked on the name key (trains everything but the name) and on birth
-year (trains the name). A session that finds no pairs to learn from is skipped
+year and sex (trains the name). A session that finds no pairs to learn from is skipped
 and its comparisons keep their starting values (``PRIORS``), which the run's
 ``trained`` list records. Small sets (at most ``ALL_PAIRS_LIMIT`` pairs) are
 trained on every pair with u free as well: there, random pairs are not mostly
@@ -275,10 +275,10 @@ def _train(linker: Linker, prior: float, n_pairs: int, seed: int) -> _Training:
         done.append("m and u by EM over all pairs")
         return _Training(prior, done)
     # Blocked on name columns, the first session leaves the name alone; the
-    # second, blocked on birth year, trains the name.
+    # second, blocked on birth year and sex, trains the name.
     for rule, what in (
         (block_on("surname", "name_given_loose"), "m (all but name)"),
-        (block_on("birth_year"), "m (name)"),
+        (block_on("birth_year", "sex"), "m (name)"),
     ):
         if _em(linker, rule):
             done.append(what)
