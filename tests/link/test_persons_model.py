@@ -131,3 +131,23 @@ def test_partial_dates_read_back_in_one_form(year: int, month: int, day: int, se
 def test_impossible_dates_are_refused(text: str) -> None:
     with pytest.raises(CellError):
         partial_date(text)
+
+
+def test_the_linkage_database_fails_rather_than_spill_to_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from refwatch.link.persons.model import memory_only_connection
+
+    monkeypatch.chdir(tmp_path)  # where a default in-memory DuckDB would put its .tmp directory
+    con = memory_only_connection()
+    try:
+        assert con.execute("SELECT current_setting('temp_directory')").fetchone() == ("",)
+        con.execute("SET memory_limit = '40MB'")
+        big_sort = "SELECT count(*) FROM (SELECT md5(i::VARCHAR) AS s FROM range(3000000) t(i) ORDER BY s)"
+        with pytest.raises(duckdb.OutOfMemoryException):
+            con.execute(big_sort).fetchall()
+    finally:
+        con.close()
+    assert list(tmp_path.iterdir()) == []

@@ -180,12 +180,22 @@ def settings(
     )
 
 
+def memory_only_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that cannot spill: past its memory limit a query fails instead.
+
+    By default an in-memory DuckDB offloads to ``.tmp`` in the working directory;
+    with ``temp_directory`` empty it has nowhere to write the derived name columns.
+    """
+    con = duckdb.connect(":memory:")
+    con.execute("SET temp_directory = ''")
+    return con
+
+
 @contextlib.contextmanager
 def _duckdb_table(rows: Sequence[dict[str, Any]]) -> Iterator[Any]:
     """The rows as a Splink table in an in-memory DuckDB that never spills to disk."""
-    con = duckdb.connect(":memory:")
+    con = memory_only_connection()
     try:
-        con.execute("SET temp_directory = ''")  # never spill the derived name columns to disk
         api = DuckDBAPI(connection=con)
         yield api.register(pa.Table.from_pylist(list(rows), schema=SCHEMA), table_name="records")
     finally:
