@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_HOME ?= $(CURDIR)/demo-data
 
-.PHONY: demo test venv lint types unit plain-install postgres-tools browser-tools font-tools web-assets clean bench bench-api
+.PHONY: demo test venv lint types unit plain-install postgres-tools browser-tools font-tools web-assets clean bench bench-api spark
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,12 @@ font-tools:
 # Debian's Chromium for the Playwright tests (installed when missing, as for PostgreSQL).
 browser-tools:
 	@bash scripts/ensure-chromium.sh
+
+# Optional: Splink's Spark backend for person linkage (REFWATCH_LINKAGE_BACKEND=spark): a Java
+# runtime from Debian when none is installed, and pyspark in the virtual environment.
+spark: $(STAMP)
+	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
+	$(BIN)/python -m pip install --quiet -e '.[spark]'
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py

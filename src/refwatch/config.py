@@ -8,6 +8,7 @@ database.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, SecretStr
@@ -94,6 +95,31 @@ class Settings(BaseSettings):
         default=45,
         ge=0,
         description="Reports whose date intervals lie further apart than this are never linked.",
+    )
+    linkage_match_threshold: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="Match probability at or above which `refwatch persons link` takes two records "
+        "to be one person.",
+    )
+    linkage_review_threshold: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="Pairs of records between this match probability and the match threshold go to the "
+        "clerical review queue (`refwatch persons review`).",
+    )
+    linkage_backend: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Where `refwatch persons link` runs Splink: duckdb (in memory) or spark (local mode; "
+        "needs `make spark`).",
+    )
+    linkage_frequency_min_records: int = Field(
+        default=1000,
+        ge=0,
+        description="With fewer records than this, person linkage does not adjust names by how often "
+        "they occur (a small list's frequencies mostly count its own repeats).",
     )
     session_secret: SecretStr | None = Field(
         default=None,

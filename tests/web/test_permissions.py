@@ -83,6 +83,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/review"): READERS,
     ("GET", "/persons"): PERSON_READERS,
     ("GET", "/persons/{person_id}"): PERSON_READERS,
+    ("GET", "/linkage/review"): PERSON_READERS,
+    ("GET", "/linkage/review/{review_id}"): PERSON_READERS,
+    ("POST", "/linkage/review/{review_id}"): PERSON_READERS,
     ("GET", "/static/vendor/{name}"): EVERYONE,
     ("GET", "/api/v1/docs"): EVERYONE,
 }
@@ -98,6 +101,7 @@ def concrete(path: str) -> str:
         .replace("{name}", "vega.min.js")
         .replace("{person_id}", "1")
         .replace("{intervention_id}", "1")
+        .replace("{review_id}", "1")
     )
 
 
@@ -142,7 +146,7 @@ def refused(status: int, location: str) -> bool:
 
 
 def test_every_route_is_in_the_matrix() -> None:
-    from refwatch.web import api, interventions, pages, vendor
+    from refwatch.web import api, interventions, linkage, pages, vendor
     from refwatch.web import persons as person_routes
 
     routers = (
@@ -151,6 +155,7 @@ def test_every_route_is_in_the_matrix() -> None:
         interventions.api_router,
         pages.router,
         person_routes.page_router,
+        linkage.page_router,
         interventions.page_router,
         vendor.router,
     )

@@ -14,7 +14,7 @@ from refwatch.cli.output import console, err_console, handles_errors, print_json
 from refwatch.errors import EstimationError, InvalidInput
 
 FORMATS = ("table", "json")
-STRATA = ("none", "year", "province", "sex")
+STRATA = ("none", "year", "province", "sex", "cohort")
 
 
 def register(app: typer.Typer) -> None:
@@ -45,7 +45,11 @@ def estimate(
     lists: str = typer.Option(
         "outlet", "--lists", help="With --from-db: outlet (linked sources) or source_lists (memberships)."
     ),
-    strata: str = typer.Option("none", "--strata", help="With --from-db: none, year, province or sex."),
+    strata: str = typer.Option(
+        "none",
+        "--strata",
+        help="With --from-db: none, year, province, sex or cohort (sex and cohort: --unit persons).",
+    ),
     plot: Path | None = typer.Option(
         None, "--plot", help="Also write a Vega-Lite chart (JSON) of observed vs estimated."
     ),

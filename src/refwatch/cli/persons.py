@@ -1,4 +1,4 @@
-"""`refwatch persons import|list|show`.
+"""`refwatch persons import|list|show|link|clusters|review`.
 
 Names reach refwatch only inside a file: an option such as ``--name`` would
 leave them in the shell's history. ``show`` prints identifying fields and is
@@ -18,7 +18,7 @@ from refwatch.cli import context
 from refwatch.cli.output import console, err_console, handles_errors, print_json
 from refwatch.domain.documents import MAX_ID
 from refwatch.errors import InvalidInput
-from refwatch.services import persons
+from refwatch.services import persons, records
 from refwatch.services.browse import MAX_PAGE
 
 persons_app = typer.Typer(
@@ -30,6 +30,9 @@ FORMATS = ("table", "json")
 
 def register(app: typer.Typer) -> None:
     """Add the `persons` group."""
+    from refwatch.cli import linkage
+
+    linkage.register(persons_app)
     app.add_typer(persons_app, name="persons")
 
 
@@ -41,12 +44,46 @@ def _check_format(output_format: str) -> None:
 @persons_app.command("import")
 @handles_errors
 def import_file(
-    path: Path = typer.Argument(..., help="UTF-8 CSV with a header row (see docs/cli.md for the columns)."),
-    source_list: str | None = typer.Option(None, "--list", help="Put every row on this source list too."),
+    path: Path = typer.Argument(
+        ..., help="CSV (UTF-8) or XLSX with a header row (see docs/cli.md for the columns)."
+    ),
+    source_list: str | None = typer.Option(
+        None, "--list", help="The partner list the rows are records of (a person file: put them on it too)."
+    ),
+    mapping: list[str] = typer.Option(
+        [], "--map", help="COLUMN=FIELD: read the partner's column as a record field (COLUMN= leaves it out)."
+    ),
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
-    """Add the persons of a CSV file in one transaction: one bad row and nothing is stored."""
+    """Store a partner's list as records (or a person file as persons), in one transaction."""
     _check_format(output_format)
+    if (
+        mapping
+        or path.suffix.lower() in (".xlsx", ".xlsm")
+        or (source_list and not records.is_person_file(path))
+    ):
+        if not source_list:
+            raise InvalidInput("a list of records needs --list NAME: the partner list the rows come from")
+        with context.database() as db:
+            found = records.import_records(
+                db,
+                path,
+                list_name=source_list,
+                mapping=records.parse_mapping(mapping),
+                actor=context.settings().user,
+                origin=ORIGIN,
+            )
+        if output_format == "json":
+            print_json(found.to_dict())
+            return
+        for line, record_id in found.generated:
+            console.print(f"line {line}: no record_id given; now {record_id}", highlight=False)
+        console.print(
+            f"{found.rows} records stored on list {found.list_name!r}"
+            + (" (a new list)" if found.list_created else ""),
+            highlight=False,
+        )
+        return
     with context.database() as db:
         report = persons.import_persons(
             db, path, actor=context.settings().user, origin=ORIGIN, default_list=source_list

@@ -9,6 +9,12 @@ Two ways a record comes to be "on a list":
   sense after linking, and only when outlets report independently of each other,
   which docs/estimation.md asks the analyst to judge.
 
+For persons, once ``refwatch persons link`` has run, the latest run's clusters
+are the persons: each counts once, on every list one of its records is on, and
+strata (sex, birth cohort, province of origin, year of arrest or return) are read
+from its records, decrypted in memory (the most frequent value among them).
+Before any run, persons are the pseudonymous persons and their memberships.
+
 Rejected and merged-away incidents never count; by default only confirmed ones
 do, because an unreviewed machine extraction is not yet a fact.
 """
@@ -23,7 +29,9 @@ from typing import Literal
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from refwatch.domain.records import birth_year
 from refwatch.errors import InvalidInput
+from refwatch.storage import records as records_store
 from refwatch.storage import visibility
 from refwatch.storage.database import Database
 from refwatch.storage.tables import (
@@ -38,7 +46,7 @@ from refwatch.storage.tables import (
 
 Unit = Literal["incidents", "persons"]
 ListsFrom = Literal["outlet", "source_lists"]
-Stratum = Literal["none", "year", "province", "sex"]
+Stratum = Literal["none", "year", "province", "sex", "cohort"]
 
 #: Review states counted by default: only what a person has confirmed.
 DEFAULT_STATES: tuple[str, ...] = ("confirmed",)
@@ -71,17 +79,23 @@ def histories_from_db(
         raise InvalidInput(
             "persons are on lists only through source-list memberships: use --lists source_lists"
         )
-    if stratum == "sex" and unit != "persons":
-        raise InvalidInput("--strata sex needs --unit persons")
-    if stratum in ("year", "province") and unit != "incidents":
-        raise InvalidInput(f"--strata {stratum} needs --unit incidents")
+    if stratum in ("sex", "cohort") and unit != "persons":
+        raise InvalidInput(f"--strata {stratum} needs --unit persons")
     with db.session() as session:
         seen = visibility.incident_clause(visible_groups)
-        if lists_from == "outlet":
+        linked = _linked_persons(session, stratum, visible_groups) if unit == "persons" else None
+        if linked is not None:
+            members, labels = linked
+        elif unit == "persons" and stratum in ("year", "province", "cohort"):
+            raise InvalidInput(
+                f"--strata {stratum} with --unit persons needs linked records: run `refwatch persons link`"
+            )
+        elif lists_from == "outlet":
             members = _incident_outlets(session, review_states, seen)
         else:
             members = _memberships(session, unit, review_states, seen)
-        labels = _strata(session, unit, stratum, set(members))
+        if linked is None:
+            labels = _strata(session, unit, stratum, set(members))
     lists = tuple(sorted({name for names in members.values() for name in names}))
     if len(lists) < 2:
         raise InvalidInput(
@@ -93,6 +107,73 @@ def histories_from_db(
         history = tuple(int(name in names) for name in lists)
         tables[labels.get(record, "all")][history] += 1
     return [HistoryTable(label, lists, dict(counts)) for label, counts in sorted(tables.items())]
+
+
+def _linked_persons(
+    session: Session, stratum: Stratum, groups: visibility.Groups
+) -> tuple[dict[int, set[str]], dict[int, str]] | None:
+    """Persons of the latest linkage run with their lists and stratum labels (None: no run yet).
+
+    A record tied to an incident hidden from ``groups`` is left out, like the incident.
+    """
+    run = records_store.latest_run(session)
+    if run is None:
+        return None
+    rows = records_store.run_clusters(session, run.id)
+    hidden = _hidden_records(session, groups, [record for _, _, record, _, _ in rows])
+    members: dict[int, set[str]] = defaultdict(set)
+    of_person: dict[int, list[int]] = defaultdict(list)
+    for list_name, _, record, person, _ in rows:
+        if record not in hidden:
+            members[person].add(list_name)
+            of_person[person].append(record)
+    if stratum == "none":
+        return dict(members), {}
+    opened = {
+        r.id: r for r in records_store.load_records(session, [i for ids in of_person.values() for i in ids])
+    }
+    labels = {
+        person: _most_common([_record_label(opened[i], stratum) for i in ids])
+        for person, ids in of_person.items()
+    }
+    return dict(members), labels
+
+
+def _hidden_records(session: Session, groups: visibility.Groups, ids: Sequence[int]) -> set[int]:
+    if groups is None or not ids:
+        return set()
+    hidden = set(
+        session.scalars(
+            select(Incident.id).where(
+                Incident.restricted_to.is_not(None), ~visibility.incident_clause(groups)
+            )
+        )
+    )
+    if not hidden:
+        return set()
+    return {r.id for r in records_store.load_records(session, ids) if hidden & set(r.incidents)}
+
+
+def _record_label(record: records_store.StoredRecord, stratum: Stratum) -> str | None:
+    from refwatch.services.person_linkage import province
+
+    if stratum == "sex":
+        return record.sex
+    if stratum == "cohort":
+        year = birth_year(record.birth)
+        return f"{year // 10 * 10}s" if year else None
+    if stratum == "province":
+        return province(record.origin, country="KP")
+    event = record.arrest_date or record.return_date
+    return event[:4] if event else None
+
+
+def _most_common(values: list[str | None]) -> str:
+    """The label most of a person's records give (ties: the first in order); ``unknown`` if none."""
+    known = sorted(v for v in values if v)
+    if not known:
+        return "unknown"
+    return max(dict.fromkeys(known), key=known.count)
 
 
 def _incident_outlets(

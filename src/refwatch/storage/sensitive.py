@@ -16,6 +16,20 @@ SENSITIVE_FIELDS: Final[dict[str, frozenset[str]]] = {
     "persons": frozenset(
         {"name_hangul", "name_romanised", "sex", "birth_year", "origin", "family_links", "contact", "notes"}
     ),
+    # Partner list rows (``refwatch persons import --list``); names as one sealed JSON value.
+    "person_records": frozenset(
+        {
+            "names",
+            "sex",
+            "birth",
+            "origin",
+            "arrest_date",
+            "arrest_place",
+            "return_date",
+            "return_place",
+            "notes",
+        }
+    ),
     "interventions": frozenset({"notes"}),
     "acts": frozenset({"notes"}),
     # Only when REFWATCH_SEAL_DOCUMENT_TEXT is on; otherwise the text is in the plaintext ``text`` column.

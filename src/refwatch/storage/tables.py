@@ -544,3 +544,106 @@ class AuditEvent(Base):
     hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+
+class PersonRecord(Base):
+    """One row of a partner's list of people, as it came in: the unit person linkage links.
+
+    A person on three lists is three records; ``refwatch persons link`` decides which
+    records are one person. Every field that could identify somebody is sealed
+    (``storage.sensitive``); ``names`` holds the spellings as sealed JSON
+    (``{"hangul": [...], "romanised": [...], "other": [...]}``), so not even how many
+    spellings a record has shows on disk.
+    """
+
+    __tablename__ = "person_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("source_lists.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[str] = mapped_column(String(100), doc="The partner's own id, or one made up.")
+    uid: Mapped[str] = mapped_column(
+        String(32), unique=True, default=new_uid, doc="Random id bound into each ciphertext."
+    )
+    _names: Mapped[bytes | None] = mapped_column("names", LargeBinary)
+    _sex: Mapped[bytes | None] = mapped_column("sex", LargeBinary)
+    _birth: Mapped[bytes | None] = mapped_column("birth", LargeBinary)
+    _origin: Mapped[bytes | None] = mapped_column("origin", LargeBinary)
+    _arrest_date: Mapped[bytes | None] = mapped_column("arrest_date", LargeBinary)
+    _arrest_place: Mapped[bytes | None] = mapped_column("arrest_place", LargeBinary)
+    _return_date: Mapped[bytes | None] = mapped_column("return_date", LargeBinary)
+    _return_place: Mapped[bytes | None] = mapped_column("return_place", LargeBinary)
+    _notes: Mapped[bytes | None] = mapped_column("notes", LargeBinary)
+    names = Sealed("names")
+    sex = Sealed("sex")
+    birth = Sealed("birth")
+    origin = Sealed("origin")
+    arrest_date = Sealed("arrest_date")
+    arrest_place = Sealed("arrest_place")
+    return_date = Sealed("return_date")
+    return_place = Sealed("return_place")
+    notes = Sealed("notes")
+    incidents: Mapped[list[Any]] = mapped_column(JSON, default=list, doc="Incident ids the partner gave.")
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("list_id", "record_id", name="record_once"),)
+
+
+class LinkageRun(Base):
+    """One run of ``refwatch persons link``: its Splink model (JSON), thresholds and counts."""
+
+    __tablename__ = "linkage_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    backend: Mapped[str] = mapped_column(String(20))
+    match_threshold: Mapped[float] = mapped_column(Float)
+    review_threshold: Mapped[float] = mapped_column(Float)
+    records: Mapped[int] = mapped_column(Integer)
+    pairs: Mapped[int] = mapped_column(Integer, doc="Pairs scored (after blocking).")
+    links: Mapped[int] = mapped_column(Integer, doc="Pairs taken as one person (model and decisions).")
+    persons: Mapped[int] = mapped_column(Integer, doc="Clusters, single records included.")
+    model: Mapped[str] = mapped_column(Text, doc="Splink's settings with trained m/u (save_model_to_json).")
+
+
+class LinkageCluster(Base):
+    """Which person a record belongs to in a run; ``person_key`` is the cluster's smallest record id."""
+
+    __tablename__ = "linkage_clusters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("linkage_runs.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id", ondelete="CASCADE"))
+    person_key: Mapped[int] = mapped_column(Integer)
+    match_probability: Mapped[float | None] = mapped_column(
+        Float, doc="The strongest link that put the record in its cluster (None: alone)."
+    )
+
+    __table_args__ = (UniqueConstraint("run_id", "record_id", name="cluster_record_once"),)
+
+
+class LinkageReview(Base):
+    """A pair of records the model was unsure of, and the clerical decision on it.
+
+    ``status`` is ``open`` until someone decides: ``confirmed`` (one person) or
+    ``split`` (two); a decision overrides the model in every later run.
+    """
+
+    __tablename__ = "linkage_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    left_id: Mapped[int] = mapped_column(ForeignKey("person_records.id", ondelete="CASCADE"))
+    right_id: Mapped[int] = mapped_column(ForeignKey("person_records.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("linkage_runs.id", ondelete="SET NULL"))
+    match_probability: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("left_id", "right_id", name="review_pair_once"),
+        CheckConstraint("left_id < right_id", name="review_pair_ordered"),
+        CheckConstraint("status IN ('open', 'confirmed', 'split')", name="review_status_known"),
+        Index("ix_linkage_reviews_status", "status"),
+    )
