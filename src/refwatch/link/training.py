@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink import blocking_rule_library as brl
 from splink import comparison_level_library as cll
