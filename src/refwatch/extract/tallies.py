@@ -101,17 +101,22 @@ _CASE_NUMBER_KO = re.compile(r"(?<![\d,.])(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s?$")
 #: For each cue pattern, the words (lower case) without one of which it cannot match: substring
 #: tests are far cheaper than the patterns, so a clause is searched only for the cues it may hold,
 #: and a sentence with none of the tally cues and no period among its dates is passed over.
-_CUE_WORDS: Final[dict[str, tuple[str, ...]]] = {
-    "rate": ("year", "annual", "매년", "해마다", "연간", "연평균", "年"),
-    "since": ("since", "이후", "이래"),
-    "cumulative": ("to date", "thus far", "지금까지", "현재까지", "누적"),
-    "held": ("held", "detained", "prison", "jail", "locked", "detention", "custody",
-             "구금", "수감", "억류", "감금", "구류", "갇혀"),
-    "resident": ("living", "hiding", "resid", "live", "hide", "거주", "체류", "은신", "숨어", "살고"),
-    "cases": ("cases", "건"),
-    "estimate": ("estimate", "추산", "추정"),
-    "members": ("including", "among", "포함"),
-    "returned": ("sent back", "north korea", "북한으로", "북송"),
+_CUE_WORDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
+    # Each cue: groups of words, one word of every group needed ("held" needs a custody word and a
+    # word of the present, as "are held" and "구금돼 있다" have).
+    "rate": (("a year", "per year", "each year", "every year", "annually", "yearly",
+              "매년", "해마다", "연간", "연평균", "年"),),
+    "since": (("since", "이후", "이래"),),
+    "cumulative": (("to date", "thus far", "지금까지", "현재까지", "누적"),),
+    "held": (("held", "detained", "prison", "jail", "locked", "detention", "custody",
+              "구금", "수감", "억류", "감금", "구류", "갇혀"),
+             ("are", "remain", "still", "currently", "now", "있", "중")),
+    "resident": (("living in", "hiding in", "resid", "live in", "hide in",
+                  "거주", "체류", "은신", "숨어", "살고"),),
+    "cases": (("cases", "건"),),
+    "estimate": (("estimate", "추산", "추정"),),
+    "members": (("including", "among", "포함"),),
+    "returned": (("sent back", "north korea", "북한으로", "북송"),),
 }  # fmt: skip
 _TALLY_CUES: Final = ("rate", "since", "cumulative", "held", "resident", "cases")
 #: Something :data:`_CLAUSE_BOUNDARY` needs: without one, a sentence is one clause.
@@ -133,7 +138,23 @@ _BOUNDARY_HINTS: Final = (
 
 def _cues(words: str, names: Iterable[str] = _CUE_WORDS) -> frozenset[str]:
     """The cue categories whose words occur in ``words`` (lower case)."""
-    return frozenset(name for name in names if any(w in words for w in _CUE_WORDS[name]))
+    return frozenset(
+        name for name in names if all(any(w in words for w in group) for group in _CUE_WORDS[name])
+    )
+
+
+#: Any word a tally cue needs, in one pattern: most sentences have none, and one search says so
+#: (a custody word alone is common in incidents: "held" also needs a word of the present).
+_ANY_TALLY_WORD = re.compile(
+    "|".join(re.escape(w) for name in _TALLY_CUES if name != "held" for w in _CUE_WORDS[name][0])
+)
+_CUSTODY_WORD = re.compile("|".join(re.escape(w) for w in _CUE_WORDS["held"][0]))
+
+
+def _may_hold_tally(low: str) -> bool:
+    if _ANY_TALLY_WORD.search(low):
+        return True
+    return _CUSTODY_WORD.search(low) is not None and any(w in low for w in _CUE_WORDS["held"][1])
 
 
 _RETURNED_CUE = re.compile(r"\bsent\s+back\b|\bto\s+north\s+korea\b|북한으로|북송")
@@ -190,9 +211,9 @@ def mark_tallies(text: str, found: list[SentenceMentions], anchor: dt.date | Non
         if not sm.counts and not _may_count_cases(text[sm.sentence.start : sm.sentence.end]):
             continue  # no figure of people: only "N cases" can make a tally
         low = _lower(text, sm)
-        cues = _cues(low)
-        if cues.isdisjoint(_TALLY_CUES) and not _dated_period(sm):
+        if not _dated_period(sm) and not _may_hold_tally(low):
             continue
+        cues = _cues(low)
         _classify_sentence(text, sm, anchor, low, cues)
     _mark_sums(text, found)
 
@@ -531,7 +552,8 @@ class _Part:
     date: str
     sentence: int
     types: frozenset[str]
-    subgroup: bool
+    start: int
+    end: int
 
 
 #: Words that make the figures after them parts of a group already named ("of them, 9 in A and 18 in
@@ -555,9 +577,9 @@ def _parts(text: str, found: Sequence[SentenceMentions]) -> list[_Part]:
             _EVENT_TYPES | {"detention"}
         )
         if core:
-            subgroup = bool(_PART_OF.search(text, sm.sentence.start, sm.sentence.end))
+            s = sm.sentence
             parts += [
-                _Part(c, d.text, sm.sentence.index, frozenset(core), subgroup)
+                _Part(c, d.text, s.index, frozenset(core), s.start, s.end)
                 for c, d in zip(counts, dates, strict=True)
             ]
     return parts
@@ -574,11 +596,13 @@ def _mark_sums(text: str, found: list[SentenceMentions]) -> None:
     sums: dict[int, list[_Part]] = {}
     for i in range(len(parts)):
         total = parts[i].count.count or 0
+        dates = {parts[i].date}
         for j in range(i + 1, min(i + MAX_PARTS, len(parts))):
+            if parts[j].date in dates:
+                break  # a run holds groups dated apart
+            dates.add(parts[j].date)
             total += parts[j].count.count or 0
-            run = parts[i : j + 1]
-            if len({p.date for p in run}) == len(run) and not any(p.subgroup for p in run):
-                sums.setdefault(total, run)
+            sums.setdefault(total, parts[i : j + 1])
     totals: dict[int, list[_Part]] = {}
     for sm in found:
         for c in sm.counts:
@@ -588,7 +612,8 @@ def _mark_sums(text: str, found: list[SentenceMentions]) -> None:
             own = {t for tr in sm.triggers for t in tr.types} & (_EVENT_TYPES | {"detention"})
             shared = frozenset.intersection(*(p.types for p in split))
             dated = any(d.role == "event" for d in sm.dates)
-            if not dated and own and own <= shared:
+            parted = any(_PART_OF.search(text, p.start, p.end) for p in split)  # "of them, 9 ... and 18"
+            if not dated and own and own <= shared and not parted:
                 totals[c.count or 0] = split
     if not totals:
         return
