@@ -230,6 +230,8 @@ def test_a_sentence_with_a_group_and_a_head_count_keeps_the_group() -> None:
         "Fictional: 12 defectors were arrested in Yanji on May 3, the most since 2026.",
         # "a year ago" is a date, not a rate.
         "Fictional: a year ago, 11 defectors were arrested in Tumen.",
+        # "for a year" is a length of time, not a rate.
+        "Fictional: police arrested 11 defectors in Yanji on 3 May 2030 and held them for a year.",
         # Cases whose groups the sentence dates one by one are those incidents, not their sum.
         "Fictional: In two separate cases, police arrested five defectors in Yanji on 3 May 2030.",
         # A group whose members are named is a group, even when held "now" in a country.
