@@ -317,3 +317,18 @@ def test_long_texts_shift_tally_evidence_by_their_segment(monkeypatch: pytest.Mo
     (tally,) = run(text).tallies
     (e,) = tally.evidence
     assert text[e.start : e.end] == e.quote and "420" in e.quote
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: police have detained about 50 North Korean defectors in Yanji since last week.",
+        "Fictional: since Monday, at least 20 North Koreans have been arrested in Dandong.",
+        "가상: 중국 공안이 지난주부터 탈북민 30여 명을 체포했다고 소식통이 전했다.",
+        "가상: 중국 당국은 지난달 초부터 탈북민 최소 15명을 붙잡아 북송했다.",
+    ],
+)
+def test_a_recent_bound_is_short_even_without_a_reference_date(text: str) -> None:
+    # Unknown beats wrong: with no date for the report, "since last week" is still a short period.
+    found = run(text, published=None)
+    assert found.tallies == [] and len(found.incidents) == 1

@@ -77,6 +77,9 @@ _SINCE_YEAR = re.compile(
     rf"(?:(?:{_MONTHS_EN.lower()})\s+)?(?P<y>(?:19|20)\d{{2}})\b"
     r"|(?P<ky>(?:19|20)\d{2})\s?년[^.。\n]{0,30}?(?:이후|이래)"
 )
+#: Words of a bound that lies close before the report ("last week", "Monday", "지난달", "21일"): a
+#: period from it is short even when no reference date says how short.
+_RECENT = re.compile(r"week|day|month|yesterday|tonight|recent|주|일|달|어제|오늘|최근")
 _RANGE_GAP = re.compile(r"(?i:^(?:to|until|till|through|and|-|–|~|에서|부터)$)")
 _BETWEEN_BEFORE = re.compile(r"(?i:\b(?:between|from)\s+(?:the\s+)?$)")
 _HELD_NOW = re.compile(
@@ -183,7 +186,7 @@ class TallyFinding:
     figure: Figure
     period: DateInterval = field(default_factory=DateInterval)
     rate: Rate | None = None
-    counts: list[CountMention] = field(default_factory=list)
+    #: Index of the sentence that states it.
     sentence: int = 0
 
 
@@ -500,6 +503,8 @@ def _open_since(text: str, clause: _Clause, anchor: dt.date | None) -> DateInter
         days = _span_days(d.lo, anchor)
         if days is not None and days <= SHORT_PERIOD_DAYS:
             return None
+        if days is None and d.lo is None and _RECENT.search(d.text.lower()):
+            return None  # "since last week", "지난달부터": short, though the report's date is unknown
         return _interval(d.lo, anchor, d.text, open_end=True)
     match = _SINCE_YEAR.search(clause.text) if "since" in clause.cues else None
     if match is None:
@@ -626,7 +631,6 @@ def _mark_sums(text: str, found: list[SentenceMentions]) -> None:
                     _kind_of_types(run[0].types),
                     _figure(c),
                     DateInterval(text=" ... ".join(p.date for p in run)),
-                    counts=[c],
                     sentence=sm.sentence.index,
                 )
             )
