@@ -332,3 +332,36 @@ def test_a_recent_bound_is_short_even_without_a_reference_date(text: str) -> Non
     # Unknown beats wrong: with no date for the report, "since last week" is still a short period.
     found = run(text, published=None)
     assert found.tallies == [] and len(found.incidents) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        (
+            "Fictional: between 2027 and 2029, at least 300 North Koreans were sent back.",
+            "2027-01-01",
+            "2029-12-31",
+        ),
+        (
+            "Fictional: from 2026 to 2028 some 900 defectors were arrested in China.",
+            "2026-01-01",
+            "2028-12-31",
+        ),
+        ("가상: 2027년부터 2029년까지 탈북민 450여 명이 강제북송됐다.", "2027-01-01", "2029-12-31"),
+    ],
+)
+def test_a_figure_over_a_span_of_years_is_a_tally(text: str, start: str, end: str) -> None:
+    tally = only_tally(text)
+    assert (tally.period.start, tally.period.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: China sent back 80 North Koreans, the first such return since 2027.",
+        "가상: 2027년 이후 처음으로 탈북민 10명이 강제북송됐다.",
+    ],
+)
+def test_the_first_since_a_year_is_a_comparison_not_a_period(text: str) -> None:
+    found = run(text)
+    assert found.tallies == [] and len(found.incidents) == 1

@@ -80,6 +80,15 @@ _SINCE_YEAR = re.compile(
 #: Words of a bound that lies close before the report ("last week", "Monday", "지난달", "21일"): a
 #: period from it is short even when no reference date says how short.
 _RECENT = re.compile(r"week|day|month|yesterday|tonight|recent|주|일|달|어제|오늘|최근")
+_YEAR_SPAN = re.compile(
+    r"\b(?:between\s+(?P<a>(?:19|20)\d{2})\s+and|from\s+(?P<a2>(?:19|20)\d{2})\s+(?:to|through|until))\s+"
+    r"(?P<b>(?:19|20)\d{2})\b"
+    r"|(?P<ka>(?:19|20)\d{2})\s?년\s?(?:부터|에서)\s?(?P<kb>(?:19|20)\d{2})\s?년"
+)
+_COMPARED_SINCE = re.compile(
+    r"\b(?:first|largest|biggest|highest|lowest|fewest|most|record)\b[^.;]{0,50}\bsince\b"
+    r"|(?:이후|이래)\s?(?:처음|최대|최다|최초|최고|최저)"
+)
 _RANGE_GAP = re.compile(r"(?i:^(?:to|until|till|through|and|-|–|~|에서|부터)$)")
 _BETWEEN_BEFORE = re.compile(r"(?i:\b(?:between|from)\s+(?:the\s+)?$)")
 _HELD_NOW = re.compile(
@@ -110,6 +119,7 @@ _CUE_WORDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "rate": (("a year", "per year", "each year", "every year", "annually", "yearly",
               "매년", "해마다", "연간", "연평균", "年"),),
     "since": (("since", "이후", "이래"),),
+    "years": (("19", "20"),),  # a span of years ("between 2019 and 2021"), found by _YEAR_SPAN
     "cumulative": (("to date", "thus far", "지금까지", "현재까지", "누적"),),
     "held": (("held", "detained", "prison", "jail", "locked", "detention", "custody",
               "구금", "수감", "억류", "감금", "구류", "갇혀"),
@@ -121,7 +131,7 @@ _CUE_WORDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "members": (("including", "among", "포함"),),
     "returned": (("sent back", "north korea", "북한으로", "북송"),),
 }  # fmt: skip
-_TALLY_CUES: Final = ("rate", "since", "cumulative", "held", "resident", "cases")
+_TALLY_CUES: Final = ("rate", "since", "cumulative", "held", "resident", "cases", "years")
 #: Something :data:`_CLAUSE_BOUNDARY` needs: without one, a sentence is one clause.
 _BOUNDARY_HINTS: Final = (
     ";",
@@ -149,7 +159,10 @@ def _cues(words: str, names: Iterable[str] = _CUE_WORDS) -> frozenset[str]:
 #: Any word a tally cue needs, in one pattern: most sentences have none, and one search says so
 #: (a custody word alone is common in incidents: "held" also needs a word of the present).
 _ANY_TALLY_WORD = re.compile(
-    "|".join(re.escape(w) for name in _TALLY_CUES if name != "held" for w in _CUE_WORDS[name][0])
+    "|".join(
+        re.escape(w) for name in _TALLY_CUES if name not in ("held", "years") for w in _CUE_WORDS[name][0]
+    )
+    + r"|(?:19|20)\d\d\D{1,12}(?:19|20)\d\d"
 )
 _CUSTODY_WORD = re.compile("|".join(re.escape(w) for w in _CUE_WORDS["held"][0]))
 
@@ -350,7 +363,7 @@ def _classify_figure(
     held = "held" in clause.cues and bool(_HELD_NOW.search(clause.text))
     if "rate" in clause.cues and _rate(clause.text) and (triggers or held):
         return TallyFinding(_kind(clause, triggers), figure, _period(clause.dates), rate="per_year")
-    long_range = _long_range(text, clause.dates)
+    long_range = _long_range(text, clause.dates) or _year_span(clause)
     if long_range is not None and triggers:
         return TallyFinding(_kind(clause, triggers), figure, long_range)
     if cases_clause and triggers:
@@ -495,6 +508,8 @@ def _open_since(text: str, clause: _Clause, anchor: dt.date | None) -> DateInter
     """
     if any(d.role == "event" for d in clause.dates):
         return None
+    if "since" in clause.cues and _COMPARED_SINCE.search(clause.text):
+        return None  # "the first since 2019", "2019년 이후 처음": a comparison, not a bound
     closing = {id(b) for a, b in zip(clause.dates, clause.dates[1:], strict=False) if _joined(text, a, b)}
     closed = {id(a) for a, b in zip(clause.dates, clause.dates[1:], strict=False) if _joined(text, a, b)}
     for d in clause.dates:
@@ -511,6 +526,19 @@ def _open_since(text: str, clause: _Clause, anchor: dt.date | None) -> DateInter
         return None
     year = int(match.group("y") or match.group("ky"))
     return _interval(dt.date(year, 1, 1), anchor, match.group(0), open_end=True)
+
+
+def _year_span(clause: _Clause) -> DateInterval | None:
+    """A span of whole years the clause names ("between 2019 and 2021", "2019-2021", "2019년부터
+    2021년까지"): at least a year, so a figure over it is a tally."""
+    match = _YEAR_SPAN.search(clause.text) if "years" in clause.cues else None
+    if match is None:
+        return None
+    first = int(match.group("a") or match.group("a2") or match.group("ka"))
+    last = int(match.group("b") or match.group("kb"))
+    if not first < last <= first + 50:
+        return None
+    return _interval(dt.date(first, 1, 1), dt.date(last, 12, 31), match.group(0))
 
 
 def _interval(lo: dt.date | None, hi: dt.date | None, words: str, *, open_end: bool = False) -> DateInterval:
