@@ -365,3 +365,12 @@ def test_a_figure_over_a_span_of_years_is_a_tally(text: str, start: str, end: st
 def test_the_first_since_a_year_is_a_comparison_not_a_period(text: str) -> None:
     found = run(text)
     assert found.tallies == [] and len(found.incidents) == 1
+
+
+def test_a_clause_of_its_own_still_seeds_an_incident_beside_a_tally() -> None:
+    text = "Fictional: every year hundreds of North Koreans are sent back; last month police arrested 9."
+    found = run(text)
+    assert [t.figure.text for t in found.tallies] == ["hundreds of North Koreans"]
+    (incident,) = found.incidents
+    assert incident.date.start == "2030-09-01"  # the arrest's own month, not the tally's words
+    assert "repatriation" not in incident.event_types

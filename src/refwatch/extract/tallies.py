@@ -216,10 +216,11 @@ class _Clause:
 def mark_tallies(text: str, found: list[SentenceMentions], anchor: dt.date | None) -> None:
     """Decide which figures are tallies, and move them out of the sentences' counts.
 
-    A sentence left with no figure of people but a tally is skipped by assembly;
-    one that still holds another figure seeds with that figure alone, and the
-    dates of the tally's clause are taken out of it too, so that "41 in July and
-    August, against 51 cases over 2016-2017" keeps its own months.
+    The clauses of a tally leave the sentence's mentions with its figure (its dates,
+    events and places too), so that "41 in July and August, against 51 cases over
+    2016-2017" keeps its own months, and "every year hundreds are sent back; last
+    month police arrested 9" still seeds the arrest. A sentence of tallies alone is
+    skipped by assembly.
     """
     for sm in found:
         if sm.sentence.clutter or not (sm.counts or sm.triggers):
@@ -339,9 +340,22 @@ def _classify_sentence(
             clauses_used.append(clause)
     if not tallied and not clauses_used:
         return
+    # The tally's clauses belong to the tally: their figures, dates, events and places leave the
+    # sentence, so that another clause ("…; last month police arrested 9 in Hunchun") seeds its own
+    # incident with its own words, and a sentence of tallies alone seeds none.
     sm.counts = [c for c in sm.counts if c not in tallied]
-    if any(c.group == "people" for c in sm.counts):
-        sm.dates = [d for d in sm.dates if not any(c.start <= d.start < c.end for c in clauses_used)]
+    _strip(sm, [(c.start, c.end) for c in clauses_used])
+
+
+def _strip(sm: SentenceMentions, spans: list[tuple[int, int]]) -> None:
+    """Take the dates, events and places of the tally's clauses out of the sentence's mentions."""
+
+    def inside(position: int) -> bool:
+        return any(lo <= position < hi for lo, hi in spans)
+
+    sm.dates = [d for d in sm.dates if not inside(d.start)]
+    sm.triggers = [t for t in sm.triggers if not inside(t.start)]
+    sm.places = [p for p in sm.places if not inside(p.start)]
 
 
 def _classify_figure(
@@ -664,6 +678,8 @@ def _mark_sums(text: str, found: list[SentenceMentions]) -> None:
             )
         if taken:
             sm.counts = [c for c in sm.counts if c not in taken]
+            spans = _clauses(_lower(text, sm), sm)
+            _strip(sm, [(lo, hi) for lo, hi in spans if any(lo <= c.start < hi for c in taken)])
 
 
 def _kind_of_types(types: frozenset[str]) -> TallyKind:
