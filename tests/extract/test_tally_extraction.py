@@ -230,6 +230,9 @@ def test_a_sentence_with_a_group_and_a_head_count_keeps_the_group() -> None:
         "Fictional: 12 defectors were arrested in Yanji on May 3, the most since 2026.",
         # "a year ago" is a date, not a rate.
         "Fictional: a year ago, 11 defectors were arrested in Tumen.",
+        # A yearly word that does not make the figure a rate: an annual report, a yearly event.
+        "가상: 단체의 연간 보고서에 따르면 지난 3일 탈북민 12명이 옌지에서 체포됐다.",
+        "가상: 매년 열리는 행사에서 탈북민 12명이 지난 3일 체포됐다.",
         # "for a year" is a length of time, not a rate.
         "Fictional: police arrested 11 defectors in Yanji on 3 May 2030 and held them for a year.",
         # Cases whose groups the sentence dates one by one are those incidents, not their sum.

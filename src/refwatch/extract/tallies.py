@@ -67,7 +67,7 @@ _CLAUSE_BOUNDARY = re.compile(
 )
 _RATE = re.compile(
     r"\b(?:a|per|each|every)\s+year\b(?!\s+(?:ago|later|earlier|after|before|since|in\s+prison))"
-    r"|\bannually\b|\byearly\b|매년|해마다|연간|연평균|年(?=\s?\d)"
+    r"|\bannually\b|\byearly\b|매년|해마다|(?:연간|연평균)(?=[^.]{0,12}\d)|年(?=\s?\d)"
 )
 #: "sentenced to a year", "for a year": a length of time, not a rate.
 _NOT_A_RATE_BEFORE = re.compile(r"\b(?:for|to)\s+$")
@@ -375,7 +375,8 @@ def _classify_figure(
     )
     triggers = clause.triggers or sm.triggers
     held = "held" in clause.cues and bool(_HELD_NOW.search(clause.text))
-    if "rate" in clause.cues and _rate(clause.text) and (triggers or held):
+    dated = any(d.precision != "year" for d in _event_dates(clause))  # one group's day or month
+    if "rate" in clause.cues and not dated and _rate(clause.text) and (triggers or held):
         return TallyFinding(_kind(clause, triggers), figure, _period(clause.dates), rate="per_year")
     long_range = _long_range(text, clause.dates) or _year_span(clause)
     if long_range is not None and triggers:
