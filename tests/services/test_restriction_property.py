@@ -3,8 +3,9 @@
 After every step, for readers in no group, in one group and in both, every
 path a non-member has (incident list and detail, history, documents list,
 search, detail and original, figures, the map, the public API and the public
-export) is checked against the evidence: nothing may be shown that was drawn
-from a document the reader may not see. "Drawn from" is tracked by the test
+export, and the tallies each report states, listed and published) is checked
+against the evidence: nothing may be shown that was drawn from a document the
+reader may not see. "Drawn from" is tracked by the test
 itself: an incident is drawn from its sources' documents, and an incident
 merged away from those it held last. Fictional reports only (invented events
 in 2030); the extractor is replaced by a table, as in ``test_restriction``.
@@ -32,8 +33,9 @@ from refwatch.errors import RefwatchError  # noqa: E402
 from refwatch.report.redaction import RedactionPolicy  # noqa: E402
 from refwatch.services import accounts, browse, review  # noqa: E402
 from refwatch.services import documents as documents_service  # noqa: E402
-from refwatch.services.export import export_incidents  # noqa: E402
+from refwatch.services.export import export_incidents, export_tallies  # noqa: E402
 from refwatch.services.ingest import ingest_paths, relink_all  # noqa: E402
+from refwatch.services.tallies import list_tallies  # noqa: E402
 from refwatch.storage.database import Database  # noqa: E402
 from refwatch.storage.incidents import IncidentFilter  # noqa: E402
 from refwatch.storage.tables import Document, Incident, IncidentSource  # noqa: E402
@@ -63,6 +65,26 @@ step = st.one_of(
 @pytest.fixture(autouse=True)
 def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
     use_table_extractor(monkeypatch, EVENTS)
+    # Every report also states a (fictional) running total, so that tallies go through the same
+    # restrictions as incidents: they follow their document, whatever happens to the incidents.
+    from refwatch.domain.incidents import Evidence as Span
+    from refwatch.domain.tallies import Figure, Tally
+    from refwatch.extract.base import Extraction
+    from refwatch.services import incidents as incidents_service
+
+    table_run = incidents_service.run_extractor
+
+    def run(doc: Any) -> tuple[str, Extraction]:
+        name, found = table_run(doc)
+        total = Tally(
+            document=doc.key,
+            kind="returned",
+            figure=Figure(600, 600, None, "at_least", "FICTIONAL"),
+            evidence=[Span(0, 9, "FICTIONAL")],
+        )
+        return name, Extraction(list(found) if isinstance(found, list) else found.incidents, [total])
+
+    monkeypatch.setattr(incidents_service, "run_extractor", run)
 
 
 class Evidence:
@@ -141,6 +163,14 @@ def check(db: Database, evidence: Evidence, client: TestClient, tokens: dict[str
     )
     exported = {json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()}
     assert not exported & public_tainted
+    _, public_hidden = evidence.hidden_documents(db, ())
+    tally_documents = {t["id"]: t["document"] for t in list_tallies(db)}
+    written = export_tallies(db, out, fmt="jsonl", public=RedactionPolicy(confirmed_only=False))
+    assert written is not None
+    published_tallies = [
+        json.loads(line)["id"] for line in written[0].read_text(encoding="utf-8").splitlines()
+    ]
+    assert not {tally_documents[i] for i in published_tallies} & public_hidden
     for name, groups in READERS.items():
         headers = {"Authorization": f"Bearer {tokens[name]}"}
         tainted = evidence.tainted(db, groups)
@@ -159,6 +189,8 @@ def check(db: Database, evidence: Evidence, client: TestClient, tokens: dict[str
             history = client.get(f"/api/v1/incidents/{incident_id}/history", headers=headers).json()
             for entry in history:
                 assert not _named(entry) & tainted, (name, entry["action"])
+        tallies = client.get("/api/v1/tallies?limit=200", headers=headers).json()["items"]
+        assert not {t["document"] for t in tallies} & hidden_keys
         documents = client.get("/api/v1/documents?limit=200", headers=headers).json()["items"]
         assert not {d["key"] for d in documents} & hidden_keys
         found = client.get("/api/v1/documents?q=FICTIONAL&limit=200", headers=headers).json()["items"]

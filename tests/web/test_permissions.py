@@ -63,6 +63,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/persons/{person_id}"): PERSON_READERS,
     ("GET", "/api/v1/public/incidents"): EVERYONE,
     ("GET", "/api/v1/stats"): READERS,
+    ("GET", "/api/v1/tallies"): READERS,
     ("GET", "/login"): EVERYONE,
     ("POST", "/login"): EVERYONE,
     ("POST", "/logout"): EVERYONE,

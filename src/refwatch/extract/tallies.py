@@ -57,42 +57,123 @@ _MONTHS_EN = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
+# The cue patterns below read a lower-cased sentence (:func:`_lower`): case-sensitive patterns run
+# several times faster than ``(?i)`` ones in Python's engine.
 _CLAUSE_BOUNDARY = re.compile(
-    r"(?i:;\s|:\s|\s[—–]\s|\s--\s|,\s+(?:and|but|while|whereas)\s|\s(?:compared\s+(?:to|with)|while|whereas)\s"
+    r";\s|:\s|\s[—–]\s|\s--\s|,\s+(?:and|but|while|whereas)\s|\s(?:compared\s+(?:to|with)|while|whereas)\s"
     r"|,?\s+and\s+(?=(?:about|around|some|nearly|almost|at\s+least|more\s+than|over|an\s+estimated|another|"
-    r"a\s+further)\b))"
+    r"a\s+further)\b)"
     r"|(?:으며|했고|하였고|됐고|되었고|었고|였고|면서|라며)[,\s]|며,\s|고,\s"
 )
 _RATE = re.compile(
-    r"(?i:(?<!\bfor\s)(?<!\bto\s)\b(?:a|per|each|every)\s+year\b(?!\s+(?:ago|later|earlier|after|before|since|in\s+prison))"
-    r"|\bannually\b|\byearly\b)|매년|해마다|연간|연평균|年(?=\s?\d)"
+    r"\b(?:a|per|each|every)\s+year\b(?!\s+(?:ago|later|earlier|after|before|since|in\s+prison))"
+    r"|\bannually\b|\byearly\b|매년|해마다|(?:연간|연평균)(?=[^.]{0,12}\d)|年(?=\s?\d)"
 )
-_CUMULATIVE = re.compile(r"(?i:\bto\s+date\b|\bthus\s+far\b)|지금까지|현재까지|누적")
+#: "sentenced to a year", "for a year": a length of time, not a rate.
+_NOT_A_RATE_BEFORE = re.compile(r"\b(?:for|to)\s+$")
+_CUMULATIVE = re.compile(r"\bto\s+date\b|\bthus\s+far\b|지금까지|현재까지|누적")
 _SINCE_YEAR = re.compile(
-    r"(?i:\bsince\s+(?:(?:early|mid|late|the\s+(?:start|beginning|end)\s+of)[- ]?\s*)?"
-    rf"(?:(?:{_MONTHS_EN})\s+)?(?P<y>(?:19|20)\d{2})\b)"
+    r"\bsince\s+(?:(?:early|mid|late|the\s+(?:start|beginning|end)\s+of)[- ]?\s*)?"
+    rf"(?:(?:{_MONTHS_EN.lower()})\s+)?(?P<y>(?:19|20)\d{{2}})\b"
     r"|(?P<ky>(?:19|20)\d{2})\s?년[^.。\n]{0,30}?(?:이후|이래)"
+)
+#: Words of a bound that lies close before the report ("last week", "Monday", "지난달", "21일"): a
+#: period from it is short even when no reference date says how short.
+_RECENT = re.compile(r"week|day|month|yesterday|tonight|recent|주|일|달|어제|오늘|최근")
+_YEAR_SPAN = re.compile(
+    r"\b(?:between\s+(?P<a>(?:19|20)\d{2})\s+and|from\s+(?P<a2>(?:19|20)\d{2})\s+(?:to|through|until))\s+"
+    r"(?P<b>(?:19|20)\d{2})\b"
+    r"|(?P<ka>(?:19|20)\d{2})\s?년\s?(?:부터|에서)\s?(?P<kb>(?:19|20)\d{2})\s?년"
+)
+_COMPARED_SINCE = re.compile(
+    r"\b(?:first|largest|biggest|highest|lowest|fewest|most|record)\b[^.;]{0,50}\bsince\b"
+    r"|(?:이후|이래)\s?(?:처음|최대|최다|최초|최고|최저)"
 )
 _RANGE_GAP = re.compile(r"(?i:^(?:to|until|till|through|and|-|–|~|에서|부터)$)")
 _BETWEEN_BEFORE = re.compile(r"(?i:\b(?:between|from)\s+(?:the\s+)?$)")
 _HELD_NOW = re.compile(
-    r"(?i:\b(?:are|remain|remains|still|currently|now)\s+(?:being\s+|currently\s+|still\s+)?"
-    r"(?:held|detained|imprisoned|jailed|locked\s+up|in\s+(?:detention|custody|prison|jail))\b)"
+    r"\b(?:are|remain|remains|still|currently|now)\s+(?:being\s+|currently\s+|still\s+)?"
+    r"(?:held|detained|imprisoned|jailed|locked\s+up|in\s+(?:detention|custody|prison|jail))\b"
     r"|(?:구금|수감|억류|감금|구류|갇혀)\s?(?:돼|되어|된\s?채로?|된\s?상태로)?\s?(?:있|중)"
 )
 #: Words that name members of a group ("including a child", "어린이 2명 포함"): a group, not a head-count.
-_MEMBERS = re.compile(r"(?i:\bincluding\b|\bamong\s+them\b)|포함")
+_MEMBERS = re.compile(r"\bincluding\b|\bamong\s+them\b|포함")
 _RESIDENT = re.compile(
-    r"(?i:\b(?:living|hiding|residing|live|hide|reside)\s+in\b)|거주|체류\s?중|은신|숨어\s?(?:지내|사)|살고\s?있"
+    r"\b(?:living|hiding|residing|live|hide|reside)\s+in\b|거주|체류\s?중|은신|숨어\s?(?:지내|사)|살고\s?있"
 )
-_ESTIMATE_CUE = re.compile(r"(?i:\b(?:an\s+)?estimated\b|\bestimates?\b)|추산|추정")
+_ESTIMATE_CUE = re.compile(r"\bestimate[sd]?\b|추산|추정")
 _EN_NUMBER: Final = "|".join(sorted((re.escape(w) for w in en.NUMBER_WORDS), key=len, reverse=True))
-_CASES = re.compile(
+#: "cases" / "건" first (a literal is cheap to find), then the figure just before it.
+_CASE_WORD = re.compile(r"(?i:\bcases\b)|건(?=[\s의이을에,.]|$)")
+_CASE_NUMBER_EN = re.compile(
     rf"(?i:\b(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+|{_EN_NUMBER})\s+(?:(?:documented|known|confirmed|reported|"
-    r"separate|such|similar|verified|recorded)\s+)?cases\b)"
-    r"|(?<![\d,.])(?P<kn>\d{1,3}(?:,\d{3})+|\d+)\s?건(?=[\s의이을에,.]|$)"
+    r"separate|such|similar|verified|recorded)\s+)?$)"
 )
-_RETURNED_CUE = re.compile(r"(?i:\bsent\s+back\b|\bto\s+north\s+korea\b)|북한으로|북송")
+_CASE_NUMBER_KO = re.compile(r"(?<![\d,.])(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s?$")
+#: For each cue pattern, the words (lower case) without one of which it cannot match: substring
+#: tests are far cheaper than the patterns, so a clause is searched only for the cues it may hold,
+#: and a sentence with none of the tally cues and no period among its dates is passed over.
+_CUE_WORDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
+    # Each cue: groups of words, one word of every group needed ("held" needs a custody word and a
+    # word of the present, as "are held" and "구금돼 있다" have).
+    "rate": (("a year", "per year", "each year", "every year", "annually", "yearly",
+              "매년", "해마다", "연간", "연평균", "年"),),
+    "since": (("since", "이후", "이래"),),
+    "years": (("19", "20"),),  # a span of years ("between 2019 and 2021"), found by _YEAR_SPAN
+    "cumulative": (("to date", "thus far", "지금까지", "현재까지", "누적"),),
+    "held": (("held", "detained", "prison", "jail", "locked", "detention", "custody",
+              "구금", "수감", "억류", "감금", "구류", "갇혀"),
+             ("are", "remain", "still", "currently", "now", "있", "중")),
+    "resident": (("living in", "hiding in", "resid", "live in", "hide in",
+                  "거주", "체류", "은신", "숨어", "살고"),),
+    "cases": (("cases", "건"),),
+    "estimate": (("estimate", "추산", "추정"),),
+    "members": (("including", "among", "포함"),),
+    "returned": (("sent back", "north korea", "북한으로", "북송"),),
+}  # fmt: skip
+_TALLY_CUES: Final = ("rate", "since", "cumulative", "held", "resident", "cases", "years")
+#: Something :data:`_CLAUSE_BOUNDARY` needs: without one, a sentence is one clause.
+_BOUNDARY_HINTS: Final = (
+    ";",
+    ":",
+    "—",
+    "–",
+    "--",
+    " and",
+    ", but",
+    "while",
+    "whereas",
+    "compared",
+    "며",
+    "고",
+)
+
+
+def _cues(words: str, names: Iterable[str] = _CUE_WORDS) -> frozenset[str]:
+    """The cue categories whose words occur in ``words`` (lower case)."""
+    return frozenset(
+        name for name in names if all(any(w in words for w in group) for group in _CUE_WORDS[name])
+    )
+
+
+#: Any word a tally cue needs, in one pattern: most sentences have none, and one search says so
+#: (a custody word alone is common in incidents: "held" also needs a word of the present).
+_ANY_TALLY_WORD = re.compile(
+    "|".join(
+        re.escape(w) for name in _TALLY_CUES if name not in ("held", "years") for w in _CUE_WORDS[name][0]
+    )
+    + r"|(?:19|20)\d\d\D{1,12}(?:19|20)\d\d"
+)
+_CUSTODY_WORD = re.compile("|".join(re.escape(w) for w in _CUE_WORDS["held"][0]))
+
+
+def _may_hold_tally(low: str) -> bool:
+    if _ANY_TALLY_WORD.search(low):
+        return True
+    return _CUSTODY_WORD.search(low) is not None and any(w in low for w in _CUE_WORDS["held"][1])
+
+
+_RETURNED_CUE = re.compile(r"\bsent\s+back\b|\bto\s+north\s+korea\b|북한으로|북송")
 _ORGANISATIONS: Final[tuple[tuple[str, str], ...]] = (
     (r"Human\s+Rights\s+Watch|\bHRW\b|휴먼라이츠워치", "Human Rights Watch"),
     (r"Amnesty(?:\s+International)?|국제앰네스티|앰네스티", "Amnesty International"),
@@ -118,7 +199,7 @@ class TallyFinding:
     figure: Figure
     period: DateInterval = field(default_factory=DateInterval)
     rate: Rate | None = None
-    counts: list[CountMention] = field(default_factory=list)
+    #: Index of the sentence that states it.
     sentence: int = 0
 
 
@@ -129,23 +210,28 @@ class _Clause:
     text: str
     triggers: list[Trigger]
     dates: list[DateMention]
+    cues: frozenset[str]
 
 
 def mark_tallies(text: str, found: list[SentenceMentions], anchor: dt.date | None) -> None:
     """Decide which figures are tallies, and move them out of the sentences' counts.
 
-    A sentence left with no figure of people but a tally is skipped by assembly;
-    one that still holds another figure seeds with that figure alone, and the
-    dates of the tally's clause are taken out of it too, so that "41 in July and
-    August, against 51 cases over 2016-2017" keeps its own months.
+    The clauses of a tally leave the sentence's mentions with its figure (its dates,
+    events and places too), so that "41 in July and August, against 51 cases over
+    2016-2017" keeps its own months, and "every year hundreds are sent back; last
+    month police arrested 9" still seeds the arrest. A sentence of tallies alone is
+    skipped by assembly.
     """
     for sm in found:
         if sm.sentence.clutter or not (sm.counts or sm.triggers):
             continue
-        sentence_text = text[sm.sentence.start : sm.sentence.end]
-        if not sm.counts and not _CASES.search(sentence_text):
+        if not sm.counts and not _may_count_cases(text[sm.sentence.start : sm.sentence.end]):
+            continue  # no figure of people: only "N cases" can make a tally
+        low = _lower(text, sm)
+        if not _dated_period(sm) and not _may_hold_tally(low):
             continue
-        _classify_sentence(text, sm, anchor)
+        cues = _cues(low)
+        _classify_sentence(text, sm, anchor, low, cues)
     _mark_sums(text, found)
 
 
@@ -181,33 +267,55 @@ def tallies_of(text: str, found: Sequence[SentenceMentions], *, document: str) -
 # --- one sentence ------------------------------------------------------------------------------
 
 
-def _clauses(text: str, sm: SentenceMentions) -> list[tuple[int, int]]:
+def _may_count_cases(sentence: str) -> bool:
+    return "건" in sentence or "ases" in sentence or "ASES" in sentence
+
+
+def _dated_period(sm: SentenceMentions) -> bool:
+    """Whether the sentence's dates may make a period: a range, a bound, or two dates to join."""
+    return len(sm.dates) >= 2 or any(d.role == "since" or d.precision == "range" for d in sm.dates)
+
+
+def _lower(text: str, sm: SentenceMentions) -> str:
+    """The sentence in lower case, for the cue patterns; as it is where lower-casing would change
+    its length (a few letters, such as "İ", become two), so that offsets still hold."""
+    sentence = text[sm.sentence.start : sm.sentence.end]
+    low = sentence.lower()
+    return low if len(low) == len(sentence) else sentence
+
+
+def _clauses(low: str, sm: SentenceMentions) -> list[tuple[int, int]]:
     s = sm.sentence
-    cuts = [s.start, *(m.end() for m in _CLAUSE_BOUNDARY.finditer(text, s.start, s.end)), s.end]
+    if not any(hint in low for hint in _BOUNDARY_HINTS):
+        return [(s.start, s.end)]
+    cuts = [s.start, *(m.end() + s.start for m in _CLAUSE_BOUNDARY.finditer(low)), s.end]
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
 def _clause_of(
-    text: str, sm: SentenceMentions, start: int, end: int, spans: list[tuple[int, int]]
+    low: str, sm: SentenceMentions, start: int, spans: list[tuple[int, int]], cues: frozenset[str]
 ) -> _Clause:
     lo, hi = next(((a, b) for a, b in spans if a <= start < b), (sm.sentence.start, sm.sentence.end))
     return _Clause(
         start=lo,
         end=hi,
-        text=text[lo:hi],
+        text=(words := low[lo - sm.sentence.start : hi - sm.sentence.start]),
         triggers=[t for t in sm.triggers if lo <= t.start < hi],
         dates=[d for d in sm.dates if lo <= d.start < hi],
+        cues=cues if len(spans) == 1 else _cues(words, cues),
     )
 
 
-def _classify_sentence(text: str, sm: SentenceMentions, anchor: dt.date | None) -> None:
-    spans = _clauses(text, sm)
+def _classify_sentence(
+    text: str, sm: SentenceMentions, anchor: dt.date | None, low: str, cues: frozenset[str]
+) -> None:
+    spans = _clauses(low, sm)
     tallied: list[CountMention] = []
     clauses_used: list[_Clause] = []
-    cases = list(_CASES.finditer(text, sm.sentence.start, sm.sentence.end))
-    case_clauses = {id(m): _clause_of(text, sm, m.start(), m.end(), spans) for m in cases}
+    cases = _find_cases(text, sm.sentence.start, sm.sentence.end) if "cases" in cues else []
+    case_clauses = {id(m): _clause_of(low, sm, m.start, spans, cues) for m in cases}
     for count in [c for c in sm.counts if c.group == "people"]:
-        clause = _clause_of(text, sm, count.start, count.end, spans)
+        clause = _clause_of(low, sm, count.start, spans, cues)
         # "nine cases, about 60 people": the clause's one figure of people is the sum of the cases;
         # "in two cases, five were arrested on 3 May and seven on 9 May" lists the incidents instead.
         in_case_clause = (
@@ -232,9 +340,22 @@ def _classify_sentence(text: str, sm: SentenceMentions, anchor: dt.date | None) 
             clauses_used.append(clause)
     if not tallied and not clauses_used:
         return
+    # The tally's clauses belong to the tally: their figures, dates, events and places leave the
+    # sentence, so that another clause ("…; last month police arrested 9 in Hunchun") seeds its own
+    # incident with its own words, and a sentence of tallies alone seeds none.
     sm.counts = [c for c in sm.counts if c not in tallied]
-    if any(c.group == "people" for c in sm.counts):
-        sm.dates = [d for d in sm.dates if not any(c.start <= d.start < c.end for c in clauses_used)]
+    _strip(sm, [(c.start, c.end) for c in clauses_used])
+
+
+def _strip(sm: SentenceMentions, spans: list[tuple[int, int]]) -> None:
+    """Take the dates, events and places of the tally's clauses out of the sentence's mentions."""
+
+    def inside(position: int) -> bool:
+        return any(lo <= position < hi for lo, hi in spans)
+
+    sm.dates = [d for d in sm.dates if not inside(d.start)]
+    sm.triggers = [t for t in sm.triggers if not inside(t.start)]
+    sm.places = [p for p in sm.places if not inside(p.start)]
 
 
 def _classify_figure(
@@ -247,11 +368,17 @@ def _classify_figure(
     cases_clause: bool,
 ) -> TallyFinding | None:
     figure = _figure(count)
-    estimate = count.vague or count.qualifier in _ESTIMATES or bool(_ESTIMATE_CUE.search(clause.text))
+    estimate = (
+        count.vague
+        or count.qualifier in _ESTIMATES
+        or ("estimate" in clause.cues and bool(_ESTIMATE_CUE.search(clause.text)))
+    )
     triggers = clause.triggers or sm.triggers
-    if _RATE.search(clause.text) and (triggers or _HELD_NOW.search(clause.text)):
+    held = "held" in clause.cues and bool(_HELD_NOW.search(clause.text))
+    dated = any(d.precision != "year" for d in _event_dates(clause))  # one group's day or month
+    if "rate" in clause.cues and not dated and _rate(clause.text) and (triggers or held):
         return TallyFinding(_kind(clause, triggers), figure, _period(clause.dates), rate="per_year")
-    long_range = _long_range(text, clause.dates)
+    long_range = _long_range(text, clause.dates) or _year_span(clause)
     if long_range is not None and triggers:
         return TallyFinding(_kind(clause, triggers), figure, long_range)
     if cases_clause and triggers:
@@ -261,25 +388,54 @@ def _classify_figure(
         since = _open_since(text, clause, anchor)
         if since is not None:
             return TallyFinding(_kind(clause, events), figure, since)
-        if estimate and _CUMULATIVE.search(clause.text):
+        if estimate and "cumulative" in clause.cues and _CUMULATIVE.search(clause.text):
             return TallyFinding(_kind(clause, events), figure, _period(clause.dates))
     if estimate and _held_now(sm, clause):
         return TallyFinding("held", figure, _moment(sm, anchor))
-    if estimate and _RESIDENT.search(clause.text) and not any(t.realis for t in events):
+    resident = "resident" in clause.cues and bool(_RESIDENT.search(clause.text))
+    if estimate and resident and not any(t.realis for t in events):
         return TallyFinding("other", figure, _moment(sm, anchor))
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Cases:
+    start: int
+    end: int
+    value: int | None
+    text: str
+
+
+def _find_cases(text: str, start: int, end: int) -> list[_Cases]:
+    """ "51 cases", "nine documented cases", "14건" in ``text[start:end]``."""
+    out = []
+    for word in _CASE_WORD.finditer(text, start, end):
+        before = text[max(start, word.start() - 40) : word.start()]
+        number = (_CASE_NUMBER_KO if word.group(0) == "건" else _CASE_NUMBER_EN).search(before)
+        if number is not None:
+            first = word.start() - len(before) + number.start()
+            out.append(_Cases(first, word.end(), _number(number.group("n")), text[first : word.end()]))
+    return out
+
+
+def _rate(words: str) -> bool:
+    """A yearly rate ("a year", "every year", "매년"), not a length of time ("sentenced to a year")."""
+    return any(
+        not (m.group(0).startswith("a ") and _NOT_A_RATE_BEFORE.search(words, 0, m.start()))
+        for m in _RATE.finditer(words)
+    )
+
+
 def _cases_finding(
-    text: str, sm: SentenceMentions, match: re.Match[str], clause: _Clause, anchor: dt.date | None
+    text: str, sm: SentenceMentions, match: _Cases, clause: _Clause, anchor: dt.date | None
 ) -> TallyFinding | None:
     """ "51 cases", "3건": a number of incidents the source counted, with an event in the sentence."""
-    value = _number(match.group("n") or match.group("kn") or "")
+    value = match.value
     triggers = [t for t in (clause.triggers or sm.triggers) if set(t.types) & (_EVENT_TYPES | {"detention"})]
     listed = any(c.group == "people" and clause.start <= c.start < clause.end for c in sm.counts)
     if value is None or value < 2 or not triggers or (listed and _event_dates(clause)):
         return None  # "in two cases, five were arrested on 3 May and ...": the incidents themselves
-    figure = Figure(value, value, value, "exact", match.group(0))
+    figure = Figure(value, value, value, "exact", match.text)
     period = _long_range(text, clause.dates) or _open_since(text, clause, anchor) or _period(clause.dates)
     return TallyFinding(_kind(clause, triggers), figure, period)
 
@@ -297,7 +453,8 @@ def _figure(count: CountMention) -> Figure:
 
 def _kind(clause: _Clause, triggers: Iterable[Trigger]) -> TallyKind:
     types = {t for trigger in triggers for t in trigger.types}
-    if types & {"repatriation", "deportation"} or _RETURNED_CUE.search(clause.text):
+    returned = "returned" in clause.cues and bool(_RETURNED_CUE.search(clause.text))
+    if types & {"repatriation", "deportation"} or returned:
         return "returned"
     if "arrest" in types:
         return "arrested"
@@ -320,7 +477,9 @@ def _held_now(sm: SentenceMentions, clause: _Clause) -> bool:
     Dandong") is read as an incident's status, not as a head-count: the dev annotations
     treat it so, and losing an incident costs more than missing a tally.
     """
-    if not _HELD_NOW.search(clause.text) or _event_dates(clause) or _MEMBERS.search(clause.text):
+    if "held" not in clause.cues or not _HELD_NOW.search(clause.text) or _event_dates(clause):
+        return False
+    if "members" in clause.cues and _MEMBERS.search(clause.text):
         return False
     if any(t.realis and set(t.types) & (_EVENT_TYPES - {"detention"}) for t in clause.triggers):
         return False
@@ -364,6 +523,8 @@ def _open_since(text: str, clause: _Clause, anchor: dt.date | None) -> DateInter
     """
     if any(d.role == "event" for d in clause.dates):
         return None
+    if "since" in clause.cues and _COMPARED_SINCE.search(clause.text):
+        return None  # "the first since 2019", "2019년 이후 처음": a comparison, not a bound
     closing = {id(b) for a, b in zip(clause.dates, clause.dates[1:], strict=False) if _joined(text, a, b)}
     closed = {id(a) for a, b in zip(clause.dates, clause.dates[1:], strict=False) if _joined(text, a, b)}
     for d in clause.dates:
@@ -372,12 +533,27 @@ def _open_since(text: str, clause: _Clause, anchor: dt.date | None) -> DateInter
         days = _span_days(d.lo, anchor)
         if days is not None and days <= SHORT_PERIOD_DAYS:
             return None
+        if days is None and d.lo is None and _RECENT.search(d.text.lower()):
+            return None  # "since last week", "지난달부터": short, though the report's date is unknown
         return _interval(d.lo, anchor, d.text, open_end=True)
-    match = _SINCE_YEAR.search(clause.text)
+    match = _SINCE_YEAR.search(clause.text) if "since" in clause.cues else None
     if match is None:
         return None
     year = int(match.group("y") or match.group("ky"))
     return _interval(dt.date(year, 1, 1), anchor, match.group(0), open_end=True)
+
+
+def _year_span(clause: _Clause) -> DateInterval | None:
+    """A span of whole years the clause names ("between 2019 and 2021", "2019-2021", "2019년부터
+    2021년까지"): at least a year, so a figure over it is a tally."""
+    match = _YEAR_SPAN.search(clause.text) if "years" in clause.cues else None
+    if match is None:
+        return None
+    first = int(match.group("a") or match.group("a2") or match.group("ka"))
+    last = int(match.group("b") or match.group("kb"))
+    if not first < last <= first + 50:
+        return None
+    return _interval(dt.date(first, 1, 1), dt.date(last, 12, 31), match.group(0))
 
 
 def _interval(lo: dt.date | None, hi: dt.date | None, words: str, *, open_end: bool = False) -> DateInterval:
@@ -424,7 +600,8 @@ class _Part:
     date: str
     sentence: int
     types: frozenset[str]
-    subgroup: bool
+    start: int
+    end: int
 
 
 #: Words that make the figures after them parts of a group already named ("of them, 9 in A and 18 in
@@ -438,17 +615,19 @@ def _parts(text: str, found: Sequence[SentenceMentions]) -> list[_Part]:
     """Groups the document dates one by one: one figure and one event date each, in text order."""
     parts: list[_Part] = []
     for sm in found:
-        core = {t for tr in sm.triggers if tr.realis and not tr.nominal for t in tr.types} & (
-            _EVENT_TYPES | {"detention"}
-        )
-        if sm.sentence.clutter or not core:
+        if not sm.counts or not sm.dates or sm.sentence.clutter:
             continue
         counts = [c for c in sm.counts if c.group == "people" and not c.vague and c.count is not None]
         dates = [d for d in sm.dates if d.role == "event"]
-        if counts and len(counts) == len(dates):
-            subgroup = bool(_PART_OF.search(text, sm.sentence.start, sm.sentence.end))
+        if not counts or len(counts) != len(dates):
+            continue
+        core = {t for tr in sm.triggers if tr.realis and not tr.nominal for t in tr.types} & (
+            _EVENT_TYPES | {"detention"}
+        )
+        if core:
+            s = sm.sentence
             parts += [
-                _Part(c, d.text, sm.sentence.index, frozenset(core), subgroup)
+                _Part(c, d.text, s.index, frozenset(core), s.start, s.end)
                 for c, d in zip(counts, dates, strict=True)
             ]
     return parts
@@ -465,11 +644,13 @@ def _mark_sums(text: str, found: list[SentenceMentions]) -> None:
     sums: dict[int, list[_Part]] = {}
     for i in range(len(parts)):
         total = parts[i].count.count or 0
+        dates = {parts[i].date}
         for j in range(i + 1, min(i + MAX_PARTS, len(parts))):
+            if parts[j].date in dates:
+                break  # a run holds groups dated apart
+            dates.add(parts[j].date)
             total += parts[j].count.count or 0
-            run = parts[i : j + 1]
-            if len({p.date for p in run}) == len(run) and not any(p.subgroup for p in run):
-                sums.setdefault(total, run)
+            sums.setdefault(total, parts[i : j + 1])
     totals: dict[int, list[_Part]] = {}
     for sm in found:
         for c in sm.counts:
@@ -479,7 +660,8 @@ def _mark_sums(text: str, found: list[SentenceMentions]) -> None:
             own = {t for tr in sm.triggers for t in tr.types} & (_EVENT_TYPES | {"detention"})
             shared = frozenset.intersection(*(p.types for p in split))
             dated = any(d.role == "event" for d in sm.dates)
-            if not dated and own and own <= shared:
+            parted = any(_PART_OF.search(text, p.start, p.end) for p in split)  # "of them, 9 ... and 18"
+            if not dated and own and own <= shared and not parted:
                 totals[c.count or 0] = split
     if not totals:
         return
@@ -492,12 +674,13 @@ def _mark_sums(text: str, found: list[SentenceMentions]) -> None:
                     _kind_of_types(run[0].types),
                     _figure(c),
                     DateInterval(text=" ... ".join(p.date for p in run)),
-                    counts=[c],
                     sentence=sm.sentence.index,
                 )
             )
         if taken:
             sm.counts = [c for c in sm.counts if c not in taken]
+            spans = _clauses(_lower(text, sm), sm)
+            _strip(sm, [(lo, hi) for lo, hi in spans if any(lo <= c.start < hi for c in taken)])
 
 
 def _kind_of_types(types: frozenset[str]) -> TallyKind:

@@ -17,7 +17,12 @@ from refwatch.storage.tallies import TallyFilter, load_tallies
 
 
 def list_tallies(
-    db: Database, *, kinds: Sequence[str] = (), visible_groups: tuple[str, ...] | None = None
+    db: Database,
+    *,
+    kinds: Sequence[str] = (),
+    visible_groups: tuple[str, ...] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Tallies a reader in ``visible_groups`` may see (None: everything), as INCIDENTS.md records.
 
@@ -27,10 +32,14 @@ def list_tallies(
     unknown = sorted(set(kinds) - set(TALLY_KINDS))
     if unknown:
         raise InvalidInput(f"unknown tally kind {unknown[0]!r}; use one of {', '.join(TALLY_KINDS)}")
-    return tally_records(db, TallyFilter(kinds=kinds, visible_groups=visible_groups))
+    return tally_records(
+        db, TallyFilter(kinds=kinds, visible_groups=visible_groups), limit=limit, offset=offset
+    )
 
 
-def tally_records(db: Database, filters: TallyFilter) -> list[dict[str, Any]]:
-    """Stored tallies matching ``filters`` as plain records."""
+def tally_records(
+    db: Database, filters: TallyFilter, *, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Stored tallies matching ``filters`` as plain records (a page of them with ``limit``)."""
     with db.session() as session:
-        return load_tallies(session, filters)
+        return load_tallies(session, filters, limit=limit, offset=offset)

@@ -66,7 +66,9 @@ def add_tallies(session: Session, doc: Document, tallies: Sequence[DomainTally],
     return len(tallies)
 
 
-def load_tallies(session: Session, filters: TallyFilter = TallyFilter()) -> list[dict[str, Any]]:
+def load_tallies(
+    session: Session, filters: TallyFilter = TallyFilter(), *, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
     """Tallies as records: the extracted shape with ``id``, ``document`` (the document's key),
     ``url`` and ``restricted_to``; ordered by document publication date, then key and position."""
     query = select(Tally, Document.key, Document.url, Document.restricted_to).join(
@@ -81,6 +83,7 @@ def load_tallies(session: Session, filters: TallyFilter = TallyFilter()) -> list
     query = query.order_by(
         Document.publication_date.is_(None), Document.publication_date, Document.key, Tally.ordinal
     )
+    query = query.order_by(Tally.id).offset(offset).limit(limit)
     return [to_record(row, key, url, group) for row, key, url, group in session.execute(query)]
 
 

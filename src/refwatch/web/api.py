@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from refwatch.domain.tallies import TALLY_KINDS
 from refwatch.domain.vocabulary import EVENT_TYPES, REVIEW_STATES, STATUSES
 from refwatch.errors import InvalidInput
 from refwatch.report.redaction import redact
@@ -26,6 +27,7 @@ from refwatch.services import browse, review
 from refwatch.services.accounts import Principal
 from refwatch.services.documents import document_id, original_bytes, show_document
 from refwatch.services.ingest import ingest_uploads
+from refwatch.services.tallies import list_tallies
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web.auth import client_address, database, principal, writer
@@ -338,6 +340,22 @@ def public_incidents(db: Db, limit: Limit = 50, offset: Offset = 0) -> PageOut:
     """
     page = browse.incident_page(db, PUBLIC_FILTER, limit=limit, offset=offset)
     return PageOut(items=redact(page.items), total=page.total, limit=limit, offset=offset)
+
+
+@router.get("/tallies", tags=["tallies"], response_model=dict[str, Any])
+def tallies(
+    db: Db,
+    caller: Reader,
+    kind: Annotated[list[str] | None, Query(description=f"One of {', '.join(TALLY_KINDS)}")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Response:
+    """Running totals, estimates and head-counts the reports the caller may see state (not incidents)."""
+    one_of("kind", kind or [], TALLY_KINDS)
+    items = list_tallies(
+        db, kinds=kind or (), visible_groups=caller.visible_groups(), limit=limit, offset=offset
+    )
+    return json_response({"items": items, "limit": limit, "offset": offset})
 
 
 @router.get("/stats", tags=["stats"])

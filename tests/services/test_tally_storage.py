@@ -136,3 +136,38 @@ def test_cli_lists_tallies_as_one_json_list(cli_env: Settings, tmp_path: Path) -
     exported = runner.invoke(app, ["export", str(out)])
     assert exported.exit_code == 0 and "1 tallies written" in exported.stdout
     assert tallies_path(out).exists()
+
+
+def test_the_api_lists_only_the_tallies_of_documents_the_reader_may_see(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from refwatch.services import accounts
+    from refwatch.web.app import create_app
+
+    ingest_paths(db, [write(tmp_path, "fic-open.txt", OTHER)])
+    ingest_paths(db, [write(tmp_path, "fic-north.txt", REPORT)], restricted_to="north")
+    tokens = {}
+    for name, groups in (("outsider", []), ("member", ["north"])):
+        accounts.add_user(db, name, "fictional-password-1", "viewer")
+        accounts.set_groups(db, name, groups)
+        tokens[name] = accounts.issue_token(db, name, "read")[1]
+    with TestClient(create_app(settings)) as client:
+
+        def shown(name: str, query: str = "") -> set[str]:
+            answer = client.get(
+                f"/api/v1/tallies{query}", headers={"Authorization": f"Bearer {tokens[name]}"}
+            )
+            assert answer.status_code == 200
+            return {t["document"] for t in answer.json()["items"]}
+
+        assert shown("outsider") == {"fic-open"}
+        assert shown("member") == {"fic-open", "fic-north"}
+        assert shown("member", "?limit=1&offset=1") | shown("member", "?limit=1") == {"fic-open", "fic-north"}
+        assert shown("member", "?kind=held") == set()
+        bad = client.get(
+            "/api/v1/tallies?kind=counted", headers={"Authorization": f"Bearer {tokens['member']}"}
+        )
+        assert bad.status_code == 422
+        assert client.get("/api/v1/tallies").status_code == 401

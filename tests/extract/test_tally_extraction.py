@@ -230,6 +230,11 @@ def test_a_sentence_with_a_group_and_a_head_count_keeps_the_group() -> None:
         "Fictional: 12 defectors were arrested in Yanji on May 3, the most since 2026.",
         # "a year ago" is a date, not a rate.
         "Fictional: a year ago, 11 defectors were arrested in Tumen.",
+        # A yearly word that does not make the figure a rate: an annual report, a yearly event.
+        "가상: 단체의 연간 보고서에 따르면 지난 3일 탈북민 12명이 옌지에서 체포됐다.",
+        "가상: 매년 열리는 행사에서 탈북민 12명이 지난 3일 체포됐다.",
+        # "for a year" is a length of time, not a rate.
+        "Fictional: police arrested 11 defectors in Yanji on 3 May 2030 and held them for a year.",
         # Cases whose groups the sentence dates one by one are those incidents, not their sum.
         "Fictional: In two separate cases, police arrested five defectors in Yanji on 3 May 2030.",
         # A group whose members are named is a group, even when held "now" in a country.
@@ -315,3 +320,60 @@ def test_long_texts_shift_tally_evidence_by_their_segment(monkeypatch: pytest.Mo
     (tally,) = run(text).tallies
     (e,) = tally.evidence
     assert text[e.start : e.end] == e.quote and "420" in e.quote
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: police have detained about 50 North Korean defectors in Yanji since last week.",
+        "Fictional: since Monday, at least 20 North Koreans have been arrested in Dandong.",
+        "가상: 중국 공안이 지난주부터 탈북민 30여 명을 체포했다고 소식통이 전했다.",
+        "가상: 중국 당국은 지난달 초부터 탈북민 최소 15명을 붙잡아 북송했다.",
+    ],
+)
+def test_a_recent_bound_is_short_even_without_a_reference_date(text: str) -> None:
+    # Unknown beats wrong: with no date for the report, "since last week" is still a short period.
+    found = run(text, published=None)
+    assert found.tallies == [] and len(found.incidents) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        (
+            "Fictional: between 2027 and 2029, at least 300 North Koreans were sent back.",
+            "2027-01-01",
+            "2029-12-31",
+        ),
+        (
+            "Fictional: from 2026 to 2028 some 900 defectors were arrested in China.",
+            "2026-01-01",
+            "2028-12-31",
+        ),
+        ("가상: 2027년부터 2029년까지 탈북민 450여 명이 강제북송됐다.", "2027-01-01", "2029-12-31"),
+    ],
+)
+def test_a_figure_over_a_span_of_years_is_a_tally(text: str, start: str, end: str) -> None:
+    tally = only_tally(text)
+    assert (tally.period.start, tally.period.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: China sent back 80 North Koreans, the first such return since 2027.",
+        "가상: 2027년 이후 처음으로 탈북민 10명이 강제북송됐다.",
+    ],
+)
+def test_the_first_since_a_year_is_a_comparison_not_a_period(text: str) -> None:
+    found = run(text)
+    assert found.tallies == [] and len(found.incidents) == 1
+
+
+def test_a_clause_of_its_own_still_seeds_an_incident_beside_a_tally() -> None:
+    text = "Fictional: every year hundreds of North Koreans are sent back; last month police arrested 9."
+    found = run(text)
+    assert [t.figure.text for t in found.tallies] == ["hundreds of North Koreans"]
+    (incident,) = found.incidents
+    assert incident.date.start == "2030-09-01"  # the arrest's own month, not the tally's words
+    assert "repatriation" not in incident.event_types
