@@ -59,7 +59,10 @@ def test_show_reads_unknown_for_a_missing_date_and_prints_source_ids(
     assert f"source {source_id}:" in out and f"undated (source {source_id})" in out
 
 
-def test_tables_keep_their_full_width_when_piped(cli_env: Settings, tmp_path: Path) -> None:
+def test_tables_keep_their_full_width_when_piped(
+    cli_env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # pytest-xdist's workers set it to 80
     ingest(tmp_path)
     code, out, _ = invoke("incidents", "list")
     assert code == 0

@@ -33,6 +33,14 @@ class FullWidthConsole(Console):
     no width to respect; ``COLUMNS`` still wins when set.
     """
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        if "width" not in options:
+            # Rich freezes COLUMNS/LINES as read when the console is made (at import); read them
+            # when drawing instead, so the size follows the environment the command runs in.
+            self._width = None
+            self._height = None
+
     @property
     def size(self) -> ConsoleDimensions:
         """The terminal's size; for a file or a pipe, :data:`PIPED_WIDTH` columns."""
