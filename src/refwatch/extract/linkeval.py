@@ -157,7 +157,8 @@ def headline_check(gold: Sequence[Record], linked: Sequence[Record]) -> Headline
             if record.get("status") == "returned":
                 events[cluster] = max(best or 0, _count(record.get("victims")))
     returned = [r for r in linked if r.get("status") == "returned"]
-    people = sum(_count(r.get("victims")) for r in returned)
+    # A part's people are counted in the incident it is a part of, as the dashboard counts them.
+    people = sum(_count(r.get("victims")) for r in returned if r.get("part_of") is None)
     gold_people = sum(v for v in events.values() if v is not None)
     return HeadlineCheck(
         returned_people=people,

@@ -411,15 +411,17 @@ def _summary(db: Database, visible_groups: visibility.Groups) -> dict[str, Any]:
                 Incident.legal_instruments,
                 Incident.review_state,
                 Incident.status,
+                Incident.part_of_id,
             ).where(Incident.review_state.in_(counted), seen)
         ).all()
     by_state: dict[str, dict[str, Any]] = {
         state: {"incidents": 0, "people": 0, "people_by_status": defaultdict(int)} for state in counted
     }
-    for start, count, count_min, engaged, state, status in rows:
+    for start, count, count_min, engaged, state, status, part_of in rows:
         month = start.strftime("%Y-%m") if start else "unknown"
         per_month[month]["incidents"] += 1
-        people = int((count if count is not None else count_min) or 0)
+        # A part's people are counted in the incident it is a part of.
+        people = 0 if part_of is not None else int((count if count is not None else count_min) or 0)
         per_month[month]["people"] += people
         instruments.update(code for code in (engaged or "").split("|") if code)
         figures = by_state[state]

@@ -220,6 +220,7 @@ def relink(
             continue
         refresh_incident(incident)
     session.flush()
+    _relate_parts(session, sources)
     logger.info("relinked %d reports into %d incidents (%d moved)", len(reports), len(result.groups), moved)
     return LinkSummary(
         reports=len(reports),
@@ -231,6 +232,28 @@ def relink(
         threshold=threshold,
         window_days=window_days,
     )
+
+
+def _relate_parts(session: Session, sources: list[IncidentSource]) -> None:
+    """Mark each incident that is, in every report of it, a part of another incident.
+
+    A report's extracted ``part_of`` names the position of its group within the same document;
+    the group's report may have been linked into any incident, so the relation is read again
+    after every relink. An incident with one report that is not a part stands on its own.
+    """
+    where = {(s.document_id, s.ordinal): s.incident_id for s in sources}
+    parents: dict[int, set[int | None]] = defaultdict(set)
+    for s in sources:
+        position = s.extracted.get("part_of")
+        parent = where.get((s.document_id, position)) if isinstance(position, int) else None
+        parents[s.incident_id].add(parent if parent != s.incident_id else None)
+    for incident_id, found in parents.items():
+        incident = session.get(Incident, incident_id)
+        if incident is not None:
+            value = next(iter(found)) if len(found) == 1 else None
+            if incident.part_of_id != value:
+                incident.part_of_id = value
+    session.flush()
 
 
 def refresh_incident(incident: Incident) -> None:

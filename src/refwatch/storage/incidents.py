@@ -254,6 +254,7 @@ def _record(
     record["evidence"] = [e for s in sources for e in s.extracted.get("evidence", [])]
     record["overrides"] = dict(incident.overrides or {})
     record["merged_into"] = getattr(incident, "merged_into_id", None)
+    record["part_of"] = getattr(incident, "part_of_id", None)
     record["sources"] = [
         _source_header(s.id, s.document)
         | {
@@ -327,7 +328,15 @@ _LISTED = tuple(
     column
     for column in Incident.__table__.c
     if column.name
-    not in ("overrides", "sources_locked", "merged_into_id", "created_at", "updated_at", "legal_instruments")
+    not in (
+        "overrides",
+        "sources_locked",
+        "merged_into_id",
+        "part_of_id",
+        "created_at",
+        "updated_at",
+        "legal_instruments",
+    )
 )
 
 

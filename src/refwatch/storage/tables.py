@@ -165,6 +165,10 @@ class Incident(Base):
         doc="A reviewer merged or split it: automatic linking keeps its sources together.",
     )
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    part_of_id: Mapped[int | None] = mapped_column(
+        Integer,
+        doc="Id of the incident this one is a part of (its people are counted there); set by every relink.",
+    )
     restricted_to: Mapped[str | None] = mapped_column(
         String(200).with_variant(Text(), "postgresql"),
         doc=(
