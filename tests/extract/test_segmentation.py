@@ -134,3 +134,12 @@ def test_children_among_a_group_are_not_a_part() -> None:
     text = "Fictional: police arrested 31 North Koreans in Yanji on 2 March 2012. Among them were 3 children."
     (incident,) = extract_document(text, document="demo")
     assert incident.victims.count == 31
+
+
+def test_a_source_saying_then_that_the_state_planned_a_return_dates_the_people_being_held() -> None:
+    text = (
+        "Fictional: a lawmaker claimed last month that the state planned to repatriate "
+        "12 North Koreans held in Yanji."
+    )
+    (incident,) = extract_document(text, document="demo", published=dt.date(2030, 3, 8))
+    assert (incident.date.start, incident.date.end) == ("2030-02-01", "2030-02-28")

@@ -46,7 +46,16 @@ def resolve_date(cluster: Cluster) -> DateInterval:
         known = [with_year(d, year) for d in known]
     if not known:
         # The day a source spoke or published is not the day the event happened: without words
-        # dating the event, its date is unknown (a reviewer may still set one by hand).
+        # dating the event, its date is unknown (a reviewer may still set one by hand). One
+        # exception has words for it: a source saying then that an authority planned or decided
+        # to return the people ("claimed last month that China planned to repatriate them")
+        # dates their being held.
+        for sm in cluster.seeds:
+            if any(t.intent for t in sm.triggers):
+                spoken = [d for d in sm.dates if d.role == "report" and d.lo is not None and d.hi is not None]
+                if spoken:
+                    d = spoken[0]
+                    return DateInterval(d.lo.isoformat(), d.hi.isoformat(), d.precision, d.text)  # type: ignore[union-attr]
         unknown = [d for d in cluster.dates if d.lo is None]
         return DateInterval(None, None, "unknown", unknown[0].text if unknown else None)
     # Drop intervals that contain a narrower one: "last month" gives way to "mid-March".
