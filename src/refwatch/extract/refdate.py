@@ -245,6 +245,9 @@ def text_evidence(text: str) -> list[Evidence]:
     return list(unique.values())
 
 
+_HAS_YEAR: Final = re.compile(r"(?:19|20)\d\d")
+
+
 def _date_lines(head: str) -> list[Evidence]:
     """Head lines that are a full date and nothing else.
 
@@ -255,8 +258,8 @@ def _date_lines(head: str) -> list[Evidence]:
     out = []
     for line in head.splitlines():
         line = line.strip(" \t|•·-")
-        if not 8 <= len(line) <= _DATE_LINE_CHARS or not any(ch.isdigit() for ch in line):
-            continue
+        if not 8 <= len(line) <= _DATE_LINE_CHARS or not _HAS_YEAR.search(line):
+            continue  # only a line with a year can give a full date (the parser is slow to refuse)
         if _LABEL_START.match(line):
             continue  # a labelled stamp: read above, with its label's meaning
         try:
