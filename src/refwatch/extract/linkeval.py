@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from refwatch.extract.scoring import match_incidents
+from refwatch.extract.scoring import match_incidents, pairwise_scores
 
 Record = Mapping[str, Any]
 Mention = tuple[str, int]  # (document, index of the gold incident among that document's gold lines)
@@ -123,9 +123,7 @@ def score_mention_linking(gold: Sequence[Record], linked: Sequence[Record]) -> M
     predicted = _mention_pairs([[m for m in group if m is not None] for group in mapped])
     unmapped = sum(1 for group in mapped for m in group if m is None)
     true = gold_pairs & predicted
-    precision = _ratio(len(true), len(predicted)) if predicted else (1.0 if not gold_pairs else 0.0)
-    recall = _ratio(len(true), len(gold_pairs)) if gold_pairs else 1.0
-    f1 = round(2 * precision * recall / (precision + recall), 4) if precision and recall else 0.0
+    precision, recall, f1 = pairwise_scores(gold_pairs, predicted)
     return MentionLinkingScore(
         precision=precision,
         recall=recall,

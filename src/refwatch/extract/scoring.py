@@ -285,6 +285,18 @@ def _pairs(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
     return found
 
 
+def pairwise_scores(gold_pairs: set[Any], predicted: set[Any]) -> tuple[float | None, float | None, float]:
+    """Precision, recall and F1 of predicted "same incident" pairs against the gold ones.
+
+    No prediction scores precision 1 only when there is nothing to find; no gold pair, recall 1.
+    """
+    true = gold_pairs & predicted
+    precision = _ratio(len(true), len(predicted)) if predicted else (1.0 if not gold_pairs else 0.0)
+    recall = _ratio(len(true), len(gold_pairs)) if gold_pairs else 1.0
+    f1 = round(2 * precision * recall / (precision + recall), 4) if precision and recall else 0.0
+    return precision, recall, f1
+
+
 def score_linking(gold: Sequence[Record], linked: Sequence[Record]) -> LinkingScore:
     """Compare gold clusters with linked incidents' source documents."""
     clusters: dict[str, set[str]] = {}
@@ -294,9 +306,7 @@ def score_linking(gold: Sequence[Record], linked: Sequence[Record]) -> LinkingSc
     gold_pairs = _pairs(clusters.values())
     predicted = _pairs([str(s["document"]) for s in r.get("sources", [])] for r in linked)
     true = gold_pairs & predicted
-    precision = _ratio(len(true), len(predicted)) if predicted else (1.0 if not gold_pairs else 0.0)
-    recall = _ratio(len(true), len(gold_pairs)) if gold_pairs else 1.0
-    f1 = round(2 * precision * recall / (precision + recall), 4) if precision and recall else 0.0
+    precision, recall, f1 = pairwise_scores(gold_pairs, predicted)
     return LinkingScore(
         precision=precision,
         recall=recall,
