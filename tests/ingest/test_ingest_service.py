@@ -34,7 +34,7 @@ def corpus(tmp_path: Path) -> Path:
     (folder / "meta.tsv").write_text(
         "id\toutlet\tpublication_date\n"
         "en1\tFictional Times\tOct. 19\n"
-        "ko1\tFictional Ilbo\t2014년 10월 17일 16시 28분\n",
+        "ko1\tFictional Ilbo\t2031년 4월 2일 09시 05분\n",
         encoding="utf-8",
     )
     return folder
@@ -51,14 +51,14 @@ def test_ingest_directory_keeps_bytes_and_metadata(db: Database, corpus: Path) -
     listed = {d.key: d for d in docs_service.list_documents(db)}
     assert set(listed) == {"en1", "ko1", "p1"}
     assert listed["en1"].publication_date == "--10-19"  # no year invented
-    assert listed["ko1"].publication_date == "2014-10-17T16:28"
+    assert listed["ko1"].publication_date == "2031-04-02T09:05"
     assert listed["ko1"].language == "ko" and listed["en1"].language == "en"
     summary, original = docs_service.original_bytes(db, "ko1", visible_groups=None)
     assert original == KO.encode("utf-8")
     assert summary.sha256 == hashlib.sha256(original).hexdigest()
     with db.session() as session:
         full_date = session.scalars(select(Document.publication_date).where(Document.key == "ko1")).one()
-    assert str(full_date) == "2014-10-17"
+    assert str(full_date) == "2031-04-02"
 
 
 def test_second_ingest_is_a_no_op(db: Database, corpus: Path) -> None:

@@ -1,7 +1,7 @@
 """Human publication dates from metadata tables, kept at the precision they were written.
 
 News and NGO sites write dates in many ways (``October 16, 2023``, ``09.10.2017``,
-``Dec 2, 2019 - 16:55``, ``2014년 10월 17일 16시 28분``, ``Oct. 19``). The parser
+``Dec 2, 2019 - 16:55``, ``2031년 4월 2일 09시 05분``, ``Oct. 19``). The parser
 here reads them with its own small grammar instead of a general-purpose date
 library, because general parsers fill every field they cannot see from a default
 (usually today): ``Oct. 19`` would silently become a date in the current year.
@@ -259,7 +259,7 @@ def parse_human_date(text: str) -> PartialDateTime:
     """Read a date as a website printed it, keeping only the fields it states.
 
     Args:
-        text: the date as written, e.g. ``Thursday, March 8 2012`` or ``2013.05.28 (21:12)``.
+        text: the date as written, e.g. ``Thursday, March 14 2030`` or ``2030.11.03 (08:40)``.
 
     Returns:
         The date with unknown fields left ``None``: ``Oct. 19`` has no year and
@@ -310,7 +310,7 @@ def _parse(text: str) -> PartialDateTime:
 def _parse_cjk(text: str) -> PartialDateTime:
     match = _CJK.fullmatch(text)
     if match is None or not (match["year"] or match["month"]):
-        raise ValueError("expected a form like 2014년 10월 17일 16시 28분 or 2021年7月19日")
+        raise ValueError("expected a form like 2031년 4월 2일 09시 05분 or 2021年7月19日")
     g = match.groupdict()
     hour = _int(g["hour"] or g["chour"])
     if hour is not None and g["ampm"]:
