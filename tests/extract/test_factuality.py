@@ -317,3 +317,22 @@ def test_an_event_nouns_figure_is_its_own_not_people_elsewhere_in_the_sentence()
         "against repatriation."
     )
     assert extract_document(text, document="demo") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: four escapees describe the horrors of being caught by police and sent back.",
+        "Fictional: some were punished for being sent back.",
+        "가상: 이 수용소는 주로 국경에서 체포된 탈북자를 가두는 곳이다.",
+        "가상: 당국은 보통 적발된 탈북자를 한 달 안에 북송한다.",
+    ],
+)
+def test_passive_gerunds_and_korean_adverbs_of_habit_report_no_event(text: str) -> None:
+    found = _realis(text)
+    assert found and not any(realis for _, realis in found), found
+
+
+def test_an_agent_phrase_does_not_break_a_coordination() -> None:
+    text = "Fictional: the group could be caught by police and sent back."
+    assert [t.realis for t in find_triggers(text, split_sentences(text))] == [False, False]

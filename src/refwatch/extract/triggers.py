@@ -62,6 +62,8 @@ _BACKGROUND_EN = re.compile(rf"(?i:{en.BACKGROUND_BEFORE})")
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:—–(“\"]")
 _IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
 _CONDITIONAL_KO = re.compile(ko.CONDITIONAL_AFTER)
+_HABITUAL_KO = re.compile(ko.HABITUAL_BEFORE)
+_PASSIVE_GERUND_EN = re.compile(rf"(?i:{en.PASSIVE_GERUND_BEFORE})")
 _VERBAL_NOUN_KO = re.compile(ko.VERBAL_NOUN)
 _NOMINAL_KO = re.compile(ko.NOMINAL_AFTER)
 _COMPOUND_KO = re.compile(ko.COMPOUND_AFTER)
@@ -103,6 +105,8 @@ def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
     window = text[max(lo, start - 120) : start]
     if _ABOUT_TO.search(window):
         return False, True
+    if _PASSIVE_GERUND_EN.search(window):
+        return False, False
     if _TWO_WORD_IRREALIS.search(window):
         return False, False
     if (
@@ -137,9 +141,14 @@ def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
     return True, False
 
 
-def _realis_ko(text: str, start: int, end: int, sentence_end: int) -> tuple[bool, bool, bool]:
-    """(realis, intent, nominal) of a Korean trigger, read from what follows it."""
+def _realis_ko(
+    text: str, start: int, end: int, sentence_end: int, sentence_start: int = 0
+) -> tuple[bool, bool, bool]:
+    """(realis, intent, nominal) of a Korean trigger, read from what follows it (and an adverb of
+    habit before it in its sentence)."""
     after = text[end : min(sentence_end, end + 24)]
+    if _HABITUAL_KO.search(text, sentence_start, start):
+        return False, False, False
     if _IRREALIS_KO.search(after) or _CONDITIONAL_KO.search(after):
         return False, bool(_INTENT_KO.search(after)), False
     nominal = bool(
@@ -229,7 +238,7 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
             ):
                 realis, intent = False, previous.intent
         elif lang == "ko":
-            realis, intent, is_nominal = _realis_ko(text, start, end, sentence.end)
+            realis, intent, is_nominal = _realis_ko(text, start, end, sentence.end, sentence.start)
             nominal = nominal or is_nominal
         else:
             realis, intent = not _IRREALIS_ZH.search(text[end : min(sentence.end, end + 24)]), False

@@ -115,7 +115,10 @@ FREQUENCY: Final = (
 )
 #: Joins a trigger to the one before it, so that it shares its modality: "will be tortured and
 #: publicly executed", "are arrested, interrogated, tortured", "sent to prison, or a labour camp".
-COORDINATION: Final = r"^\s*(?:,\s*)?(?:(?:and|or)\s+)?(?:(?:\w+ly|a|an|the)\s+)?$"
+COORDINATION: Final = (
+    r"^\s*(?:by\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s*)?"  # an agent: "caught by police and sent back"
+    r"(?:,\s*)?(?:(?:and|or)\s+)?(?:(?:\w+ly|a|an|the)\s+)?$"
+)
 #: A participle before the people it describes ("deported North Koreans", "the repatriated
 #: women") qualifies them; it reports no event unless a figure names the group.
 ATTRIBUTIVE_AFTER: Final = r"\s+(?:north\s+korean\s+)?(?:{nouns})\b"
@@ -126,6 +129,9 @@ FEARED_IN_CLAUSE: Final = r"\b(?:face[sd]?|facing|risks?|danger|could|would|may|
 #: A pluperfect before a crossing ("who had fled North Korea years ago"): background about who
 #: the people are, not a step of the incident.
 BACKGROUND_BEFORE: Final = r"\bhad\s+(?:\w+ly\s+)?$"
+#: "the horrors of being caught", "punished for being sent back": a passive gerund after a
+#: preposition names a kind of experience, as the plain gerund does.
+PASSIVE_GERUND_BEFORE: Final = r"\b(?:of|for|by|from|without|against|about)\s+being\s+$"
 #: Conditional clause openers: whatever follows in the clause may not have happened.
 CONDITIONAL: Final = r"if|unless|whether|once"
 #: Present passive ("who are caught") reads as a general statement, not an incident.

@@ -43,6 +43,8 @@ IRREALIS_AFTER: Final = (
     r"중단|반대|금지|않을|말라|말아|시키지|해야|예고|전망|계획|준비)"
 )
 INTENT_AFTER: Final = r"^[^.,…!?\n]{0,4}?(?:하려|하기로|할\s?예정|할\s?방침|하려고)"
+#: Adverbs of habit before an event ("주로 ... 체포된 탈북자를 수용하는 곳"): what happens as a rule.
+HABITUAL_BEFORE: Final = r"(?:주로|보통|흔히|대개|대체로|일반적으로|통상|으레|매번|늘|항상)\s"
 #: Conditional endings: "송환되면", "체포될 경우" speak of what would happen, not of what did.
 CONDITIONAL_AFTER: Final = r"^\s?(?:되면|하면|당하면|될\s?경우|할\s?경우|되더라도|된다면|한다면)"
 #: Sino-Korean verbal nouns among the triggers. Followed by a case particle ("북송이 확대",
