@@ -32,9 +32,9 @@ FIELD_THRESHOLDS = {"count": 0.85, "date": 0.80, "place": 0.85, "status": 0.75}
 #: All 50 dev reports (30 added for issue 16, ids e* and q*). Cold, before any rule was looked at
 #: or changed for the new reports (2026-12-06): incident F1 0.795, main recall 0.891; count 0.883,
 #: date 0.833, place 0.981, status 0.783, event types 0.708. After issue 16's work (same day):
-#: F1 0.892, main recall 0.978, count 0.970, date 0.934, place 0.982, status 0.939, event types
+#: F1 0.904, main recall 0.978, count 0.970, date 0.934, place 0.982, status 0.939, event types
 #: 0.793. The floors sit a little under the latter: a guard against regressions, not a target.
-ALL_THRESHOLDS = {"f1": 0.87, "main_recall": 0.95}
+ALL_THRESHOLDS = {"f1": 0.88, "main_recall": 0.95}
 ALL_FIELD_THRESHOLDS = {"count": 0.93, "date": 0.90, "place": 0.95, "status": 0.90, "event_types": 0.77}
 
 
