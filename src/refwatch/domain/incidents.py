@@ -109,3 +109,17 @@ class Incident:
 def _known(data: dict[str, Any], cls: type) -> dict[str, Any]:
     names = set(cls.__dataclass_fields__)  # type: ignore[attr-defined]
     return {k: v for k, v in data.items() if k in names}
+
+
+def figure_bounds(
+    count: int | None, low: int | None, high: int | None, qualifier: str | None
+) -> tuple[float, float] | None:
+    """The bounds INCIDENTS.md gives a count: ``at_least`` is open above, ``at_most`` starts at 0."""
+    if count is None and low is None and high is None:
+        return None
+    lo = float(low) if low is not None else (0.0 if qualifier == "at_most" else float(count or 0))
+    if high is not None:
+        hi = float(high)
+    else:
+        hi = float("inf") if qualifier == "at_least" else float(count if count is not None else lo)
+    return lo, hi

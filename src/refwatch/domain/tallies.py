@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Literal
 
-from refwatch.domain.incidents import DateInterval, Evidence
+from refwatch.domain.incidents import DateInterval, Evidence, figure_bounds
 from refwatch.domain.vocabulary import Qualifier
 
 TallyKind = Literal["returned", "arrested", "held", "escaped", "other"]
@@ -96,20 +96,6 @@ class Tally:
         return figure_bounds(
             self.figure.count, self.figure.count_min, self.figure.count_max, self.figure.qualifier
         )
-
-
-def figure_bounds(
-    count: int | None, low: int | None, high: int | None, qualifier: str | None
-) -> tuple[float, float] | None:
-    """The bounds INCIDENTS.md gives a count: ``at_least`` is open above, ``at_most`` starts at 0."""
-    if count is None and low is None and high is None:
-        return None
-    lo = float(low) if low is not None else (0.0 if qualifier == "at_most" else float(count or 0))
-    if high is not None:
-        hi = float(high)
-    else:
-        hi = float("inf") if qualifier == "at_least" else float(count if count is not None else lo)
-    return lo, hi
 
 
 def _known(data: dict[str, Any], cls: type) -> dict[str, Any]:

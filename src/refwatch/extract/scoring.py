@@ -34,27 +34,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from refwatch.domain.incidents import figure_bounds
 from refwatch.domain.vocabulary import CORE_EVENT_TYPES
 from refwatch.errors import InvalidInput
 
 Record = Mapping[str, Any]
-INF = float("inf")
 
 
 # --- comparisons -------------------------------------------------------------------------------
 
 
 def _bounds(victims: Record) -> tuple[float, float] | None:
-    count, low, high = victims.get("count"), victims.get("count_min"), victims.get("count_max")
-    qualifier = victims.get("qualifier")
-    if count is None and low is None and high is None:
-        return None
-    lo = float(low) if low is not None else (0.0 if qualifier == "at_most" else float(count or 0))
-    if high is not None:
-        hi = float(high)
-    else:
-        hi = INF if qualifier == "at_least" else float(count if count is not None else lo)
-    return lo, hi
+    return figure_bounds(
+        victims.get("count"), victims.get("count_min"), victims.get("count_max"), victims.get("qualifier")
+    )
 
 
 def count_agrees(pred: Record, gold: Record) -> bool:

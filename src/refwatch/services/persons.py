@@ -33,6 +33,7 @@ from typing import Any, Final
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from refwatch.domain.records import SEXES
 from refwatch.errors import InvalidInput, NotFound
 from refwatch.services.browse import MAX_PAGE
 from refwatch.storage import audit, visibility
@@ -60,17 +61,6 @@ COLUMNS: Final = (
 IDENTIFYING: Final = tuple(c for c in COLUMNS if c in SENSITIVE_FIELDS["persons"])
 #: A row needs one of these to stand for somebody.
 IDENTITY: Final = ("pseudonym", "name_hangul", "name_romanised")
-#: How sex may be written in a partner's file (English or Korean), and how it is stored.
-SEXES: Final = {
-    "f": "F",
-    "female": "F",
-    "여": "F",
-    "여성": "F",
-    "m": "M",
-    "male": "M",
-    "남": "M",
-    "남성": "M",
-}
 #: ``Act.act_type`` for "this person was a victim in this incident" (the vocabulary has no act types yet).
 VICTIM: Final = "victim"
 MAX_PSEUDONYM = 40  # the column's width
