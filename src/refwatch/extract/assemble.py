@@ -194,18 +194,18 @@ def _split_pairs(
         and len({d.text for d in dates}) == len(counts) == len(dates)
     ):
         items = list(zip(counts, dates, strict=True))
-        centres = [(min(c.start, d.start) + max(c.end, d.end)) // 2 for c, d in items]
-        cuts = (
-            [sm.sentence.start] + [(a + b) // 2 for a, b in itertools.pairwise(centres)] + [sm.sentence.end]
-        )
-        return [([c], [d], (cuts[i], cuts[i + 1])) for i, (c, d) in enumerate(items)]
+        stretches = _stretches(sm, [(min(c.start, d.start) + max(c.end, d.end)) // 2 for c, d in items])
+        return [([c], [d], stretch) for (c, d), stretch in zip(items, stretches, strict=True)]
     if figures is not None and len(figures) > 1:
-        centres = [(c.start + c.end) // 2 for c in figures]
-        cuts = (
-            [sm.sentence.start] + [(a + b) // 2 for a, b in itertools.pairwise(centres)] + [sm.sentence.end]
-        )
-        return [([c], [], (cuts[i], cuts[i + 1])) for i, c in enumerate(figures)]
+        stretches = _stretches(sm, [(c.start + c.end) // 2 for c in figures])
+        return [([c], [], stretch) for c, stretch in zip(figures, stretches, strict=True)]
     return [(people_counts(sm) if figures is None else figures, _event_dates(sm), None)]
+
+
+def _stretches(sm: SentenceMentions, centres: list[int]) -> list[tuple[int, int]]:
+    """The sentence cut halfway between consecutive items (at ``centres``): one stretch per item."""
+    cuts = [sm.sentence.start] + [(a + b) // 2 for a, b in itertools.pairwise(centres)] + [sm.sentence.end]
+    return list(itertools.pairwise(cuts))
 
 
 def _is_part_seed(sm: SentenceMentions) -> bool:

@@ -73,8 +73,8 @@ _BACK_OR_NORTH = re.compile(
     r"(?i:^[^.;]{0,80}?\b(?:back|to\s+north\s+korea|to\s+the\s+north|to\s+pyongyang)\b)"
 )
 _THIRD_COUNTRY = re.compile(
-    r"(?i:\b(?:laos|laotian|vietnam|vietnamese|thailand|thai|mongolia|mongolian|myanmar|burma|cambodia|"
-    r"russia|russian)\b|라오스|베트남|태국|몽골|미얀마|캄보디아|러시아|老挝|越南|泰国|蒙古|缅甸|柬埔寨|to\s+china\b|중국으로)"
+    rf"(?i:\b(?:{en.ROUTE_COUNTRIES}|{en.NEIGHBOUR_COUNTRIES})\b|{ko.ROUTE_COUNTRIES}|{ko.NEIGHBOUR_COUNTRIES}|"
+    rf"{zh.ROUTE_COUNTRIES}|to\s+china\b|중국으로)"
 )
 #: China as the destination of a return: from a third country, a deportation.
 _TO_CHINA = re.compile(
@@ -84,8 +84,7 @@ _TO_CHINA = re.compile(
 _TO_CHINA_BEFORE = re.compile(r"(?:중국으로|중국에|中으로)\s?(?:강제\s?)?$")
 #: A third country named right after a crossing: where it led ("into Laos", "태국으로").
 _THIRD_COUNTRY_AHEAD = re.compile(
-    r"(?i:\W*(?:\w+\W+){0,3}?(?:laos|vietnam|thailand|mongolia|myanmar|burma|cambodia)\b)"
-    r"|[^.,]{0,12}?(?:라오스|베트남|태국|몽골|미얀마|캄보디아)"
+    rf"(?i:\W*(?:\w+\W+){{0,3}}?(?:{en.ROUTE_COUNTRIES})\b)|[^.,]{{0,12}}?(?:{ko.ROUTE_COUNTRIES})"
 )
 _STATUS: Final = tuple(
     [(Scanner(re.compile(rf"(?i:\b(?:{p})\b)")), s) for p, s in en.STATUS_CUES]

@@ -147,6 +147,13 @@ REPORT_BEFORE: Final = (
 REPORT_AFTER: Final = r"statement|report|briefing|press\s+conference|interview|announcement"
 SINCE_BEFORE: Final = r"since|from|until|till|through|before|after|by"
 
+#: Third countries on the road south through China, and the one other neighbour of North Korea:
+#: a return from one of them is a deportation; a crossing into a route country is not leaving
+#: North Korea (Russia borders it, so a crossing there may be).
+ROUTE_COUNTRIES: Final = (
+    r"laos|laotian|vietnam|vietnamese|thailand|thai|mongolia|mongolian|myanmar|burma|cambodia"
+)
+NEIGHBOUR_COUNTRIES: Final = r"russia|russian"
 #: Nouns for the people an incident happens to.
 VICTIM_NOUNS: Final = (
     r"north\s+koreans?|koreans|defectors?|refugees?|escapees?|asylum[-\s]seekers?|people|persons|individuals|"

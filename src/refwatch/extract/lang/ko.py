@@ -74,6 +74,9 @@ REPORT_AFTER: Final = (
 )
 SINCE_AFTER: Final = r"^\s?(?:부터|이후|이래|이전|까지|전후)"
 
+#: Third countries on the road south, and North Korea's other neighbour (see ``en.ROUTE_COUNTRIES``).
+ROUTE_COUNTRIES: Final = r"라오스|베트남|태국|몽골|미얀마|캄보디아"
+NEIGHBOUR_COUNTRIES: Final = r"러시아"
 #: Nouns for the people counted or described (the noun right before a count, or after "N명의").
 VICTIM_NOUNS: Final = (
     r"탈북자|탈북민|탈북\s?청소년|탈북\s?여성|청소년|북한\s?주민|주민|북한인|가족|일가족|일행|여성|남성|여자|남자|"

@@ -19,3 +19,5 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
 IRREALIS_AFTER: Final = r"^(?:的?(?:危险|危險|风险|風險|可能)|计划|計劃)"
 VICTIM_NOUNS: Final = r"脱北者|脫北者|朝鲜人|朝鮮人|难民|難民|朝鲜难民|居民"
 COUNTERS: Final = r"名|人"
+#: Third countries on the road south (see ``en.ROUTE_COUNTRIES``).
+ROUTE_COUNTRIES: Final = r"老挝|越南|泰国|蒙古|缅甸|柬埔寨"
