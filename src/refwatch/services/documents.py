@@ -7,6 +7,7 @@ from dataclasses import replace
 from refwatch.domain.documents import DocumentDetail, DocumentSummary, parse_document_ref
 from refwatch.errors import InvalidInput
 from refwatch.extract.refdate import reference_date
+from refwatch.services.incidents import derived_reference
 from refwatch.services.review import group_name, restrict_documents
 from refwatch.storage import audit
 from refwatch.storage import documents as repo
@@ -107,7 +108,7 @@ def store_reference_dates(db: Database, *, actor: str, everyone: bool = False) -
     with db.transaction() as session:
         rows = repo.without_reference(session, everyone=everyone)
         for row in rows:
-            found = reference_date(row.working_text, metadata=row.publication_date_iso, url=row.url)
+            found = derived_reference(row)
             if found == repo.reference_of(row):
                 continue
             for column, value in repo.reference_columns(found).items():

@@ -53,11 +53,16 @@ EDITABLE_FIELDS = (
 )
 
 
+def derived_reference(doc: Document) -> ReferenceDate | None:
+    """A stored document's reference date derived afresh, from what ingest derives it from."""
+    return reference_date(doc.working_text, metadata=doc.publication_date_iso, url=doc.url)
+
+
 def document_reference(doc: Document) -> ReferenceDate | None:
     """The document's stored reference date; one stored before migration 0013 gets it derived and stored."""
     found = reference_of(doc)
     if found is None and doc.reference_precision is None:
-        found = reference_date(doc.working_text, metadata=doc.publication_date_iso, url=doc.url)
+        found = derived_reference(doc)
         for column, value in reference_columns(found).items():
             setattr(doc, column, value)
     return found
