@@ -12,17 +12,12 @@ model. Skipped when the corpus is absent.
 from __future__ import annotations
 
 import argparse
-import tempfile
 from pathlib import Path
 
-from refwatch.config import load_settings
 from refwatch.extract.scoring import load_corpus, match_incidents
-from refwatch.ingest.metadata import load_metadata
 from refwatch.link.training import gold_check, train, weight_of
-from refwatch.security.keys import write_key_file
-from refwatch.services.ingest import ingest_paths
+from refwatch.services.evaluation import ingested
 from refwatch.services.linking import stored_reports
-from refwatch.services.setup import init_database
 
 
 def main() -> None:
@@ -35,21 +30,9 @@ def main() -> None:
         print(f"{args.corpus} not found: nothing to check")  # noqa: T201
         return
     corpus = load_corpus(args.corpus)
-    with tempfile.TemporaryDirectory(prefix="refwatch-check-") as tmp:
-        home = Path(tmp)
-        write_key_file(home / "check.key")
-        db, _ = init_database(load_settings(home=home, key_file=home / "check.key", database_url=None))
-        try:
-            ingest_paths(
-                db,
-                [corpus.folder / f"{d}.txt" for d in corpus.texts],
-                metadata=load_metadata(corpus.index) if corpus.index else None,
-                actor="check",
-            )
-            with db.session() as session:
-                reports = stored_reports(session)
-        finally:
-            db.dispose()
+    with ingested([corpus.folder / f"{d}.txt" for d in corpus.texts], metadata=corpus.index) as db:
+        with db.session() as session:
+            reports = stored_reports(session)
     trained = train(reports)
     gold_by_doc: dict[str, list[dict[str, object]]] = {}
     for g in corpus.gold:

@@ -11,7 +11,8 @@ linking score maps sources to gold incidents by it).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +22,20 @@ from refwatch.security.keys import write_key_file
 from refwatch.services.export import incident_records
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.setup import init_database
+from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter, load_incidents
 
 
-def linked_incidents(
+@contextmanager
+def ingested(
     paths: Sequence[Path],
     *,
     metadata: Path | None = None,
     link_threshold: float | None = None,
     link_window_days: int = 45,
     link_model: Path | None = None,
-) -> list[dict[str, Any]]:
-    """Ingest ``paths`` into a throwaway database and return the linked incidents."""
+) -> Iterator[Database]:
+    """``paths`` ingested into a throwaway database (gone, with its key, when the block ends)."""
     with tempfile.TemporaryDirectory(prefix="refwatch-eval-") as tmp:
         home = Path(tmp)
         write_key_file(home / "eval.key")
@@ -47,12 +50,31 @@ def linked_incidents(
                 link_window_days=link_window_days,
                 link_model=link_model,
             )
-            records = incident_records(db, IncidentFilter())
-            with db.session() as session:
-                extracted = {s.id: s.extracted for i in load_incidents(session) for s in i.sources}
-            for record in records:
-                for source in record["sources"]:
-                    source["extracted"] = extracted.get(source["source_id"])
-            return records
+            yield db
         finally:
             db.dispose()
+
+
+def linked_incidents(
+    paths: Sequence[Path],
+    *,
+    metadata: Path | None = None,
+    link_threshold: float | None = None,
+    link_window_days: int = 45,
+    link_model: Path | None = None,
+) -> list[dict[str, Any]]:
+    """Ingest ``paths`` into a throwaway database and return the linked incidents."""
+    with ingested(
+        paths,
+        metadata=metadata,
+        link_threshold=link_threshold,
+        link_window_days=link_window_days,
+        link_model=link_model,
+    ) as db:
+        records = incident_records(db, IncidentFilter())
+        with db.session() as session:
+            extracted = {s.id: s.extracted for i in load_incidents(session) for s in i.sources}
+        for record in records:
+            for source in record["sources"]:
+                source["extracted"] = extracted.get(source["source_id"])
+        return records
