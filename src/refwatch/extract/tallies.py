@@ -53,10 +53,8 @@ MAX_PARTS: Final = 8
 _ESTIMATES: Final[frozenset[str]] = frozenset({"about", "at_least"})
 _EVENT_TYPES: Final[frozenset[str]] = frozenset({"arrest", "repatriation", "deportation", "crossing"})
 
-_MONTHS_EN = (
-    r"January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-)
+#: English month names and abbreviations, lower-cased, from the language pack.
+_MONTHS_EN: Final = "|".join(sorted(en.MONTHS, key=len, reverse=True))
 # The cue patterns below read a lower-cased sentence (:func:`_lower`): case-sensitive patterns run
 # several times faster than ``(?i)`` ones in Python's engine.
 _CLAUSE_BOUNDARY = re.compile(
@@ -74,7 +72,7 @@ _NOT_A_RATE_BEFORE = re.compile(r"\b(?:for|to)\s+$")
 _CUMULATIVE = re.compile(r"\bto\s+date\b|\bthus\s+far\b|지금까지|현재까지|누적")
 _SINCE_YEAR = re.compile(
     r"\bsince\s+(?:(?:early|mid|late|the\s+(?:start|beginning|end)\s+of)[- ]?\s*)?"
-    rf"(?:(?:{_MONTHS_EN.lower()})\s+)?(?P<y>(?:19|20)\d{{2}})\b"
+    rf"(?:(?:{_MONTHS_EN})\s+)?(?P<y>(?:19|20)\d{{2}})\b"
     r"|(?P<ky>(?:19|20)\d{2})\s?년[^.。\n]{0,30}?(?:이후|이래)"
 )
 #: Words of a bound that lies close before the report ("last week", "Monday", "지난달", "21일"): a
