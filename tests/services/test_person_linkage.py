@@ -255,3 +255,38 @@ def test_a_record_tied_to_a_restricted_incident_is_not_counted_for_outsiders(
         db, unit="persons", lists_from="source_lists", visible_groups=("partner-x",)
     )
     assert sum(partner.counts.values()) == 2
+
+
+def test_a_pair_with_a_record_tied_to_a_restricted_incident_is_hidden_from_outsiders(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    from refwatch.errors import NotFound
+    from refwatch.storage.tables import Incident
+
+    with db.transaction() as session:
+        hidden = Incident(review_state="confirmed", event_types=["arrest"], restricted_to="partner-x")
+        session.add(hidden)
+        session.flush()
+        hidden_id = hidden.id
+    rows = [
+        ["x1", "", "Han Sun-hui", "F", "1970", "Hamhung", "2015", "Dandong", str(hidden_id)],
+        ["y1", "", "Han Sunhui", "F", "1970", "Hamhung", "2015", "Dandong", ""],
+    ]
+    for name, row in (("NGO X", rows[0]), ("NGO Y", rows[1])):
+        path = tmp_path / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*HEADER, "incident"])
+            writer.writerow(row)
+        records.import_records(
+            db, path, list_name=name, mapping=records.parse_mapping(MAPPING), actor="ana", origin="cli"
+        )
+    everything = settings.model_copy(update={"linkage_match_threshold": 1.0, "linkage_review_threshold": 0.0})
+    person_linkage.link_persons(db, everything, actor="ana", origin="cli")
+    (pair,) = person_linkage.review_queue(db)
+    assert person_linkage.review_queue(db, visible_groups=("partner-x",)) == [pair]
+    assert person_linkage.review_queue(db, visible_groups=()) == []
+    with pytest.raises(NotFound):
+        person_linkage.show_pair(db, pair.id, actor="ed", origin="web", visible_groups=())
+    shown = person_linkage.show_pair(db, pair.id, actor="ed", origin="web", visible_groups=("partner-x",))
+    assert len(shown["records"]) == 2

@@ -120,7 +120,7 @@ def _linked_persons(
     if run is None:
         return None
     rows = records_store.run_clusters(session, run.id)
-    hidden = _hidden_records(session, groups, [record for _, _, record, _, _ in rows])
+    hidden = records_store.hidden_records(session, groups, [record for _, _, record, _, _ in rows])
     members: dict[int, set[str]] = defaultdict(set)
     of_person: dict[int, list[int]] = defaultdict(list)
     for list_name, _, record, person, _ in rows:
@@ -137,21 +137,6 @@ def _linked_persons(
         for person, ids in of_person.items()
     }
     return dict(members), labels
-
-
-def _hidden_records(session: Session, groups: visibility.Groups, ids: Sequence[int]) -> set[int]:
-    if groups is None or not ids:
-        return set()
-    hidden = set(
-        session.scalars(
-            select(Incident.id).where(
-                Incident.restricted_to.is_not(None), ~visibility.incident_clause(groups)
-            )
-        )
-    )
-    if not hidden:
-        return set()
-    return {r.id for r in records_store.load_records(session, ids) if hidden & set(r.incidents)}
 
 
 def _record_label(record: records_store.StoredRecord, stratum: Stratum) -> str | None:

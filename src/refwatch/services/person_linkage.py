@@ -23,6 +23,7 @@ from refwatch.errors import Conflict, InvalidInput, NotFound
 from refwatch.storage import audit
 from refwatch.storage import records as store
 from refwatch.storage.database import Database
+from refwatch.storage.visibility import Groups
 
 if TYPE_CHECKING:  # the linkage model loads Splink: only when a run needs it
     from refwatch.link.persons import LinkRecord
@@ -215,19 +216,31 @@ def export_clusters(db: Database, path: Path, *, actor: str, origin: str | None)
     return len(rows)
 
 
-def review_queue(db: Database, *, status: str | None = "open") -> list[store.ReviewPair]:
-    """The queued pairs (ids, lists, record ids and probabilities; no names)."""
+def review_queue(
+    db: Database, *, status: str | None = "open", visible_groups: Groups = None
+) -> list[store.ReviewPair]:
+    """The queued pairs (ids, lists, record ids and probabilities; no names), without those with a
+    record tied to an incident restricted to groups outside ``visible_groups``."""
     if status not in (None, "open", "confirmed", "split"):
         raise InvalidInput("--status must be open, confirmed, split or all")
     with db.session() as session:
-        return store.review_pairs(session, status)
+        pairs = store.review_pairs(session, status)
+        hidden = store.hidden_records(session, visible_groups, [i for p in pairs for i in (p.left, p.right)])
+        return [p for p in pairs if not {p.left, p.right} & hidden]
 
 
-def show_pair(db: Database, review_id: int, *, actor: str, origin: str | None) -> dict[str, Any]:
-    """Both records of a queued pair, identifying fields included; audited as ``record.read`` first."""
+def show_pair(
+    db: Database, review_id: int, *, actor: str, origin: str | None, visible_groups: Groups = None
+) -> dict[str, Any]:
+    """Both records of a queued pair, identifying fields included; audited as ``record.read`` first.
+
+    Raises:
+        NotFound: no such pair, or one with a record tied to an incident restricted to groups
+            outside ``visible_groups`` (the same answer, so that its existence does not show).
+    """
     with db.transaction() as session:
         review = store.get_review(session, review_id)
-        if review is None:
+        if review is None or store.hidden_records(session, visible_groups, [review.left_id, review.right_id]):
             raise NotFound(f"no review pair {review_id}; `refwatch persons review list` shows them")
         found = store.load_records(session, [review.left_id, review.right_id])
         audit.record(

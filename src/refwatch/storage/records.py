@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from refwatch.storage import visibility
 from refwatch.storage.tables import (
     Incident,
     LinkageCluster,
@@ -254,3 +255,23 @@ def decide(review: LinkageReview, *, status: str, actor: str, when: dt.datetime 
     review.status = status
     review.decided_by = actor
     review.decided_at = when or utcnow()
+
+
+def hidden_records(session: Session, groups: visibility.Groups, ids: Sequence[int]) -> set[int]:
+    """The records among ``ids`` that name an incident restricted to groups outside ``groups``.
+
+    A record tied to a restricted incident follows the incident: readers outside its groups do
+    not count it, list it or open it (``groups`` None: a reader who sees everything).
+    """
+    if groups is None or not ids:
+        return set()
+    hidden = set(
+        session.scalars(
+            select(Incident.id).where(
+                Incident.restricted_to.is_not(None), ~visibility.incident_clause(groups)
+            )
+        )
+    )
+    if not hidden:
+        return set()
+    return {r.id for r in load_records(session, ids) if hidden & set(r.incidents)}

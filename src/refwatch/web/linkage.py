@@ -36,14 +36,22 @@ def review_queue(
     """Pairs waiting for a decision (or decided ones): lists, record ids, probabilities; no names."""
     if status not in STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
-    pairs = person_linkage.review_queue(db, status=None if status == "all" else status)
+    pairs = person_linkage.review_queue(
+        db, status=None if status == "all" else status, visible_groups=caller.visible_groups()
+    )
     return render(request, "linkage_review.html", caller, pairs=pairs, status=status, statuses=STATUSES)
 
 
 @page_router.get("/review/{review_id}", response_class=HTMLResponse)
 def review_pair(request: Request, db: Db, caller: PersonPageReader, review_id: ReviewId) -> HTMLResponse:
     """Both records of a pair, names included (the read is audited before the page is made)."""
-    pair = person_linkage.show_pair(db, review_id, actor=caller.username, origin=client_address(request))
+    pair = person_linkage.show_pair(
+        db,
+        review_id,
+        actor=caller.username,
+        origin=client_address(request),
+        visible_groups=caller.visible_groups(),
+    )
     return render(request, "linkage_pair.html", caller, pair=pair)
 
 
