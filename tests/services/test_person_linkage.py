@@ -288,5 +288,7 @@ def test_a_pair_with_a_record_tied_to_a_restricted_incident_is_hidden_from_outsi
     assert person_linkage.review_queue(db, visible_groups=()) == []
     with pytest.raises(NotFound):
         person_linkage.show_pair(db, pair.id, actor="ed", origin="web", visible_groups=())
+    with pytest.raises(NotFound):
+        person_linkage.decide(db, pair.id, "confirmed", actor="ed", origin="web", visible_groups=())
     shown = person_linkage.show_pair(db, pair.id, actor="ed", origin="web", visible_groups=("partner-x",))
     assert len(shown["records"]) == 2

@@ -260,18 +260,26 @@ def show_pair(
         }
 
 
-def decide(db: Database, review_id: int, verdict: Verdict, *, actor: str, origin: str | None) -> None:
+def decide(
+    db: Database,
+    review_id: int,
+    verdict: Verdict,
+    *,
+    actor: str,
+    origin: str | None,
+    visible_groups: Groups = None,
+) -> None:
     """Confirm (one person) or split (two) a queued pair; later runs follow the decision.
 
     Raises:
-        NotFound: no such pair.
+        NotFound: no such pair, or one the caller may not open (see :func:`show_pair`).
         Conflict: the pair was decided already (the other way, or the same).
     """
     if verdict not in ("confirmed", "split"):
         raise InvalidInput("a decision is confirmed or split")
     with db.transaction() as session:
         review = store.get_review(session, review_id)
-        if review is None:
+        if review is None or store.hidden_records(session, visible_groups, [review.left_id, review.right_id]):
             raise NotFound(f"no review pair {review_id}; `refwatch persons review list` shows them")
         if review.status != "open":
             raise Conflict(f"pair {review_id} was decided already ({review.status} by {review.decided_by})")

@@ -74,5 +74,6 @@ def decide(
         "confirmed" if decision == "confirmed" else "split",
         actor=caller.username,
         origin=client_address(request),
+        visible_groups=caller.visible_groups(),
     )
     return back("/linkage/review")
