@@ -199,3 +199,27 @@ def test_korean_weekdays(text: str, expected: tuple[str, str | None, str]) -> No
 
 def test_a_weekday_said_of_every_week_is_no_date() -> None:
     assert find_dates("일요일마다 예배를 드린다.", ANCHOR) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        # a relative clause telling someone else's own earlier move dates that person's life
+        (
+            "Among the ten deported were the wife and son of a man who escaped to the South in 2025.",
+            ["background"],
+        ),
+        ("Person A-017, whose husband had defected in 2024, was arrested on May 3.", ["background", "event"]),
+        ("가상: 송환된 10명 중에는 2025년 5월 탈북한 남성의 아내와 아들이 있었다.", ["background"]),
+        # ... but the group's own clause keeps its date
+        ("Nine people who were arrested in Yanji in 2029 were sent back.", ["event"]),
+        ("Fictional: nine people were arrested in 2029.", ["event"]),
+    ],
+)
+def test_a_date_of_someone_elses_earlier_move_is_background(text: str, roles: list[str]) -> None:
+    assert [role for *_, role in _found(text)] == roles
+
+
+def test_a_day_in_brackets_before_a_reporting_verb_dates_the_report() -> None:
+    """ "오늘(16일) 보도했다": both the word and the day in brackets date the report."""
+    assert [role for *_, role in _found("가상의 방송이 오늘(16일) 보도했다.")] == ["report", "report"]

@@ -336,3 +336,17 @@ def test_passive_gerunds_and_korean_adverbs_of_habit_report_no_event(text: str) 
 def test_an_agent_phrase_does_not_break_a_coordination() -> None:
     text = "Fictional: the group could be caught by police and sent back."
     assert [t.realis for t in find_triggers(text, split_sentences(text))] == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("text", "types"),
+    [
+        ("Fictional: the Lao government turned them over to Pyongyang.", ("repatriation",)),
+        ("Fictional: police handed the nine over to North Korean agents.", ("repatriation",)),
+        ("Fictional: they were transferred to North Korean authorities.", ("repatriation",)),
+        ("Fictional: the ministry turned to Pyongyang for help.", None),
+    ],
+)
+def test_a_handover_to_the_north_is_a_return(text: str, types: tuple[str, ...] | None) -> None:
+    found = find_triggers(text, split_sentences(text))
+    assert (found[0].types if found else None) == types

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from refwatch.extract import extract_document
+from refwatch.extract.segment import split_sentences
 
 
 def test_a_list_of_dated_groups_gives_one_incident_each_even_without_a_year() -> None:
@@ -143,3 +144,50 @@ def test_a_source_saying_then_that_the_state_planned_a_return_dates_the_people_b
     )
     (incident,) = extract_document(text, document="demo", published=dt.date(2030, 3, 8))
     assert (incident.date.start, incident.date.end) == ("2030-02-01", "2030-02-28")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("가상: 탈북자 박모 씨가 지난달 선양에서 체포됐다.", 1),
+        ("가상: 탈북민 A씨는 지난달 옌지에서 공안에 체포됐다.", 1),
+        ("가상: 지난달 한 탈북 여성이 투먼에서 체포됐다.", 1),
+        # one relative named as companion makes two
+        ("가상: 지난달 아들과 함께 선양에서 체포된 탈북자 박모 씨가 북송됐다.", 2),
+    ],
+)
+def test_one_korean_person_named_as_the_press_does_is_a_count_of_one(text: str, count: int) -> None:
+    (incident,) = extract_document(text, document="demo", published=dt.date(2030, 4, 6))
+    assert incident.victims.count == count
+
+
+def test_a_figure_for_another_group_does_not_join_one_persons_incident() -> None:
+    text = (
+        "가상: 지난해 11월 선양에서 체포된 탈북자 박모 씨가 석방됐다. "
+        "가상 단체는 적어도 41명의 탈북민이 올해 체포됐다고 밝혔다."
+    )
+    incidents = extract_document(text, document="demo", published=dt.date(2030, 4, 6))
+    assert sorted(i.victims.count or 0 for i in incidents) == [1, 41]
+
+
+def test_a_repeated_headline_is_read_once() -> None:
+    """A list of related articles repeats the headline: read again, it would join whatever group
+    the page spoke of last, with the headline's date and places."""
+    headline = "Fictional: China sent back defectors arrested in Shenyang last year"
+    body = "Fictional body: police arrested 30 people in Dandong on 3 May 2030."
+    text = f"{headline}\n\n{body}\n\n• “{headline}”\n"
+    sentences = split_sentences(text)
+    assert [s.clutter for s in sentences] == [False, False, True]
+    incidents = extract_document(text, document="demo", published=dt.date(2030, 6, 1))
+    assert not any(e.quote.startswith("•") for i in incidents for e in i.evidence)
+
+
+def test_a_seed_giving_its_own_year_beside_a_group_dated_only_in_relative_words_is_apart() -> None:
+    text = (
+        "Fictional: last month nine young refugees were detained in Laos and handed over to North Korea. "
+        "In 2003, Person A-017 and his parents were arrested trying to reach Mongolia and sent back."
+    )
+    incidents = extract_document(text, document="demo")
+    assert len(incidents) == 2
+    nine = next(i for i in incidents if i.victims.count == 9)
+    assert nine.date.start is None and nine.status == "returned"

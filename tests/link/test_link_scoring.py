@@ -67,3 +67,13 @@ def test_a_missing_place_is_no_evidence_either_way() -> None:
     with_place = rep("b", start="2030-03-01", count=40, place=("CN", "Jilin", "Tumen"))
     a = rep("a", start="2030-03-01", count=40, place=None)
     assert "place" not in compare(a, with_place).reason
+
+
+def test_two_undated_reports_written_years_apart_are_never_linked() -> None:
+    """Without dates, a shared figure and city must not chain reports written years apart."""
+    a = rep("a", count=41, place=("CN", "Liaoning", "Shenyang"), published=dt.date(2030, 4, 6))
+    b = rep("b", count=41, place=("CN", "Liaoning", "Shenyang"), published=dt.date(2033, 7, 8))
+    result = compare(a, b)
+    assert result.score == 0.0 and result.veto is not None and "undated" in result.veto
+    close = rep("c", count=41, place=("CN", "Liaoning", "Shenyang"), published=dt.date(2030, 5, 1))
+    assert compare(a, close).veto is None

@@ -233,6 +233,20 @@ def _add_part(parent: Cluster, sm: SentenceMentions, dates: list[DateMention]) -
     return Cluster(parent=parent, last_index=sm.sentence.index)
 
 
+def _other_time(dates: list[DateMention], cluster: Cluster) -> bool:
+    """A seed dated with a year it states ("In 2003, ...") beside a group dated only by words
+    that could not be placed ("last month", "on Monday"): the report tells of its recent news in
+    relative words and writes the year out for another time, so the two are not one group unless
+    the sentence points back to it."""
+    own = [d for d in dates if d.lo is not None and not d.year_inferred]
+    return (
+        bool(own)
+        and bool(cluster.dates)
+        and all(d.lo is None for d in cluster.dates)
+        and not cluster.part_dates
+    )
+
+
 def _choose(
     clusters: list[Cluster],
     counts: list[CountMention],
@@ -240,9 +254,12 @@ def _choose(
     other: bool,
     current: Cluster | None,
     by_value: dict[int, set[int]],
+    back_reference: bool = False,
 ) -> Cluster | None:
     """The cluster a seed joins, or None for a new one; ``by_value`` maps figures to cluster positions."""
     if other:
+        return None
+    if current is not None and not back_reference and _other_time(dates, current):
         return None
     values = {c.count for c in counts if c.count is not None}
     if values:
@@ -283,7 +300,9 @@ def assemble(found: list[SentenceMentions]) -> list[Cluster]:
             continue
         if is_seed(sm):
             for counts, dates, stretch in _split_pairs(sm):
-                target = _choose(clusters, counts, dates, sm.other_group, current, by_value)
+                target = _choose(
+                    clusters, counts, dates, sm.other_group, current, by_value, bool(sm.anaphora)
+                )
                 if target is None:
                     target = Cluster()
                     position[id(target)] = len(clusters)

@@ -226,6 +226,8 @@ def _find_korean(text: str, out: list[CountMention]) -> None:
 
 
 _EN_SINGULAR = Scanner(re.compile(rf"(?i:(?:{en.SINGULAR_PERSON})(?!{en.SINGULAR_THEN_MORE}))"))
+_KO_SINGULAR = Scanner(re.compile(ko.SINGULAR_PERSON))
+_KO_WITH_BEFORE = re.compile(ko.SINGULAR_WITH_BEFORE)
 _EN_HELPER = re.compile(rf"(?i:{en.HELPER_AFTER})")
 _EN_OTHER_NATIONALS = re.compile(rf"(?i:{en.OTHER_NATIONALS})")
 
@@ -233,9 +235,18 @@ _EN_OTHER_NATIONALS = re.compile(rf"(?i:{en.OTHER_NATIONALS})")
 def find_singular(text: str) -> list[CountMention]:
     """One person named as such ("a defector", "his wife"): a count of one, used only where a
     sentence gives no figure of its own (see :func:`refwatch.extract.rules.find_mentions`)."""
-    return [
+    found = [
         CountMention(m.start(), m.end(), m.group(), 1, 1, 1, "exact") for m in _EN_SINGULAR.finditer(text)
     ]
+    for m in _KO_SINGULAR.finditer(text):
+        companions = _KO_WITH_BEFORE.search(text, max(0, m.start() - 80), m.start())
+        if companions is None:
+            found.append(CountMention(m.start(), m.end(), m.group(), 1, 1, 1, "exact"))
+        elif companions["kin"]:  # "아들과 함께 ... 김모 씨": the person and one relative
+            start = companions.start("kin")
+            found.append(CountMention(start, m.end(), text[start : m.end()], 2, 2, 2, "exact"))
+    found.sort(key=lambda c: c.start)
+    return found
 
 
 def find_counts(text: str) -> list[CountMention]:

@@ -202,6 +202,11 @@ _SPEAKER_DAYS: Final = frozenset(
 )
 _SINCE_BEFORE = re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
 _SINCE_AFTER_KO = re.compile(ko.SINCE_AFTER)
+# A date in a relative clause of someone's own earlier move dates that person's life.
+_LIFE_BEFORE_EN = re.compile(
+    rf"(?i:\b(?:{en.LIFE_CLAUSE_BEFORE})\s+(?:{en.LIFE_VERBS})\b[^.;:!?,\"“”\n]{{0,40}}$)"
+)
+_LIFE_AFTER_KO = re.compile(ko.LIFE_AFTER)
 
 Interval = tuple[dt.date | None, dt.date | None, Precision, bool]
 _UNKNOWN: Final[Interval] = (None, None, "unknown", False)
@@ -601,6 +606,8 @@ def _role(text: str, start: int, end: int, match: re.Match[str], precision: str)
         return "report"
     if _FUTURE_BEFORE.search(before) or (match.groupdict().get("rel") or "") in _FUTURE_REL_KO:
         return "future"
+    if _LIFE_BEFORE_EN.search(before) or _LIFE_AFTER_KO.match(text[end : end + 60]):
+        return "background"
     return "event"
 
 

@@ -42,7 +42,9 @@ class DateMention:
 
     ``role`` is ``event`` for a time something happened, ``report`` for the time
     a source said or published something ("said on Monday", "18일 알려졌다"),
-    and ``since`` for a bound of a longer period ("the first since January").
+    ``since`` for a bound of a longer period ("the first since January"), ``future`` for a
+    deadline or plan, and ``background`` for a date of someone's own earlier move told in a
+    relative clause ("the son of a man who escaped in 2015").
     ``lo``/``hi`` are ``None`` when the expression cannot be placed in time
     (no year can be known without inventing one).
     """

@@ -185,7 +185,7 @@ def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[Sen
     )
     for sm, single in zip(found, singles, strict=True):
         sm.counts = _mark_parts(text, sm)
-        if single.counts and not sm.counts and not _plural_people(text, sm):
+        if single.counts and not sm.counts and not _plural_people(text, sm, single.counts[0]):
             sm.counts = single.counts[:1]
     _mark_other_groups(text, found)
     # Running totals and head-counts: never an incident's figure. A head-count is dated to the
@@ -213,9 +213,16 @@ def _mark_parts(text: str, sm: SentenceMentions) -> list[CountMention]:
 _PLURAL_PEOPLE: Final = frozenset({"people", "children", "men", "women", "family", "kids", "persons"})
 
 
-def _plural_people(text: str, sm: SentenceMentions) -> bool:
-    """Whether the sentence speaks of several people ("defectors", "his family", "이들")."""
+#: How far before a named person their own noun may stand ("탈북자 김모 씨", "defector Person A").
+_OWN_NOUN_REACH: Final = 12
+
+
+def _plural_people(text: str, sm: SentenceMentions, single: CountMention) -> bool:
+    """Whether the sentence speaks of several people ("defectors", "his family", "이들"), beside
+    the one person ``single`` names (whose own noun, "탈북자 김모 씨", says nothing of number)."""
     for ref in sm.victim_refs:
+        if single.start - _OWN_NOUN_REACH <= ref.start and ref.end <= single.end:
+            continue
         word = text[ref.start : ref.end].lower()
         if word.endswith("s") or word in _PLURAL_PEOPLE or not word.isascii():
             return True

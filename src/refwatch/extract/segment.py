@@ -78,6 +78,7 @@ def split_sentences(text: str) -> list[Sentence]:
         ['Fictional.', 'They left.', 'A line']
     """
     sentences: list[Sentence] = []
+    seen: set[str] = set()
     paragraph = 0
     last_end = 0
     for line in _LINE.finditer(text):
@@ -97,16 +98,31 @@ def split_sentences(text: str) -> list[Sentence]:
                 _ends_with_abbreviation(before) or (start == 0 and _LIST_NUMBER.fullmatch(before))
             ):
                 continue
-            _append(sentences, text, base + start, base + cut, paragraph, clutter)
+            _append(sentences, text, base + start, base + cut, paragraph, clutter, seen)
             start = cut
-        _append(sentences, text, base + start, base + len(body), paragraph, clutter)
+        _append(sentences, text, base + start, base + len(body), paragraph, clutter, seen)
     return sentences
 
 
-def _append(out: list[Sentence], text: str, start: int, end: int, paragraph: int, clutter: bool) -> None:
+#: Bullets and quotes around a repeated headline ("• “...”" in a list of related articles).
+_WRAPPING: Final = "•·*-–—\"'“”‘’ \t"
+#: Shorter lines ("정치", "Share") repeat without being the same statement twice.
+_REPEAT_MIN_CHARS: Final = 20
+
+
+def _append(
+    out: list[Sentence], text: str, start: int, end: int, paragraph: int, clutter: bool, seen: set[str]
+) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
+        # A sentence the page already gave (the headline again in a list of related articles,
+        # the article printed twice) tells nothing new: read as new, it would start a second
+        # incident or join the wrong one.
+        key = text[start:end].strip(_WRAPPING)
+        if len(key) >= _REPEAT_MIN_CHARS:
+            clutter = clutter or key in seen
+            seen.add(key)
         out.append(Sentence(start=start, end=end, index=len(out), paragraph=paragraph, clutter=clutter))

@@ -13,6 +13,7 @@ more than the window before the other incident began.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from refwatch.link.features import Features, features
 from refwatch.link.levels import gap_days
@@ -43,6 +44,10 @@ class Comparison:
         return f"not linked: {self.veto}" if self.veto else text
 
 
+#: Two undated reports written further apart than this are not linked.
+UNDATED_APART_DAYS: Final = 365
+
+
 def veto(a: Features, b: Features, *, window_days: int) -> str | None:
     """Why ``a`` and ``b`` cannot be one incident, or None."""
     if a.document == b.document:
@@ -55,6 +60,13 @@ def veto(a: Features, b: Features, *, window_days: int) -> str | None:
     gap = gap_days(a, b)
     if gap is not None and gap > window_days:
         return f"dates {gap} days apart"
+    if a.start is None and b.start is None and a.reference and b.reference:
+        # Undated on both sides, the only time each has is when it was written. News tells of
+        # recent events: two undated reports written years apart chained into one incident is
+        # the failure of issue #16 ("a small count plus a shared city was enough").
+        apart = max(a.reference[0] - b.reference[1], b.reference[0] - a.reference[1], 0)
+        if apart > UNDATED_APART_DAYS:
+            return f"both undated, written {apart} days apart"
     return None
 
 

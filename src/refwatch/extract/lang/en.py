@@ -20,13 +20,15 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
         False,
     ),
     (
-        r"hand(?:ed|ing)\s+(?:\w+\s+)?(?:over|back)\s+to\s+(?:north\s+korea|the\s+north|north\s+korean)",
+        r"(?:(?:hand|turn)(?:ed|ing)\s+(?:\w+\s+){0,2}?(?:over|back)|transferr(?:ed|ing)|deliver(?:ed|ing))"
+        r"\s+(?:\w+\s+){0,2}?to\s+(?:north\s+korea|the\s+north|north\s+korean|pyongyang|the\s+dprk)",
         ("repatriation",),
         False,
     ),
     (r"repatriat(?:ed|ing|e|es)", ("repatriation",), False),
     (
-        r"(?:returned|handed\s+(?:\w+\s+)?over)(?:\s+[\w'-]+){0,3}?\s+to\s+(?:china|chinese\s+(?:authorities|police))",
+        r"(?:returned|(?:hand|turn)ed\s+(?:\w+\s+){0,2}?over)(?:\s+[\w'-]+){0,3}?\s+to\s+"
+        r"(?:china|chinese\s+(?:authorities|police))",
         ("deportation",),
         False,
     ),
@@ -146,6 +148,14 @@ REPORT_BEFORE: Final = (
 )
 REPORT_AFTER: Final = r"statement|report|briefing|press\s+conference|interview|announcement"
 SINCE_BEFORE: Final = r"since|from|until|till|through|before|after|by"
+#: A relative clause telling someone's own earlier move ("the son of a man who escaped to the
+#: South in 2015", "whose mother defected in 2010"): a date in it dates that person's life, not
+#: the event of the group the sentence is about.
+LIFE_CLAUSE_BEFORE: Final = r"who|whose\s+\w+(?:\s+\w+)?"
+LIFE_VERBS: Final = (
+    r"escaped|defected|fled|arrived|settled|resettled|came|moved|left|crossed|was\s+born|were\s+born|"
+    r"had\s+(?:escaped|defected|fled|arrived|settled|come|moved|left|crossed)"
+)
 
 #: Third countries on the road south through China, and the one other neighbour of North Korea:
 #: a return from one of them is a deportation; a crossing into a route country is not leaving

@@ -69,10 +69,16 @@ LIST_AFTER: Final = r"^\s?(?:,|·|및\s|등(?![가-힣]))"
 
 #: Endings right after a date that make it the date of a report ("18일 알려졌다").
 REPORT_AFTER: Final = (
-    r"^\s?(?:\(현지시간\)\s?)?(?:[가-힣]{0,2}\s)?(?:알려졌|알려왔|보도|밝혔|전했|전해졌|전해진|전해왔|말했|발표|주장|설명|통화|"
+    r"^\)?\s?(?:\((?:현지시간|\d{1,2}일)\)\s?)?(?:[가-힣]{0,2}\s)?(?:알려졌|알려왔|보도|밝혔|전했|전해졌|전해진|전해왔|말했|발표|주장|설명|통화|"
     r"공개|확인|제기|입력|자\s)"
 )
 SINCE_AFTER: Final = r"^\s?(?:부터|이후|이래|이전|까지|전후)"
+#: A date in an adnominal clause of someone's own earlier move that names a relative of the
+#: group ("2015년 탈북한 남성의 아내와 아들"): it dates that person's life, not the group's event.
+LIFE_AFTER: Final = (
+    r"^\s?(?:에\s?)?(?:[가-힣]{1,6}(?:으로|로|에)\s)?(?:탈북|입국|정착|귀순|망명)(?:한|했던)\s"
+    r"(?:[가-힣]{1,4}\s)?(?:남성|여성|남편|아내|부인|남자|여자|탈북자|탈북민|아버지|어머니|오빠|언니|형|누나|동생|가족)의\s"
+)
 
 #: Third countries on the road south, and North Korea's other neighbour (see ``en.ROUTE_COUNTRIES``).
 ROUTE_COUNTRIES: Final = r"라오스|베트남|태국|몽골|미얀마|캄보디아"
@@ -114,6 +120,19 @@ SINO_DIGITS: Final[dict[str, int]] = {
 SINO_UNITS: Final[dict[str, int]] = {"십": 10, "백": 100, "천": 1000, "만": 10000}
 #: Amounts without a figure ("수십 명": dozens).
 VAGUE_AMOUNTS: Final = r"수십|수백|수천|수만|십수|수"
+#: One person named as such (see ``en.SINGULAR_PERSON``): a name withheld in the press's way
+#: ("김모 씨", "이모(45)씨", "A씨"), or "한 탈북자" / "탈북 여성 한 명" said of one person.
+SINGULAR_PERSON: Final = (
+    r"(?<![가-힣])[가-힣]모\s?(?:\(\d{1,3}\)\s?)?씨(?=[가는이의와과도를에께\s,.)]|$)"
+    r"|(?<![A-Za-z])[A-Z]\s?(?:\(\d{1,3}\)\s?)?씨(?=[가는이의와과도를에께\s,.)]|$)"
+    r"|(?<![가-힣])한\s(?:탈북\s?(?:자|민|여성|남성|청소년)|북한\s?(?:여성|남성|주민))(?=[가는이의와과도를에께\s,.)]|$)"
+)
+#: Companions named right before the person ("아들과 함께 ... 김모 씨"): the person is one of
+#: several; one relative ("kin") makes two.
+SINGULAR_WITH_BEFORE: Final = (
+    r"(?:(?<![가-힣])(?P<kin>아들|딸|남편|아내|부인|어머니|아버지|엄마|아빠|동생|언니|누나|오빠|형|손자|손녀)"
+    r"|[가-힣]+)(?:과|와|이랑|랑)\s?함께[^.,]{0,60}$"
+)
 #: Before a figure: 약 50명 (about), 최소 10명 (at least), 최대 (at most).
 QUALIFIERS_BEFORE: Final[dict[str, str]] = {
     "약": "about",
