@@ -350,3 +350,21 @@ def test_an_agent_phrase_does_not_break_a_coordination() -> None:
 def test_a_handover_to_the_north_is_a_return(text: str, types: tuple[str, ...] | None) -> None:
     found = find_triggers(text, split_sentences(text))
     assert (found[0].types if found else None) == types
+
+
+@pytest.mark.parametrize(
+    ("text", "crossing"),
+    [
+        # a crossing inside the clause that says who the people are ("...이동하던 탈북자")
+        ("가상: 북중 국경을 넘은 뒤 쿤밍에서 동남아로 이동하던 탈북자 15명이 지난 3일 체포됐다.", False),
+        # a third country's border: on the way south, not leaving North Korea
+        ("가상: 중국에서 몽골 국경을 넘어간 뒤 한국으로 가려던 탈북자 18명이 지난 3일 체포됐다.", False),
+        # the group's own crossing, told as a step of the story
+        ("가상: 탈북자 5명이 지난 3일 두만강을 건너 중국으로 갔다가 체포됐다.", True),
+    ],
+)
+def test_a_korean_crossing_that_describes_the_people_or_a_third_border_is_not_leaving(
+    text: str, crossing: bool
+) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert ("crossing" in incident.event_types) is crossing

@@ -59,6 +59,8 @@ _FEARED_IN_CLAUSE = re.compile(rf"(?i:{en.FEARED_IN_CLAUSE})")
 _LIST_KO = re.compile(ko.LIST_AFTER)
 _BACKGROUND_KO = re.compile(ko.BACKGROUND_AFTER)
 _BACKGROUND_EN = re.compile(rf"(?i:{en.BACKGROUND_BEFORE})")
+_BACKGROUND_CLAUSE_KO = re.compile(ko.BACKGROUND_CLAUSE_AFTER)
+_THIRD_BORDER_BEFORE_KO = re.compile(ko.THIRD_BORDER_BEFORE)
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:—–(“\"]")
 _IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
 _CONDITIONAL_KO = re.compile(ko.CONDITIONAL_AFTER)
@@ -180,6 +182,10 @@ def _background_crossing(text: str, start: int, end: int, sentence: Sentence) ->
     fled"), or a crossing between third countries on the way south ("crossed into Laos", "국경을
     넘어 라오스로"), which is not leaving North Korea (the vocabulary's meaning of ``crossing``)."""
     if _BACKGROUND_KO.match(text, end) or _BACKGROUND_EN.search(text, max(sentence.start, start - 20), start):
+        return True
+    if _BACKGROUND_CLAUSE_KO.match(text[end : min(sentence.end, end + 80)]):
+        return True
+    if _THIRD_BORDER_BEFORE_KO.search(text, max(sentence.start, start - 12), start):
         return True
     return bool(_THIRD_COUNTRY_AHEAD.match(text, end, min(sentence.end, end + 30)))
 

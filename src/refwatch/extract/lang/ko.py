@@ -64,6 +64,16 @@ NOMINAL_AFTER: Final = r"^(?:이(?!후|전|래)|가|은|는|을|를|의|에|도|
 #: told as background, not a step of the incident.
 BACKGROUND_AFTER: Final = r"던"
 
+#: A crossing inside a clause that describes who the people are ("국경을 넘은 뒤 쿤밍에서 이동하던
+#: 탈북자 15명"): it tells their past, ending in a retrospective "-던" before the noun for them.
+BACKGROUND_CLAUSE_AFTER: Final = (
+    r"^[^.,!?\n“”\"]{0,40}?던\s(?:[가-힣]{1,6}\s)?"
+    r"(?:탈북자|탈북민|탈북\s?여성|주민|북한\s?주민|여성|가족|일가족|일행|청소년)"
+)
+#: A third country's border right before the crossing ("몽골 국경을 넘", "라오스 국경을 넘어"): a
+#: crossing on the way south, not leaving North Korea.
+THIRD_BORDER_BEFORE: Final = r"(?:라오스|베트남|태국|몽골|미얀마|캄보디아|러시아)\s?(?:와의\s|과의\s)?$"
+
 #: A noun in a list ("실종, 고문, 처형 등 위협") names kinds of harm, not an event that happened.
 LIST_AFTER: Final = r"^\s?(?:,|·|및\s|등(?![가-힣]))"
 
