@@ -24,6 +24,7 @@ from refwatch.extract.gazetteer import (
 from refwatch.extract.gazetteer.actors import load_actors
 from refwatch.extract.gazetteer.matcher import name_key
 from refwatch.extract.gazetteer.places import load_places, load_stopwords, read_table
+from refwatch.extract.places import find_places
 
 
 @pytest.fixture(scope="module")
@@ -511,3 +512,23 @@ def test_name_scanners_match_finditer(pieces: list[str]) -> None:
         assert [m.span() for m in scanner.finditer(folded)] == [
             m.span() for m in scanner.pattern.finditer(folded)
         ]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # a capital standing for its government is not where anything happened
+        ("Fictional: Beijing said the nine were illegal migrants.", []),
+        ("Fictional: Laos handed them over to Pyongyang.", [None]),
+        ("가상: 베이징은 이들을 불법 월경자라고 주장했다.", []),
+        # named as the place of the event, it is one
+        ("Fictional: they were arrested in Beijing on May 3.", ["Beijing"]),
+        ("가상: 베이징에서 체포된 탈북자 3명", ["Beijing"]),
+        # other cities need no locative word
+        ("Fictional: Shenyang police held them.", ["Shenyang"]),
+    ],
+)
+def test_a_capital_is_a_place_only_where_something_happened_there(
+    text: str, places: list[str | None]
+) -> None:
+    assert [p.place for p in find_places(text)] == places

@@ -2,8 +2,9 @@
 
 The gazetteer (:mod:`refwatch.extract.gazetteer`) knows the names; this module
 only turns its matches into mentions and drops the ones that do not locate an
-incident: a country named inside an agency's name ("중국 공안"), an embassy, or
-South Korea as the destination people were heading for.
+incident: a country named inside an agency's name ("중국 공안"), an embassy, a
+capital standing for its government ("Beijing said"), or South Korea as the
+destination people were heading for.
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ _EMBASSY_AFTER = re.compile(
     r"(?i:^[\s'’s]*(?:embassy|consulate|government|foreign\s+ministry|ministry|대사관|영사관|정부|외교부))"
 )
 _NOT_PERPETRATOR_STATES: Final = frozenset({"KR"})
+#: National capitals, which reports name for their governments ("Beijing said", "handed over to
+#: Pyongyang", "베이징은 ... 주장했다") far more often than as where something happened.
+CAPITALS: Final = frozenset(
+    {("CN", "Beijing"), ("KP", "Pyongyang"), ("KR", "Seoul"), ("LA", "Vientiane"), ("VN", "Hanoi"),
+     ("TH", "Bangkok"), ("MN", "Ulaanbaatar"), ("RU", "Moscow"), ("KH", "Phnom Penh")}
+)  # fmt: skip
+#: Words that make a capital the place of an event: "arrested in Beijing", "베이징에서 체포".
+_LOCATIVE_BEFORE = re.compile(r"(?i:\b(?:in|at|near|outside|around|inside)\s+(?:central\s+|downtown\s+)?)$")
+_LOCATIVE_AFTER = re.compile(r"^(?:시)?\s?(?:에서|에\s?있는|인근|근처|외곽|시내)")
 
 
 @cache
@@ -44,9 +54,18 @@ def find_places(text: str) -> list[PlaceMention]:
         e = m.entry
         if _EMBASSY_AFTER.search(text, m.end, min(len(text), m.end + 30)):
             continue
+        if (e.country, e.place) in CAPITALS and e.kind == "city" and not _locative(text, m.start, m.end):
+            continue
         out.append(PlaceMention(m.start, m.end, m.surface, e.country, e.admin1, e.place, e.facility, e.kind))
     out.sort(key=lambda p: (p.start, -p.end))
     return out
+
+
+def _locative(text: str, start: int, end: int) -> bool:
+    """Whether a place is named as where something is or happened, not as its government."""
+    return bool(
+        _LOCATIVE_BEFORE.search(text, max(0, start - 30), start) or _LOCATIVE_AFTER.match(text[end : end + 6])
+    )
 
 
 def find_actors(text: str) -> list[ActorMention]:
