@@ -11,6 +11,7 @@ from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors
 from refwatch.errors import InvalidInput
 from refwatch.report.redaction import RedactionPolicy
+from refwatch.services.browse import IncidentFilter
 from refwatch.services.export import (
     PACKAGE_FORMATS,
     ExportFormat,
@@ -21,7 +22,6 @@ from refwatch.services.export import (
 from refwatch.services.ingest import relink_all
 from refwatch.services.linking import train_model
 from refwatch.services.uwazi import export_uwazi_csv
-from refwatch.storage.incidents import IncidentFilter
 
 
 @handles_errors
