@@ -13,8 +13,7 @@ import functools
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi import Path as PathParam
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -25,23 +24,19 @@ from refwatch.errors import InvalidInput
 from refwatch.report.redaction import redact
 from refwatch.services import browse, review
 from refwatch.services.accounts import Principal
+from refwatch.services.browse import IncidentFilter
 from refwatch.services.documents import document_id, original_bytes, show_document
 from refwatch.services.ingest import ingest_uploads
+from refwatch.services.setup import Database
 from refwatch.services.tallies import list_tallies
-from refwatch.storage.database import Database
-from refwatch.storage.incidents import IncidentFilter
-from refwatch.web.auth import client_address, database, principal, writer
+from refwatch.web.auth import client_address
+from refwatch.web.deps import Db, IncidentId, Reader, Writer
 from refwatch.web.params import DocumentKey, DocumentRef, Limit, Offset, Text
 from refwatch.web.uploads import SealedFormRoute
 
 router = APIRouter(prefix="/api/v1", route_class=SealedFormRoute)  # uploads never touch disk in plaintext
 
-Db = Annotated[Database, Depends(database)]
-Reader = Annotated[Principal, Depends(principal)]
-Writer = Annotated[Principal, Depends(writer)]
 MAX_UPLOAD_FILES = 50
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; larger ones cannot exist
-IncidentId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Incident number.")]
 
 
 class PageOut(BaseModel):

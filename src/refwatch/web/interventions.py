@@ -10,29 +10,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from refwatch.domain.documents import MAX_ID
 from refwatch.domain.vocabulary import INTERVENTION_KINDS, INTERVENTION_STATUSES
 from refwatch.services import interventions as service
-from refwatch.services.accounts import Principal
 from refwatch.services.appeals import MEDIA_TYPES, draft_appeal
-from refwatch.storage.database import Database
-from refwatch.web.auth import client_address, database, principal, writer
-from refwatch.web.pages import Editor, User, back, render
+from refwatch.web.auth import client_address
+from refwatch.web.deps import Db, Editor, IncidentId, Reader, User, Writer
 from refwatch.web.params import Text
+from refwatch.web.rendering import back, render
 from refwatch.web.sessions import check_csrf
 
 api_router = APIRouter(prefix="/api/v1", tags=["interventions"])
 page_router = APIRouter(include_in_schema=False)
 
-MAX_ID = 2**31 - 1
-Db = Annotated[Database, Depends(database)]
-Reader = Annotated[Principal, Depends(principal)]
-Writer = Annotated[Principal, Depends(writer)]
-IncidentId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Incident number.")]
 InterventionId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Intervention number.")]
 
 

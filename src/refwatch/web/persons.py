@@ -18,19 +18,19 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
+from refwatch.domain.documents import MAX_ID
 from refwatch.errors import PermissionDenied
 from refwatch.services import persons
 from refwatch.services.accounts import Principal
 from refwatch.services.browse import MAX_PAGE
-from refwatch.storage.database import Database
-from refwatch.web.auth import client_address, database, principal
-from refwatch.web.pages import PAGE, User, render
+from refwatch.services.setup import Database
+from refwatch.web.auth import client_address
+from refwatch.web.deps import Db, Reader, User
+from refwatch.web.rendering import PAGE, render
 
 api_router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
 page_router = APIRouter(prefix="/persons", include_in_schema=False)
 
-MAX_ID = 2**31 - 1
-Db = Annotated[Database, Depends(database)]
 PersonId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Person number.")]
 IncidentFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this incident's persons.")]
 
@@ -49,7 +49,7 @@ def _allowed(request: Request, db: Database, caller: Principal) -> Principal:
     raise PermissionDenied("persons can be read by editors and admins only")
 
 
-def editor_or_admin(request: Request, db: Db, caller: Annotated[Principal, Depends(principal)]) -> Principal:
+def editor_or_admin(request: Request, db: Db, caller: Reader) -> Principal:
     """API callers allowed to read persons (a worker thread: a refusal is written to the audit log)."""
     return _allowed(request, db, caller)
 
