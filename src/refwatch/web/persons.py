@@ -26,6 +26,7 @@ from refwatch.services.browse import MAX_PAGE
 from refwatch.services.setup import Database
 from refwatch.web.auth import client_address
 from refwatch.web.deps import Db, Reader, User
+from refwatch.web.models import ERRORS
 from refwatch.web.rendering import PAGE, render
 
 api_router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
@@ -97,7 +98,7 @@ class PersonPageOut(BaseModel):
     offset: int
 
 
-@api_router.get("", response_model=PersonPageOut)
+@api_router.get("", response_model=PersonPageOut, responses=ERRORS)
 def list_persons(
     request: Request,
     db: Db,
@@ -138,7 +139,7 @@ def _audited_read(request: Request, db: Database, caller: Principal, person_id: 
     )
 
 
-@api_router.get("/{person_id}", response_model=PersonOut)
+@api_router.get("/{person_id}", response_model=PersonOut, responses=ERRORS)
 def get_person(request: Request, db: Db, caller: PersonReader, person_id: PersonId) -> PersonOut:
     """One person with names and contact details; the read is written to the audit log first."""
     record = _audited_read(request, db, caller, person_id)
