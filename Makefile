@@ -44,6 +44,7 @@ test: $(STAMP) web-assets postgres-tools browser-tools font-tools lint types uni
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports --no-logo  # the layering contracts in pyproject.toml ([tool.importlinter])
 
 types: $(STAMP)
 	$(BIN)/mypy

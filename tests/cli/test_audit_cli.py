@@ -56,3 +56,20 @@ def test_verify_passes_then_names_an_edited_and_a_deleted_entry(cli_env: Setting
     _tamper(cli_env, delete(AuditEvent).where(AuditEvent.id == 3))
     code, said = _verify()
     assert code == 1 and "audit entry 4:" in said and "deleted or reordered" in said
+
+
+def test_expect_head_finds_a_kept_head_and_misses_a_truncated_one(cli_env: Settings, tmp_path: Path) -> None:
+    """The head check goes through services.auditing (#19); it answers as when the CLI ran its own query."""
+    (tmp_path / "report.txt").write_text(REPORT, encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(tmp_path)]).exit_code == 0
+    kept = runner.invoke(app, ["audit", "head"]).stdout.strip()
+    assert len(kept) == 64
+    (tmp_path / "later.txt").write_text(REPORT + " Later.", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(tmp_path / "later.txt")]).exit_code == 0
+    found = runner.invoke(app, ["audit", "verify", "--expect-head", kept, "--format", "json"])
+    assert found.exit_code == 0 and '"expected_head_found": true' in found.stdout
+
+    _tamper(cli_env, delete(AuditEvent).where(AuditEvent.hash == kept))
+    missing = runner.invoke(app, ["audit", "verify", "--expect-head", kept])
+    said = " ".join((missing.stdout + missing.stderr).split())
+    assert missing.exit_code == 1 and "the expected head hash is not in the log" in said

@@ -170,6 +170,23 @@ def test_every_route_is_in_the_matrix() -> None:
     assert routes == set(MATRIX)
 
 
+def served_routes(routes: list[object]) -> Iterator[APIRoute]:
+    """Every API route of an application, through the routers it includes (FastAPI wraps them)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        included = getattr(route, "original_router", None)  # FastAPI >= 0.13x: an included router
+        if included is not None:
+            yield from served_routes(included.routes)
+
+
+def test_every_served_route_is_in_the_matrix(sqlite_settings: Settings) -> None:
+    """The application itself, not a list of routers: a router added in ``create_app`` is checked (#19)."""
+    app = create_app(sqlite_settings)
+    routes = {(method, route.path) for route in served_routes(app.routes) for method in route.methods}
+    assert routes == set(MATRIX)
+
+
 def test_permission_matrix(app_and_tokens: tuple[object, dict[str, str]]) -> None:
     app, tokens = app_and_tokens
     with TestClient(app) as starter:  # run the lifespan (opens the database) and add a document

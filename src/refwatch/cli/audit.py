@@ -6,7 +6,7 @@ import typer
 
 from refwatch.cli import context
 from refwatch.cli.output import EXIT_USER_ERROR, console, err_console, handles_errors, print_json
-from refwatch.services.auditing import audit_head, verify_audit
+from refwatch.services.auditing import audit_head, audit_holds, verify_audit
 
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 
@@ -25,16 +25,7 @@ def verify(
     with context.database() as db:
         problems = verify_audit(db)
         head = audit_head(db)
-        known = True
-        if expected_head:
-            from sqlalchemy import select
-
-            from refwatch.storage.tables import AuditEvent
-
-            with db.session() as session:
-                known = (
-                    session.scalar(select(AuditEvent.id).where(AuditEvent.hash == expected_head)) is not None
-                )
+        known = audit_holds(db, expected_head) if expected_head else True
     if output_format == "json":
         print_json(
             {

@@ -11,8 +11,7 @@ from pydantic import ValidationError
 
 from refwatch.config import Settings, load_settings
 from refwatch.errors import ConfigError
-from refwatch.services.setup import open_database
-from refwatch.storage.database import Database
+from refwatch.services.setup import Database, open_database
 
 
 def settings() -> Settings:

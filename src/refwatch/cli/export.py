@@ -11,6 +11,7 @@ from refwatch.cli import context
 from refwatch.cli.output import console, handles_errors
 from refwatch.errors import InvalidInput
 from refwatch.report.redaction import RedactionPolicy
+from refwatch.services.browse import IncidentFilter
 from refwatch.services.export import (
     PACKAGE_FORMATS,
     ExportFormat,
@@ -19,9 +20,8 @@ from refwatch.services.export import (
     export_tallies,
 )
 from refwatch.services.ingest import relink_all
-from refwatch.services.linking import train_model
+from refwatch.services.linking import train_stored_model
 from refwatch.services.uwazi import export_uwazi_csv
-from refwatch.storage.incidents import IncidentFilter
 
 
 @handles_errors
@@ -139,8 +139,8 @@ def link_train(
     """Train the incident linking model (m and u by EM) on every stored report."""
     settings = context.settings()
     folder = out or settings.home / "link-model"
-    with context.database() as db, db.session() as session:
-        trained = train_model(session, folder, threshold=threshold, window_days=settings.link_window_days)
+    with context.database() as db:
+        trained = train_stored_model(db, folder, threshold=threshold, window_days=settings.link_window_days)
     console.print(
         f"model trained on {trained.records} reports written to {folder} "
         f"(threshold {trained.threshold}; expected pairwise F1 {trained.expected_f1}); "

@@ -14,9 +14,9 @@ from refwatch.cli.restriction import Group, Lift, Reason, chosen_group
 from refwatch.domain.documents import MAX_ID
 from refwatch.errors import InvalidInput
 from refwatch.services import review
+from refwatch.services.browse import IncidentFilter
 from refwatch.services.export import incident_records
 from refwatch.services.uwazi import import_uwazi_csv
-from refwatch.storage.incidents import IncidentFilter
 
 incidents_app = typer.Typer(help="Linked incidents and their review.", no_args_is_help=True)
 

@@ -32,7 +32,7 @@ from refwatch.storage import incidents as incident_repo
 from refwatch.storage import visibility
 from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
-from refwatch.storage.incidents import IncidentFilter
+from refwatch.storage.incidents import IncidentFilter as IncidentFilter  # what the faces filter lists with
 from refwatch.storage.memory_search import any_sealed, sealed_matches
 from refwatch.storage.search import matches_page, uses_index, with_match
 from refwatch.storage.tables import Document, Incident, IncidentLocation

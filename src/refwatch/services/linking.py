@@ -39,6 +39,7 @@ from refwatch.storage.tables import Document, Incident, IncidentSource
 
 if TYPE_CHECKING:
     from refwatch.link.training import Trained
+    from refwatch.storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,14 @@ def train_model(
     trained.save(out)
     logger.info("trained a linking model on %d reports", len(reports))
     return trained
+
+
+def train_stored_model(
+    db: Database, out: Path, *, threshold: float | None = None, window_days: int = 45
+) -> Trained:
+    """:func:`train_model` in a session of its own, for `refwatch link-train` (faces hold no sessions)."""
+    with db.session() as session:
+        return train_model(session, out, threshold=threshold, window_days=window_days)
 
 
 def relink(

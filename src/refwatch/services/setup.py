@@ -11,7 +11,9 @@ from refwatch import __version__
 from refwatch.config import Settings
 from refwatch.errors import ConfigError
 from refwatch.storage import schema
-from refwatch.storage.database import Database
+from refwatch.storage.database import (
+    Database as Database,
+)  # the handle the faces hold (they never import storage)
 from refwatch.storage.tables import AuditEvent, Document, Incident, Person
 
 

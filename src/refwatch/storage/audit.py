@@ -115,3 +115,8 @@ def chain_head(session: Session) -> str | None:
     """The newest hash: keep it elsewhere to detect truncation of the log."""
     last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
     return last.hash if last else None
+
+
+def holds_hash(session: Session, entry_hash: str) -> bool:
+    """Whether some entry carries ``entry_hash``: a head kept elsewhere must still be in the log."""
+    return session.scalar(select(AuditEvent.id).where(AuditEvent.hash == entry_hash)) is not None

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -68,6 +69,16 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def operation_id(route: APIRoute) -> str:
+    """A route's OpenAPI operation id: its function's name (``get_incident``, ``list_documents``).
+
+    FastAPI's default adds the path and method (``get_incident_api_v1_incidents__incident_id__get``),
+    which become the function names of every generated client. Names are unique across the API
+    (``tests/web/test_api_models.py`` checks it).
+    """
+    return route.name
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application on ``settings`` (read from the environment when not given).
 
@@ -101,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served by web.vendor from local assets (FastAPI's page loads Swagger UI from a CDN)
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.db = db

@@ -9,7 +9,7 @@ from fastapi.security import HTTPBearer
 
 from refwatch.errors import NotAuthenticated, PermissionDenied
 from refwatch.services.accounts import Principal, authenticate_token
-from refwatch.storage.database import Database
+from refwatch.services.setup import Database
 
 
 async def database(request: Request) -> Database:

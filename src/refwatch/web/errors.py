@@ -92,9 +92,9 @@ def web_detail(message: str) -> str:
 def _page(request: Request, status: int, message: str) -> HTMLResponse:
     """The error page for browsers, in the site's layout and the reader's language."""
     try:
-        from refwatch.web import pages  # here: pages imports the routers' helpers, which import this module
+        from refwatch.web import rendering  # lazily: the templates load only once a page fails
 
-        return pages.error_page(request, status, web_detail(message))
+        return rendering.error_page(request, status, web_detail(message))
     except Exception as exc:  # an error page must never fail in turn
         logger.error("error page for %s failed: %s", status, type(exc).__name__)
         return _bare_page(status, web_detail(message) or "error")

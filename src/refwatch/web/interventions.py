@@ -8,31 +8,28 @@ in the pages). The routes call ``services.interventions`` only.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from refwatch.domain.documents import MAX_ID
 from refwatch.domain.vocabulary import INTERVENTION_KINDS, INTERVENTION_STATUSES
 from refwatch.services import interventions as service
-from refwatch.services.accounts import Principal
 from refwatch.services.appeals import MEDIA_TYPES, draft_appeal
-from refwatch.storage.database import Database
-from refwatch.web.auth import client_address, database, principal, writer
-from refwatch.web.pages import Editor, User, back, render
+from refwatch.web.api import json_response
+from refwatch.web.auth import client_address
+from refwatch.web.deps import Db, Editor, IncidentId, Reader, User, Writer
+from refwatch.web.models import ERRORS, WRITE_ERRORS, InterventionOut
 from refwatch.web.params import Text
+from refwatch.web.rendering import back, render
 from refwatch.web.sessions import check_csrf
 
 api_router = APIRouter(prefix="/api/v1", tags=["interventions"])
 page_router = APIRouter(include_in_schema=False)
 
-MAX_ID = 2**31 - 1
-Db = Annotated[Database, Depends(database)]
-Reader = Annotated[Principal, Depends(principal)]
-Writer = Annotated[Principal, Depends(writer)]
-IncidentId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Incident number.")]
 InterventionId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Intervention number.")]
 
 
@@ -61,17 +58,24 @@ class InterventionChange(BaseModel):
     channel: Text | None = Field(default=None, max_length=100)
 
 
-@api_router.get("/incidents/{incident_id}/interventions")
-def incident_interventions(db: Db, caller: Reader, incident_id: IncidentId) -> list[dict[str, Any]]:
+@api_router.get(
+    "/incidents/{incident_id}/interventions", response_model=list[InterventionOut], responses=ERRORS
+)
+def list_incident_interventions(db: Db, caller: Reader, incident_id: IncidentId) -> Response:
     """The incident's interventions, oldest first."""
     found = service.incident_interventions(db, incident_id, visible_groups=caller.visible_groups())
-    return [r.to_dict() for r in found]
+    return json_response([r.to_dict() for r in found])
 
 
-@api_router.post("/incidents/{incident_id}/interventions", status_code=201)
+@api_router.post(
+    "/incidents/{incident_id}/interventions",
+    status_code=201,
+    response_model=InterventionOut,
+    responses=WRITE_ERRORS,
+)
 def add_intervention(
     request: Request, db: Db, caller: Writer, incident_id: IncidentId, body: InterventionIn
-) -> dict[str, Any]:
+) -> Response:
     """Record an intervention on the incident."""
     values = body.model_dump(exclude_none=True)
     record = service.add_intervention(
@@ -84,13 +88,13 @@ def add_intervention(
         origin=client_address(request),
         **values,
     )
-    return record.to_dict()
+    return json_response(record.to_dict(), 201)
 
 
-@api_router.post("/interventions/{intervention_id}")
+@api_router.post("/interventions/{intervention_id}", response_model=InterventionOut, responses=WRITE_ERRORS)
 def update_intervention(
     request: Request, db: Db, caller: Writer, intervention_id: InterventionId, body: InterventionChange
-) -> dict[str, Any]:
+) -> Response:
     """Record what happened since (status, dates, response, outcome)."""
     record = service.update_intervention(
         db,
@@ -100,20 +104,20 @@ def update_intervention(
         origin=client_address(request),
         **body.model_dump(exclude_none=True),
     )
-    return record.to_dict()
+    return json_response(record.to_dict())
 
 
-@api_router.get("/interventions")
+@api_router.get("/interventions", response_model=list[InterventionOut], responses=ERRORS)
 def list_interventions(
     db: Db,
     caller: Reader,
     overdue: Annotated[bool, Query(description="Only open ones whose follow-up date has passed.")] = False,
-) -> list[dict[str, Any]]:
+) -> Response:
     """Recent interventions (up to 500), or the overdue follow-ups, oldest due first."""
     found = service.list_interventions(
         db, visible_groups=caller.visible_groups(), overdue_on=dt.date.today() if overdue else None
     )
-    return [r.to_dict() for r in found]
+    return json_response([r.to_dict() for r in found])
 
 
 @page_router.get("/interventions", response_class=HTMLResponse)

@@ -14,11 +14,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 
+from refwatch.domain.documents import MAX_ID
 from refwatch.errors import InvalidInput
 from refwatch.services import person_linkage
 from refwatch.web.auth import client_address
-from refwatch.web.pages import back, render
-from refwatch.web.persons import MAX_ID, Db, PersonPageReader
+from refwatch.web.deps import Db
+from refwatch.web.persons import PersonPageReader
+from refwatch.web.rendering import back, render
 from refwatch.web.sessions import check_csrf
 
 page_router = APIRouter(prefix="/linkage", include_in_schema=False)

@@ -18,19 +18,20 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
+from refwatch.domain.documents import MAX_ID
 from refwatch.errors import PermissionDenied
 from refwatch.services import persons
 from refwatch.services.accounts import Principal
 from refwatch.services.browse import MAX_PAGE
-from refwatch.storage.database import Database
-from refwatch.web.auth import client_address, database, principal
-from refwatch.web.pages import PAGE, User, render
+from refwatch.services.setup import Database
+from refwatch.web.auth import client_address
+from refwatch.web.deps import Db, Reader, User
+from refwatch.web.models import ERRORS
+from refwatch.web.rendering import PAGE, render
 
 api_router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
 page_router = APIRouter(prefix="/persons", include_in_schema=False)
 
-MAX_ID = 2**31 - 1
-Db = Annotated[Database, Depends(database)]
 PersonId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="Person number.")]
 IncidentFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this incident's persons.")]
 
@@ -49,7 +50,7 @@ def _allowed(request: Request, db: Database, caller: Principal) -> Principal:
     raise PermissionDenied("persons can be read by editors and admins only")
 
 
-def editor_or_admin(request: Request, db: Db, caller: Annotated[Principal, Depends(principal)]) -> Principal:
+def editor_or_admin(request: Request, db: Db, caller: Reader) -> Principal:
     """API callers allowed to read persons (a worker thread: a refusal is written to the audit log)."""
     return _allowed(request, db, caller)
 
@@ -97,7 +98,7 @@ class PersonPageOut(BaseModel):
     offset: int
 
 
-@api_router.get("", response_model=PersonPageOut)
+@api_router.get("", response_model=PersonPageOut, responses=ERRORS)
 def list_persons(
     request: Request,
     db: Db,
@@ -138,7 +139,7 @@ def _audited_read(request: Request, db: Database, caller: Principal, person_id: 
     )
 
 
-@api_router.get("/{person_id}", response_model=PersonOut)
+@api_router.get("/{person_id}", response_model=PersonOut, responses=ERRORS)
 def get_person(request: Request, db: Db, caller: PersonReader, person_id: PersonId) -> PersonOut:
     """One person with names and contact details; the read is written to the audit log first."""
     record = _audited_read(request, db, caller, person_id)

@@ -26,7 +26,7 @@ from fastapi import Request
 from refwatch.errors import PermissionDenied
 from refwatch.services import sessions
 from refwatch.services.sessions import WebSession
-from refwatch.storage.database import Database
+from refwatch.services.setup import Database
 
 SESSION_SECONDS = int(sessions.LIFETIME.total_seconds())
 COOKIE_KEY = "sid"

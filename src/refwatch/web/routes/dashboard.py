@@ -1,0 +1,81 @@
+"""The dashboard (figures, timeline, map, latest incidents) and the public page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from refwatch.report.charts import MapPoint, places_map, timeline_chart
+from refwatch.report.redaction import redact
+from refwatch.services import browse
+from refwatch.services.browse import IncidentFilter
+from refwatch.web import i18n
+from refwatch.web.api import PUBLIC_FILTER
+from refwatch.web.deps import Db, User, optional_user
+from refwatch.web.params import PageNumber
+from refwatch.web.rendering import PAGE, language, render, script_json
+from refwatch.web.uploads import SealedFormRoute
+
+router = APIRouter(include_in_schema=False, route_class=SealedFormRoute)  # forms parsed as everywhere
+
+
+@router.get("/public", response_class=HTMLResponse)
+def public(request: Request, db: Db, page: PageNumber = 1) -> HTMLResponse:
+    """What anyone may see without an account: confirmed incidents, redacted (see ``report.redaction``)."""
+    found = browse.incident_page(db, PUBLIC_FILTER, limit=PAGE, offset=(page - 1) * PAGE)
+    return render(
+        request,
+        "public.html",
+        optional_user(request, db),
+        records=redact(found.items),
+        total=found.total,
+        page=page,
+        pages=max(1, -(-found.total // PAGE)),
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
+    """Figures, the timeline, the review queue's size and the latest incidents."""
+    groups = caller.visible_groups()
+    figures = browse.summary(db, visible_groups=groups)
+    latest = browse.incident_page(
+        db, IncidentFilter(visible_groups=groups, newest_first=True), limit=10, offset=0
+    )
+    overview = browse.places_overview(db, visible_groups=groups)
+    located = overview["places"]
+    timeline = timeline_chart(figures["per_month"], title="")
+    gettext = i18n.translations(language(request)).gettext
+    points = [
+        MapPoint(
+            p["name"],
+            p["lat"],
+            p["lon"],
+            p["people"],
+            p["incidents"],
+            ", ".join(gettext(r) for r in p["roles"]),
+        )
+        for p in located
+    ]
+    words = {
+        k: gettext(v)
+        for k, v in {
+            "place": "Place",
+            "role": "What happened there",
+            "people": "People",
+            "incidents": "Incidents",
+        }.items()
+    }
+    atlas = places_map(points, title="", countries_url="/static/vendor/countries-50m.json", labels=words)
+    return render(
+        request,
+        "dashboard.html",
+        caller,
+        figures=figures,
+        latest=latest.items,
+        places=located,
+        country_only=overview["country_only"],
+        no_coordinates=overview["no_coordinates"],
+        timeline=script_json(timeline),
+        atlas=script_json(atlas),
+    )

@@ -1,0 +1,125 @@
+"""Documents: the searchable list, uploads, one document with its evidence marked, the original."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from refwatch.errors import NotFound
+from refwatch.services import browse
+from refwatch.services.documents import document_id, show_document
+from refwatch.services.ingest import ingest_uploads
+from refwatch.web.api import original_response
+from refwatch.web.deps import Db, Editor, User
+from refwatch.web.params import DocumentKey, DocumentRef, PageNumber, Text
+from refwatch.web.rendering import PAGE, render
+from refwatch.web.sessions import check_csrf
+from refwatch.web.uploads import SealedFormRoute
+
+router = APIRouter(include_in_schema=False, route_class=SealedFormRoute)  # uploads stay sealed
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents(
+    request: Request,
+    db: Db,
+    caller: User,
+    q: Annotated[Text | None, Query(max_length=200)] = None,
+    language: Annotated[Text | None, Query(max_length=10)] = None,
+    outlet: Annotated[Text | None, Query(max_length=300)] = None,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    """Documents with search and filters."""
+    found = browse.document_page(
+        db,
+        query=q,
+        language=language or None,
+        outlet=outlet or None,
+        limit=PAGE,
+        offset=(page - 1) * PAGE,
+        visible_groups=caller.visible_groups(),
+    )
+    return render(
+        request,
+        "documents.html",
+        caller,
+        page_data=found,
+        page=page,
+        pages=max(1, -(-found.total // PAGE)),
+        q=q or "",
+        language=language or "",
+        outlet=outlet or "",
+    )
+
+
+@router.post("/documents")
+def upload(
+    request: Request,
+    db: Db,
+    caller: Editor,
+    files: Annotated[list[UploadFile], File()],
+    csrf: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """Ingest uploaded files (same rules as `refwatch ingest`) and show what happened."""
+    check_csrf(request, csrf)
+    uploads = [(f.filename or "", f.file) for f in files]
+    report = ingest_uploads(db, uploads, actor=caller.username, settings=request.app.state.settings)
+    return render(request, "uploaded.html", caller, results=report.results)
+
+
+# Before /documents/{ref}/original, for the reason given beside the API's by-key routes.
+@router.get("/documents/by-key/{key}", response_class=HTMLResponse)
+def document_by_key(request: Request, db: Db, caller: User, key: DocumentKey) -> HTMLResponse:
+    """The document with this key (the links on every page come here: a key may be digits alone)."""
+    return document(request, db, caller, str(document_id(db, key, visible_groups=caller.visible_groups())))
+
+
+@router.get("/documents/by-key/{key}/original")
+def document_original_by_key(db: Db, caller: User, key: DocumentKey) -> Response:
+    """Download the evidentiary copy of the document with this key."""
+    return document_original(db, caller, str(document_id(db, key, visible_groups=caller.visible_groups())))
+
+
+@router.get("/documents/{ref}", response_class=HTMLResponse)
+def document(request: Request, db: Db, caller: User, ref: DocumentRef) -> HTMLResponse:
+    """One document: metadata, SHA-256, and its text with evidence spans marked and linked."""
+    detail = show_document(db, ref, visible_groups=caller.visible_groups())
+    spans: list[tuple[int, int, int]] = []
+    for incident_id in detail.incident_ids:
+        try:
+            record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
+        except NotFound:
+            continue  # hidden from the reader: no mark, no link
+        for source in record["sources"]:
+            if source["document"] == detail.summary.key:
+                spans += [(e["start"], e["end"], incident_id) for e in source["evidence"]]
+    return render(
+        request,
+        "document.html",
+        caller,
+        doc=detail,
+        segments=highlight(detail.text, spans),
+    )
+
+
+@router.get("/documents/{ref}/original")
+def document_original(db: Db, caller: User, ref: DocumentRef) -> Response:
+    """Download the evidentiary copy, byte for byte."""
+    return original_response(db, ref, caller)
+
+
+def highlight(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, int | None]]:
+    """Cut ``text`` into plain and marked pieces; overlapping spans merge into the first one."""
+    pieces: list[tuple[str, int | None]] = []
+    position = 0
+    for start, end, incident_id in sorted(spans):
+        start = max(start, position)
+        if end <= start or end > len(text):
+            continue
+        pieces.append((text[position:start], None))
+        pieces.append((text[start:end], incident_id))
+        position = end
+    pieces.append((text[position:], None))
+    return [p for p in pieces if p[0]]
