@@ -26,6 +26,9 @@ thousand exhaustive five-list selections take seconds.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,6 +64,9 @@ SAFETY = 10.0
 MARGIN = 0.5
 #: Models fitted exactly at a time when the best screened ones turn out unusable.
 SEARCH_CHUNK = 16
+#: Fewer tables than this are refitted in this process (starting workers costs more).
+PARALLEL_FROM = 200
+MAX_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -226,8 +232,40 @@ def _refitter(selection: Selection) -> _Refitter:
     return _Refitter(cands, keep, beta, mu, selection.criterion)
 
 
+def _estimates(refit: _Refitter, tables: FloatArray) -> tuple[FloatArray, int]:
+    """Re-selected estimates for each row of ``tables``, and the linear programmes it took."""
+    with threadpool_limits(1):
+        # Thousands of small matrix products: BLAS threads would only fight over the cores.
+        values = np.array([refit.estimate(y) for y in tables])
+    return values, refit.cache.programmes
+
+
+def _in_parallel(refit: _Refitter, tables: FloatArray, workers: int) -> tuple[FloatArray, int]:
+    """:func:`_estimates` split over ``workers`` processes; the same numbers as one process gives.
+
+    Every table is drawn before the split and each estimate depends on its table
+    only, so the result does not depend on the number of workers.
+    """
+    if workers <= 1 or len(tables) < PARALLEL_FROM:
+        return _estimates(refit, tables)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    chunks = np.array_split(tables, workers)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        parts = list(pool.map(_estimates, [refit] * workers, chunks))
+    return np.concatenate([p[0] for p in parts]), sum(p[1] for p in parts)
+
+
+def default_workers() -> int:
+    """Processes for a bootstrap: the cores this process may use, at most :data:`MAX_WORKERS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
 def parametric_replicates(
-    selection: Selection, table: CaptureTable, replicates: int, rng: np.random.Generator
+    selection: Selection, table: CaptureTable, replicates: int, rng: np.random.Generator, workers: int = 1
 ) -> tuple[FloatArray, int]:
     """Re-selected estimates on tables drawn from the chosen model's fit; and LP count."""
     refit = _refitter(selection)
@@ -238,25 +276,24 @@ def parametric_replicates(
     total = float(mu.sum()) + mu0
     probabilities = np.concatenate([[mu0], mu]) / total
     draws = rng.multinomial(int(round(total)), probabilities, size=replicates)[:, 1:].astype(float)
-    estimates = np.array([refit.estimate(draw) for draw in draws])
-    return estimates, refit.cache.programmes
+    return _in_parallel(refit, draws, workers)
 
 
 def resampled_replicates(
-    selection: Selection, table: CaptureTable, replicates: int, rng: np.random.Generator
+    selection: Selection, table: CaptureTable, replicates: int, rng: np.random.Generator, workers: int = 1
 ) -> tuple[FloatArray, FloatArray, int]:
     """Re-selected estimates on resampled individuals, the jackknife estimates per cell, and LP count."""
     refit = _refitter(selection)
     y = table.counts
     n = int(round(float(y.sum())))
     draws = rng.multinomial(n, y / y.sum(), size=replicates).astype(float)
-    estimates = np.array([refit.estimate(draw) for draw in draws])
+    cells = np.flatnonzero(y > 0)
+    left = np.repeat(y[None, :], len(cells), axis=0)
+    left[np.arange(len(cells)), cells] -= 1.0
+    values, programmes = _in_parallel(refit, np.vstack([draws, left]), workers)
     jackknife = np.full(len(y), np.nan)
-    for cell in np.flatnonzero(y > 0):
-        left = y.copy()
-        left[cell] -= 1.0
-        jackknife[cell] = refit.estimate(left)
-    return estimates, jackknife, refit.cache.programmes
+    jackknife[cells] = values[replicates:]
+    return values[:replicates], jackknife, programmes
 
 
 def interval(
@@ -267,36 +304,28 @@ def interval(
     replicates: int = 1000,
     seed: int | None = None,
     level: float = 0.95,
+    workers: int | None = None,
 ) -> Interval:
-    """The ``kind`` interval at ``level`` for ``selection``'s estimate, from ``replicates`` tables."""
+    """The ``kind`` interval at ``level`` for ``selection``'s estimate, from ``replicates`` tables.
+
+    ``workers`` processes share the replicates (by default one per core, see
+    :func:`default_workers`); the interval does not depend on how many.
+    """
     if kind not in INTERVALS:
         raise InvalidInput(f"--interval must be one of {', '.join(INTERVALS)}")
     seed_used = resolve_seed(seed)
     rng = np.random.default_rng(seed_used)
-    # The work is thousands of small matrix products: BLAS threads only fight over the cores.
-    with threadpool_limits(1):
-        return _interval(table, selection, kind, replicates, seed_used, rng, level)
-
-
-def _interval(
-    table: CaptureTable,
-    selection: Selection,
-    kind: str,
-    replicates: int,
-    seed_used: int,
-    rng: np.random.Generator,
-    level: float,
-) -> Interval:
+    workers = default_workers() if workers is None else workers
     candidates = min(len(selection.order), BOOTSTRAP_CANDIDATES)
     if kind == "percentile":
-        estimates, programmes = parametric_replicates(selection, table, replicates, rng)
+        estimates, programmes = parametric_replicates(selection, table, replicates, rng, workers)
         _enough(estimates, replicates)
         low, high = percentile_interval(estimates, level)
         return Interval(
             kind, low, high, replicates, int(np.isfinite(estimates).sum()), candidates, seed_used,
             programmes=programmes, estimates=estimates,
         )  # fmt: skip
-    estimates, jackknife, programmes = resampled_replicates(selection, table, replicates, rng)
+    estimates, jackknife, programmes = resampled_replicates(selection, table, replicates, rng, workers)
     _enough(estimates, replicates)
     point = selection.batch.estimate[selection.best_index]
     a = acceleration(jackknife, table.counts)
