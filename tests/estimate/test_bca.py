@@ -101,3 +101,28 @@ def test_bca_interval_on_a_table_is_reproducible_and_contains_the_estimate() -> 
     assert percentile_interval(first.estimates, 0.95) == bca_interval(
         first.estimates, float(np.median(first.estimates)), 0.0, 0.95
     )
+
+
+def test_screened_refits_choose_what_the_exhaustive_selection_chooses() -> None:
+    from refwatch.estimate.resampling import _refitter
+    from refwatch.estimate.selection import fit_all, scores
+
+    table = hiv()
+    chosen = select(table, criterion="bic")
+    refit = _refitter(chosen)
+    rng = np.random.default_rng(11)
+    y = table.counts
+    draws = rng.multinomial(int(y.sum()), y / y.sum(), size=25).astype(float)
+    for draw in draws:
+        batch = fit_all(chosen.cands, draw)
+        s = scores(batch, "bic", float(draw.sum()))
+        assert refit.estimate(draw) == pytest.approx(batch.estimate[int(np.argmin(s))], rel=1e-6)
+
+
+def test_workers_do_not_change_the_interval() -> None:
+    table = hiv()
+    chosen = select(table, criterion="aic")
+    one = interval(table, chosen, kind="bca", replicates=200, seed=4, workers=1)
+    two = interval(table, chosen, kind="bca", replicates=200, seed=4, workers=2)
+    assert np.array_equal(one.estimates, two.estimates)
+    assert (one.low, one.high, one.acceleration) == (two.low, two.high, two.acceleration)

@@ -48,6 +48,7 @@ from refwatch.estimate.selection import (
     decide,
     existence,
     fit_batch,
+    gram_matrices,
     shape_of,
 )
 from refwatch.estimate.tables import CaptureTable
@@ -123,11 +124,10 @@ class _Refitter:
         if key not in self.fast:
             shape = shape_of(self.cands, infinite)
             weight = np.where(shape.kept & (self.mu > 0), self.mu, 0.5 * shape.kept)
-            hessian = np.matmul(shape.design.transpose(0, 2, 1), shape.design * weight[:, :, None])
+            hessian = gram_matrices(self.cands.matrix, shape.active, weight)
             idx = np.arange(self.cands.matrix.shape[1])
-            hessian[:, idx, idx] += 1.0 - shape.active
             hessian[~shape.identifiable] = np.eye(len(idx))
-            self.fast[key] = _Fast(shape, np.linalg.inv(hessian))
+            self.fast[key] = _Fast(shape, np.asarray(np.linalg.inv(hessian), dtype=float))
         return self.fast[key]
 
     def _scores(

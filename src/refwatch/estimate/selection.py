@@ -42,6 +42,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from refwatch.errors import EstimationError, InvalidInput
 from refwatch.estimate.existence import fr_exists
@@ -187,17 +188,19 @@ def fit_batch(
         eta = np.clip((start * activef) @ matrix.T, -2 * DIVERGED, 2 * DIVERGED)
     mu = np.exp(eta) * keptf
     beta = np.zeros((n_models, p)) if start is None else start * activef
-    previous = np.full(n_models, np.inf)
     converged = np.zeros(n_models, dtype=bool)
     last_step = np.full(n_models, np.inf)
-    todo = np.arange(n_models)
+    # Working copies of the models still iterating, compacted as models converge.
+    idx = np.arange(n_models)
+    w_eta, w_mu, w_beta, w_act, w_kept, w_pair = eta, mu, beta.copy(), activef, keptf, pair_mask
+    w_prev = np.full(n_models, np.inf)
+    w_y = y[None, :] * keptf
     diagonal = np.arange(p)
     for _ in range(ITERATIONS):
-        m_mu, m_act = mu[todo], activef[todo]
-        z = eta[todo] + (y - m_mu) / np.where(m_mu > 0, m_mu, 1.0)
-        a = ((m_mu @ outer) * pair_mask[todo]).reshape(len(todo), p, p)
-        a[:, diagonal, diagonal] += 1.0 - m_act
-        rhs = ((m_mu * z) @ matrix) * m_act
+        z = w_eta + (y - w_mu) / np.where(w_mu > 0, w_mu, 1.0)
+        a = ((w_mu @ outer) * w_pair).reshape(len(idx), p, p)
+        a[:, diagonal, diagonal] += 1.0 - w_act
+        rhs = ((w_mu * z) @ matrix) * w_act
         try:
             step = np.linalg.solve(a, rhs[:, :, None])[:, :, 0]
         except np.linalg.LinAlgError:
@@ -206,19 +209,22 @@ def fit_batch(
             ridge = 1e-9 * (np.abs(a[:, diagonal, diagonal]).mean(axis=1) + 1.0)
             a[:, diagonal, diagonal] += ridge[:, None]
             step = np.linalg.solve(a, rhs[:, :, None])[:, :, 0]
-        last_step[todo] = np.abs(step - beta[todo]).max(axis=1)
-        beta[todo] = step
-        m_eta = np.clip(step @ matrix.T, -700, 700)
-        eta[todo] = m_eta
-        m_mu = np.exp(m_eta) * keptf[todo]
-        mu[todo] = m_mu
-        dev = deviances(y * keptf[todo], m_mu)
-        done = np.abs(previous[todo] - dev) <= TOLERANCE * (np.abs(dev) + 0.1)
-        previous[todo] = dev
-        converged[todo[done]] = True
-        todo = todo[~done]
-        if len(todo) == 0:
-            break
+        w_step = np.abs(step - w_beta).max(axis=1)
+        w_beta = step
+        w_eta = np.clip(step @ matrix.T, -700, 700)
+        w_mu = np.exp(w_eta) * w_kept
+        dev = deviances(w_y, w_mu)
+        done = np.abs(w_prev - dev) <= TOLERANCE * (np.abs(dev) + 0.1)
+        w_prev = dev
+        beta[idx], mu[idx], last_step[idx] = w_beta, w_mu, w_step
+        if done.any():
+            converged[idx[done]] = True
+            keep = ~done
+            idx = idx[keep]
+            if len(idx) == 0:
+                break
+            w_eta, w_mu, w_beta, w_act = w_eta[keep], w_mu[keep], w_beta[keep], w_act[keep]
+            w_kept, w_pair, w_prev, w_y = w_kept[keep], w_pair[keep], w_prev[keep], w_y[keep]
     return beta, mu, converged, last_step
 
 
@@ -229,7 +235,6 @@ class Shape:
     active: BoolArray
     kept: BoolArray
     identifiable: BoolArray
-    design: FloatArray
     gram_inverse: FloatArray
 
 
@@ -242,16 +247,26 @@ def shape_of(cands: Candidates, infinite: BoolArray) -> Shape:
     else:
         active = cands.masks
         kept = np.ones((len(cands.masks), len(cands.matrix)), dtype=bool)
-    design = cands.matrix[None, :, :] * kept[:, :, None] * active[:, None, :]
-    singular = np.linalg.svd(design, compute_uv=False)
-    rank = (singular > singular[:, :1] * 1e-10).sum(axis=1)
+    gram = gram_matrices(cands.matrix, active, kept.astype(float))
+    # Full column rank on the kept cells: the Gram matrix (identity on unused columns) is regular.
+    eigen = np.linalg.eigvalsh(gram)
     n_active = active.sum(axis=1)
-    identifiable = (rank == n_active) & (n_active <= kept.sum(axis=1))
-    gram = np.matmul(design.transpose(0, 2, 1), design)
-    idx = np.arange(cands.matrix.shape[1])
-    gram[:, idx, idx] += 1.0 - active
-    gram[~identifiable] = np.eye(len(idx))
-    return Shape(active, kept, identifiable, design, np.linalg.inv(gram))
+    identifiable = (eigen[:, 0] > eigen[:, -1] * 1e-12) & (n_active <= kept.sum(axis=1))
+    gram[~identifiable] = np.eye(cands.matrix.shape[1])
+    return Shape(active, kept, identifiable, np.asarray(np.linalg.inv(gram), dtype=float))
+
+
+def gram_matrices(matrix: FloatArray, active: BoolArray, weights: FloatArray) -> FloatArray:
+    """``Xᵀ diag(w) X`` over each model's active columns, identity on the others (models × p × p)."""
+    cells, p = matrix.shape
+    outer = (matrix[:, :, None] * matrix[:, None, :]).reshape(cells, p * p)
+    activef = active.astype(float)
+    gram = (
+        (weights @ outer) * (activef[:, :, None] * activef[:, None, :]).reshape(len(active), p * p)
+    ).reshape(len(active), p, p)
+    idx = np.arange(p)
+    gram[:, idx, idx] += 1.0 - activef
+    return np.asarray(gram, dtype=float)
 
 
 def existence(
@@ -281,10 +296,10 @@ def existence(
     long IRLS runs. Only the rest go to the linear programme (cached per model
     and pattern of empty cells), which decides.
     """
-    kept, design = shape.kept[rows], shape.design[rows]
-    residual = np.matmul((y[None, :] * kept - mu)[:, None, :], design)[:, 0, :]
-    coef = np.matmul(shape.gram_inverse[rows], residual[:, :, None])
-    table = mu + np.matmul(design, coef)[:, :, 0]
+    kept, active = shape.kept[rows], shape.active[rows]
+    residual = ((y[None, :] * kept - mu) @ cands.matrix) * active
+    coef = np.matmul(shape.gram_inverse[rows], residual[:, :, None])[:, :, 0] * active
+    table = mu + (coef @ cands.matrix.T) * kept
     floor = CERTIFY * max(float(y.sum()), 1.0)
     identifiable = shape.identifiable[rows]
     positive = np.where(kept, table, np.inf).min(axis=1) > floor
@@ -412,7 +427,8 @@ def select(
     empty = [name for j, name in enumerate(table.lists) if float(y[table.histories[:, j] == 1].sum()) == 0]
     if empty:
         raise InvalidInput(f"list {empty[0]} has no records; leave it out before selecting a model")
-    batch = fit_all(cands, y)
+    with threadpool_limits(1):  # many small products: BLAS threads only contend for the cores
+        batch = fit_all(cands, y)
     score = scores(batch, criterion, float(y.sum()))
     if not np.isfinite(score).any():
         raise EstimationError(
