@@ -41,6 +41,7 @@ from refwatch.estimate.bca import acceleration, bca_interval, bias_correction, p
 from refwatch.estimate.seeding import resolve_seed
 from refwatch.estimate.selection import (
     DIVERGED,
+    LOG_CEILING,
     Candidates,
     ExistenceCache,
     Selection,
@@ -153,8 +154,9 @@ class _Refitter:
         score = previous = np.full(len(beta), np.inf)
         rows = np.arange(len(beta))
         for step in range(CHORD_STEPS_MAX + 1):
-            mu = np.exp(np.clip(beta @ matrix.T, -700, 700)) * keptf
+            mu = np.exp(np.clip(beta @ matrix.T, -700, LOG_CEILING)) * keptf
             previous, score = score, self._scores(y, mu, penalty, rows)
+            score = np.where(np.isnan(score), np.inf, score)
             change = np.where(np.isfinite(score) & np.isfinite(previous), np.abs(previous - score), np.inf)
             floor = np.where(np.isfinite(score), score - SAFETY * change - MARGIN, -np.inf)
             floor[~shape.identifiable] = np.inf

@@ -61,6 +61,8 @@ DIVERGED = 40.0
 CERTIFY = 1e-9
 #: A last IRLS step below this means the fit settled on a finite maximum (an escaping one stays near 1).
 SETTLED = 1e-3
+#: Linear predictors are capped here (e^100 is far beyond any count) so that a drifting fit cannot overflow.
+LOG_CEILING = 100.0
 
 
 @dataclass(frozen=True)
@@ -196,35 +198,37 @@ def fit_batch(
     w_prev = np.full(n_models, np.inf)
     w_y = y[None, :] * keptf
     diagonal = np.arange(p)
-    for _ in range(ITERATIONS):
-        z = w_eta + (y - w_mu) / np.where(w_mu > 0, w_mu, 1.0)
-        a = ((w_mu @ outer) * w_pair).reshape(len(idx), p, p)
-        a[:, diagonal, diagonal] += 1.0 - w_act
-        rhs = ((w_mu * z) @ matrix) * w_act
-        try:
-            step = np.linalg.solve(a, rhs[:, :, None])[:, :, 0]
-        except np.linalg.LinAlgError:
-            # A singular system (a column with no weight left): a tiny ridge keeps the batch going;
-            # such a model is not identifiable and the existence check leaves it out.
-            ridge = 1e-9 * (np.abs(a[:, diagonal, diagonal]).mean(axis=1) + 1.0)
-            a[:, diagonal, diagonal] += ridge[:, None]
-            step = np.linalg.solve(a, rhs[:, :, None])[:, :, 0]
-        w_step = np.abs(step - w_beta).max(axis=1)
-        w_beta = step
-        w_eta = np.clip(step @ matrix.T, -700, 700)
-        w_mu = np.exp(w_eta) * w_kept
-        dev = deviances(w_y, w_mu)
-        done = np.abs(w_prev - dev) <= TOLERANCE * (np.abs(dev) + 0.1)
-        w_prev = dev
-        beta[idx], mu[idx], last_step[idx] = w_beta, w_mu, w_step
-        if done.any():
-            converged[idx[done]] = True
-            keep = ~done
-            idx = idx[keep]
-            if len(idx) == 0:
-                break
-            w_eta, w_mu, w_beta, w_act = w_eta[keep], w_mu[keep], w_beta[keep], w_act[keep]
-            w_kept, w_pair, w_prev, w_y = w_kept[keep], w_pair[keep], w_prev[keep], w_y[keep]
+    # A model drifting off to infinity may overflow; it then fails to converge and is left out.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for _ in range(ITERATIONS):
+            z = w_eta + (y - w_mu) / np.where(w_mu > 0, w_mu, 1.0)
+            a = ((w_mu @ outer) * w_pair).reshape(len(idx), p, p)
+            a[:, diagonal, diagonal] += 1.0 - w_act
+            rhs = ((w_mu * z) @ matrix) * w_act
+            try:
+                step = np.linalg.solve(a, rhs[:, :, None])[:, :, 0]
+            except np.linalg.LinAlgError:
+                # A singular system (a column with no weight left): a tiny ridge keeps the batch going;
+                # such a model is not identifiable and the existence check leaves it out.
+                ridge = 1e-9 * (np.abs(a[:, diagonal, diagonal]).mean(axis=1) + 1.0)
+                a[:, diagonal, diagonal] += ridge[:, None]
+                step = np.linalg.solve(a, rhs[:, :, None])[:, :, 0]
+            w_step = np.abs(step - w_beta).max(axis=1)
+            w_beta = step
+            w_eta = np.clip(step @ matrix.T, -700, LOG_CEILING)
+            w_mu = np.exp(w_eta) * w_kept
+            dev = deviances(w_y, w_mu)
+            done = np.abs(w_prev - dev) <= TOLERANCE * (np.abs(dev) + 0.1)
+            w_prev = dev
+            beta[idx], mu[idx], last_step[idx] = w_beta, w_mu, w_step
+            if done.any():
+                converged[idx[done]] = True
+                keep = ~done
+                idx = idx[keep]
+                if len(idx) == 0:
+                    break
+                w_eta, w_mu, w_beta, w_act = w_eta[keep], w_mu[keep], w_beta[keep], w_act[keep]
+                w_kept, w_pair, w_prev, w_y = w_kept[keep], w_pair[keep], w_prev[keep], w_y[keep]
     return beta, mu, converged, last_step
 
 
