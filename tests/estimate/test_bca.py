@@ -126,3 +126,15 @@ def test_workers_do_not_change_the_interval() -> None:
     two = interval(table, chosen, kind="bca", replicates=200, seed=4, workers=2)
     assert np.array_equal(one.estimates, two.estimates)
     assert (one.low, one.high, one.acceleration) == (two.low, two.high, two.acceleration)
+
+
+def test_an_end_read_beyond_the_replicates_is_named() -> None:
+    from refwatch.estimate.resampling import Interval, beyond_replicates
+
+    def ends(levels: tuple[float, float] | None) -> Interval:
+        return Interval("bca", 1.0, 2.0, 1000, 1000, 8, 1, levels=levels)
+
+    assert beyond_replicates(ends((0.025, 0.975))) == []
+    assert beyond_replicates(ends((0.29, 0.99998))) == [("upper", 0.99998)]
+    assert beyond_replicates(ends((0.0001, 0.9))) == [("lower", 0.0001)]
+    assert beyond_replicates(ends(None)) == []

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from refwatch.estimate.loglinear import fit, profile_interval
-from refwatch.estimate.resampling import interval
+from refwatch.estimate.resampling import beyond_replicates, interval
 from refwatch.estimate.selection import select
 from refwatch.estimate.tables import read_table
 
@@ -97,6 +97,7 @@ def test_uk_bca_interval_reproduces_the_published_one(shared_dir: Path) -> None:
     published_low, published_high = float(row["ci_low"]), float(row["ci_high"])
     assert ends.low == pytest.approx(published_low, rel=0.05)
     assert ends.high == pytest.approx(ends.estimates.max(), rel=0.02)
+    assert [end for end, _ in beyond_replicates(ends)] == ["upper"]  # and the output warns so
     assert np.quantile(ends.estimates, 0.99) < published_high < 1.3 * ends.estimates.max()
 
 

@@ -37,7 +37,13 @@ from scipy import special
 from threadpoolctl import threadpool_limits
 
 from refwatch.errors import EstimationError, InvalidInput
-from refwatch.estimate.bca import acceleration, bca_interval, bias_correction, percentile_interval
+from refwatch.estimate.bca import (
+    acceleration,
+    adjusted_levels,
+    bca_interval,
+    bias_correction,
+    percentile_interval,
+)
 from refwatch.estimate.seeding import resolve_seed
 from refwatch.estimate.selection import (
     DIVERGED,
@@ -71,6 +77,24 @@ PARALLEL_FROM = 200
 MAX_WORKERS = 4
 
 
+def beyond_replicates(ends: Interval) -> list[tuple[str, float]]:
+    """Which BCa ends were read so far into a tail that they are (nearly) the extreme replicate.
+
+    Type-8 quantiles below level ``(2/3)/(B + 1/3)`` or above ``1 − `` that are the
+    smallest or largest of ``B`` replicates: such an end is Monte Carlo noise.
+    """
+    if ends.levels is None:
+        return []
+    b = ends.usable_replicates
+    edge = (2.0 / 3.0) / (b + 1.0 / 3.0)
+    names = []
+    if ends.levels[0] <= edge:
+        names.append(("lower", ends.levels[0]))
+    if ends.levels[1] >= 1.0 - edge:
+        names.append(("upper", ends.levels[1]))
+    return names
+
+
 @dataclass(frozen=True)
 class Interval:
     """An interval that includes model selection, with what is needed to reproduce it."""
@@ -84,6 +108,8 @@ class Interval:
     seed: int
     z0: float | None = None
     acceleration: float | None = None
+    #: The bootstrap quantile levels the BCa ends were read at (``None`` for percentile).
+    levels: tuple[float, float] | None = None
     jackknife_tables: int = 0
     programmes: int = 0
     estimates: FloatArray = field(repr=False, default_factory=lambda: np.empty(0))
@@ -332,9 +358,12 @@ def interval(
     point = selection.batch.estimate[selection.best_index]
     a = acceleration(jackknife, table.counts)
     low, high = bca_interval(estimates, point, a, level)
+    z0 = bias_correction(estimates, point)
+    tail = (1.0 - level) / 2.0
+    reads = adjusted_levels(z0, a, np.array([tail, 1.0 - tail]))
     return Interval(
         kind, low, high, replicates, int(np.isfinite(estimates).sum()), candidates, seed_used,
-        z0=bias_correction(estimates, point), acceleration=a,
+        z0=z0, acceleration=a, levels=(float(reads[0]), float(reads[1])),
         jackknife_tables=int((table.counts > 0).sum()), programmes=programmes, estimates=estimates,
     )  # fmt: skip
 

@@ -16,7 +16,7 @@ from refwatch.errors import InvalidInput
 from refwatch.estimate.existence import assess, overlap_warnings
 from refwatch.estimate.lcmcr import fit_lcmcr
 from refwatch.estimate.loglinear import fit, profile_interval
-from refwatch.estimate.resampling import INTERVALS, interval
+from refwatch.estimate.resampling import INTERVALS, beyond_replicates, interval
 from refwatch.estimate.selection import select
 from refwatch.estimate.tables import CaptureTable
 
@@ -130,6 +130,12 @@ def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
             f"{ends.replicates - ends.usable_replicates} of {ends.replicates} bootstrap tables had no "
             "model with a finite estimate and were left out of the interval"
         )
+    for end, read in beyond_replicates(ends):
+        warnings.append(
+            f"the {end} end of the BCa interval is read at the {100 * read:.4g}% point of the bootstrap "
+            f"distribution, beyond what {ends.usable_replicates} replicates resolve: it is the most extreme "
+            "replicate and changes with --seed; report it as uncertain or run more --bootstrap replicates"
+        )
     models = [_model_row(m) for m in chosen.models]
     result = _result(table, "loglinear", options.level, chosen.best, ends.low, ends.high, warnings, models)
     if not verdict.estimable:
@@ -148,6 +154,7 @@ def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
             "bootstrap_candidates": ends.candidates,
             "bias_correction_z0": _num(ends.z0),
             "acceleration": _num(ends.acceleration),
+            "bca_levels": None if ends.levels is None else [_num(v) for v in ends.levels],
             "jackknife_tables": ends.jackknife_tables,
             "seed": ends.seed,
         },
