@@ -100,3 +100,27 @@ def test_bad_table_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["estimate", str(path)])
     assert result.exit_code == 1
     assert "bad.csv:3" in result.stderr
+
+
+def test_interval_choice_is_reported_and_bca_is_the_default(hiv_file: Path) -> None:
+    args = (str(hiv_file), "--select", "bic", "--seed", "5", "--bootstrap", "40")
+    default, bca, percentile = (
+        run_json(*args),
+        run_json(*args, "--interval", "bca"),
+        run_json(*args, "--interval", "percentile"),
+    )
+    assert default == bca
+    assert "BCa" in str(bca["ci_type"]) and "percentile" in str(percentile["ci_type"])
+    selection = bca["selection"]
+    assert (
+        isinstance(selection, dict) and selection["interval"] == "bca" and selection["jackknife_tables"] == 13
+    )
+    assert selection["acceleration"] is not None and selection["bias_correction_z0"] is not None
+    assert (bca["ci_low"], bca["ci_high"]) != (percentile["ci_low"], percentile["ci_high"])
+    assert bca["estimate"] == percentile["estimate"]
+
+
+def test_unknown_interval_is_refused(hiv_file: Path) -> None:
+    result = runner.invoke(app, ["estimate", str(hiv_file), "--select", "bic", "--interval", "student"])
+    assert result.exit_code != 0
+    assert "--interval must be one of percentile, bca" in result.output

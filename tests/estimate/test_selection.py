@@ -10,11 +10,14 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from tables_data import hiv, r3  # noqa: E402
+from tables_data import hiv, r3, table  # noqa: E402
 
 from refwatch.errors import InvalidInput  # noqa: E402
-from refwatch.estimate.loglinear import fit  # noqa: E402
-from refwatch.estimate.selection import candidates, fit_all, scores, select  # noqa: E402
+from refwatch.estimate.existence import fr_exists, lp_check  # noqa: E402
+from refwatch.estimate.loglinear import design, fit  # noqa: E402
+from refwatch.estimate.resampling import interval  # noqa: E402
+from refwatch.estimate.run import Options, estimate  # noqa: E402
+from refwatch.estimate.selection import candidates, fit_all, reduce, scores, select  # noqa: E402
 from refwatch.estimate.tables import CaptureTable, all_histories  # noqa: E402
 
 
@@ -34,7 +37,7 @@ def test_batched_fits_equal_single_fits_for_every_model() -> None:
 @pytest.mark.parametrize("criterion", ["aic", "bic"])
 def test_selection_picks_the_model_with_the_lowest_criterion(criterion: str) -> None:
     table = hiv()
-    chosen = select(table, criterion=criterion, bootstrap=30, seed=1)
+    chosen = select(table, criterion=criterion)
     pairs = ["c1:c2", "c1:c3", "c1:c4", "c2:c3", "c2:c4", "c3:c4"]
     brute = [
         fit(table, interactions=list(terms))
@@ -47,20 +50,22 @@ def test_selection_picks_the_model_with_the_lowest_criterion(criterion: str) -> 
     assert chosen.candidates_total == 64
 
 
-def test_bootstrap_interval_is_reproducible_and_wider_than_the_fixed_model() -> None:
-    table = hiv()
-    first = select(table, criterion="aic", bootstrap=60, seed=7)
-    again = select(table, criterion="aic", bootstrap=60, seed=7)
-    other = select(table, criterion="aic", bootstrap=60, seed=8)
-    assert (first.ci_low, first.ci_high) == (again.ci_low, again.ci_high)
-    assert (first.ci_low, first.ci_high) != (other.ci_low, other.ci_high)
-    assert first.ci_low < first.best.estimate < first.ci_high
+@pytest.mark.parametrize("kind", ["percentile", "bca"])
+def test_bootstrap_interval_is_reproducible_and_wider_than_the_fixed_model(kind: str) -> None:
+    t = hiv()
+    chosen = select(t, criterion="aic")
+    first = interval(t, chosen, kind=kind, replicates=60, seed=7)
+    again = interval(t, chosen, kind=kind, replicates=60, seed=7)
+    other = interval(t, chosen, kind=kind, replicates=60, seed=8)
+    assert (first.low, first.high) == (again.low, again.high)
+    assert (first.low, first.high) != (other.low, other.high)
+    assert first.low < chosen.best.estimate < first.high
     # Model uncertainty widens the interval beyond the chosen model's own ±1.96 se.
-    assert first.ci_high - first.ci_low > 2 * 1.96 * first.best.se * 0.9
+    assert first.high - first.low > 2 * 1.96 * chosen.best.se * 0.9
 
 
 def test_heterogeneity_column_is_carried_into_every_candidate() -> None:
-    chosen = select(r3(), criterion="aic", heterogeneity="darroch", bootstrap=20, seed=1)
+    chosen = select(r3(), criterion="aic", heterogeneity="darroch")
     assert chosen.best.heterogeneity == "darroch"
     assert all(m.heterogeneity == "darroch" for m in chosen.models)
 
@@ -86,3 +91,41 @@ def test_more_than_six_lists_is_refused_with_advice() -> None:
     table = CaptureTable(tuple(f"l{i}" for i in range(7)), all_histories(7), np.ones(127))
     with pytest.raises(InvalidInput, match="--interactions"):
         candidates(table)
+
+
+#: Lists a and b share nobody, yet all three share 9: with both a:c and b:c the likelihood keeps
+#: rising as the 110 cell's fit goes to 0, and N with it (the old code picked that model, N ≈ 6e12).
+NO_ESTIMATE = {"100": 10, "010": 12, "001": 15, "110": 0, "101": 8, "011": 9, "111": 9}
+
+
+@pytest.mark.parametrize("criterion", ["aic", "bic"])
+def test_models_without_a_finite_estimate_are_left_out_before_selection(criterion: str) -> None:
+    t = table(("a", "b", "c"), NO_ESTIMATE)
+    d = design(t, interactions=["a:c", "b:c"])
+    assert not fr_exists(d.matrix, t.counts) and not lp_check(d.matrix, t.counts).exists
+    chosen = select(t, criterion=criterion)
+    assert chosen.existing_total == 6 and chosen.usable_total == 6  # a:c + b:c and the saturated model fail
+    assert all("a:c + b:c" not in m.model for m in chosen.models)
+    assert chosen.best.estimate < 10 * t.n_observed
+    result = estimate(t, Options(select=criterion, bootstrap=40, seed=1))
+    assert result["estimate"] is not None and result["ci_low"] is not None
+    assert any("no finite maximum-likelihood estimate" in w for w in result["warnings"])
+
+
+def test_a_pair_with_no_record_in_common_is_fitted_at_minus_infinity() -> None:
+    # a and b share nobody: a:b has extended MLE −∞ (Chan, Silverman & Vincent 2021), its cells are
+    # fitted as zero and the model competes with the term counted in its BIC.
+    t = table(("a", "b", "c"), {"100": 30, "010": 20, "001": 25, "110": 0, "101": 5, "011": 4, "111": 0})
+    cands = candidates(t)
+    active, kept = reduce(cands, t.counts)
+    with_ab = [i for i, m in enumerate(cands.masks) if m[cands.columns.index("a:b")]]
+    assert all(not active[i][cands.columns.index("a:b")] for i in with_ab)
+    assert all(not kept[i][[t.label(j) for j in range(7)].index("110")] for i in with_ab)
+    batch = fit_all(cands, t.counts)
+    only_ab = next(i for i in with_ab if cands.masks[i].sum() == 5)
+    assert batch.exists[only_ab] and batch.usable[only_ab]
+    alone = fit(t, exclude=["110", "111"])
+    assert batch.estimate[only_ab] == pytest.approx(alone.estimate, rel=1e-8)
+    # Its BIC counts the −∞ term: one more parameter than the fit without it.
+    bic = scores(batch, "bic", t.counts.sum())[only_ab]
+    assert bic == pytest.approx(alone.bic + np.log(t.counts.sum()), rel=1e-9)

@@ -54,7 +54,12 @@ def estimate(
         None, "--plot", help="Also write a Vega-Lite chart (JSON) of observed vs estimated."
     ),
     bootstrap: int = typer.Option(
-        200, "--bootstrap", min=20, help="With --select: bootstrap replicates for the interval."
+        1000, "--bootstrap", min=20, help="With --select: bootstrap replicates for the interval."
+    ),
+    interval: str = typer.Option(
+        "bca",
+        "--interval",
+        help="With --select: bca (bias-corrected and accelerated, the default) or percentile.",
     ),
     burn_in: int = typer.Option(10_000, "--burn-in", min=0, help="With lcmcr: sweeps discarded first."),
     samples: int = typer.Option(1_000, "--samples", min=10, help="With lcmcr: posterior draws kept."),
@@ -81,6 +86,7 @@ def estimate(
             seed=seed,
             level=level,
             bootstrap=bootstrap,
+            interval=interval,
             lcmcr_burn_in=burn_in,
             lcmcr_samples=samples,
             lcmcr_thinning=thinning,
@@ -192,7 +198,9 @@ def _table(result: dict[str, Any]) -> Table:
     if selection:
         table.add_row("models fitted", f"{selection['fitted']} of {selection['candidates']}")
         table.add_row(
-            "bootstrap", f"{selection['bootstrap_replicates']} replicates, seed {selection['seed']}"
+            "bootstrap",
+            f"{selection['interval']}, {selection['bootstrap_replicates']} replicates, "
+            f"seed {selection['seed']}",
         )
     return table
 

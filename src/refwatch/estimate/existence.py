@@ -180,3 +180,32 @@ def assess(
 def check(table: CaptureTable, model: object) -> list[str]:
     """Only the warnings of :func:`assess`."""
     return assess(table, model).warnings
+
+
+def fr_exists(matrix: npt.NDArray[np.float64], counts: npt.NDArray[np.float64]) -> bool:
+    """Fienberg–Rinaldo: does a strictly positive table share the sufficient statistics of ``counts``?
+
+    ``matrix`` is the design on the cells fitted (after −∞ terms and their cells
+    are set aside, Chan, Silverman & Vincent 2021). The estimate exists exactly
+    when the margins ``Xᵀy`` can be reproduced by a table with every cell
+    positive; the programme maximises the smallest cell ``s`` of such a table
+    (capped at 1) and the answer is yes when ``s > 0``. Identifiability (full
+    column rank) is checked too.
+    """
+    cells, p = matrix.shape
+    if p > cells or np.linalg.matrix_rank(matrix) < p:
+        return False
+    objective = np.zeros(cells + 1)
+    objective[-1] = -1.0
+    a_eq = np.hstack([matrix.T, np.zeros((p, 1))])
+    a_ub = np.hstack([-np.eye(cells), np.ones((cells, 1))])
+    result = optimize.linprog(
+        objective,
+        A_ub=a_ub,
+        b_ub=np.zeros(cells),
+        A_eq=a_eq,
+        b_eq=matrix.T @ counts,
+        bounds=[(0.0, None)] * cells + [(0.0, 1.0)],
+        method="highs",
+    )
+    return bool(result.status == 0 and -float(result.fun) > LP_TOLERANCE * 100)

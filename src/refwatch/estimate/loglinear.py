@@ -164,7 +164,8 @@ def irls(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, bool]:
 
 def deviances(y: FloatArray, mu: FloatArray) -> FloatArray:
     """Poisson deviance over the last axis (one per row of ``mu`` when it holds many fits); 0·log 0 = 0."""
-    ratio = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0)
+    positive = y > 0
+    ratio = np.where(positive, y * np.log(np.where(positive, y, 1.0) / np.where(positive, mu, 1.0)), 0.0)
     return np.asarray(2.0 * np.sum(ratio - (y - mu), axis=-1), dtype=float)
 
 

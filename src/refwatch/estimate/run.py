@@ -16,11 +16,17 @@ from refwatch.errors import InvalidInput
 from refwatch.estimate.existence import assess, overlap_warnings
 from refwatch.estimate.lcmcr import fit_lcmcr
 from refwatch.estimate.loglinear import fit, profile_interval
+from refwatch.estimate.resampling import INTERVALS, beyond_replicates, interval
 from refwatch.estimate.selection import select
 from refwatch.estimate.tables import CaptureTable
 
 Method = Literal["loglinear", "lcmcr"]
 HETEROGENEITY = ("none", "chao", "darroch", "poisson", "gamma")
+CI_TYPES = {
+    "bca": "BCa bootstrap (Silverman, Chan & Vincent 2024): individuals resampled, model re-selected by "
+    "{criterion} on every replicate, acceleration from a leave-one-out jackknife",
+    "percentile": "parametric bootstrap percentile, model re-selected by {criterion} on every replicate",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +39,8 @@ class Options:
     select: str | None = None
     seed: int | None = None
     level: float = 0.95
-    bootstrap: int = 200
+    bootstrap: int = 1000
+    interval: str = "bca"
     lcmcr_burn_in: int = 10_000
     lcmcr_samples: int = 1_000
     lcmcr_thinning: int = 10
@@ -89,43 +96,67 @@ def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
 
     if options.select not in ("aic", "bic"):
         raise InvalidInput("--select must be aic or bic")
-    chosen = select(
+    if options.interval not in INTERVALS:
+        raise InvalidInput(f"--interval must be one of {', '.join(INTERVALS)}")
+    chosen = select(table, criterion=options.select, heterogeneity=options.heterogeneity)
+    ends = interval(
         table,
-        criterion=options.select,
-        heterogeneity=options.heterogeneity,
-        bootstrap=options.bootstrap,
+        chosen,
+        kind=options.interval,
+        replicates=options.bootstrap,
         seed=options.seed,
         level=options.level,
     )
     verdict = assess(table, chosen.best)
     warnings = verdict.warnings
-    if chosen.usable_total < chosen.candidates_total:
+    if chosen.existing_total < chosen.candidates_total:
         warnings.append(
-            f"{chosen.candidates_total - chosen.usable_total} of {chosen.candidates_total} candidate "
-            "models could not be fitted (no finite estimate) and were left out of the selection"
+            f"{chosen.candidates_total - chosen.existing_total} of {chosen.candidates_total} candidate "
+            "models have no finite maximum-likelihood estimate for this table (or cannot identify N) "
+            "and were left out before the selection"
         )
-    if chosen.bootstrap_candidates < chosen.usable_total:
+    if chosen.usable_total < chosen.existing_total:
         warnings.append(
-            f"each bootstrap replicate re-selected among the {chosen.bootstrap_candidates} best-supported "
+            f"{chosen.existing_total - chosen.usable_total} candidate models did not converge and were "
+            "left out of the selection"
+        )
+    if ends.candidates < chosen.usable_total:
+        warnings.append(
+            f"each bootstrap replicate re-selected among the {ends.candidates} best-supported "
             f"of {chosen.usable_total} models (to keep the run short)"
         )
+    if ends.usable_replicates < ends.replicates:
+        warnings.append(
+            f"{ends.replicates - ends.usable_replicates} of {ends.replicates} bootstrap tables had no "
+            "model with a finite estimate and were left out of the interval"
+        )
+    for end, read in beyond_replicates(ends):
+        warnings.append(
+            f"the {end} end of the BCa interval is read at the {100 * read:.4g}% point of the bootstrap "
+            f"distribution, beyond what {ends.usable_replicates} replicates resolve: it is the most extreme "
+            "replicate and changes with --seed; report it as uncertain or run more --bootstrap replicates"
+        )
     models = [_model_row(m) for m in chosen.models]
-    result = _result(
-        table, "loglinear", options.level, chosen.best, chosen.ci_low, chosen.ci_high, warnings, models
-    )
+    result = _result(table, "loglinear", options.level, chosen.best, ends.low, ends.high, warnings, models)
     if not verdict.estimable:
         result = _withheld(result)
     return result | {
-        "ci_type": f"parametric bootstrap percentile, model re-selected by {options.select.upper()} "
-        "on every replicate",
+        "ci_type": CI_TYPES[ends.kind].format(criterion=options.select.upper()),
         "selection": {
             "criterion": options.select,
             "candidates": chosen.candidates_total,
             "fitted": chosen.usable_total,
+            "existing": chosen.existing_total,
             "models_listed": len(models),
-            "bootstrap_replicates": chosen.bootstrap_replicates,
-            "bootstrap_candidates": chosen.bootstrap_candidates,
-            "seed": chosen.seed,
+            "interval": ends.kind,
+            "bootstrap_replicates": ends.replicates,
+            "bootstrap_usable": ends.usable_replicates,
+            "bootstrap_candidates": ends.candidates,
+            "bias_correction_z0": _num(ends.z0),
+            "acceleration": _num(ends.acceleration),
+            "bca_levels": None if ends.levels is None else [_num(v) for v in ends.levels],
+            "jackknife_tables": ends.jackknife_tables,
+            "seed": ends.seed,
         },
     }
 
