@@ -88,6 +88,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/linkage/review/{review_id}"): PERSON_READERS,
     ("POST", "/linkage/review/{review_id}"): PERSON_READERS,
     ("GET", "/static/vendor/{name}"): EVERYONE,
+    ("GET", "/static/vendor/{version}/{name}"): EVERYONE,
     ("GET", "/api/v1/docs"): EVERYONE,
 }
 
@@ -100,6 +101,7 @@ def concrete(path: str) -> str:
         .replace("{action}", "undo")
         .replace("{code}", "ko")
         .replace("{name}", "vega.min.js")
+        .replace("{version}", "0")
         .replace("{person_id}", "1")
         .replace("{intervention_id}", "1")
         .replace("{review_id}", "1")
