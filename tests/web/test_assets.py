@@ -32,9 +32,9 @@ def stand_ins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[
     yield contents
 
 
-def raw_get(client: TestClient, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+def raw_get(http: TestClient, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
     """The answer's bytes as sent (httpx would otherwise undo the gzip itself)."""
-    with client.stream("GET", url, headers=headers) as answer:
+    with http.stream("GET", url, headers=headers) as answer:
         return answer.status_code, dict(answer.headers), b"".join(answer.iter_raw())
 
 

@@ -35,9 +35,10 @@ from refwatch.services.accounts import Principal
 from refwatch.services.documents import document_id, show_document
 from refwatch.services.ingest import ingest_uploads
 from refwatch.services.interventions import incident_interventions
+from refwatch.services.placenames import place_name
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
-from refwatch.web import i18n, vendor
+from refwatch.web import i18n, labels, listing, vendor
 from refwatch.web.api import PUBLIC_FILTER, one_of, original_response
 from refwatch.web.auth import client_address, database
 from refwatch.web.editing import (
@@ -98,6 +99,8 @@ templates.env.filters["readable"] = readable
 templates.env.globals["field_labels"] = FIELD_LABELS
 templates.env.globals["action_labels"] = ACTION_LABELS
 templates.env.filters["document_url"] = document_url
+templates.env.globals["vendor_url"] = vendor.url  # fingerprinted library addresses (#19 speed)
+labels.install(templates.env)  # codes and places in the reader's language (#19 Korean)
 PAGE = 25
 
 Db = Annotated[Database, Depends(database)]
@@ -338,11 +341,11 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
     )
     overview = browse.places_overview(db, visible_groups=groups)
     located = overview["places"]
-    timeline = timeline_chart(figures["per_month"], title="")
-    gettext = i18n.translations(_language(request)).gettext
+    language = _language(request)
+    gettext = i18n.translations(language).gettext
     points = [
         MapPoint(
-            p["name"],
+            place_name(p["name"], language),
             p["lat"],
             p["lon"],
             p["people"],
@@ -358,9 +361,11 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
             "role": "What happened there",
             "people": "People",
             "incidents": "Incidents",
+            "month": "Month",
         }.items()
     }
-    atlas = places_map(points, title="", countries_url="/static/vendor/countries-50m.json", labels=words)
+    timeline = timeline_chart(figures["per_month"], title="", labels=words)
+    atlas = places_map(points, title="", countries_url=vendor.url("countries-50m.json"), labels=words)
     return render(
         request,
         "dashboard.html",
@@ -496,8 +501,10 @@ def incidents(
     date_from: Annotated[str | None, Query(max_length=10)] = None,
     date_to: Annotated[str | None, Query(max_length=10)] = None,
     page: PageNumber = 1,
+    sort: Annotated[str, Query(max_length=12)] = "",
 ) -> HTMLResponse:
-    """Incidents with filters and the number in each review state."""
+    """Incidents with filters and the number in each review state, sortable by their columns."""
+    one_of("sort", [sort.removeprefix("-")] if sort else [], browse.INCIDENT_ORDERS)
     one_of("review_state", [review_state] if review_state else [], REVIEW_STATES)
     one_of("status", [status] if status else [], STATUSES)
     one_of("event_type", [event_type] if event_type else [], EVENT_TYPES)
@@ -509,6 +516,7 @@ def incidents(
         date_from=_date(date_from, "date_from"),
         date_to=_date(date_to, "date_to"),
         visible_groups=caller.visible_groups(),
+        order=sort,
     )
     found = browse.incident_page(db, filters, limit=PAGE, offset=(page - 1) * PAGE)
     return render(
@@ -528,6 +536,8 @@ def incidents(
             "date_to": date_to or "",
         },
         vocab={"review_state": REVIEW_STATES, "status": STATUSES, "event_type": EVENT_TYPES},
+        sort=sort,
+        **listing.CONTEXT,
     )
 
 
