@@ -36,6 +36,7 @@ from refwatch.services.documents import document_id, show_document
 from refwatch.services.ingest import ingest_uploads
 from refwatch.services.interventions import incident_interventions
 from refwatch.services.placenames import place_name
+from refwatch.services.snippets import document_snippets
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.web import i18n, labels, listing, vendor
@@ -415,6 +416,7 @@ def documents(
         q=q or "",
         language=language or "",
         outlet=outlet or "",
+        snippets=document_snippets(db, found.items, q, visible_groups=caller.visible_groups()),
     )
 
 
