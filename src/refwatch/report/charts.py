@@ -141,7 +141,7 @@ def places_map(
     outlines = alt.topo_feature(countries_url, "countries")
     land = (
         alt.Chart(outlines)
-        .mark_geoshape(fill="#eef1f5", stroke="#9aa5b1", strokeWidth=0.5)
+        .mark_geoshape(fill="#eef1f5", stroke="#9aa5b1", strokeWidth=0.5, aria=False)  # decoration: no role
         .properties(width="container", height=420)
     )
     data = alt.Data(  # type: ignore[no-untyped-call]

@@ -147,7 +147,8 @@ def api_docs_page() -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Refoulement Watch API</title>
 <link rel="icon" href="/static/favicon.svg">
-<link rel="stylesheet" href="{url("swagger-ui.css")}"></head>
+<link rel="stylesheet" href="{url("swagger-ui.css")}">
+<link rel="stylesheet" href="/static/api-docs.css"></head>
 <body><main><div id="swagger-ui" data-spec="/api/v1/openapi.json"></div></main>
 <script src="{url("swagger-ui-bundle.js")}"></script><script src="/static/api-docs.js"></script>
 </body></html>
