@@ -71,6 +71,8 @@ def test_dashboard_links_fingerprinted_compressed_long_cached_files(
     scripts = re.findall(r'<script src="(/static/vendor/[^"]+)"', page)
     names = [s.rsplit("/", 1)[1] for s in scripts]
     assert names == list(vendor.SCRIPTS)
+    for other in ("/documents", "/incidents", "/login"):  # no charts there: no megabyte of scripts to parse
+        assert "/static/vendor/" not in client.get(other).text, other
     atlas = re.search(r'"(/static/vendor/[0-9a-f]{16}/countries-region\.json)"', page)
     assert atlas, "the map's outlines are not linked at a fingerprinted address"
     # The map gets only the countries around its view, with the arcs they use (#19 speed).
