@@ -539,6 +539,8 @@ def incidents(
         },
         vocab={"review_state": REVIEW_STATES, "status": STATUSES, "event_type": EVENT_TYPES},
         sort=sort,
+        bulk=caller.role in ("admin", "editor"),
+        bulk_done=request.session.pop("bulk_done", None),
         **listing.CONTEXT,
     )
 
