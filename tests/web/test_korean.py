@@ -122,9 +122,9 @@ def test_main_pages_in_korean_show_no_english_vocabulary(client: TestClient) -> 
     form["code"] = pyotp.TOTP(SECRET).now()
     assert client.post("/login", data=form).status_code == 303
     files = [("files", (name, text.encode(), "text/plain")) for name, text in REPORTS.items()]
-    assert (
-        client.post("/documents", files=files, data={"csrf": token(client, "/documents")}).status_code == 200
-    )
+    uploaded = client.post("/documents", files=files, data={"csrf": token(client, "/documents")})
+    assert uploaded.status_code == 200
+    assert untranslated(uploaded.text) == []
     ids = sorted({int(i) for i in re.findall(r'href="/incidents/(\d+)"', client.get("/incidents").text)})
     assert len(ids) >= 2
     # One confirmed with a hand edit (history, "set by hand"), one left for the review queue.
@@ -143,6 +143,9 @@ def test_main_pages_in_korean_show_no_english_vocabulary(client: TestClient) -> 
         "/documents/by-key/ko-first",
         "/public",
         "/interventions",
+        "/persons",
+        "/linkage/review",
+        "/account/2fa",
     ]
     found = {}
     for path in pages:
@@ -189,3 +192,18 @@ def test_dashboard_charts_speak_korean(client: TestClient) -> None:
     text = json.dumps(specs["map-spec"], ensure_ascii=False)
     assert '"옌지"' in text and '"Yanji"' not in text
     assert '"title": "인원"' in text and '"title": "people"' not in text
+
+
+def test_a_place_typed_in_korean_filters_the_list(client: TestClient) -> None:
+    form = {"username": "ed", "password": PASSWORD, "csrf": token(client, "/login")}
+    form["code"] = pyotp.TOTP(SECRET).now()
+    assert client.post("/login", data=form).status_code == 303
+    files = [("files", (name, text.encode(), "text/plain")) for name, text in REPORTS.items()]
+    assert (
+        client.post("/documents", files=files, data={"csrf": token(client, "/documents")}).status_code == 200
+    )
+    by_korean = client.get("/incidents", params={"place": "옌지"}).text
+    by_label = client.get("/incidents", params={"place": "Yanji"}).text
+    found = re.findall(r'href="/incidents/(\d+)"', by_korean)
+    assert found and found == re.findall(r'href="/incidents/(\d+)"', by_label)
+    assert "옌지" in visible_text(by_korean)

@@ -64,3 +64,30 @@ def place_name(name: str | None, language: str, field: str = "place") -> str:
     if found is None:
         found = next((names[(f, name)] for f in FIELDS if (f, name) in names), name)
     return found
+
+
+@cache
+def _stored_names() -> dict[str, str]:
+    """Every non-English name of a city, county, town or province -> the label incidents store."""
+    stored: dict[str, str] = {}
+    for named in load_places():
+        entry = named.entry
+        label = entry.admin1 if entry.kind == "province" else entry.place
+        if entry.kind not in ("city", "county", "town", "province") or not label:
+            continue
+        for name in entry.names:
+            if not name.isascii():
+                stored.setdefault(name, label)
+    return stored
+
+
+def stored_place(name: str) -> str:
+    """The label incidents store for a place a reader typed in Korean or Chinese (옌지 -> Yanji).
+
+    The list's place filter compares stored labels; a name the gazetteer does not know is kept as typed.
+
+    Examples:
+        >>> stored_place("옌지"), stored_place("延吉"), stored_place("Yanji"), stored_place("랴오닝성")
+        ('Yanji', 'Yanji', 'Yanji', 'Liaoning')
+    """
+    return _stored_names().get(name.strip(), name)

@@ -35,7 +35,7 @@ from refwatch.services.accounts import Principal
 from refwatch.services.documents import document_id, show_document
 from refwatch.services.ingest import ingest_uploads
 from refwatch.services.interventions import incident_interventions
-from refwatch.services.placenames import place_name
+from refwatch.services.placenames import place_name, stored_place
 from refwatch.services.snippets import document_snippets
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
@@ -514,7 +514,7 @@ def incidents(
         review_states=(review_state,) if review_state else (),
         statuses=(status,) if status else (),
         event_type=event_type or None,
-        place=place or None,
+        place=stored_place(place) if place else None,  # a name typed in Korean finds the stored label
         date_from=_date(date_from, "date_from"),
         date_to=_date(date_to, "date_to"),
         visible_groups=caller.visible_groups(),
