@@ -81,6 +81,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/incidents"): READERS,
     ("GET", "/incidents/{incident_id}"): READERS,
     ("POST", "/incidents/{incident_id}/{action}"): WRITERS,
+    ("POST", "/incidents/bulk"): WRITERS,
     ("GET", "/review"): READERS,
     ("GET", "/persons"): PERSON_READERS,
     ("GET", "/persons/{person_id}"): PERSON_READERS,
@@ -88,6 +89,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/linkage/review/{review_id}"): PERSON_READERS,
     ("POST", "/linkage/review/{review_id}"): PERSON_READERS,
     ("GET", "/static/vendor/{name}"): EVERYONE,
+    ("GET", "/static/vendor/{version}/{name}"): EVERYONE,
     ("GET", "/api/v1/docs"): EVERYONE,
 }
 
@@ -100,6 +102,7 @@ def concrete(path: str) -> str:
         .replace("{action}", "undo")
         .replace("{code}", "ko")
         .replace("{name}", "vega.min.js")
+        .replace("{version}", "0")
         .replace("{person_id}", "1")
         .replace("{intervention_id}", "1")
         .replace("{review_id}", "1")
@@ -147,7 +150,7 @@ def refused(status: int, location: str) -> bool:
 
 
 def test_every_route_is_in_the_matrix() -> None:
-    from refwatch.web import api, interventions, linkage, pages, vendor
+    from refwatch.web import api, bulk, interventions, linkage, pages, vendor
     from refwatch.web import persons as person_routes
 
     routers = (
@@ -155,6 +158,7 @@ def test_every_route_is_in_the_matrix() -> None:
         person_routes.api_router,
         interventions.api_router,
         pages.router,
+        bulk.router,
         person_routes.page_router,
         linkage.page_router,
         interventions.page_router,

@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from refwatch.domain import vocabulary
-from refwatch.web import editing, pages
+from refwatch.web import editing, labels, linkage, listing, pages
 from refwatch.web.i18n import LOCALE_DIR
 
 TEMPLATES = Path(pages.__file__).parent / "templates"
@@ -32,6 +32,8 @@ def shown_texts() -> set[str]:
     texts |= set(editing.FIELD_LABELS.values()) | set(editing.EDIT_LEGENDS.values())
     texts |= set(editing.ACTION_LABELS.values())
     texts |= {text for pair in pages.ERROR_TEXTS.values() for text in pair}
+    texts |= set(labels.CLAIM_LABELS.values()) | set(labels.LANGUAGE_NAMES.values())
+    texts |= set(listing.FILTER_LABELS.values())
     for values in (
         vocabulary.STATUSES,
         vocabulary.EVENT_TYPES,
@@ -40,6 +42,10 @@ def shown_texts() -> set[str]:
         vocabulary.SALIENCES,
         vocabulary.LOCATION_ROLES,
         vocabulary.REVIEW_STATES,
+        vocabulary.AGENCIES,
+        vocabulary.INTERVENTION_KINDS,
+        vocabulary.INTERVENTION_STATUSES,
+        linkage.STATUSES,
     ):
         texts |= set(values)
     return texts

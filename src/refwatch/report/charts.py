@@ -74,12 +74,17 @@ def estimation_chart(
     return spec
 
 
-def timeline_chart(per_month: Sequence[dict[str, Any]], *, title: str) -> dict[str, Any]:
+def timeline_chart(
+    per_month: Sequence[dict[str, Any]], *, title: str, labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """People reported (bars) per month, with the number of incidents in the tooltip.
 
     ``per_month`` rows are ``{"month": "YYYY-MM" or "unknown", "incidents", "people"}``;
     undated incidents are left out of the time axis (the page lists their number).
+    ``labels`` gives the axis and tooltip titles in the reader's language (keys: month,
+    people, incidents); month names on the axis follow the page's Vega locale.
     """
+    words = {"month": "month", "people": "people", "incidents": "incidents"} | dict(labels or {})
     rows = [r for r in per_month if r["month"] != "unknown"]
     data = alt.Data(values=[dict(r) for r in rows])  # type: ignore[no-untyped-call]
     chart = (
@@ -87,11 +92,11 @@ def timeline_chart(per_month: Sequence[dict[str, Any]], *, title: str) -> dict[s
         .mark_bar(color="#4a6fa5")
         .encode(
             x=alt.X("month:T", timeUnit="yearmonth", title=None),
-            y=alt.Y("people:Q", title="people"),
+            y=alt.Y("people:Q", title=words["people"]),
             tooltip=[
-                alt.Tooltip("month:T", timeUnit="yearmonth", title="month"),
-                alt.Tooltip("people:Q"),
-                alt.Tooltip("incidents:Q"),
+                alt.Tooltip("month:T", timeUnit="yearmonth", title=words["month"]),
+                alt.Tooltip("people:Q", title=words["people"]),
+                alt.Tooltip("incidents:Q", title=words["incidents"]),
             ],
         )
         .properties(title=title, width="container", height=220)
@@ -136,7 +141,7 @@ def places_map(
     outlines = alt.topo_feature(countries_url, "countries")
     land = (
         alt.Chart(outlines)
-        .mark_geoshape(fill="#eef1f5", stroke="#9aa5b1", strokeWidth=0.5)
+        .mark_geoshape(fill="#eef1f5", stroke="#9aa5b1", strokeWidth=0.5, aria=False)  # decoration: no role
         .properties(width="container", height=420)
     )
     data = alt.Data(  # type: ignore[no-untyped-call]

@@ -281,6 +281,28 @@ def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, off
     return Page(cards, total, limit, offset)
 
 
+#: The columns the web list of incidents can be sorted by (#19), each a key for ``IncidentFilter.order``.
+INCIDENT_ORDERS = ("id", "date", "people", "status", "review")
+
+
+def _incident_order(order: str) -> list[Any]:
+    """ORDER BY terms for ``order`` (``date``, ``-people``, ...): unknown values last, ties by id."""
+    key, descending = order.removeprefix("-"), order.startswith("-")
+    column: Any = {
+        "id": Incident.id,
+        "date": Incident.date_start,
+        "people": func.coalesce(Incident.count, Incident.count_min),
+        "status": Incident.status,
+        "review": Incident.review_state,
+    }.get(key)
+    if column is None:
+        raise InvalidInput(f"sort: use one of {', '.join(INCIDENT_ORDERS)}, optionally after '-'")
+    tie = Incident.id.desc() if descending else Incident.id
+    if key == "id":
+        return [tie]
+    return [column.is_(None), column.desc() if descending else column, tie]
+
+
 @functools.lru_cache(maxsize=256)
 def _incident_list_statements(filters: IncidentFilter) -> tuple[Select[Any], Select[Any]]:
     """The filtered SELECT and its page of ids in list order, built once per filter.
@@ -290,6 +312,8 @@ def _incident_list_statements(filters: IncidentFilter) -> tuple[Select[Any], Sel
     thread may share them; the filter's values are bound parameters in them.
     """
     stmt = incident_repo.filtered_query(filters)
+    if filters.order:
+        return stmt, stmt.with_only_columns(Incident.id).order_by(*_incident_order(filters.order))
     if filters.newest_first:
         return stmt, stmt.with_only_columns(Incident.id).order_by(
             Incident.date_start.desc(), Incident.id.desc()

@@ -48,6 +48,9 @@ class IncidentFilter:
     visible_groups: tuple[str, ...] | None = None
     #: Lists in reverse: the most recent incidents first, undated ones left out ("latest incidents").
     newest_first: bool = False
+    #: How the web list is sorted: a key of ``services.browse.INCIDENT_ORDERS``, ``-`` first for
+    #: descending; empty for the default (oldest first, undated last).
+    order: str = ""
 
     def __post_init__(self) -> None:
         # Tuples whatever the caller passed, so that a filter is hashable: the web list keeps the

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from refwatch.services.accounts import Principal
 from refwatch.services.setup import Database
-from refwatch.web import i18n, vendor
+from refwatch.web import i18n, labels, vendor
 from refwatch.web.deps import optional_user
 from refwatch.web.editing import ACTION_LABELS, FIELD_LABELS, shown_value
 from refwatch.web.sessions import csrf_token
@@ -59,6 +59,8 @@ templates.env.filters["readable"] = readable
 templates.env.globals["field_labels"] = FIELD_LABELS
 templates.env.globals["action_labels"] = ACTION_LABELS
 templates.env.filters["document_url"] = document_url
+templates.env.globals["vendor_url"] = vendor.url  # fingerprinted library addresses (#19 speed)
+labels.install(templates.env)  # codes and places in the reader's language (#19 Korean)
 
 
 def language(request: Request) -> str:

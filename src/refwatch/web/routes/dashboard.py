@@ -9,7 +9,8 @@ from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.report.redaction import redact
 from refwatch.services import browse
 from refwatch.services.browse import IncidentFilter
-from refwatch.web import i18n
+from refwatch.services.placenames import place_name
+from refwatch.web import i18n, vendor
 from refwatch.web.api import PUBLIC_FILTER
 from refwatch.web.deps import Db, User, optional_user
 from refwatch.web.params import PageNumber
@@ -44,11 +45,11 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
     )
     overview = browse.places_overview(db, visible_groups=groups)
     located = overview["places"]
-    timeline = timeline_chart(figures["per_month"], title="")
-    gettext = i18n.translations(language(request)).gettext
+    lang = language(request)
+    gettext = i18n.translations(lang).gettext
     points = [
         MapPoint(
-            p["name"],
+            place_name(p["name"], lang),
             p["lat"],
             p["lon"],
             p["people"],
@@ -64,9 +65,11 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
             "role": "What happened there",
             "people": "People",
             "incidents": "Incidents",
+            "month": "Month",
         }.items()
     }
-    atlas = places_map(points, title="", countries_url="/static/vendor/countries-50m.json", labels=words)
+    timeline = timeline_chart(figures["per_month"], title="", labels=words)
+    atlas = places_map(points, title="", countries_url=vendor.url("countries-region.json"), labels=words)
     return render(
         request,
         "dashboard.html",

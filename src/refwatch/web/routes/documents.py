@@ -11,6 +11,7 @@ from refwatch.errors import NotFound
 from refwatch.services import browse
 from refwatch.services.documents import document_id, show_document
 from refwatch.services.ingest import ingest_uploads
+from refwatch.services.snippets import document_snippets
 from refwatch.web.api import original_response
 from refwatch.web.deps import Db, Editor, User
 from refwatch.web.params import DocumentKey, DocumentRef, PageNumber, Text
@@ -51,6 +52,7 @@ def documents(
         q=q or "",
         language=language or "",
         outlet=outlet or "",
+        snippets=document_snippets(db, found.items, q, visible_groups=caller.visible_groups()),
     )
 
 

@@ -15,7 +15,9 @@ from refwatch.services import browse, review
 from refwatch.services.accounts import Principal
 from refwatch.services.browse import IncidentFilter
 from refwatch.services.interventions import incident_interventions
+from refwatch.services.placenames import stored_place
 from refwatch.services.setup import Database
+from refwatch.web import listing
 from refwatch.web.api import one_of
 from refwatch.web.auth import client_address
 from refwatch.web.deps import Db, Editor, IncidentId, User
@@ -40,8 +42,10 @@ def incidents(
     date_from: Annotated[str | None, Query(max_length=10)] = None,
     date_to: Annotated[str | None, Query(max_length=10)] = None,
     page: PageNumber = 1,
+    sort: Annotated[str, Query(max_length=12)] = "",
 ) -> HTMLResponse:
-    """Incidents with filters and the number in each review state."""
+    """Incidents with filters and the number in each review state, sortable by their columns."""
+    one_of("sort", [sort.removeprefix("-")] if sort else [], browse.INCIDENT_ORDERS)
     one_of("review_state", [review_state] if review_state else [], REVIEW_STATES)
     one_of("status", [status] if status else [], STATUSES)
     one_of("event_type", [event_type] if event_type else [], EVENT_TYPES)
@@ -49,10 +53,11 @@ def incidents(
         review_states=(review_state,) if review_state else (),
         statuses=(status,) if status else (),
         event_type=event_type or None,
-        place=place or None,
+        place=stored_place(place) if place else None,  # a name typed in Korean finds the stored label
         date_from=_date(date_from, "date_from"),
         date_to=_date(date_to, "date_to"),
         visible_groups=caller.visible_groups(),
+        order=sort,
     )
     found = browse.incident_page(db, filters, limit=PAGE, offset=(page - 1) * PAGE)
     return render(
@@ -72,6 +77,10 @@ def incidents(
             "date_to": date_to or "",
         },
         vocab={"review_state": REVIEW_STATES, "status": STATUSES, "event_type": EVENT_TYPES},
+        sort=sort,
+        bulk=caller.role in ("admin", "editor"),
+        bulk_done=request.session.pop("bulk_done", None),
+        **listing.CONTEXT,
     )
 
 
