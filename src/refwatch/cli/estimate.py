@@ -11,7 +11,7 @@ from rich.table import Table
 
 from refwatch.cli import context
 from refwatch.cli.output import console, err_console, handles_errors, print_json
-from refwatch.errors import EstimationError, InvalidInput
+from refwatch.errors import InvalidInput
 
 FORMATS = ("table", "json")
 STRATA = ("none", "year", "province", "sex", "cohort")
@@ -67,7 +67,6 @@ def estimate(
 ) -> None:
     """Estimate how many were never recorded, with an interval and warnings (see docs/estimation.md)."""
     from refwatch.estimate.run import Options, parse_interactions
-    from refwatch.estimate.run import estimate as run_estimate
 
     if output_format not in FORMATS:
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
@@ -75,10 +74,12 @@ def estimate(
         raise InvalidInput("--method must be loglinear or lcmcr")
     if select and interactions:
         raise InvalidInput("--select chooses the interactions itself; leave out --interactions")
+    from refwatch.services.estimation import estimate_tables
+
     labelled = _tables(table_file, from_db=from_db, unit=unit, lists=lists, strata=strata)
-    results: list[dict[str, Any]] = []
-    for label, capture in labelled:
-        options = Options(
+    results = estimate_tables(
+        labelled,
+        lambda capture: Options(
             method=method,  # type: ignore[arg-type]
             interactions=parse_interactions(interactions, capture.lists),
             heterogeneity=heterogeneity,
@@ -90,15 +91,8 @@ def estimate(
             lcmcr_burn_in=burn_in,
             lcmcr_samples=samples,
             lcmcr_thinning=thinning,
-        )
-        head = {"stratum": label, "lists": list(capture.lists)}
-        try:
-            results.append(head | run_estimate(capture, options))
-        except EstimationError as exc:
-            if len(labelled) == 1:
-                raise
-            # One sparse stratum must not hide the others: report it without figures.
-            results.append(head | _failed(capture.n_observed, level, method, str(exc)))
+        ),
+    )
     if plot is not None:
         _write_plot(plot, results, level)
     if output_format == "json":
@@ -113,7 +107,7 @@ def estimate(
 def _tables(
     table_file: Path | None, *, from_db: bool, unit: str, lists: str, strata: str
 ) -> list[tuple[str, Any]]:
-    from refwatch.estimate.tables import from_counts, read_table
+    from refwatch.estimate.tables import read_table
 
     if (table_file is None) == (not from_db):
         raise InvalidInput("give either a TABLE file or --from-db (not both)")
@@ -128,7 +122,7 @@ def _tables(
             "--unit must be incidents or persons, --lists outlet or source_lists, "
             f"--strata one of {', '.join(STRATA)}"
         )
-    from refwatch.services.estimation import histories_from_db
+    from refwatch.services.estimation import histories_from_db, labelled_tables
 
     with context.database() as db:
         found = histories_from_db(
@@ -137,31 +131,14 @@ def _tables(
             lists_from=lists,  # type: ignore[arg-type]
             stratum=strata,  # type: ignore[arg-type]
         )
-    return [(h.stratum, from_counts(h.lists, h.counts)) for h in found]
-
-
-def _failed(n_observed: int, level: float, method: str, reason: str) -> dict[str, Any]:
-    empty = dict.fromkeys(("estimate", "se", "ci_low", "ci_high", "deviance", "df", "aic", "bic"))
-    return {
-        "n_observed": n_observed,
-        **empty,
-        "ci_level": level,
-        "method": method,
-        "model": None,
-        "warnings": [f"no estimate for this stratum: {reason}"],
-        "models": [],
-    }
+    return labelled_tables(found)
 
 
 def _write_plot(path: Path, results: list[dict[str, Any]], level: float) -> None:
-    from refwatch.report.charts import StratumEstimate, estimation_chart
+    from refwatch.report.charts import estimation_chart
+    from refwatch.services.estimation import chart_rows
 
-    rows = [
-        StratumEstimate(r["stratum"], r["n_observed"], r["estimate"], r["ci_low"], r["ci_high"])
-        for r in results
-        if r["estimate"] is not None and r["ci_low"] is not None and r["ci_high"] is not None
-    ]
-    spec = estimation_chart(rows, title="Documented and estimated", ci_level=level)
+    spec = estimation_chart(chart_rows(results), title="Documented and estimated", ci_level=level)
     try:
         path.write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
     except OSError as exc:

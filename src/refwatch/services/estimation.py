@@ -22,15 +22,15 @@ do, because an unreviewed machine extraction is not yet a fact.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from refwatch.domain.records import birth_year
-from refwatch.errors import InvalidInput
+from refwatch.errors import EstimationError, InvalidInput
 from refwatch.storage import records as records_store
 from refwatch.storage import visibility
 from refwatch.storage.database import Database
@@ -43,6 +43,11 @@ from refwatch.storage.tables import (
     SourceList,
     SourceListMember,
 )
+
+if TYPE_CHECKING:  # numpy and scipy load only when an estimate is run
+    from refwatch.estimate.run import Options
+    from refwatch.estimate.tables import CaptureTable
+    from refwatch.report.charts import StratumEstimate
 
 Unit = Literal["incidents", "persons"]
 ListsFrom = Literal["outlet", "source_lists"]
@@ -215,3 +220,59 @@ def _strata(session: Session, unit: Unit, stratum: Stratum, records: set[int]) -
         if admin1 and iid not in labels:
             labels[iid] = admin1
     return {iid: labels.get(iid, "unknown") for iid in records}
+
+
+def estimate_tables(
+    labelled: Sequence[tuple[str, CaptureTable]], options_for: Callable[[CaptureTable], Options]
+) -> list[dict[str, Any]]:
+    """The estimate for each labelled table (one per stratum), as :func:`refwatch.estimate.run.estimate`
+    gives it, with ``stratum`` and ``lists`` added.
+
+    One sparse stratum must not hide the others: where there are several, a stratum that
+    cannot be estimated is reported without figures and with the reason as its warning;
+    a single table's failure is raised as it is.
+    """
+    from refwatch.estimate.run import estimate
+
+    results: list[dict[str, Any]] = []
+    for label, capture in labelled:
+        options = options_for(capture)
+        head = {"stratum": label, "lists": list(capture.lists)}
+        try:
+            results.append(head | estimate(capture, options))
+        except EstimationError as exc:
+            if len(labelled) == 1:
+                raise
+            results.append(head | _failed(capture.n_observed, options.level, options.method, str(exc)))
+    return results
+
+
+def _failed(n_observed: int, level: float, method: str, reason: str) -> dict[str, Any]:
+    empty = dict.fromkeys(("estimate", "se", "ci_low", "ci_high", "deviance", "df", "aic", "bic"))
+    return {
+        "n_observed": n_observed,
+        **empty,
+        "ci_level": level,
+        "method": method,
+        "model": None,
+        "warnings": [f"no estimate for this stratum: {reason}"],
+        "models": [],
+    }
+
+
+def labelled_tables(found: Sequence[HistoryTable]) -> list[tuple[str, CaptureTable]]:
+    """The capture tables of :func:`histories_from_db`'s strata, labelled."""
+    from refwatch.estimate.tables import from_counts
+
+    return [(h.stratum, from_counts(h.lists, h.counts)) for h in found]
+
+
+def chart_rows(results: Sequence[dict[str, Any]]) -> list[StratumEstimate]:
+    """The strata with an estimate and an interval, for :func:`refwatch.report.charts.estimation_chart`."""
+    from refwatch.report.charts import StratumEstimate
+
+    return [
+        StratumEstimate(r["stratum"], r["n_observed"], r["estimate"], r["ci_low"], r["ci_high"])
+        for r in results
+        if r["estimate"] is not None and r["ci_low"] is not None and r["ci_high"] is not None
+    ]
