@@ -33,7 +33,17 @@ REFERENCE = Path(__file__).parent / "reference" / "generated.jsonl"
 SEED = 20261206
 DOCUMENTS = 40
 
-_PLACES_EN = ("Shenyang", "Dandong", "Yanji", "Tumen", "Hunchun", "Changbai", "Kunming", "Vientiane", "Sinuiju")
+_PLACES_EN = (
+    "Shenyang",
+    "Dandong",
+    "Yanji",
+    "Tumen",
+    "Hunchun",
+    "Changbai",
+    "Kunming",
+    "Vientiane",
+    "Sinuiju",
+)
 _PLACES_KO = ("선양", "단둥", "옌지", "투먼", "훈춘", "창바이", "쿤밍", "신의주", "혜산")
 _AGENCIES_EN = ("Chinese police", "border guards", "public security officers", "Lao police", "the Bowibu")
 _AGENCIES_KO = ("중국 공안", "중국 변방대", "중국 당국", "보위부", "라오스 경찰")

@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
+from refwatch.extract import patterns
+
 _parser: Any = importlib.import_module("re._parser")  # the stdlib's own regex parser (no public API)
 _constants: Any = importlib.import_module("re._constants")
 
@@ -228,8 +230,8 @@ def lowered(text: str) -> str | None:
     return low
 
 
-def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str] | None:
-    """The scout: a match at every position where ``screen`` (and so ``pattern``) matches, or None."""
+def _scout_source(pattern: re.Pattern[str], screen: re.Pattern[str]) -> str | None:
+    """The source of the scout for ``pattern`` and ``screen`` (see :func:`_scout`), or None."""
     if pattern.flags & _UNSUPPORTED_FLAGS or screen.flags != pattern.flags:
         return None
     try:
@@ -241,8 +243,17 @@ def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str]
     first = "[" + "".join(sorted(chars)) + "]"
     # Consume the first character (so the engine can skip to it), then look back one
     # character and check that the whole pattern matches from there.
+    return f"{first}(?<=(?=(?:{screen.pattern})){first})"
+
+
+def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The scout: a match at every position where ``screen`` (and so ``pattern``) matches, or None."""
+    key = f"{pattern.flags}:{pattern.pattern}\x00{screen.flags}:{screen.pattern}"
+    source = patterns.derived("scout", key, lambda: _scout_source(pattern, screen))
+    if source is None:
+        return None
     try:
-        return re.compile(f"{first}(?<=(?=(?:{screen.pattern})){first})", pattern.flags)
+        return patterns.compile(source, pattern.flags)
     except re.error:  # e.g. a conditional on a group, which a look-behind may not hold
         return None
 
@@ -331,6 +342,11 @@ def _index_openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], frozenset
     return frozenset(word), frozenset(anywhere)
 
 
+def _sorted_openings(found: tuple[frozenset[str], frozenset[str]] | None) -> list[list[str]] | None:
+    """:func:`_index_openings` as JSON can keep it."""
+    return None if found is None else [sorted(found[0]), sorted(found[1])]
+
+
 _Trie = dict[str, "_Trie"]
 
 
@@ -412,11 +428,11 @@ class _SharedIndex:
         at_start = after_break = scout = None
         if word:
             trie = _trie_source(word)
-            at_start = re.compile(trie)
-            after_break = re.compile(rf"\W(?=({trie}))")
+            at_start = patterns.compile(trie)
+            after_break = patterns.compile(rf"\W(?=({trie}))")
         if anywhere:
             first = "[" + "".join(re.escape(c) for c in sorted({o[0] for o in anywhere})) + "]"
-            scout = re.compile(f"{first}(?<=(?=({_trie_source(anywhere)})){first})")
+            scout = patterns.compile(f"{first}(?<=(?=({_trie_source(anywhere)})){first})")
         return at_start, after_break, scout
 
     def positions(self, text: str, low: str, member: int) -> list[int]:
@@ -493,8 +509,12 @@ class Scanner:
         """
         self.pattern = pattern
         self._scout = _scout(pattern, screen or pattern)
-        self._gate = _gate(pattern)
-        openings = _index_openings(pattern)
+        # What parsing the pattern tells (its literal openings) is kept with the compiled programs.
+        key = f"{pattern.flags}:{pattern.pattern}"
+        gate = patterns.derived("gate", key, lambda: _gate(pattern))
+        self._gate = None if gate is None else tuple(gate)
+        found = patterns.derived("openings", key, lambda: _sorted_openings(_index_openings(pattern)))
+        openings = None if found is None else (frozenset(found[0]), frozenset(found[1]))
         self._member = None if openings is None else _SHARED.register(openings)
 
     def may_match(self, text: str) -> bool:
