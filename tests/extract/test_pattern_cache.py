@@ -122,3 +122,18 @@ def test_the_gazetteer_index_is_built_from_the_cache_on_the_second_run(
     assert [(m.start, m.end, m.entry.id) for m in second.find_actors(text)] == [
         (m.start, m.end, m.entry.id) for m in first.find_actors(text)
     ]
+
+
+def test_entries_no_pattern_asks_for_are_pruned_when_they_pile_up(cache: Path) -> None:
+    stale = [f"(?:stale{i}|x{i})" for i in range(12)]
+    for source in stale:
+        patterns.compile(source)
+    patterns.save()
+    patterns.reset()
+    for source in SOURCES:
+        patterns.compile(source)
+    patterns.save()  # 15 entries, 3 used: pruned
+
+    (path,) = cache.glob("patterns-*.json")
+    kept = json.loads(path.read_text(encoding="utf-8"))["programs"]
+    assert sorted(kept) == sorted(f"0:{s}" for s in SOURCES)

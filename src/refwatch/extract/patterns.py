@@ -52,6 +52,8 @@ _parser: Any = importlib.import_module("re._parser")
 CACHE_ENV: Final = "REFWATCH_CACHE_DIR"
 #: Bumped when the layout of the file changes.
 _LAYOUT: Final = 1
+#: A file holding this many times the entries one run used is pruned to that run's entries.
+_STALE_FACTOR: Final = 3
 
 
 def _build_key() -> str:
@@ -77,6 +79,7 @@ class _Store:
         self.path = path
         self.programs: dict[str, list[Any]] = {}
         self.facts: dict[str, Any] = {}
+        self.used: set[str] = set()
         self.dirty = False
         self.lock = threading.Lock()
         if path is not None:
@@ -100,8 +103,13 @@ class _Store:
         if self.path is None or not self.dirty:
             return
         with self.lock:
+            programs, facts = self.programs, self.facts
+            if len(programs) + len(facts) > _STALE_FACTOR * max(len(self.used), 1):
+                # Edited vocabularies leave entries no pattern asks for any more: keep this run's.
+                programs = {k: v for k, v in programs.items() if k in self.used}
+                facts = {k: v for k, v in facts.items() if k in self.used}
             payload = json.dumps(
-                {"key": _build_key(), "programs": self.programs, "facts": self.facts},
+                {"key": _build_key(), "programs": programs, "facts": facts},
                 ensure_ascii=False,
                 separators=(",", ":"),
             )
@@ -153,6 +161,7 @@ def compile(source: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(source, flags)``, its program read from the cache when this build compiled it before."""
     store = _store()
     key = f"{flags}:{source}"
+    store.used.add(key)
     entry = store.programs.get(key)
     if entry is not None:
         try:
@@ -186,6 +195,7 @@ def derived(kind: str, key: str, compute: Callable[[], Any]) -> Any:
     """
     store = _store()
     name = f"{kind}:{key}"
+    store.used.add(name)
     if name in store.facts:
         return store.facts[name]
     value = json.loads(json.dumps(compute()))
