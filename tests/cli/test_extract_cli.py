@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +80,36 @@ def test_an_extractor_that_may_read_the_hint_still_gets_the_detected_language(
         base._INSTANCES.pop("recorder", None)
     assert result.exit_code == 0, result.stderr
     assert calls == [REPORT] and _Recorder.seen == ["en"]
+
+
+def test_refwatch_extract_starts_without_importing_the_other_commands(tmp_path: Path) -> None:
+    """The console script runs ``extract`` from a root holding only it (start-up is most of a short run)."""
+    (tmp_path / "r.txt").write_text(REPORT, encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from refwatch.cli import app as cli\n"
+        "sys.argv = ['refwatch', 'extract', sys.argv[1]]\n"
+        "try:\n"
+        "    cli.main()\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "heavy = ('refwatch.cli.serve', 'refwatch.cli.report', 'refwatch.cli.persons')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "r.txt")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | {"REFWATCH_HOME": str(tmp_path / "home")},
+    )
+    *incidents, imported = done.stdout.splitlines()
+    assert [json.loads(line)["victims"]["count"] for line in incidents] == [12]
+    assert imported == "[]"
+
+
+def test_the_full_application_still_has_every_command() -> None:
+    from refwatch.cli import app as cli
+
+    names = {c.name or (c.callback.__name__ if c.callback else "") for c in cli.app.registered_commands}
+    assert {"extract", "ingest", "serve"} <= names
