@@ -84,6 +84,7 @@ spark: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[spark]'
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/large_report.py

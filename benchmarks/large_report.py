@@ -15,6 +15,13 @@ incidents found, then how each grew from the smallest size to the largest
 Repeated text is the worst case for clustering: the same figures and dates
 come back, so every seed is weighed against one ever larger incident.
 
+Measured 2026-12-06 on the 2-core development machine (shared, so CPU seconds):
+extract 1 / 8 / 50 MB took 3.3 / 14.8 / 89.6 s (1.8 s/MB from 8 MB on: linear), peak
+107 / 151 / 315 MB; ingest 2 / 8 / 50 MB took 6.1 / 19.8 / 143.5 s (linear), peak
+166 / 253 / 788 MB. Ingest's memory above 500 MB at 50 MB is storage's, not extraction's:
+at 8 MB, reading the file adds 33 MB, the document's insert (text, search index, sealed
+original) 43 MB, extraction 46 MB.
+
     python benchmarks/large_report.py                       # 1, 2, 5 and 10 MB
     python benchmarks/large_report.py --sizes 5 10 20 --only extract
 """

@@ -6,8 +6,6 @@ report.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,9 +19,8 @@ from refwatch.extract.gazetteer import (
     load_gazetteer,
     province_of,
 )
-from refwatch.extract.gazetteer.actors import load_actors
 from refwatch.extract.gazetteer.matcher import name_key
-from refwatch.extract.gazetteer.places import load_places, load_stopwords, read_table
+from refwatch.extract.gazetteer.places import read_table
 from refwatch.extract.places import find_places
 
 
@@ -471,20 +468,6 @@ def test_matches_are_exact_sorted_and_disjoint(pieces: list[str]) -> None:
             assert text[start:end] == surface
         for a, b in zip(found, found[1:], strict=False):
             assert a[1] <= b[0]
-
-
-def test_builds_quickly() -> None:
-    places, actors_, stopwords = load_places(), load_actors(), load_stopwords()
-    best = min(_timed(lambda: Gazetteer(load_places(), load_actors(), load_stopwords())) for _ in range(3))
-    assert places and actors_.entries and stopwords
-    assert best < 0.2, f"building the gazetteer took {best:.3f} s"
-
-
-def _timed(build: object) -> float:
-    assert callable(build)
-    start = time.perf_counter()
-    build()
-    return time.perf_counter() - start
 
 
 _NAME_PIECES = (

@@ -7,7 +7,9 @@ characters) are extracted whole, exactly as before (the reference tests).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -41,3 +43,25 @@ def test_segments_cover_the_text_exactly_and_are_never_too_long(text: str, size:
     assert "".join(text[a:b] for a, b in parts) == text
     assert all(0 < b - a <= size for a, b in parts)
     assert all(b == c for (_, b), (c, _) in zip(parts, parts[1:], strict=False))
+
+
+def test_the_latest_date_of_a_long_text_is_read_segment_by_segment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reference date's lower bound (latest date named) never holds a huge text's dates at once."""
+    from refwatch.extract import refdate
+
+    paragraph = "Fictional: police held 3 defectors in Yanji on 4 May 2011.\n\n"
+    text = paragraph * 200 + "Fictional: a later raid on 9 June 2014 was reported.\n\n" + paragraph * 200
+    whole = refdate.lower_bound(text, today=dt.date(2030, 1, 1))
+    seen: list[int] = []
+    real = refdate.find_dates
+
+    def spy(part: str, anchor: object) -> list[Any]:
+        seen.append(len(part))
+        return real(part, None)
+
+    monkeypatch.setattr(refdate, "find_dates", spy)
+    monkeypatch.setattr(rules, "SEGMENT_CHARS", 4000)
+
+    assert refdate.lower_bound(text, today=dt.date(2030, 1, 1)) == whole
+    assert whole is not None and whole[0] == dt.date(2014, 6, 9)
+    assert len(seen) > 5 and max(seen) <= 4000

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refwatch.extract.scan import ASCII_CASE_EXTRAS, Scanner
 
@@ -99,3 +102,54 @@ def test_indexed_scanners_match_finditer(pattern: str) -> None:
 def test_patterns_that_may_start_anywhere_with_a_digit_stay_out_of_the_index() -> None:
     assert Scanner(re.compile(r"(?P<n>\d+)\s+days")).finditer  # still a working scanner
     assert Scanner(re.compile(r"(?P<n>\d+)\s+days"))._member is None  # noqa: SLF001
+
+
+_GATED = [
+    r"\b(?:she|her|he|him)\b",
+    r"(?<![\d.])(?P<d>\d{1,2})\s?일(?!\s?동안)",
+    r"(?P<y>(?:19|20)\d{2})\s?[년年]\s?(?P<m>\d{1,2})\s?[월月]",
+    r"(?:(?P<n>\d+)|(?P<kn>한|두))\s?(?P<unit>일|주|달)\s?(?:전|前)",
+    r"(?i:(?:\d+|the|some)\s+others\b|\bother\s+(?:defectors|refugees))",
+]
+
+
+@functools.cache
+def _scanner(pattern: str, flags: int) -> Scanner:
+    # One per pattern: every scanner joins the process-wide index of openings.
+    return Scanner(re.compile(pattern, flags))
+
+
+@pytest.mark.parametrize("flags", [0, re.IGNORECASE])
+@pytest.mark.parametrize("pattern", _GATED)
+@settings(deadline=None)
+@given(
+    text=st.text(alphabet="she rHIMİıſK 12 019 20일년年월月전前한두주달 others OTHER defectors.", max_size=60)
+)
+def test_gated_and_case_ignoring_scanners_match_finditer(pattern: str, flags: int, text: str) -> None:
+    scanner = _scanner(pattern, flags)
+    expected = [(m.span(), m.groupdict()) for m in scanner.pattern.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in scanner.finditer(text)] == expected
+
+
+def test_a_pattern_compiled_with_ignorecase_is_scanned_quickly() -> None:
+    """re.IGNORECASE as a flag used to mean plain ``finditer`` over the whole text."""
+    scanner = Scanner(re.compile(r"\b(?:she|her|he|him)\b", re.IGNORECASE))
+    assert scanner.fast or scanner._member is not None
+    text = "SHE and Him; hers, the ſhe, he."
+    assert [m.span() for m in scanner.finditer(text)] == [
+        m.span() for m in re.finditer(r"\b(?:she|her|he|him)\b", text, re.IGNORECASE)
+    ]
+
+
+class _NoScout:
+    """Stands in for a scout that must not run."""
+
+    def finditer(self, text: str) -> None:
+        raise AssertionError("scouted a text that cannot hold a match")
+
+
+def test_a_text_without_any_character_a_match_needs_is_not_scanned() -> None:
+    scanner = Scanner(re.compile(r"(?<![\d.])(?P<d>\d{1,2})\s?일(?!\s?동안)"))
+    assert scanner._member is None and scanner.fast
+    scanner._scout = _NoScout()  # type: ignore[assignment]
+    assert list(scanner.finditer("Fictional: 12 people were held on the 3rd, 2019.")) == []

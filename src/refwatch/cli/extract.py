@@ -18,6 +18,7 @@ from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Incident
 from refwatch.errors import InvalidInput, RefwatchError
 from refwatch.extract import DEFAULT_EXTRACTOR_NAME, available_extractors, get_extractor
+from refwatch.extract.base import uses_language
 from refwatch.extract.refdate import reference_date
 from refwatch.ingest.dates import parse_human_date
 from refwatch.ingest.discovery import expand_paths
@@ -79,7 +80,7 @@ def extract(
             document=(meta.id if meta and meta.id else path.stem),
             published=anchor,
             reference=None if anchor else _reference(meta, text),
-            language=_language(lang, meta, text),
+            language=_language(lang, meta, text) if uses_language(engine) else None,
         )
     if output_format == "jsonl":
         print_jsonl([i.to_dict() for i in found])

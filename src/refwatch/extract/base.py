@@ -25,6 +25,9 @@ class Extractor(Protocol):
 
     name: str
 
+    # An extractor may also say ``uses_language = False`` when its result does not depend on the
+    # ``language`` hint; see :func:`uses_language`.
+
     def extract(
         self,
         text: str,
@@ -41,6 +44,15 @@ class Extractor(Protocol):
         say the same and is used when no reference is given.
         """
         ...
+
+
+def uses_language(extractor: Extractor) -> bool:
+    """Whether ``extractor`` reads the ``language`` hint, so that a caller must detect it first.
+
+    True unless the extractor says ``uses_language = False``: an extractor written only to the
+    protocol gets the hint as before.
+    """
+    return bool(getattr(extractor, "uses_language", True))
 
 
 _FACTORIES: dict[str, Callable[[], Extractor]] = {}

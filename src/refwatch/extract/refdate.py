@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import unquote
 
 from refwatch.domain.dates import RefConfidence, ReferenceDate, RefSource
 from refwatch.extract.dates import find_dates
+from refwatch.extract.mentions import DateMention
 from refwatch.ingest.dates import PartialDateTime, parse_human_date
 
 #: How far into the text stamps, datelines and banners are looked for.
@@ -293,14 +295,33 @@ def lower_bound(text: str, *, today: dt.date | None = None) -> tuple[dt.date, Re
             best = (day, "citation", m.group(0))
     if best is not None:
         return best
-    for d in find_dates(text, None):
+    for offset, d in _mentioned_dates(text):
         if d.lo is None or d.year_inferred or d.role == "future" or d.lo > now:
             continue
-        if _FUTURE_BEFORE.search(text, max(0, d.start - 40), d.start):
+        start = offset + d.start
+        if _FUTURE_BEFORE.search(text, max(0, start - 40), start):
             continue
         if best is None or d.lo > best[0]:
             best = (d.lo, "latest-mention", d.text)
     return best
+
+
+def _mentioned_dates(text: str) -> Iterator[tuple[int, DateMention]]:
+    """Every date mentioned in ``text``, with the offset its positions are relative to.
+
+    A text longer than extraction's segment size is read one segment at a time, as
+    extraction reads it, so that a book-length report never has all its dates (and the
+    finders' working copies of the whole text) in memory at once.
+    """
+    from refwatch.extract import rules  # rules imports this module
+
+    if len(text) <= rules.SEGMENT_CHARS:
+        for d in find_dates(text, None):
+            yield 0, d
+        return
+    for start, end in rules.segments(text, rules.SEGMENT_CHARS):
+        for d in find_dates(text[start:end], None):
+            yield start, d
 
 
 _FUTURE_BEFORE = re.compile(

@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
+from refwatch.extract import patterns
+
 _parser: Any = importlib.import_module("re._parser")  # the stdlib's own regex parser (no public API)
 _constants: Any = importlib.import_module("re._constants")
 
@@ -228,8 +230,8 @@ def lowered(text: str) -> str | None:
     return low
 
 
-def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str] | None:
-    """The scout: a match at every position where ``screen`` (and so ``pattern``) matches, or None."""
+def _scout_source(pattern: re.Pattern[str], screen: re.Pattern[str]) -> str | None:
+    """The source of the scout for ``pattern`` and ``screen`` (see :func:`_scout`), or None."""
     if pattern.flags & _UNSUPPORTED_FLAGS or screen.flags != pattern.flags:
         return None
     try:
@@ -241,8 +243,17 @@ def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str]
     first = "[" + "".join(sorted(chars)) + "]"
     # Consume the first character (so the engine can skip to it), then look back one
     # character and check that the whole pattern matches from there.
+    return f"{first}(?<=(?=(?:{screen.pattern})){first})"
+
+
+def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The scout: a match at every position where ``screen`` (and so ``pattern``) matches, or None."""
+    key = f"{pattern.flags}:{pattern.pattern}\x00{screen.flags}:{screen.pattern}"
+    source = patterns.derived("scout", key, lambda: _scout_source(pattern, screen))
+    if source is None:
+        return None
     try:
-        return re.compile(f"{first}(?<=(?=(?:{screen.pattern})){first})", pattern.flags)
+        return patterns.compile(source, pattern.flags)
     except re.error:  # e.g. a conditional on a group, which a look-behind may not hold
         return None
 
@@ -331,6 +342,89 @@ def _index_openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], frozenset
     return frozenset(word), frozenset(anywhere)
 
 
+def _scoped_ignorecase(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` compiled with re.IGNORECASE as the same source in ``(?i:...)``, else ``pattern``."""
+    if pattern.flags & _UNSUPPORTED_FLAGS != re.IGNORECASE:
+        return pattern
+    try:
+        return patterns.compile(f"(?i:{pattern.pattern})", pattern.flags & ~re.IGNORECASE)
+    except re.error:  # global flags inside the source, which may not stand in a group
+        return pattern
+
+
+#: A required set larger than this costs more substring tests than it saves.
+_MAX_REQUIRED: Final = 8
+
+
+def _class_chars(items: list[tuple[Any, Any]], ignore_case: bool) -> set[str] | None:
+    """The characters a ``[...]`` of literals matches, or None for ranges, categories and negations."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is not _constants.LITERAL:
+            return None
+        out |= _variants(chr(av), ignore_case)
+    return out
+
+
+def _required(items: Any, ignore_case: bool) -> set[str] | None:
+    """Characters one of which every match of ``items`` contains (the fewest found), or None."""
+    best: set[str] | None = None
+    for op, av in items:
+        found: set[str] | None = None
+        try:
+            if op is _constants.LITERAL:
+                found = _variants(chr(av), ignore_case)
+            elif op is _constants.IN:
+                found = _class_chars(av, ignore_case)
+            elif op is _constants.SUBPATTERN:
+                _, add_flags, del_flags, sub = av
+                case = (ignore_case or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
+                found = _required(sub, case)
+            elif op is _constants.ATOMIC_GROUP:
+                found = _required(av, ignore_case)
+            elif op is _constants.BRANCH:
+                union: set[str] = set()
+                for alternative in av[1]:
+                    chars = _required(alternative, ignore_case)
+                    if chars is None:
+                        break
+                    union |= chars
+                else:
+                    found = union
+            elif op in _REPEATS and av[0] >= 1:
+                found = _required(av[2], ignore_case)
+        except _Unknown:  # a cased non-ASCII letter under ignore-case
+            found = None
+        if found and (best is None or _commonness(found) < _commonness(best)):
+            best = found
+    return best
+
+
+def _commonness(chars: set[str]) -> tuple[bool, int]:
+    """Orders required sets: ASCII letters and digits are in almost every text, then fewer is better."""
+    return any(c.isascii() and c.isalnum() for c in chars), len(chars)
+
+
+def _required_chars(pattern: re.Pattern[str]) -> list[str] | None:
+    """Characters one of which the text must hold for ``pattern`` to match there at all, or None.
+
+    A scanner outside the shared index otherwise steps through the whole text
+    (its scout, or plain ``finditer``) even where it cannot match: a Korean day
+    ("N일") in an English report. A substring test per character is far cheaper.
+    """
+    if pattern.flags & (re.VERBOSE | re.LOCALE):
+        return None
+    found = _required(_parser.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.IGNORECASE))
+    if not found or len(found) > _MAX_REQUIRED:
+        return None
+    return sorted(found)
+
+
+def _sorted_openings(found: tuple[frozenset[str], frozenset[str]] | None) -> list[list[str]] | None:
+    """:func:`_index_openings` as JSON can keep it."""
+    return None if found is None else [sorted(found[0]), sorted(found[1])]
+
+
 _Trie = dict[str, "_Trie"]
 
 
@@ -412,11 +506,11 @@ class _SharedIndex:
         at_start = after_break = scout = None
         if word:
             trie = _trie_source(word)
-            at_start = re.compile(trie)
-            after_break = re.compile(rf"\W(?=({trie}))")
+            at_start = patterns.compile(trie)
+            after_break = patterns.compile(rf"\W(?=({trie}))")
         if anywhere:
             first = "[" + "".join(re.escape(c) for c in sorted({o[0] for o in anywhere})) + "]"
-            scout = re.compile(f"{first}(?<=(?=({_trie_source(anywhere)})){first})")
+            scout = patterns.compile(f"{first}(?<=(?=({_trie_source(anywhere)})){first})")
         return at_start, after_break, scout
 
     def positions(self, text: str, low: str, member: int) -> list[int]:
@@ -482,7 +576,7 @@ class Scanner:
         ['Held', 'ARRESTED']
     """
 
-    __slots__ = ("pattern", "_scout", "_gate", "_member")
+    __slots__ = ("pattern", "_scout", "_gate", "_member", "_required")
 
     def __init__(self, pattern: re.Pattern[str], *, screen: re.Pattern[str] | None = None) -> None:
         """Args:
@@ -492,10 +586,22 @@ class Scanner:
             group does not compile there); by default ``pattern`` itself.
         """
         self.pattern = pattern
-        self._scout = _scout(pattern, screen or pattern)
-        self._gate = _gate(pattern)
-        openings = _index_openings(pattern)
+        # A pattern compiled with re.IGNORECASE is read as the same pattern inside "(?i:...)", which
+        # matches exactly the same strings and which the analyses below understand; it only ever
+        # finds where to look, the matches are always those of ``pattern`` itself.
+        analysed = _scoped_ignorecase(pattern)
+        if analysed is not pattern and screen is None:
+            screen = analysed
+        self._scout = _scout(analysed, screen or analysed)
+        # What parsing the pattern tells (its literal openings) is kept with the compiled programs.
+        key = f"{analysed.flags}:{analysed.pattern}"
+        gate = patterns.derived("gate", key, lambda: _gate(analysed))
+        self._gate = None if gate is None else tuple(gate)
+        found = patterns.derived("openings", key, lambda: _sorted_openings(_index_openings(analysed)))
+        openings = None if found is None else (frozenset(found[0]), frozenset(found[1]))
         self._member = None if openings is None else _SHARED.register(openings)
+        required = patterns.derived("required", key, lambda: _required_chars(analysed))
+        self._required = None if required is None else tuple(required)
 
     def may_match(self, text: str) -> bool:
         """False when ``text`` lacks every literal a match must begin with (then there is none)."""
@@ -515,7 +621,9 @@ class Scanner:
         low = lowered(text) if self._member is not None else None
         if low is not None and self._member is not None:
             starts = _SHARED.positions(text, low, self._member)
-        elif not self.may_match(text):
+        elif not self.may_match(text) or (
+            self._required is not None and not any(char in text for char in self._required)
+        ):
             return
         elif self._scout is None:
             yield from self.pattern.finditer(text)

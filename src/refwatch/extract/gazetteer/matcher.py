@@ -31,6 +31,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from refwatch.extract import patterns
+
 
 def _strip_marks(text: str) -> str:
     """Accents removed from Latin letters; other scripts (Hangul!) left composed."""
@@ -285,17 +287,17 @@ class NameScanner:
         """Args:
         parts: alternatives from :func:`name_parts` (of one or more name lists), in order.
         """
-        self.pattern = re.compile("|".join(source for _, _, source in parts) or r"(?!x)x")
+        self.pattern = patterns.compile("|".join(source for _, _, source in parts) or r"(?!x)x")
         latin = "|".join(source for group, _, source in parts if group == "latin")
         other = "|".join(source for group, _, source in parts if group != "latin")
-        self._latin_at_start = re.compile(latin) if latin else None
-        self._latin = re.compile(f"[^{_LATIN_LETTER}](?=(?:{latin}))") if latin else None
+        self._latin_at_start = patterns.compile(latin) if latin else None
+        self._latin = patterns.compile(f"[^{_LATIN_LETTER}](?=(?:{latin}))") if latin else None
         self._other: re.Pattern[str] | None = None
         if other:
             first = _char_set({c for group, firsts, _ in parts if group != "latin" for c in firsts})
             # Consume a first character (so the engine skips to them), look back over it
             # and check the names there: every position where one begins, overlaps included.
-            self._other = re.compile(f"{first}(?<=(?=(?:{other})){first})")
+            self._other = patterns.compile(f"{first}(?<=(?=(?:{other})){first})")
 
     def finditer(self, folded: str) -> Iterator[re.Match[str]]:
         """The matches of ``self.pattern.finditer(folded)``, identical in every respect."""
