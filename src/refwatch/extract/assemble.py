@@ -259,8 +259,6 @@ def _choose(
     """The cluster a seed joins, or None for a new one; ``by_value`` maps figures to cluster positions."""
     if other:
         return None
-    if current is not None and not back_reference and _other_time(dates, current):
-        return None
     values = {c.count for c in counts if c.count is not None}
     if values:
         # The latest cluster sharing a figure, as a walk back over all clusters would find it.
@@ -271,6 +269,8 @@ def _choose(
         if current is not None and not current.count_values() and not _dates_clash(dates, current.date_spans):
             return current
         return None
+    if current is not None and not back_reference and _other_time(dates, current):
+        return None  # no figure to share, and a time of its own
     if current is not None and not _dates_clash(dates, current.date_spans):
         return current
     for cluster in reversed(clusters):
