@@ -539,6 +539,7 @@ def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespa
             rows[-1].ingest_stored += sum(r.stored for r in late)
             rows[-1].ingest_failed += sum(r.failed for r in late)
             rows[-1].ingest_incidents += sum(r.incidents for r in late)
+            rows[-1].ingest_max_s = max(rows[-1].ingest_max_s, *(round(r.seconds, 1) for r in late))
             rows[-1].error_samples += [f"ingest: {r.error}" for r in late if r.error][:5]
         alive = server.poll() is None
         visible = asyncio.run(document_visible(base, token, ingest.last_key)) if alive else None
