@@ -24,7 +24,8 @@ other than 2xx, timeouts after 10 s, connection and socket errors) by sort;
 p50/p95/p99 latency at the client; the resident memory of the server (RSS
 summed over ``refwatch serve`` and every process under it, from /proc) at the
 end of the minute and its highest sample; the server's CPU time; ingest runs,
-documents stored and failed. It prints the table, then three verdicts:
+documents stored and failed, and how long a run not yet finished has
+been running. It prints the table, then three verdicts:
 
 1. no errors: no failed request and no failed ingest, and the server still running;
 2. memory flat: the RSS at the end within ``--rss-tolerance`` (10 %) of the RSS after minute 1;
@@ -80,7 +81,6 @@ from refwatch.storage.tables import Incident, IncidentLocation, IncidentPerpetra
 
 ERROR_SORTS = ("status", "timeout", "connect", "read", "write")
 SAMPLE_S = 2.0  # how often the server's memory is sampled between the minutes' ends
-INGEST_TIMEOUT_S = 300.0
 PLACES = (
     ("Tumen", "Jilin", "투먼"),
     ("Yanji", "Jilin", "옌지"),
@@ -252,9 +252,12 @@ class IngestRun:
 class IngestLoop(threading.Thread):
     """Every ``every`` seconds, ``refwatch ingest`` a folder of ``batch`` new fictional reports."""
 
-    def __init__(self, env: dict[str, str], folder: Path, every: float, batch: int, seed: int) -> None:
+    def __init__(
+        self, env: dict[str, str], folder: Path, every: float, batch: int, seed: int, timeout: float = 600.0
+    ) -> None:
         super().__init__(name="soak-ingest", daemon=True)
-        self.env, self.folder, self.every, self.batch = env, folder, every, batch
+        self.env, self.folder, self.every, self.batch, self.timeout = env, folder, every, batch, timeout
+        self.running_since: float | None = None  # when the ingest now running started
         self.rng = random.Random(seed)
         self.runs: list[IngestRun] = []
         self.lock = threading.Lock()
@@ -278,16 +281,17 @@ class IngestLoop(threading.Thread):
             text = soak_document(self.rng, self.serial)
             (folder / f"soak-{self.serial:06d}.txt").write_text(text, encoding="utf-8")
         command = [sys.executable, "-m", "refwatch", "ingest", str(folder), "--format", "json"]
-        began = time.perf_counter()
+        began = self.running_since = time.perf_counter()
         try:
             done = subprocess.run(
-                command, env=self.env, capture_output=True, text=True, timeout=INGEST_TIMEOUT_S, check=False
+                command, env=self.env, capture_output=True, text=True, timeout=self.timeout, check=False
             )
         except subprocess.TimeoutExpired:
             ended = time.perf_counter()
-            why = f"ingest did not finish in {INGEST_TIMEOUT_S:g} s"
+            why = f"ingest did not finish in {self.timeout:g} s"
             return IngestRun(ended, ended - began, self.batch, 0, self.batch, 0, why)
         finally:
+            self.running_since = None
             shutil.rmtree(folder, ignore_errors=True)
         ended = time.perf_counter()
         try:
@@ -433,6 +437,7 @@ class Minute:
     ingest_failed: int
     ingest_incidents: int
     ingest_max_s: float
+    ingest_running_s: float  # how long the ingest still running at the end of the interval had run
     error_samples: list[str]
 
 
@@ -445,6 +450,7 @@ def minute_row(index: int, bucket: Bucket, sampler: Sampler, ingest: IngestLoop,
     last = end[0] if end else sampler.take()
     within = sampler.between(bucket.start, last.at)
     runs = ingest.ended_between(bucket.start, bucket.end)
+    running = ingest.running_since
     samples = list(bucket.samples) + [f"ingest: {r.error}" for r in runs if r.error][:5]
     p50, p95, p99 = (api_load.percentile(bucket.pairs, p) * 1000 for p in (50, 95, 99))
     seconds = bucket.end - bucket.start
@@ -467,6 +473,9 @@ def minute_row(index: int, bucket: Bucket, sampler: Sampler, ingest: IngestLoop,
         ingest_failed=sum(r.failed for r in runs),
         ingest_incidents=sum(r.incidents for r in runs),
         ingest_max_s=round(max((r.seconds for r in runs), default=0.0), 1),
+        ingest_running_s=round(bucket.end - running, 1)
+        if running is not None and running < bucket.end
+        else 0.0,
         error_samples=samples,
     )
 
@@ -499,7 +508,9 @@ def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespa
     server = api_load.start_server(env, port, log, args.workers)
     base = f"http://127.0.0.1:{port}"
     sampler = Sampler(server.pid)
-    ingest = IngestLoop(env, tmp / f"ingest-{backend}", args.ingest_every, args.ingest_batch, seed=11)
+    ingest = IngestLoop(
+        env, tmp / f"ingest-{backend}", args.ingest_every, args.ingest_batch, 11, args.ingest_timeout
+    )
     rows: list[Minute] = []
     try:
         asyncio.run(api_load.wait_ready(base, token, server, log))
@@ -528,11 +539,12 @@ def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespa
             load_end = bucket.end
             print(
                 f"  minute {index}: {row.requests} requests, {row.errors} errors, p99 {row.p99_ms:.1f} ms, "
-                f"RSS {row.rss_mb:.0f} MB, ingest {row.ingest_stored} stored / {row.ingest_failed} failed",
+                f"RSS {row.rss_mb:.0f} MB, ingest {row.ingest_stored} stored / {row.ingest_failed} failed"
+                + (f" (one running for {row.ingest_running_s:.0f} s)" if row.ingest_running_s else ""),
                 flush=True,
             )
         ingest.stopping.set()
-        ingest.join(INGEST_TIMEOUT_S + 10)
+        ingest.join(args.ingest_timeout + 10)
         late = ingest.ended_between(load_end, math.inf)
         if rows and late:  # an ingest that was running when the load stopped counts in the last minute
             rows[-1].ingest_runs += len(late)
@@ -642,6 +654,7 @@ def print_backend(result: dict[str, Any], args: argparse.Namespace) -> None:
             + " ".join(f"{v:8.1f}" if isinstance(v, float) else f"{v:8d}" for v in figures)
             + f" {r.server_processes:8d}  {r.ingest_runs}/{r.ingest_stored}/{r.ingest_failed}"
             + f" ({r.ingest_max_s:.1f})"
+            + (f", one running for {r.ingest_running_s:.0f} s" if r.ingest_running_s else "")
         )
         for by_sort in [r.errors_by_sort] if r.errors_by_sort else []:
             print(f"       errors by sort: {by_sort}")
@@ -706,6 +719,12 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite"], choices=["sqlite", "postgres"])
     parser.add_argument("--ingest-every", type=float, default=10.0, help="seconds between ingest runs")
     parser.add_argument("--ingest-batch", type=int, default=5, help="reports per ingest run")
+    parser.add_argument(
+        "--ingest-timeout",
+        type=float,
+        default=600.0,
+        help="seconds after which an ingest run counts as failed",
+    )
     parser.add_argument("--client", choices=["wrk", "aiohttp"], default="wrk", help="load generator")
     parser.add_argument("--rss-tolerance", type=float, default=10.0, help="percent, for the memory verdict")
     parser.add_argument("--p99-ms", type=float, default=None, help="judge each minute's p99 against this")

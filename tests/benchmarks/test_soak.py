@@ -39,6 +39,7 @@ def minute(n: int, *, rss: float = 500.0, errors: int = 0, failed: int = 0, p99:
         ingest_failed=failed,
         ingest_incidents=30,
         ingest_max_s=3.0,
+        ingest_running_s=0.0,
         error_samples=[],
     )
 
@@ -92,6 +93,7 @@ def test_a_minute_row_takes_its_own_requests_memory_and_ingests() -> None:
         soak.IngestRun(ended=50.0, seconds=9.0, documents=5, stored=3, failed=2, incidents=3, error="boom"),
         soak.IngestRun(ended=61.0, seconds=1.0, documents=5, stored=5, failed=0, incidents=5),
     ]
+    ingest.running_since = 45.0  # a fourth run, not finished at the end of the minute
     bucket = soak.Bucket(start=0.0, end=60.0, requests=100, pairs=[(0.001 * n, 1.0) for n in range(1, 101)])
     bucket.errors["timeout"] = 2
     row = soak.minute_row(1, bucket, sampler, ingest, before)
@@ -99,6 +101,7 @@ def test_a_minute_row_takes_its_own_requests_memory_and_ingests() -> None:
     assert (row.p50_ms, row.p95_ms, row.p99_ms) == (50.0, 95.0, 99.0)
     assert (row.rss_mb, row.rss_max_mb, row.server_cpu_s, row.server_processes) == (500.0, 520.0, 30.0, 3)
     assert (row.ingest_runs, row.ingest_stored, row.ingest_failed, row.ingest_max_s) == (2, 8, 2, 9.0)
+    assert row.ingest_running_s == 15.0
     assert row.error_samples == ["ingest: boom"]
 
 
