@@ -167,12 +167,16 @@ class Sampler(threading.Thread):
 
 
 def complete_sources(db: Database, data: api_load.Generated) -> int:
-    """Give each generated source the whole extracted incident (schema shape) that linking reads back.
+    """Make the generated database one that ingest can link into, as a real one is; return the sources.
 
-    ``api_load`` stores only the evidence and a status there (no route it
-    measures reads more); ingest's linking reads every candidate's extracted
-    incident and needs at least its document. Built from the generated
-    incident's own fields, so the candidates look like what extraction stores.
+    ``api_load`` stores only the evidence and a status in each source's
+    extracted incident (no route it measures reads more); ingest's linking
+    reads every stored one back and needs at least its document. Each gets
+    the whole incident (schema shape), built from the generated incident's own
+    fields, so the candidates look like what extraction stores. And an
+    incident something was merged into gets its sources locked, as a merge
+    does: otherwise relinking may empty and delete it while the merged one
+    still points at it (a foreign key error that fails the whole ingest).
     """
     with db.engine.connect() as conn:
         incidents = {r["id"]: r for r in conn.execute(select(Incident.__table__)).mappings()}
@@ -207,6 +211,9 @@ def complete_sources(db: Database, data: api_load.Generated) -> int:
     for batch in api_load._batches(iter(rows)):
         with db.transaction() as session:
             session.execute(update(IncidentSource), batch)
+    targets = select(Incident.merged_into_id).where(Incident.merged_into_id.is_not(None))
+    with db.transaction() as session:
+        session.execute(update(Incident).where(Incident.id.in_(targets)).values(sources_locked=True))
     return len(rows)
 
 
@@ -305,14 +312,20 @@ class IngestLoop(threading.Thread):
         why = ""
         if failed or done.returncode != 0:
             reasons = sorted({str(r.get("reason")) for r in rows if r.get("outcome") != "stored"})
-            last = " | ".join(done.stderr.strip().splitlines()[-2:])[-300:]
-            why = f"exit status {done.returncode}; {'; '.join(reasons) or last}"
+            why = f"exit status {done.returncode}; {'; '.join(reasons) or cause(done.stderr)}"
         incidents = sum(int(r.get("incidents") or 0) for r in stored)
         return IngestRun(ended, ended - began, self.batch, len(stored), max(failed, 0), incidents, why)
 
     def ended_between(self, start: float, end: float) -> list[IngestRun]:
         with self.lock:
             return [r for r in self.runs if start <= r.ended < end]
+
+
+def cause(stderr: str) -> str:
+    """The line of a failed command's output that names the error (a traceback's exception line)."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    named = [line for line in lines if "Error" in line or line.lower().startswith("error")]
+    return (named or lines or ["no output"])[-1][:300]
 
 
 # --- the load, minute by minute ------------------------------------------------------------------

@@ -12,10 +12,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from refwatch.config import Settings
+from refwatch.domain.incidents import Incident as Extracted
+from refwatch.services.ingest import relink_all
+from refwatch.storage.database import Database
+from refwatch.storage.tables import Incident, IncidentSource
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
+import api_load  # noqa: E402
 import soak  # noqa: E402
 
 
@@ -56,6 +64,33 @@ def test_soak_reports_are_fictional_new_and_partly_korean() -> None:
     assert all(re.search(r"Person [A-H]-\d{3}", t) for t in texts)
     korean = [t for t in texts if "탈북민" in t]
     assert 0 < len(korean) < len(texts)
+
+
+@pytest.mark.slow
+def test_the_generated_database_can_be_relinked_as_ingest_does(db: Database, settings: Settings) -> None:
+    """Without it, ingest beside the load failed on every run: linking reads each stored report back."""
+    data = api_load.generate(db, 400, 60, doc_chars=300)
+    assert soak.complete_sources(db, data) == data.rows["incident_sources"]
+    with db.transaction() as session:
+        sources = session.scalars(select(IncidentSource)).all()
+        assert {Extracted.from_dict(s.extracted).document for s in sources} <= set(data.keys)
+        targets = set(session.scalars(select(Incident.merged_into_id).where(Incident.merged_into_id > 0)))
+        locked = set(session.scalars(select(Incident.id).where(Incident.sources_locked.is_(True))))
+        assert targets and targets == locked  # as a merge leaves them: relinking cannot delete them
+    summary = relink_all(db, actor="test", threshold=None, window_days=settings.link_window_days)
+    assert summary.reports == data.rows["incident_sources"]
+
+
+def test_a_failed_ingest_is_named_by_its_error_line() -> None:
+    traceback = (
+        'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\n'
+        "sqlalchemy.exc.IntegrityError: (raised as a result of autoflush)\n"
+        "(sqlcipher3.dbapi2.IntegrityError) FOREIGN KEY constraint failed\n"
+        "(Background on this error at: https://sqlalche.me/e/21/gkpj)\n"
+    )
+    assert soak.cause(traceback) == "(sqlcipher3.dbapi2.IntegrityError) FOREIGN KEY constraint failed"
+    assert soak.cause("error: cannot read the key file\n") == "error: cannot read the key file"
+    assert soak.cause("") == "no output"
 
 
 def test_server_memory_is_summed_over_every_process_under_it() -> None:
