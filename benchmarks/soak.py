@@ -550,8 +550,9 @@ def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespa
             before = sampler.between(bucket.end - 0.5, math.inf)[0]
             rows.append(row)
             load_end = bucket.end
+            label = "minute" if args.interval == 60 else "interval"
             print(
-                f"  minute {index}: {row.requests} requests, {row.errors} errors, p99 {row.p99_ms:.1f} ms, "
+                f"  {label} {index}: {row.requests} requests, {row.errors} errors, p99 {row.p99_ms:.1f} ms, "
                 f"RSS {row.rss_mb:.0f} MB, ingest {row.ingest_stored} stored / {row.ingest_failed} failed"
                 + (f" (one running for {row.ingest_running_s:.0f} s)" if row.ingest_running_s else ""),
                 flush=True,

@@ -210,4 +210,4 @@ def test_a_short_soak_serves_and_ingests_without_errors(tmp_path: Path) -> None:
     assert all(m["requests"] > 0 and m["rss_mb"] > 0 for m in sqlite["minutes"])
     assert sqlite["verdicts"]["no_errors"]["ingest_stored"] >= 2
     assert sqlite["last_ingested_visible"] is True
-    assert "minute 1:" in done.stderr  # the progress goes to stderr with --json
+    assert "interval 1:" in done.stderr  # the progress goes to stderr with --json
