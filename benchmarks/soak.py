@@ -7,7 +7,8 @@ database. This runs the same load for ``--minutes`` (default 10) against
 ``refwatch serve --workers N`` (default 2) while a background loop ingests
 fresh reports into the same database every ``--ingest-every`` seconds with
 ``refwatch ingest`` in its own process, as a user would beside a running
-server (extraction and linking on, as by default).
+server (extraction and linking on, as by default); back to back when one
+run takes longer than that.
 
 The database is generated as in ``api_load.py`` (fictional documents and
 incidents, bulk inserts, SQLCipher file on SQLite); the load is its mix of
