@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_HOME ?= $(CURDIR)/demo-data
 
-.PHONY: demo test venv lint types unit plain-install postgres-tools browser-tools font-tools web-assets clean bench bench-api spark
+.PHONY: demo test venv lint types unit plain-install postgres-tools browser-tools font-tools web-assets clean bench bench-api bench-soak spark
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -94,6 +94,12 @@ bench: $(STAMP)
 bench-api: $(STAMP)
 	@bash scripts/ensure-wrk.sh
 	$(BIN)/python benchmarks/api_load.py
+
+# The web API for 10 minutes under 50 clients while `refwatch ingest` runs beside it: errors, memory
+# (RSS) and p99 per minute; exits non-zero when a verdict fails.
+bench-soak: $(STAMP)
+	@bash scripts/ensure-wrk.sh
+	$(BIN)/python benchmarks/soak.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache $(FRONTEND)/node_modules $(FRONTEND)/dist
