@@ -11,41 +11,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from fictional_people import PEOPLE, seed_people
 from refwatch.cli.app import app
 from refwatch.config import Settings
 from refwatch.errors import InvalidInput
 from refwatch.services.estimation import histories_from_db
 from refwatch.services.setup import open_database
 from refwatch.storage.database import Database
-from refwatch.storage.tables import Person, SourceList, SourceListMember
-
-#: (sex, lists the person is on); 40 fictional people on three lists.
-PEOPLE = (
-    [("F", {"A"})] * 9
-    + [("F", {"B"})] * 7
-    + [("F", {"C"})] * 6
-    + [("F", {"A", "B"})] * 3
-    + [("F", {"A", "C"})] * 2
-    + [("F", {"B", "C"})] * 2
-    + [("F", {"A", "B", "C"})]
-    + [("M", {"A"})] * 4
-    + [("M", {"B"})] * 3
-    + [("M", {"A", "B"})] * 2
-    + [(None, {"C"})]
-)
-
-
-def seed_people(db: Database) -> None:
-    with db.session() as session:
-        lists = {name: SourceList(name=name, description="fictional list") for name in "ABC"}
-        session.add_all(lists.values())
-        for i, (sex, names) in enumerate(PEOPLE):
-            person = Person(pseudonym=f"Person E-{i:03d}", sex=sex)
-            session.add(person)
-            session.flush()
-            for name in names:
-                session.add(SourceListMember(list_id=lists[name].id, person_id=person.id))
-        session.commit()
 
 
 def test_histories_by_sex(db: Database) -> None:

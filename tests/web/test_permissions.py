@@ -56,6 +56,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/interventions"): READERS,
     ("POST", "/api/v1/interventions/{intervention_id}"): WRITERS,
     ("GET", "/interventions"): READERS,
+    ("GET", "/estimates"): READERS,
     ("POST", "/interventions"): WRITERS,
     ("POST", "/appeals"): WRITERS,
     ("POST", "/interventions/{intervention_id}"): WRITERS,

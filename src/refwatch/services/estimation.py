@@ -240,7 +240,7 @@ def estimate_tables(
         head = {"stratum": label, "lists": list(capture.lists)}
         try:
             results.append(head | estimate(capture, options))
-        except EstimationError as exc:
+        except (EstimationError, InvalidInput) as exc:  # a table this sparse has no estimate
             if len(labelled) == 1:
                 raise
             results.append(head | _failed(capture.n_observed, options.level, options.method, str(exc)))
