@@ -5,16 +5,21 @@ sex, origin (same place, same province), date of arrest or return (same day,
 month, year) and its place (same place, same province). Each has a null level,
 so a field a partner did not record is no evidence either way.
 
-Training, in Splink's order: the prior (probability that two random records
-match) from a deterministic rule (same surname and given-name key) with an
-assumed recall; u by random sampling; m by expectation maximisation, in two
-sessions blocked on the name key (trains everything but the name) and on birth
-year and sex (trains the name). A session that finds no pairs to learn from is skipped
-and its comparisons keep their starting values (``PRIORS``), which the run's
-``trained`` list records. Small sets (at most ``ALL_PAIRS_LIMIT`` pairs) are
+Training, in Splink's order. The name's m and u are not trained: with names as
+the only evidence EM cannot separate matches from non-matches (every true pair
+settled near 0.56), so they are measured on labelled spellings and fixed
+(``evidence``). The prior (probability that two random records match) comes from a
+deterministic rule (``PRIOR_RULE``) and the rule's measured recall; u by random
+sampling (for the name in large lists, less the matches the prior expects; in
+small lists, the measured chance rate); m by expectation maximisation, in two
+sessions blocked on the name key (everything but the name) and on birth year and
+sex (origin, dates, places again). A session that finds no pairs to learn from is
+skipped and its comparisons keep their starting values (``PRIORS``), which the
+run's ``trained`` list records. Small sets (at most ``ALL_PAIRS_LIMIT`` pairs) are
 trained on every pair with u free as well: there, random pairs are not mostly
-non-matches (a list of 25 people spelled 6 ways each has 3 % matching pairs), and
-u by random sampling would count the matches as chance agreement.
+non-matches (a list of 25 people spelled 6 ways each has 4 % matching pairs), and
+u by random sampling would count the matches as chance agreement. Names are
+adjusted by their frequency among other persons' records (``_Frequencies``).
 
 DuckDB runs in memory with ``temp_directory`` unset, so no working set spills to disk.
 """
@@ -359,7 +364,11 @@ def _train(
 ) -> tuple[Linker, _Training]:
     """Train what the data allows; returns the trained linker and what was trained, in order."""
     done: list[str] = ["prior"]
-    linker.training.estimate_u_using_random_sampling(max_pairs=MAX_U_PAIRS, seed=seed)
+    # A small set is sampled whole: one pass per comparison, not the chunks (and the probe)
+    # that stop early on large ones (on Spark each chunk is a job: 10 s each for 7 records).
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=MAX_U_PAIRS, seed=seed, num_chunks=1 if n_pairs <= MAX_U_PAIRS else 10
+    )
     model = linker.misc.save_model_to_json()
     small = n_pairs <= ALL_PAIRS_LIMIT
     if small:
