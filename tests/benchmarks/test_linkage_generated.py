@@ -1,4 +1,4 @@
-"""Generated partner lists (benchmarks/linkage.py's FICTIONAL people with field noise) at the default thresholds.
+"""Generated partner lists (benchmarks/linkage.py's FICTIONAL people, field noise) at the defaults.
 
 The 10k benchmark's recall at the default match threshold was 0.697 and is 0.799 with
 the name's evidence measured and term frequencies that do not count a person's own
@@ -17,7 +17,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 import linkage  # noqa: E402
-
 from refwatch.config import Settings  # noqa: E402
 from refwatch.link.persons import cluster_records, feature_row, score_pairs  # noqa: E402
 
