@@ -236,8 +236,9 @@ def score_pairs(
             repeats one person than about how common the name is.
         backend: ``duckdb`` (in memory) or ``spark`` (local mode, ``link.persons.spark``).
         seed: for the random sampling of u.
-        evidence: the name's m probabilities and the prior rule's recall (default: the
-            shipped table, ``evidence.name_evidence``).
+        evidence: the name's measured m and u and the prior rule's recall (default: the
+            shipped table, ``evidence.name_evidence``; the benchmark refits it on part of
+            the labelled persons to score the rest).
 
     Raises:
         ValueError: fewer than two rows.
