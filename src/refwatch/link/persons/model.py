@@ -5,16 +5,21 @@ sex, origin (same place, same province), date of arrest or return (same day,
 month, year) and its place (same place, same province). Each has a null level,
 so a field a partner did not record is no evidence either way.
 
-Training, in Splink's order: the prior (probability that two random records
-match) from a deterministic rule (same surname and given-name key) with an
-assumed recall; u by random sampling; m by expectation maximisation, in two
-sessions blocked on the name key (trains everything but the name) and on birth
-year and sex (trains the name). A session that finds no pairs to learn from is skipped
-and its comparisons keep their starting values (``PRIORS``), which the run's
-``trained`` list records. Small sets (at most ``ALL_PAIRS_LIMIT`` pairs) are
+Training, in Splink's order. The name's m and u are not trained: with names as
+the only evidence EM cannot separate matches from non-matches (every true pair
+settled near 0.56), so they are measured on labelled spellings and fixed
+(``evidence``). The prior (probability that two random records match) comes from a
+deterministic rule (``PRIOR_RULE``) and the rule's measured recall; u by random
+sampling (for the name in large lists, less the matches the prior expects; in
+small lists, the measured chance rate); m by expectation maximisation, in two
+sessions blocked on the name key (everything but the name) and on birth year and
+sex (origin, dates, places again). A session that finds no pairs to learn from is
+skipped and its comparisons keep their starting values (``PRIORS``), which the
+run's ``trained`` list records. Small sets (at most ``ALL_PAIRS_LIMIT`` pairs) are
 trained on every pair with u free as well: there, random pairs are not mostly
-non-matches (a list of 25 people spelled 6 ways each has 3 % matching pairs), and
-u by random sampling would count the matches as chance agreement.
+non-matches (a list of 25 people spelled 6 ways each has 4 % matching pairs), and
+u by random sampling would count the matches as chance agreement. Names are
+adjusted by their frequency among other persons' records (``_Frequencies``).
 
 DuckDB runs in memory with ``temp_directory`` unset, so no working set spills to disk.
 """
@@ -37,22 +42,21 @@ from splink import comparison_library as cl
 from splink.internals.exceptions import SplinkException
 
 from refwatch.link.names.levels import name_comparison
+from refwatch.link.persons.evidence import NameEvidence, name_evidence
 
 logger = logging.getLogger(__name__)
 
 Backend = Literal["duckdb", "spark"]
 
-#: Starting m probabilities per comparison, best level first (the else level last).
+#: Starting m probabilities per comparison, best level first (the else level last); the
+#: name's are not here: they are measured (``evidence.name_evidence``) and fixed.
 PRIORS: Final[dict[str, tuple[float, ...]]] = {
-    "name": (0.35, 0.35, 0.15, 0.1, 0.05),
     "birth_year": (0.8, 0.15, 0.05),
     "sex": (0.97, 0.03),
     "origin": (0.7, 0.2, 0.1),
     "event_date": (0.5, 0.2, 0.2, 0.1),
     "event_place": (0.7, 0.2, 0.1),
 }
-#: Recall assumed for the deterministic rule that estimates the prior.
-PRIOR_RULE_RECALL: Final = 0.7
 MAX_U_PAIRS: Final = 1e6
 MAX_PRIOR: Final = 0.5
 #: Up to this many pairs, EM runs over every pair with u free as well (see the module docstring).
@@ -124,14 +128,21 @@ def _place(column: str, province: str) -> cl.CustomComparison:
     )
 
 
-def comparisons(*, frequencies: bool = True, backend: Backend = "duckdb") -> list[Any]:
-    """The comparisons, in the order of ``PRIORS``; ``frequencies``: adjust names by term frequency."""
+def comparisons(
+    *, frequencies: bool = True, backend: Backend = "duckdb", evidence: NameEvidence | None = None
+) -> list[Any]:
+    """The comparisons, in the order of ``PRIORS``; ``frequencies``: adjust names by term frequency.
+
+    The name's m probabilities are fixed from ``evidence`` (default: the shipped table):
+    no training session changes them.
+    """
     name = name_comparison().get_comparison("duckdb").as_dict()  # type: ignore[no-untyped-call]
     for level in name["comparison_levels"]:
         if backend == "spark":
             level["sql_condition"] = spark_sql(level["sql_condition"])
-    for level, m in zip(name["comparison_levels"][1:], PRIORS["name"], strict=True):
+    for level, m in zip(name["comparison_levels"][1:], (evidence or name_evidence()).m, strict=True):
         level["m_probability"] = m
+        level["fix_m_probability"] = True  # measured on labelled spellings (link.persons.evidence)
         if not frequencies:
             for key in ("tf_adjustment_column", "tf_adjustment_weight", "disable_tf_exact_match_detection"):
                 level.pop(key, None)
@@ -162,13 +173,17 @@ def comparisons(*, frequencies: bool = True, backend: Backend = "duckdb") -> lis
 
 
 def settings(
-    *, frequencies: bool = True, prior: float = 1e-4, backend: Backend = "duckdb"
+    *,
+    frequencies: bool = True,
+    prior: float = 1e-4,
+    backend: Backend = "duckdb",
+    evidence: NameEvidence | None = None,
 ) -> SettingsCreator:
     """Splink settings: dedupe over all lists together (within-list and across-list pairs alike)."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(frequencies=frequencies, backend=backend),
+        comparisons=comparisons(frequencies=frequencies, backend=backend, evidence=evidence),
         blocking_rules_to_generate_predictions=[
             block_on("name_readings", arrays_to_explode=["name_readings"]),
             block_on("name_loose", arrays_to_explode=["name_loose"]),
@@ -209,6 +224,7 @@ def score_pairs(
     frequency_min_records: int = 1000,
     backend: Backend = "duckdb",
     seed: int = 42,
+    evidence: NameEvidence | None = None,
 ) -> LinkageModel:
     """Train on ``rows`` (``features.feature_row``); score the pairs at or above ``review_threshold``.
 
@@ -220,6 +236,9 @@ def score_pairs(
             repeats one person than about how common the name is.
         backend: ``duckdb`` (in memory) or ``spark`` (local mode, ``link.persons.spark``).
         seed: for the random sampling of u.
+        evidence: the name's measured m and u and the prior rule's recall (default: the
+            shipped table, ``evidence.name_evidence``; the benchmark refits it on part of
+            the labelled persons to score the rest).
 
     Raises:
         ValueError: fewer than two rows.
@@ -227,23 +246,28 @@ def score_pairs(
     if len(rows) < 2:
         raise ValueError("linkage needs at least two records")
     frequencies = len(rows) >= frequency_min_records
-    prior = estimate_prior(rows)
+    evidence = evidence or name_evidence()
+    prior = estimate_prior(rows, evidence.rule_recall)
     if backend == "spark":
         from refwatch.link.persons.spark import spark_table
 
         source = spark_table(rows, SCHEMA)
     else:
         source = _duckdb_table(rows)
+    n_pairs = len(rows) * (len(rows) - 1) // 2
     with _quiet(), source as table:
-        linker = Linker(
-            table, settings(frequencies=frequencies, prior=prior, backend=backend), log_level=None
+        frequency = _Frequencies(table, rows, prior) if frequencies else None
+        linker = _linker(
+            table,
+            settings(frequencies=frequencies, prior=prior, backend=backend, evidence=evidence),
+            frequency,
         )
-        trained = _train(linker, prior, len(rows) * (len(rows) - 1) // 2, seed)
+        linker, trained = _train(table, linker, prior, n_pairs, seed, frequency, evidence)
         model = linker.misc.save_model_to_json()
         # An EM session reports the match rate inside its block; the prior is the one
         # estimated over all pairs, so it is put back before scoring.
         model["probability_two_random_records_match"] = trained.prior
-        linker = Linker(table, model, log_level=None)
+        linker = _linker(table, model, frequency)
         frame = linker.inference.predict(threshold_match_probability=review_threshold)
         pairs = [
             Pair(int(r["unique_id_l"]), int(r["unique_id_r"]), float(r["match_probability"]))
@@ -254,45 +278,167 @@ def score_pairs(
     return LinkageModel(model, pairs, trained.steps)
 
 
+class _Frequencies:
+    """How common each name is (``name_tf``) among *other persons'* records.
+
+    Splink's own term frequency of a name is its share of all records. The records of
+    the person a pair is about carry the name too, so for exactly the pairs that matter
+    it counts the person against themselves: in a list where each person is spelled five
+    times every name looked common, and a true pair's weight fell with the person's own
+    repeats (pairs scored 0.5 to 0.6 were 91 % true on the generated 10k records). A
+    record's person has on average ``1 + prior·(records − 1)`` records (itself and the
+    matches the prior expects); those are taken out of the name's count before it is
+    divided by the records, and what is left may be nothing: the level's u is then the
+    floor (``fix_name_u``). The table replaces Splink's in each linker.
+    """
+
+    def __init__(self, table: Any, rows: Sequence[dict[str, Any]], prior: float) -> None:
+        counts = Counter(row["name_tf"] for row in rows if row.get("name_tf"))
+        named = sum(counts.values())
+        own = 1.0 + prior * (named - 1)
+        lookup = pa.table(
+            {
+                "name_tf": pa.array(list(counts), _TEXT),
+                "tf_name_tf": pa.array([max(c - own, 0.0) / named for c in counts.values()], pa.float64()),
+            }
+        )
+        self.frame = table.db_api.register(lookup, table_name="name_tf_frequencies")
+
+
+def _linker(table: Any, model: Any, frequency: _Frequencies | None) -> Linker:
+    linker = Linker(table, model, log_level=None)
+    if frequency is not None:
+        linker.table_management.register_term_frequency_lookup(frequency.frame, "name_tf")
+    return linker
+
+
 @dataclass(slots=True)
 class _Training:
     prior: float
     steps: list[str]
 
 
-def estimate_prior(rows: Sequence[dict[str, Any]]) -> float:
-    """The probability that two random records match, from a deterministic rule.
+#: The prior's deterministic rule: same surname and given-name key, and nothing recorded on
+#: both records that contradicts it (sex, birth years more than one apart). Without the
+#: second half, namesakes (common in large lists) would count as matches and inflate the prior.
+PRIOR_RULE: Final = """
+SELECT count(*) FROM records l JOIN records r ON l.name_tf = r.name_tf AND l.unique_id < r.unique_id
+WHERE (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)
+  AND (l.birth_year IS NULL OR r.birth_year IS NULL OR abs(l.birth_year - r.birth_year) <= 1)
+"""
 
-    Pairs with the same ``name_tf`` (surname and given-name key) are counted and taken
-    to be ``PRIOR_RULE_RECALL`` of the matches (Splink's
-    ``estimate_probability_two_random_records_match`` with that rule, done here so that
-    the floor applies before training): a rule that finds no pair gives half a pair,
-    so the prior is never 0 (a weight of minus infinity) nor above ``MAX_PRIOR``.
+
+def estimate_prior(rows: Sequence[dict[str, Any]], rule_recall: float) -> float:
+    """The probability that two random records match, from a deterministic rule (``PRIOR_RULE``).
+
+    The pairs the rule finds are taken to be ``rule_recall`` of the matches (the share of
+    labelled same-person pairs whose ``name_tf`` agrees, ``evidence.NameEvidence``), as
+    Splink's ``estimate_probability_two_random_records_match`` does, counted here so that
+    a floor applies before training: a rule that finds no pair gives half a pair, so the
+    prior is never 0 (a weight of minus infinity) nor above ``MAX_PRIOR``. Counted in a
+    memory-only DuckDB whatever the backend (a join on one key: cheap at any size here).
     """
     n_pairs = len(rows) * (len(rows) - 1) // 2
-    keys = Counter(row["name_tf"] for row in rows if row.get("name_tf"))
-    agreeing = sum(k * (k - 1) // 2 for k in keys.values())
-    return min(max(agreeing / PRIOR_RULE_RECALL, 0.5) / n_pairs, MAX_PRIOR)
+    columns = ("unique_id", "name_tf", "sex", "birth_year")
+    table = pa.Table.from_pylist(
+        [{c: row.get(c) for c in columns} for row in rows],
+        schema=pa.schema([SCHEMA.field(c) for c in columns]),
+    )
+    con = memory_only_connection()
+    try:
+        con.register("records", table)
+        found = con.execute(PRIOR_RULE).fetchone()
+    finally:
+        con.close()
+    agreeing = int(found[0]) if found else 0
+    return min(max(agreeing / rule_recall, 0.5) / n_pairs, MAX_PRIOR)
 
 
-def _train(linker: Linker, prior: float, n_pairs: int, seed: int) -> _Training:
-    """Train what the data allows; returns the prior and what was trained, in order."""
+def _train(
+    table: Any,
+    linker: Linker,
+    prior: float,
+    n_pairs: int,
+    seed: int,
+    frequency: _Frequencies | None,
+    evidence: NameEvidence,
+) -> tuple[Linker, _Training]:
+    """Train what the data allows; returns the trained linker and what was trained, in order."""
     done: list[str] = ["prior"]
-    training = linker.training
-    training.estimate_u_using_random_sampling(max_pairs=MAX_U_PAIRS, seed=seed)
-    done.append("u")
-    if n_pairs <= ALL_PAIRS_LIMIT and _em(linker, "1=1", fix_u=False):
-        done.append("m and u by EM over all pairs")
-        return _Training(prior, done)
-    # Blocked on name columns, the first session leaves the name alone; the
-    # second, blocked on birth year and sex, trains the name.
+    # A small set is sampled whole: one pass per comparison, not the chunks (and the probe)
+    # that stop early on large ones (on Spark each chunk is a job: 10 s each for 7 records).
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=MAX_U_PAIRS, seed=seed, num_chunks=1 if n_pairs <= MAX_U_PAIRS else 10
+    )
+    model = linker.misc.save_model_to_json()
+    small = n_pairs <= ALL_PAIRS_LIMIT
+    if small:
+        fix_name_u(model, evidence.u)
+        done.append("u (name: labelled)")
+    else:
+        fix_name_u(model, deconvolved_name_u(model, prior, floor=0.5 / MAX_U_PAIRS))
+        done.append("u (name: less the matches the prior expects)")
+    linker = _linker(table, model, frequency)
+    if small and _em(linker, "1=1", fix_u=False):
+        done.append("m and u by EM over all pairs (name fixed)")
+        model = linker.misc.save_model_to_json()
+        floor_u(model, 0.5 / n_pairs)
+        return _linker(table, model, frequency), _Training(prior, done)
+    # Blocked on name columns, the first session trains every comparison but the name
+    # (its m is fixed anyway); the second, blocked on birth year and sex, trains origin,
+    # dates and places a second time from other pairs (Splink averages the two).
     for rule, what in (
         (block_on("surname", "name_given_loose"), "m (all but name)"),
-        (block_on("birth_year", "sex"), "m (name)"),
+        (block_on("birth_year", "sex"), "m (origin, dates, places)"),
     ):
         if _em(linker, rule):
             done.append(what)
-    return _Training(prior, done)
+    return linker, _Training(prior, done)
+
+
+def floor_u(model: dict[str, Any], floor: float) -> None:
+    """No u below half a pair (in place): EM over a few pairs drives u to 0 where every
+    agreement it sees is a match, and a weight of +infinity made every such pair certain."""
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("u_probability") is not None:
+                level["u_probability"] = max(float(level["u_probability"]), floor)
+
+
+def _name_levels(model: dict[str, Any]) -> list[dict[str, Any]]:
+    name = next(c for c in model["comparisons"] if c["output_column_name"] == "name")
+    return [level for level in name["comparison_levels"] if not level.get("is_null_level")]
+
+
+def deconvolved_name_u(model: dict[str, Any], prior: float, *, floor: float) -> tuple[float, ...]:
+    """The name's u from random sampling with the matches taken out (large lists).
+
+    Random pairs agree on a name level at rate ``r = prior·m + (1 − prior)·u``; with m
+    fixed (measured) and the prior estimated, ``u = (r − prior·m) / (1 − prior)``,
+    floored at ``floor`` (half a sampled pair: never zero). In a large list the prior is
+    tiny and this changes u by little; it matters where one person's records are a
+    noticeable share of all pairs. The else level takes the rest.
+    """
+    levels = _name_levels(model)
+    u = [
+        max((float(level.get("u_probability") or 0.0) - prior * level["m_probability"]) / (1 - prior), floor)
+        for level in levels[:-1]
+    ]
+    return (*u, max(1 - sum(u), floor))
+
+
+def fix_name_u(model: dict[str, Any], u: Sequence[float]) -> None:
+    """Put ``u`` on the name levels (in place) and fix it: no EM session changes it.
+
+    Where the name is adjusted by term frequency, a name's frequency may make it weaker
+    evidence than its level's average, never stronger (``tf_minimum_u_value``): in a list
+    that repeats people, a rare name's count measures the repeats, not the name.
+    """
+    for level, value in zip(_name_levels(model), u, strict=True):
+        level["u_probability"] = value
+        level["fix_u_probability"] = True
+        if level.get("tf_adjustment_column"):
+            level["tf_minimum_u_value"] = value
 
 
 def _em(linker: Linker, rule: Any, *, fix_u: bool = True) -> bool:
