@@ -584,19 +584,25 @@ def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespa
             )
         )
     finally:
-        if server.poll() is not None:
-            print(
-                f"{backend}: THE SERVER STOPPED during the run (exit status {server.returncode}"
-                f"{', SIGSEGV' if server.returncode == -11 else ''}); its log ends:\n"
-                f"{log.read_text(errors='replace')[-2000:]}",
-                flush=True,
-            )
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server, log, backend)
+
+
+def stop_server(server: subprocess.Popen[bytes], log: Path, backend: str) -> None:
+    """Stop the server; one that stopped by itself during the run is reported with its log's end."""
+    if server.poll() is not None:
+        print(
+            f"{backend}: THE SERVER STOPPED during the run (exit status {server.returncode}"
+            f"{', SIGSEGV' if server.returncode == -11 else ''}); its log ends:\n"
+            f"{log.read_text(errors='replace')[-2000:]}",
+            flush=True,
+        )
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def wrk_load(

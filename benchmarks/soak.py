@@ -573,7 +573,7 @@ def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespa
     finally:
         ingest.stopping.set()
         sampler.stopping.set()
-        stop_server(server, log, backend)
+        api_load.stop_server(server, log, backend)
     return {
         "backend": backend,
         "database": size,
@@ -600,22 +600,6 @@ async def document_visible(base: str, token: str, key: str | None) -> bool | Non
         session.get(f"/api/v1/documents/{key}") as response,
     ):
         return response.status == 200
-
-
-def stop_server(server: subprocess.Popen[bytes], log: Path, backend: str) -> None:
-    if server.poll() is not None:
-        print(
-            f"{backend}: THE SERVER STOPPED during the run (exit status {server.returncode}); its log ends:\n"
-            f"{log.read_text(errors='replace')[-2000:]}",
-            flush=True,
-        )
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
 
 
 # --- verdicts and the table ----------------------------------------------------------------------
