@@ -94,6 +94,17 @@ def extract_and_link(session: Session, doc: Document, *, actor: str) -> int:
     never as incidents, so no figure of people adds them in.
     """
     extractor, result = run_extractor(doc)
+    return store_extraction(session, doc, extractor, result)
+
+
+def store_extraction(
+    session: Session, doc: Document, extractor: str, result: Extraction | list[ExtractedIncident]
+) -> int:
+    """Store what :func:`run_extractor` found in ``doc`` (in the caller's transaction); returns how many.
+
+    Ingest runs the extractor in a worker process, outside any transaction, and
+    stores its result here, exactly as :func:`extract_and_link` would have.
+    """
     found = result if isinstance(result, list) else result.incidents
     tallies = [] if isinstance(result, list) else result.tallies
     add_tallies(session, doc, tallies, extractor=extractor)
