@@ -81,7 +81,10 @@ def _sources(session: Session) -> list[IncidentSource]:
     return list(
         session.scalars(
             select(IncidentSource).options(
-                selectinload(IncidentSource.document), selectinload(IncidentSource.incident)
+                selectinload(IncidentSource.document),
+                # with what reconciling compares, so an incident's rows are not loaded one by one
+                selectinload(IncidentSource.incident).selectinload(Incident.locations),
+                selectinload(IncidentSource.incident).selectinload(Incident.perpetrators),
             )
         )
     )
