@@ -59,9 +59,10 @@ class Settings(BaseSettings):
         gt=0,
     )
     ingest_workers: int = Field(
-        default_factory=lambda: min(4, os.cpu_count() or 1),
+        default_factory=lambda: max(1, min(4, (os.cpu_count() or 1) - 1)),
         description="Processes that read and extract files side by side during ingest (1: none, all "
-        "in the ingesting process); writes stay in the ingesting process, one transaction per file.",
+        "in the ingesting process); writes stay in the ingesting process, one transaction per file. "
+        "The default leaves one core to that process: on two cores a worker only competes with it.",
         ge=1,
         le=64,
     )

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,22 +257,61 @@ def _pool_size(workers: int, files: int) -> int:
     return max(1, min(workers, files // FILES_PER_WORKER))
 
 
+#: Files read ahead of the writes per worker: enough to keep every worker busy, no more in memory.
+AHEAD_PER_WORKER = 4
+
+
 def _prepared_in_order(jobs: Iterable[_Job], *, workers: int) -> Iterator[_Ready | FileResult]:
     """Each job read and extracted, in the jobs' order; by ``workers`` processes when over 1.
 
     The workers run ahead of the caller, which stores each result as it comes, so reading
-    and extraction overlap the writes. Workers come from the sandbox's forkserver (a clean
-    process, not a fork of this one with its open database connections).
+    and extraction overlap the writes; at most :data:`AHEAD_PER_WORKER` files per worker
+    wait, so memory stays bounded however many files there are. Workers come from the
+    sandbox's forkserver (a clean process, not a fork of this one with its open database
+    connections). A worker that dies (killed for memory, say) costs no file: its job, and
+    every later one once the pool is broken, is done in this process, as without workers.
     """
     if workers <= 1:
         yield from map(_read_and_extract, jobs)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from refwatch.ingest.sandbox import worker_context
 
+    pending: deque[tuple[_Job, Future[_Ready | FileResult] | None]] = deque()
+    broken = False
     with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-        yield from pool.map(_read_and_extract, jobs, chunksize=2)
+
+        def submit(job: _Job) -> None:
+            nonlocal broken
+            future = None
+            if not broken:
+                try:
+                    future = pool.submit(_read_and_extract, job)
+                except BrokenProcessPool:
+                    broken = True
+            pending.append((job, future))
+
+        def take() -> _Ready | FileResult:
+            nonlocal broken
+            job, future = pending.popleft()
+            if future is not None:
+                try:
+                    return future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    logger.error("an ingest worker process died; reading the rest in this process")
+                except Exception as exc:  # the result could not be sent back
+                    logger.error("an ingest worker failed: %s", exception_summary(exc))
+            return _read_and_extract(job)
+
+        for job in jobs:
+            submit(job)
+            if len(pending) >= workers * AHEAD_PER_WORKER:
+                yield take()
+        while pending:
+            yield take()
 
 
 def _ingest_one(
