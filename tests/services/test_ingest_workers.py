@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from refwatch.config import Settings, load_settings
-from refwatch.services.ingest import FileResult, _pool_size, ingest_paths
+from refwatch.services.ingest import FileResult, _Job, _pool_size, _prepared_in_order, _Ready, ingest_paths
 from refwatch.services.setup import open_database
 from refwatch.storage.tables import AuditEvent, Claim, Document, Incident, IncidentSource, Tally
 
@@ -200,3 +200,29 @@ def test_small_batches_use_fewer_workers() -> None:
     assert _pool_size(4, 8) == 2
     assert _pool_size(4, 1000) == 4
     assert _pool_size(1, 1000) == 1
+
+
+class _KillsTheWorker(bytes):
+    """File content whose unpickling ends the worker process at once (as a kill for memory would)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os._exit, (3,))
+
+
+def test_a_worker_that_dies_costs_no_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    texts = [f"FICTIONAL REPORT {n}. Nothing happened in 2031." for n in range(10)]
+    jobs = [
+        _Job(
+            path=tmp_path / f"r{n}.txt",
+            meta=None,
+            language="en",
+            max_file_bytes=1 << 20,
+            parse_limits=None,
+            extract=False,
+            data=(_KillsTheWorker if n == 3 else bytes)(text.encode()),
+        )
+        for n, text in enumerate(texts)
+    ]
+    got = list(_prepared_in_order(jobs, workers=2))
+    assert [r.prepared.read.text if isinstance(r, _Ready) else r for r in got] == texts
+    assert "an ingest worker process died" in caplog.text  # the pool really broke
