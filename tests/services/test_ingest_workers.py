@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from refwatch.config import Settings, load_settings
+from refwatch.services import ingest as ingest_service
 from refwatch.services.ingest import FileResult, _Job, _pool_size, _prepared_in_order, _Ready, ingest_paths
 from refwatch.services.setup import open_database
 from refwatch.storage.tables import AuditEvent, Claim, Document, Incident, IncidentSource, Tally
@@ -173,10 +174,11 @@ def _result(r: FileResult, folder: Path) -> tuple[Any, ...]:
 
 
 def test_workers_store_exactly_what_one_by_one_ingest_stores(
-    settings: Settings, tmp_path: Path, request: pytest.FixtureRequest
+    settings: Settings, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "reports"
     _write_corpus(folder)
+    monkeypatch.setattr(ingest_service, "FILES_PER_WORKER", 4)
     assert _pool_size(2, 14) == 2  # the pool is really used for this batch
     one = _ingest(settings, folder, workers=1)
     other = _second_settings(settings, tmp_path, request)
@@ -195,11 +197,12 @@ def test_workers_store_exactly_what_one_by_one_ingest_stores(
 
 
 def test_small_batches_use_fewer_workers() -> None:
+    per = ingest_service.FILES_PER_WORKER
     assert _pool_size(4, 1) == 1
-    assert _pool_size(4, 7) == 1
-    assert _pool_size(4, 8) == 2
-    assert _pool_size(4, 1000) == 4
-    assert _pool_size(1, 1000) == 1
+    assert _pool_size(4, 2 * per - 1) == 1
+    assert _pool_size(4, 2 * per) == 2
+    assert _pool_size(4, 1000 * per) == 4
+    assert _pool_size(1, 1000 * per) == 1
 
 
 class _KillsTheWorker(bytes):

@@ -248,8 +248,10 @@ def _read_and_extract(job: _Job) -> _Ready | FileResult:
         return _failure(job.path, exc)
 
 
-#: A worker process costs its start-up (imports, the gazetteer): below this many files each, fewer workers.
-FILES_PER_WORKER = 4
+#: A worker process costs its start-up (the forkserver, imports, the gazetteer: 3-6 s measured on the
+#: shared 2-core machine) while a short report takes about 20 ms to read and extract, so a worker
+#: pays for itself only over many files: below this many files each, fewer workers.
+FILES_PER_WORKER = 50
 
 
 def _pool_size(workers: int, files: int) -> int:
