@@ -8,6 +8,12 @@ and MB/s per backend, and how time grows from the smallest N to the largest.
 
     python benchmarks/ingest.py                  # N = 1000 and 10000, both backends
     python benchmarks/ingest.py --sizes 1000 --backends sqlite --extract
+    python benchmarks/ingest.py --sizes 200 1000 --backends sqlite --extract --events [--workers 2]
+
+With ``--events`` the documents are fictional news reports instead of random sentences:
+each fictional event is told by 2 to 6 outlets with the usual variations (a day or part of
+a month, a round figure, a city or only its province), so extraction finds incidents and
+linking has something to join; the number of tellers per event does not grow with N.
 
 With ``--measures`` it runs the same ingest under several configurations, each
 in a fresh data directory and database, and prints a table with the slowdown
