@@ -8,6 +8,12 @@ and MB/s per backend, and how time grows from the smallest N to the largest.
 
     python benchmarks/ingest.py                  # N = 1000 and 10000, both backends
     python benchmarks/ingest.py --sizes 1000 --backends sqlite --extract
+    python benchmarks/ingest.py --sizes 200 1000 --backends sqlite --extract --events [--workers 2]
+
+With ``--events`` the documents are fictional news reports instead of random sentences:
+each fictional event is told by 2 to 6 outlets with the usual variations (a day or part of
+a month, a round figure, a city or only its province), so extraction finds incidents and
+linking has something to join; the number of tellers per event does not grow with N.
 
 With ``--measures`` it runs the same ingest under several configurations, each
 in a fresh data directory and database, and prints a table with the slowdown
@@ -50,6 +56,7 @@ databases) before the next, so other load falls on all configurations alike.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import statistics
 import sys
@@ -100,14 +107,120 @@ def generate(folder: Path, n: int, seed: int = 7) -> int:
     return total
 
 
-def run(url: str, home: Path, folder: Path, *, extract: bool) -> float:
+# --- fictional news: each event told by several outlets (``--events``) -----------------------
+
+CITIES = (
+    ("Tumen", "Jilin"),
+    ("Yanji", "Jilin"),
+    ("Helong", "Jilin"),
+    ("Dandong", "Liaoning"),
+    ("Shenyang", "Liaoning"),
+    ("Kunming", "Yunnan"),
+    ("Qingdao", "Shandong"),
+    ("Harbin", "Heilongjiang"),
+)
+OUTLETS = (
+    "Daily Fiction",
+    "Northern Wire",
+    "Border Monitor",
+    "Free Voice Radio",
+    "Peninsula Post",
+    "Open Eye",
+)
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+MONTHS = ("January February March April May June July August September October November December").split()
+FILLER = (
+    "Rights groups have long urged Beijing to stop sending people back across the border.",
+    "The ministry did not answer a request for comment on the fictional case.",
+    "Those returned are held for questioning and may be sent to labour camps, activists say.",
+    "An aid worker said the group had hidden in a rented flat for several weeks before the raid.",
+    "China treats people who cross the border without papers as illegal migrants, not refugees.",
+    "Relatives abroad said they had lost contact with the group after the arrests.",
+    "The United Nations rapporteur has repeatedly asked China to respect the principle of non-refoulement.",
+    "A church network had been helping the group travel towards a third country.",
+)
+
+
+def _day_text(day: dt.date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _count_text(count: int, rng: random.Random) -> str:
+    style = rng.choice(("word", "digits", "about"))
+    if style == "word" and count in NUMBER_WORDS:
+        return NUMBER_WORDS[count]
+    if style == "about" and count >= 10:
+        return f"about {round(count, -1)}"
+    return str(count)
+
+
+def news_event(rng: random.Random, event: int, tellers: int) -> list[tuple[str, str]]:
+    """One fictional event told by ``tellers`` outlets: (file name, text) for each.
+
+    The tellers disagree as real reports do: a day or a month for the date, a round
+    figure, a city or only its province, an arrest or the return that followed.
+    """
+    day = dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(0, 7000))
+    city, province = rng.choice(CITIES)
+    count = rng.choice((2, 3, 4, 5, 7, 8, 9, 12, 15, 20, 30, 50))
+    women = rng.random() < 0.4
+    out = []
+    for teller in rng.sample(range(len(OUTLETS)), tellers):
+        outlet = OUTLETS[teller]
+        published = day + dt.timedelta(days=rng.randint(1, 12))
+        when = (
+            f"on {_day_text(day)}"
+            if rng.random() < 0.6
+            else f"in {'early' if day.day <= 10 else 'late' if day.day > 20 else 'mid-'}"
+            f"{' ' if day.day <= 10 or day.day > 20 else ''}{MONTHS[day.month - 1]}"
+        )
+        where = f"in {city}, {province} province" if rng.random() < 0.75 else f"in {province} province"
+        who = f"{_count_text(count, rng)} North Korean defectors" + (", most of them women," if women else "")
+        body = rng.choice(
+            (
+                f"Chinese police detained {who} {where} {when}, {outlet} said, citing a source. "
+                "They face forced repatriation to North Korea.",
+                f"{who[0].upper()}{who[1:]} were arrested by Chinese public security agents {where} {when}, "
+                f"according to {outlet}. Activists fear they will be sent back to North Korea.",
+                f"{who[0].upper()}{who[1:]} caught {where} {when} were handed over to North Korean "
+                f"border guards, {outlet} reported.",
+            )
+        )
+        filler = " ".join(rng.sample(FILLER, 4))
+        text = (
+            f"{_day_text(published)}\n\nFictional benchmark event {event}\n\n"
+            f"SEOUL ({outlet}) - {body}\n\n{filler}\n"
+        )
+        out.append((f"e{event:05d}-{teller}.txt", text))
+    return out
+
+
+def generate_news(folder: Path, n: int, seed: int = 7) -> int:
+    """Write ``n`` fictional news reports of events each told by 2 to 6 outlets; return the bytes.
+
+    The number of tellers per event does not grow with ``n``: more reports are more events,
+    as when an archive grows, so linking should cost time in proportion to ``n``.
+    """
+    rng = random.Random(seed)
+    total = written = event = 0
+    while written < n:
+        for name, text in news_event(rng, event, min(rng.randint(2, 6), n - written)):
+            data = text.encode("utf-8")
+            (folder / name).write_bytes(data)
+            total += len(data)
+            written += 1
+        event += 1
+    return total
+
+
+def run(url: str, home: Path, folder: Path, *, extract: bool, workers: int = 1) -> float:
     key = home / "bench.key"
     home.mkdir(parents=True, exist_ok=True)
     if not key.exists():
         write_key_file(key)
     db, _ = init_database(load_settings(home=home, database_url=url, key_file=key))
     start = time.perf_counter()
-    report = ingest_paths(db, [folder], extract=extract)
+    report = ingest_paths(db, [folder], extract=extract, workers=workers)
     elapsed = time.perf_counter() - start
     db.dispose()
     if report.failed:
@@ -394,7 +507,7 @@ def throughput(args: argparse.Namespace, server: Any) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "docs"
             folder.mkdir()
-            size = generate(folder, n)
+            size = (generate_news if args.events else generate)(folder, n)
             for backend in args.backends:
                 times = []
                 for rep in range(args.repeat):
@@ -408,7 +521,7 @@ def throughput(args: argparse.Namespace, server: Any) -> None:
                     else:
                         continue
                     home = Path(tmp) / f"home-{backend}{suffix}"
-                    elapsed = run(url, home, folder, extract=args.extract)
+                    elapsed = run(url, home, folder, extract=args.extract, workers=args.workers)
                     times.append(elapsed)
                     print(
                         f"{backend:9s} N={n:>6}  {elapsed:7.2f} s  {n / elapsed:8.1f} docs/s  "
@@ -433,6 +546,17 @@ def main() -> None:
     )
     parser.add_argument(
         "--extract", action="store_true", help="also run incident extraction on each document"
+    )
+    parser.add_argument(
+        "--events",
+        action="store_true",
+        help="fictional news reports, each event told by 2 to 6 outlets, instead of random sentences",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes that read and extract side by side (REFWATCH_INGEST_WORKERS; default 1)",
     )
     parser.add_argument(
         "--measures",

@@ -7,6 +7,7 @@ database.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -56,6 +57,14 @@ class Settings(BaseSettings):
         default=50 * 1024 * 1024,
         description="Files larger than this are refused by ingest (bytes).",
         gt=0,
+    )
+    ingest_workers: int = Field(
+        default_factory=lambda: max(1, min(4, (os.cpu_count() or 1) - 1)),
+        description="Processes that read and extract files side by side during ingest (1: none, all "
+        "in the ingesting process); writes stay in the ingesting process, one transaction per file. "
+        "The default leaves one core to that process: on two cores a worker only competes with it.",
+        ge=1,
+        le=64,
     )
     parse_cpu_seconds: int = Field(
         default=60,

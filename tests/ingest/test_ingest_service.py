@@ -115,13 +115,13 @@ def test_failure_mid_batch_keeps_earlier_documents(
 
     calls = {"n": 0}
 
-    def flaky(session: object, doc: Document, *, actor: str) -> int:
+    def flaky(session: object, doc: Document, extractor: str, result: object) -> int:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("simulated crash while storing incidents")
         return 0
 
-    monkeypatch.setattr(incidents_service, "extract_and_link", flaky)
+    monkeypatch.setattr(incidents_service, "store_extraction", flaky)
     report = ingest_paths(db, [tmp_path], extract=True)
     assert [r.outcome for r in report.results] == ["stored", "failed", "stored"]
     assert "internal error" in (report.results[1].reason or "")
@@ -136,7 +136,7 @@ def test_failure_mid_batch_keeps_earlier_documents(
         )
         assert orphans == 0
     # The failed file can be ingested once the problem is gone.
-    monkeypatch.setattr(incidents_service, "extract_and_link", lambda session, doc, *, actor: 0)
+    monkeypatch.setattr(incidents_service, "store_extraction", lambda session, doc, extractor, result: 0)
     again = ingest_paths(db, [tmp_path / "doc1.txt"], extract=True)
     assert again.results[0].outcome == "stored"
 

@@ -77,6 +77,7 @@ def ingest(
             restricted_to=group,
             parse_limits=ParseLimits.from_settings(settings),
             seal_text=settings.seal_document_text,
+            workers=settings.ingest_workers,
         )
     if output_format == "json":
         print_json(_rows(report.results))

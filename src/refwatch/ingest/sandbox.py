@@ -204,6 +204,15 @@ Context = multiprocessing.context.ForkServerContext | multiprocessing.context.Sp
 _CONTEXT: Context | None = None
 
 
+def worker_context() -> Context:
+    """The context ingest's worker processes start from: this module's forkserver (or spawn).
+
+    A worker is a fresh process, not a fork of the caller with its open database connections
+    and threads; it may itself start the limited children that read PDF and HTML.
+    """
+    return _context()
+
+
 def _context() -> Context:
     """The forkserver context (spawn where there is none), its server preloaded with the readers."""
     global _CONTEXT

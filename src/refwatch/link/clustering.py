@@ -165,14 +165,26 @@ def cluster(
             scored.append((result.weight, first, second, result))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
 
+    # Two groups found incompatible stay so until one of them grows: a group is named by its
+    # root and size (a root absorbed into another never becomes a root again), so the many
+    # scored pairs between the same two large groups are averaged once, not once each.
+    refused: set[tuple[str, int, str, int]] = set()
+
     def compatible(a: str, b: str) -> bool:
         left, right = groups.members(a), groups.members(b)
         if len(left) == 1 and len(right) == 1:
             return True
-        results = [pair(x, y) for x in left for y in right]
-        if any(r.veto or r.weight is None for r in results):
+        ra, rb = sorted((groups.find(a), groups.find(b)))
+        state = (ra, len(groups.groups[ra]), rb, len(groups.groups[rb]))
+        if state in refused:
             return False
-        return sum(r.weight or 0.0 for r in results) / len(results) >= limit
+        results = [pair(x, y) for x in left for y in right]
+        if any(r.veto or r.weight is None for r in results) or not (
+            sum(r.weight or 0.0 for r in results) / len(results) >= limit
+        ):
+            refused.add(state)
+            return False
+        return True
 
     links: list[Link] = []
     for _score, a, b, result in scored:

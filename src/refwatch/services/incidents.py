@@ -94,6 +94,17 @@ def extract_and_link(session: Session, doc: Document, *, actor: str) -> int:
     never as incidents, so no figure of people adds them in.
     """
     extractor, result = run_extractor(doc)
+    return store_extraction(session, doc, extractor, result)
+
+
+def store_extraction(
+    session: Session, doc: Document, extractor: str, result: Extraction | list[ExtractedIncident]
+) -> int:
+    """Store what :func:`run_extractor` found in ``doc`` (in the caller's transaction); returns how many.
+
+    Ingest runs the extractor in a worker process, outside any transaction, and
+    stores its result here, exactly as :func:`extract_and_link` would have.
+    """
     found = result if isinstance(result, list) else result.incidents
     tallies = [] if isinstance(result, list) else result.tallies
     add_tallies(session, doc, tallies, extractor=extractor)
@@ -163,13 +174,17 @@ def apply_values(incident: Incident, reconciled: Reconciled) -> None:
     for name, value in values.items():
         setattr(incident, name, value)
     incident.disagreements = list(reconciled.disagreements)
-    incident.locations = [
-        IncidentLocation(
-            country=loc.country, admin1=loc.admin1, place=loc.place, facility=loc.facility, role=loc.role
-        )
-        for loc in r.locations
-    ]
-    incident.perpetrators = [IncidentPerpetrator(state=p.state, agency=p.agency) for p in r.perpetrators]
+    # Rows are replaced only when they differ: every relink reconciles every incident, and
+    # deleting and inserting the same rows again was most of a relink's writes.
+    places = [(loc.country, loc.admin1, loc.place, loc.facility, loc.role) for loc in r.locations]
+    if [(x.country, x.admin1, x.place, x.facility, x.role) for x in incident.locations] != places:
+        incident.locations = [
+            IncidentLocation(country=c, admin1=a, place=p, facility=f, role=role)
+            for c, a, p, f, role in places
+        ]
+    agents = [(p.state, p.agency) for p in r.perpetrators]
+    if [(x.state, x.agency) for x in incident.perpetrators] != agents:
+        incident.perpetrators = [IncidentPerpetrator(state=state, agency=agency) for state, agency in agents]
     incident.legal_instruments = engaged_instruments(
         classify_incident(
             {

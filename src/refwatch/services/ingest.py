@@ -13,15 +13,18 @@ import hashlib
 import logging
 import os
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from sqlalchemy.orm import Session
 
 from refwatch.config import Settings
+from refwatch.domain.incidents import Incident as ExtractedIncident
 from refwatch.errors import IngestError, InvalidInput
+from refwatch.extract.base import Extraction
 from refwatch.extract.refdate import reference_date
 from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
@@ -97,8 +100,13 @@ def ingest_paths(
     restricted_to: str | None = None,
     parse_limits: ParseLimits | None = None,
     seal_text: bool = False,
+    workers: int = 1,
 ) -> IngestReport:
     """Ingest files and directories (recursively); never stops at a bad file.
+
+    Each file is read, checked and extracted first (in ``workers`` processes, outside any
+    transaction), then stored with its incidents in a transaction of its own, in the order
+    the files were found; the result is the same whatever ``workers`` is.
 
     Args:
         db: the database to write to.
@@ -117,24 +125,27 @@ def ingest_paths(
             drawn from them (see ``storage.visibility``); None stores them open.
         parse_limits: CPU, memory and page limits for reading PDF and HTML files (defaults of config.py).
         seal_text: store the working text sealed, not as plaintext (``REFWATCH_SEAL_DOCUMENT_TEXT``).
+        workers: processes that read and extract files side by side (``REFWATCH_INGEST_WORKERS``);
+            1 does it all in this process. Small batches use fewer (see :func:`_pool_size`).
 
     Returns:
         One :class:`FileResult` per file found.
     """
     report = IngestReport()
-    for path in expand_paths(paths):
-        result = _ingest_one(
-            db,
-            path,
-            metadata=metadata,
+    files = expand_paths(paths)
+    jobs = (
+        _Job(
+            path=path,
+            meta=metadata.for_file(path) if metadata else None,
             language=language,
-            actor=actor,
             max_file_bytes=max_file_bytes,
-            extract=extract,
-            restricted_to=restricted_to,
             parse_limits=parse_limits,
-            seal_text=seal_text,
+            extract=extract,
         )
+        for path in files
+    )
+    for ready in _prepared_in_order(jobs, workers=_pool_size(workers, len(files))):
+        result = _store_ready(db, ready, actor=actor, restricted_to=restricted_to, seal_text=seal_text)
         report.results.append(result)
         if progress is not None:
             progress(result)
@@ -179,6 +190,132 @@ def count_files(paths: Sequence[Path]) -> int:
     return len(expand_paths(paths))
 
 
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One file to read and extract: what a worker process needs, all of it picklable."""
+
+    path: Path
+    meta: DocumentMetadata | None
+    language: LanguageChoice
+    max_file_bytes: int
+    parse_limits: ParseLimits | None
+    extract: bool
+    data: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """A file read, with its document's derived columns and (when asked) what extraction found.
+
+    ``extraction`` was made for a document keyed ``wanted``: the key it gets when no stored
+    document holds that key already; otherwise extraction runs again under the key chosen.
+    """
+
+    job: _Job
+    prepared: PreparedFile
+    columns: dict[str, Any]
+    wanted: str
+    extraction: tuple[str, Extraction | list[ExtractedIncident]] | None
+
+
+def _failure(path: Path, exc: Exception) -> FileResult:
+    if isinstance(exc, IngestError | InvalidInput):
+        reason = exc.reason if isinstance(exc, IngestError) else str(exc)
+        logger.info("ingest of a file failed: %s", type(exc).__name__)  # not its name: it may name a person
+        return FileResult(path=str(path), outcome="failed", reason=reason)
+    logger.error("internal error while ingesting a file: %s", exception_summary(exc))
+    return FileResult(path=str(path), outcome="failed", reason=f"internal error ({type(exc).__name__})")
+
+
+def _read_and_extract(job: _Job) -> _Ready | FileResult:
+    """Everything about one file that needs no database: run in a worker process or in this one.
+
+    Any error becomes a failed result, so a bad file never stops the batch.
+    """
+    try:
+        prepared = prepare_file(
+            job.path, max_file_bytes=job.max_file_bytes, data=job.data, parse_limits=job.parse_limits
+        )
+        columns = _derived_columns(prepared, job.meta, job.language)
+        wanted = job.meta.id if job.meta and job.meta.id else job.path.stem
+        extraction = None
+        if job.extract:
+            from refwatch.services import incidents
+
+            extraction = incidents.run_extractor(_document(prepared, columns, key=wanted, seal_text=False))
+        return _Ready(job=job, prepared=prepared, columns=columns, wanted=wanted, extraction=extraction)
+    except Exception as exc:
+        return _failure(job.path, exc)
+
+
+#: A worker process costs its start-up (the forkserver, imports, the gazetteer: 3-6 s measured on the
+#: shared 2-core machine) while a short report takes about 20 ms to read and extract, so a worker
+#: pays for itself only over many files: below this many files each, fewer workers.
+FILES_PER_WORKER = 50
+
+
+def _pool_size(workers: int, files: int) -> int:
+    """How many worker processes a batch of ``files`` is worth (1: none, all in this process)."""
+    return max(1, min(workers, files // FILES_PER_WORKER))
+
+
+#: Files read ahead of the writes per worker: enough to keep every worker busy, no more in memory.
+AHEAD_PER_WORKER = 4
+
+
+def _prepared_in_order(jobs: Iterable[_Job], *, workers: int) -> Iterator[_Ready | FileResult]:
+    """Each job read and extracted, in the jobs' order; by ``workers`` processes when over 1.
+
+    The workers run ahead of the caller, which stores each result as it comes, so reading
+    and extraction overlap the writes; at most :data:`AHEAD_PER_WORKER` files per worker
+    wait, so memory stays bounded however many files there are. Workers come from the
+    sandbox's forkserver (a clean process, not a fork of this one with its open database
+    connections). A worker that dies (killed for memory, say) costs no file: its job, and
+    every later one once the pool is broken, is done in this process, as without workers.
+    """
+    if workers <= 1:
+        yield from map(_read_and_extract, jobs)
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from refwatch.ingest.sandbox import worker_context
+
+    pending: deque[tuple[_Job, Future[_Ready | FileResult] | None]] = deque()
+    broken = False
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+
+        def submit(job: _Job) -> None:
+            nonlocal broken
+            future = None
+            if not broken:
+                try:
+                    future = pool.submit(_read_and_extract, job)
+                except BrokenProcessPool:
+                    broken = True
+            pending.append((job, future))
+
+        def take() -> _Ready | FileResult:
+            nonlocal broken
+            job, future = pending.popleft()
+            if future is not None:
+                try:
+                    return future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    logger.error("an ingest worker process died; reading the rest in this process")
+                except Exception as exc:  # the result could not be sent back
+                    logger.error("an ingest worker failed: %s", exception_summary(exc))
+            return _read_and_extract(job)
+
+        for job in jobs:
+            submit(job)
+            if len(pending) >= workers * AHEAD_PER_WORKER:
+                yield take()
+        while pending:
+            yield take()
+
+
 def _ingest_one(
     db: Database,
     path: Path,
@@ -193,26 +330,18 @@ def _ingest_one(
     data: bytes | None = None,
     seal_text: bool = False,
 ) -> FileResult:
-    try:
-        prepared = prepare_file(path, max_file_bytes=max_file_bytes, data=data, parse_limits=parse_limits)
-        meta = metadata.for_file(path) if metadata else None
-        return _store(
-            db,
-            prepared,
-            meta=meta,
-            language=language,
-            actor=actor,
-            extract=extract,
-            restricted_to=restricted_to,
-            seal_text=seal_text,
-        )
-    except (IngestError, InvalidInput) as exc:
-        reason = exc.reason if isinstance(exc, IngestError) else str(exc)
-        logger.info("ingest of a file failed: %s", type(exc).__name__)  # not its name: it may name a person
-        return FileResult(path=str(path), outcome="failed", reason=reason)
-    except Exception as exc:
-        logger.error("internal error while ingesting a file: %s", exception_summary(exc))
-        return FileResult(path=str(path), outcome="failed", reason=f"internal error ({type(exc).__name__})")
+    job = _Job(
+        path=path,
+        meta=metadata.for_file(path) if metadata else None,
+        language=language,
+        max_file_bytes=max_file_bytes,
+        parse_limits=parse_limits,
+        extract=extract,
+        data=data,
+    )
+    return _store_ready(
+        db, _read_and_extract(job), actor=actor, restricted_to=restricted_to, seal_text=seal_text
+    )
 
 
 def prepare_file(
@@ -262,17 +391,69 @@ def _prepared(path: Path, data: bytes, parse_limits: ParseLimits | None) -> Prep
     return PreparedFile(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), read=read)
 
 
+def _derived_columns(
+    prepared: PreparedFile, meta: DocumentMetadata | None, language: LanguageChoice
+) -> dict[str, Any]:
+    """A new document's columns that follow from its file and metadata alone (no database)."""
+    lang, lang_source = _language(prepared.read.text, meta, language)
+    date = meta.publication_date if meta else None
+    url = meta.url if meta else None
+    columns: dict[str, Any] = {
+        "sha256": prepared.sha256,
+        "filename": prepared.path.name,
+        "media_type": prepared.read.media_type,
+        "size_bytes": len(prepared.data),
+        "charset": prepared.read.charset,
+        "url": url,
+        "title": (meta.title if meta and meta.title else prepared.read.title),
+        "outlet": meta.outlet if meta else None,
+        "publication_date": date.to_date() if date else None,
+        "publication_date_iso": date.iso() if date else None,
+        "publication_date_text": meta.publication_date_text if meta else None,
+        "language": lang,
+        "language_source": lang_source,
+        "reliability": meta.reliability if meta else None,
+    }
+    # When it was written: the anchor of its relative dates (extract.refdate), stored and shown.
+    reference = reference_date(prepared.read.text, metadata=date, url=url)
+    columns.update(repo.reference_columns(reference))
+    return columns
+
+
+def _document(prepared: PreparedFile, columns: dict[str, Any], *, key: str, seal_text: bool) -> Document:
+    """The document row for a prepared file (not added to any session)."""
+    doc = Document(key=key, text="" if seal_text else prepared.read.text, **columns)
+    if seal_text:  # bound to the hash like the original; the title stays plaintext
+        doc.sealed_text = prepared.read.text
+    return doc
+
+
+def _store_ready(
+    db: Database,
+    ready: _Ready | FileResult,
+    *,
+    actor: str,
+    restricted_to: str | None,
+    seal_text: bool,
+) -> FileResult:
+    """Store one prepared file in a transaction of its own; any error leaves nothing of it."""
+    if isinstance(ready, FileResult):
+        return ready
+    try:
+        return _store(db, ready, actor=actor, restricted_to=restricted_to, seal_text=seal_text)
+    except Exception as exc:
+        return _failure(ready.job.path, exc)
+
+
 def _store(
     db: Database,
-    prepared: PreparedFile,
+    ready: _Ready,
     *,
-    meta: DocumentMetadata | None,
-    language: LanguageChoice,
     actor: str,
-    extract: bool,
     restricted_to: str | None = None,
     seal_text: bool = False,
 ) -> FileResult:
+    prepared = ready.prepared
     path = prepared.path
     with db.transaction() as session:
         existing = repo.find_by_sha256(session, prepared.sha256)
@@ -289,45 +470,22 @@ def _store(
                     else ""
                 ),
             )
-        key = _choose_key(session, meta.id if meta and meta.id else path.stem, prepared.sha256)
-        lang, lang_source = _language(prepared.read.text, meta, language)
-        date = meta.publication_date if meta else None
-        doc = Document(
-            key=key,
-            sha256=prepared.sha256,
-            filename=path.name,
-            media_type=prepared.read.media_type,
-            size_bytes=len(prepared.data),
-            charset=prepared.read.charset,
-            text="" if seal_text else prepared.read.text,
-            url=meta.url if meta else None,
-            title=(meta.title if meta and meta.title else prepared.read.title),
-            outlet=meta.outlet if meta else None,
-            publication_date=date.to_date() if date else None,
-            publication_date_iso=date.iso() if date else None,
-            publication_date_text=meta.publication_date_text if meta else None,
-            language=lang,
-            language_source=lang_source,
-            reliability=meta.reliability if meta else None,
-            restricted_to=restricted_to,
-            ingested_by=actor,
-        )
-        # When it was written: the anchor of its relative dates (extract.refdate), stored and shown.
-        reference = reference_date(prepared.read.text, metadata=date, url=doc.url)
-        for column, value in repo.reference_columns(reference).items():
-            setattr(doc, column, value)
-        if seal_text:  # bound to the hash like the original; the title stays plaintext
-            doc.sealed_text = prepared.read.text
+        key = _choose_key(session, ready.wanted, prepared.sha256)
+        doc = _document(prepared, ready.columns, key=key, seal_text=seal_text)
+        doc.restricted_to = restricted_to
+        doc.ingested_by = actor
         blob = DocumentBlob(sha256=prepared.sha256)
         blob.data = prepared.data  # sealed: the hash is bound into the ciphertext
         doc.blob = blob
         session.add(doc)
         session.flush()
         n_incidents = 0
-        if extract:
-            from refwatch.services.incidents import extract_and_link
+        if ready.extraction is not None:
+            from refwatch.services import incidents
 
-            n_incidents = extract_and_link(session, doc, actor=actor)
+            # Made for the key wanted; under another key, extraction runs again as it always did.
+            extractor, found = ready.extraction if key == ready.wanted else incidents.run_extractor(doc)
+            n_incidents = incidents.store_extraction(session, doc, extractor, found)
         audit.record(
             session,
             actor=actor,

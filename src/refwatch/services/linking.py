@@ -82,7 +82,10 @@ def _sources(session: Session) -> list[IncidentSource]:
     return list(
         session.scalars(
             select(IncidentSource).options(
-                selectinload(IncidentSource.document), selectinload(IncidentSource.incident)
+                selectinload(IncidentSource.document),
+                # with what reconciling compares, so an incident's rows are not loaded one by one
+                selectinload(IncidentSource.incident).selectinload(Incident.locations),
+                selectinload(IncidentSource.incident).selectinload(Incident.perpetrators),
             )
         )
     )
@@ -169,6 +172,9 @@ def relink(
     if threshold is None:
         threshold = model.threshold if model.threshold is not None else 0.5
     sources = _sources(session)
+    # The session holds rows weakly: an incident whose last source moves away would be dropped
+    # and read again, one query at a time, when it is looked at below. Held here until the end.
+    held = {s.incident_id: s.incident for s in sources}
     by_key = {report_key(s): s for s in sources}
     reports = _reports(by_key)
     frozen = {s.incident_id for s in sources if s.incident.review_state in ("confirmed", "rejected")}
@@ -230,6 +236,7 @@ def relink(
         refresh_incident(incident)
     session.flush()
     _relate_parts(session, sources)
+    held.clear()
     logger.info("relinked %d reports into %d incidents (%d moved)", len(reports), len(result.groups), moved)
     return LinkSummary(
         reports=len(reports),
