@@ -123,3 +123,52 @@ def _row(file: Path, line_no: int, row: dict[str, str], warnings: list[str]) -> 
         language=language,
         reliability=row.get("reliability") or None,
     )
+
+
+#: Addresses a document may link to: anything else ("javascript:", "data:") would run or hide in a page.
+WEB_SCHEMES = ("http://", "https://")
+#: Lengths the upload form accepts, as the database columns hold them.
+MAX_TITLE = 500
+MAX_OUTLET = 300
+MAX_URL = 2000
+
+
+def upload_details(
+    *, title: str = "", outlet: str = "", url: str = "", publication_date: str = "", language: str = ""
+) -> tuple[DocumentMetadata | None, list[str]]:
+    """The metadata an uploader typed beside the files, read as a ``--metadata`` row is, and warnings.
+
+    Like a row of a metadata table, a value that cannot be used never stops the upload: a
+    date that cannot be read or an address that is not a web address is left out, and the
+    warning says which field and what to do. Nothing typed gives None.
+    """
+    warnings: list[str] = []
+    title, outlet, url, date_text = (v.strip() for v in (title, outlet, url, publication_date))
+    for name, value, limit in (
+        ("title", title, MAX_TITLE),
+        ("outlet", outlet, MAX_OUTLET),
+        ("url", url, MAX_URL),
+    ):
+        if len(value) > limit:
+            raise InvalidInput(f"{name}: at most {limit} characters (got {len(value)})")
+    if url and not url.lower().startswith(WEB_SCHEMES):
+        warnings.append(f"url: {url!r} is not a web address (http:// or https://); the documents get none")
+        url = ""
+    date: PartialDateTime | None = None
+    if date_text:
+        try:
+            date = parse_human_date(date_text)
+        except ValueError as exc:
+            warnings.append(f"publication date: {exc}; the documents get none (write it as YYYY-MM-DD)")
+    code = normalise_language(language) if language.strip() and language != "auto" else None
+    if not any((title, outlet, url, date_text, code)):
+        return None, warnings
+    details = DocumentMetadata(
+        url=url or None,
+        title=title or None,
+        outlet=outlet or None,
+        publication_date=date,
+        publication_date_text=date_text or None,
+        language=code,
+    )
+    return details, warnings

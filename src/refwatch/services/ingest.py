@@ -28,7 +28,11 @@ from refwatch.extract.base import Extraction
 from refwatch.extract.refdate import reference_date
 from refwatch.ingest.discovery import expand_paths
 from refwatch.ingest.language import detect_language
+from refwatch.ingest.metadata import MAX_OUTLET as MAX_OUTLET  # re-exported for the upload form
+from refwatch.ingest.metadata import MAX_TITLE as MAX_TITLE
+from refwatch.ingest.metadata import MAX_URL as MAX_URL
 from refwatch.ingest.metadata import DocumentMetadata, MetadataTable
+from refwatch.ingest.metadata import upload_details as upload_details
 from refwatch.ingest.readers import ReadResult, media_type_for
 from refwatch.ingest.sandbox import ParseLimits, read_isolated
 from refwatch.link.model import read_model
@@ -329,10 +333,11 @@ def _ingest_one(
     parse_limits: ParseLimits | None,
     data: bytes | None = None,
     seal_text: bool = False,
+    details: DocumentMetadata | None = None,
 ) -> FileResult:
     job = _Job(
         path=path,
-        meta=metadata.for_file(path) if metadata else None,
+        meta=details if details is not None else (metadata.for_file(path) if metadata else None),
         language=language,
         max_file_bytes=max_file_bytes,
         parse_limits=parse_limits,
@@ -519,7 +524,12 @@ def _language(text: str, meta: DocumentMetadata | None, choice: LanguageChoice) 
 
 
 def ingest_uploads(
-    db: Database, uploads: Sequence[tuple[str, BinaryIO]], *, actor: str, settings: Settings
+    db: Database,
+    uploads: Sequence[tuple[str, BinaryIO]],
+    *,
+    actor: str,
+    settings: Settings,
+    details: DocumentMetadata | None = None,
 ) -> IngestReport:
     """Ingest files received over the web exactly as files on disk (same checks, one transaction each).
 
@@ -536,7 +546,10 @@ def ingest_uploads(
     bytes, so an oversized file is refused by the size check) and ingested from
     there, one file at a time: no copy of it is written to disk. (The web layer
     spools the request itself sealed: see :mod:`refwatch.web.uploads`.)
-    Results keep the order of ``uploads`` and carry the names as sent.
+    Results keep the order of ``uploads`` and carry the names as sent. ``details`` (title,
+    outlet, address, publication date, language typed in the upload form; see
+    :func:`refwatch.ingest.metadata.upload_details`) apply to every file of the upload, as a
+    row of a ``--metadata`` table applies to its file.
     """
     report = IngestReport()
     for i, (filename, stream) in enumerate(uploads):
@@ -555,6 +568,7 @@ def ingest_uploads(
             parse_limits=ParseLimits.from_settings(settings),
             data=stream.read(settings.max_file_bytes + 1),
             seal_text=settings.seal_document_text,
+            details=details,
         )
         report.results.append(dataclasses.replace(result, path=name))  # the name exactly as sent
     if report.count("stored"):

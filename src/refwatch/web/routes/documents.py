@@ -10,14 +10,17 @@ from fastapi.responses import HTMLResponse, Response
 from refwatch.errors import NotFound
 from refwatch.services import browse
 from refwatch.services.documents import document_id, show_document
-from refwatch.services.ingest import ingest_uploads
+from refwatch.services.ingest import MAX_OUTLET, MAX_TITLE, MAX_URL, ingest_uploads, upload_details
 from refwatch.services.snippets import document_snippets
-from refwatch.web.api import original_response
+from refwatch.web.api import one_of, original_response
 from refwatch.web.deps import Db, Editor, User
 from refwatch.web.params import DocumentKey, DocumentRef, PageNumber, Text
 from refwatch.web.rendering import PAGE, render
 from refwatch.web.sessions import check_csrf
 from refwatch.web.uploads import SealedFormRoute
+
+#: The languages an uploader may name ("auto": detected from the text).
+UPLOAD_LANGUAGES = ("auto", "en", "ko", "zh")
 
 router = APIRouter(include_in_schema=False, route_class=SealedFormRoute)  # uploads stay sealed
 
@@ -63,12 +66,28 @@ def upload(
     caller: Editor,
     files: Annotated[list[UploadFile], File()],
     csrf: Annotated[str, Form()] = "",
+    title: Annotated[str, Form(max_length=MAX_TITLE)] = "",
+    outlet: Annotated[str, Form(max_length=MAX_OUTLET)] = "",
+    url: Annotated[str, Form(max_length=MAX_URL)] = "",
+    publication_date: Annotated[str, Form(max_length=80)] = "",
+    language: Annotated[str, Form(max_length=10)] = "auto",
 ) -> HTMLResponse:
-    """Ingest uploaded files (same rules as `refwatch ingest`) and show what happened."""
+    """Ingest uploaded files (same rules as `refwatch ingest`) and show what happened.
+
+    Title, outlet, address, publication date and language typed beside the files apply to
+    each of them, as a ``--metadata`` row does; a value that cannot be used is left out with
+    a warning on the result page, and the files are stored all the same.
+    """
     check_csrf(request, csrf)
+    one_of("language", [language], UPLOAD_LANGUAGES)
+    details, warnings = upload_details(
+        title=title, outlet=outlet, url=url, publication_date=publication_date, language=language
+    )
     uploads = [(f.filename or "", f.file) for f in files]
-    report = ingest_uploads(db, uploads, actor=caller.username, settings=request.app.state.settings)
-    return render(request, "uploaded.html", caller, results=report.results)
+    report = ingest_uploads(
+        db, uploads, actor=caller.username, settings=request.app.state.settings, details=details
+    )
+    return render(request, "uploaded.html", caller, results=report.results, warnings=warnings)
 
 
 # Before /documents/{ref}/original, for the reason given beside the API's by-key routes.
