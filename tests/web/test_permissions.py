@@ -57,6 +57,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/interventions/{intervention_id}"): WRITERS,
     ("GET", "/interventions"): READERS,
     ("GET", "/estimates"): READERS,
+    ("GET", "/public/refwatch-public.zip"): EVERYONE,
     ("POST", "/interventions"): WRITERS,
     ("POST", "/appeals"): WRITERS,
     ("POST", "/interventions/{intervention_id}"): WRITERS,

@@ -410,3 +410,25 @@ def _public_tallies_csv(redacted: Iterable[dict[str, Any]]) -> str:
             }
         )
     return buffer.getvalue()
+
+
+def public_datapackage_zip(db: Database) -> bytes:
+    """The public data package, with the default redaction (``RedactionPolicy()``, cells under 5
+    withheld), zipped in memory for the public site's download.
+
+    Built in a private temporary folder that is removed at once: it holds only what the
+    package publishes (confirmed, open incidents in their redacted form), nothing sealed.
+    """
+    import io
+    import tempfile
+    import zipfile
+
+    with tempfile.TemporaryDirectory(prefix="refwatch-public-") as tmp:
+        folder = Path(tmp) / "package"
+        export_datapackage(db, folder, policy=RedactionPolicy())
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    archive.write(path, Path("refwatch-public") / path.relative_to(folder))
+        return buffer.getvalue()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.report.redaction import redact
 from refwatch.services import browse
 from refwatch.services.browse import IncidentFilter
+from refwatch.services.export import public_datapackage_zip
 from refwatch.services.placenames import place_name
 from refwatch.web import i18n, vendor
 from refwatch.web.api import PUBLIC_FILTER
@@ -32,6 +33,19 @@ def public(request: Request, db: Db, page: PageNumber = 1) -> HTMLResponse:
         total=found.total,
         page=page,
         pages=max(1, -(-found.total // PAGE)),
+    )
+
+
+@router.get("/public/refwatch-public.zip")
+def public_package(db: Db) -> Response:
+    """The public data package (the same redacted form as the page), for anyone to download."""
+    return Response(
+        public_datapackage_zip(db),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": 'attachment; filename="refwatch-public.zip"',
+            "Cache-Control": "no-store",  # a package of today's data, not to be served stale
+        },
     )
 
 
