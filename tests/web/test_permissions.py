@@ -58,6 +58,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/interventions"): READERS,
     ("GET", "/estimates"): READERS,
     ("GET", "/public/refwatch-public.zip"): EVERYONE,
+    ("POST", "/documents/{ref}/restrict"): {"admin"},
     ("POST", "/interventions"): WRITERS,
     ("POST", "/appeals"): WRITERS,
     ("POST", "/interventions/{intervention_id}"): WRITERS,

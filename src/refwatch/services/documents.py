@@ -65,6 +65,13 @@ def original_bytes(
         return repo.get_original(session, ref if by_key else parse_document_ref(ref), visible_groups)
 
 
+def document_restriction(db: Database, ref: str) -> str | None:
+    """The group a document is restricted to (None: open), for admins deciding a restriction."""
+    with db.session() as session:
+        summary = repo.get_document(session, parse_document_ref(ref)).summary
+        return session.get_one(Document, summary.id).restricted_to
+
+
 def restrict_document(
     db: Database, ref: str, group: str | None, *, actor: str, reason: str, origin: str | None = None
 ) -> list[int]:

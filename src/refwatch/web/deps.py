@@ -72,3 +72,14 @@ def editor(caller: User) -> Principal:
 
 Editor = Annotated[Principal, Depends(editor)]
 """A page user who may change data (editor or admin)."""
+
+
+def admin(caller: User) -> Principal:
+    """A user who may decide who sees what (restrictions)."""
+    if caller.role != "admin":
+        raise PermissionDenied("only admins can do this")
+    return caller
+
+
+Admin = Annotated[Principal, Depends(admin)]
+"""A page user who may restrict documents and manage accounts (admin)."""

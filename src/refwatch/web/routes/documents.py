@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from refwatch.errors import NotFound
 from refwatch.services import browse
-from refwatch.services.documents import document_id, show_document
+from refwatch.services.documents import document_id, document_restriction, restrict_document, show_document
 from refwatch.services.ingest import MAX_OUTLET, MAX_TITLE, MAX_URL, ingest_uploads, upload_details
 from refwatch.services.snippets import document_snippets
 from refwatch.web.api import one_of, original_response
-from refwatch.web.deps import Db, Editor, User
+from refwatch.web.deps import Admin, Db, Editor, User
 from refwatch.web.params import DocumentKey, DocumentRef, PageNumber, Text
 from refwatch.web.rendering import PAGE, render
 from refwatch.web.sessions import check_csrf
@@ -90,6 +90,26 @@ def upload(
     return render(request, "uploaded.html", caller, results=report.results, warnings=warnings)
 
 
+@router.post("/documents/{ref}/restrict")
+def restrict(
+    request: Request,
+    db: Db,
+    caller: Admin,
+    ref: DocumentRef,
+    csrf: Annotated[str, Form()] = "",
+    group: Annotated[str, Form(max_length=100)] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Show a document, and every incident drawn from it, only to one group (blank: to everyone); audited.
+
+    Admins only: deciding who may see evidence is the protection of the people it names.
+    The reason is required and kept in the audit entry, as on the command line.
+    """
+    check_csrf(request, csrf)
+    restrict_document(db, ref, group or None, actor=caller.username, reason=reason, origin="web")
+    return RedirectResponse(f"/documents/{ref}", status_code=303)
+
+
 # Before /documents/{ref}/original, for the reason given beside the API's by-key routes.
 @router.get("/documents/by-key/{key}", response_class=HTMLResponse)
 def document_by_key(request: Request, db: Db, caller: User, key: DocumentKey) -> HTMLResponse:
@@ -122,6 +142,7 @@ def document(request: Request, db: Db, caller: User, ref: DocumentRef) -> HTMLRe
         caller,
         doc=detail,
         segments=highlight(detail.text, spans),
+        restriction=document_restriction(db, ref) if caller.role == "admin" else None,
     )
 
 
