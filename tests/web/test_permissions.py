@@ -59,6 +59,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/estimates"): READERS,
     ("GET", "/public/refwatch-public.zip"): EVERYONE,
     ("POST", "/documents/{ref}/restrict"): {"admin"},
+    ("GET", "/exports"): WRITERS,
+    ("GET", "/exports/incidents"): WRITERS,
     ("POST", "/interventions"): WRITERS,
     ("POST", "/appeals"): WRITERS,
     ("POST", "/interventions/{intervention_id}"): WRITERS,

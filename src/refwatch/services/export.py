@@ -24,6 +24,7 @@ from refwatch.report.datapackage import PackageSummary, write_datapackage
 from refwatch.report.redaction import RedactionPolicy, redact, redact_tallies
 from refwatch.services.legal import with_legal
 from refwatch.services.tallies import tally_records
+from refwatch.storage import audit
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter, load_incidents, to_record
 from refwatch.storage.tallies import TallyFilter
@@ -78,6 +79,15 @@ def export_incidents(
     With ``public``, only the redacted public form of open incidents is written
     (see :mod:`refwatch.report.redaction`): nothing restricted, whatever ``filters`` says.
     """
+    body, n = incident_export_body(db, fmt=fmt, filters=filters, public=public)
+    _write(out, body, bom=bom)
+    return n
+
+
+def incident_export_body(
+    db: Database, *, fmt: ExportFormat, filters: IncidentFilter, public: RedactionPolicy | None = None
+) -> tuple[str, int]:
+    """The text of an incidents export and how many incidents it holds (see :func:`export_incidents`)."""
     if public is not None:
         # Published data never holds anything drawn from restricted evidence, whoever exports it.
         filters = dataclasses.replace(filters, unrestricted_only=True)
@@ -87,11 +97,8 @@ def export_incidents(
             raise InvalidInput("public exports are jsonl or csv; exact coordinates are not published")
         redacted = redact(records, public)
         if fmt == "jsonl":
-            body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in redacted)
-        else:
-            body = to_public_csv(redacted)
-        _write(out, body, bom=bom)
-        return len(redacted)
+            return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in redacted), len(redacted)
+        return to_public_csv(redacted), len(redacted)
     if fmt == "jsonl":
         body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     elif fmt == "csv":
@@ -100,8 +107,37 @@ def export_incidents(
         body = json.dumps(to_geojson(records), ensure_ascii=False, indent=1)
     else:
         raise InvalidInput(f"unknown export format {fmt!r}; use jsonl, csv or geojson")
-    _write(out, body, bom=bom)
-    return len(records)
+    return body, len(records)
+
+
+def download_incidents(
+    db: Database,
+    *,
+    fmt: ExportFormat,
+    public: bool,
+    visible_groups: tuple[str, ...] | None,
+    actor: str,
+    origin: str | None = None,
+) -> tuple[str, int]:
+    """An incidents export for a reader to download: what they may see, the public form on request; audited.
+
+    Data that leaves the system is recorded (who, which form, how many), as reads of persons are:
+    a full export carries the evidence quotes, which may name people.
+    """
+    filters = IncidentFilter(visible_groups=visible_groups)
+    policy = RedactionPolicy() if public else None
+    body, n = incident_export_body(db, fmt=fmt, filters=filters, public=policy)
+    with db.transaction() as session:
+        audit.record(
+            session,
+            actor=actor,
+            action="incidents.export",
+            entity="incident",
+            entity_id=None,
+            detail={"format": fmt, "public": public, "incidents": n},
+            origin=origin,
+        )
+    return body, n
 
 
 def _write(out: Path, body: str, *, bom: bool) -> None:
