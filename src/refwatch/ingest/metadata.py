@@ -97,16 +97,22 @@ def load_metadata(file: Path) -> MetadataTable:
     return MetadataTable(by_id=by_id, by_path=by_path, warnings=tuple(warnings))
 
 
+def _readable_date(text: str, where: str, consequence: str, warnings: list[str]) -> PartialDateTime | None:
+    """A publication date as people write it; one that cannot be read is a warning, never a stop."""
+    try:
+        return parse_human_date(text)
+    except ValueError as exc:
+        warnings.append(f"{where}: {exc}; {consequence} (write it as YYYY-MM-DD)")
+        logger.warning("%s: not a date we can read; left empty", where)  # where, not the text: no user data
+        return None
+
+
 def _row(file: Path, line_no: int, row: dict[str, str], warnings: list[str]) -> DocumentMetadata:
     date_text = row.get("publication_date") or None
     date: PartialDateTime | None = None
     if date_text:
-        try:
-            date = parse_human_date(date_text)
-        except ValueError as exc:
-            where = f"{file}, line {line_no}, column publication_date"
-            warnings.append(f"{where}: {exc}; the document gets no publication date (write it as YYYY-MM-DD)")
-            logger.warning("%s: not a date we can read; left empty", where)
+        where = f"{file}, line {line_no}, column publication_date"
+        date = _readable_date(date_text, where, "the document gets no publication date", warnings)
     path: Path | None = None
     if row.get("path"):
         candidate = Path(row["path"])
@@ -156,10 +162,7 @@ def upload_details(
         url = ""
     date: PartialDateTime | None = None
     if date_text:
-        try:
-            date = parse_human_date(date_text)
-        except ValueError as exc:
-            warnings.append(f"publication date: {exc}; the documents get none (write it as YYYY-MM-DD)")
+        date = _readable_date(date_text, "publication date", "the documents get none", warnings)
     code = normalise_language(language) if language.strip() and language != "auto" else None
     if not any((title, outlet, url, date_text, code)):
         return None, warnings

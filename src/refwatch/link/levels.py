@@ -59,11 +59,16 @@ GROUP_LEVELS = ("a shared group", "different groups")
 WORDING_LEVELS = ("shared wording", "no shared wording")
 
 
+def interval_gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Days between two intervals of day numbers (0 when they overlap)."""
+    return max(a[0] - b[1], b[0] - a[1], 0)
+
+
 def gap_days(a: Features, b: Features) -> int | None:
     """Days between two dated intervals (0 when they overlap), None when either is undated."""
     if a.start is None or a.end is None or b.start is None or b.end is None:
         return None
-    return max(a.start - b.end, b.start - a.end, 0)
+    return interval_gap((a.start, a.end), (b.start, b.end))
 
 
 def date_level(a: Features, b: Features) -> str | None:

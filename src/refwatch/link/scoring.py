@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from refwatch.link.features import Features, features
-from refwatch.link.levels import gap_days
+from refwatch.link.levels import gap_days, interval_gap
 from refwatch.link.model import LinkModel, Weighing, default_model
 from refwatch.link.report import Report
 
@@ -64,7 +64,7 @@ def veto(a: Features, b: Features, *, window_days: int) -> str | None:
         # Undated on both sides, the only time each has is when it was written. News tells of
         # recent events: two undated reports written years apart chained into one incident is
         # the failure of issue #16 ("a small count plus a shared city was enough").
-        apart = max(a.reference[0] - b.reference[1], b.reference[0] - a.reference[1], 0)
+        apart = interval_gap(a.reference, b.reference)
         if apart > UNDATED_APART_DAYS:
             return f"both undated, written {apart} days apart"
     return None
