@@ -223,3 +223,50 @@ def test_a_date_of_someone_elses_earlier_move_is_background(text: str, roles: li
 def test_a_day_in_brackets_before_a_reporting_verb_dates_the_report() -> None:
     """ "오늘(16일) 보도했다": both the word and the day in brackets date the report."""
     assert [role for *_, role in _found("가상의 방송이 오늘(16일) 보도했다.")] == ["report", "report"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A period closed at both ends is the time of the event, in either language ...
+        (
+            "단체는 지난 1월 중순부터 3월까지 탈북민 20명이 체포됐다고 밝혔다.",
+            [
+                ("지난 1월 중순", "2030-01-11", "2030-01-20", "event"),
+                ("3월", "2030-03-01", "2030-03-31", "event"),
+            ],
+        ),
+        (
+            "가상의 일행은 지난 2일부터 10일까지 국경을 넘었다.",
+            [
+                ("지난 2일", "2030-10-02", "2030-10-02", "event"),
+                ("10일", "2030-10-10", "2030-10-10", "event"),
+            ],
+        ),
+        (
+            "From mid-January to March, fictional police arrested 41 people.",
+            [
+                ("mid-January", "2030-01-11", "2030-01-20", "event"),
+                ("March", "2030-03-01", "2030-03-31", "event"),
+            ],
+        ),
+        (
+            "Person A-017 was held from 3 May 2029 until 9 June 2029.",
+            [
+                ("3 May 2029", "2029-05-03", "2029-05-03", "event"),
+                ("9 June 2029", "2029-06-09", "2029-06-09", "event"),
+            ],
+        ),
+        # ... while an open bound stays a bound, and a day before a count of people is no period
+        ("올해 1월부터 가상의 탈북민 300명이 북송됐다.", [("올해 1월", "2030-01-01", "2030-01-31", "since")]),
+        (
+            "Since March, 300 fictional people were returned.",
+            [("March", "2030-03-01", "2030-03-31", "since")],
+        ),
+        ("이들은 2일부터 10명씩 조사를 받았다.", []),
+    ],
+)
+def test_a_period_closed_at_both_ends_dates_the_event(
+    text: str, expected: list[tuple[str, str | None, str | None, str]]
+) -> None:
+    assert _found(text) == expected

@@ -74,7 +74,7 @@ _K_MD = re.compile(
 _K_BEFORE = r"(?:전|前)(?=[^가-힣]|$|에|엔|인|쯤|께|부터|까지|의|만)"
 _K_D = re.compile(
     r"(?:(?P<rel>지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일"
-    rf"(?!\s?(?:간|동안|째|{_K_BEFORE}|만에|치|부터\s?\d))"
+    rf"(?!\s?(?:간|동안|째|{_K_BEFORE}|만에|치|부터\s?\d(?!\d?\s?일)))"
 )
 # A year alone, in Korean only as the bound of a period ("2019년 이후", "2020년부터"): a bare
 # "2019년" is more often an age, a term or a sum than a date.
@@ -202,6 +202,10 @@ _SPEAKER_DAYS: Final = frozenset(
 )
 _SINCE_BEFORE = re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
 _SINCE_AFTER_KO = re.compile(ko.SINCE_AFTER)
+# Two dates joined as one period ("from March to May", "between 2019 and 2021", "1월부터
+# 3월까지", "7월에서 12월 사이").
+_RANGE_GAP = re.compile(rf"(?i:^(?:{en.RANGE_GAP}|{ko.RANGE_GAP}|-|–|~)$)")
+_RANGE_OPEN = re.compile(rf"(?i:\b(?:{en.RANGE_OPEN})\s+(?:the\s+)?$)")
 # A date in a relative clause of someone's own earlier move dates that person's life.
 _LIFE_BEFORE_EN = re.compile(
     rf"(?i:\b(?:{en.LIFE_CLAUSE_BEFORE})\s+(?:{en.LIFE_VERBS})\b[^.;:!?,\"“”\n]{{0,40}}$)"
@@ -576,12 +580,23 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
 _SCANNERS: Final = tuple((Scanner(pattern), handler) for pattern, handler in _PATTERNS)
 
 
-def _role(text: str, start: int, end: int, match: re.Match[str], precision: str) -> str:
+def joined(text: str, a: DateMention, b: DateMention) -> bool:
+    """Whether ``a`` and ``b`` (in that order) are the two ends of one period ("March to May")."""
+    gap = text[a.end : b.start].strip()
+    if not _RANGE_GAP.match(gap):
+        return False
+    return gap.lower() != "and" or bool(_RANGE_OPEN.search(text[max(0, a.start - 12) : a.start]))
+
+
+def _role(
+    text: str, start: int, end: int, match: re.Match[str], precision: str, *, bounds: bool = True
+) -> str:
+    """What the date is the time of; ``bounds=False`` looks past "since"/"부터" (for a closed period)."""
     before = text[max(0, start - 60) : start]
     after = text[end : end + 20]
     # "since 2019" and "until 2020" carry their preposition inside the match.
     bound = (match.groupdict().get("prep") or "").lower() in ("since", "until")
-    if bound or _SINCE_BEFORE.search(before) or _SINCE_AFTER_KO.search(after):
+    if bounds and (bound or _SINCE_BEFORE.search(before) or _SINCE_AFTER_KO.search(after)):
         return "since"
     if _REPORT_BEFORE.search(before) or _REPORT_AFTER_EN.search(after) or _REPORT_AFTER_KO.search(after):
         return "report"
@@ -684,6 +699,7 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
     first, last = anchor_window(anchor)
     resolver = _Resolver(first, last)
     mentions: list[DateMention] = []
+    matches: list[re.Match[str]] = []
     last_end = -1
     for start, neg_end, match, handler in found:
         end = -neg_end
@@ -730,7 +746,31 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
             year_inferred=inferred,
         )
         mentions.append(mention)
-    return mentions
+        matches.append(match)
+    return _close_periods(text, mentions, matches)
+
+
+def _close_periods(text: str, mentions: list[DateMention], matches: list[re.Match[str]]) -> list[DateMention]:
+    """Give both ends of a closed period the role the period has in its sentence.
+
+    "From mid-January to March", "1월 중순부터 3월까지": the first end reads as a
+    bound ("since") and, in Korean, so does the second; but a period closed at both
+    ends is the time the event took, not the start of a running total. Open bounds
+    ("since 2019", "올해 1월부터") keep their role.
+    """
+    out = list(mentions)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.role != "since" or b.role not in ("since", "event") or a.lo is None or b.hi is None:
+            continue
+        if a.lo > b.hi or not joined(text, a, b):
+            continue
+        role = _role(text, a.start, a.end, matches[i], a.precision, bounds=False)
+        if b.role == "since":
+            after = _role(text, b.start, b.end, matches[i + 1], b.precision, bounds=False)
+            role = after if after != "event" else role
+        out[i], out[i + 1] = replace(a, role=role), replace(b, role=role)
+    return out
 
 
 _YEAR_WORDS: Final = frozenset({"지난해", "작년", "올해", "금년", "내년"})

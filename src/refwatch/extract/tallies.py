@@ -42,6 +42,7 @@ from typing import Final
 
 from refwatch.domain.incidents import DateInterval, Evidence
 from refwatch.domain.tallies import Figure, Rate, Tally, TallyKind, TallyPlace
+from refwatch.extract.dates import joined
 from refwatch.extract.lang import en
 from refwatch.extract.mentions import CountMention, DateMention, SentenceMentions, Trigger
 
@@ -87,8 +88,6 @@ _COMPARED_SINCE = re.compile(
     r"\b(?:first|largest|biggest|highest|lowest|fewest|most|record)\b[^.;]{0,50}\bsince\b"
     r"|(?:이후|이래)\s?(?:처음|최대|최다|최초|최고|최저)"
 )
-_RANGE_GAP = re.compile(r"(?i:^(?:to|until|till|through|and|-|–|~|에서|부터)$)")
-_BETWEEN_BEFORE = re.compile(r"(?i:\b(?:between|from)\s+(?:the\s+)?$)")
 _HELD_NOW = re.compile(
     r"\b(?:are|remain|remains|still|currently|now)\s+(?:being\s+|currently\s+|still\s+)?"
     r"(?:held|detained|imprisoned|jailed|locked\s+up|in\s+(?:detention|custody|prison|jail))\b"
@@ -498,19 +497,12 @@ def _long_range(text: str, dates: list[DateMention]) -> DateInterval | None:
         if d.precision == "range" and days is not None and days > SHORT_PERIOD_DAYS:
             return _interval(d.lo, d.hi, d.text)
     for a, b in zip(dates, dates[1:], strict=False):
-        if not _joined(text, a, b):
+        if not joined(text, a, b):
             continue
         days = _span_days(a.lo, b.hi)
         if days is not None and days > SHORT_PERIOD_DAYS:
             return _interval(a.lo, b.hi, text[a.start : b.end])
     return None
-
-
-def _joined(text: str, a: DateMention, b: DateMention) -> bool:
-    gap = text[a.end : b.start].strip()
-    if not _RANGE_GAP.match(gap):
-        return False
-    return gap.lower() != "and" or bool(_BETWEEN_BEFORE.search(text[max(0, a.start - 12) : a.start]))
 
 
 def _open_since(text: str, clause: _Clause, anchor: dt.date | None) -> DateInterval | None:
@@ -523,8 +515,8 @@ def _open_since(text: str, clause: _Clause, anchor: dt.date | None) -> DateInter
         return None
     if "since" in clause.cues and _COMPARED_SINCE.search(clause.text):
         return None  # "the first since 2019", "2019년 이후 처음": a comparison, not a bound
-    closing = {id(b) for a, b in zip(clause.dates, clause.dates[1:], strict=False) if _joined(text, a, b)}
-    closed = {id(a) for a, b in zip(clause.dates, clause.dates[1:], strict=False) if _joined(text, a, b)}
+    closing = {id(b) for a, b in zip(clause.dates, clause.dates[1:], strict=False) if joined(text, a, b)}
+    closed = {id(a) for a, b in zip(clause.dates, clause.dates[1:], strict=False) if joined(text, a, b)}
     for d in clause.dates:
         if d.role != "since" or id(d) in closing or id(d) in closed or d.precision == "day":
             continue

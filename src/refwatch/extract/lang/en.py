@@ -148,6 +148,10 @@ REPORT_BEFORE: Final = (
 )
 REPORT_AFTER: Final = r"statement|report|briefing|press\s+conference|interview|announcement"
 SINCE_BEFORE: Final = r"since|from|until|till|through|before|after|by"
+#: Words between two dates that make one period of them ("March to May", "2019 through 2021");
+#: "and" only after RANGE_OPEN ("between March and May").
+RANGE_GAP: Final = r"to|until|till|through|and"
+RANGE_OPEN: Final = r"between|from"
 #: A relative clause telling someone's own earlier move ("the son of a man who escaped to the
 #: South in 2015", "whose mother defected in 2010"): a date in it dates that person's life, not
 #: the event of the group the sentence is about.

@@ -83,6 +83,8 @@ REPORT_AFTER: Final = (
     r"공개|확인|제기|입력|자\s)"
 )
 SINCE_AFTER: Final = r"^\s?(?:부터|이후|이래|이전|까지|전후)"
+#: Particles between two dates that make one period of them ("1월부터 3월까지", "7월에서 12월 사이").
+RANGE_GAP: Final = r"에서|부터"
 #: A date in an adnominal clause of someone's own earlier move that names a relative of the
 #: group ("2015년 탈북한 남성의 아내와 아들"): it dates that person's life, not the group's event.
 LIFE_AFTER: Final = (
