@@ -270,3 +270,11 @@ def test_a_period_closed_at_both_ends_dates_the_event(
     text: str, expected: list[tuple[str, str | None, str | None, str]]
 ) -> None:
     assert _found(text) == expected
+
+
+def test_a_day_written_again_with_its_year_gives_the_year() -> None:
+    text = "May 10   9 fictional people detained in Country X.\nThey were caught on May 10, 2028."
+    assert [(d.text, d.lo.isoformat() if d.lo else None) for d in find_dates(text, ANCHOR)] == [
+        ("May 10", "2028-05-10"),
+        ("May 10, 2028", "2028-05-10"),
+    ]

@@ -368,3 +368,20 @@ def test_a_korean_crossing_that_describes_the_people_or_a_third_border_is_not_le
 ) -> None:
     (incident,) = extract_document(text, document="demo")
     assert ("crossing" in incident.event_types) is crossing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In May 2029, fictional police arrested 5 people in Town X.",
+        "Last May, fictional police arrested 5 people in Town X.",
+        "On 3 May, fictional police arrested 5 people in Town X.",
+        "May 10, 2029: fictional police arrested 5 people in Town X.",
+    ],
+)
+def test_the_month_may_is_not_the_modal(text: str) -> None:
+    assert _realis(text) == [("arrested", True)]
+
+
+def test_the_modal_may_still_makes_a_return_feared() -> None:
+    assert _realis("Fictional: the 5 people may be repatriated.") == [("repatriated", False)]

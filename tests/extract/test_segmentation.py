@@ -191,3 +191,24 @@ def test_a_seed_giving_its_own_year_beside_a_group_dated_only_in_relative_words_
     assert len(incidents) == 2
     nine = next(i for i in incidents if i.victims.count == 9)
     assert nine.date.start is None and nine.status == "returned"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional cases were recorded. • November 2029. Police detained 30 people in Town X.",
+        "November 2029. Police detained 30 people in Town X.",
+        "2029년 11월. 공안이 가상의 탈북민 30명을 체포했다.",
+    ],
+)
+def test_a_date_heading_a_chronology_row_dates_the_row(text: str) -> None:
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert (incident.date.start, incident.date.end) == ("2029-11-01", "2029-11-30")
+
+
+def test_a_month_and_year_ending_a_sentence_still_ends_it() -> None:
+    text = "Police detained them in November 2029. They were sent back."
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "Police detained them in November 2029.",
+        "They were sent back.",
+    ]

@@ -137,9 +137,9 @@ def test_background_mention_is_marked() -> None:
     assert [(i.victims.count, i.salience) for i in found] == [(7, "main"), (600, "background")]
 
 
-def test_bare_month_cue_reads_only_the_words_before() -> None:
+def testbare_month_cue_reads_only_the_words_before() -> None:
     """The windowed look-back answers exactly as a search from the start of the text."""
-    from refwatch.extract.dates import _BARE_MONTH_BEFORE, _bare_month_cue
+    from refwatch.extract.dates import _BARE_MONTH_BEFORE, bare_month_cue
 
     pieces = [
         "in",
@@ -162,7 +162,7 @@ def test_bare_month_cue_reads_only_the_words_before() -> None:
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         for start in range(len(text) + 1):
-            assert _bare_month_cue(text, start) == (_BARE_MONTH_BEFORE.search(text, 0, start) is not None)
+            assert bare_month_cue(text, start) == (_BARE_MONTH_BEFORE.search(text, 0, start) is not None)
 
 
 def test_abbreviation_check_reads_only_the_tail() -> None:

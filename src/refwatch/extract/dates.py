@@ -119,7 +119,7 @@ _BARE_MONTH_BEFORE = re.compile(
 )
 
 
-def _bare_month_cue(text: str, start: int) -> bool:
+def bare_month_cue(text: str, start: int) -> bool:
     """``_BARE_MONTH_BEFORE.search(text, 0, start)``, reading only the words just before ``start``.
 
     The pattern is anchored at ``start`` (``$``) and what it matches is a cue
@@ -382,7 +382,7 @@ class _Resolver:
 
     def month(self, m: re.Match[str], text: str) -> Interval | None:
         if m["mon"] == "May" or not (m["y"] or m["mod"]):
-            if not (m["y"] or m["mod"]) and not _bare_month_cue(text, m.start()):
+            if not (m["y"] or m["mod"]) and not bare_month_cue(text, m.start()):
                 if not _BARE_MONTH_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
                     return None
         month = _MONTH_NUM[m["mon"].lower()]
@@ -747,7 +747,31 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
         )
         mentions.append(mention)
         matches.append(match)
-    return _close_periods(text, mentions, matches)
+    return _year_from_same_day(_close_periods(text, mentions, matches))
+
+
+def _year_from_same_day(mentions: list[DateMention]) -> list[DateMention]:
+    """Give a day written without its year the year the text gives the same day elsewhere.
+
+    A timeline row "May 10 ... detained in Laos" above "caught on May 10, 2013"
+    names one day twice; counted back from the report's date it could land in
+    the wrong year.
+    """
+    written: dict[tuple[int, int], set[int]] = {}
+    for m in mentions:
+        if m.precision == "day" and m.lo is not None and not m.year_inferred:
+            written.setdefault((m.lo.month, m.lo.day), set()).add(m.lo.year)
+    if not written:
+        return mentions
+    out = []
+    for m in mentions:
+        years = written.get((m.lo.month, m.lo.day), set()) if m.lo is not None else set()
+        if m.precision == "day" and m.year_inferred and m.lo is not None and len(years) == 1:
+            (year,) = years
+            if year != m.lo.year:
+                m = with_year(m, year)
+        out.append(m)
+    return out
 
 
 def _close_periods(text: str, mentions: list[DateMention], matches: list[re.Match[str]]) -> list[DateMention]:

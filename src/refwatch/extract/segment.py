@@ -30,6 +30,18 @@ _CLUTTER: Final = re.compile(
 )
 # "1. " or "12. " opening a line is list numbering, not a sentence of its own.
 _LIST_NUMBER: Final = re.compile(r"\s*\d{1,3}")
+# "• November 2016. Police detained ...": a date opening a line or a bulleted item heads the item
+# (a chronology's row), and the item's sentence is dated by it.
+_MONTH: Final = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_YEAR: Final = r"(?:19|20)\d{2}"
+_DATE_HEADING: Final = re.compile(
+    rf"\s*(?:[•·*\-–—]\s*)?(?:(?:{_MONTH}\.?\s+(?:\d{{1,2}},?\s+)?|\d{{1,2}}\s+{_MONTH}\s+){_YEAR}"
+    rf"|{_YEAR}\s?년(?:\s?\d{{1,2}}\s?월)?(?:\s?\d{{1,2}}\s?일)?)"
+)
+_BULLETED: Final = re.compile(r"\s*[•·*\-–—]")
 _EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _LETTER: Final = re.compile(r"[^\W\d_]")
 
@@ -95,7 +107,9 @@ def split_sentences(text: str) -> list[Sentence]:
             cut = end_match.end()
             before = body[start : end_match.start()]
             if end_match.group().startswith(".") and (
-                _ends_with_abbreviation(before) or (start == 0 and _LIST_NUMBER.fullmatch(before))
+                _ends_with_abbreviation(before)
+                or (start == 0 and _LIST_NUMBER.fullmatch(before))
+                or ((start == 0 or _BULLETED.match(before)) and _DATE_HEADING.fullmatch(before))
             ):
                 continue
             _append(sentences, text, base + start, base + cut, paragraph, clutter, seen)
