@@ -122,7 +122,9 @@ def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
         return False, False
     if _PLACE_TRIGGER_EN.fullmatch(text, start, end) and _FEARED_IN_CLAUSE.search(text, lo, start):
         return False, False
-    words = [w.group() for w in _WORD.finditer(window) if not _names_month(window, w)][-6:]
+    words = _WORD.findall(window)[-6:]
+    if "May" in words:
+        words = [w.group() for w in _WORD.finditer(window) if not _names_month(window, w)][-6:]
     if text[start:end].split()[0].lower().endswith("ing") and (
         not clause.strip() or (words and _GERUND_BEFORE.match(words[-1]))
     ):
@@ -150,9 +152,7 @@ _DAY_BEFORE = re.compile(r"\d\s*$")
 def _names_month(window: str, word: re.Match[str]) -> bool:
     """Whether "May" is the month ("In May 2017, police arrested ...", "on 3 May", "last May"),
     which would otherwise read as the modal that makes what follows irrealis."""
-    if word.group() != "May":
-        return False
-    return bool(
+    return word.group() == "May" and bool(
         _MONTH_NAME_AFTER.match(window, word.end())
         or bare_month_cue(window, word.start())
         or _DAY_BEFORE.search(window, 0, word.start())
