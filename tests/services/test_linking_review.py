@@ -177,6 +177,29 @@ def test_undo_merge(db: Database, reports: list[Path]) -> None:
     assert signature(db) == original
 
 
+def test_undoing_a_split_keeps_what_was_merged_into_the_split_off_incident(
+    db: Database, reports: list[Path]
+) -> None:
+    # Found by the restriction property test: the split-off incident was deleted while another
+    # incident still named it as where it had been merged (a foreign-key failure, nothing undone).
+    ingest_paths(db, reports)
+    mass = by_docs(db, "alpha", "beta", "gamma")
+    gamma = [s["source_id"] for s in mass["sources"] if s["document"] == "gamma"]
+    review.split(db, mass["id"], gamma, actor="tester", reason="fictional")
+    split_off = by_docs(db, "gamma")["id"]
+    delta = by_docs(db, "delta")["id"]
+    review.merge(db, split_off, delta, actor="tester", reason="fictional")
+    moved = [s["source_id"] for s in by_docs(db, "delta", "gamma")["sources"] if s["document"] == "delta"]
+    review.split(db, split_off, moved, actor="tester", reason="fictional")
+    assert review.undo(db, mass["id"], actor="tester") == "incident.split"
+    assert by_docs(db, "alpha", "beta", "gamma")["id"] == mass["id"]
+    from refwatch.storage.tables import Incident
+
+    with db.session() as session:
+        assert session.get(Incident, split_off) is None
+        assert session.get(Incident, delta).merged_into_id == mass["id"]
+
+
 def test_review_errors(db: Database, reports: list[Path]) -> None:
     ingest_paths(db, reports)
     target = by_docs(db, "delta")["id"]

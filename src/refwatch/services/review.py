@@ -460,10 +460,16 @@ def _reverse(session: Session, incident: Incident, event: AuditEvent) -> None:
             refresh_incident(inc)
     elif event.action == "incident.split":
         new = get_incident(session, int(d["new"]))
-        if new.review_state != "candidate" or len(new.sources) != len(d["sources"]):
+        if new.review_state != "candidate" or {s.id for s in new.sources} != set(d["sources"]):
             raise Conflict(f"incident {new.id} has changed since the split; undo its changes first")
         for source in list(new.sources):
             source.incident = incident
+        # Incidents merged into the split-off one (and relinked since) now point at the one
+        # it returns to: deleting it must not leave them pointing at nothing.
+        for merged in session.scalars(select(Incident).where(Incident.merged_into_id == new.id)):
+            merged.merged_into_id = incident.id
+        for part in session.scalars(select(Incident).where(Incident.part_of_id == new.id)):
+            part.part_of_id = None if part.id == incident.id else incident.id
         session.flush()
         session.delete(new)
         session.refresh(incident, attribute_names=["sources"])
