@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from factories import make
@@ -77,3 +78,33 @@ def test_two_undated_reports_written_years_apart_are_never_linked() -> None:
     assert result.score == 0.0 and result.veto is not None and "undated" in result.veto
     close = rep("c", count=41, place=("CN", "Liaoning", "Shenyang"), published=dt.date(2030, 5, 1))
     assert compare(a, close).veto is None
+
+
+def _yearless(key: str, words: str, **kw: object) -> Report:
+    """An undated report whose own words name a day without its year (no date of writing)."""
+    report = rep(key, **kw)
+    incident = dataclasses.replace(
+        report.incident, date=dataclasses.replace(report.incident.date, text=words)
+    )
+    return Report(key=key, document=key, incident=incident)
+
+
+def test_a_day_named_without_its_year_counts_as_a_date() -> None:
+    dated = rep("a", start="2030-08-14", count=5, place=("CN", "Hebei", None))
+    same_day = compare(_yearless("b", "on August 14", count=5, place=("CN", "Hebei", None)), dated)
+    assert "date overlap, both precise +" in same_day.reason
+    # Placed in the year that fits best, six weeks away weighs against, ten weeks rules it out ...
+    weeks = rep("c", start="2030-07-01", end="2030-07-02", count=5, place=("CN", "Hebei", None))
+    apart = compare(_yearless("d", "August 14", count=5, place=("CN", "Hebei", None)), weeks)
+    assert apart.veto is None and apart.score < same_day.score / 10
+    assert next(c for c in apart.weighing.contributions if c.comparison == "date").weight < 0  # type: ignore[union-attr]
+    other = rep("c", start="2030-06-01", count=5, place=("CN", "Hebei", None))
+    assert "days apart" in (
+        compare(_yearless("d", "August 14", count=5, place=("CN", "Hebei", None)), other).veto or ""
+    )
+    # ... across a new year too, in either language
+    january = rep("e", start="2031-01-02", count=5, place=("CN", "Hebei", None))
+    assert compare(_yearless("f", "12월 30일", count=5, place=("CN", "Hebei", None)), january).veto is None
+    # A relative date ("last month") names no day of the year: no evidence either way.
+    vague = compare(_yearless("g", "last month", count=5, place=("CN", "Hebei", None)), other)
+    assert vague.veto is None and "date" not in vague.reason

@@ -19,10 +19,12 @@ import datetime as dt
 import math
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Final
 
 from refwatch.domain.incidents import Incident
 from refwatch.domain.vocabulary import CORE_EVENT_TYPES
+from refwatch.extract.dates import find_dates
 from refwatch.link.report import Report
 
 #: An interval longer than this (days) is a vague date (a year, a season, "early 2017").
@@ -63,6 +65,9 @@ class Features:
     language: str | None
     shingles: frozenset[int]
     main: bool
+    #: A date the report names without a year ("on August 14", "6월 23일"): first and last
+    #: (month, day), when the incident has no date; see :func:`placed`.
+    yearless: tuple[tuple[int, int], tuple[int, int]] | None = None
 
     @property
     def wide(self) -> bool:
@@ -161,7 +166,50 @@ def features(report: Report) -> Features:
         language=_language(quotes),
         shingles=shingles(quotes),
         main=incident.salience == "main",
+        yearless=_yearless(incident) if start is None else None,
     )
+
+
+#: Any year resolves a yearless expression; a leap year keeps 29 February.
+_SOME_YEAR_END: Final = dt.date(2000, 12, 31)
+
+
+def _yearless(incident: Incident) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The month and day an undated incident's own words name ("August 14"), when they
+    name one without a year (a relative date, "last month", names none)."""
+    if not incident.date.text:
+        return None
+    found = find_dates(incident.date.text, _SOME_YEAR_END)
+    if len(found) != 1 or not found[0].year_inferred or found[0].lo is None or found[0].hi is None:
+        return None
+    lo, hi = found[0].lo, found[0].hi
+    return (lo.month, lo.day), (hi.month, hi.day)
+
+
+def placed(yearless: Features, dated: Features) -> Features:
+    """``yearless`` dated in the year that puts its month and day nearest ``dated``'s dates.
+
+    A report that names "August 14" but not the year still tells when in the year it
+    happened: placed in the year that fits the other incident best, its day counts as a
+    date (agreeing, near, or too far apart) like any other.
+    """
+    if yearless.yearless is None or dated.start is None or dated.end is None:
+        return yearless
+    (m1, d1), (m2, d2) = yearless.yearless
+    best: tuple[int, int, int] | None = None
+    first_year = dt.date.fromordinal(dated.start).year
+    for year in range(first_year - 1, dt.date.fromordinal(dated.end).year + 2):
+        try:
+            lo = dt.date(year, m1, d1).toordinal()
+            hi = dt.date(year if (m2, d2) >= (m1, d1) else year + 1, m2, d2).toordinal()
+        except ValueError:  # 29 February in a common year
+            continue
+        gap = max(lo - dated.end, dated.start - hi, 0)
+        if best is None or gap < best[0]:
+            best = (gap, lo, hi)
+    if best is None:
+        return yearless
+    return replace(yearless, start=best[1], end=best[2])
 
 
 def core_types(f: Features) -> frozenset[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from refwatch.link.features import Features, features
+from refwatch.link.features import Features, features, placed
 from refwatch.link.levels import gap_days, interval_gap
 from refwatch.link.model import LinkModel, Weighing, default_model
 from refwatch.link.report import Report
@@ -75,7 +75,15 @@ def _comparison(weighing: Weighing) -> Comparison:
 
 
 def compare_features(a: Features, b: Features, *, window_days: int, model: LinkModel) -> Comparison:
-    """:func:`compare` on reports already read (clustering reads each report once)."""
+    """:func:`compare` on reports already read (clustering reads each report once).
+
+    An undated report that names a day without its year is placed in the year that fits
+    the other best (:func:`~refwatch.link.features.placed`) before either is weighed.
+    """
+    if a.start is None and b.start is not None:
+        a = placed(a, b)
+    elif b.start is None and a.start is not None:
+        b = placed(b, a)
     reason = veto(a, b, window_days=window_days)
     if reason:
         return Comparison(0.0, veto=reason)
