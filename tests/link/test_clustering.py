@@ -102,3 +102,21 @@ def test_one_strong_pair_does_not_pull_in_a_group_that_weighs_against() -> None:
     )
     groups = cluster([*reports(), stray], threshold=THRESHOLD, window_days=45).groups
     assert ("n7#000",) in groups
+
+
+def test_a_report_nothing_places_in_time_needs_more_than_a_figure_and_a_country() -> None:
+    dated = Report(
+        key="t1", document="t1", incident=make("t1", start="2030-03-11", end="2030-03-20", count=8)
+    )
+    undated = make("t2", count=8, place=("CN", "Jilin", "Yanji"))
+    from refwatch.link.scoring import TIMELESS_MIN_PROBABILITY, compare
+
+    loose = Report(key="t2", document="t2", incident=undated, placed_in_time=True)
+    timeless = Report(key="t2", document="t2", incident=undated, placed_in_time=False)
+    weak = compare(dated, loose)
+    assert THRESHOLD <= weak.score < TIMELESS_MIN_PROBABILITY  # the case the rule is for
+    # A document with some hint of its time (a lower bound, a loose stamp) links on this evidence ...
+    assert cluster([dated, loose], threshold=THRESHOLD, window_days=45).groups == (("t1", "t2"),)
+    # ... one with none at all does not: a small figure in China recurs year after year.
+    assert compare(dated, timeless).enough_alone is False
+    assert cluster([dated, timeless], threshold=THRESHOLD, window_days=45).groups == (("t1",), ("t2",))

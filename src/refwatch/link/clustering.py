@@ -160,7 +160,12 @@ def cluster(
     scored: list[tuple[float, str, str, Comparison]] = []
     for left, right in candidate_pairs(reports, window_days=window_days):
         result = pair(left.key, right.key)
-        if result.veto is None and result.weight is not None and result.weight >= limit:
+        if (
+            result.veto is None
+            and result.enough_alone
+            and result.weight is not None
+            and result.weight >= limit
+        ):
             first, second = sorted((left.key, right.key))
             scored.append((result.weight, first, second, result))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))

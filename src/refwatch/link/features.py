@@ -68,6 +68,8 @@ class Features:
     #: A date the report names without a year ("on August 14", "6월 23일"): first and last
     #: (month, day), when the incident has no date; see :func:`placed`.
     yearless: tuple[tuple[int, int], tuple[int, int]] | None = None
+    #: Nothing places the report in time: no date, no day without a year, no date of writing.
+    timeless: bool = False
 
     @property
     def wide(self) -> bool:
@@ -166,7 +168,8 @@ def features(report: Report) -> Features:
         language=_language(quotes),
         shingles=shingles(quotes),
         main=incident.salience == "main",
-        yearless=_yearless(incident) if start is None else None,
+        yearless=(yearless := _yearless(incident) if start is None else None),
+        timeless=start is None and yearless is None and not report.placed_in_time,
     )
 
 

@@ -19,3 +19,6 @@ class Report:
     #: The document's reference date as an interval (first and last day it may have been
     #: written), when it is known that well; else ``published`` stands for it.
     reference: tuple[dt.date, dt.date] | None = None
+    #: Whether anything at all places the document in time, even too loosely to compare
+    #: (a lower bound from the latest date it mentions, a low-confidence stamp).
+    placed_in_time: bool = True

@@ -108,6 +108,7 @@ def _reports(by_key: dict[str, IncidentSource]) -> list[Report]:
             incident=ExtractedIncident.from_dict(s.extracted),
             published=s.document.publication_date,
             reference=_written(s.document),
+            placed_in_time=s.document.publication_date is not None or reference_of(s.document) is not None,
         )
         for key, s in sorted(by_key.items())
     ]
