@@ -26,6 +26,7 @@ DEMO_ENV = REFWATCH_HOME=$(DEMO_HOME) REFWATCH_KEY_FILE=$(DEMO_HOME)/demo.key RE
 DEMO_USER ?= demo
 DEMO_PASSWORD ?= demo-password-not-secret
 demo: $(STAMP) web-assets
+	@echo "make demo starts afresh: deleting $(DEMO_HOME) and everything in it"
 	rm -rf $(DEMO_HOME) && mkdir -p $(DEMO_HOME)
 	$(BIN)/refwatch keys new-keyfile $(DEMO_HOME)/demo.key
 	$(DEMO_ENV) $(BIN)/refwatch init
@@ -36,6 +37,8 @@ demo: $(STAMP) web-assets
 	$(DEMO_ENV) REFWATCH_NEW_PASSWORD=$(DEMO_PASSWORD) $(BIN)/refwatch users add $(DEMO_USER) --role editor
 	@echo ""
 	@echo "Open http://127.0.0.1:8000/ and log in as $(DEMO_USER) / $(DEMO_PASSWORD) (demo data only)."
+	@echo "The command line is in .venv: run '. .venv/bin/activate' (or call .venv/bin/refwatch); for the demo's"
+	@echo "data, also 'export REFWATCH_HOME=$(DEMO_HOME) REFWATCH_KEY_FILE=$(DEMO_HOME)/demo.key'."
 	$(DEMO_ENV) $(BIN)/refwatch serve --port 8000
 
 ## make test: set up (dev tools, a PostgreSQL server binary) and run lint, types and every test

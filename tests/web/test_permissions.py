@@ -96,6 +96,14 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/static/vendor/{name}"): EVERYONE,
     ("GET", "/static/vendor/{version}/{name}"): EVERYONE,
     ("GET", "/api/v1/docs"): EVERYONE,
+    ("GET", "/admin/users"): {"admin"},
+    ("GET", "/admin/users/{user_id}"): {"admin"},
+    ("POST", "/admin/users/{user_id}/role"): {"admin"},
+    ("POST", "/admin/users/{user_id}/groups"): {"admin"},
+    ("POST", "/admin/users/{user_id}/deactivate"): {"admin"},
+    ("POST", "/admin/users/{user_id}/reactivate"): {"admin"},
+    ("POST", "/admin/users/{user_id}/reset-2fa"): {"admin"},
+    ("POST", "/admin/users/{user_id}/tokens/{token_id}/revoke"): {"admin"},
 }
 
 
@@ -111,6 +119,8 @@ def concrete(path: str) -> str:
         .replace("{person_id}", "1")
         .replace("{intervention_id}", "1")
         .replace("{review_id}", "1")
+        .replace("{user_id}", "1")
+        .replace("{token_id}", "1")
     )
 
 

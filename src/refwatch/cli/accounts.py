@@ -1,14 +1,17 @@
-"""`refwatch users …` (add, groups, password, revoke-sessions) and `refwatch tokens new|revoke`."""
+"""`refwatch users …` (add, list, role, groups, password, deactivate, reactivate, reset-2fa,
+revoke-sessions) and `refwatch tokens new|list|revoke`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 
 import typer
+from rich.table import Table
 
 from refwatch.cli import context
-from refwatch.cli.output import console, err_console, handles_errors
+from refwatch.cli.output import console, err_console, handles_errors, print_json
 from refwatch.services import accounts, sessions
 
 users_app = typer.Typer(help="Accounts (admin, editor, viewer).", no_args_is_help=True)
@@ -93,9 +96,129 @@ def new(
 @tokens_app.command("revoke")
 @handles_errors
 def revoke(
-    token_id: int = typer.Argument(..., help="The token's number, as printed by `tokens new`."),
+    token_id: int = typer.Argument(
+        ..., help="The token's number, as printed by `tokens new` or `tokens list`."
+    ),
+    reason: str = typer.Option("", "--reason", help="Why (kept in the audit log)."),
 ) -> None:
     """Stop a token from working."""
     with context.database() as db:
-        accounts.revoke_token(db, token_id, actor=context.settings().user)
+        accounts.revoke_token(db, token_id, actor=context.settings().user, reason=reason)
     console.print(f"token {token_id} revoked")
+
+
+@tokens_app.command("list")
+@handles_errors
+def list_tokens(
+    username: str | None = typer.Option(None, "--user", help="Only this account's tokens."),
+    output_format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """List API tokens, newest first, revoked ones included (the tokens themselves are never shown)."""
+    with context.database() as db:
+        found = accounts.list_tokens(db, username=username)
+    if output_format == "json":
+        print_json(
+            [
+                {
+                    "id": t.id,
+                    "user": t.username,
+                    "scope": t.scope,
+                    "created": _when(t.created_at),
+                    "revoked": _when(t.revoked_at) or None,
+                }
+                for t in found
+            ]
+        )
+        return
+    table = Table("id", "user", "scope", "created", "revoked")
+    for t in found:
+        table.add_row(str(t.id), t.username, t.scope, _when(t.created_at), _when(t.revoked_at) or "-")
+    console.print(table)
+    console.print(f"{len(found)} tokens", highlight=False)
+
+
+@users_app.command("list")
+@handles_errors
+def list_users(output_format: str = typer.Option("table", "--format", help="table or json.")) -> None:
+    """List accounts: role, groups, two-factor login set up, active, last login, live API tokens."""
+    with context.database() as db:
+        found = accounts.list_accounts(db)
+    if output_format == "json":
+        print_json(
+            [
+                {
+                    "username": a.username,
+                    "role": a.role,
+                    "groups": list(a.groups),
+                    "two_factor": a.has_totp,
+                    "active": a.active,
+                    "last_login": _when(a.last_login) or None,
+                    "tokens": a.live_tokens,
+                }
+                for a in found
+            ]
+        )
+        return
+    table = Table("username", "role", "groups", "2FA", "active", "last login", "tokens")
+    for a in found:
+        table.add_row(
+            a.username,
+            a.role,
+            ", ".join(a.groups) or "-",
+            "on" if a.has_totp else "off",
+            "yes" if a.active else "no",
+            _when(a.last_login) or "never",
+            str(a.live_tokens),
+        )
+    console.print(table, highlight=False)
+    console.print(f"{len(found)} accounts", highlight=False)
+
+
+@users_app.command("role")
+@handles_errors
+def role(
+    username: str = typer.Argument(..., help="The account."),
+    new_role: str = typer.Argument(..., metavar="ROLE", help="admin, editor or viewer."),
+) -> None:
+    """Change an account's role (the last active admin cannot be demoted)."""
+    with context.database() as db:
+        before = accounts.set_role(db, username, new_role, actor=context.settings().user)
+    console.print(f"user {username}: role {before} -> {new_role}", highlight=False)
+
+
+@users_app.command("deactivate")
+@handles_errors
+def deactivate(
+    username: str = typer.Argument(..., help="The account."),
+    reason: str = typer.Option(..., "--reason", help="Why (required; kept in the audit log)."),
+) -> None:
+    """Stop an account: it cannot log in, its API tokens are refused and its browser sessions end."""
+    with context.database() as db:
+        ended = accounts.set_active(db, username, False, reason=reason, actor=context.settings().user)
+    console.print(f"user {username} deactivated, {ended} browser session(s) ended")
+
+
+@users_app.command("reactivate")
+@handles_errors
+def reactivate(username: str = typer.Argument(..., help="The account.")) -> None:
+    """Let a deactivated account log in again (its unrevoked API tokens work again too)."""
+    with context.database() as db:
+        accounts.set_active(db, username, True, actor=context.settings().user)
+    console.print(f"user {username} reactivated")
+
+
+@users_app.command("reset-2fa")
+@handles_errors
+def reset_2fa(
+    username: str = typer.Argument(..., help="The account."),
+    reason: str = typer.Option(..., "--reason", help="Why (required; kept in the audit log)."),
+) -> None:
+    """Remove an account's second factor (a lost phone): it sets up a new one at its next login."""
+    with context.database() as db:
+        ended = accounts.reset_totp(db, username, reason=reason, actor=context.settings().user)
+    console.print(f"user {username}: two-factor login reset, {ended} browser session(s) ended")
+
+
+def _when(at: dt.datetime | None) -> str:
+    """A timestamp to the minute, in UTC ("" for none)."""
+    return "" if at is None else at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

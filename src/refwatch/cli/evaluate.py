@@ -112,7 +112,7 @@ def evaluate(
     ),
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
-    """Score extraction (and linking) on an annotated corpus, as INCIDENTS.md defines it."""
+    """Score extraction (and linking) against a hand-annotated corpus (its files and scores: docs/cli.md)."""
     patterns = [p.strip() for p in doc_ids.split(",") if p.strip()] if doc_ids else None
     result = evaluate_corpus(corpus, extractor=extractor, linking=not no_linking, documents=patterns)
     if output_format == "json":

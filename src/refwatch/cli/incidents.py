@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -36,6 +36,12 @@ def _place(r: dict[str, Any]) -> str:
 
 
 UNKNOWN = "unknown"
+#: The incident a review command acts on, as every such command names it in its help.
+IncidentArg = Annotated[int, typer.Argument(help="Incident id (the first column of `incidents list`).")]
+#: An optional reason, kept in the incident's history.
+OptionalReason = Annotated[
+    str | None, typer.Option("--reason", help="Why (optional): kept in the incident's history.")
+]
 
 
 def _dates(start: str | None, end: str | None) -> str:
@@ -136,7 +142,8 @@ def _claim_text(value: Any) -> str:
         if "qualifier" in value:
             return _count(value)
         if "precision" in value:
-            return f"{_dates(value.get('start'), value.get('end'))} ({value.get('precision') or UNKNOWN})"
+            dates, precision = _dates(value.get("start"), value.get("end")), value.get("precision") or UNKNOWN
+            return dates if dates == UNKNOWN else f"{dates} ({precision})"  # not "unknown (unknown)"
     if isinstance(value, list):
         parts = [", ".join(str(x) for x in v.values() if x) if isinstance(v, dict) else str(v) for v in value]
         return "; ".join(parts)
@@ -146,7 +153,7 @@ def _claim_text(value: Any) -> str:
 @incidents_app.command("queue")
 @handles_errors
 def queue(
-    limit: int = typer.Option(20, "--limit", min=1, max=MAX_ID),
+    limit: int = typer.Option(20, "--limit", min=1, max=MAX_ID, help="At most this many candidates."),
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Candidates waiting for review, most important first."""
@@ -160,7 +167,7 @@ def queue(
 
 @incidents_app.command("confirm")
 @handles_errors
-def confirm(incident_id: int, reason: str | None = typer.Option(None, "--reason")) -> None:
+def confirm(incident_id: IncidentArg, reason: OptionalReason = None) -> None:
     """Confirm an incident: a person has checked it against its sources."""
     with context.database() as db:
         review.set_state(
@@ -172,7 +179,7 @@ def confirm(incident_id: int, reason: str | None = typer.Option(None, "--reason"
 @incidents_app.command("reject")
 @handles_errors
 def reject(
-    incident_id: int,
+    incident_id: IncidentArg,
     reason: str = typer.Option(..., "--reason", help="Why: required, kept in the incident's history."),
 ) -> None:
     """Reject an incident (not a real incident, or not in scope); the reason is required."""
@@ -186,7 +193,7 @@ def reject(
 @incidents_app.command("edit")
 @handles_errors
 def edit(
-    incident_id: int,
+    incident_id: IncidentArg,
     field: str = typer.Argument(..., help="Field, e.g. count, status, date_start, event_types."),
     value: str = typer.Argument(..., help="New value ('null' to clear; event types comma-separated)."),
     reason: str = typer.Option(..., "--reason", help="Why: kept in the incident's history."),
@@ -202,7 +209,7 @@ def edit(
 @incidents_app.command("restrict")
 @handles_errors
 def restrict(
-    incident_id: int,
+    incident_id: IncidentArg,
     reason: Reason,
     group: Group = None,
     none: Lift = False,
@@ -224,7 +231,7 @@ def restrict(
 def merge(
     target: int = typer.Argument(..., help="Incident that keeps its id."),
     other: int = typer.Argument(..., help="Incident whose sources move into the target."),
-    reason: str | None = typer.Option(None, "--reason"),
+    reason: OptionalReason = None,
 ) -> None:
     """Merge two incidents that are the same event."""
     with context.database() as db:
@@ -235,11 +242,11 @@ def merge(
 @incidents_app.command("split")
 @handles_errors
 def split(
-    incident_id: int,
+    incident_id: IncidentArg,
     source: list[int] = typer.Option(
         ..., "--source", help="Source id(s) to move to a new incident (`incidents show` lists them)."
     ),
-    reason: str | None = typer.Option(None, "--reason"),
+    reason: OptionalReason = None,
 ) -> None:
     """Split sources off an incident into a new one."""
     with context.database() as db:
@@ -251,7 +258,7 @@ def split(
 
 @incidents_app.command("undo")
 @handles_errors
-def undo(incident_id: int) -> None:
+def undo(incident_id: IncidentArg) -> None:
     """Undo the latest review action on an incident."""
     with context.database() as db:
         action = review.undo(db, incident_id, actor=context.settings().user, origin="cli")
@@ -261,7 +268,7 @@ def undo(incident_id: int) -> None:
 @incidents_app.command("history")
 @handles_errors
 def history(
-    incident_id: int, output_format: str = typer.Option("table", "--format", help="table or json.")
+    incident_id: IncidentArg, output_format: str = typer.Option("table", "--format", help="table or json.")
 ) -> None:
     """Every recorded change to an incident: who, when, what, why."""
     with context.database() as db:

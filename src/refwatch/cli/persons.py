@@ -109,8 +109,8 @@ def import_file(
 @persons_app.command("list")
 @handles_errors
 def list_persons(
-    limit: int = typer.Option(50, "--limit", min=1, max=MAX_PAGE),
-    offset: int = typer.Option(0, "--offset", min=0, max=MAX_ID),
+    limit: int = typer.Option(50, "--limit", min=1, max=MAX_PAGE, help="At most this many persons."),
+    offset: int = typer.Option(0, "--offset", min=0, max=MAX_ID, help="Skip this many first (paging)."),
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Persons by pseudonym with their incidents and lists; no identifying field is shown."""

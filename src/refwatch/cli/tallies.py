@@ -38,7 +38,7 @@ def list_command(
     ),
     output_format: str = typer.Option("table", "--format", help="table or json (a JSON list)."),
 ) -> None:
-    """List the tallies of every stored document, in the shape INCIDENTS.md defines."""
+    """List the tallies (running totals, yearly rates, head-counts) of every stored document."""
     with context.database() as db:
         records = list_tallies(db, kinds=kind)
     if output_format == "json":

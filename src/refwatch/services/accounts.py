@@ -319,14 +319,31 @@ def issue_token(
         return row.id, token
 
 
-def revoke_token(db: Database, token_id: int, *, actor: str = "cli", origin: str | None = "cli") -> None:
-    """Stop a token from working (kept, marked revoked, for the record)."""
+def revoke_token(
+    db: Database,
+    token_id: int,
+    *,
+    actor: str = "cli",
+    origin: str | None = "cli",
+    reason: str | None = None,
+    owner: str | None = None,
+) -> None:
+    """Stop a token from working (kept, marked revoked, for the record; revoking again changes nothing).
+
+    ``owner``, when given, must be the token's account: a page that lists one
+    account's tokens cannot be made to revoke another's by a changed number.
+    """
     with db.session() as session:
         row = session.get(ApiToken, token_id)
-        if row is None:
+        holder = None if row is None else session.get(User, row.user_id)
+        if row is None or holder is None or (owner is not None and holder.username != owner):
             raise NotFound(f"no API token {token_id}")
-        row.revoked_at = dt.datetime.now(dt.UTC)
-        _log(session, "token.revoke", row.user_id, actor, origin, token=row.id)
+        if row.revoked_at is None:
+            row.revoked_at = dt.datetime.now(dt.UTC)
+        detail: dict[str, Any] = {"token": row.id}
+        if reason and reason.strip():
+            detail["reason"] = reason.strip()
+        _log(session, "token.revoke", row.user_id, actor, origin, **detail)
         session.commit()
 
 
@@ -394,3 +411,138 @@ def principal_of(user: User, scope: str) -> Principal:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# Account management (#19 "every command in the UI"): the admin pages and `refwatch users …` share these.
+
+#: One account as the account list shows it (no password hash, no TOTP secret).
+Account = users.AccountRow
+#: One API token as the token list shows it (never the token itself).
+TokenInfo = users.TokenRow
+
+LAST_ADMIN = (
+    "this is the last active admin: first give another account the admin role, so that someone can still "
+    "manage accounts"
+)
+
+
+def list_accounts(db: Database) -> list[Account]:
+    """Every account by name: role, groups, second factor set up or not, active, last login, live tokens."""
+    with db.session() as session:
+        return users.overview(session)
+
+
+def find_account(db: Database, user_id: int) -> Account:
+    """One account as the list shows it, by its number (the admin pages' addresses use numbers)."""
+    with db.session() as session:
+        found = users.overview(session, user_id=user_id)
+    if not found:
+        raise NotFound(f"no user {user_id}")
+    return found[0]
+
+
+def list_tokens(db: Database, *, username: str | None = None) -> list[TokenInfo]:
+    """API tokens, newest first (of one account with ``username``), revoked ones included."""
+    with db.session() as session:
+        if username is not None and users.find(session, username) is None:
+            raise NotFound(f"no user {username!r}")
+        return users.tokens(session, username=username)
+
+
+def set_role(
+    db: Database, username: str, role: str, *, actor: str = "cli", origin: str | None = "cli"
+) -> str:
+    """Give an account another role; answers the role it had (audited, before and after).
+
+    Takes effect at the account's next request, in the browser and through its
+    tokens (both read the role from the account). The last active admin cannot
+    be demoted: nobody would be left to manage accounts from the pages or the
+    API, and a token's scope never grants more than its owner's role.
+    """
+    if role not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    with db.transaction() as session:
+        user = _account(session, username)
+        before = user.role
+        if before == "admin" and role != "admin" and user.is_active:
+            _keep_an_admin(session, user.id)
+        user.role = role
+        _log(session, "user.role", user.id, actor, origin, before=before, after=role)
+    return before
+
+
+def set_active(
+    db: Database,
+    username: str,
+    active: bool,
+    *,
+    reason: str = "",
+    actor: str = "cli",
+    origin: str | None = "cli",
+    now: dt.datetime | None = None,
+) -> int:
+    """Deactivate an account (a reason is required) or reactivate it; answers the browser sessions ended.
+
+    A deactivated account cannot log in, its API tokens are refused (they stay
+    listed, and work again if it is reactivated: revoke them to end them for
+    good), and its browser sessions end at once, so reactivating it does not
+    bring an old session back. The last active admin cannot be deactivated.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    why = reason.strip()
+    if not active and not why:
+        raise InvalidInput("deactivating an account needs a reason (kept in the audit log)")
+    with db.transaction() as session:
+        user = _account(session, username)
+        ended = 0
+        if not active:
+            if user.is_active and user.role == "admin":
+                _keep_an_admin(session, user.id)
+            ended = browser_sessions.end_all(session, user.id, now=now)
+        user.is_active = active
+        detail: dict[str, Any] = {"sessions_ended": ended}
+        if why:
+            detail["reason"] = why
+        _log(session, "user.activate" if active else "user.deactivate", user.id, actor, origin, **detail)
+    return ended
+
+
+def reset_totp(
+    db: Database,
+    username: str,
+    *,
+    reason: str,
+    actor: str = "cli",
+    origin: str | None = "cli",
+    now: dt.datetime | None = None,
+) -> int:
+    """Remove an account's second factor (a lost phone); answers the browser sessions ended (audited).
+
+    The account must set up a new one at its next login (admins and editors,
+    where two-factor login is required). Its sessions end: whoever holds one
+    may be the one who has the phone.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    why = reason.strip()
+    if not why:
+        raise InvalidInput("resetting two-factor login needs a reason (kept in the audit log)")
+    with db.transaction() as session:
+        user = _account(session, username)
+        had = user._totp_secret is not None
+        user.totp_secret = None
+        ended = browser_sessions.end_all(session, user.id, now=now)
+        _log(session, "user.totp_reset", user.id, actor, origin, had=had, sessions_ended=ended, reason=why)
+    return ended
+
+
+def _account(session: Session, username: str) -> User:
+    user = users.find(session, username)
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+def _keep_an_admin(session: Session, user_id: int) -> None:
+    """Refuse to take away the last active admin (``user_id``, about to be demoted or deactivated)."""
+    if not [other for other in users.active_admin_ids(session) if other != user_id]:
+        raise Conflict(LAST_ADMIN)
