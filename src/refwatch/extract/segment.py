@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from refwatch.extract.lang import en
 from refwatch.extract.mentions import Sentence
 
 _LINE: Final = re.compile(r"[^\n]+")
@@ -32,10 +33,7 @@ _CLUTTER: Final = re.compile(
 _LIST_NUMBER: Final = re.compile(r"\s*\d{1,3}")
 # "• November 2016. Police detained ...": a date opening a line or a bulleted item heads the item
 # (a chronology's row), and the item's sentence is dated by it.
-_MONTH: Final = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
-    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
+_MONTH: Final = "(?i:" + "|".join(sorted(en.MONTHS, key=len, reverse=True)) + ")"
 _YEAR: Final = r"(?:19|20)\d{2}"
 _DATE_HEADING: Final = re.compile(
     rf"\s*(?:[•·*\-–—]\s*)?(?:(?:{_MONTH}\.?\s+(?:\d{{1,2}},?\s+)?|\d{{1,2}}\s+{_MONTH}\s+){_YEAR}"
