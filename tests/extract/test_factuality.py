@@ -7,6 +7,8 @@ conditionals. None is taken from a real report.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from refwatch.extract import extract_document
@@ -385,3 +387,23 @@ def test_the_month_may_is_not_the_modal(text: str) -> None:
 
 def test_the_modal_may_still_makes_a_return_feared() -> None:
     assert _realis("Fictional: the 5 people may be repatriated.") == [("repatriated", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # Released by North Korea after the return: where the people stand now.
+        ("North Korea released 2 fictional women who had been repatriated from China in 2029.", "released"),
+        (
+            "2 fictional women repatriated by China in 2029 were released from a North Korean prison camp.",
+            "released",
+        ),
+        ("북한이 지난해 중국에서 강제북송된 가상의 탈북 여성 2명을 석방했다.", "released"),
+        # A return alone stays a return, and a release by China without a return is a release.
+        ("China repatriated 2 fictional women in 2029.", "returned"),
+        ("Police in Town X released 2 fictional women they had arrested in 2029.", "released"),
+    ],
+)
+def test_a_release_by_north_korea_comes_after_the_return(text: str, status: str) -> None:
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert incident.status == status

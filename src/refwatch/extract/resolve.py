@@ -19,7 +19,8 @@ from refwatch.extract.assemble import NOMINAL_SEED_TYPES, Cluster, dated_nominal
 from refwatch.extract.dates import with_year
 from refwatch.extract.mentions import DateMention, PlaceMention, SentenceMentions, Trigger
 
-_STATUS_ORDER: Final = ("died", "returned", "released", "reached_safety", "at_risk")
+#: A release by North Korea ("released_after_return") comes after the return: the people stand released.
+_STATUS_ORDER: Final = ("died", "released_after_return", "returned", "released", "reached_safety", "at_risk")
 _TYPE_ORDER: Final = (
     "crossing", "arrest", "detention", "interrogation", "transfer", "deportation", "repatriation",
     "trafficking", "torture", "sexual_violence", "forced_abortion", "forced_labour", "imprisonment",
@@ -151,7 +152,8 @@ def resolve_types(cluster: Cluster) -> list[EventType]:
 
 
 def resolve_status(cluster: Cluster, types: list[EventType]) -> Status:
-    """Where the people stand: died > returned > released > reached safety > at risk."""
+    """Where the people stand: died > returned > released > reached safety > at risk; released by
+    North Korea after the return ("North Korea released the woman it had received") is released."""
     found: set[str] = set()
     if "death" in types or "execution" in types:
         found.add("died")
@@ -163,7 +165,7 @@ def resolve_status(cluster: Cluster, types: list[EventType]) -> Status:
         found.add("at_risk")
     for status in _STATUS_ORDER:
         if status in found:
-            return cast(Status, status)
+            return cast(Status, "released" if status == "released_after_return" else status)
     return "unknown"
 
 

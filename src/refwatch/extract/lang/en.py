@@ -275,6 +275,13 @@ WEEKDAYS: Final[dict[str, int]] = {
 #: Phrases that say where people stand now.
 STATUS_CUES: Final[tuple[tuple[str, str], ...]] = (
     (r"released|freed|set\s+free", "released"),
+    # Released by North Korea, or from its prisons and camps: after the return, so the latest state.
+    (
+        r"(?:north\s+korea|north\s+korean\s+authorities|pyongyang)\s+(?:has\s+|had\s+)?(?:released|freed)"
+        r"|(?:released|freed)\s+from\s+(?:a\s+|the\s+)?north\s+korean\s+(?:prison|labou?r\s+camp|"
+        r"detention\s+(?:center|centre)|camp)",
+        "released_after_return",
+    ),
     (
         r"arrived\s+(?:safely\s+)?in\s+(?:south\s+korea|seoul|thailand)"
         r"|reached\s+(?:south\s+korea|seoul|safety)|granted\s+asylum",

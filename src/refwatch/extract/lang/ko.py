@@ -161,6 +161,11 @@ QUALIFIERS_AFTER: Final[dict[str, str]] = {
 
 STATUS_CUES: Final[tuple[tuple[str, str], ...]] = (
     (r"석방|풀려났|풀려나", "released"),
+    # 북한이 (강제북송된 …을) 석방: released by North Korea, after the return.
+    (
+        r"(?:북한|북한\s?당국|北)(?:이|은|당국이)\s[^.?!\n]{0,60}?(?:석방|풀어\s?줬|풀어\s?주었)",
+        "released_after_return",
+    ),
     (r"한국에\s?(?:도착|입국)했|한국행에\s?성공|무사히\s?(?:한국|태국)", "reached_safety"),
 )
 #: A different group: "다른 탈북자들은", "또 다른 일행".
