@@ -407,3 +407,25 @@ def test_the_modal_may_still_makes_a_return_feared() -> None:
 def test_a_release_by_north_korea_comes_after_the_return(text: str, status: str) -> None:
     (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
     assert incident.status == status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A name that is also a modal or a cue word belongs to the speaker, not to what is reported.
+        "Fictional envoy Ban Ki-jun said China repatriated 9 people in 2029.",
+        "Activist Will Park told reporters China repatriated 9 people in 2029.",
+        "According to Person A-017, China repatriated 9 people in 2029.",
+    ],
+)
+def test_words_before_a_reporting_verb_do_not_make_the_report_irrealis(text: str) -> None:
+    assert _realis(text) == [("repatriated", True)]
+
+
+def test_a_handover_may_name_the_people_between_the_verb_and_over() -> None:
+    (incident,) = extract_document(
+        "Chinese police handed nine fictional North Koreans over to the North in 2029.",
+        document="fictional",
+        published=dt.date(2030, 1, 5),
+    )
+    assert (incident.status, incident.victims.count) == ("returned", 9)

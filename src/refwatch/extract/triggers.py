@@ -38,7 +38,7 @@ _WORD = re.compile(r"[\w'’]+")
 _IRREALIS_EN = re.compile(rf"(?i:^(?:{en.IRREALIS_BEFORE})$)")
 _INTENT_EN = re.compile(rf"(?i:^(?:{en.INTENT_BEFORE})$)")
 _GENERIC_AUX = re.compile(rf"(?i:^(?:{en.GENERIC_AUX})$)")
-_CLAUSE_BREAK = re.compile(rf"(?i:^(?:{en.CLAUSE_BREAK})$)")
+_CLAUSE_BREAK = re.compile(rf"(?i:^(?:{en.CLAUSE_BREAK}|{en.REPORTING_BREAK})$)")
 _TWO_WORD_IRREALIS = re.compile(
     r"(?i:(?:risk|danger|threat|fear|prospect|possibility)s?\s+of\s+(?:being\s+)?$|not\s+to\s+$|(?:accused|criticized|"
     r"condemned)\s+\w*\s*for\s+)"

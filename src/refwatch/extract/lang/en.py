@@ -20,7 +20,7 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
         False,
     ),
     (
-        r"(?:(?:hand|turn)(?:ed|ing)\s+(?:\w+\s+){0,2}?(?:over|back)|transferr(?:ed|ing)|deliver(?:ed|ing))"
+        r"(?:(?:hand|turn)(?:ed|ing)\s+(?:\w+\s+){0,4}?(?:over|back)|transferr(?:ed|ing)|deliver(?:ed|ing))"
         r"\s+(?:\w+\s+){0,2}?to\s+(?:north\s+korea|the\s+north|north\s+korean|pyongyang|the\s+dprk)",
         ("repatriation",),
         False,
@@ -140,6 +140,11 @@ CONDITIONAL: Final = r"if|unless|whether|once"
 GENERIC_AUX: Final = r"are|is|get|gets|be"
 #: Clause boundaries that stop the look-back for irrealis cues.
 CLAUSE_BREAK: Final = r"after|before|when|while|and|but|then|who|which|that|until|since|because"
+#: Reporting verbs that open the clause they report ("Ban Ki-moon said China repatriated ..."):
+#: words before them belong to the speaker, not to the reported event.
+REPORTING_BREAK: Final = (
+    r"said|says|told|reported|reports|announced|stated|confirmed|revealed|added|according"
+)
 
 #: Reporting verbs: a date right after them dates the report, not the event.
 REPORT_BEFORE: Final = (
