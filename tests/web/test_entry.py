@@ -241,3 +241,44 @@ def test_viewers_cannot_enter_incidents(settings: Settings, client: TestClient) 
         assert 'id="entry-form"' not in other.get("/documents/1").text
         token = csrf(other, "/documents/1")
         assert other.post("/documents/1/incidents", data={"csrf": token}).status_code == 403
+
+
+def test_places_and_perpetrators_are_edited_with_controls_and_named_in_the_history(client: TestClient) -> None:
+    incident = int(re.findall(r'href="/incidents/(\d+)"', client.get("/documents/1").text)[0])
+    page = client.get(f"/incidents/{incident}").text
+    assert 'id="edit-form-places"' in page and 'class="place-search"' in page
+    assert re.search(r'<select id="edit-agency-1" name="agency">.*?<option value="police" selected>', page, re.S)
+    token = csrf(client, f"/incidents/{incident}")
+    places = {
+        "csrf": token,
+        "group": "places",
+        "field": "locations",
+        "place": ["cn.liaoning.shenyang", "Atlantis"],
+        "role": ["arrest", "detention"],
+        "reason": "the detention place is named in a later report (fictional)",
+    }
+    refused = client.post(f"/incidents/{incident}/edit", data=places)
+    assert refused.status_code == 422 and "place 2: that place is not in the gazetteer" in refused.text
+    assert 'value="Atlantis"' in refused.text  # the input is kept
+
+    places["place"] = ["cn.liaoning.shenyang", "옌지"]
+    saved = client.post(f"/incidents/{incident}/edit", data=places)
+    assert saved.status_code == 303, re.findall(r'id="edit-error">[^<]*', saved.text)
+    agents = {
+        "csrf": token,
+        "group": "perpetrators",
+        "field": "perpetrators",
+        "state": ["CN", ""],
+        "agency": ["border_police", ""],
+        "reason": "a fictional correction",
+    }
+    assert client.post(f"/incidents/{incident}/edit", data=agents).status_code == 303
+    page = client.get(f"/incidents/{incident}").text
+    assert 'data-field="locations"' in page and 'data-field="perpetrators"' in page  # marked as set by hand
+    history = re.search(r'<ol class="history">.*?</ol>', page, re.S)
+    assert history
+    assert "changed Places from Shenyang Liaoning CN (arrest) to Shenyang Liaoning CN (arrest); Yanji Jilin CN (detention)" in history.group(0)
+    assert "changed Perpetrators from CN police to CN border police" in history.group(0)
+    client.cookies.set("lang", "ko")
+    korean = client.get(f"/incidents/{incident}").text
+    assert "옌지" in re.search(r'<ol class="history">.*?</ol>', korean, re.S).group(0)  # type: ignore[union-attr]

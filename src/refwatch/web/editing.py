@@ -26,6 +26,7 @@ from refwatch.services import review
 from refwatch.services.incidents import LIST_FIELDS
 from refwatch.services.place_search import perpetrator_states, place_id_of
 from refwatch.services.placenames import place_name
+from refwatch.web.labels import term_text
 
 #: Blank rows each list form offers for adding a place or a perpetrator.
 BLANK_ROWS = 2
@@ -197,6 +198,6 @@ def _shown_item(item: Any, gettext: Any, language: str) -> str:
         return str(gettext(str(item)))
     if "role" in item:  # a place
         names = [place_name(item.get(f), language, f) for f in ("facility", "place", "admin1", "country")]
-        return f"{' '.join(n for n in names if n)} ({gettext(item['role'])})"
+        return f"{' '.join(n for n in names if n)} ({term_text(item['role'], gettext)})"
     state = place_name(item.get("state"), language, "country")
-    return f"{state} {gettext(item.get('agency') or 'unknown')}".strip()
+    return f"{state} {term_text(item.get('agency') or 'unknown', gettext)}".strip()

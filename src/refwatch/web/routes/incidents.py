@@ -151,6 +151,7 @@ def _edit(
     except InvalidInput as exc:
         from refwatch.web.errors import web_detail  # errors imports the pages lazily; keep it one-way here
 
+        sent = sent or {name: rows[name] for name in rows if name in fields}  # a refused list keeps its rows
         edit = edit_context(record, submitted=sent, group=group, error=web_detail(str(exc)), reason=reason)
         response = _incident_page(request, db, caller, incident_id, edit=edit)
         response.status_code = 422
