@@ -96,6 +96,12 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/static/vendor/{name}"): EVERYONE,
     ("GET", "/static/vendor/{version}/{name}"): EVERYONE,
     ("GET", "/api/v1/docs"): EVERYONE,
+    ("GET", "/testimony"): WRITERS,
+    ("POST", "/testimony"): WRITERS,
+    ("POST", "/documents/{ref}/incidents"): WRITERS,
+    ("GET", "/places"): READERS,
+    ("POST", "/persons"): PERSON_READERS,
+    ("POST", "/persons/{person_id}"): PERSON_READERS,
 }
 
 
