@@ -15,7 +15,9 @@ from pathlib import Path
 from playwright.sync_api import Page
 from test_ui import EN, log_in, page, pytestmark, server, shots, upload  # noqa: F401 (fixtures)
 
-TESTIMONY = "가상 증언 🙂.\n2031년 5월 4일 투먼에서 국경경비대가 저희 세 명을 붙잡았습니다.\n그 뒤 북송되었습니다."
+TESTIMONY = (
+    "가상 증언 🙂.\n2031년 5월 4일 투먼에서 국경경비대가 저희 세 명을 붙잡았습니다.\n그 뒤 북송되었습니다."
+)
 
 #: Select ``quote`` (its first occurrence) inside #entry-text, as a reader's mouse would.
 SELECT = """quote => {
@@ -133,5 +135,7 @@ def test_a_person_added_and_edited_in_the_browser(server: str, page: Page, tmp_p
     tab.fill("#person-origin", "회령 (가상)")
     tab.click("#person-form button[type=submit]")
     tab.wait_for_selector("#person-done")
-    assert "변경 내용을 저장했습니다" in tab.inner_text("#person-done") and "회령 (가상)" in tab.inner_text("main")
+    assert "변경 내용을 저장했습니다" in tab.inner_text("#person-done") and "회령 (가상)" in tab.inner_text(
+        "main"
+    )
     assert unexpected(tab) == []

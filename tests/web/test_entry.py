@@ -25,7 +25,13 @@ from refwatch.web.app import create_app
 PASSWORD = "fictional-password-3"
 SECRET = pyotp.random_base32()
 #: A fictional testimony with CRLF line ends (as a browser sends a textarea) and a character outside the BMP.
-TESTIMONY = "가상 증언 🙂.\r\n2031년 5월 4일 투먼에서 국경경비대가 저희 세 명을 붙잡았습니다.\r\n그 뒤 북송되었습니다."
+TESTIMONY = "\r\n".join(
+    (
+        "가상 증언 🙂.",
+        "2031년 5월 4일 투먼에서 국경경비대가 저희 세 명을 붙잡았습니다.",
+        "그 뒤 북송되었습니다.",
+    )
+)
 
 
 @pytest.fixture
@@ -63,7 +69,9 @@ def span(text: str, quote: str, slot: str) -> dict[str, str]:
     return {f"{slot}.start_at": str(start), f"{slot}.end_at": str(start + len(quote)), f"{slot}.quote": quote}
 
 
-def test_an_incident_from_selected_text_keeps_checked_spans_per_field(client: TestClient, settings: Settings) -> None:
+def test_an_incident_from_selected_text_keeps_checked_spans_per_field(
+    client: TestClient, settings: Settings
+) -> None:
     stored = EN.decode()
     page = client.get("/documents/1").text
     assert 'id="entry-form"' in page and 'action="/documents/1/incidents"' in page
@@ -102,7 +110,9 @@ def test_an_incident_from_selected_text_keeps_checked_spans_per_field(client: Te
     db = open_database(settings)
     try:
         with db.session() as session:
-            source = session.scalars(select(IncidentSource).where(IncidentSource.incident_id == incident)).one()
+            source = session.scalars(
+                select(IncidentSource).where(IncidentSource.incident_id == incident)
+            ).one()
             assert source.extractor == "hand" and source.extracted["entered_by_hand"]["by"] == "ed"
             claims = {c.field: c.evidence for c in source.claims}
             for item in source.extracted["evidence"]:
@@ -139,10 +149,12 @@ def test_a_span_not_in_the_stored_text_is_refused_inline_with_the_input_kept(cli
     }
     refused = client.post("/documents/1/incidents", data=form)
     assert refused.status_code == 422
-    assert 'id="entry-error-victims"' in refused.text and "not at that place in the stored text" in refused.text
+    assert (
+        'id="entry-error-victims"' in refused.text and "not at that place in the stored text" in refused.text
+    )
     assert 'value="12 North Korean defectors"' in refused.text and 'name="victims.count"' in refused.text
     assert re.search(r'value="12"', refused.text)  # the count typed is kept
-    assert "<details id=\"entry\" open>" in refused.text
+    assert '<details id="entry" open>' in refused.text
     assert client.get("/documents/1").text.count('href="/incidents/') == before  # nothing stored
 
     no_span = dict(form)
@@ -190,12 +202,18 @@ def test_a_testimony_is_sealed_and_quoted_like_a_document(client: TestClient, se
     try:
         with db.session() as session:
             doc = session.scalars(select(Document).where(Document.reliability == "testimony")).one()
-            assert doc.text == "" and doc.working_text == shown and doc.publication_date.isoformat() == "2025-06-01"
+            assert (
+                doc.text == ""
+                and doc.working_text == shown
+                and doc.publication_date.isoformat() == "2025-06-01"
+            )
             raw = session.execute(
                 text("SELECT sealed_text, filename, title FROM documents WHERE id = :id"), {"id": doc.id}
             ).one()
             assert "투먼".encode() not in raw[0] and "Field worker" not in str(raw)
-            source = session.scalars(select(IncidentSource).where(IncidentSource.incident_id == incident)).one()
+            source = session.scalars(
+                select(IncidentSource).where(IncidentSource.incident_id == incident)
+            ).one()
             for item in source.extracted["evidence"]:
                 assert shown[item["start"] : item["end"]] == item["quote"]
             details = [str(e.detail) for e in session.scalars(select(AuditEvent))]
@@ -243,11 +261,15 @@ def test_viewers_cannot_enter_incidents(settings: Settings, client: TestClient) 
         assert other.post("/documents/1/incidents", data={"csrf": token}).status_code == 403
 
 
-def test_places_and_perpetrators_are_edited_with_controls_and_named_in_the_history(client: TestClient) -> None:
+def test_places_and_perpetrators_are_edited_with_controls_and_named_in_the_history(
+    client: TestClient,
+) -> None:
     incident = int(re.findall(r'href="/incidents/(\d+)"', client.get("/documents/1").text)[0])
     page = client.get(f"/incidents/{incident}").text
     assert 'id="edit-form-places"' in page and 'class="place-search"' in page
-    assert re.search(r'<select id="edit-agency-1" name="agency">.*?<option value="police" selected>', page, re.S)
+    assert re.search(
+        r'<select id="edit-agency-1" name="agency">.*?<option value="police" selected>', page, re.S
+    )
     token = csrf(client, f"/incidents/{incident}")
     places = {
         "csrf": token,
@@ -277,7 +299,10 @@ def test_places_and_perpetrators_are_edited_with_controls_and_named_in_the_histo
     assert 'data-field="locations"' in page and 'data-field="perpetrators"' in page  # marked as set by hand
     history = re.search(r'<ol class="history">.*?</ol>', page, re.S)
     assert history
-    assert "changed Places from Shenyang Liaoning CN (arrest) to Shenyang Liaoning CN (arrest); Yanji Jilin CN (detention)" in history.group(0)
+    assert (
+        "changed Places from Shenyang Liaoning CN (arrest) "
+        "to Shenyang Liaoning CN (arrest); Yanji Jilin CN (detention)" in history.group(0)
+    )
     assert "changed Perpetrators from CN police to CN border police" in history.group(0)
     client.cookies.set("lang", "ko")
     korean = client.get(f"/incidents/{incident}").text

@@ -214,7 +214,9 @@ def test_permission_matrix(app_and_tokens: tuple[object, dict[str, str]]) -> Non
             client.__enter__()
             token = csrf_of(client)
             # Logging out last: the routes sorted after it ("/persons", "/testimony") need the session.
-            for (method, template), allowed in sorted(MATRIX.items(), key=lambda i: (i[0][1] == "/logout", i)):
+            for (method, template), allowed in sorted(
+                MATRIX.items(), key=lambda i: (i[0][1] == "/logout", i)
+            ):
                 path = concrete(template)
                 headers = {}
                 if path.startswith("/api/") and role != "anonymous":

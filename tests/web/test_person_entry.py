@@ -1,4 +1,4 @@
-"""#19: persons added and edited in the browser, sealed at rest, audited without values (SQLite and PostgreSQL).
+"""#19: persons added and edited in the browser, sealed, audited without values (SQLite and PostgreSQL).
 
 Every person here is FICTIONAL.
 """
@@ -86,16 +86,24 @@ def test_a_person_is_added_and_edited_sealed_and_audited_without_values(
     try:
         with db.session() as session:
             person = session.get(Person, person_id)
-            assert person is not None and person.name_hangul == NAME_KO and person.family_in_north_korea is False
+            assert (
+                person is not None and person.name_hangul == NAME_KO and person.family_in_north_korea is False
+            )
             raw = session.execute(text("SELECT * FROM persons WHERE id = :id"), {"id": person_id}).one()
-            assert not any(NAME_KO.encode() in bytes(v) or NAME_EN.encode() in bytes(v)
-                           for v in raw if isinstance(v, (bytes, memoryview)))
+            assert not any(
+                NAME_KO.encode() in bytes(v) or NAME_EN.encode() in bytes(v)
+                for v in raw
+                if isinstance(v, (bytes, memoryview))
+            )
             assert NAME_EN not in str(raw) and "1991" not in str(raw)
             entries = list(session.scalars(select(AuditEvent).where(AuditEvent.entity == "person")))
             edited = [e for e in entries if e.action == "person.edit"][0]
             assert edited.detail["fields"] == ["birth_year", "family_in_north_korea", "pseudonym"]
             assert edited.detail["lists_removed"] == ["NGO B"]
-            assert not any(NAME_KO in str(e.detail) or NAME_EN in str(e.detail) or "1991" in str(e.detail) for e in entries)
+            assert not any(
+                NAME_KO in str(e.detail) or NAME_EN in str(e.detail) or "1991" in str(e.detail)
+                for e in entries
+            )
     finally:
         db.dispose()
     assert NAME_KO not in caplog.text and NAME_EN not in caplog.text
@@ -103,11 +111,18 @@ def test_a_person_is_added_and_edited_sealed_and_audited_without_values(
 
 def test_a_refused_person_keeps_the_input_and_names_the_field_not_the_value(client: TestClient) -> None:
     login(client, "ed")
-    form = {"csrf": csrf(client, "/persons"), "name_hangul": NAME_KO, "birth_year": "19x0", "incidents": "999"}
+    form = {
+        "csrf": csrf(client, "/persons"),
+        "name_hangul": NAME_KO,
+        "birth_year": "19x0",
+        "incidents": "999",
+    }
     refused = client.post("/persons", data=form)
     assert refused.status_code == 422 and 'id="person-error-birth_year"' in refused.text
     assert "write a year such as 1985" in refused.text and f'value="{NAME_KO}"' in refused.text
-    assert "19x0" in refused.text.split('id="person-birth_year"')[1][:80]  # kept in its box, not in the message
+    assert (
+        "19x0" in refused.text.split('id="person-birth_year"')[1][:80]
+    )  # kept in its box, not in the message
     form["birth_year"] = "1990"
     refused = client.post("/persons", data=form)
     assert refused.status_code == 422 and "there is no incident 999" in refused.text

@@ -177,7 +177,9 @@ def _values(a: Assignment) -> dict[str, Any]:
     if a.field == "date":
         start = _parsed(a.slot, "date_start", v.get("start", ""))
         end = _parsed(a.slot, "date_end", v.get("end", "")) or start
-        precision = _parsed(a.slot, "date_precision", v.get("precision", "")) or ("day" if start else "unknown")
+        precision = _parsed(a.slot, "date_precision", v.get("precision", "")) or (
+            "day" if start else "unknown"
+        )
         if start is None:
             raise FieldInvalid(a.slot, "a date needs at least its first day")
         if end < start:
@@ -380,13 +382,18 @@ def _store(
     data["evidence"] = evidence
     data["entered_by_hand"] = {"by": actor, "at": at.isoformat()}
     ordinal = session.scalar(
-        select(func.coalesce(func.max(IncidentSource.ordinal) + 1, 0)).where(IncidentSource.document_id == doc.id)
+        select(func.coalesce(func.max(IncidentSource.ordinal) + 1, 0)).where(
+            IncidentSource.document_id == doc.id
+        )
     )
     incident = Incident(review_state="candidate", event_types=[], disagreements=[], overrides={})
     session.add(incident)
-    source = IncidentSource(incident=incident, document=doc, ordinal=ordinal or 0, extracted=data, extractor=HAND)
+    source = IncidentSource(
+        incident=incident, document=doc, ordinal=ordinal or 0, extracted=data, extractor=HAND
+    )
     source.claims = [
-        Claim(field=name, value={"value": data[name]}, evidence=by_claim.get(name, [])) for name in CLAIM_FIELDS
+        Claim(field=name, value={"value": data[name]}, evidence=by_claim.get(name, []))
+        for name in CLAIM_FIELDS
     ]
     session.add(source)
     session.flush()

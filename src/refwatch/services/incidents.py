@@ -183,7 +183,9 @@ def apply_values(incident: Incident, reconciled: Reconciled) -> None:
     # deleting and inserting the same rows again was most of a relink's writes.
     places = [(loc.country, loc.admin1, loc.place, loc.facility, loc.role) for loc in r.locations]
     if "locations" in overrides:  # set by hand: the places the reviewer chose, whatever the sources say
-        places = [(o["country"], o["admin1"], o["place"], o["facility"], o["role"]) for o in overrides["locations"]]
+        places = [
+            (o["country"], o["admin1"], o["place"], o["facility"], o["role"]) for o in overrides["locations"]
+        ]
     if [(x.country, x.admin1, x.place, x.facility, x.role) for x in incident.locations] != places:
         incident.locations = [
             IncidentLocation(country=c, admin1=a, place=p, facility=f, role=role)

@@ -80,12 +80,16 @@ def _check(session: Session, form: PersonForm, groups: visibility.Groups) -> _Ch
         if incident is None or not visibility.can_see(incident.restricted_to, groups):
             raise FieldInvalid("incidents", f"there is no incident {int(part)}")
         if incident.merged_into_id is not None:
-            raise FieldInvalid("incidents", f"incident {incident.id} was merged into {incident.merged_into_id}; use that")
+            raise FieldInvalid(
+                "incidents", f"incident {incident.id} was merged into {incident.merged_into_id}; use that"
+            )
         incidents.append(incident.id)
     lists = _split(form.lists)
     if any(len(n) > MAX_LIST_NAME for n in lists):
         raise FieldInvalid("lists", f"a list name may have at most {MAX_LIST_NAME} characters")
-    return _Checked(form.pseudonym.strip(), values, tuple(dict.fromkeys(incidents)), tuple(dict.fromkeys(lists)))
+    return _Checked(
+        form.pseudonym.strip(), values, tuple(dict.fromkeys(incidents)), tuple(dict.fromkeys(lists))
+    )
 
 
 def add_person(
@@ -122,7 +126,13 @@ def add_person(
             "lists": list(checked.lists),
         }
         audit.record(
-            session, actor=actor, action="person.add", entity="person", entity_id=person.id, detail=detail, origin=origin
+            session,
+            actor=actor,
+            action="person.add",
+            entity="person",
+            entity_id=person.id,
+            detail=detail,
+            origin=origin,
         )
         logger.info("person %s added by hand", person.id)
         return int(person.id)
@@ -167,24 +177,34 @@ def update_person(
         if changed or ties:
             detail: dict[str, Any] = {"pseudonym": person.pseudonym, "fields": sorted(changed)} | ties
             audit.record(
-                session, actor=actor, action="person.edit", entity="person", entity_id=person.id, detail=detail, origin=origin
+                session,
+                actor=actor,
+                action="person.edit",
+                entity="person",
+                entity_id=person.id,
+                detail=detail,
+                origin=origin,
             )
         logger.info("person %s edited by hand (%d fields)", person.id, len(changed))
         return sorted(changed) + sorted(ties)
 
 
-def _tie(session: Session, person: Person, checked: _Checked, groups: visibility.Groups) -> dict[str, list[Any]]:
-    """Make the person's visible incidents and lists what the form says; returns what was added and removed."""
-    now_incidents = {
-        iid: restricted
-        for iid, restricted in session.execute(
+def _tie(
+    session: Session, person: Person, checked: _Checked, groups: visibility.Groups
+) -> dict[str, list[Any]]:
+    """Make the person's visible incidents and lists what the form says; returns what changed."""
+    now_incidents = dict(
+        session.execute(
             select(Act.incident_id, Incident.restricted_to)
             .join(Incident, Incident.id == Act.incident_id)
             .where(Act.person_id == person.id, Act.act_type == VICTIM)
-        )
-    }
+        ).all()
+    )
     mine = {i for i, r in now_incidents.items() if visibility.can_see(r, groups)}  # hidden ties stay
-    add_i, drop_i = [i for i in checked.incidents if i not in now_incidents], sorted(mine - set(checked.incidents))
+    add_i, drop_i = (
+        [i for i in checked.incidents if i not in now_incidents],
+        sorted(mine - set(checked.incidents)),
+    )
     for iid in add_i:
         session.add(Act(incident_id=iid, person_id=person.id, act_type=VICTIM))
     if drop_i:
@@ -208,8 +228,15 @@ def _tie(session: Session, person: Person, checked: _Checked, groups: visibility
             session.flush()
         session.add(SourceListMember(list_id=source.id, person_id=person.id))
     if drop_l:
-        session.execute(delete(SourceListMember).where(SourceListMember.id.in_([now_lists[n] for n in drop_l])))
-    found = {"incidents_added": add_i, "incidents_removed": drop_i, "lists_added": add_l, "lists_removed": drop_l}
+        session.execute(
+            delete(SourceListMember).where(SourceListMember.id.in_([now_lists[n] for n in drop_l]))
+        )
+    found: dict[str, list[Any]] = {
+        "incidents_added": add_i,
+        "incidents_removed": drop_i,
+        "lists_added": add_l,
+        "lists_removed": drop_l,
+    }
     return {k: v for k, v in found.items() if v}
 
 
@@ -231,4 +258,3 @@ def form_values(record: dict[str, Any]) -> dict[str, str]:
         "family_in_north_korea": "on" if record["family_in_north_korea"] else "",
         "consent_to_publish": "on" if record["consent_to_publish"] else "",
     }
-

@@ -91,7 +91,8 @@ def search_places(query: str, *, language: str = "en", limit: int = MAX_RESULTS)
         ranked.append((rank, CHOOSABLE.index(entry.kind), entry.id, entry))
     ranked.sort(key=lambda r: r[:3])
     return [
-        PlaceChoice(e.id, _label(e, language), e.kind, e.country) for *_, e in ranked[: max(1, min(limit, 50))]
+        PlaceChoice(e.id, _label(e, language), e.kind, e.country)
+        for *_, e in ranked[: max(1, min(limit, 50))]
     ]
 
 
@@ -109,7 +110,12 @@ def place_location(choice: str) -> dict[str, str | None]:
         entry = next((e for e in entries.values() if any(_fold(n) == wanted for n in e.names)), None)
     if entry is None:
         raise InvalidInput("that place is not in the gazetteer; choose one of the places the search offers")
-    return {"country": entry.country, "admin1": entry.admin1, "place": entry.place, "facility": entry.facility}
+    return {
+        "country": entry.country,
+        "admin1": entry.admin1,
+        "place": entry.place,
+        "facility": entry.facility,
+    }
 
 
 def place_id_of(location: dict[str, Any]) -> str:

@@ -343,7 +343,9 @@ def _parse_list(field: str, text: str) -> list[dict[str, Any]]:
         else:
             state, agency = item.get("state") or None, str(item.get("agency") or "unknown")
             if state is not None and state not in perpetrator_states():
-                raise InvalidInput(f"perpetrator {number}: the state must be one of {', '.join(perpetrator_states())}")
+                raise InvalidInput(
+                    f"perpetrator {number}: the state must be one of {', '.join(perpetrator_states())}"
+                )
             if agency not in AGENCIES:
                 raise InvalidInput(f"perpetrator {number}: the agency must be one of {', '.join(AGENCIES)}")
             out.append({"state": state, "agency": agency})

@@ -8,9 +8,8 @@ changes, who set each hand-set value, and how a value reads in the history.
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
+from typing import Any
 
 from refwatch.domain.vocabulary import (
     AGENCIES,
@@ -167,7 +166,11 @@ def changed_fields(
     for name in LIST_FIELDS:
         if name not in fields:
             continue
-        kept = [(a.strip(), b.strip()) for a, b in rows.get(name, []) if a.strip() or (name == "perpetrators" and b.strip())]
+        kept = [
+            (a.strip(), b.strip())
+            for a, b in rows.get(name, [])
+            if a.strip() or (name == "perpetrators" and b.strip())
+        ]
         sent[name] = kept
         keys = ("place", "role") if name == "locations" else ("state", "agency")
         text = json.dumps([dict(zip(keys, row, strict=True)) for row in kept], ensure_ascii=False)
@@ -185,7 +188,7 @@ def changed_fields(
 
 
 def shown_value(value: Any, gettext: Any, language: str = "en") -> str:
-    """A field's value for the history, vocabulary codes and places in the reader's language ("not set" for none)."""
+    """A field's value for the history, codes and places in the reader's language ("not set" for none)."""
     if value is None or value == [] or value == "":
         return str(gettext("not set"))
     if isinstance(value, list):

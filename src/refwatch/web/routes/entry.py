@@ -74,7 +74,9 @@ def assignments(form: dict[str, list[str]]) -> list[entry.Assignment]:
     return found
 
 
-def entry_context(form: dict[str, list[str]] | None = None, error: str = "", slot: str = "") -> dict[str, Any]:
+def entry_context(
+    form: dict[str, list[str]] | None = None, error: str = "", slot: str = ""
+) -> dict[str, Any]:
     """What the entry form shows: the vocabularies, the values sent (kept when refused) and the error."""
     return {
         "slots": SLOTS,
@@ -139,11 +141,19 @@ def _day(text: str) -> dt.date:
 
 
 def _done(incident_id: int) -> dict[str, Any]:
-    return {"incident": incident_id, "action": "create", "label": "entered by hand", "event": None, "next": ""}
+    return {
+        "incident": incident_id,
+        "action": "create",
+        "label": "entered by hand",
+        "event": None,
+        "next": "",
+    }
 
 
 @router.post("/documents/{ref}/incidents")
-def create_from_document(request: Request, db: Db, caller: Editor, ref: DocumentRef, form: EntryForm) -> Response:
+def create_from_document(
+    request: Request, db: Db, caller: Editor, ref: DocumentRef, form: EntryForm
+) -> Response:
     """An incident from selections of this document; a refusal shows the document again, input kept."""
     check_csrf(request, _first(form, "csrf"))
     document_id = _document_id(db, ref, caller.visible_groups())
@@ -175,8 +185,10 @@ def _document_id(db: Database, ref: str, groups: tuple[str, ...] | None) -> int:
 
 @router.get("/places")
 def places(
-    request: Request, caller: User, q: Annotated[str, Query(max_length=100, description="Any name of the place.")] = ""
+    request: Request,
+    caller: User,
+    q: Annotated[str, Query(max_length=100, description="Any name of the place.")] = "",
 ) -> JSONResponse:
-    """Gazetteer entries matching ``q`` in any of their names (Korean, Chinese, English), labelled in the UI language."""
+    """Gazetteer entries with a name containing ``q`` (any script), labelled in the reader's language."""
     found = search_places(q, language=language(request))
     return JSONResponse({"items": [c.to_dict() for c in found]})

@@ -219,7 +219,12 @@ def act(
             "perpetrators": list(zip(state or [], agency or [], strict=False)),
         }
         return _edit(
-            request, db, caller, incident_id, (field or [], value or [], event_types or [], group, reason), rows
+            request,
+            db,
+            caller,
+            incident_id,
+            (field or [], value or [], event_types or [], group, reason),
+            rows,
         )
     elif action == "undo":
         undone = review.undo(db, incident_id, actor=actor, origin=origin, expected=expected)

@@ -49,7 +49,9 @@ def _person_form(form: dict[str, list[str]]) -> person_entry.PersonForm:
     )
 
 
-def _refused(request: Request, caller: Any, form: dict[str, list[str]], exc: InvalidInput, **context: Any) -> Response:
+def _refused(
+    request: Request, caller: Any, form: dict[str, list[str]], exc: InvalidInput, **context: Any
+) -> Response:
     from refwatch.web.errors import web_detail  # errors imports the pages lazily; keep it one-way here
 
     person = {"values": _kept(form), "error": web_detail(str(exc)), "field": getattr(exc, "slot", "")}
@@ -64,7 +66,10 @@ def add_person(request: Request, db: Db, caller: Editor, form: PersonFormData) -
     check_csrf(request, (form.get("csrf") or [""])[0])
     try:
         person_id = person_entry.add_person(
-            db, _person_form(form), actor=caller.username, origin=client_address(request),
+            db,
+            _person_form(form),
+            actor=caller.username,
+            origin=client_address(request),
             visible_groups=caller.visible_groups(),
         )
     except InvalidInput as exc:
@@ -74,12 +79,18 @@ def add_person(request: Request, db: Db, caller: Editor, form: PersonFormData) -
 
 
 @router.post("/persons/{person_id}")
-def edit_person(request: Request, db: Db, caller: Editor, person_id: PersonId, form: PersonFormData) -> Response:
+def edit_person(
+    request: Request, db: Db, caller: Editor, person_id: PersonId, form: PersonFormData
+) -> Response:
     """Save the edit form of a person's page; then the page again."""
     check_csrf(request, (form.get("csrf") or [""])[0])
     try:
         person_entry.update_person(
-            db, person_id, _person_form(form), actor=caller.username, origin=client_address(request),
+            db,
+            person_id,
+            _person_form(form),
+            actor=caller.username,
+            origin=client_address(request),
             visible_groups=caller.visible_groups(),
         )
     except InvalidInput as exc:
@@ -96,4 +107,3 @@ def blank_form() -> dict[str, Any]:
 def edit_form(record: dict[str, Any]) -> dict[str, Any]:
     """The edit form as a person's page shows it, filled in from the audited read."""
     return {"values": person_entry.form_values(record), "error": "", "field": ""}
-
