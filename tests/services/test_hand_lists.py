@@ -1,4 +1,4 @@
-"""#19: places and perpetrators set by hand (the CLI's and the web's `edit`), undone, and entry by hand (services).
+"""#19: places and perpetrators set by hand (CLI and web `edit`), undone; spans mapped to the stored text.
 
 On SQLite and PostgreSQL; the report is fictional.
 """
