@@ -307,3 +307,46 @@ def test_places_and_perpetrators_are_edited_with_controls_and_named_in_the_histo
     client.cookies.set("lang", "ko")
     korean = client.get(f"/incidents/{incident}").text
     assert "옌지" in re.search(r'<ol class="history">.*?</ol>', korean, re.S).group(0)  # type: ignore[union-attr]
+
+
+def test_the_api_creates_an_incident_from_checked_spans(client: TestClient, settings: Settings) -> None:
+    stored = EN.decode()
+    headers = _write_token(settings)
+    start = stored.index("arrested")
+    body = {
+        "fields": [
+            {
+                "field": "event_types",
+                "value": {"event_types": "arrest"},
+                "start": start,
+                "end": start + 8,
+                "quote": "arrested",
+            },
+            {
+                "field": "location",
+                "value": {"place": "Shenyang", "role": "arrest"},
+                "start": stored.index("Shenyang"),
+                "end": stored.index("Shenyang") + 8,
+                "quote": "Shenyang",
+            },
+        ]
+    }
+    answer = client.post("/api/v1/documents/alpha/incidents", json=body, headers=headers)
+    assert answer.status_code == 201, answer.text
+    made = answer.json()
+    assert made["review_state"] == "candidate" and made["event_types"] == ["arrest"]
+    assert made["locations"][0]["place"] == "Shenyang"
+
+    body["fields"][1]["start"] += 1  # the quote is not at those offsets
+    refused = client.post("/api/v1/documents/alpha/incidents", json=body, headers=headers)
+    assert refused.status_code == 422 and "not at that place in the stored text" in refused.text
+    read_only = _token(settings)
+    assert client.post("/api/v1/documents/alpha/incidents", json=body, headers=read_only).status_code == 403
+
+
+def _write_token(settings: Settings) -> dict[str, str]:
+    db = open_database(settings)
+    try:
+        return {"Authorization": f"Bearer {accounts.issue_token(db, 'ed', 'write')[1]}"}
+    finally:
+        db.dispose()

@@ -102,6 +102,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/places"): READERS,
     ("POST", "/persons"): PERSON_READERS,
     ("POST", "/persons/{person_id}"): PERSON_READERS,
+    ("POST", "/api/v1/documents/{ref}/incidents"): WRITERS,
 }
 
 
@@ -161,12 +162,13 @@ def refused(status: int, location: str) -> bool:
 
 
 def test_every_route_is_in_the_matrix() -> None:
-    from refwatch.web import api, bulk, interventions, linkage, pages, vendor
+    from refwatch.web import api, bulk, entry_api, interventions, linkage, pages, vendor
     from refwatch.web import persons as person_routes
 
     routers = (
         api.router,
         person_routes.api_router,
+        entry_api.api_router,
         interventions.api_router,
         pages.router,
         bulk.router,
