@@ -31,6 +31,7 @@ from refwatch.web.routes import (
     exports,
     incidents,
     person_entry,
+    places,
     review,
 )
 from refwatch.web.uploads import SealedFormRoute
@@ -57,5 +58,16 @@ __all__ = [
 # The routes themselves, not the routers (FastAPI would wrap an included router): the application
 # and the permission matrix's test see every page route here, as before the split.
 router = APIRouter(include_in_schema=False, route_class=SealedFormRoute)  # uploads stay sealed
-for _module in (accounts, dashboard, documents, entry, estimates, exports, incidents, person_entry, review):
+for _module in (
+    accounts,
+    dashboard,
+    documents,
+    entry,
+    estimates,
+    exports,
+    incidents,
+    person_entry,
+    places,
+    review,
+):
     router.routes.extend(_module.router.routes)

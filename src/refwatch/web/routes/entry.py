@@ -12,18 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
 
 from refwatch.domain.vocabulary import AGENCIES, EVENT_TYPES, LOCATION_ROLES, PRECISIONS, QUALIFIERS, STATUSES
 from refwatch.errors import InvalidInput
 from refwatch.services import entry
-from refwatch.services.place_search import perpetrator_states, search_places
+from refwatch.services.place_search import perpetrator_states
 from refwatch.services.setup import Database
 from refwatch.web.auth import client_address
-from refwatch.web.deps import Db, Editor, User
+from refwatch.web.deps import Db, Editor
 from refwatch.web.params import DocumentRef
-from refwatch.web.rendering import back, language, render
+from refwatch.web.rendering import back, render
 from refwatch.web.sessions import check_csrf
 from refwatch.web.uploads import SealedFormRoute
 
@@ -181,14 +181,3 @@ def _document_id(db: Database, ref: str, groups: tuple[str, ...] | None) -> int:
     from refwatch.services.documents import show_document
 
     return show_document(db, ref, visible_groups=groups).summary.id
-
-
-@router.get("/places")
-def places(
-    request: Request,
-    caller: User,
-    q: Annotated[str, Query(max_length=100, description="Any name of the place.")] = "",
-) -> JSONResponse:
-    """Gazetteer entries with a name containing ``q`` (any script), labelled in the reader's language."""
-    found = search_places(q, language=language(request))
-    return JSONResponse({"items": [c.to_dict() for c in found]})
