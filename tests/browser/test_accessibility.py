@@ -106,6 +106,7 @@ def test_every_page_has_no_serious_accessibility_violations(
         "/interventions",
         "/persons",
         "/persons/1",
+        "/testimony",
         "/linkage/review",
         "/account/2fa",
         "/incidents/999999",

@@ -50,7 +50,11 @@ EDITABLE_FIELDS = (
     "men",
     "children",
     "salience",
+    "locations",
+    "perpetrators",
 )
+#: Fields whose value is a list of places or of agencies, set by hand as a whole.
+LIST_FIELDS = ("locations", "perpetrators")
 
 
 def derived_reference(doc: Document) -> ReferenceDate | None:
@@ -168,7 +172,8 @@ def apply_values(incident: Incident, reconciled: Reconciled) -> None:
         "children": v.children,
         "salience": r.salience,
     }
-    for name, value in (incident.overrides or {}).items():
+    overrides = incident.overrides or {}
+    for name, value in overrides.items():
         if name in values:
             values[name] = _day(value) if name.startswith("date_") and name != "date_precision" else value
     for name, value in values.items():
@@ -177,12 +182,18 @@ def apply_values(incident: Incident, reconciled: Reconciled) -> None:
     # Rows are replaced only when they differ: every relink reconciles every incident, and
     # deleting and inserting the same rows again was most of a relink's writes.
     places = [(loc.country, loc.admin1, loc.place, loc.facility, loc.role) for loc in r.locations]
+    if "locations" in overrides:  # set by hand: the places the reviewer chose, whatever the sources say
+        places = [
+            (o["country"], o["admin1"], o["place"], o["facility"], o["role"]) for o in overrides["locations"]
+        ]
     if [(x.country, x.admin1, x.place, x.facility, x.role) for x in incident.locations] != places:
         incident.locations = [
             IncidentLocation(country=c, admin1=a, place=p, facility=f, role=role)
             for c, a, p, f, role in places
         ]
     agents = [(p.state, p.agency) for p in r.perpetrators]
+    if "perpetrators" in overrides:
+        agents = [(o["state"], o["agency"]) for o in overrides["perpetrators"]]
     if [(x.state, x.agency) for x in incident.perpetrators] != agents:
         incident.perpetrators = [IncidentPerpetrator(state=state, agency=agency) for state, agency in agents]
     incident.legal_instruments = engaged_instruments(
@@ -191,8 +202,8 @@ def apply_values(incident: Incident, reconciled: Reconciled) -> None:
                 "event_types": values["event_types"],
                 "date": {"start": _iso(values["date_start"]), "end": _iso(values["date_end"])},
                 "victims": {"women": values["women"], "children": values["children"]},
-                "locations": [{"country": loc.country} for loc in r.locations],
-                "perpetrators": [{"state": p.state} for p in r.perpetrators],
+                "locations": [{"country": place[0]} for place in places],
+                "perpetrators": [{"state": agent[0]} for agent in agents],
             }
         )
     )

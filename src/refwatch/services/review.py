@@ -8,6 +8,7 @@ incident's history is the list of those audit entries.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,12 +16,21 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from refwatch.domain.vocabulary import EVENT_TYPES, PRECISIONS, QUALIFIERS, SALIENCES, STATUSES
+from refwatch.domain.vocabulary import (
+    AGENCIES,
+    EVENT_TYPES,
+    LOCATION_ROLES,
+    PRECISIONS,
+    QUALIFIERS,
+    SALIENCES,
+    STATUSES,
+)
 from refwatch.errors import Conflict, InvalidInput, NotFound
 from refwatch.services.accounts import MAX_GROUP
-from refwatch.services.incidents import EDITABLE_FIELDS
+from refwatch.services.incidents import EDITABLE_FIELDS, LIST_FIELDS
 from refwatch.services.legal import with_legal
 from refwatch.services.linking import refresh_incident
+from refwatch.services.place_search import perpetrator_states, place_location
 from refwatch.storage import audit, visibility
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter, filtered_query, get_incident, record_of, to_record
@@ -275,6 +285,8 @@ def parse_field_value(field: str, value: str) -> Any:
     if field not in EDITABLE_FIELDS:
         raise InvalidInput(f"field {field!r} cannot be edited; editable: {', '.join(EDITABLE_FIELDS)}")
     text = value.strip()
+    if field in LIST_FIELDS:
+        return _parse_list(field, text)
     if text.lower() in ("", "null", "none"):
         return None
     if field in ("count", "count_min", "count_max", "women", "men", "children"):
@@ -301,6 +313,43 @@ def parse_field_value(field: str, value: str) -> Any:
     if text not in choices[field]:
         raise InvalidInput(f"{field} must be one of {', '.join(choices[field])}, not {value!r}")
     return text
+
+
+def _parse_list(field: str, text: str) -> list[dict[str, Any]]:
+    """Places or perpetrators as JSON (``[{"place": "Yanji", "role": "arrest"}]``), checked one by one.
+
+    A place is named by its gazetteer id or one of its names (any script) and
+    stored as the gazetteer's labels, so a hand-set place is one that filters,
+    maps and linking know; an empty text or list sets none.
+    """
+    if text.lower() in ("", "null", "none", "[]"):
+        return []
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError:
+        items = None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise InvalidInput(f'{field} must be a JSON list such as [{{"place": "Yanji", "role": "arrest"}}]')
+    out: list[dict[str, Any]] = []
+    for number, item in enumerate(items, start=1):
+        if field == "locations":
+            role = str(item.get("role") or "other")
+            if role not in LOCATION_ROLES:
+                raise InvalidInput(f"place {number}: the role must be one of {', '.join(LOCATION_ROLES)}")
+            try:
+                out.append(place_location(str(item.get("place") or "")) | {"role": role})
+            except InvalidInput as exc:
+                raise InvalidInput(f"place {number}: {exc}") from None
+        else:
+            state, agency = item.get("state") or None, str(item.get("agency") or "unknown")
+            if state is not None and state not in perpetrator_states():
+                raise InvalidInput(
+                    f"perpetrator {number}: the state must be one of {', '.join(perpetrator_states())}"
+                )
+            if agency not in AGENCIES:
+                raise InvalidInput(f"perpetrator {number}: the agency must be one of {', '.join(AGENCIES)}")
+            out.append({"state": state, "agency": agency})
+    return out
 
 
 def merge(

@@ -23,7 +23,19 @@ from refwatch import __version__
 from refwatch.config import Settings, load_settings
 from refwatch.security.spool import remove_leftover_uploads
 from refwatch.services.setup import open_database
-from refwatch.web import api, arrival, balance, bulk, errors, interventions, linkage, pages, persons, vendor
+from refwatch.web import (
+    api,
+    arrival,
+    balance,
+    bulk,
+    entry_api,
+    errors,
+    interventions,
+    linkage,
+    pages,
+    persons,
+    vendor,
+)
 from refwatch.web.sessions import SESSION_SECONDS
 
 SECURITY_HEADERS = {
@@ -119,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api.router)
     app.include_router(persons.api_router)
+    app.include_router(entry_api.api_router)
     app.include_router(interventions.api_router)
     app.include_router(pages.router)
     app.include_router(bulk.router)

@@ -22,7 +22,19 @@ from refwatch.web.rendering import (
     render,
     templates,
 )
-from refwatch.web.routes import accounts, admin, dashboard, documents, estimates, exports, incidents, review
+from refwatch.web.routes import (
+    accounts,
+    admin,
+    dashboard,
+    documents,
+    entry,
+    estimates,
+    exports,
+    incidents,
+    person_entry,
+    places,
+    review,
+)
 from refwatch.web.uploads import SealedFormRoute
 
 __all__ = [
@@ -47,5 +59,17 @@ __all__ = [
 # The routes themselves, not the routers (FastAPI would wrap an included router): the application
 # and the permission matrix's test see every page route here, as before the split.
 router = APIRouter(include_in_schema=False, route_class=SealedFormRoute)  # uploads stay sealed
-for _module in (accounts, admin, dashboard, documents, estimates, exports, incidents, review):
+for _module in (
+    accounts,
+    admin,
+    dashboard,
+    documents,
+    entry,
+    estimates,
+    exports,
+    incidents,
+    person_entry,
+    places,
+    review,
+):
     router.routes.extend(_module.router.routes)

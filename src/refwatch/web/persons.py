@@ -28,6 +28,7 @@ from refwatch.web.auth import client_address
 from refwatch.web.deps import Db, Reader, User
 from refwatch.web.models import ERRORS
 from refwatch.web.rendering import PAGE, render
+from refwatch.web.routes.person_entry import blank_form, edit_form
 
 api_router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
 page_router = APIRouter(prefix="/persons", include_in_schema=False)
@@ -164,6 +165,7 @@ def persons_page(
         incident=incident,
         page=page,
         pages=max(1, -(-found.total // PAGE)),
+        person_form=blank_form(),
     )
 
 
@@ -171,4 +173,5 @@ def persons_page(
 def person_page(request: Request, db: Db, caller: PersonPageReader, person_id: PersonId) -> HTMLResponse:
     """One person, identifying fields included (the read is audited before the page is made)."""
     record = _audited_read(request, db, caller, person_id)
-    return render(request, "person.html", caller, person=record)
+    done = request.session.pop("person_done", None)
+    return render(request, "person.html", caller, person=record, person_form=edit_form(record), done=done)

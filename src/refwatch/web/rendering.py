@@ -74,7 +74,7 @@ def render(request: Request, name: str, caller: Principal | None, **context: Any
     tr = i18n.translations(lang)
     context.update(
         _=tr.gettext,
-        shown=lambda value: shown_value(value, tr.gettext),
+        shown=lambda value: shown_value(value, tr.gettext, lang),
         ngettext=tr.ngettext,
         lang=lang,
         languages=i18n.LANGUAGES,

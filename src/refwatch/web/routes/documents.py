@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from refwatch.errors import NotFound
 from refwatch.services import browse
+from refwatch.services.accounts import Principal
 from refwatch.services.documents import document_id, document_restriction, restrict_document, show_document
+from refwatch.services.entry import testimony_record
 from refwatch.services.ingest import MAX_OUTLET, MAX_TITLE, MAX_URL, ingest_uploads, upload_details
+from refwatch.services.setup import Database
 from refwatch.services.snippets import document_snippets
 from refwatch.web.api import one_of, original_response
 from refwatch.web.deps import Admin, Db, Editor, User
@@ -126,6 +129,13 @@ def document_original_by_key(db: Db, caller: User, key: DocumentKey) -> Response
 @router.get("/documents/{ref}", response_class=HTMLResponse)
 def document(request: Request, db: Db, caller: User, ref: DocumentRef) -> HTMLResponse:
     """One document: metadata, SHA-256, and its text with evidence spans marked and linked."""
+    return document_page(request, db, caller, ref)
+
+
+def document_page(
+    request: Request, db: Database, caller: Principal, ref: str, *, entry: dict[str, Any] | None = None
+) -> HTMLResponse:
+    """The document's page; ``entry`` is the form for an incident by hand as sent, when it was refused."""
     detail = show_document(db, ref, visible_groups=caller.visible_groups())
     spans: list[tuple[int, int, int]] = []
     for incident_id in detail.incident_ids:
@@ -143,7 +153,18 @@ def document(request: Request, db: Db, caller: User, ref: DocumentRef) -> HTMLRe
         doc=detail,
         segments=highlight(detail.text, spans),
         restriction=document_restriction(db, ref) if caller.role == "admin" else None,
+        testimony=testimony_record(db, detail.summary.id, visible_groups=caller.visible_groups()),
+        entry=_entry_form(caller, entry),
     )
+
+
+def _entry_form(caller: Principal, sent: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The form for an incident from selected text, for editors and admins (None for viewers)."""
+    if caller.role not in ("admin", "editor"):
+        return None
+    from refwatch.web.routes.entry import entry_context  # entry renders this page; keep the import one-way
+
+    return sent or entry_context()
 
 
 @router.get("/documents/{ref}/original")

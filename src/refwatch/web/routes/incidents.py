@@ -131,13 +131,14 @@ def _edit(
     caller: Principal,
     incident_id: int,
     form: tuple[list[str], list[str], list[str], str, str],
+    rows: dict[str, list[tuple[str, str]]],
 ) -> Response:
     """Save an edit form; a refused value shows the page again, the error beside the form, input kept."""
     fields, values, event_types, group, reason = form
     record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
     sent: dict[str, Any] = {}
     try:
-        changed, sent = changed_fields(record, fields, values, event_types)
+        changed, sent = changed_fields(record, fields, values, event_types, rows)
         for field, value in changed.items():
             review.parse_field_value(field, value)  # every value checked before any is written
         if changed and not reason.strip():
@@ -150,6 +151,7 @@ def _edit(
     except InvalidInput as exc:
         from refwatch.web.errors import web_detail  # errors imports the pages lazily; keep it one-way here
 
+        sent = sent or {name: rows[name] for name in rows if name in fields}  # a refused list keeps its rows
         edit = edit_context(record, submitted=sent, group=group, error=web_detail(str(exc)), reason=reason)
         response = _incident_page(request, db, caller, incident_id, edit=edit)
         response.status_code = 422
@@ -177,6 +179,10 @@ def act(
     field: Annotated[list[str] | None, Form(max_length=50)] = None,
     value: Annotated[list[str] | None, Form(max_length=2000)] = None,
     event_types: Annotated[list[str] | None, Form(max_length=30)] = None,
+    place: Annotated[list[str] | None, Form(max_length=200)] = None,
+    role: Annotated[list[str] | None, Form(max_length=20)] = None,
+    state: Annotated[list[str] | None, Form(max_length=10)] = None,
+    agency: Annotated[list[str] | None, Form(max_length=20)] = None,
     group: Annotated[str, Form(max_length=30)] = "",
     other: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
     sources: Annotated[list[int] | None, Form()] = None,
@@ -208,8 +214,17 @@ def act(
             "next": landing,
         }
     elif action == "edit":
+        rows = {
+            "locations": list(zip(place or [], role or [], strict=False)),
+            "perpetrators": list(zip(state or [], agency or [], strict=False)),
+        }
         return _edit(
-            request, db, caller, incident_id, (field or [], value or [], event_types or [], group, reason)
+            request,
+            db,
+            caller,
+            incident_id,
+            (field or [], value or [], event_types or [], group, reason),
+            rows,
         )
     elif action == "undo":
         undone = review.undo(db, incident_id, actor=actor, origin=origin, expected=expected)
