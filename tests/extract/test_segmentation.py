@@ -212,3 +212,16 @@ def test_a_month_and_year_ending_a_sentence_still_ends_it() -> None:
         "Police detained them in November 2029.",
         "They were sent back.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Two fictional sisters were arrested in Town X on June 3, 2029.", 2),
+        ("Three fictional North Korean students were arrested in Town X on June 3, 2029.", 3),
+        ("Police arrested four fictional brothers in Town X on June 3, 2029.", 4),
+    ],
+)
+def test_kin_and_occupations_count_people(text: str, count: int) -> None:
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert incident.victims.count == count

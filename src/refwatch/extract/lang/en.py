@@ -179,7 +179,8 @@ VICTIM_NOUNS: Final = (
     r"youths?|teen(?:ager)?s|children|kids|women|men|males|females|girls|boys|orphans|detainees|migrants|"
     r"family\s+members|members|adults|minors|soldiers|citizens|nationals|crossers|returnees|prisoners|"
     r"labou?rers|"
-    r"captives|believers|christians|sons?|daughters?"
+    r"captives|believers|christians|sons?|daughters?|sisters|brothers|siblings|couples|mothers|fathers|"
+    r"grandmothers|grandfathers|students|workers|farmers|traders"
 )
 #: Group nouns for demographic counts.
 GROUP_NOUNS: Final[dict[str, str]] = {
