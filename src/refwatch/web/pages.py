@@ -22,7 +22,17 @@ from refwatch.web.rendering import (
     render,
     templates,
 )
-from refwatch.web.routes import accounts, dashboard, documents, estimates, exports, incidents, review
+from refwatch.web.routes import (
+    accounts,
+    dashboard,
+    documents,
+    estimates,
+    exports,
+    incidents,
+    letters,
+    public,
+    review,
+)
 from refwatch.web.uploads import SealedFormRoute
 
 __all__ = [
@@ -47,5 +57,5 @@ __all__ = [
 # The routes themselves, not the routers (FastAPI would wrap an included router): the application
 # and the permission matrix's test see every page route here, as before the split.
 router = APIRouter(include_in_schema=False, route_class=SealedFormRoute)  # uploads stay sealed
-for _module in (accounts, dashboard, documents, estimates, exports, incidents, review):
+for _module in (accounts, dashboard, documents, estimates, exports, incidents, letters, public, review):
     router.routes.extend(_module.router.routes)

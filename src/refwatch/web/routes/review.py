@@ -1,6 +1,8 @@
-"""The review queue: the next candidate with its evidence, and what was just done."""
+"""The review queue: the next candidate, its actions first, what each source claims, what was just done."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -33,5 +35,18 @@ def review_queue(request: Request, db: Db, caller: User) -> HTMLResponse:
         waiting=waiting.total,
         hand={},
         edit=edit_context(first) if first else None,
+        claims=source_claims(first) if first else {},
         done=request.session.pop("review_done", None),
     )
+
+
+def source_claims(record: dict[str, Any]) -> dict[str, dict[int, Any]]:
+    """Field -> source -> what that source claims, one column per source (not per document).
+
+    Two sources can come from one document (a report telling of two arrests, merged later):
+    keyed by document, one column showed twice and the other's figure was lost (#19).
+    """
+    claims: dict[str, dict[int, Any]] = {}
+    for claim in record["claims"]:
+        claims.setdefault(claim["field"], {})[claim["source_id"]] = claim["value"]
+    return claims
