@@ -415,7 +415,7 @@ def download_tallies(
     actor: str,
     origin: str | None = None,
 ) -> tuple[str, int]:
-    """The tallies a reader may see, to download; audited as ``tallies.export`` (as :func:`download_incidents`).
+    """The tallies a reader may see, to download; audited as ``tallies.export`` (see ``download_incidents``).
 
     The public form is that of ``refwatch export --public --include-unconfirmed``: tallies are
     never reviewed, so the default public policy (confirmed only) would publish none of them.
