@@ -151,3 +151,36 @@ def test_persons_download_without_names_audited_and_viewers_refused(
     assert client.get("/exports/person-clusters").status_code == 403
     assert len(audit_of(settings, "person.refused")) == 2  # refusals are written down, as for pages
     assert len(audit_of(settings, "person.export")) == 1
+
+
+def test_person_clusters_download_is_the_clis_file_without_names_audited(
+    client: TestClient,  # noqa: F811
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+    from test_person_linkage import NAMES, ROWS, import_all
+
+    from refwatch.services import person_linkage
+
+    db = open_database(settings)
+    try:
+        import_all(db, tmp_path)
+        person_linkage.link_persons(db, settings, actor="ana", origin="cli")
+        cli_file = tmp_path / "clusters.csv"
+        person_linkage.export_clusters(db, cli_file, actor="ana", origin="cli")
+    finally:
+        db.dispose()
+    log_in(client)
+    answer = client.get("/exports/person-clusters")
+    assert (
+        answer.status_code == 200
+        and 'filename="person-clusters.csv"' in answer.headers["content-disposition"]
+    )
+    assert answer.content == cli_file.read_bytes()
+    assert not [n for n in NAMES if n in answer.text]
+    assert [e for e in audit_of(settings, "linkage.export") if e["actor"] == "ed"] == [
+        {"rows": len(ROWS), "actor": "ed"}
+    ]

@@ -7,7 +7,9 @@ unknown year or province simply matches nothing.
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -26,6 +28,34 @@ from refwatch.web.uploads import SealedFormRoute
 router = APIRouter(include_in_schema=False, route_class=SealedFormRoute)  # forms parsed as everywhere
 
 Choice = Annotated[Text, Query(max_length=100)]
+
+#: The redacted count's English text (``report.redaction``) -> the words a page shows, translated.
+PEOPLE_TEXTS = (
+    (re.compile(r"fewer than (?P<k>\d+) to (?P<high>\d+)"), "fewer than %(k)s to %(high)s"),
+    (re.compile(r"fewer than (?P<k>\d+)"), "fewer than %(k)s"),
+    (re.compile(r"at least (?P<k>\d+)"), "at least %(k)s"),
+    (re.compile(r"about (?P<k>\d+)"), "about %(k)s"),
+    (re.compile(r"at most (?P<k>\d+)"), "at most %(k)s"),
+    (re.compile(r"(?P<low>\d+) to (?P<high>\d+)"), "%(low)s–%(high)s"),
+    (re.compile(r"unknown"), "unknown"),
+)
+
+
+def people_text(victims: Mapping[str, Any], gettext: Callable[[str], str]) -> str:
+    """A published count as the page shows it: "fewer than 5", "about 40", "12–20", in the reader's language.
+
+    Examples:
+        >>> people_text({"count": None, "text": "fewer than 5"}, str)
+        'fewer than 5'
+        >>> people_text({"count": 12, "text": "12 to 20"}, str)
+        '12–20'
+    """
+    text = str(victims.get("text") or "")
+    for pattern, words in PEOPLE_TEXTS:
+        found = pattern.fullmatch(text)
+        if found:
+            return gettext(words) % found.groupdict()
+    return text
 
 
 @router.get("/public", response_class=HTMLResponse)
@@ -75,6 +105,7 @@ def public(
         places=view.places,
         off_map=view.off_map,
         timeline=script_json(incidents_chart(view.timeline, unit=per, labels=words)),
+        people=lambda victims: people_text(victims, gettext),
         atlas=script_json(
             places_map(points, title="", countries_url=vendor.url("countries-region.json"), labels=words)
         ),
