@@ -144,7 +144,7 @@ def test_the_map_shows_towns_with_enough_people_and_says_what_it_leaves_out(publ
 def test_the_public_page_in_korean(public: TestClient) -> None:
     public.cookies.set("lang", "ko")
     page = public.get("/public?province=Jilin").text
-    assert "공개 사건" in page and "연도" in page and "사건 유형" in page and "필터 모두 지우기" in page
+    assert "공개된 사건" in page and "연도" in page and "사건 유형" in page and "필터 모두 지우기" in page
     assert "Year" not in page and "Event type" not in page
     assert re.findall(r'<td class="people">([^<]*)</td>', public.get("/public").text) == ["5명 미만", "40"]
     assert "투먼" in page or "도문" in page  # the place in Korean (gazetteer names)
