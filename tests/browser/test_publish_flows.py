@@ -44,7 +44,7 @@ def test_letters_reports_and_exports(server: str, page: Page, tmp_path: Path) ->
     tab.wait_for_selector("#letter")
     assert "FICTIONAL NGO" in tab.inner_text("#letter")
     assert tab.input_value("#lt-incidents") == str(incident)  # the choices are kept for the download
-    tab.screenshot(path=str(shots(tmp_path) / "letters.png"), full_page=True)
+    tab.screenshot(path=str(shots(tmp_path) / "letters-page.png"), full_page=True)
     tab.select_option("#lt-format", "md")
     with tab.expect_download() as letter:
         tab.click("#letter-download")

@@ -117,9 +117,9 @@ def incidents_chart(
     """
     words = {"period": unit, "incidents": "incidents", "people": "people"} | dict(labels or {})
     data = alt.Data(values=[dict(r) for r in rows])  # type: ignore[no-untyped-call]
-    if unit == "month":
-        x = alt.X("period:T", timeUnit="yearmonth", title=None)
-        period = alt.Tooltip("period:T", timeUnit="yearmonth", title=words["period"])
+    if unit == "month":  # months as bands (a lone month drawn on a time axis filled the whole width)
+        x = alt.X("period:O", timeUnit="yearmonth", title=None, axis=alt.Axis(labelAngle=0))
+        period = alt.Tooltip("period:O", timeUnit="yearmonth", title=words["period"])
     else:
         x = alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0))
         period = alt.Tooltip("period:O", title=words["period"])

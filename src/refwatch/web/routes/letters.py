@@ -82,7 +82,7 @@ def _page(request: Request, caller: Editor, **context: object) -> HTMLResponse:
         request,
         "letters.html",
         caller,
-        addressee_codes=sorted(addressees()),
+        addressee_names={code: entry["name"] for code, entry in sorted(addressees().items())},
         letter_formats=LETTER_FORMATS,
         report_formats=REPORT_FORMATS,
         **(defaults | context),
