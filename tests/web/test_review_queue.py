@@ -72,7 +72,7 @@ def test_the_queue_shows_every_sources_claims_with_actions_first(
         row = re.search(r'<tr class="disagree" data-field="victims">(.*?)</tr>', table_html, re.S)
         assert row, table_html
         cells = re.findall(r"<td>([^<]*)</td>", row.group(1))
-        assert len(cells) == 2 and "3" in cells[0] and "6" in cells[1]  # both figures visible
+        assert cells == ["3", "6"]  # both figures visible, each under its own source
         assert re.search(r'id="people">3–6<', page)  # the reconciled range
         assert 'id="key-feedback"' in page and 'data-r="Type the reason for rejecting' in page
 
@@ -80,3 +80,25 @@ def test_the_queue_shows_every_sources_claims_with_actions_first(
         korean = client.get("/review").text
         assert "출처별 내용" in korean and "What each source says" not in korean
         assert 'data-r="기각 이유를 입력한 뒤 Enter' in korean
+
+
+def test_a_range_a_source_states_reads_as_a_range(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = {"span": make("span", start="2030-05-02", count=3, qualifier="range", count_max=6)}
+    use_table_extractor(monkeypatch, table)
+    db = open_database(settings)
+    try:
+        (tmp_path / "span.txt").write_text("FICTIONAL report span.", encoding="utf-8")
+        ingest_paths(db, [tmp_path / "span.txt"])
+        accounts.add_user(db, "ed", PASSWORD, "editor")
+    finally:
+        db.dispose()
+    with TestClient(
+        create_app(settings.model_copy(update={"require_2fa": False})), follow_redirects=False
+    ) as client:
+        log_in(client)
+        page = client.get("/review").text
+        row = re.search(r'data-field="victims">(.*?)</tr>', page, re.S)
+        assert row and re.findall(r"<td>([^<]*)</td>", row.group(1)) == ["3–6"]  # not "Count: 3, ... range"
+        assert re.search(r'id="people">3–6<', page)
