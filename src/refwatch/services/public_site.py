@@ -11,6 +11,8 @@ published counts, so a small number hidden in the list is not added back up ther
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,11 +22,11 @@ from refwatch.domain.vocabulary import EVENT_TYPES, STATUSES
 from refwatch.errors import InvalidInput
 from refwatch.report.datapackage import withheld_incidents
 from refwatch.report.redaction import redact
-from refwatch.services.browse import remember
 from refwatch.services.caching import current_version
-from refwatch.services.export import coordinates, incident_records
+from refwatch.services.export import coordinates
 from refwatch.storage.database import Database
-from refwatch.storage.incidents import IncidentFilter
+from refwatch.storage.incidents import IncidentFilter, filtered_query, summaries_by_id
+from refwatch.storage.tables import Incident
 
 #: What is published: confirmed incidents from open evidence (the public API and package too).
 PUBLISHED = IncidentFilter(review_states=("confirmed",), unrestricted_only=True)
@@ -82,9 +84,7 @@ def public_view(
         raise InvalidInput(f"event type: {filters.event_type!r} is not one of {', '.join(EVENT_TYPES)}")
     if unit not in ("month", "year"):
         raise InvalidInput(f"per: {unit!r} is not month or year")
-    published: list[dict[str, Any]] = remember(
-        db, current_version(db), ("public-site",), lambda: _published(db)
-    )
+    published = _kept(db)
     matching = [p for p in published if _matches(p, filters)]
     return PublicView(
         records=[p["public"] for p in matching[offset : offset + limit]],
@@ -96,9 +96,40 @@ def public_view(
     )
 
 
+_KEPT: weakref.WeakKeyDictionary[Database, tuple[int, list[dict[str, Any]]]] = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept(db: Database) -> list[dict[str, Any]]:
+    """:func:`_published` as of the data's current version, built once per version.
+
+    Handed out without a copy (``services.browse.remember`` deep-copies every time): nothing
+    here or in the page changes what it is given.
+    """
+    version = current_version(db)
+    found = _KEPT.get(db)
+    if found is not None and found[0] == version:
+        return found[1]
+    published = _published(db)
+    with _KEPT_LOCK:
+        _KEPT[db] = (version, published)
+    return published
+
+
 def _published(db: Database) -> list[dict[str, Any]]:
-    """Each published incident: its public form, its provinces and its map points (none if withheld)."""
-    records = incident_records(db, PUBLISHED)
+    """Each published incident: its public form, its provinces and its map points (none if withheld).
+
+    Read in the list form (no quotes or claims; four queries per batch): redaction and the
+    package's withholding need only the reconciled fields and places.
+    """
+    order = (Incident.date_start.is_(None), Incident.date_start, Incident.id)
+    with db.session() as session:
+        query = filtered_query(PUBLISHED).with_only_columns(Incident.id).order_by(*order)
+        ids = list(session.scalars(query))
+        found: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            found |= summaries_by_id(session, ids[start : start + 500])
+    records = [found[i] for i in ids if i in found]
     public = redact(records)
     full = {r["id"]: r for r in records}
     withheld = withheld_incidents(records, public, min_cell=MIN_CELL)
