@@ -77,3 +77,30 @@ def test_public_geojson_is_refused(stored: Database, tmp_path: Path) -> None:
         export_incidents(
             stored, tmp_path / "x.geojson", fmt="geojson", filters=IncidentFilter(), public=RedactionPolicy()
         )
+
+
+def test_the_public_site_holds_only_the_redacted_form(stored: Database) -> None:
+    """#19 public site: its list, filters, chart and map are all built from the redacted form."""
+    from refwatch.services.public_site import PublicFilter, public_view
+
+    view = public_view(stored, PublicFilter())
+    assert view.total == 2 and all(set(r) <= set(PUBLIC_FIELDS) for r in view.records)
+    text = json.dumps([view.records, view.timeline, [(p.name, p.lat, p.lon) for p in view.places]])
+    assert "Sunhui" not in text and "Hoeryong" not in text and "2030-03-14" not in text
+    # The small count stays hidden in the chart, and its place (a cell under 5 people) off the map.
+    assert [(r["period"], r["people"]) for r in view.timeline] == [("2030-03", 0), ("2030-06", 40)]
+    assert [(p.name, p.people) for p in view.places] == [("Tumen", 40)] and view.off_map == 1
+    # Filters choose among published records only; a year is the redacted date's.
+    assert public_view(stored, PublicFilter(province="Liaoning")).total == 1
+    assert public_view(stored, PublicFilter(year=2030, event_type="arrest")).total == 2
+    assert public_view(stored, PublicFilter(year=2029)).total == 0
+
+
+def test_the_public_site_never_shows_unconfirmed_incidents(stored: Database) -> None:
+    from refwatch.services.public_site import PublicFilter, public_view
+
+    first = incident_records(stored, IncidentFilter())[0]["id"]
+    public_view(stored, PublicFilter())  # kept in the cache until the data change
+    review.set_state(stored, first, "rejected", actor="tester", reason="fictional: a duplicate")
+    view = public_view(stored, PublicFilter())
+    assert first not in [r["id"] for r in view.records] and view.total == 1

@@ -105,6 +105,42 @@ def timeline_chart(
     return spec
 
 
+def incidents_chart(
+    rows: Sequence[dict[str, Any]], *, unit: str, labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Incidents (bars) per month or year, published people in the tooltip: the public site's chart.
+
+    ``rows`` are ``{"period": "YYYY-MM" or "YYYY", "incidents", "people"}``. Incidents, not
+    people, make the bars: a public count below the redaction threshold is not published, so a
+    sum of people would read low without saying why. ``labels`` gives the titles in the reader's
+    language (keys: period, incidents, people).
+    """
+    words = {"period": unit, "incidents": "incidents", "people": "people"} | dict(labels or {})
+    data = alt.Data(values=[dict(r) for r in rows])  # type: ignore[no-untyped-call]
+    if unit == "month":  # months as bands (a lone month drawn on a time axis filled the whole width)
+        x = alt.X("period:O", timeUnit="yearmonth", title=None, axis=alt.Axis(labelAngle=0))
+        period = alt.Tooltip("period:O", timeUnit="yearmonth", title=words["period"])
+    else:
+        x = alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0))
+        period = alt.Tooltip("period:O", title=words["period"])
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color="#4a6fa5")
+        .encode(
+            x=x,
+            y=alt.Y("incidents:Q", title=words["incidents"], axis=alt.Axis(tickMinStep=1)),
+            tooltip=[
+                period,
+                alt.Tooltip("incidents:Q", title=words["incidents"]),
+                alt.Tooltip("people:Q", title=words["people"]),
+            ],
+        )
+        .properties(width="container", height=220)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
 @dataclass(frozen=True, slots=True)
 class MapPoint:
     """A place on the map with the number of people reported there."""

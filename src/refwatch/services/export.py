@@ -379,21 +379,62 @@ def export_tallies(
     if fmt not in ("jsonl", "csv") or (public is not None and public.confirmed_only):
         return None
     path = tallies_path(out)
-    if public is not None:
-        redacted = redact_tallies(tally_records(db, TallyFilter(unrestricted_only=True)), public)
-        if fmt == "jsonl":
-            body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in redacted)
-        else:
-            body = _public_tallies_csv(redacted)
-        _write(path, body, bom=bom)
-        return path, len(redacted)
-    records = tally_records(db, TallyFilter())
-    if fmt == "jsonl":
-        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    else:
-        body = tallies_csv(records)
+    body, n = tallies_export_body(db, fmt=fmt, public=public, filters=TallyFilter())
     _write(path, body, bom=bom)
-    return path, len(records)
+    return path, n
+
+
+def tallies_export_body(
+    db: Database, *, fmt: ExportFormat, public: RedactionPolicy | None, filters: TallyFilter
+) -> tuple[str, int]:
+    """The text of a tallies export (JSON Lines or CSV) and how many tallies it holds.
+
+    With ``public``, the redacted form of open documents' tallies (``filters`` is then
+    narrowed to those, whoever asks); the CLI's file and the browser's download are both this.
+    """
+    if fmt not in ("jsonl", "csv"):
+        raise InvalidInput(f"tallies are exported as jsonl or csv, not {fmt!r}")
+    if public is not None:
+        open_only = dataclasses.replace(filters, unrestricted_only=True)
+        redacted = redact_tallies(tally_records(db, open_only), public)
+        if fmt == "jsonl":
+            return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in redacted), len(redacted)
+        return _public_tallies_csv(redacted), len(redacted)
+    records = tally_records(db, filters)
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), len(records)
+    return tallies_csv(records), len(records)
+
+
+def download_tallies(
+    db: Database,
+    *,
+    fmt: ExportFormat,
+    public: bool,
+    visible_groups: tuple[str, ...] | None,
+    actor: str,
+    origin: str | None = None,
+) -> tuple[str, int]:
+    """The tallies a reader may see, to download; audited as ``tallies.export`` (see ``download_incidents``).
+
+    The public form is that of ``refwatch export --public --include-unconfirmed``: tallies are
+    never reviewed, so the default public policy (confirmed only) would publish none of them.
+    """
+    policy = RedactionPolicy(confirmed_only=False) if public else None
+    body, n = tallies_export_body(
+        db, fmt=fmt, public=policy, filters=TallyFilter(visible_groups=visible_groups)
+    )
+    with db.transaction() as session:
+        audit.record(
+            session,
+            actor=actor,
+            action="tallies.export",
+            entity="tally",
+            entity_id=None,
+            detail={"format": fmt, "public": public, "tallies": n},
+            origin=origin,
+        )
+    return body, n
 
 
 def tallies_csv(records: Iterable[dict[str, Any]]) -> str:

@@ -12,6 +12,7 @@ and counts, never a name.
 from __future__ import annotations
 
 import csv
+import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,11 +190,33 @@ def export_clusters(db: Database, path: Path, *, actor: str, origin: str | None)
     Raises:
         NotFound: no linkage run yet.
     """
+    body, rows = clusters_csv(db, actor=actor, origin=origin)
+    try:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(body)
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot write it ({exc.strerror})") from None
+    return rows
+
+
+def clusters_csv(
+    db: Database, *, actor: str, origin: str | None, visible_groups: Groups = None
+) -> tuple[str, int]:
+    """The latest run's persons as CSV text (no names) and its rows; audited as ``linkage.export``.
+
+    The CLI's file and the browser's download. Records tied to an incident restricted to groups
+    outside ``visible_groups`` are left out, as in :func:`review_queue` (None: everything).
+
+    Raises:
+        NotFound: no linkage run yet.
+    """
     with db.transaction() as session:
         run = store.latest_run(session)
         if run is None:
             raise NotFound("no linkage run yet; `refwatch persons link` makes one")
         rows = store.run_clusters(session, run.id)
+        hidden = store.hidden_records(session, visible_groups, [r[2] for r in rows])
+        rows = [r for r in rows if r[2] not in hidden]
         audit.record(
             session,
             actor=actor,
@@ -203,17 +226,12 @@ def export_clusters(db: Database, path: Path, *, actor: str, origin: str | None)
             detail={"rows": len(rows)},
             origin=origin,
         )
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CLUSTER_COLUMNS)
-            for list_name, record_id, _, person, probability in rows:
-                writer.writerow(
-                    [list_name, record_id, person, "" if probability is None else f"{probability:.4f}"]
-                )
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot write it ({exc.strerror})") from None
-    return len(rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CLUSTER_COLUMNS)
+    for list_name, record_id, _, person, probability in rows:
+        writer.writerow([list_name, record_id, person, "" if probability is None else f"{probability:.4f}"])
+    return buffer.getvalue(), len(rows)
 
 
 def review_queue(

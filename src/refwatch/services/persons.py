@@ -22,6 +22,7 @@ which is what multiple systems estimation (``--unit persons``) counts.
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import secrets
 from collections import defaultdict
@@ -440,6 +441,57 @@ def list_persons(
             origin=origin,
         )
     return PersonPage(items, total, limit, offset)
+
+
+#: Columns of the persons download: what ``refwatch persons list`` shows, no identifying field.
+SUMMARY_COLUMNS: Final = (
+    "id",
+    "pseudonym",
+    "incidents",
+    "lists",
+    "family_in_north_korea",
+    "consent_to_publish",
+)
+
+
+def export_person_summaries(
+    db: Database, *, actor: str, origin: str | None, visible_groups: tuple[str, ...] | None = None
+) -> tuple[str, int]:
+    """Every person a reader may see, as CSV in the no-names form of ``persons list``; audited.
+
+    No sealed column is read (the summaries are built from plain columns), so a download can
+    never carry a name; it is still data about persons leaving the system, recorded as
+    ``person.export`` with how many rows went, in the transaction that reads them.
+    """
+    with db.transaction() as session:
+        ids = list(
+            session.scalars(_visible(select(Person.id), visible_groups).order_by(Person.pseudonym, Person.id))
+        )
+        items = _summaries(session, ids)
+        audit.record(
+            session,
+            actor=actor,
+            action="person.export",
+            entity="person",
+            entity_id=None,
+            detail={"rows": len(items)},
+            origin=origin,
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for p in items:
+        writer.writerow(
+            [
+                p.id,
+                p.pseudonym,
+                " ".join(map(str, p.incidents)),
+                "; ".join(p.lists),
+                "yes" if p.family_in_north_korea else "no",
+                "yes" if p.consent_to_publish else "no",
+            ]
+        )
+    return buffer.getvalue(), len(items)
 
 
 def record_refusal(db: Database, *, actor: str, origin: str | None, person_id: int | None) -> None:

@@ -9,6 +9,7 @@ from refwatch.errors import EstimationError, InvalidInput
 from refwatch.report.charts import MapPoint
 from refwatch.report.period import PeriodData, render_html, render_pdf
 from refwatch.services.export import incident_records
+from refwatch.storage import audit
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
 
@@ -44,6 +45,35 @@ def period_report(db: Database, *, date_from: dt.date, date_to: dt.date, lang: s
     )
     html = render_html(data, lang=lang)
     return html.encode("utf-8") if fmt == "html" else render_pdf(html)
+
+
+def download_period_report(
+    db: Database,
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    lang: str,
+    fmt: str,
+    actor: str,
+    origin: str | None = None,
+) -> bytes:
+    """:func:`period_report` for a reader to download from the browser, audited as ``report.export``.
+
+    The same report as ``refwatch report`` writes (open incidents only); a download is data
+    leaving the system, recorded like the incidents export (who, which period, form and language).
+    """
+    data = period_report(db, date_from=date_from, date_to=date_to, lang=lang, fmt=fmt)
+    with db.transaction() as session:
+        audit.record(
+            session,
+            actor=actor,
+            action="report.export",
+            entity="report",
+            entity_id=None,
+            detail={"from": date_from.isoformat(), "to": date_to.isoformat(), "lang": lang, "format": fmt},
+            origin=origin,
+        )
+    return data
 
 
 def _places(records: list[dict[str, Any]]) -> list[MapPoint]:

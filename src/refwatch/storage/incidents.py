@@ -269,7 +269,7 @@ def _record(
         for s in sources
     ]
     record["claims"] = [
-        {"document": s.document.key, "field": field, "value": value.get("value")}
+        {"document": s.document.key, "source_id": s.id, "field": field, "value": value.get("value")}
         for s in sources
         for field, value in s.claims
     ]

@@ -140,6 +140,8 @@ class ClaimOut(Out):
     """What one document said about one field (shown side by side with the others)."""
 
     document: str
+    #: The source (one document's account of this incident): two sources may share a document.
+    source_id: int
     field: str
     value: Any
 

@@ -31,8 +31,10 @@ from refwatch.web.routes import (
     estimates,
     exports,
     incidents,
+    letters,
     person_entry,
     places,
+    public,
     review,
 )
 from refwatch.web.uploads import SealedFormRoute
@@ -68,8 +70,10 @@ for _module in (
     estimates,
     exports,
     incidents,
+    letters,
     person_entry,
     places,
+    public,
     review,
 ):
     router.routes.extend(_module.router.routes)

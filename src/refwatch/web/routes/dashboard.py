@@ -1,52 +1,20 @@
-"""The dashboard (figures, timeline, map, latest incidents) and the public page."""
+"""The dashboard (figures, timeline, map, latest incidents); the public pages are in :mod:`.public`."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
-from refwatch.report.redaction import redact
 from refwatch.services import browse
 from refwatch.services.browse import IncidentFilter
-from refwatch.services.export import public_datapackage_zip
 from refwatch.services.placenames import place_name
 from refwatch.web import i18n, vendor
-from refwatch.web.api import PUBLIC_FILTER
-from refwatch.web.deps import Db, User, optional_user
-from refwatch.web.params import PageNumber
-from refwatch.web.rendering import PAGE, language, render, script_json
+from refwatch.web.deps import Db, User
+from refwatch.web.rendering import language, render, script_json
 from refwatch.web.uploads import SealedFormRoute
 
 router = APIRouter(include_in_schema=False, route_class=SealedFormRoute)  # forms parsed as everywhere
-
-
-@router.get("/public", response_class=HTMLResponse)
-def public(request: Request, db: Db, page: PageNumber = 1) -> HTMLResponse:
-    """What anyone may see without an account: confirmed incidents, redacted (see ``report.redaction``)."""
-    found = browse.incident_page(db, PUBLIC_FILTER, limit=PAGE, offset=(page - 1) * PAGE)
-    return render(
-        request,
-        "public.html",
-        optional_user(request, db),
-        records=redact(found.items),
-        total=found.total,
-        page=page,
-        pages=max(1, -(-found.total // PAGE)),
-    )
-
-
-@router.get("/public/refwatch-public.zip")
-def public_package(db: Db) -> Response:
-    """The public data package (the same redacted form as the page), for anyone to download."""
-    return Response(
-        public_datapackage_zip(db),
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": 'attachment; filename="refwatch-public.zip"',
-            "Cache-Control": "no-store",  # a package of today's data, not to be served stale
-        },
-    )
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -55,6 +55,9 @@ function shortcuts(event) {
   if (!el) return;
   event.preventDefault();
   el.classList.add("pressed");
+  // Say in words what the key did (the queue's status line, read out by screen readers too).
+  var said = document.getElementById("key-feedback");
+  if (said && said.dataset[event.key]) said.textContent = said.dataset[event.key];
   if (target === "reject-reason") {
     el.focus();  // the reason is typed, then Enter rejects; Escape leaves the field
   } else {
