@@ -75,6 +75,15 @@ def test_the_queue_shows_every_sources_claims_with_actions_first(
         assert cells == ["3", "6"]  # both figures visible, each under its own source
         assert re.search(r'id="people">3–6<', page)  # the reconciled range
         assert 'id="key-feedback"' in page and 'data-r="Type the reason for rejecting' in page
+        # The incident's own page shows the same table (it keyed claims by document too).
+        own = client.get(f"/incidents/{first}").text
+        own_table = own[
+            own.index('id="source-claims"') : own.index("</table>", own.index('id="source-claims"'))
+        ]
+        assert len(set(re.findall(r'<th scope="col" data-source="(\d+)"', own_table))) == 2
+        own_row = re.search(r'<tr class="disagree" data-field="victims">(.*?)</tr>', own_table, re.S)
+        assert own_row and re.findall(r"<td>([^<]*)</td>", own_row.group(1)) == ["3", "6"]
+        assert '<h2 id="claims-title">' in own
 
         client.cookies.set("lang", "ko")
         korean = client.get("/review").text

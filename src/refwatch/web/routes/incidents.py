@@ -20,6 +20,7 @@ from refwatch.services.setup import Database
 from refwatch.web import listing
 from refwatch.web.api import one_of
 from refwatch.web.auth import client_address
+from refwatch.web.claims import differing_fields, source_claims
 from refwatch.web.deps import Db, Editor, IncidentId, User
 from refwatch.web.editing import ACTION_LABELS, changed_fields, edit_context, hand_set
 from refwatch.web.params import PageNumber, Text
@@ -97,17 +98,14 @@ def _incident_page(
     request: Request, db: Database, caller: Principal, incident_id: int, *, edit: dict[str, Any] | None = None
 ) -> HTMLResponse:
     record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
-    claims: dict[str, dict[str, Any]] = {}
-    for claim in record["claims"]:
-        claims.setdefault(claim["field"], {})[claim["document"]] = claim["value"]
     history = [h.to_dict() for h in review.history(db, incident_id, visible_groups=caller.visible_groups())]
     return render(
         request,
         "incident.html",
         caller,
         incident=record,
-        claims=claims,
-        documents=[s["document"] for s in record["sources"]],
+        claims=source_claims(record),
+        differing=differing_fields(record),
         history=history,
         hand=hand_set(history, record["overrides"]),
         edit=edit or edit_context(record),
