@@ -429,3 +429,14 @@ def test_a_handover_may_name_the_people_between_the_verb_and_over() -> None:
         published=dt.date(2030, 1, 5),
     )
     assert (incident.status, incident.victims.count) == ("returned", 9)
+
+
+def test_a_korean_participle_before_a_plural_of_people_is_no_event() -> None:
+    # "Repatriated defectors are likely to be imprisoned": what kind of people, not a group it happened to.
+    assert not extract_document(
+        "북송된 가상의 탈북민들은 교화소에 수감될 가능성이 크다.", document="fictional"
+    )
+    (incident,) = extract_document(
+        "2029년 12월 북송된 가상의 탈북민 7명은 교화소에 수감됐다.", document="fictional"
+    )
+    assert (incident.status, incident.victims.count) == ("returned", 7)

@@ -225,3 +225,17 @@ def test_a_month_and_year_ending_a_sentence_still_ends_it() -> None:
 def test_kin_and_occupations_count_people(text: str, count: int) -> None:
     (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
     assert incident.victims.count == count
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        # Kinds of people joined in one group are added up; people who are not the group are not.
+        ("가상의 탈북 여성 3명과 어린이 2명이 2029년 6월 5일 체포됐다.", 5),
+        ("공안은 가상의 남성 2명, 여성 1명을 2029년 6월 5일 체포했다.", 3),
+        ("가상의 탈북민 5명과 중국인 브로커 2명이 2029년 6월 5일 체포됐다.", 5),
+    ],
+)
+def test_korean_kinds_of_people_in_one_group_add_up(text: str, count: int) -> None:
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert incident.victims.count == count

@@ -12,6 +12,7 @@ are not victims.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Final
 
 from refwatch.domain.vocabulary import Qualifier
@@ -279,9 +280,15 @@ _KO_PART_GAP = re.compile(
     r"^(?:을|를|이|가|은|는)?\s*,?\s*(?:그리고\s*|또\s*)?[가-힣A-Za-z]{1,12}(?:에서|에)\s*$"
 )
 
+#: Between two Korean counts of kinds of people in one group: "여성 3명과 어린이 2명", "남성 2명, 여성 1명".
+_KO_AND_GAP = re.compile(rf"^\s*(?:과|와|및|,)\s*(?:(?:{ko.VICTIM_NOUNS})\s*)?$")
+#: Kinds of people a group may be counted by (the sum of two kinds is counted as people).
+_PERSON_GROUPS: Final = frozenset({"people", "women", "men", "children"})
+
 
 def _join_parts(text: str, counts: list[CountMention]) -> list[CountMention]:
-    """Add up a group counted in parts by place ("20 in Qingdao and 9 in Kunming" is 29).
+    """Add up a group counted in parts by place ("20 in Qingdao and 9 in Kunming" is 29) or by kind
+    of person ("여성 3명과 어린이 2명" is 5).
 
     Only parts of the same kind of person with a figure each are joined; the sum
     spans the whole phrase, so its evidence quote shows every part.
@@ -294,15 +301,15 @@ def _join_parts(text: str, counts: list[CountMention]) -> list[CountMention]:
             out.append(c)
             continue
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.count is not None
-            and not prev.vague
-            and prev.group == c.group
-            and _KO_PART_GAP.match(text[prev.end : c.start])
-        ):
-            out[-1] = _summed(text, prev.start, c.end, [prev, c])
-            continue
+        if prev is not None and prev.count is not None and not prev.vague:
+            gap = text[prev.end : c.start]
+            if prev.group == c.group and _KO_PART_GAP.match(gap):
+                out[-1] = _summed(text, prev.start, c.end, [prev, c])
+                continue
+            if {prev.group, c.group} <= _PERSON_GROUPS and _KO_AND_GAP.match(gap):
+                summed = _summed(text, prev.start, c.end, [prev, c])
+                out[-1] = summed if prev.group == c.group else replace(summed, group="people")
+                continue
         if not c.text[:1].isdigit() and not c.text[:1].isalpha():
             out.append(c)
             continue

@@ -68,6 +68,7 @@ _CONDITIONAL_KO = re.compile(ko.CONDITIONAL_AFTER)
 _HABITUAL_KO = re.compile(ko.HABITUAL_BEFORE)
 _PASSIVE_GERUND_EN = re.compile(rf"(?i:{en.PASSIVE_GERUND_BEFORE})")
 _VERBAL_NOUN_KO = re.compile(ko.VERBAL_NOUN)
+_ATTRIBUTIVE_KO = re.compile(ko.ATTRIBUTIVE_AFTER)
 _NOMINAL_KO = re.compile(ko.NOMINAL_AFTER)
 _COMPOUND_KO = re.compile(ko.COMPOUND_AFTER)
 _INTENT_KO = re.compile(ko.INTENT_AFTER)
@@ -172,7 +173,7 @@ def _realis_ko(
     nominal = bool(
         _VERBAL_NOUN_KO.search(text, start, end)
         and (_NOMINAL_KO.match(after) or _LIST_KO.match(after) or _COMPOUND_KO.match(after))
-    )
+    ) or bool(_ATTRIBUTIVE_KO.match(after))
     return True, False, nominal
 
 

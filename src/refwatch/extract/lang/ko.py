@@ -100,6 +100,11 @@ VICTIM_NOUNS: Final = (
     r"탈북자|탈북민|탈북\s?청소년|탈북\s?여성|청소년|북한\s?주민|주민|북한인|가족|일가족|일행|여성|남성|여자|남자|"
     r"어린이|아동|아이|자녀|미성년자|난민|사람|이들|탈북\s?난민|북한\s?사람|청년|소년|소녀"
 )
+#: A participle before a plural of people with no figure ("북송된 탈북민들은 …"): it says what kind
+#: of people a general statement is about, not that it happened to a group (see en.ATTRIBUTIVE_AFTER).
+ATTRIBUTIVE_AFTER: Final = (
+    rf"^(?:된|당한|됐던|되었던|당했던)\s(?:[가-힣]{{1,6}}\s)?(?:{VICTIM_NOUNS})들(?![가-힣]*\s?\d)"
+)
 #: Counted nouns that are not the people the incident happened to.
 NON_VICTIM_NOUNS: Final = (
     r"공안|경찰|조선족|중국인|브로커|기자|관계자|요원|병력|화교|외교관|직원|선교사|군인|경비|당국자|"
