@@ -440,3 +440,28 @@ def test_a_korean_participle_before_a_plural_of_people_is_no_event() -> None:
         "2029년 12월 북송된 가상의 탈북민 7명은 교화소에 수감됐다.", document="fictional"
     )
     assert (incident.status, incident.victims.count) == ("returned", 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "count"),
+    [
+        # Custody going on now is a fact about a group ...
+        ("Fictional police in Town X are holding 7 North Koreans, a source said.", "at_risk", 7),
+        # ... and a death in a camp after the return is where the person stands.
+        (
+            "A fictional woman sent back from China in 2029 died in a labour camp, her brother said.",
+            "died",
+            1,
+        ),
+        ("2 fictional men repatriated in 2029 were beaten to death in custody.", "died", 2),
+    ],
+)
+def test_custody_now_and_deaths_after_return(text: str, status: str, count: int) -> None:
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert (incident.status, incident.victims.count) == (status, count)
+
+
+def test_an_ongoing_campaign_without_a_group_is_no_incident() -> None:
+    assert not extract_document(
+        "Fictional police are arresting North Koreans in Town X.", document="fictional"
+    )

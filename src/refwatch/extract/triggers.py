@@ -139,6 +139,8 @@ def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
         if _IRREALIS_EN.match(word):
             return False, bool(_INTENT_EN.match(word))
         if i <= 1 and _GENERIC_AUX.match(word):
+            if text[start:end].split()[0].lower() in ("holding", "detaining"):
+                continue  # custody going on now ("is holding 7"), not a rule; "are arresting" stays generic
             if not any(w.lower() in ("being", "currently", "still", "now") for w in words[-2:]):
                 return False, False
     if _BASE_FORM_EN.fullmatch(text, start, start + len(text[start:end].split()[0])):

@@ -44,7 +44,9 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
     (r"arrests?|crackdowns?|manhunts?", ("arrest",), True),
     (r"detain(?:ed|ing|s)?", ("arrest", "detention"), False),
     (
-        r"(?:being|been|were|was|are|is|remain|remains|remained)\s+held|holds|holding\s+(?:them|the\s+group)",
+        r"(?:being|been|were|was|are|is|remain|remains|remained)\s+held|holds|holding\s+(?:them|the\s+group)"
+        # "is holding 7 North Koreans": the figure follows (kept out of the trigger).
+        r"|holding(?=\s+(?:at\s+least\s+|about\s+|some\s+|more\s+than\s+|up\s+to\s+)?\d)",
         ("detention",),
         False,
     ),
@@ -66,7 +68,9 @@ TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
         False,
     ),
     (
-        r"committed\s+suicide|killed\s+themselves|took\s+their\s+(?:own\s+)?lives|died\s+in\s+(?:custody|detention|prison)|shot\s+dead",
+        r"committed\s+suicide|killed\s+themselves|took\s+their\s+(?:own\s+)?lives|died\s+in\s+(?:custody|detention|prison)|shot\s+dead"
+        r"|died\s+(?:in|at)\s+(?:an?\s+|the\s+)?(?:north\s+korean\s+)?(?:labou?r\s+camp|prison\s+camp|prison|camp)"
+        r"|died\s+(?:under|during)\s+interrogation|beaten\s+to\s+death",
         ("death",),
         False,
     ),
