@@ -8,7 +8,9 @@ figures depend only on the number of lists:
 * the whole selection plus BCa bootstrap (1,000 replicates and the jackknife,
   issue #18 asks for under 30 s at five lists), on the UK table of
   ../shared/data/mse when present and on a simulated five-list table: wall
-  time and CPU time (this process and its workers), one and all workers;
+  time and CPU time (this process and its workers), one and all workers, the
+  load average, and the interval with the Monte Carlo error of each end for
+  seed 1234 and four more seeds (the spread the docs quote);
 * LCMCR: Gibbs sweeps per second on 4- and 6-list tables.
 
     python benchmarks/estimate.py
@@ -29,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from refwatch.estimate.lcmcr import fit_lcmcr
-from refwatch.estimate.resampling import default_workers, interval
+from refwatch.estimate.resampling import Interval, default_workers, interval
 from refwatch.estimate.selection import Candidates, candidates, fit_all, scores, select
 from refwatch.estimate.tables import CaptureTable, all_histories, read_table
 
@@ -62,12 +64,14 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def bca_run(table: CaptureTable, replicates: int, workers: int) -> tuple[float, float, tuple[float, float]]:
+def bca_run(
+    table: CaptureTable, replicates: int, workers: int, seed: int = 1234
+) -> tuple[float, float, Interval]:
     """Wall and CPU seconds of selection plus BCa interval, and the interval."""
     wall, cpu = time.perf_counter(), cpu_seconds()
     chosen = select(table, criterion="bic")
-    ends = interval(table, chosen, kind="bca", replicates=replicates, seed=1234, workers=workers)
-    return time.perf_counter() - wall, cpu_seconds() - cpu, (ends.low, ends.high)
+    ends = interval(table, chosen, kind="bca", replicates=replicates, seed=seed, workers=workers)
+    return time.perf_counter() - wall, cpu_seconds() - cpu, ends
 
 
 def fit_everything(cands: Candidates, table: CaptureTable) -> None:
@@ -80,6 +84,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is printed")
     parser.add_argument("--lcmcr-iterations", type=int, default=10_000)
     parser.add_argument("--replicates", type=int, default=1000, help="BCa bootstrap replicates")
+    parser.add_argument(
+        "--seeds", type=int, nargs="*", default=[1, 2, 3, 4], help="more seeds for the BCa run (all workers)"
+    )
     args = parser.parse_args()
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, NumPy {np.__version__}")
     print("\n## All hierarchical two-way log-linear models (main effects always in)")
@@ -102,12 +109,21 @@ def main() -> None:
             f" {max(one_rep, 0.0) / 20:>22.3f}"
         )
     print(f"\n## Selection (BIC) plus BCa bootstrap, {args.replicates} replicates + jackknife, five lists")
-    print(f"{'table':>10} {'workers':>8} {'wall (s)':>9} {'CPU (s)':>8} {'interval':>22}")
+    print(f"(load average before: {os.getloadavg()[0]:.1f}; the machine may be shared)")
+    print(
+        f"{'table':>10} {'seed':>5} {'workers':>8} {'wall (s)':>9} {'CPU (s)':>8} {'interval':>22}"
+        f" {'Monte Carlo s.e. of the ends':>29}"
+    )
     tables = [("simulated", simulated(5))] + ([("UK 2013", read_table(UK))] if UK.exists() else [])
     for name, table in tables:
-        for workers in sorted({1, default_workers()}):
-            wall, cpu, (low, high) = bca_run(table, args.replicates, workers)
-            print(f"{name:>10} {workers:>8} {wall:>9.1f} {cpu:>8.1f} {f'{low:,.0f} - {high:,.0f}':>22}")
+        runs = [(1234, w) for w in sorted({1, default_workers()})]
+        runs += [(seed, default_workers()) for seed in args.seeds]
+        for seed, workers in runs:
+            wall, cpu, ends = bca_run(table, args.replicates, workers, seed)
+            shown = f"{ends.low:,.0f} - {ends.high:,.0f}"
+            errors = f"{ends.mc_se[0]:,.0f} / {ends.mc_se[1]:,.0f}"
+            print(f"{name:>10} {seed:>5} {workers:>8} {wall:>9.1f} {cpu:>8.1f} {shown:>22} {errors:>29}")
+    print(f"(load average after: {os.getloadavg()[0]:.1f})")
     print("\n## LCMCR Gibbs sampler (10 latent classes)")
     print(f"{'lists':>5} {'iterations':>11} {'iterations/s':>13}")
     for k in (4, 6):

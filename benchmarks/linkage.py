@@ -41,7 +41,7 @@ from refwatch.link.names import romanise
 from refwatch.link.names.tables import surnames
 from refwatch.link.persons import LinkRecord, cluster_records, feature_row, score_pairs
 from refwatch.link.persons.evidence import NameEvidence, derive
-from refwatch.services.person_linkage import province
+from refwatch.services.person_linkage import gazetteer_place
 
 GIVEN = list("영철수민희순옥성일남혁광진경호련향금춘선정현미은숙화룡길복만국학명애란")
 ORIGINS = [
@@ -121,12 +121,22 @@ def synthetic(records: int, seed: int = 7) -> tuple[list[LinkRecord], dict[int, 
 
 
 def _with_provinces(records: list[LinkRecord]) -> list[LinkRecord]:
+    """Places resolved through the gazetteer (id and province), as the service does, cached per text."""
+    places: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
+
+    def place(text: str | None, country: str | None = None) -> tuple[str | None, str | None]:
+        if (text, country) not in places:
+            places[(text, country)] = gazetteer_place(text, country=country)
+        return places[(text, country)]
+
     return [
         LinkRecord(
             **{
                 **{f: getattr(r, f) for f in r.__slots__},  # type: ignore[attr-defined]
-                "origin_province": province(r.origin, country="KP"),
-                "event_province": province(r.event_place),
+                "origin_place": place(r.origin, "KP")[0],
+                "origin_province": place(r.origin, "KP")[1],
+                "event_place_id": place(r.event_place)[0],
+                "event_province": place(r.event_place)[1],
             }
         )
         for r in records

@@ -21,6 +21,8 @@ this is the percentile interval. Quantiles are Hyndman & Fan's type 8
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
@@ -88,3 +90,39 @@ def percentile_interval(replicates: FloatArray, level: float) -> tuple[float, fl
     tail = (1.0 - level) / 2.0
     low, high = np.quantile(finite, [tail, 1.0 - tail], method="median_unbiased")
     return float(low), float(high)
+
+
+def monte_carlo_errors(
+    replicates: FloatArray,
+    estimate: float | None,
+    a: float,
+    level: float,
+    rng: np.random.Generator,
+    resamples: int = 200,
+) -> tuple[float, float]:
+    """Monte Carlo standard errors of the two ends: how much they would move with another seed.
+
+    The ``B`` replicates are themselves a sample: the ends are recomputed on
+    ``resamples`` sets of ``B`` drawn from them with replacement (``z0`` too
+    for BCa, ``estimate`` given; the percentile ends when it is ``None``), and
+    the standard deviation of each end is its error. No table is refitted, so
+    this costs milliseconds. For an end read at the most extreme replicate it
+    is a lower bound: a resample cannot go beyond the replicates.
+    """
+    finite = replicates[np.isfinite(replicates)]
+    lows: list[float] = []
+    highs: list[float] = []
+    for _ in range(resamples):
+        draw = finite[rng.integers(0, len(finite), size=len(finite))]
+        try:
+            if estimate is None:
+                low, high = percentile_interval(draw, level)
+            else:
+                low, high = bca_interval(draw, estimate, a, level)
+        except EstimationError:  # every resampled replicate on one side: this resample says nothing
+            continue
+        lows.append(low)
+        highs.append(high)
+    if len(lows) < 2:
+        return math.nan, math.nan
+    return float(np.std(lows, ddof=1)), float(np.std(highs, ddof=1))

@@ -22,6 +22,8 @@ from refwatch.estimate.tables import CaptureTable
 
 Method = Literal["loglinear", "lcmcr"]
 HETEROGENEITY = ("none", "chao", "darroch", "poisson", "gamma")
+#: An interval end whose Monte Carlo standard error exceeds this share of the width is named in the warnings.
+MC_SHARE = 0.05
 CI_TYPES = {
     "bca": "BCa bootstrap (Silverman, Chan & Vincent 2024): individuals resampled, model re-selected by "
     "{criterion} on every replicate, acceleration from a leave-one-out jackknife",
@@ -136,6 +138,14 @@ def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
             f"distribution, beyond what {ends.usable_replicates} replicates resolve: it is the most extreme "
             "replicate and changes with --seed; report it as uncertain or run more --bootstrap replicates"
         )
+    for end, se in zip(("lower", "upper"), ends.mc_se, strict=True):
+        width = ends.high - ends.low
+        if math.isfinite(se) and width > 0 and se > MC_SHARE * width:
+            warnings.append(
+                f"the {end} end of the interval has a Monte Carlo standard error of {se:,.0f} "
+                f"({100 * se / width:.0f}% of the interval's width): another --seed moves it that much; "
+                "run more --bootstrap replicates or report the end as uncertain"
+            )
     models = [_model_row(m) for m in chosen.models]
     result = _result(table, "loglinear", options.level, chosen.best, ends.low, ends.high, warnings, models)
     if not verdict.estimable:
@@ -156,6 +166,7 @@ def _selected(table: CaptureTable, options: Options) -> dict[str, Any]:
             "acceleration": _num(ends.acceleration),
             "bca_levels": None if ends.levels is None else [_num(v) for v in ends.levels],
             "jackknife_tables": ends.jackknife_tables,
+            "monte_carlo_se": [_num(v) for v in ends.mc_se],
             "seed": ends.seed,
         },
     }

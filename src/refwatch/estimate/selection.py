@@ -173,19 +173,23 @@ def fit_batch(
 ) -> tuple[FloatArray, FloatArray, BoolArray, FloatArray]:
     """Fit every masked model to counts ``y`` on its kept cells by batched IRLS (Poisson, log link).
 
+    ``y`` is one table for all models, or one row per model (models × cells):
+    the refits of many bootstrap tables then share one stack of normal equations.
+
     Returns:
         ``(beta, mu, converged, last_step)``; ``mu`` is zero on cells a model does
         not fit; ``last_step`` is the largest coefficient change of the last
         iteration (near 1 along a direction in which the likelihood has no maximum).
     """
     n_models, p = active.shape
-    cells = len(y)
+    cells = y.shape[-1]
+    ys = np.broadcast_to(y, (n_models, cells))
     outer = (matrix[:, :, None] * matrix[:, None, :]).reshape(cells, p * p)
     keptf = kept.astype(float)
     activef = active.astype(float)
     pair_mask = (activef[:, :, None] * activef[:, None, :]).reshape(n_models, p * p)
     if start is None:
-        eta = np.broadcast_to(np.log(y + 0.5), (n_models, cells)).copy()
+        eta = np.log(ys + 0.5)
     else:
         eta = np.clip((start * activef) @ matrix.T, -2 * DIVERGED, 2 * DIVERGED)
     mu = np.exp(eta) * keptf
@@ -196,12 +200,13 @@ def fit_batch(
     idx = np.arange(n_models)
     w_eta, w_mu, w_beta, w_act, w_kept, w_pair = eta, mu, beta.copy(), activef, keptf, pair_mask
     w_prev = np.full(n_models, np.inf)
-    w_y = y[None, :] * keptf
+    w_y = ys * keptf
+    w_all = ys
     diagonal = np.arange(p)
     # A model drifting off to infinity may overflow; it then fails to converge and is left out.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(ITERATIONS):
-            z = w_eta + (y - w_mu) / np.where(w_mu > 0, w_mu, 1.0)
+            z = w_eta + (w_all - w_mu) / np.where(w_mu > 0, w_mu, 1.0)
             a = ((w_mu @ outer) * w_pair).reshape(len(idx), p, p)
             a[:, diagonal, diagonal] += 1.0 - w_act
             rhs = ((w_mu * z) @ matrix) * w_act
@@ -229,6 +234,7 @@ def fit_batch(
                     break
                 w_eta, w_mu, w_beta, w_act = w_eta[keep], w_mu[keep], w_beta[keep], w_act[keep]
                 w_kept, w_pair, w_prev, w_y = w_kept[keep], w_pair[keep], w_prev[keep], w_y[keep]
+                w_all = w_all[keep]
     return beta, mu, converged, last_step
 
 
@@ -287,6 +293,8 @@ def existence(
 ) -> BoolArray:
     """Whether each model in ``rows`` has a finite estimate on ``y`` (``mu``: its fitted cells).
 
+    ``y`` is one table, or one per row (with ``lazy`` only: the linear programme takes one table).
+
     With ``lazy``, only what the fits prove is returned (True: exists; False:
     not proved), and the caller asks :func:`decide` for the models it needs.
 
@@ -301,10 +309,10 @@ def existence(
     and pattern of empty cells), which decides.
     """
     kept, active = shape.kept[rows], shape.active[rows]
-    residual = ((y[None, :] * kept - mu) @ cands.matrix) * active
+    residual = ((y * kept - mu) @ cands.matrix) * active
     coef = np.matmul(shape.gram_inverse[rows], residual[:, :, None])[:, :, 0] * active
     table = mu + (coef @ cands.matrix.T) * kept
-    floor = CERTIFY * max(float(y.sum()), 1.0)
+    floor = CERTIFY * np.maximum(np.sum(y, axis=-1), 1.0)
     identifiable = shape.identifiable[rows]
     positive = np.where(kept, table, np.inf).min(axis=1) > floor
     exists = (positive | (last_step < SETTLED)) & identifiable

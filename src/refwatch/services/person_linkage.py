@@ -87,7 +87,9 @@ def link_persons(db: Database, settings: Settings, *, actor: str, origin: str | 
         raise InvalidInput(
             "linkage needs at least two records; `refwatch persons import FILE --list NAME` adds them"
         )
-    places: dict[tuple[str | None, str | None], str | None] = {}  # this run's lookups, memory only
+    places: dict[
+        tuple[str | None, str | None], tuple[str | None, str | None]
+    ] = {}  # this run's lookups, memory only
     rows = [feature_row(_link_record(r, places)) for r in stored]
     model = score_pairs(
         rows,
@@ -144,19 +146,21 @@ def link_persons(db: Database, settings: Settings, *, actor: str, origin: str | 
 
 
 def _link_record(
-    record: store.StoredRecord, places: dict[tuple[str | None, str | None], str | None]
+    record: store.StoredRecord, places: dict[tuple[str | None, str | None], tuple[str | None, str | None]]
 ) -> LinkRecord:
     from refwatch.link.persons import LinkRecord
 
-    def cached(text: str | None, country: str | None = None) -> str | None:
+    def cached(text: str | None, country: str | None = None) -> tuple[str | None, str | None]:
         if (text, country) not in places:
-            places[(text, country)] = province(text, country=country)
+            places[(text, country)] = gazetteer_place(text, country=country)
         return places[(text, country)]
 
     spellings = tuple(
         s for f in ("name_hangul", "name_romanised", "name_other") for s in record.names.get(f, [])
     )
     place = record.arrest_place or record.return_place
+    origin_id, origin_province = cached(record.origin, "KP")
+    place_id, place_province = cached(place)
     return LinkRecord(
         id=record.id,
         list_name=record.list_name,
@@ -164,24 +168,35 @@ def _link_record(
         sex=record.sex,
         birth_year=birth_year(record.birth),
         origin=record.origin,
-        origin_province=cached(record.origin, "KP"),
+        origin_place=origin_id,
+        origin_province=origin_province,
         event_date=record.arrest_date or record.return_date,
         event_place=place,
-        event_province=cached(place),
+        event_place_id=place_id,
+        event_province=place_province,
     )
 
 
 def province(text: str | None, *, country: str | None = None) -> str | None:
     """The first province the gazetteer finds in a place as written (any script), if any."""
+    return gazetteer_place(text, country=country)[1]
+
+
+def gazetteer_place(text: str | None, *, country: str | None = None) -> tuple[str | None, str | None]:
+    """The gazetteer's id and province of the first place with a province found in ``text``.
+
+    The id is the same whatever the script or spelling ("회령", "Hoeryong" and "會寧" are
+    one place), so linkage compares places by it; ``(None, None)`` when nothing is found.
+    """
     if not text:
-        return None
+        return None, None
     from refwatch.extract.gazetteer import load_gazetteer
 
     for found in load_gazetteer().find(text):
         entry = found.entry
         if entry.admin1 and (country is None or entry.country == country):
-            return entry.admin1
-    return None
+            return entry.id, entry.admin1
+    return None, None
 
 
 def export_clusters(db: Database, path: Path, *, actor: str, origin: str | None) -> int:

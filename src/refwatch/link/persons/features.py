@@ -22,6 +22,8 @@ class LinkRecord:
         list_name: the source list it is on.
         spellings: every spelling of the name, any script.
         origin_province, event_province: provinces from the gazetteer (None: not known).
+        origin_place, event_place_id: the gazetteer's id of the place (None: not found); two
+            records name the same place when these agree, whatever script each is written in.
         event_date: the arrest date, else the return date (``YYYY[-MM[-DD]]``).
     """
 
@@ -35,6 +37,8 @@ class LinkRecord:
     event_date: str | None = None
     event_place: str | None = None
     event_province: str | None = None
+    origin_place: str | None = None
+    event_place_id: str | None = None
 
 
 def place_key(text: str | None) -> str | None:
@@ -62,10 +66,11 @@ def feature_row(record: LinkRecord) -> dict[str, Any]:
         "surname": min(surnames) if surnames else None,
         "sex": record.sex,
         "birth_year": record.birth_year,
-        "origin": place_key(record.origin),
+        # The gazetteer's place where it knows it (any script), else the text folded.
+        "origin": record.origin_place or place_key(record.origin),
         "origin_province": record.origin_province,
         "event_date": record.event_date,
         "event_year": int(record.event_date[:4]) if record.event_date else None,
-        "event_place": place_key(record.event_place),
+        "event_place": record.event_place_id or place_key(record.event_place),
         "event_province": record.event_province,
     }
