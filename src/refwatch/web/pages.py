@@ -9,6 +9,8 @@ The names below stay importable from here for the modules and tests that used th
 
 from __future__ import annotations
 
+import importlib
+
 from fastapi import APIRouter
 
 from refwatch.web.deps import Db, Editor, User, editor, logged_in, optional_user, user
@@ -22,22 +24,24 @@ from refwatch.web.rendering import (
     render,
     templates,
 )
-from refwatch.web.routes import (
-    accounts,
-    admin,
-    dashboard,
-    documents,
-    entry,
-    estimates,
-    exports,
-    incidents,
-    letters,
-    person_entry,
-    places,
-    public,
-    review,
-)
 from refwatch.web.uploads import SealedFormRoute
+
+#: One router module per resource (``web/routes/<name>.py``), in the order their routes are tried.
+_RESOURCES = (
+    "accounts",
+    "admin",
+    "dashboard",
+    "documents",
+    "entry",
+    "estimates",
+    "exports",
+    "incidents",
+    "letters",
+    "person_entry",
+    "places",
+    "public",
+    "review",
+)
 
 __all__ = [
     "ERROR_TEXTS",
@@ -61,19 +65,5 @@ __all__ = [
 # The routes themselves, not the routers (FastAPI would wrap an included router): the application
 # and the permission matrix's test see every page route here, as before the split.
 router = APIRouter(include_in_schema=False, route_class=SealedFormRoute)  # uploads stay sealed
-for _module in (
-    accounts,
-    admin,
-    dashboard,
-    documents,
-    entry,
-    estimates,
-    exports,
-    incidents,
-    letters,
-    person_entry,
-    places,
-    public,
-    review,
-):
-    router.routes.extend(_module.router.routes)
+for _name in _RESOURCES:
+    router.routes.extend(importlib.import_module(f"refwatch.web.routes.{_name}").router.routes)
