@@ -127,17 +127,20 @@ def download_incidents(
     filters = IncidentFilter(visible_groups=visible_groups)
     policy = RedactionPolicy() if public else None
     body, n = incident_export_body(db, fmt=fmt, filters=filters, public=policy)
+    _audit_download(
+        db, "incidents.export", "incident", {"format": fmt, "public": public, "incidents": n}, actor, origin
+    )
+    return body, n
+
+
+def _audit_download(
+    db: Database, action: str, entity: str, detail: dict[str, Any], actor: str, origin: str | None
+) -> None:
+    """Record a download in its own transaction: who took which form of how many records."""
     with db.transaction() as session:
         audit.record(
-            session,
-            actor=actor,
-            action="incidents.export",
-            entity="incident",
-            entity_id=None,
-            detail={"format": fmt, "public": public, "incidents": n},
-            origin=origin,
+            session, actor=actor, action=action, entity=entity, entity_id=None, detail=detail, origin=origin
         )
-    return body, n
 
 
 def _write(out: Path, body: str, *, bom: bool) -> None:
@@ -424,16 +427,9 @@ def download_tallies(
     body, n = tallies_export_body(
         db, fmt=fmt, public=policy, filters=TallyFilter(visible_groups=visible_groups)
     )
-    with db.transaction() as session:
-        audit.record(
-            session,
-            actor=actor,
-            action="tallies.export",
-            entity="tally",
-            entity_id=None,
-            detail={"format": fmt, "public": public, "tallies": n},
-            origin=origin,
-        )
+    _audit_download(
+        db, "tallies.export", "tally", {"format": fmt, "public": public, "tallies": n}, actor, origin
+    )
     return body, n
 
 
