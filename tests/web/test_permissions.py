@@ -59,6 +59,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/estimates"): READERS,
     ("GET", "/public/refwatch-public.zip"): EVERYONE,
     ("POST", "/documents/{ref}/restrict"): {"admin"},
+    ("POST", "/incidents/{incident_id}/restrict"): {"admin"},
     ("GET", "/exports"): WRITERS,
     ("GET", "/exports/incidents"): WRITERS,
     ("GET", "/exports/tallies"): WRITERS,

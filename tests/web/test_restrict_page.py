@@ -92,3 +92,29 @@ def test_a_restriction_needs_a_reason_and_an_admin(session: Callable[[str], Test
     form = {"csrf": token(editor, "/documents"), "group": "ngo-a", "reason": "editors may not"}
     assert editor.post(f"/documents/{doc_id.group(1)}/restrict", data=form).status_code == 403
     assert 'id="restriction"' not in editor.get("/documents/by-key/delta").text
+
+
+def test_an_admin_restricts_an_incident_from_its_page(session: Callable[[str], TestClient]) -> None:
+    admin = session("admin")
+    files = [("files", ("epsilon.txt", REPORT, "text/plain"))]
+    admin.post("/documents", files=files, data={"csrf": token(admin, "/documents")})
+    (incident,) = set(re.findall(r'href="/incidents/(\d+)"', admin.get("/documents/by-key/epsilon").text))
+    page = admin.get(f"/incidents/{incident}").text
+    assert f'action="/incidents/{incident}/restrict"' in page and "Open to every reader." in page
+    viewer, editor = session("viewer"), session("editor")
+    assert 'id="restriction"' not in editor.get(f"/incidents/{incident}").text  # admins only
+    refused = {"csrf": token(editor, "/documents"), "group": "ngo-b", "reason": "editors may not"}
+    assert editor.post(f"/incidents/{incident}/restrict", data=refused).status_code == 403
+    no_reason = {"csrf": token(admin, "/documents"), "group": "ngo-b", "reason": ""}
+    assert admin.post(f"/incidents/{incident}/restrict", data=no_reason).status_code == 422
+    assert viewer.get(f"/incidents/{incident}").status_code == 200
+
+    form = {"csrf": token(admin, "/documents"), "group": "ngo-b", "reason": "a witness is still in the North"}
+    assert admin.post(f"/incidents/{incident}/restrict", data=form).status_code == 303
+    assert "ngo-b" in admin.get(f"/incidents/{incident}").text
+    # The reports it was drawn from go with it, as on the command line.
+    assert viewer.get(f"/incidents/{incident}").status_code == 404
+    assert viewer.get("/documents/by-key/epsilon").status_code == 404
+    form = {"csrf": token(admin, "/documents"), "group": "", "reason": "the witness has reached safety"}
+    assert admin.post(f"/incidents/{incident}/restrict", data=form).status_code == 303
+    assert viewer.get(f"/incidents/{incident}").status_code == 200
