@@ -222,36 +222,3 @@ def test_birth_years_two_apart_are_weak_evidence_not_a_veto() -> None:
     assert two["m_probability"] / two["u_probability"] > 4 * other["m_probability"] / other["u_probability"]
     precision, recall = pairwise(outcome.person_of, truth)
     assert precision >= 0.95 and recall >= 0.90, (precision, recall)
-
-
-def test_the_prior_does_not_count_namesakes_as_matches() -> None:
-    """Many different people with the same name key: the rule (same key, nothing contradicting)
-    finds namesakes, which used to be taken for matches (3.4 times the true matches on 100,000
-    generated records). The contradicted namesakes show how many uncontradicted ones to expect."""
-    from refwatch.link.persons.model import estimate_prior, uncontradicted_share
-
-    rng = random.Random(4)
-    namesakes = [
-        {
-            "unique_id": i,
-            "name_tf": f"김|name{i % 10}",
-            "sex": rng.choice("FM"),
-            "birth_year": rng.randrange(1950, 2005),
-        }
-        for i in range(400)
-    ]
-    n_pairs = 400 * 399 // 2
-    q = uncontradicted_share(namesakes)
-    assert 0.0 < q < 0.1  # half differ in sex, most in birth year
-    rule_pairs = sum(
-        1
-        for a, b in itertools.combinations(namesakes, 2)
-        if a["name_tf"] == b["name_tf"]
-        and a["sex"] == b["sex"]
-        and abs(a["birth_year"] - b["birth_year"]) <= 1
-    )
-    assert rule_pairs > 50  # what the rule finds, all of them namesakes
-    assert estimate_prior(namesakes, 1.0) * n_pairs < 0.25 * rule_pairs
-    # One person twice, nothing recorded against it: no namesake to take out, the count stands.
-    same = [{"unique_id": i, "name_tf": f"박|p{i // 2}", "sex": "F", "birth_year": 1980} for i in range(40)]
-    assert estimate_prior(same, 0.5) * (40 * 39 // 2) == pytest.approx(20 / 0.5)
