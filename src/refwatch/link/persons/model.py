@@ -1,6 +1,6 @@
 """The Splink model for person records: settings, training and scoring, in an in-memory DuckDB.
 
-Comparisons: the Korean name (``link.names.levels``), birth year (same, ±1, ±2),
+Comparisons: the Korean name (``link.names.levels``), birth year (same, ±1),
 sex, origin (same place, same province), date of arrest or return (same day,
 month, year) and its place (same place, same province). Each has a null level,
 so a field a partner did not record is no evidence either way.
@@ -51,7 +51,7 @@ Backend = Literal["duckdb", "spark"]
 #: Starting m probabilities per comparison, best level first (the else level last); the
 #: name's are not here: they are measured (``evidence.name_evidence``) and fixed.
 PRIORS: Final[dict[str, tuple[float, ...]]] = {
-    "birth_year": (0.75, 0.15, 0.05, 0.05),
+    "birth_year": (0.8, 0.15, 0.05),
     "sex": (0.97, 0.03),
     "origin": (0.7, 0.2, 0.1),
     "event_date": (0.5, 0.2, 0.2, 0.1),
@@ -153,9 +153,6 @@ def comparisons(
             [
                 ("birth_year_l = birth_year_r", "same year"),
                 ("abs(birth_year_l - birth_year_r) <= 1", "one year apart"),
-                # Korean age (one at birth, a year older each new year) and a year misread put
-                # one person's years two apart more often than chance puts two people there.
-                ("abs(birth_year_l - birth_year_r) <= 2", "two years apart"),
             ],
         ),
         _levels("sex", [("sex_l = sex_r", "same")]),
