@@ -156,18 +156,20 @@ def ingest_paths(
     )
     link = _Linking(link_threshold, link_window_days, link_model) if extract else None
     batch: list[_Ready | FileResult] = []
+    size = 0
     prepared = _prepared_in_order(jobs, workers=_pool_size(workers, len(files)))
     for ready in itertools.chain(prepared, [None]):
         if ready is not None:
             batch.append(ready)
-        if batch and (ready is None or len(batch) >= BATCH_FILES):
+            size += len(ready.prepared.data) if isinstance(ready, _Ready) else 0
+        if batch and (ready is None or len(batch) >= BATCH_FILES or size >= BATCH_BYTES):
             for result in _store_batch(
                 db, batch, actor=actor, restricted_to=restricted_to, seal_text=seal_text, link=link
             ):
                 report.results.append(result)
                 if progress is not None:
                     progress(result)
-            batch = []
+            batch, size = [], 0
     return report
 
 
@@ -175,6 +177,8 @@ def ingest_paths(
 #: enough that the commit and the link's index read are shared, small enough that a failed
 #: batch costs little to store again one file at a time.
 BATCH_FILES = 50
+#: ...or fewer when they hold this many bytes: a batch is in memory until it is stored.
+BATCH_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,12 +209,9 @@ def _store_batch(
         return [item for item in batch if isinstance(item, FileResult)]
     try:
         with db.transaction() as session:
-            results = [
-                item
-                if isinstance(item, FileResult)
-                else _store(session, item, actor=actor, restricted_to=restricted_to, seal_text=seal_text)
-                for item in batch
-            ]
+            results = _store_all(
+                session, batch, actor=actor, restricted_to=restricted_to, seal_text=seal_text
+            )
             if link is not None and any(r.outcome == "stored" for r in results):
                 link_in(session, actor=actor, link=link)
         return results
@@ -523,32 +524,119 @@ def _document(prepared: PreparedFile, columns: dict[str, Any], *, key: str, seal
     return doc
 
 
-def _store(
+@dataclass(slots=True)
+class _Added:
+    """A file's document added to the session, not yet flushed: its audit entry and result follow."""
+
+    path: Path
+    doc: Document
+    incidents: int
+    same_as: Document | None = None  # identical bytes earlier in the same batch: reported unchanged
+
+
+def _store_all(
+    session: Session,
+    batch: Sequence[_Ready | FileResult],
+    *,
+    actor: str,
+    restricted_to: str | None,
+    seal_text: bool,
+) -> list[FileResult]:
+    """Store a batch's files with their incidents and audit entries in the caller's transaction.
+
+    Every row of the batch is added first and written in one flush (a few multi-row inserts
+    per table, not a flush per file), then each stored file gets its audit entry, in the
+    files' order. Duplicates and key clashes within the batch are seen as across batches.
+    """
+    by_sha: dict[str, Document] = {}
+    keys: set[str] = set()
+    added: list[_Added | FileResult] = []
+    with session.no_autoflush:
+        for item in batch:
+            if isinstance(item, FileResult):
+                added.append(item)
+            else:
+                added.append(
+                    _add(
+                        session,
+                        item,
+                        by_sha=by_sha,
+                        keys=keys,
+                        actor=actor,
+                        restricted_to=restricted_to,
+                        seal_text=seal_text,
+                    )
+                )
+    session.flush()
+    results = []
+    for entry in added:
+        if isinstance(entry, FileResult):
+            results.append(entry)
+        elif entry.same_as is not None:
+            results.append(_unchanged(entry.path, entry.same_as, restricted_to))
+        else:
+            doc = entry.doc
+            audit.record(
+                session,
+                actor=actor,
+                action="document.ingest",
+                entity="document",
+                entity_id=doc.id,
+                detail={
+                    "sha256": doc.sha256,
+                    "key": doc.key,
+                    "incidents": entry.incidents,
+                    "restricted_to": restricted_to,
+                },
+            )
+            logger.info("document %s stored with %d incidents", doc.id, entry.incidents)
+            results.append(
+                FileResult(
+                    path=str(entry.path),
+                    outcome="stored",
+                    key=doc.key,
+                    document_id=doc.id,
+                    incidents=entry.incidents,
+                )
+            )
+    return results
+
+
+def _unchanged(path: Path, existing: Document, restricted_to: str | None) -> FileResult:
+    return FileResult(
+        path=str(path),
+        outcome="unchanged",
+        key=existing.key,
+        document_id=existing.id,
+        reason=f"identical bytes already stored as {existing.key}"
+        + (
+            " (its restriction is unchanged: `refwatch documents restrict` changes it)"
+            if restricted_to != existing.restricted_to
+            else ""
+        ),
+    )
+
+
+def _add(
     session: Session,
     ready: _Ready,
     *,
+    by_sha: dict[str, Document],
+    keys: set[str],
     actor: str,
-    restricted_to: str | None = None,
-    seal_text: bool = False,
-) -> FileResult:
-    """Store one prepared file with its incidents and audit entry in the caller's transaction."""
+    restricted_to: str | None,
+    seal_text: bool,
+) -> _Added | FileResult:
+    """Add one prepared file's document, original and incidents to the session (no flush)."""
     prepared = ready.prepared
     path = prepared.path
+    if prepared.sha256 in by_sha:
+        return _Added(path=path, doc=by_sha[prepared.sha256], incidents=0, same_as=by_sha[prepared.sha256])
     existing = repo.find_by_sha256(session, prepared.sha256)
     if existing is not None:
-        return FileResult(
-            path=str(path),
-            outcome="unchanged",
-            key=existing.key,
-            document_id=existing.id,
-            reason=f"identical bytes already stored as {existing.key}"
-            + (
-                " (its restriction is unchanged: `refwatch documents restrict` changes it)"
-                if restricted_to != existing.restricted_to
-                else ""
-            ),
-        )
-    key = _choose_key(session, ready.wanted, prepared.sha256)
+        return _unchanged(path, existing, restricted_to)
+    key = _choose_key(session, ready.wanted, prepared.sha256, taken=keys)
+    keys.add(key)
     doc = _document(prepared, ready.columns, key=key, seal_text=seal_text)
     doc.restricted_to = restricted_to
     doc.ingested_by = actor
@@ -556,7 +644,7 @@ def _store(
     blob.data = prepared.data  # sealed: the hash is bound into the ciphertext
     doc.blob = blob
     session.add(doc)
-    session.flush()
+    by_sha[prepared.sha256] = doc
     n_incidents = 0
     if ready.extraction is not None:
         from refwatch.services import incidents
@@ -564,24 +652,12 @@ def _store(
         # Made for the key wanted; under another key, extraction runs again as it always did.
         extractor, found = ready.extraction if key == ready.wanted else incidents.run_extractor(doc)
         n_incidents = incidents.store_extraction(session, doc, extractor, found)
-    audit.record(
-        session,
-        actor=actor,
-        action="document.ingest",
-        entity="document",
-        entity_id=doc.id,
-        detail={
-            "sha256": doc.sha256,
-            "key": key,
-            "incidents": n_incidents,
-            "restricted_to": restricted_to,
-        },
-    )
-    return FileResult(path=str(path), outcome="stored", key=key, document_id=doc.id, incidents=n_incidents)
+    return _Added(path=path, doc=doc, incidents=n_incidents)
 
 
-def _choose_key(session: Session, wanted: str, sha256: str) -> str:
-    if not repo.key_exists(session, wanted):
+def _choose_key(session: Session, wanted: str, sha256: str, *, taken: set[str]) -> str:
+    """``wanted``, or with the hash's start when a stored document or one earlier in the batch has it."""
+    if wanted not in taken and not repo.key_exists(session, wanted):
         return wanted
     return f"{wanted}-{sha256[:8]}"
 

@@ -250,11 +250,7 @@ def apply_clustering(
     session.flush()
 
     removed = 0
-    for incident_id in sorted(touched):
-        incident = session.get(Incident, incident_id)
-        if incident is None:
-            continue
-        session.refresh(incident, attribute_names=["sources"])
+    for incident in _with_sources(session, touched):
         if not incident.sources:
             if incident.review_state == "candidate" and not incident.sources_locked:
                 session.delete(incident)
@@ -263,6 +259,28 @@ def apply_clustering(
         refresh_incident(incident)
     session.flush()
     return moved, removed
+
+
+def _with_sources(session: Session, ids: set[int]) -> list[Incident]:
+    """The incidents ``ids`` (those still there) with their sources and what reconciling reads, as
+    stored now: a few queries for all of them (read again one by one, they cost a query each)."""
+    found: list[Incident] = []
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        found.extend(
+            session.scalars(
+                select(Incident)
+                .where(Incident.id.in_(ordered[i : i + 500]))
+                .order_by(Incident.id)
+                .options(
+                    selectinload(Incident.sources).selectinload(IncidentSource.document),
+                    selectinload(Incident.locations),
+                    selectinload(Incident.perpetrators),
+                )
+                .execution_options(populate_existing=True)
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True, slots=True)
