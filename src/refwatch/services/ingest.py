@@ -548,8 +548,10 @@ def _store_all(
     per table, not a flush per file), then each stored file gets its audit entry, in the
     files' order. Duplicates and key clashes within the batch are seen as across batches.
     """
+    ready = [item for item in batch if isinstance(item, _Ready)]
+    known = repo.find_by_sha256s(session, sorted({r.prepared.sha256 for r in ready}))
+    keys = repo.keys_taken(session, sorted({r.wanted for r in ready}))
     by_sha: dict[str, Document] = {}
-    keys: set[str] = set()
     added: list[_Added | FileResult] = []
     with session.no_autoflush:
         for item in batch:
@@ -560,6 +562,7 @@ def _store_all(
                     _add(
                         session,
                         item,
+                        known=known,
                         by_sha=by_sha,
                         keys=keys,
                         actor=actor,
@@ -568,6 +571,25 @@ def _store_all(
                     )
                 )
     session.flush()
+    stored = [e for e in added if isinstance(e, _Added) and e.same_as is None]
+    audit.record_many(
+        session,
+        [
+            audit.Entry(
+                actor=actor,
+                action="document.ingest",
+                entity="document",
+                entity_id=e.doc.id,
+                detail={
+                    "sha256": e.doc.sha256,
+                    "key": e.doc.key,
+                    "incidents": e.incidents,
+                    "restricted_to": restricted_to,
+                },
+            )
+            for e in stored
+        ],
+    )
     results = []
     for entry in added:
         if isinstance(entry, FileResult):
@@ -576,19 +598,6 @@ def _store_all(
             results.append(_unchanged(entry.path, entry.same_as, restricted_to))
         else:
             doc = entry.doc
-            audit.record(
-                session,
-                actor=actor,
-                action="document.ingest",
-                entity="document",
-                entity_id=doc.id,
-                detail={
-                    "sha256": doc.sha256,
-                    "key": doc.key,
-                    "incidents": entry.incidents,
-                    "restricted_to": restricted_to,
-                },
-            )
             logger.info("document %s stored with %d incidents", doc.id, entry.incidents)
             results.append(
                 FileResult(
@@ -621,21 +630,26 @@ def _add(
     session: Session,
     ready: _Ready,
     *,
+    known: dict[str, Document],
     by_sha: dict[str, Document],
     keys: set[str],
     actor: str,
     restricted_to: str | None,
     seal_text: bool,
 ) -> _Added | FileResult:
-    """Add one prepared file's document, original and incidents to the session (no flush)."""
+    """Add one prepared file's document, original and incidents to the session (no flush).
+
+    ``known``: documents already stored, by hash; ``by_sha``: those added earlier in the batch;
+    ``keys``: the keys taken (stored or earlier in the batch). A taken key gets the hash's start.
+    """
     prepared = ready.prepared
     path = prepared.path
     if prepared.sha256 in by_sha:
         return _Added(path=path, doc=by_sha[prepared.sha256], incidents=0, same_as=by_sha[prepared.sha256])
-    existing = repo.find_by_sha256(session, prepared.sha256)
+    existing = known.get(prepared.sha256)
     if existing is not None:
         return _unchanged(path, existing, restricted_to)
-    key = _choose_key(session, ready.wanted, prepared.sha256, taken=keys)
+    key = ready.wanted if ready.wanted not in keys else f"{ready.wanted}-{prepared.sha256[:8]}"
     keys.add(key)
     doc = _document(prepared, ready.columns, key=key, seal_text=seal_text)
     doc.restricted_to = restricted_to
@@ -653,13 +667,6 @@ def _add(
         extractor, found = ready.extraction if key == ready.wanted else incidents.run_extractor(doc)
         n_incidents = incidents.store_extraction(session, doc, extractor, found)
     return _Added(path=path, doc=doc, incidents=n_incidents)
-
-
-def _choose_key(session: Session, wanted: str, sha256: str, *, taken: set[str]) -> str:
-    """``wanted``, or with the hash's start when a stored document or one earlier in the batch has it."""
-    if wanted not in taken and not repo.key_exists(session, wanted):
-        return wanted
-    return f"{wanted}-{sha256[:8]}"
 
 
 def _language(text: str, meta: DocumentMetadata | None, choice: LanguageChoice) -> tuple[str, str]:
