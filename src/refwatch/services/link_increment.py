@@ -17,7 +17,7 @@ That holds only while nothing but new documents changed since the last relink
 with the same model, threshold and window. The audit log says so: the last
 ``incidents.relink`` entry names them, and every later entry must be an ingest
 (its documents are the new ones) or an action that cannot change what linking
-reads (:data:`UNRELATED`). Otherwise (a merge, split, review, import, a new
+reads (:data:`UNRELATED`, :data:`UNRELATED_PREFIXES`). Otherwise (a merge, split, review, import, a new
 model, no relink yet) :func:`link_new` answers None and the caller runs a full relink.
 """
 
@@ -70,6 +70,9 @@ UNRELATED = frozenset(
     }
 )
 
+#: Prefixes of more such actions: accounts, their sessions and tokens.
+UNRELATED_PREFIXES = ("user.", "token.")
+
 #: Ids per ``IN (...)`` list: well under SQLite's and PostgreSQL's parameter limits.
 _CHUNK = 500
 
@@ -116,7 +119,7 @@ def new_documents(
     for action, entity_id in session.execute(
         select(AuditEvent.action, AuditEvent.entity_id).where(AuditEvent.id > last.id)
     ):
-        if action not in UNRELATED:
+        if action not in UNRELATED and not action.startswith(UNRELATED_PREFIXES):
             return None
         if action == "document.ingest" and entity_id is not None:
             documents.add(int(entity_id))
