@@ -25,6 +25,7 @@ from refwatch.services import ingest as ingest_service
 from refwatch.services.ingest import FileResult, _Job, _pool_size, _prepared_in_order, _Ready, ingest_paths
 from refwatch.services.setup import open_database
 from refwatch.storage import audit
+from refwatch.storage.database import Database
 from refwatch.storage.tables import AuditEvent, Claim, Document, Incident, IncidentSource, Tally
 
 _counter = itertools.count()
@@ -350,3 +351,38 @@ def test_a_file_that_fails_in_a_batch_fails_alone(
             assert audit.verify_chain(session) == []
     finally:
         db.dispose()
+
+
+def test_only_new_documents_are_linked_while_nothing_else_changed(db: Database, tmp_path: Path) -> None:
+    """Linking only what new reports reach is right only while the stored incidents are a full
+    relink's: same model, threshold and window, and nothing but ingests (and actions that change
+    nothing linking reads) since. Any reviewer decision, or other settings, mean a full relink."""
+    from refwatch.link.model import default_model
+    from refwatch.services.link_increment import new_documents
+
+    folder = tmp_path / "reports"
+    _write_corpus(folder)
+    model = default_model()
+    threshold = model.threshold if model.threshold is not None else 0.5
+
+    def new(**changes: Any) -> set[int] | None:
+        with db.session() as session:
+            return new_documents(
+                session,
+                model=changes.get("model", model),
+                threshold=changes.get("threshold", threshold),
+                window_days=changes.get("window_days", 45),
+            )
+
+    assert new() is None, "no relink yet: everything must be linked"
+    ingest_paths(db, [folder / "e0-0.txt"], actor="tester")
+    assert new() == set()
+    with db.transaction() as session:
+        audit.record(session, actor="tester", action="login", entity="user", entity_id="tester")
+        audit.record(session, actor="tester", action="document.ingest", entity="document", entity_id=42)
+    assert new() == {42}
+    assert new(threshold=threshold / 2) is None
+    assert new(window_days=10) is None
+    with db.transaction() as session:
+        audit.record(session, actor="tester", action="incident.merge", entity="incident", entity_id=1)
+    assert new() is None, "a reviewer's merge: only a full relink is known to be right"

@@ -572,6 +572,10 @@ def _store_all(
                 )
     session.flush()
     stored = [e for e in added if isinstance(e, _Added) and e.same_as is None]
+    for e in stored:  # written: the session need not hold a second copy of each text and original
+        session.expire(e.doc, ["text", "_sealed_text"])
+        if e.doc.blob is not None:
+            session.expire(e.doc.blob, ["_data"])
     audit.record_many(
         session,
         [

@@ -40,6 +40,7 @@ from refwatch.link.model import LinkModel
 from refwatch.link.report import Report
 from refwatch.link.scoring import compare_features
 from refwatch.services.linking import (
+    WITHOUT_TEXT,
     LinkSummary,
     PartRow,
     _reports,
@@ -225,6 +226,7 @@ def _read(session: Session, rows: Iterable[_Row]) -> dict[str, Features]:
             select(IncidentSource.id, IncidentSource.extracted, Document)
             .join(Document, Document.id == IncidentSource.document_id)
             .where(IncidentSource.id.in_(ids[i : i + _CHUNK]))
+            .options(*WITHOUT_TEXT)
         )
         for sid, extracted, document in session.execute(query):
             row = wanted[sid]
@@ -291,7 +293,7 @@ def _sources(session: Session, ids: list[int]) -> list[IncidentSource]:
                 select(IncidentSource)
                 .where(IncidentSource.id.in_(ids[i : i + _CHUNK]))
                 .options(
-                    selectinload(IncidentSource.document),
+                    selectinload(IncidentSource.document).options(*WITHOUT_TEXT),
                     selectinload(IncidentSource.incident).selectinload(Incident.locations),
                     selectinload(IncidentSource.incident).selectinload(Incident.perpetrators),
                 )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from refwatch.domain.incidents import Incident as ExtractedIncident
 from refwatch.errors import InvalidInput
@@ -42,6 +42,10 @@ if TYPE_CHECKING:
     from refwatch.storage.database import Database
 
 logger = logging.getLogger(__name__)
+
+#: Linking reads a report's document for its key, dates and restriction, never its text: a
+#: document's text (and sealed text) is as large as the file, so it is not loaded with it.
+WITHOUT_TEXT = (defer(Document.text), defer(Document._sealed_text))
 
 #: Fewer documents than this give EM too few pairs to estimate anything.
 MIN_TRAINING_DOCUMENTS = 10
@@ -82,7 +86,7 @@ def _sources(session: Session) -> list[IncidentSource]:
     return list(
         session.scalars(
             select(IncidentSource).options(
-                selectinload(IncidentSource.document),
+                selectinload(IncidentSource.document).options(*WITHOUT_TEXT),
                 # with what reconciling compares, so an incident's rows are not loaded one by one
                 selectinload(IncidentSource.incident).selectinload(Incident.locations),
                 selectinload(IncidentSource.incident).selectinload(Incident.perpetrators),
@@ -273,7 +277,9 @@ def _with_sources(session: Session, ids: set[int]) -> list[Incident]:
                 .where(Incident.id.in_(ordered[i : i + 500]))
                 .order_by(Incident.id)
                 .options(
-                    selectinload(Incident.sources).selectinload(IncidentSource.document),
+                    selectinload(Incident.sources)
+                    .selectinload(IncidentSource.document)
+                    .options(*WITHOUT_TEXT),
                     selectinload(Incident.locations),
                     selectinload(Incident.perpetrators),
                 )
