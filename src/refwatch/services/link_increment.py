@@ -38,7 +38,7 @@ from refwatch.link.clustering import _logit2, cluster
 from refwatch.link.features import Features, features
 from refwatch.link.model import LinkModel
 from refwatch.link.report import Report
-from refwatch.link.scoring import compare_features
+from refwatch.link.scoring import Comparison, compare_features
 from refwatch.services.linking import (
     WITHOUT_TEXT,
     LinkSummary,
@@ -73,6 +73,12 @@ UNRELATED = frozenset(
 
 #: Prefixes of more such actions: accounts, their sessions and tokens.
 UNRELATED_PREFIXES = ("user.", "token.")
+
+#: When the new reports reach more than this share of all reports (and at least MIN_GIVE_UP),
+#: the walk stops and everything is relinked: that costs less (a synthetic corpus of random
+#: incidents in a few cities, as the soak's, is one connected graph of scored pairs).
+MAX_SHARE = 0.5
+MIN_GIVE_UP = 1000
 
 #: Ids per ``IN (...)`` list: well under SQLite's and PostgreSQL's parameter limits.
 _CHUNK = 500
@@ -249,14 +255,19 @@ def _reached(
     limit: float,
     window_days: int,
     model: LinkModel,
-) -> set[str]:
-    """The keys of every report joined to a new one by a path of scored pairs and pins."""
+    compared: dict[tuple[str, str], Comparison],
+) -> set[str] | None:
+    """The keys of every report joined to a new one by a path of scored pairs and pins.
+
+    None when they are more than :data:`MAX_SHARE` of all reports (at least :data:`MIN_GIVE_UP`):
+    then a full relink costs less than walking on. Every comparison made is kept in ``compared``.
+    """
+    give_up = max(MIN_GIVE_UP, int(len(rows) * MAX_SHARE))
     blocks = _Blocks(rows, window_days)
     by_incident: dict[int, list[_Row]] = defaultdict(list)
     for r in rows:
         by_incident[r.incident_id].append(r)
     read: dict[str, Features] = {}
-    done: set[tuple[str, str]] = set()
     reached = {r.key for r in new}
     frontier = list(new)
     while frontier:
@@ -266,10 +277,11 @@ def _reached(
         following: list[_Row] = []
         for r, c in pairs:
             k = (r.key, c.key) if r.key < c.key else (c.key, r.key)
-            if k in done:
+            if k in compared:
                 continue
-            done.add(k)
-            result = compare_features(read[k[0]], read[k[1]], window_days=window_days, model=model)
+            result = compared[k] = compare_features(
+                read[k[0]], read[k[1]], window_days=window_days, model=model
+            )
             if result.veto is None and result.weight is not None and result.weight >= limit:
                 for other in (r, c):
                     if other.key not in reached:
@@ -282,6 +294,8 @@ def _reached(
                         reached.add(other.key)
                         following.append(other)
         frontier = following
+        if len(reached) > give_up:
+            return None
     return reached
 
 
@@ -320,7 +334,13 @@ def link_new(session: Session, *, threshold: float, window_days: int, model: Lin
         return None
     rows = _index(session)
     new = [r for r in rows if r.document_id in documents]
-    reached = _reached(session, rows, new, limit=_logit2(threshold), window_days=window_days, model=model)
+    compared: dict[tuple[str, str], Comparison] = {}
+    reached = _reached(
+        session, rows, new, limit=_logit2(threshold), window_days=window_days, model=model, compared=compared
+    )
+    if reached is None:
+        logger.info("the new reports reach most reports: relinking them all")
+        return None
     part = [r for r in rows if r.key in reached]
     sources = _sources(session, [r.source_id for r in part])
     held = {s.incident_id: s.incident for s in sources}  # see linking.relink: rows are held weakly
@@ -335,6 +355,7 @@ def link_new(session: Session, *, threshold: float, window_days: int, model: Lin
         window_days=window_days,
         pinned=[pinned_groups[i] for i in sorted(pinned_groups)],
         model=model,
+        compared=compared,
     )
     moved, removed = apply_clustering(session, by_key, result, pinned=set(pinned_groups))
     now = {s.id: s.incident_id for s in sources}
