@@ -132,6 +132,8 @@ class Generated:
     search_words: list[str]
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: The incident ids detail requests name: None for 1..incidents (soak.py sets the ids a relink kept).
+    incident_ids: list[int] | None = None
 
 
 def _document_text(rng: random.Random, i: int, language: str, chars: int) -> str:
@@ -436,7 +438,8 @@ def pick_kind(rng: random.Random, data: Generated, kind: str) -> tuple[str, dict
             params["event_type"] = rng.choice(EVENT_TYPES)
         return "/api/v1/incidents", params
     if kind == "incident_detail":
-        return f"/api/v1/incidents/{rng.randint(1, data.incidents)}", {}
+        chosen = rng.choice(data.incident_ids) if data.incident_ids else rng.randint(1, data.incidents)
+        return f"/api/v1/incidents/{chosen}", {}
     if kind == "documents_list":
         params = {"limit": 50, "offset": rng.randrange(0, 500)}
         if rng.random() < 0.2:

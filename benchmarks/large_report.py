@@ -22,6 +22,15 @@ extract 1 / 8 / 50 MB took 3.3 / 14.8 / 89.6 s (1.8 s/MB from 8 MB on: linear), 
 at 8 MB, reading the file adds 33 MB, the document's insert (text, search index, sealed
 original) 43 MB, extraction 46 MB.
 
+Again later that day (load average 9-11 on the 2 cores, so wall seconds mean little): ingest
+of 50 MB peaked at 620 MB before batched ingest and 621 MB after (108 / 110 CPU s, 246
+incidents both). Peak RSS by phase at 8 MB after it: reading and the document's columns +46 MB,
+extraction +22 MB (let go again), the batch's flush (text, its search index, sealed original)
++57 MB, linking +0 (it no longer reads the document's text back; it added 24 MB before). What
+stays over 500 MB at 50 MB is holding the whole text as one row: the file's bytes, the decoded
+text, the text bound into SQLite and its trigram index, the sealed original. Storing the text
+segment by segment would bound it; that is a schema change not made yet.
+
     python benchmarks/large_report.py                       # 1, 2, 5 and 10 MB
     python benchmarks/large_report.py --sizes 5 10 20 --only extract
 """

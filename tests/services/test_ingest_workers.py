@@ -20,9 +20,12 @@ import pytest
 from sqlalchemy import select
 
 from refwatch.config import Settings, load_settings
+from refwatch.ingest.discovery import expand_paths
 from refwatch.services import ingest as ingest_service
 from refwatch.services.ingest import FileResult, _Job, _pool_size, _prepared_in_order, _Ready, ingest_paths
 from refwatch.services.setup import open_database
+from refwatch.storage import audit
+from refwatch.storage.database import Database
 from refwatch.storage.tables import AuditEvent, Claim, Document, Incident, IncidentSource, Tally
 
 _counter = itertools.count()
@@ -229,3 +232,157 @@ def test_a_worker_that_dies_costs_no_file(tmp_path: Path, caplog: pytest.LogCapt
     got = list(_prepared_in_order(jobs, workers=2))
     assert [r.prepared.read.text if isinstance(r, _Ready) else r for r in got] == texts
     assert "an ingest worker process died" in caplog.text  # the pool really broke
+
+
+# --- batches and incremental linking (issue #20 point 2) -------------------------------------------
+
+
+def _ingest_each(settings: Settings, folder: Path) -> list[tuple[Any, ...]]:
+    """Each file in a run of its own, in the order a whole-folder ingest finds them."""
+    db = open_database(settings)
+    try:
+        results = []
+        for path in expand_paths([folder]):
+            report = ingest_paths(db, [path], actor="tester", restricted_to="team-a", seal_text=True)
+            results.extend(_result(r, folder) for r in report.results)
+    finally:
+        db.dispose()
+    return results
+
+
+def test_batches_and_incremental_links_store_what_one_by_one_ingest_stores(
+    settings: Settings, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder stored four files per transaction gives the incidents of one file per run, where
+    every run after the first links only what its new reports reach; a full relink then moves nothing.
+    Before batches and incremental linking every run relinked every stored report."""
+    folder = tmp_path / "reports"
+    _write_corpus(folder)
+    monkeypatch.setattr(ingest_service, "BATCH_FILES", 4, raising=False)  # raising: the old code had none
+    batched = _ingest(settings, folder, workers=1)
+
+    full_relinks = []
+    relink = ingest_service.relink
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        full_relinks.append(1)
+        return relink(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_service, "relink", counted)
+    other = _second_settings(settings, tmp_path, request)
+    each = _ingest_each(other, folder)
+    assert len(full_relinks) == 1, "only the first run (no relink yet) relinks everything"
+
+    assert each == batched
+    stored_batched, stored_each = _stored(settings), _stored(other)
+    assert any(len(members) > 1 for members, *_ in stored_each["incidents"]), "reports were linked"
+    for part in ("documents", "reports", "claims", "incidents", "tallies"):
+        assert stored_each[part] == stored_batched[part], part
+    db = open_database(other)
+    try:
+        summary = ingest_service.relink_all(db, actor="tester", threshold=None, window_days=45)
+        with db.session() as session:
+            assert audit.verify_chain(session) == []
+    finally:
+        db.dispose()
+    assert (summary.moved, summary.removed) == (0, 0), "the incremental links were the full relink's"
+    assert _stored(other)["incidents"] == stored_each["incidents"]
+
+
+def test_incident_ids_a_reader_sees_during_ingest_stay(settings: Settings, tmp_path: Path) -> None:
+    """A reader listing incidents while ingest runs never sees one that linking then deletes.
+
+    Before, each file was committed with a new incident per report and the relink after the last
+    file moved the reports of known events into their incidents and deleted the new ones: a client
+    that had listed them got 404s (the soak's errors). Now the link is in the file's transaction.
+    """
+    folder = tmp_path / "reports"
+    _write_corpus(folder)
+    db = open_database(settings)
+    seen: set[int] = set()
+
+    def look(_result: FileResult) -> None:
+        with db.session() as session:
+            seen.update(session.scalars(select(Incident.id)))
+
+    try:
+        ingest_paths(db, [folder], actor="tester", progress=look)
+        with db.session() as session:
+            now = set(session.scalars(select(Incident.id)))
+            linked = [i for i in session.scalars(select(Incident)) if len(i.sources) > 1]
+    finally:
+        db.dispose()
+    assert linked, "reports of one event were linked"
+    assert seen and seen <= now, f"incidents listed during the ingest and then deleted: {sorted(seen - now)}"
+
+
+def test_a_file_that_fails_in_a_batch_fails_alone(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose writes fail inside a batch takes nothing of the batch with it: the batch is
+    rolled back and stored again one file per transaction; only that file fails, named, and
+    nothing of it is stored; the audit chain still verifies."""
+    folder = tmp_path / "reports"
+    _write_corpus(folder)
+    from refwatch.services import incidents
+
+    store = incidents.store_extraction
+
+    def fails_for_one(session: Any, doc: Document, *args: Any) -> int:
+        if doc.key == "e1-1":
+            raise RuntimeError("a storage fault")
+        return store(session, doc, *args)
+
+    monkeypatch.setattr(incidents, "store_extraction", fails_for_one)
+    results = {path: (outcome, reason) for path, outcome, _k, _d, reason, _n in _ingest(settings, folder, 1)}
+    assert results["e1-1.txt"] == ("failed", "internal error (RuntimeError)")
+    assert results["broken.pdf"][0] == "failed"
+    assert sorted(p for p, (outcome, _) in results.items() if outcome == "failed") == [
+        "broken.pdf",
+        "e1-1.txt",
+    ]
+    stored = _stored(settings)
+    assert "e1-1" not in {key for key, *_ in stored["documents"]}
+    assert len(stored["documents"]) == len(results) - 3  # the failed two and the unchanged copy
+    assert not any(r[0].startswith("e1-1#") for r in stored["reports"])
+    db = open_database(settings)
+    try:
+        with db.session() as session:
+            assert audit.verify_chain(session) == []
+    finally:
+        db.dispose()
+
+
+def test_only_new_documents_are_linked_while_nothing_else_changed(db: Database, tmp_path: Path) -> None:
+    """Linking only what new reports reach is right only while the stored incidents are a full
+    relink's: same model, threshold and window, and nothing but ingests (and actions that change
+    nothing linking reads) since. Any reviewer decision, or other settings, mean a full relink."""
+    from refwatch.link.model import default_model
+    from refwatch.services.link_increment import new_documents
+
+    folder = tmp_path / "reports"
+    _write_corpus(folder)
+    model = default_model()
+    threshold = model.threshold if model.threshold is not None else 0.5
+
+    def new(**changes: Any) -> set[int] | None:
+        with db.session() as session:
+            return new_documents(
+                session,
+                model=changes.get("model", model),
+                threshold=changes.get("threshold", threshold),
+                window_days=changes.get("window_days", 45),
+            )
+
+    assert new() is None, "no relink yet: everything must be linked"
+    ingest_paths(db, [folder / "e0-0.txt"], actor="tester")
+    assert new() == set()
+    with db.transaction() as session:
+        audit.record(session, actor="tester", action="login", entity="user", entity_id="tester")
+        audit.record(session, actor="tester", action="document.ingest", entity="document", entity_id=42)
+    assert new() == {42}
+    assert new(threshold=threshold / 2) is None
+    assert new(window_days=10) is None
+    with db.transaction() as session:
+        audit.record(session, actor="tester", action="incident.merge", entity="incident", entity_id=1)
+    assert new() is None, "a reviewer's merge: only a full relink is known to be right"

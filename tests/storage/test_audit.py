@@ -61,3 +61,20 @@ def test_concurrent_writers_never_fork_the_chain(db: Database) -> None:
     with db.session() as session:
         assert audit.verify_chain(session) == []
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == writers * each
+
+
+def test_entries_appended_together_chain_like_one_by_one(db: Database) -> None:
+    """``record_many`` (ingest's batches) chains its entries onto the log and each onto the one before."""
+    _three(db)
+    with db.transaction() as session:
+        written = audit.record_many(
+            session,
+            [audit.Entry(actor="tester", action="test.batch", entity="thing", entity_id=n) for n in range(4)],
+        )
+        audit.record(session, actor="tester", action="test.write", entity="thing", entity_id=9)
+    with db.session() as session:
+        assert audit.verify_chain(session) == []
+        events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    assert [e.entity_id for e in events] == ["0", "1", "2", "0", "1", "2", "3", "9"]
+    assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
+    assert [e.id for e in written] == [e.id for e in events[3:7]]

@@ -127,6 +127,7 @@ def cluster(
     window_days: int,
     pinned: Sequence[Sequence[str]] = (),
     model: LinkModel | None = None,
+    compared: dict[tuple[str, str], Comparison] | None = None,
 ) -> Clustering:
     """Group reports into incidents (see the module docstring).
 
@@ -136,6 +137,8 @@ def cluster(
         window_days: reports whose dates lie further apart are never in one incident.
         pinned: groups of report keys a reviewer merged or split.
         model: the linking model; the packaged one by default.
+        compared: comparisons already made with the same model and window, by the pair of keys in
+            order (an incremental link's walk made them); pairs compared here are added to it.
     """
     model = model or default_model()
     limit = _logit2(threshold)
@@ -149,7 +152,7 @@ def cluster(
         for key in present[1:]:
             if groups.find(present[0]) != groups.find(key):
                 groups.join(present[0], key)
-    cache: dict[tuple[str, str], Comparison] = {}
+    cache: dict[tuple[str, str], Comparison] = compared if compared is not None else {}
 
     def pair(x: str, y: str) -> Comparison:
         k = (x, y) if x < y else (y, x)

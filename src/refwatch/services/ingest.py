@@ -1,15 +1,20 @@
 """Ingesting files: read, hash, store the original and its text, extract, link.
 
-Each document is stored in its own transaction together with its incidents, so
-a failure part-way through a batch leaves every earlier document stored and
-nothing of the failing one. Identical bytes already stored are reported as
-``unchanged`` and not touched.
+Files are stored :data:`BATCH_FILES` at a time, each batch in one transaction
+together with its incidents, their links and the audit entries: one commit
+per batch, and no reader ever sees a new report's incident before linking has
+put it where it belongs (a relink beside a reader used to delete incidents the
+reader had just listed). When anything in a batch fails, nothing of the batch
+is kept and its files are stored again one per transaction, so a bad file
+fails alone and every other file is stored, as before batches. Identical
+bytes already stored are reported as ``unchanged`` and not touched.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import logging
 import os
 import unicodedata
@@ -35,8 +40,9 @@ from refwatch.ingest.metadata import DocumentMetadata, MetadataTable
 from refwatch.ingest.metadata import upload_details as upload_details
 from refwatch.ingest.readers import ReadResult, media_type_for
 from refwatch.ingest.sandbox import ParseLimits, read_isolated
-from refwatch.link.model import read_model
+from refwatch.link.model import LinkModel, read_model
 from refwatch.security.logs import exception_summary
+from refwatch.services.link_increment import link_new
 from refwatch.services.linking import LinkSummary, relink
 from refwatch.storage import audit, link_models
 from refwatch.storage import documents as repo
@@ -148,16 +154,93 @@ def ingest_paths(
         )
         for path in files
     )
-    for ready in _prepared_in_order(jobs, workers=_pool_size(workers, len(files))):
-        result = _store_ready(db, ready, actor=actor, restricted_to=restricted_to, seal_text=seal_text)
-        report.results.append(result)
-        if progress is not None:
-            progress(result)
-    if extract and report.count("stored"):
-        relink_all(
-            db, actor=actor, threshold=link_threshold, window_days=link_window_days, model_dir=link_model
-        )
+    link = _Linking(link_threshold, link_window_days, link_model) if extract else None
+    batch: list[_Ready | FileResult] = []
+    size = 0
+    prepared = _prepared_in_order(jobs, workers=_pool_size(workers, len(files)))
+    for ready in itertools.chain(prepared, [None]):
+        if ready is not None:
+            batch.append(ready)
+            size += len(ready.prepared.data) if isinstance(ready, _Ready) else 0
+        if batch and (ready is None or len(batch) >= BATCH_FILES or size >= BATCH_BYTES):
+            for result in _store_batch(
+                db, batch, actor=actor, restricted_to=restricted_to, seal_text=seal_text, link=link
+            ):
+                report.results.append(result)
+                if progress is not None:
+                    progress(result)
+            batch, size = [], 0
     return report
+
+
+#: Files per write transaction: one commit and one (incremental) link for all of them. Large
+#: enough that the commit and the link's index read are shared, small enough that a failed
+#: batch costs little to store again one file at a time.
+BATCH_FILES = 50
+#: ...or fewer when they hold this many bytes: a batch is in memory until it is stored.
+BATCH_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Linking:
+    """How an ingest links what it stores (the ``--link-*`` options)."""
+
+    threshold: float | None
+    window_days: int
+    model_dir: Path | None
+
+
+def _store_batch(
+    db: Database,
+    batch: Sequence[_Ready | FileResult],
+    *,
+    actor: str,
+    restricted_to: str | None,
+    seal_text: bool,
+    link: _Linking | None,
+) -> list[FileResult]:
+    """Store a batch of prepared files and link them, all in one transaction; all or nothing.
+
+    When the transaction fails, nothing of it is stored and each file is stored again in a
+    transaction of its own (with its link), so the file at fault fails alone, named with its
+    reason, and the others are stored.
+    """
+    if not any(isinstance(item, _Ready) for item in batch):
+        return [item for item in batch if isinstance(item, FileResult)]
+    try:
+        with db.transaction() as session:
+            results = _store_all(
+                session, batch, actor=actor, restricted_to=restricted_to, seal_text=seal_text
+            )
+            if link is not None and any(r.outcome == "stored" for r in results):
+                link_in(session, actor=actor, link=link)
+        return results
+    except Exception as exc:
+        if len(batch) == 1:
+            item = batch[0]
+            return [item if isinstance(item, FileResult) else _failure(item.job.path, exc)]
+        logger.info("a batch of %d files failed; storing them one at a time", len(batch))
+        return [
+            result
+            for item in batch
+            for result in _store_batch(
+                db, [item], actor=actor, restricted_to=restricted_to, seal_text=seal_text, link=link
+            )
+        ]
+
+
+def link_in(session: Session, *, actor: str, link: _Linking) -> LinkSummary:
+    """Link new reports in the caller's transaction: only what they reach when that is known to
+    give the full relink's result (:mod:`refwatch.services.link_increment`), else everything."""
+    model = read_model(link.model_dir)
+    threshold = link.threshold
+    if threshold is None:
+        threshold = model.threshold if model.threshold is not None else 0.5
+    summary = link_new(session, threshold=threshold, window_days=link.window_days, model=model)
+    if summary is None:
+        summary = relink(session, threshold=threshold, window_days=link.window_days, model=model)
+    _record_link(session, actor=actor, model=model, summary=summary)
+    return summary
 
 
 def relink_all(
@@ -171,22 +254,28 @@ def relink_all(
     model = read_model(model_dir)
     with db.transaction() as session:
         summary = relink(session, threshold=threshold, window_days=window_days, model=model)
-        link_models.remember_model(
-            session,
-            digest=model.digest,
-            name=model.name,
-            settings=model.settings,
-            companion=model.companion,
-        )
-        audit.record(
-            session,
-            actor=actor,
-            action="incidents.relink",
-            entity="incident",
-            entity_id=None,
-            detail=summary.audit_detail(),
-        )
+        _record_link(session, actor=actor, model=model, summary=summary)
     return summary
+
+
+def _record_link(session: Session, *, actor: str, model: LinkModel, summary: LinkSummary) -> None:
+    """Keep the model once per digest and append the run's audit entry (it names model and
+    thresholds: :mod:`refwatch.services.link_increment` reads them back)."""
+    link_models.remember_model(
+        session,
+        digest=model.digest,
+        name=model.name,
+        settings=model.settings,
+        companion=model.companion,
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="incidents.relink",
+        entity="incident",
+        entity_id=None,
+        detail=summary.audit_detail(),
+    )
 
 
 def count_files(paths: Sequence[Path]) -> int:
@@ -334,6 +423,7 @@ def _ingest_one(
     data: bytes | None = None,
     seal_text: bool = False,
     details: DocumentMetadata | None = None,
+    link: _Linking | None = None,
 ) -> FileResult:
     job = _Job(
         path=path,
@@ -344,9 +434,10 @@ def _ingest_one(
         extract=extract,
         data=data,
     )
-    return _store_ready(
-        db, _read_and_extract(job), actor=actor, restricted_to=restricted_to, seal_text=seal_text
+    (result,) = _store_batch(
+        db, [_read_and_extract(job)], actor=actor, restricted_to=restricted_to, seal_text=seal_text, link=link
     )
+    return result
 
 
 def prepare_file(
@@ -433,86 +524,153 @@ def _document(prepared: PreparedFile, columns: dict[str, Any], *, key: str, seal
     return doc
 
 
-def _store_ready(
-    db: Database,
-    ready: _Ready | FileResult,
+@dataclass(slots=True)
+class _Added:
+    """A file's document added to the session, not yet flushed: its audit entry and result follow."""
+
+    path: Path
+    doc: Document
+    incidents: int
+    same_as: Document | None = None  # identical bytes earlier in the same batch: reported unchanged
+
+
+def _store_all(
+    session: Session,
+    batch: Sequence[_Ready | FileResult],
     *,
     actor: str,
     restricted_to: str | None,
     seal_text: bool,
-) -> FileResult:
-    """Store one prepared file in a transaction of its own; any error leaves nothing of it."""
-    if isinstance(ready, FileResult):
-        return ready
-    try:
-        return _store(db, ready, actor=actor, restricted_to=restricted_to, seal_text=seal_text)
-    except Exception as exc:
-        return _failure(ready.job.path, exc)
+) -> list[FileResult]:
+    """Store a batch's files with their incidents and audit entries in the caller's transaction.
+
+    Every row of the batch is added first and written in one flush (a few multi-row inserts
+    per table, not a flush per file), then each stored file gets its audit entry, in the
+    files' order. Duplicates and key clashes within the batch are seen as across batches.
+    """
+    ready = [item for item in batch if isinstance(item, _Ready)]
+    known = repo.find_by_sha256s(session, sorted({r.prepared.sha256 for r in ready}))
+    keys = repo.keys_taken(session, sorted({r.wanted for r in ready}))
+    by_sha: dict[str, Document] = {}
+    added: list[_Added | FileResult] = []
+    with session.no_autoflush:
+        for item in batch:
+            if isinstance(item, FileResult):
+                added.append(item)
+            else:
+                added.append(
+                    _add(
+                        session,
+                        item,
+                        known=known,
+                        by_sha=by_sha,
+                        keys=keys,
+                        actor=actor,
+                        restricted_to=restricted_to,
+                        seal_text=seal_text,
+                    )
+                )
+    session.flush()
+    stored = [e for e in added if isinstance(e, _Added) and e.same_as is None]
+    for e in stored:  # written: the session need not hold a second copy of each text and original
+        session.expire(e.doc, ["text", "_sealed_text"])
+        if e.doc.blob is not None:
+            session.expire(e.doc.blob, ["_data"])
+    audit.record_many(
+        session,
+        [
+            audit.Entry(
+                actor=actor,
+                action="document.ingest",
+                entity="document",
+                entity_id=e.doc.id,
+                detail={
+                    "sha256": e.doc.sha256,
+                    "key": e.doc.key,
+                    "incidents": e.incidents,
+                    "restricted_to": restricted_to,
+                },
+            )
+            for e in stored
+        ],
+    )
+    results = []
+    for entry in added:
+        if isinstance(entry, FileResult):
+            results.append(entry)
+        elif entry.same_as is not None:
+            results.append(_unchanged(entry.path, entry.same_as, restricted_to))
+        else:
+            doc = entry.doc
+            logger.info("document %s stored with %d incidents", doc.id, entry.incidents)
+            results.append(
+                FileResult(
+                    path=str(entry.path),
+                    outcome="stored",
+                    key=doc.key,
+                    document_id=doc.id,
+                    incidents=entry.incidents,
+                )
+            )
+    return results
 
 
-def _store(
-    db: Database,
+def _unchanged(path: Path, existing: Document, restricted_to: str | None) -> FileResult:
+    return FileResult(
+        path=str(path),
+        outcome="unchanged",
+        key=existing.key,
+        document_id=existing.id,
+        reason=f"identical bytes already stored as {existing.key}"
+        + (
+            " (its restriction is unchanged: `refwatch documents restrict` changes it)"
+            if restricted_to != existing.restricted_to
+            else ""
+        ),
+    )
+
+
+def _add(
+    session: Session,
     ready: _Ready,
     *,
+    known: dict[str, Document],
+    by_sha: dict[str, Document],
+    keys: set[str],
     actor: str,
-    restricted_to: str | None = None,
-    seal_text: bool = False,
-) -> FileResult:
+    restricted_to: str | None,
+    seal_text: bool,
+) -> _Added | FileResult:
+    """Add one prepared file's document, original and incidents to the session (no flush).
+
+    ``known``: documents already stored, by hash; ``by_sha``: those added earlier in the batch;
+    ``keys``: the keys taken (stored or earlier in the batch). A taken key gets the hash's start.
+    """
     prepared = ready.prepared
     path = prepared.path
-    with db.transaction() as session:
-        existing = repo.find_by_sha256(session, prepared.sha256)
-        if existing is not None:
-            return FileResult(
-                path=str(path),
-                outcome="unchanged",
-                key=existing.key,
-                document_id=existing.id,
-                reason=f"identical bytes already stored as {existing.key}"
-                + (
-                    " (its restriction is unchanged: `refwatch documents restrict` changes it)"
-                    if restricted_to != existing.restricted_to
-                    else ""
-                ),
-            )
-        key = _choose_key(session, ready.wanted, prepared.sha256)
-        doc = _document(prepared, ready.columns, key=key, seal_text=seal_text)
-        doc.restricted_to = restricted_to
-        doc.ingested_by = actor
-        blob = DocumentBlob(sha256=prepared.sha256)
-        blob.data = prepared.data  # sealed: the hash is bound into the ciphertext
-        doc.blob = blob
-        session.add(doc)
-        session.flush()
-        n_incidents = 0
-        if ready.extraction is not None:
-            from refwatch.services import incidents
+    if prepared.sha256 in by_sha:
+        return _Added(path=path, doc=by_sha[prepared.sha256], incidents=0, same_as=by_sha[prepared.sha256])
+    existing = known.get(prepared.sha256)
+    if existing is not None:
+        return _unchanged(path, existing, restricted_to)
+    key = ready.wanted if ready.wanted not in keys else f"{ready.wanted}-{prepared.sha256[:8]}"
+    keys.add(key)
+    doc = _document(prepared, ready.columns, key=key, seal_text=seal_text)
+    doc.restricted_to = restricted_to
+    doc.ingested_by = actor
+    blob = DocumentBlob(sha256=prepared.sha256)
+    blob.data = prepared.data  # sealed: the hash is bound into the ciphertext
+    doc.blob = blob
+    session.add(doc)
+    by_sha[prepared.sha256] = doc
+    n_incidents = 0
+    if ready.extraction is not None:
+        from refwatch.services import incidents
 
-            # Made for the key wanted; under another key, extraction runs again as it always did.
-            extractor, found = ready.extraction if key == ready.wanted else incidents.run_extractor(doc)
-            n_incidents = incidents.store_extraction(session, doc, extractor, found)
-        audit.record(
-            session,
-            actor=actor,
-            action="document.ingest",
-            entity="document",
-            entity_id=doc.id,
-            detail={
-                "sha256": doc.sha256,
-                "key": key,
-                "incidents": n_incidents,
-                "restricted_to": restricted_to,
-            },
-        )
-        return FileResult(
-            path=str(path), outcome="stored", key=key, document_id=doc.id, incidents=n_incidents
-        )
-
-
-def _choose_key(session: Session, wanted: str, sha256: str) -> str:
-    if not repo.key_exists(session, wanted):
-        return wanted
-    return f"{wanted}-{sha256[:8]}"
+        # Made for the key wanted; under another key, extraction runs again as it always did.
+        extractor, found = ready.extraction if key == ready.wanted else incidents.run_extractor(doc)
+        n_incidents = incidents.store_extraction(session, doc, extractor, found)
+    return _Added(path=path, doc=doc, incidents=n_incidents)
 
 
 def _language(text: str, meta: DocumentMetadata | None, choice: LanguageChoice) -> tuple[str, str]:
@@ -552,6 +710,7 @@ def ingest_uploads(
     row of a ``--metadata`` table applies to its file.
     """
     report = IngestReport()
+    link = _Linking(settings.link_threshold, settings.link_window_days, settings.link_model)
     for i, (filename, stream) in enumerate(uploads):
         name = filename or f"upload-{i}"
         if problem := _name_problem(name):
@@ -569,16 +728,9 @@ def ingest_uploads(
             data=stream.read(settings.max_file_bytes + 1),
             seal_text=settings.seal_document_text,
             details=details,
+            link=link,
         )
         report.results.append(dataclasses.replace(result, path=name))  # the name exactly as sent
-    if report.count("stored"):
-        relink_all(
-            db,
-            actor=actor,
-            threshold=settings.link_threshold,
-            window_days=settings.link_window_days,
-            model_dir=settings.link_model,
-        )
     return report
 
 

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from refwatch.domain.incidents import Incident as ExtractedIncident
 from refwatch.errors import InvalidInput
-from refwatch.link.clustering import cluster
+from refwatch.link.clustering import Clustering, cluster
 from refwatch.link.model import LinkModel, default_model
 from refwatch.link.reconcile import SourceView, reconcile
 from refwatch.link.scoring import Report
@@ -42,6 +42,10 @@ if TYPE_CHECKING:
     from refwatch.storage.database import Database
 
 logger = logging.getLogger(__name__)
+
+#: Linking reads a report's document for its key, dates and restriction, never its text: a
+#: document's text (and sealed text) is as large as the file, so it is not loaded with it.
+WITHOUT_TEXT = (defer(Document.text), defer(Document._sealed_text))
 
 #: Fewer documents than this give EM too few pairs to estimate anything.
 MIN_TRAINING_DOCUMENTS = 10
@@ -82,7 +86,7 @@ def _sources(session: Session) -> list[IncidentSource]:
     return list(
         session.scalars(
             select(IncidentSource).options(
-                selectinload(IncidentSource.document),
+                selectinload(IncidentSource.document).options(*WITHOUT_TEXT),
                 # with what reconciling compares, so an incident's rows are not loaded one by one
                 selectinload(IncidentSource.incident).selectinload(Incident.locations),
                 selectinload(IncidentSource.incident).selectinload(Incident.perpetrators),
@@ -190,6 +194,33 @@ def relink(
         pinned=[pinned_groups[i] for i in sorted(pinned_groups)],
         model=model,
     )
+    moved, removed = apply_clustering(session, by_key, result, pinned=set(pinned_groups))
+    relate_parts(session, _part_rows(sources))
+    held.clear()
+    logger.info("relinked %d reports into %d incidents (%d moved)", len(reports), len(result.groups), moved)
+    return LinkSummary(
+        reports=len(reports),
+        incidents=len(result.groups),
+        moved=moved,
+        removed=removed,
+        model=model.name,
+        model_sha256=model.digest,
+        threshold=threshold,
+        window_days=window_days,
+    )
+
+
+def apply_clustering(
+    session: Session, by_key: dict[str, IncidentSource], result: Clustering, *, pinned: set[int]
+) -> tuple[int, int]:
+    """Move the sources in ``by_key`` into the incidents ``result`` groups them in; returns (moved, removed).
+
+    Each group keeps the incident that already holds its oldest member (a reviewer's pinned one
+    first), so an incident that survives a relink keeps its id; only a group with no incident of
+    its own gets a new one, and a candidate incident left empty is deleted. Every incident that
+    changed is reconciled again (:func:`refresh_incident`). ``by_key`` must hold every source of
+    every incident it touches (all of them, or a closed part as :mod:`.link_increment` loads).
+    """
     best_link: dict[str, tuple[float, str]] = {}
     for link in result.links:
         for key in (link.a, link.b):
@@ -202,7 +233,7 @@ def relink(
     for group in result.groups:
         members = [by_key[k] for k in group]
         current = sorted({m.incident_id for m in members})
-        locked = [i for i in current if i in pinned_groups]
+        locked = [i for i in current if i in pinned]
         choices = [i for i in (locked or current) if i not in taken] or [i for i in current if i not in taken]
         if choices:
             target = session.get(Incident, choices[0])
@@ -224,11 +255,7 @@ def relink(
     session.flush()
 
     removed = 0
-    for incident_id in sorted(touched):
-        incident = session.get(Incident, incident_id)
-        if incident is None:
-            continue
-        session.refresh(incident, attribute_names=["sources"])
+    for incident in _with_sources(session, touched):
         if not incident.sources:
             if incident.review_state == "candidate" and not incident.sources_locked:
                 session.delete(incident)
@@ -236,34 +263,70 @@ def relink(
             continue
         refresh_incident(incident)
     session.flush()
-    _relate_parts(session, sources)
-    held.clear()
-    logger.info("relinked %d reports into %d incidents (%d moved)", len(reports), len(result.groups), moved)
-    return LinkSummary(
-        reports=len(reports),
-        incidents=len(result.groups),
-        moved=moved,
-        removed=removed,
-        model=model.name,
-        model_sha256=model.digest,
-        threshold=threshold,
-        window_days=window_days,
-    )
+    return moved, removed
 
 
-def _relate_parts(session: Session, sources: list[IncidentSource]) -> None:
+def _with_sources(session: Session, ids: set[int]) -> list[Incident]:
+    """The incidents ``ids`` (those still there) with their sources and what reconciling reads, as
+    stored now: a few queries for all of them (read again one by one, they cost a query each)."""
+    found: list[Incident] = []
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        found.extend(
+            session.scalars(
+                select(Incident)
+                .where(Incident.id.in_(ordered[i : i + 500]))
+                .order_by(Incident.id)
+                .options(
+                    selectinload(Incident.sources)
+                    .selectinload(IncidentSource.document)
+                    .options(*WITHOUT_TEXT),
+                    selectinload(Incident.locations),
+                    selectinload(Incident.perpetrators),
+                )
+                .execution_options(populate_existing=True)
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class PartRow:
+    """Where one report sits, for :func:`relate_parts`: its document, position, incident, and
+    the position of the report it is a part of (``part_of`` of its extracted incident)."""
+
+    document_id: int
+    ordinal: int
+    incident_id: int
+    part_of: int | None
+
+
+def _part_rows(sources: list[IncidentSource]) -> list[PartRow]:
+    rows = []
+    for s in sources:
+        position = s.extracted.get("part_of")
+        rows.append(
+            PartRow(s.document_id, s.ordinal, s.incident_id, position if isinstance(position, int) else None)
+        )
+    return rows
+
+
+def relate_parts(session: Session, rows: list[PartRow], *, only: set[int] | None = None) -> None:
     """Mark each incident that is, in every report of it, a part of another incident.
 
     A report's extracted ``part_of`` names the position of its group within the same document;
     the group's report may have been linked into any incident, so the relation is read again
     after every relink. An incident with one report that is not a part stands on its own.
+    ``rows`` must hold every report of each incident looked at; ``only`` limits the incidents
+    looked at (an incremental relink: those its reports' documents reach).
     """
-    where = {(s.document_id, s.ordinal): s.incident_id for s in sources}
+    where = {(r.document_id, r.ordinal): r.incident_id for r in rows}
     parents: dict[int, set[int | None]] = defaultdict(set)
-    for s in sources:
-        position = s.extracted.get("part_of")
-        parent = where.get((s.document_id, position)) if isinstance(position, int) else None
-        parents[s.incident_id].add(parent if parent != s.incident_id else None)
+    for r in rows:
+        if only is not None and r.incident_id not in only:
+            continue
+        parent = where.get((r.document_id, r.part_of)) if r.part_of is not None else None
+        parents[r.incident_id].add(parent if parent != r.incident_id else None)
     for incident_id, found in parents.items():
         incident = session.get(Incident, incident_id)
         if incident is not None:

@@ -85,6 +85,23 @@ def find_by_sha256(session: Session, sha256: str) -> Document | None:
     return session.scalars(select(Document).where(Document.sha256 == sha256)).first()
 
 
+def find_by_sha256s(session: Session, hashes: list[str]) -> dict[str, Document]:
+    """The stored documents with any of these exact bytes, by hash (one query for a batch)."""
+    found: dict[str, Document] = {}
+    for i in range(0, len(hashes), 500):
+        for doc in session.scalars(select(Document).where(Document.sha256.in_(hashes[i : i + 500]))):
+            found.setdefault(doc.sha256, doc)
+    return found
+
+
+def keys_taken(session: Session, keys: list[str]) -> set[str]:
+    """Which of ``keys`` stored documents already use (one query for a batch)."""
+    taken: set[str] = set()
+    for i in range(0, len(keys), 500):
+        taken.update(session.scalars(select(Document.key).where(Document.key.in_(keys[i : i + 500]))))
+    return taken
+
+
 def key_exists(session: Session, key: str) -> bool:
     """True if a document already uses ``key``."""
     return session.scalar(select(func.count()).select_from(Document).where(Document.key == key)) != 0

@@ -1,0 +1,386 @@
+"""Linking only what new reports reach, with the result a full relink would give (issue #20).
+
+Clustering (:mod:`refwatch.link.clustering`) joins two reports only through a
+*scored pair* (a candidate pair from different documents, no veto, weight at or
+over the threshold) or a reviewer's pin, and each decision looks only at the
+two groups it joins. So the incidents of one connected part of the graph of
+scored pairs and pins do not depend on any other part, and when the stored
+incidents are what a full relink gave, new reports can change only the parts
+they reach: those are found here by walking scored pairs out from the new
+reports (each report compared only with the candidates of its date block, as
+:func:`~refwatch.link.clustering.candidate_pairs` pairs them), clustered
+again, and written back with the same rules as a full relink
+(:func:`~refwatch.services.linking.apply_clustering`). Every other incident,
+its id and its sources, is left as it is.
+
+That holds only while nothing but new documents changed since the last relink
+with the same model, threshold and window. The audit log says so: the last
+``incidents.relink`` entry names them, and every later entry must be an ingest
+(its documents are the new ones) or an action that cannot change what linking
+reads (:data:`UNRELATED`, :data:`UNRELATED_PREFIXES`). Otherwise (a merge, split, review, import, a new
+model, no relink yet) :func:`link_new` answers None and the caller runs a full relink.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from refwatch.domain.incidents import Incident as ExtractedIncident
+from refwatch.link.clustering import _logit2, cluster
+from refwatch.link.features import Features, features
+from refwatch.link.model import LinkModel
+from refwatch.link.report import Report
+from refwatch.link.scoring import Comparison, compare_features
+from refwatch.services.linking import (
+    WITHOUT_TEXT,
+    LinkSummary,
+    PartRow,
+    _reports,
+    _written,
+    apply_clustering,
+    relate_parts,
+    report_key,
+)
+from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentSource
+
+logger = logging.getLogger(__name__)
+
+#: Audit actions that change nothing linking reads (reports, their documents' keys and dates,
+#: reviewers' pins and states): after any other, only a full relink is known to be right.
+UNRELATED = frozenset(
+    {
+        "document.ingest",  # its documents are the new reports
+        "document.restrict",  # restriction follows the evidence, linking does not read it
+        "incidents.export",
+        "linkage.export",
+        "linkage.run",
+        "login",
+        "logout",
+        "person.list",
+        "person.read",
+        "record.read",
+        "backup.create",
+    }
+)
+
+#: Prefixes of more such actions: accounts, their sessions and tokens.
+UNRELATED_PREFIXES = ("user.", "token.")
+
+#: When the new reports reach more than this share of all reports (and at least MIN_GIVE_UP),
+#: the walk stops and everything is relinked: that costs less (a synthetic corpus of random
+#: incidents in a few cities, as the soak's, is one connected graph of scored pairs).
+MAX_SHARE = 0.5
+MIN_GIVE_UP = 1000
+
+#: Ids per ``IN (...)`` list: well under SQLite's and PostgreSQL's parameter limits.
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One stored report as the block index reads it: no extracted incident, only its dates."""
+
+    source_id: int
+    key: str
+    document_id: int
+    ordinal: int
+    incident_id: int
+    pinned: bool
+    start: dt.date | None
+    end: dt.date | None
+    part_of: int | None
+
+
+def new_documents(
+    session: Session, *, model: LinkModel, threshold: float, window_days: int
+) -> set[int] | None:
+    """The documents ingested since the last relink, or None when a full relink is needed.
+
+    None when there was no relink yet, the last one used another model, threshold or window,
+    or some later audit entry may have changed what linking reads.
+    """
+    last = session.execute(
+        select(AuditEvent.id, AuditEvent.detail)
+        .where(AuditEvent.action == "incidents.relink")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return None
+    detail = last.detail or {}
+    if (
+        detail.get("model_sha256") != model.digest
+        or detail.get("threshold") != threshold
+        or detail.get("window_days") != window_days
+    ):
+        return None
+    documents: set[int] = set()
+    for action, entity_id in session.execute(
+        select(AuditEvent.action, AuditEvent.entity_id).where(AuditEvent.id > last.id)
+    ):
+        if action not in UNRELATED and not action.startswith(UNRELATED_PREFIXES):
+            return None
+        if action == "document.ingest" and entity_id is not None:
+            documents.add(int(entity_id))
+    return documents
+
+
+def _index(session: Session) -> list[_Row]:
+    """Every stored report's key, document, incident, pin and extracted dates; nothing else.
+
+    The dates are read inside the database from the extracted incident (a JSON path), so the
+    incidents themselves are parsed only for the reports that are compared.
+    """
+    date = IncidentSource.extracted["date"]
+    query = (
+        select(
+            IncidentSource.id,
+            Document.key,
+            IncidentSource.ordinal,
+            IncidentSource.document_id,
+            IncidentSource.incident_id,
+            Incident.review_state,
+            Incident.sources_locked,
+            date["start"].as_string(),
+            date["end"].as_string(),
+            IncidentSource.extracted["part_of"].as_string(),
+        )
+        .join(Document, Document.id == IncidentSource.document_id)
+        .join(Incident, Incident.id == IncidentSource.incident_id)
+    )
+    rows = []
+    for sid, doc_key, ordinal, doc_id, inc_id, state, locked, start, end, part_of in session.execute(query):
+        first = _day(start)
+        rows.append(
+            _Row(
+                source_id=sid,
+                key=f"{doc_key}#{ordinal:03d}",
+                document_id=doc_id,
+                ordinal=ordinal,
+                incident_id=inc_id,
+                pinned=bool(locked) or state in ("confirmed", "rejected"),
+                start=first,
+                end=(_day(end) or first) if first else None,
+                part_of=int(part_of) if part_of is not None and part_of.lstrip("-").isdigit() else None,
+            )
+        )
+    return rows
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class _Blocks:
+    """The candidates of any one report, as :func:`candidate_pairs` would pair it, found by bisection.
+
+    Dated reports are kept in order of (start, key): ``a`` before ``b`` in that order is a
+    candidate pair when ``b`` starts no later than ``a`` ends plus the window; undated reports
+    pair with everything.
+    """
+
+    def __init__(self, rows: list[_Row], window_days: int) -> None:
+        self.window = dt.timedelta(days=window_days)
+        dated = sorted((r for r in rows if r.start is not None), key=lambda r: (r.start, r.key))
+        self.dated = dated
+        self.order = {r.key: i for i, r in enumerate(dated)}
+        self.starts = [r.start for r in dated if r.start is not None]
+        self.longest = max(((r.end - r.start) for r in dated if r.end and r.start), default=dt.timedelta(0))
+        self.undated = [r for r in rows if r.start is None]
+        self.everything = rows
+
+    def candidates(self, row: _Row) -> Iterable[_Row]:
+        if row.start is None or row.end is None:
+            yield from (r for r in self.everything if r.document_id != row.document_id)
+            return
+        yield from (r for r in self.undated if r.document_id != row.document_id)
+        here = self.order[row.key]
+        # Earlier in the order: candidates when they end no earlier than this one starts minus the
+        # window; none that starts before (start - window - longest interval) can.
+        low = bisect.bisect_left(self.starts, row.start - self.window - self.longest)
+        for r in self.dated[low:here]:
+            assert r.end is not None  # noqa: S101 - dated rows have an end
+            if row.start <= r.end + self.window and r.document_id != row.document_id:
+                yield r
+        horizon = row.end + self.window
+        for r in self.dated[here + 1 :]:
+            assert r.start is not None  # noqa: S101 - dated rows have a start
+            if r.start > horizon:
+                break
+            if r.document_id != row.document_id:
+                yield r
+
+
+def _read(session: Session, rows: Iterable[_Row]) -> dict[str, Features]:
+    """The linking features of ``rows``, read from their stored extracted incidents and documents."""
+    wanted = {r.source_id: r for r in rows}
+    out: dict[str, Features] = {}
+    ids = sorted(wanted)
+    for i in range(0, len(ids), _CHUNK):
+        query = (
+            select(IncidentSource.id, IncidentSource.extracted, Document)
+            .join(Document, Document.id == IncidentSource.document_id)
+            .where(IncidentSource.id.in_(ids[i : i + _CHUNK]))
+            .options(*WITHOUT_TEXT)
+        )
+        for sid, extracted, document in session.execute(query):
+            row = wanted[sid]
+            report = Report(
+                key=row.key,
+                document=document.key,
+                incident=ExtractedIncident.from_dict(extracted),
+                published=document.publication_date,
+                reference=_written(document),
+            )
+            out[row.key] = features(report)
+    return out
+
+
+def _reached(
+    session: Session,
+    rows: list[_Row],
+    new: list[_Row],
+    *,
+    limit: float,
+    window_days: int,
+    model: LinkModel,
+    compared: dict[tuple[str, str], Comparison],
+) -> set[str] | None:
+    """The keys of every report joined to a new one by a path of scored pairs and pins.
+
+    None when they are more than :data:`MAX_SHARE` of all reports (at least :data:`MIN_GIVE_UP`):
+    then a full relink costs less than walking on. Every comparison made is kept in ``compared``.
+    """
+    give_up = max(MIN_GIVE_UP, int(len(rows) * MAX_SHARE))
+    blocks = _Blocks(rows, window_days)
+    by_incident: dict[int, list[_Row]] = defaultdict(list)
+    for r in rows:
+        by_incident[r.incident_id].append(r)
+    read: dict[str, Features] = {}
+    reached = {r.key for r in new}
+    frontier = list(new)
+    while frontier:
+        pairs = [(r, c) for r in frontier for c in blocks.candidates(r)]
+        missing = {r.key: r for pair in pairs for r in pair if r.key not in read}
+        read.update(_read(session, missing.values()))
+        following: list[_Row] = []
+        for r, c in pairs:
+            k = (r.key, c.key) if r.key < c.key else (c.key, r.key)
+            if k in compared:
+                continue
+            result = compared[k] = compare_features(
+                read[k[0]], read[k[1]], window_days=window_days, model=model
+            )
+            if result.veto is None and result.weight is not None and result.weight >= limit:
+                for other in (r, c):
+                    if other.key not in reached:
+                        reached.add(other.key)
+                        following.append(other)
+        for r in frontier:
+            if r.pinned:
+                for other in by_incident[r.incident_id]:
+                    if other.key not in reached:
+                        reached.add(other.key)
+                        following.append(other)
+        frontier = following
+        if len(reached) > give_up:
+            return None
+    return reached
+
+
+def _sources(session: Session, ids: list[int]) -> list[IncidentSource]:
+    out: list[IncidentSource] = []
+    for i in range(0, len(ids), _CHUNK):
+        out.extend(
+            session.scalars(
+                select(IncidentSource)
+                .where(IncidentSource.id.in_(ids[i : i + _CHUNK]))
+                .options(
+                    selectinload(IncidentSource.document).options(*WITHOUT_TEXT),
+                    selectinload(IncidentSource.incident).selectinload(Incident.locations),
+                    selectinload(IncidentSource.incident).selectinload(Incident.perpetrators),
+                )
+            )
+        )
+    return out
+
+
+def link_new(session: Session, *, threshold: float, window_days: int, model: LinkModel) -> LinkSummary | None:
+    """Link the reports of documents ingested since the last relink into the stored incidents.
+
+    In the caller's transaction (the ingest's own, so that no reader ever sees a new report's
+    incident before it is linked). None, having changed nothing, when only a full relink is
+    right (see the module docstring).
+
+    Args:
+        session: the caller's transaction.
+        threshold: the match probability the summary records.
+        window_days: reports whose dates lie further apart are never one incident.
+        model: the linking model.
+    """
+    documents = new_documents(session, model=model, threshold=threshold, window_days=window_days)
+    if documents is None:
+        return None
+    rows = _index(session)
+    new = [r for r in rows if r.document_id in documents]
+    compared: dict[tuple[str, str], Comparison] = {}
+    reached = _reached(
+        session, rows, new, limit=_logit2(threshold), window_days=window_days, model=model, compared=compared
+    )
+    if reached is None:
+        logger.info("the new reports reach most reports: relinking them all")
+        return None
+    part = [r for r in rows if r.key in reached]
+    sources = _sources(session, [r.source_id for r in part])
+    held = {s.incident_id: s.incident for s in sources}  # see linking.relink: rows are held weakly
+    by_key = {report_key(s): s for s in sources}
+    pinned_groups: dict[int, list[str]] = defaultdict(list)
+    for r in part:
+        if r.pinned:
+            pinned_groups[r.incident_id].append(r.key)
+    result = cluster(
+        _reports(by_key),
+        threshold=threshold,
+        window_days=window_days,
+        pinned=[pinned_groups[i] for i in sorted(pinned_groups)],
+        model=model,
+        compared=compared,
+    )
+    moved, removed = apply_clustering(session, by_key, result, pinned=set(pinned_groups))
+    now = {s.id: s.incident_id for s in sources}
+    documents_reached = {r.document_id for r in part}
+    parts = [PartRow(r.document_id, r.ordinal, now.get(r.source_id, r.incident_id), r.part_of) for r in rows]
+    relate_parts(
+        session,
+        parts,
+        only={p.incident_id for p in parts if p.document_id in documents_reached},
+    )
+    held.clear()
+    logger.info(
+        "linked %d new reports: %d reports reached, %d incidents, %d moved",
+        len(new),
+        len(part),
+        len(result.groups),
+        moved,
+    )
+    return LinkSummary(
+        reports=len(part),
+        incidents=len(result.groups),
+        moved=moved,
+        removed=removed,
+        model=model.name,
+        model_sha256=model.digest,
+        threshold=threshold,
+        window_days=window_days,
+    )
