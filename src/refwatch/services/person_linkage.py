@@ -87,7 +87,8 @@ def link_persons(db: Database, settings: Settings, *, actor: str, origin: str | 
         raise InvalidInput(
             "linkage needs at least two records; `refwatch persons import FILE --list NAME` adds them"
         )
-    places: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}  # this run's lookups, memory only
+    # This run's gazetteer lookups, in memory only.
+    places: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
     rows = [feature_row(_link_record(r, places)) for r in stored]
     model = score_pairs(
         rows,
