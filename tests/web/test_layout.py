@@ -42,7 +42,7 @@ def test_each_page_lives_in_the_router_module_of_its_resource() -> None:
         "/logout": "accounts",
         "/lang/{code}": "accounts",
         "/": "dashboard",
-        "/public": "dashboard",
+        "/public": "public",
         "/documents": "documents",
         "/documents/{ref}": "documents",
         "/documents/by-key/{key}/original": "documents",
