@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from refwatch.config import Settings, load_settings
 from refwatch.security.keys import write_key_file
@@ -23,6 +24,13 @@ from refwatch.services.setup import init_database, open_database
 from refwatch.storage.database import Database
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# Property tests draw the same examples on every run ("ci", the default), so the test command is
+# deterministic: a failure is there again when rerun. REFWATCH_HYPOTHESIS=random draws new examples
+# each run, to look for failures by hand (then fix them with a test of their own).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("random", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("REFWATCH_HYPOTHESIS", "ci"))
 from pg import PostgresServer, create_database, start_postgres  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
