@@ -278,3 +278,16 @@ def test_a_day_written_again_with_its_year_gives_the_year() -> None:
         ("May 10", "2028-05-10"),
         ("May 10, 2028", "2028-05-10"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A day inside the words a source is quoted saying is the day of what they tell, in any quote marks.
+        "가상의 소식통은 '중국이 지난 9일 탈북민 60명을 북송했다'고 말했다.",
+        "가상의 소식통은 ‘중국이 지난 9일 탈북민 60명을 북송했다’고 말했다.",
+        "가상의 소식통은 “중국이 지난 9일 탈북민 60명을 북송했다”고 말했다.",
+    ],
+)
+def test_a_day_inside_a_quotation_dates_what_the_speaker_tells(text: str) -> None:
+    assert [(d.text, d.role) for d in find_dates(text, ANCHOR)] == [("지난 9일", "event")]

@@ -610,7 +610,11 @@ def _role(
         and _SUBJECT_THEN_REPORT.match(text[end : end + 60])
     ):
         return "report"
-    if precision == "day" and (_reported_by_topic(text, start, end) or _said_so(text, end)):
+    if (
+        precision == "day"
+        and (_reported_by_topic(text, start, end) or _said_so(text, end))
+        and not _in_quotation(text, start)  # the quoted speaker's day is the event's, not the statement's
+    ):
         return "report"
     if (
         precision == "day"
@@ -642,13 +646,18 @@ def _said_so(text: str, end: int) -> bool:
     return _SAID_SO_KO.search(tail[-30:]) is not None
 
 
+_OPEN_SINGLE_QUOTE = re.compile(r"(?:^|\s)'(?=\S)[^'\n]*$")
+
+
 def _in_quotation(text: str, start: int) -> bool:
     """Whether ``start`` lies inside a quotation opened earlier in its paragraph."""
     line = text.rfind("\n", max(0, start - 400), start) + 1
     head = text[max(line, start - 400) : start]
-    if head.count("“") > head.count("”"):
+    if head.count("“") > head.count("”") or head.count("‘") > head.count("’"):
         return True
-    return head.count('"') % 2 == 1
+    # A straight single quote opens a quotation after a space ("소식통은 '중국이 …"), not inside a word
+    # ("China's"), and nothing closes it before ``start``.
+    return head.count('"') % 2 == 1 or _OPEN_SINGLE_QUOTE.search(head) is not None
 
 
 def _anchored(handler: _Handler, interval: Interval) -> bool:
