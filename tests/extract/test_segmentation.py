@@ -105,6 +105,36 @@ def test_groups_without_a_noun_for_people_are_counted(text: str, count: int) -> 
     assert incident.victims.count == count
 
 
+@pytest.mark.parametrize(
+    ("text", "count", "qualifier"),
+    [
+        (
+            "Fictional: separate arrests of defectors in China this week have brought the total of "
+            "detainees to as many as 21, activists said on 3 May 2016.",
+            21,
+            "at_most",
+        ),
+        ("Fictional: the number of North Koreans arrested in Tumen rose to 16 on 5 May 2016.", 16, None),
+        ("Fictional: the number of refugees detained reached 7 on 9 May 2016.", 7, None),
+    ],
+)
+def test_the_figure_a_total_of_people_comes_to_is_the_count(
+    text: str, count: int, qualifier: str | None
+) -> None:
+    """The noun comes before the figure ("the total of detainees ... to 21"), with its qualifier."""
+    (incident,) = extract_document(text, document="demo")
+    assert (incident.victims.count, incident.victims.qualifier) == (count, qualifier or "exact")
+
+
+def test_a_total_of_something_else_is_no_count_of_people() -> None:
+    text = (
+        "Fictional: the number of checkpoints in Tumen rose to 16 after 12 defectors were arrested "
+        "on 5 May 2016."
+    )
+    (incident,) = extract_document(text, document="demo")
+    assert incident.victims.count == 12
+
+
 def test_parts_of_a_group_are_their_own_incidents_related_to_it() -> None:
     text = (
         "가상: 탈북자 27명이 체포됐다. "

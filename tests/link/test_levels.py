@@ -15,7 +15,7 @@ from refwatch.link.levels import (
     date_level,
     groups_level,
     place_level,
-    shared_value,
+    shared_values,
     types_level,
     wording_level,
 )
@@ -120,7 +120,7 @@ def test_place_hierarchy() -> None:
     assert place_level(tumen, feat("b", place=("CN", "Liaoning", None))) == "different provinces"
     assert place_level(tumen, feat("b", place=("CN", "Liaoning", "Dandong"))) == "different provinces"
     assert place_level(tumen, feat("b", place=None)) is None
-    assert shared_value("place", tumen, feat("b", place=("CN", "Jilin", "Tumen"))) == "Tumen"
+    assert shared_values("place", tumen, feat("b", place=("CN", "Jilin", "Tumen"))) == ("Tumen",)
 
 
 # --- types, groups, wording ----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -27,8 +28,8 @@ def settings(prior: float = 0.01, **m_u: tuple[list[float], list[float]]) -> dic
             {"label_for_charts": label, "m_probability": mv, "u_probability": uv}
             for label, mv, uv in zip(labels, m, u, strict=True)
         ]
-        if name == "place":
-            levels[1]["tf_adjustment_weight"] = 1.0
+        if name == "place":  # the city and the province-or-country levels
+            levels[1]["tf_adjustment_weight"] = levels[2]["tf_adjustment_weight"] = 1.0
         comparisons.append({"output_column_name": name, "comparison_levels": levels})
     return {"probability_two_random_records_match": prior, "comparisons": comparisons}
 
@@ -72,6 +73,26 @@ def test_a_common_city_weighs_less_than_a_rare_one() -> None:
 
     assert place_weight("Commonville") < place_weight("Rareton")
     assert place_weight("Unheardof") == pytest.approx(math.log2(0.6 / 0.1), abs=1e-3)
+
+
+def test_a_shared_third_country_weighs_more_than_china_which_nearly_every_report_names() -> None:
+    """Reports naming only countries agree on the rarest one they share, not the first by name."""
+    model = from_settings(
+        settings(place=PLACE),
+        {"term_frequencies": {"place": {"country:CN": 0.9, "country:LA": 0.03, "country:VN": 0.05}}},
+        name="t",
+    )
+
+    def place_part(*countries: str) -> tuple[str | None, float]:
+        a = dataclasses.replace(features(rep("a")), countries=frozenset(countries))
+        b = dataclasses.replace(features(rep("b")), countries=frozenset({"CN", "LA"}))
+        part = next(c for c in model.weigh(a, b).contributions if c.comparison == "place")
+        return part.value, part.weight
+
+    china, china_weight = place_part("CN")
+    laos, laos_weight = place_part("CN", "LA")
+    assert (china, laos) == ("country:CN", "country:LA")
+    assert china_weight < 0 < laos_weight
 
 
 def test_a_level_em_never_saw_matching_is_floored_not_a_veto() -> None:

@@ -75,6 +75,9 @@ _ZH_COUNT = re.compile(rf"(?:(?:{zh.VICTIM_NOUNS})\s?)(?P<n>\d+)\s?(?P<yeo>å¤š|ä
 _SCAN_EN_COUNT: Final = Scanner(_EN_COUNT, screen=_EN_COUNT_SCREEN)
 _SCAN_EN_FAMILY: Final = Scanner(_EN_FAMILY)
 _SCAN_EN_FRAMES: Final = Scanner(re.compile(rf"(?i:{en.GROUP_FRAMES.format(num=_EN_NUM)})"))
+_SCAN_EN_TOTAL: Final = Scanner(
+    re.compile(rf"(?i:{en.TOTAL_OF_PEOPLE.format(nouns=_EN_NOUNS, qual=_EN_QUAL, num=_EN_NUM)})")
+)
 _SCAN_EN_COUPLE: Final = Scanner(re.compile(rf"(?i:{en.COUPLE})"))
 _SCAN_EN_BARE: Final = Scanner(_EN_BARE)
 _SCAN_EN_VAGUE: Final = Scanner(_EN_VAGUE)
@@ -167,6 +170,11 @@ def _find_english(text: str, out: list[CountMention]) -> None:
         n = _en_number(m[name])
         if n is not None and not (1900 <= n <= 2099 and m[name].isdigit()):
             out.append(_make(m.start(name), m.end(name), text, n, None, None, "people"))
+    for m in _SCAN_EN_TOTAL.finditer(text):
+        n = _en_number(m["n"])
+        if n is not None and not (1900 <= n <= 2099 and m["n"].isdigit()):
+            qual = en.QUALIFIERS.get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
+            out.append(_make(m.start("n"), m.end("n"), text, n, None, qual, "people"))
     for m in _SCAN_EN_COUPLE.finditer(text):
         out.append(_make(m.start(), m.end(), text, 2, None, None, "people"))
     for m in _SCAN_EN_BARE.finditer(text):

@@ -117,22 +117,27 @@ def place_level(a: Features, b: Features) -> str | None:
     return PLACE_LEVELS[1] if a.countries & b.countries else PLACE_LEVELS[4]
 
 
-def shared_value(comparison: str, a: Features, b: Features) -> str | None:
-    """The value two reports agree on, whose frequency adjusts the agreement's weight.
+def shared_values(comparison: str, a: Features, b: Features) -> tuple[str, ...]:
+    """The values two reports agree on, whose frequency adjusts the agreement's weight.
 
-    A city both name (the first by name when they share several), or a figure both
-    state exactly; None for other comparisons or when there is no such value.
+    The finest places both name: cities, else provinces (``admin1:`` and the code), else
+    countries (``country:`` and the code); or the figure both state exactly. The model
+    weighs the rarest of them (:meth:`refwatch.link.model.LinkModel.weigh`): two reports
+    that both name Laos and China agree on Laos, which few reports name, not on China,
+    which nearly all do. Empty for other comparisons or when nothing is shared.
     """
     if comparison == "place":
-        common = sorted(a.places & b.places)
-        return common[0] if common else None
+        for prefix, shared in (("", a.places & b.places), ("admin1:", a.admin1 & b.admin1)):
+            if shared:
+                return tuple(prefix + value for value in sorted(shared))
+        return tuple(f"country:{code}" for code in sorted(a.countries & b.countries))
     if comparison == "count" and a.stated is not None and a.stated == b.stated:
-        return str(a.stated)
-    return None
+        return (str(a.stated),)
+    return ()
 
 
 #: Comparisons whose agreement levels are adjusted for how common the shared value is.
-TF_COMPARISONS = {"place": (PLACE_LEVELS[0],), "count": COUNT_LEVELS[:2]}
+TF_COMPARISONS = {"place": PLACE_LEVELS[:2], "count": COUNT_LEVELS[:2]}
 
 
 def types_level(a: Features, b: Features) -> str | None:

@@ -34,7 +34,7 @@ from typing import Any
 
 from refwatch.errors import InvalidInput
 from refwatch.link.features import Features
-from refwatch.link.levels import COMPARISONS, shared_value
+from refwatch.link.levels import COMPARISONS, shared_values
 
 #: Smallest m or u a level is read with.
 FLOOR = 0.01
@@ -116,20 +116,30 @@ class LinkModel:
             label = function(a, b)
             level = self.levels.get(name, {}).get(label) if label is not None else None
             weight = 0.0 if level is None else level.weight
-            value = shared_value(name, a, b) if level is not None else None
+            values = shared_values(name, a, b) if level is not None else ()
+            value = values[0] if values else None
             if level is not None and level.tf_weight:
-                weight += self._tf_adjustment(name, level, value)
+                value, adjustment = self._tf_adjustment(name, level, values)
+                weight += adjustment
             parts.append(Contribution(name, label, weight, value))
             total += weight
         probability = 1 / (1 + 2.0 ** (-total)) if total > -1000 else 0.0
         return Weighing(total, probability, self.prior_weight, tuple(parts))
 
-    def _tf_adjustment(self, comparison: str, level: Level, value: str | None) -> float:
-        tf = self.term_frequencies.get(comparison, {}).get(value or "")
-        if not tf:
-            return 0.0  # a value training never saw: no adjustment (rather than a rare one's boost)
+    def _tf_adjustment(
+        self, comparison: str, level: Level, values: tuple[str, ...]
+    ) -> tuple[str | None, float]:
+        """The rarest shared value training saw, and how much its rarity moves the level's weight.
+
+        A value training never saw gets no adjustment (rather than a rare one's boost).
+        """
+        known = self.term_frequencies.get(comparison, {})
+        seen = [(known[v], v) for v in values if known.get(v)]
+        if not seen:
+            return (values[0] if values else None), 0.0
+        tf, value = min(seen)
         adjustment = level.tf_weight * math.log2(max(level.u, FLOOR / 10) / tf)
-        return max(-MAX_FIELD_WEIGHT, min(MAX_FIELD_WEIGHT, adjustment))
+        return value, max(-MAX_FIELD_WEIGHT, min(MAX_FIELD_WEIGHT, adjustment))
 
 
 def from_settings(

@@ -183,9 +183,12 @@ def estimate_u(
 
 
 def term_frequencies(found: Sequence[Features]) -> dict[str, dict[str, float]]:
-    """The share of reports naming each city and stating each figure: common values are weak evidence."""
+    """The share of reports naming each city, province and country and stating each figure:
+    common values are weak evidence (see :func:`refwatch.link.levels.shared_value`)."""
     total = max(len(found), 1)
     places = Counter(place for f in found for place in f.places)
+    places.update(f"admin1:{code}" for f in found for code in f.admin1)
+    places.update(f"country:{code}" for f in found for code in f.countries)
     figures = Counter(str(f.stated) for f in found if f.stated is not None)
     return {
         name: {value: round(n / total, 6) for value, n in sorted(counts.items())}

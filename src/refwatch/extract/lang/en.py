@@ -260,6 +260,15 @@ GROUP_FRAMES: Final = (
     r"|\b(?P<n4>{num})\s+others\b"
     r"|\band\s+(?P<n5>{num})(?=\s+(?:more\s+)?(?:in|at|from|near)\s+[A-Z])"
 )
+#: The figure a sum of people comes to, the noun before it: "brought the total of detainees to as
+#: many as 33", "the number of defectors held rose to 40", "the number of North Koreans arrested
+#: reached 12". The figure and its qualifier follow the verb.
+TOTAL_OF_PEOPLE: Final = (
+    r"\b(?:total|number|count)\s+of\s+(?:[A-Za-z][\w'’-]*\s+){{0,2}}?(?:{nouns})"
+    r"(?:\s+(?:[a-z]+ed|held|caught))?(?:\s+(?:in|at)\s+[A-Z][\w'’-]*)?"
+    r"\s+(?:(?:has|have|had)\s+)?(?:to|at|reached|rose\s+to|risen\s+to|climbed\s+to|grew\s+to|"
+    r"stands?\s+at|stood\s+at|is|was)\s+(?:(?P<qual>{qual})\s+)?(?P<n>{num})\b(?!\s*(?:%|percent))"
+)
 #: "the couple": two people.
 COUPLE: Final = r"\b(?:the|a|an?\s+\w+)\s+couple\b(?!\s+of\b)"
 #: "the nine were ...", "among the ten deported": a figure standing for the group.
