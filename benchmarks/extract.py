@@ -10,6 +10,7 @@ Two inputs, both run in this one process (so the figures are per core):
 
     python benchmarks/extract.py                   # 1, 10 and 100 MB
     python benchmarks/extract.py --sizes 1 5       # quicker
+    python benchmarks/extract.py --engine spark --sizes 5   # on Spark, local[1] and local[2]
 
 A second table runs spaCy's NER side by side on the same English text
 (``pip install -e '.[bench]'``), and prints how many times faster extraction is.
@@ -196,7 +197,15 @@ def main() -> None:
     parser.add_argument(
         "--spacy-mb", type=float, default=1.0, help="MB of English text for the spaCy table (0: skip it)"
     )
+    parser.add_argument(
+        "--engine", choices=("local", "spark"), default="local", help="spark: benchmarks/extract_spark.py"
+    )
     args = parser.parse_args()
+    if args.engine == "spark":
+        from extract_spark import run
+
+        run(args.sizes, [("generated", generated), ("dev corpus repeated", dev_repeated)])
+        return
     extract_document("warm-up: 3 defectors held in Yanji.", document="w")  # load the gazetteer once
     print(
         f"{'input':<22}{'MB':>8}{'docs':>9}{'seconds':>10}{'MB/s':>8}{'CPU MB/s':>10}"

@@ -28,6 +28,7 @@ from refwatch.ingest.sandbox import ParseLimits
 from refwatch.services.ingest import prepare_file
 
 FORMATS = ("jsonl", "table")
+ENGINES = ("local", "spark")
 LANGS = ("auto", "en", "ko", "zh")
 
 
@@ -50,8 +51,29 @@ def extract(
     extractor: str = typer.Option(
         DEFAULT_EXTRACTOR_NAME, "--extractor", help=f"One of: {', '.join(available_extractors())}."
     ),
+    engine_name: str = typer.Option(
+        "local",
+        "--engine",
+        help="local (this process) or spark (over Spark partitions; needs --out and `make spark`).",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="With --engine spark: the Parquet folder to write, one row per file."
+    ),
+    master: str = typer.Option(
+        "local[*]", "--master", help="With --engine spark: local[N] (N cores here) or a cluster's master URL."
+    ),
 ) -> None:
-    """Print the incidents found in report files, each field with its evidence span; stores nothing."""
+    """Print the incidents found in report files, each field with its evidence span; stores nothing.
+
+    With --engine spark, write them to a Parquet folder instead, for `refwatch ingest --extracted`.
+    """
+    if engine_name not in ENGINES:
+        raise InvalidInput(f"--engine must be one of {', '.join(ENGINES)}, not {engine_name!r}")
+    if engine_name == "spark":
+        _extract_on_spark(paths, out=out, master=master, metadata=metadata)
+        return
+    if out is not None:
+        raise InvalidInput("--out goes with --engine spark; the local engine prints to standard output")
     if output_format not in FORMATS:
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     if lang not in LANGS:
@@ -87,6 +109,33 @@ def extract(
     else:
         console.print(_table(found))
     if failed:
+        raise typer.Exit(EXIT_USER_ERROR)
+
+
+def _extract_on_spark(paths: list[Path], *, out: Path | None, master: str, metadata: Path | None) -> None:
+    if out is None:
+        raise InvalidInput("--engine spark needs --out OUT.parquet (the folder to write the rows to)")
+    from refwatch.services.archives import extract_on_spark
+
+    settings = context.settings()
+    summary = extract_on_spark(
+        [str(p) for p in paths],
+        out,
+        master=master,
+        metadata=load_metadata(metadata) if metadata else None,
+        max_file_bytes=settings.max_file_bytes,
+        parse_limits=ParseLimits.from_settings(settings),
+    )
+    megabytes = summary.file_bytes / 1e6
+    console.print(
+        f"{summary.files} files ({megabytes:.1f} MB) read on Spark ({master}) in {summary.seconds:.1f} s: "
+        f"{summary.incidents} incidents, {summary.failed} failed; written to {summary.out}",
+        highlight=False,
+    )
+    console.print(
+        f"store them with: refwatch ingest {' '.join(map(str, paths))} --extracted {out}", highlight=False
+    )
+    if summary.failed:
         raise typer.Exit(EXIT_USER_ERROR)
 
 

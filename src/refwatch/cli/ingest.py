@@ -12,6 +12,7 @@ from refwatch.cli.output import EXIT_USER_ERROR, console, err_console, handles_e
 from refwatch.errors import InvalidInput
 from refwatch.ingest.metadata import load_metadata
 from refwatch.ingest.sandbox import ParseLimits
+from refwatch.services.archives import read_extracted
 from refwatch.services.ingest import FileResult, LanguageChoice, count_files, ingest_paths
 from refwatch.services.review import group_name
 
@@ -32,6 +33,11 @@ def ingest(
         "--restrict",
         help="Only this group (and admins) may see these reports and what is drawn from them.",
     ),
+    extracted: Path | None = typer.Option(
+        None,
+        "--extracted",
+        help="Parquet written by `refwatch extract --engine spark`: its incidents are used, not made again.",
+    ),
 ) -> None:
     """Store documents (original bytes and text), then extract and link their incidents."""
     if lang not in LANG_CHOICES:
@@ -40,6 +46,7 @@ def ingest(
     language: LanguageChoice = lang  # type: ignore[assignment]
     settings = context.settings()
     table = load_metadata(metadata) if metadata else None
+    known = read_extracted(extracted) if extracted else None
     total = count_files(paths)
     if total == 0:
         raise InvalidInput("no readable files found in the given paths (.txt, .md, .html, .htm, .pdf)")
@@ -78,6 +85,7 @@ def ingest(
             parse_limits=ParseLimits.from_settings(settings),
             seal_text=settings.seal_document_text,
             workers=settings.ingest_workers,
+            extracted=known,
         )
     if output_format == "json":
         print_json(_rows(report.results))

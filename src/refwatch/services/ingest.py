@@ -19,10 +19,10 @@ import logging
 import os
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,9 @@ from refwatch.storage import audit, link_models
 from refwatch.storage import documents as repo
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Document, DocumentBlob
+
+if TYPE_CHECKING:
+    from refwatch.services.archives import KnownExtraction
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +114,7 @@ def ingest_paths(
     parse_limits: ParseLimits | None = None,
     seal_text: bool = False,
     workers: int = 1,
+    extracted: Mapping[str, tuple[KnownExtraction, ...]] | None = None,
 ) -> IngestReport:
     """Ingest files and directories (recursively); never stops at a bad file.
 
@@ -137,6 +141,8 @@ def ingest_paths(
         seal_text: store the working text sealed, not as plaintext (``REFWATCH_SEAL_DOCUMENT_TEXT``).
         workers: processes that read and extract files side by side (``REFWATCH_INGEST_WORKERS``);
             1 does it all in this process. Small batches use fewer (see :func:`_pool_size`).
+        extracted: extraction made on Spark (:func:`refwatch.services.archives.read_extracted`), by
+            the SHA-256 of the file: used for a file whose bytes and key are those it was made for.
 
     Returns:
         One :class:`FileResult` per file found.
@@ -151,6 +157,7 @@ def ingest_paths(
             max_file_bytes=max_file_bytes,
             parse_limits=parse_limits,
             extract=extract,
+            known=extracted.get(_file_sha256(path), ()) if extracted else (),
         )
         for path in files
     )
@@ -278,6 +285,18 @@ def _record_link(session: Session, *, actor: str, model: LinkModel, summary: Lin
     )
 
 
+def _file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in blocks; "" when it cannot be read (ingest says why)."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
 def count_files(paths: Sequence[Path]) -> int:
     """How many files :func:`ingest_paths` will look at (for progress bars)."""
     return len(expand_paths(paths))
@@ -294,6 +313,8 @@ class _Job:
     parse_limits: ParseLimits | None
     extract: bool
     data: bytes | None = None
+    #: Extraction already made elsewhere for files with these bytes (``--extracted``), by key.
+    known: tuple[KnownExtraction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,14 +352,49 @@ def _read_and_extract(job: _Job) -> _Ready | FileResult:
         )
         columns = _derived_columns(prepared, job.meta, job.language)
         wanted = job.meta.id if job.meta and job.meta.id else job.path.stem
-        extraction = None
-        if job.extract:
+        extraction: tuple[str, Extraction | list[ExtractedIncident]] | None = None
+        known = next((k for k in job.known if k.sha256 == prepared.sha256 and k.document == wanted), None)
+        if job.extract and known:
+            extraction = (known.extractor, known.result)  # made by the same rules from the same bytes
+        elif job.extract:
             from refwatch.services import incidents
 
             extraction = incidents.run_extractor(_document(prepared, columns, key=wanted, seal_text=False))
         return _Ready(job=job, prepared=prepared, columns=columns, wanted=wanted, extraction=extraction)
     except Exception as exc:
         return _failure(job.path, exc)
+
+
+def extract_for_ingest(
+    path: Path,
+    data: bytes,
+    *,
+    meta: DocumentMetadata | None,
+    max_file_bytes: int,
+    parse_limits: ParseLimits | None,
+) -> str | tuple[str, str, str, tuple[str, Extraction]]:
+    """What ingest reads and extracts from one file's bytes, for extraction elsewhere (Spark).
+
+    Returns the reason the file failed, or its SHA-256, key, language and extraction.
+    """
+    ready = _read_and_extract(
+        _Job(
+            path=path,
+            meta=meta,
+            language="auto",
+            max_file_bytes=max_file_bytes,
+            parse_limits=parse_limits,
+            extract=True,
+            data=data,
+        )
+    )
+    if isinstance(ready, FileResult):
+        return ready.reason or "failed"
+    if ready.extraction is None:  # extraction was asked for: never None here
+        return "not extracted"
+    extractor, found = ready.extraction
+    result = Extraction(incidents=found) if isinstance(found, list) else found
+    return ready.prepared.sha256, ready.wanted, str(ready.columns["language"]), (extractor, result)
 
 
 #: A worker process costs its start-up (the forkserver, imports, the gazetteer: 3-6 s measured on the
