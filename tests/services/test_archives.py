@@ -90,6 +90,9 @@ def test_ingest_with_rows_stores_what_plain_ingest_stores_and_extracts_only_the_
     by_name["e1-1.txt"]["fingerprint"] = "0" * 64  # made by other rules: extracted again
     by_name["e2-2.txt"]["sha256"] = "f" * 64  # the file changed since: extracted again
     del by_name["k0.txt"]  # not covered: extracted as usual
+    forged = json.loads(by_name["e0-1.txt"]["incidents"])
+    forged[0]["evidence"][0]["quote"] = "words the report does not hold"
+    by_name["e0-1.txt"]["incidents"] = json.dumps(forged)  # evidence that is not the text: extracted again
     out = tmp_path / "rows.parquet"
     _write(list(by_name.values()), out)
 
@@ -110,7 +113,7 @@ def test_ingest_with_rows_stores_what_plain_ingest_stores_and_extracts_only_the_
     _ingest(other, copied, extracted=out)
     # other/e1-0.txt wanted the key e1-0, taken by e1-0.txt: it is extracted under the key it got.
     renamed = [key for key in extracted_here if key.startswith("e1-0-")]
-    assert sorted(extracted_here) == sorted(["e1-1", "e2-2", "k0", *renamed]) and len(renamed) == 1
+    assert sorted(extracted_here) == sorted(["e0-1", "e1-1", "e2-2", "k0", *renamed]) and len(renamed) == 1
     with_rows = _stored(other)
     for part in plain:
         assert with_rows[part] == plain[part], part

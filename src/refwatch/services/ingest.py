@@ -353,7 +353,14 @@ def _read_and_extract(job: _Job) -> _Ready | FileResult:
         columns = _derived_columns(prepared, job.meta, job.language)
         wanted = job.meta.id if job.meta and job.meta.id else job.path.stem
         extraction: tuple[str, Extraction | list[ExtractedIncident]] | None = None
-        known = next((k for k in job.known if k.sha256 == prepared.sha256 and k.document == wanted), None)
+        known = next(
+            (
+                k
+                for k in job.known
+                if k.sha256 == prepared.sha256 and k.document == wanted and _spans_hold(k, prepared.read.text)
+            ),
+            None,
+        )
         if job.extract and known:
             extraction = (known.extractor, known.result)  # made by the same rules from the same bytes
         elif job.extract:
@@ -363,6 +370,13 @@ def _read_and_extract(job: _Job) -> _Ready | FileResult:
         return _Ready(job=job, prepared=prepared, columns=columns, wanted=wanted, extraction=extraction)
     except Exception as exc:
         return _failure(job.path, exc)
+
+
+def _spans_hold(known: KnownExtraction, text: str) -> bool:
+    """Every evidence quote of extraction made elsewhere is the text at its offsets here."""
+    evidence = [e for i in known.result.incidents for e in i.evidence]
+    evidence += [e for t in known.result.tallies for e in t.evidence]
+    return all(text[e.start : e.end] == e.quote for e in evidence)
 
 
 def extract_for_ingest(
