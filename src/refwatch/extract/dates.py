@@ -25,13 +25,22 @@ from refwatch.domain.vocabulary import Precision
 from refwatch.extract.lang import en, ko
 from refwatch.extract.mentions import DateMention
 from refwatch.extract.scan import Scanner
+from refwatch.languages import calendar as language_calendar
 
+_EN_CALENDAR: Final = language_calendar("en")
+
+#: Capitalised month names and abbreviations, and full names in capitals ("MAY 3"); from the
+#: language data (``refwatch.languages``), full names before abbreviations ("Sept" before "Sep").
 _MONTH_NAMES: Final = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|"
-    r"SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+    "(?:"
+    + "|".join(
+        [n.title() for n in en.MONTHS if n in _EN_CALENDAR.month_names]
+        + [n.title() for n in en.MONTHS if n not in _EN_CALENDAR.month_names]
+        + [n.upper() for n in en.MONTHS if n in _EN_CALENDAR.month_names]
+    )
+    + ")"
 )
-_WEEKDAY_NAMES: Final = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY_NAMES: Final = "(?:" + "|".join(n.title() for n in en.WEEKDAYS) + ")"
 _NUM_WORDS: Final = "|".join(sorted((w for w in en.NUMBER_WORDS if " " not in w), key=len, reverse=True))
 _MOD: Final = r"(?P<mod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)"
 _YEAR: Final = r"(?P<y>(?:19|20)\d{2})"

@@ -33,6 +33,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from refwatch.languages import calendar
+
 __all__ = ["PartialDateTime", "parse_human_date"]
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -171,45 +173,17 @@ _ISO_IN = re.compile(
 )
 
 
-def _lookup(groups: list[tuple[str, ...]], start: int = 0) -> dict[str, int]:
-    return {name: number for number, names in enumerate(groups, start=start) for name in names}
-
-
-_MONTHS = _lookup(
-    [
-        ("january", "jan"),
-        ("february", "feb"),
-        ("march", "mar"),
-        ("april", "apr"),
-        ("may",),
-        ("june", "jun"),
-        ("july", "jul"),
-        ("august", "aug"),
-        ("september", "sep", "sept"),
-        ("october", "oct"),
-        ("november", "nov"),
-        ("december", "dec"),
-    ],
-    start=1,
-)
-_EN_WEEKDAYS = _lookup(
-    [
-        ("monday", "mon"),
-        ("tuesday", "tue", "tues"),
-        ("wednesday", "wed"),
-        ("thursday", "thu", "thur", "thurs"),
-        ("friday", "fri"),
-        ("saturday", "sat"),
-        ("sunday", "sun"),
-    ]
-)
-# Korean (월 = Monday), Japanese (月 = Monday) and Chinese (星期一 = Monday) weekday
-# characters; no character names different days in two of these tables.
+# Month and day words come from the language data (refwatch.languages): English names and
+# abbreviations, and the one-character day forms of Korean (월 = Monday), Japanese (月 = Monday)
+# and Chinese (一 = Monday) stamps (tests/languages checks that no character names different
+# days in two of these languages).
+_MONTHS = calendar("en").months
+_EN_WEEKDAYS = calendar("en").weekdays
 _CJK_WEEKDAYS = {
-    **{ch: i for i, ch in enumerate("월화수목금토일")},
-    **{ch: i for i, ch in enumerate("月火水木金土日")},
-    **{ch: i for i, ch in enumerate("一二三四五六")},
-    "天": 6,
+    word: day
+    for code in ("ko", "ja", "zh")
+    for word, day in calendar(code).weekdays.items()
+    if len(word) == 1
 }
 
 # Labels that sites print before a date and that carry no date information.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from refwatch.languages import calendar
+
 #: (pattern, event types, nominal). Nominal forms name an event type without
 #: asserting that a particular group went through it ("forced repatriation").
 TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
@@ -276,20 +278,10 @@ BARE_NUMBER_FOLLOW: Final = (
     r"were|was|had|have|are|include|includes|included|who|deported|repatriated|detained|arrested|returned"
 )
 
-MONTHS: Final[dict[str, int]] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
-    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-WEEKDAYS: Final[dict[str, int]] = {
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-}
+#: Month names and abbreviations -> 1..12, and full day names -> 0 (Monday)..6: the language
+#: data of :mod:`refwatch.languages` (``en.json``), shared with the metadata date parser.
+MONTHS: Final[dict[str, int]] = calendar("en").months
+WEEKDAYS: Final[dict[str, int]] = calendar("en").weekday_names
 
 #: Phrases that say where people stand now.
 STATUS_CUES: Final[tuple[tuple[str, str], ...]] = (

@@ -1,0 +1,112 @@
+"""Language data in one schema: one file per language, every file with every key.
+
+Why: the words for months and days were written out three times (metadata dates in
+:mod:`refwatch.ingest.dates`, the English pack of :mod:`refwatch.extract.lang`, and a
+pattern in :mod:`refwatch.extract.dates`), each with its own spelling of the keys. As
+dateparser keeps its languages, each language is now a JSON file under this package
+(``en.json``, ``ko.json``, ``ja.json``, ``zh.json``) in the shape ``schema.json``
+gives, checked on load (:func:`load`) and by ``tests/languages``, and the finders
+read the words from here. Only calendar words have moved so far; the event, people
+and number words of ``extract/lang`` still sit in its per-language modules.
+
+Examples:
+    >>> en = calendar("en")
+    >>> en.months["sept"], en.weekday_names["thursday"], en.weekdays["thurs"]
+    (9, 3, 3)
+    >>> calendar("ko").weekdays["금"]
+    4
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Final
+
+import jsonschema
+
+from refwatch.errors import InvalidInput
+
+#: Every language with a data file.
+LANGUAGES: Final = ("en", "ja", "ko", "zh")
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """A language's words for months and days, each mapped to its number.
+
+    ``months``: every name and abbreviation -> 1..12; ``month_names``: full names only.
+    ``weekdays``: every name and abbreviation -> 0 (Monday)..6; ``weekday_names``: full names
+    only (an abbreviation such as "sat" or "sun" is a word of its own in running text).
+    """
+
+    months: dict[str, int]
+    month_names: dict[str, int]
+    weekdays: dict[str, int]
+    weekday_names: dict[str, int]
+
+
+@functools.cache
+def load(code: str) -> dict[str, Any]:
+    """A language's data file, checked against the schema.
+
+    Raises:
+        InvalidInput: no such language, or its file does not fit the schema (naming the key).
+    """
+    if code not in LANGUAGES:
+        raise InvalidInput(f"no language data for {code!r}; known: {', '.join(LANGUAGES)}")
+    text = resources.files(__package__).joinpath(f"{code}.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    check(data, name=f"{code}.json")
+    return data
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(
+        resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8")
+    )
+    return schema
+
+
+def check(data: dict[str, Any], *, name: str) -> None:
+    """Raise :class:`InvalidInput` naming the file and key where ``data`` breaks the schema.
+
+    Beyond the JSON Schema: the file names its own language, and no word stands for two
+    months (or two days) of it.
+    """
+    try:
+        jsonschema.validate(data, _schema())
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
+        raise InvalidInput(f"{name}: {where}: {exc.message}") from None
+    if name != f"{data['code']}.json":
+        raise InvalidInput(f"{name}: code: says {data['code']!r}, which is not the file's name")
+    for key in ("months", "weekdays"):
+        seen: dict[str, int] = {}
+        for number, entry in enumerate(data[key]):
+            for word in entry["names"] + entry["abbreviations"]:
+                if seen.setdefault(word, number) != number:
+                    raise InvalidInput(f"{name}: {key}: {word!r} stands for two of them")
+
+
+@functools.cache
+def calendar(code: str) -> Calendar:
+    """The month and day words of one language (see :class:`Calendar`)."""
+    data = load(code)
+
+    def table(key: str, start: int, *, short: bool) -> dict[str, int]:
+        return {
+            word: number
+            for number, entry in enumerate(data[key], start=start)
+            for word in entry["names"] + (entry["abbreviations"] if short else [])
+        }
+
+    return Calendar(
+        months=table("months", 1, short=True),
+        month_names=table("months", 1, short=False),
+        weekdays=table("weekdays", 0, short=True),
+        weekday_names=table("weekdays", 0, short=False),
+    )
