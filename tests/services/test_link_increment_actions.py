@@ -71,7 +71,9 @@ def _assigned(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> list[s
     """The strings a local variable is set to in ``func``, when every assignment spells them out."""
     values: list[str] = []
     for node in ast.walk(func):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
             found = _strings(node.value)
             if found is None:
                 return None

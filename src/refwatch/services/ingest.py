@@ -682,9 +682,7 @@ def _add(
 
         # Made for the key wanted; under another key, extraction runs again as it always did.
         extractor, found = (
-            ready.extraction
-            if key == ready.wanted
-            else incidents.run_extractor(doc, text=prepared.read.text)
+            ready.extraction if key == ready.wanted else incidents.run_extractor(doc, text=prepared.read.text)
         )
         n_incidents = incidents.store_extraction(session, doc, extractor, found)
     long_text = prepared.read.text if doc.text_segments else None

@@ -120,7 +120,7 @@ RELINKS = frozenset(
 
 
 def forces_relink(action: str) -> bool:
-    """Whether an audit entry with ``action``, after the last relink, rules out linking only the new reports."""
+    """Whether an audit entry with ``action`` after the last relink rules out linking only new reports."""
     return action not in UNRELATED and not action.startswith(UNRELATED_PREFIXES)
 
 

@@ -19,9 +19,10 @@ cannot be swapped between places or documents without failing to open.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, object_session
 
 from refwatch.errors import RefwatchError
@@ -31,13 +32,14 @@ from refwatch.storage.tables import Document, DocumentSegment
 #: Characters per segment: about 1 to 4 MB of UTF-8. A module value so that tests can lower it.
 SEGMENT_CHARS: Final = 1_000_000
 TABLE: Final = "document_segments"
+FTS_TABLE: Final = "document_segments_fts"  # SQLite's search index of the pieces (migration 0018)
 COLUMN: Final = "sealed_text"
 
-_SEGMENTS = DocumentSegment.__table__
+_SEGMENTS = cast(Table, DocumentSegment.__table__)
 _PIECE = select(_SEGMENTS.c.start, _SEGMENTS.c.text, _SEGMENTS.c.sealed_text).where(
     _SEGMENTS.c.document_id == bindparam("document"), _SEGMENTS.c.seq == bindparam("seq")
 )
-_INSERT = insert(_SEGMENTS)
+_INSERT = _SEGMENTS.insert()
 
 
 def is_long(text: str, size: int | None = None) -> bool:
@@ -63,6 +65,7 @@ def write(conn: Session | Connection, *, document_id: int, sha256: str, text: st
     piece's copies exist beside ``text`` itself. The caller sets ``text_segments`` on the document
     (:func:`count` gives it) and leaves its ``text`` empty and ``sealed_text`` unset.
     """
+    conn = conn.connection() if isinstance(conn, Session) else conn  # Core: no ORM bulk path
     size = SEGMENT_CHARS
     n = count(text, size)
     for seq in range(n):
@@ -71,7 +74,9 @@ def write(conn: Session | Connection, *, document_id: int, sha256: str, text: st
         row: dict[str, Any] = {"document_id": document_id, "seq": seq, "start": start, "sha256": sha256}
         if seal:
             row["text"] = ""
-            row["sealed_text"] = seal_bytes(piece.encode("utf-8"), table=TABLE, uid=uid(sha256, seq), column=COLUMN)
+            row["sealed_text"] = seal_bytes(
+                piece.encode("utf-8"), table=TABLE, uid=uid(sha256, seq), column=COLUMN
+            )
         else:
             row["text"] = piece
             row["sealed_text"] = None
@@ -122,3 +127,39 @@ def read_row_text(conn: Connection, row: Any) -> str:
         piece
         for _, piece in iter_rows(conn, document_id=row.id, sha256=row.sha256, segments=row.text_segments)
     )
+
+
+def sealed_piece(conn: Connection, *, document_id: int, sha256: str, seq: int) -> str | None:
+    """One segment's text opened, when it is sealed; None for a plaintext one (the database indexes it)."""
+    row = conn.execute(_PIECE, {"document": document_id, "seq": seq}).first()
+    if row is None or row.sealed_text is None:
+        return None
+    return open_bytes(bytes(row.sealed_text), table=TABLE, uid=uid(sha256, seq), column=COLUMN).decode(
+        "utf-8"
+    )
+
+
+_INDEXED = sql_text(
+    "SELECT DISTINCT document_id FROM document_segments WHERE id IN "
+    "(SELECT rowid FROM document_segments_fts WHERE document_segments_fts MATCH :q)"
+)
+#: A trigram needs three characters: shorter queries scan the pieces (as ``storage.search`` does).
+MIN_TRIGRAM: Final = 3
+
+
+def matching_ids(conn: Connection, query: str) -> list[int]:
+    """Ids of documents with a plaintext segment containing ``query`` (case-insensitively for ASCII).
+
+    Through the pieces' own index: SQLite's FTS5 trigram table of migration 0018, PostgreSQL's
+    trigram index (which ``ILIKE`` uses). A match that spans two pieces is not found.
+    """
+    needle = query.strip()
+    if not needle:
+        return []
+    seg = _SEGMENTS.c
+    if conn.dialect.name == "sqlite" and len(needle) >= MIN_TRIGRAM:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        return sorted({int(i) for i in conn.execute(_INDEXED, {"q": phrase}).scalars()}, reverse=True)
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    stmt = select(seg.document_id).where(seg.text.ilike(f"%{escaped}%", escape="\\")).distinct()
+    return sorted({int(i) for i in conn.execute(stmt).scalars()}, reverse=True)

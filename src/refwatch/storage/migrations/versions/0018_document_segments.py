@@ -79,15 +79,17 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for statement in (
-            f"CREATE VIRTUAL TABLE {FTS} USING fts5("
+            "CREATE VIRTUAL TABLE document_segments_fts USING fts5("
             "text, content='document_segments', content_rowid='id', tokenize='trigram')",
-            f"CREATE TRIGGER {FTS}_insert AFTER INSERT ON document_segments BEGIN "
-            f"INSERT INTO {FTS}(rowid, text) VALUES (new.id, new.text); END",
-            f"CREATE TRIGGER {FTS}_delete AFTER DELETE ON document_segments BEGIN "
-            f"INSERT INTO {FTS}({FTS}, rowid, text) VALUES ('delete', old.id, old.text); END",
-            f"CREATE TRIGGER {FTS}_update AFTER UPDATE OF text ON document_segments BEGIN "
-            f"INSERT INTO {FTS}({FTS}, rowid, text) VALUES ('delete', old.id, old.text); "
-            f"INSERT INTO {FTS}(rowid, text) VALUES (new.id, new.text); END",
+            "CREATE TRIGGER document_segments_fts_insert AFTER INSERT ON document_segments BEGIN "
+            "INSERT INTO document_segments_fts(rowid, text) VALUES (new.id, new.text); END",
+            "CREATE TRIGGER document_segments_fts_delete AFTER DELETE ON document_segments BEGIN "
+            "INSERT INTO document_segments_fts(document_segments_fts, rowid, text) "
+            "VALUES ('delete', old.id, old.text); END",
+            "CREATE TRIGGER document_segments_fts_update AFTER UPDATE OF text ON document_segments BEGIN "
+            "INSERT INTO document_segments_fts(document_segments_fts, rowid, text) "
+            "VALUES ('delete', old.id, old.text); "
+            "INSERT INTO document_segments_fts(rowid, text) VALUES (new.id, new.text); END",
         ):
             op.execute(statement)
     elif bind.dialect.name == "postgresql":
@@ -101,7 +103,9 @@ def _split_long_texts(bind: sa.Connection, size: int) -> None:
     # Characters never outnumber UTF-8 bytes: a sealed text of at most ``size`` bytes is short.
     long_ones = bind.execute(
         sa.select(documents.c.id, documents.c.sha256)
-        .where(sa.or_(sa.func.length(documents.c.text) > size, sa.func.length(documents.c.sealed_text) > size))
+        .where(
+            sa.or_(sa.func.length(documents.c.text) > size, sa.func.length(documents.c.sealed_text) > size)
+        )
         .order_by(documents.c.id)
     ).all()
     for document_id, sha256 in long_ones:
@@ -123,7 +127,10 @@ def _split_long_texts(bind: sa.Connection, size: int) -> None:
             piece = text[seq * size : (seq + 1) * size]
             sealed_piece = (
                 sealing.seal_bytes(
-                    piece.encode("utf-8"), table="document_segments", uid=f"{sha256}:{seq}", column="sealed_text"
+                    piece.encode("utf-8"),
+                    table="document_segments",
+                    uid=f"{sha256}:{seq}",
+                    column="sealed_text",
                 )
                 if sealed
                 else None
@@ -148,7 +155,9 @@ def _split_long_texts(bind: sa.Connection, size: int) -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     stored = bind.execute(
-        sa.select(documents.c.id, documents.c.sha256).where(documents.c.text_segments > 0).order_by(documents.c.id)
+        sa.select(documents.c.id, documents.c.sha256)
+        .where(documents.c.text_segments > 0)
+        .order_by(documents.c.id)
     ).all()
     for document_id, sha256 in stored:
         parts: list[str] = []
@@ -164,7 +173,10 @@ def downgrade() -> None:
                 sealed = True
                 parts.append(
                     sealing.open_bytes(
-                        bytes(sealed_piece), table="document_segments", uid=f"{sha256}:{seq}", column="sealed_text"
+                        bytes(sealed_piece),
+                        table="document_segments",
+                        uid=f"{sha256}:{seq}",
+                        column="sealed_text",
                     ).decode("utf-8")
                 )
         whole = "".join(parts)
