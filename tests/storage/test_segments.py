@@ -165,7 +165,8 @@ def test_migration_0018_moves_long_texts_into_segments_and_back(db: Database) ->
     _migrate(db, "head")
     n = -(-len(REPORT) // SIZE)
     with db.session() as session:
-        counts = {k: n for k, n in session.execute(select(Document.key, Document.text_segments))}
+        rows = session.execute(select(Document.key, Document.text_segments)).all()
+        counts = {row.key: row.text_segments for row in rows}
         assert counts == {"plain": n, "sealed": n, "short": 0}
         for key in ("plain", "sealed", "short"):
             doc = session.scalars(select(Document).where(Document.key == key)).one()
