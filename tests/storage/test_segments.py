@@ -15,10 +15,13 @@ import pytest
 from alembic import command
 from sqlalchemy import select, text
 
+from refwatch.config import Settings, load_settings
 from refwatch.security.crypto import DecryptionFailed
 from refwatch.services import browse, documents
+from refwatch.services.backup import create_backup, restore_backup
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.keys import rotate_data_key
+from refwatch.services.setup import open_database
 from refwatch.storage import schema, sealing, segments
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Document, DocumentSegment, IncidentSource
@@ -202,3 +205,23 @@ def test_extraction_log_names_a_document_not_yet_written(
     with db.session() as session:
         hashes = session.scalars(select(Document.sha256).order_by(Document.id)).all()
     assert all(any(f"sha256:{sha[:12]}" in line for line in lines) for sha in hashes)
+
+
+@pytest.mark.parametrize("seal", [False, True], ids=["plain", "sealed"])
+def test_backup_and_restore_keep_a_long_text(sqlite_settings: Settings, tmp_path: Path, seal: bool) -> None:
+    db = open_database(sqlite_settings)
+    try:
+        doc_id = ingest(db, tmp_path, "long.txt", REPORT, seal=seal)
+        out = tmp_path / "snapshot.rwbk"
+        create_backup(db, sqlite_settings, out, actor="tester")
+    finally:
+        db.dispose()
+    target = load_settings(home=tmp_path / "restored", key_file=sqlite_settings.key_file)
+    restore_backup(target, out, actor="tester")
+    restored = open_database(target)
+    try:
+        assert documents.show_document(restored, str(doc_id), visible_groups=None).text == REPORT
+        found = browse.document_page(restored, query="Tumen detained", visible_groups=None)
+        assert [item["id"] for item in found.items] == [doc_id]
+    finally:
+        restored.dispose()
