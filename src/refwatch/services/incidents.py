@@ -57,44 +57,35 @@ EDITABLE_FIELDS = (
 LIST_FIELDS = ("locations", "perpetrators")
 
 
-def derived_reference(doc: Document, *, text: str | None = None) -> ReferenceDate | None:
+def derived_reference(doc: Document) -> ReferenceDate | None:
     """A stored document's reference date derived afresh, from what ingest derives it from."""
-    return reference_date(
-        doc.working_text if text is None else text, metadata=doc.publication_date_iso, url=doc.url
-    )
+    return reference_date(doc.working_text, metadata=doc.publication_date_iso, url=doc.url)
 
 
-def document_reference(doc: Document, *, text: str | None = None) -> ReferenceDate | None:
-    """The document's stored reference date; one stored before migration 0013 gets it derived and stored.
-
-    ``text``: its working text, when the caller holds it already.
-    """
+def document_reference(doc: Document) -> ReferenceDate | None:
+    """The document's stored reference date; one stored before migration 0013 gets it derived and stored."""
     found = reference_of(doc)
     if found is None and doc.reference_precision is None:
-        found = derived_reference(doc, text=text)
+        found = derived_reference(doc)
         for column, value in reference_columns(found).items():
             setattr(doc, column, value)
     return found
 
 
-def run_extractor(
-    doc: Document, *, text: str | None = None
-) -> tuple[str, Extraction | list[ExtractedIncident]]:
+def run_extractor(doc: Document) -> tuple[str, Extraction | list[ExtractedIncident]]:
     """Run the default extractor on a stored document; returns its name and what it found.
 
     The incidents and tallies (:class:`~refwatch.extract.base.Extraction`); a plain list
     of incidents, as a replacement extractor in tests may give, stands for no tallies.
-    ``text``: the document's working text when the caller has it already (ingest, before the
-    row is written; a long text is then only in its segments), else read from ``doc``.
     """
     from refwatch.extract import DEFAULT_EXTRACTOR_NAME, get_extractor
     from refwatch.extract.base import extract_all
 
     found = extract_all(
         get_extractor(DEFAULT_EXTRACTOR_NAME),
-        doc.working_text if text is None else text,
+        doc.working_text,
         document=doc.key,
-        reference=document_reference(doc, text=text),
+        reference=document_reference(doc),
         language=doc.language,
     )
     return DEFAULT_EXTRACTOR_NAME, found

@@ -335,8 +335,7 @@ def _read_and_extract(job: _Job) -> _Ready | FileResult:
         if job.extract:
             from refwatch.services import incidents
 
-            doc = _document(prepared, columns, key=wanted, seal_text=False)
-            extraction = incidents.run_extractor(doc, text=prepared.read.text)
+            extraction = incidents.run_extractor(_document(prepared, columns, key=wanted, whole=True))
         return _Ready(job=job, prepared=prepared, columns=columns, wanted=wanted, extraction=extraction)
     except Exception as exc:
         return _failure(job.path, exc)
@@ -517,14 +516,18 @@ def _derived_columns(
     return columns
 
 
-def _document(prepared: PreparedFile, columns: dict[str, Any], *, key: str, seal_text: bool) -> Document:
+def _document(
+    prepared: PreparedFile, columns: dict[str, Any], *, key: str, seal_text: bool = False, whole: bool = False
+) -> Document:
     """The document row for a prepared file (not added to any session).
 
     A text longer than one segment is not put in the row: :func:`_store_all` writes it to
     ``document_segments`` after the row, a piece at a time (:mod:`refwatch.storage.segments`).
+    ``whole``: a row never stored, that extraction reads the whole text from (it shares the
+    prepared text: no copy).
     """
     text = prepared.read.text
-    n = segments.count(text)
+    n = 0 if whole else segments.count(text)
     doc = Document(key=key, text="" if seal_text or n else text, text_segments=n, **columns)
     if seal_text and not n:  # bound to the hash like the original; the title stays plaintext
         doc.sealed_text = text
@@ -682,7 +685,9 @@ def _add(
 
         # Made for the key wanted; under another key, extraction runs again as it always did.
         extractor, found = (
-            ready.extraction if key == ready.wanted else incidents.run_extractor(doc, text=prepared.read.text)
+            ready.extraction
+            if key == ready.wanted
+            else incidents.run_extractor(_document(prepared, ready.columns, key=key, whole=True))
         )
         n_incidents = incidents.store_extraction(session, doc, extractor, found)
     long_text = prepared.read.text if doc.text_segments else None
