@@ -95,12 +95,12 @@ class MemoryIndex:
             for row in conn.execute(_NEWER, {"after": self._newest}):
                 newest = row.id
                 if row.text_segments:
-                    long_ones.append((row.id, row.sha256, row.text_segments))
+                    long_ones.append((row.id, row.sha256))
                     continue
                 self._db.execute("INSERT INTO texts(body, doc) VALUES (?, ?)", (open_text(row), row.id))
                 added += 1
-            for document_id, sha256, n in long_ones:  # after the loop: one statement open at a time
-                for seq in range(n):
+            for document_id, sha256 in long_ones:  # after the loop: one statement open at a time
+                for seq in segments.sealed_seqs(conn, document_id=document_id):
                     piece = segments.sealed_piece(conn, document_id=document_id, sha256=sha256, seq=seq)
                     if piece is not None:
                         self._db.execute("INSERT INTO texts(body, doc) VALUES (?, ?)", (piece, document_id))

@@ -129,6 +129,15 @@ def read_row_text(conn: Connection, row: Any) -> str:
     )
 
 
+def sealed_seqs(conn: Connection, *, document_id: int) -> list[int]:
+    """The numbers of a document's sealed segments (plaintext ones are indexed by the database)."""
+    seg = _SEGMENTS.c
+    stmt = (
+        select(seg.seq).where(seg.document_id == document_id, seg.sealed_text.is_not(None)).order_by(seg.seq)
+    )
+    return [int(seq) for seq in conn.execute(stmt).scalars()]
+
+
 def sealed_piece(conn: Connection, *, document_id: int, sha256: str, seq: int) -> str | None:
     """One segment's text opened, when it is sealed; None for a plaintext one (the database indexes it)."""
     row = conn.execute(_PIECE, {"document": document_id, "seq": seq}).first()
