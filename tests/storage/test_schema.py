@@ -36,6 +36,7 @@ EXPECTED_TABLES = {
     "audit_events",
     "tallies",
     "link_models",
+    "document_segments",
 }
 
 

@@ -118,8 +118,16 @@ def store_extraction(
         add_source(session, incident, doc, extracted, ordinal=ordinal, extractor=extractor)
         apply_values(incident, Reconciled(extracted))
         visibility.derive(incident)
-    logger.info("document %s: %d incidents and %d tallies extracted", doc.id, len(found), len(tallies))
+    logger.info("%s: %d incidents and %d tallies extracted", log_name(doc), len(found), len(tallies))
     return len(found)
+
+
+def log_name(doc: Document) -> str:
+    """How logs name a document: by id, or, before its row is written (batched ingest flushes a
+    batch at once), by the start of its hash, which the ingest's audit entry records beside the id."""
+    if doc.id is not None:
+        return f"document {doc.id}"
+    return f"document sha256:{doc.sha256[:12]}" if doc.sha256 else "a document not yet stored"
 
 
 def add_source(

@@ -44,7 +44,7 @@ from refwatch.link.model import LinkModel, read_model
 from refwatch.security.logs import exception_summary
 from refwatch.services.link_increment import link_new
 from refwatch.services.linking import LinkSummary, relink
-from refwatch.storage import audit, link_models
+from refwatch.storage import audit, link_models, segments
 from refwatch.storage import documents as repo
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Document, DocumentBlob
@@ -366,7 +366,7 @@ def _read_and_extract(job: _Job) -> _Ready | FileResult:
         elif job.extract:
             from refwatch.services import incidents
 
-            extraction = incidents.run_extractor(_document(prepared, columns, key=wanted, seal_text=False))
+            extraction = incidents.run_extractor(_document(prepared, columns, key=wanted, whole=True))
         return _Ready(job=job, prepared=prepared, columns=columns, wanted=wanted, extraction=extraction)
     except Exception as exc:
         return _failure(job.path, exc)
@@ -586,11 +586,21 @@ def _derived_columns(
     return columns
 
 
-def _document(prepared: PreparedFile, columns: dict[str, Any], *, key: str, seal_text: bool) -> Document:
-    """The document row for a prepared file (not added to any session)."""
-    doc = Document(key=key, text="" if seal_text else prepared.read.text, **columns)
-    if seal_text:  # bound to the hash like the original; the title stays plaintext
-        doc.sealed_text = prepared.read.text
+def _document(
+    prepared: PreparedFile, columns: dict[str, Any], *, key: str, seal_text: bool = False, whole: bool = False
+) -> Document:
+    """The document row for a prepared file (not added to any session).
+
+    A text longer than one segment is not put in the row: :func:`_store_all` writes it to
+    ``document_segments`` after the row, a piece at a time (:mod:`refwatch.storage.segments`).
+    ``whole``: a row never stored, that extraction reads the whole text from (it shares the
+    prepared text: no copy).
+    """
+    text = prepared.read.text
+    n = 0 if whole else segments.count(text)
+    doc = Document(key=key, text="" if seal_text or n else text, text_segments=n, **columns)
+    if seal_text and not n:  # bound to the hash like the original; the title stays plaintext
+        doc.sealed_text = text
     return doc
 
 
@@ -602,6 +612,7 @@ class _Added:
     doc: Document
     incidents: int
     same_as: Document | None = None  # identical bytes earlier in the same batch: reported unchanged
+    long_text: str | None = None  # a text written to segments once the row has its id
 
 
 def _store_all(
@@ -646,6 +657,11 @@ def _store_all(
         session.expire(e.doc, ["text", "_sealed_text"])
         if e.doc.blob is not None:
             session.expire(e.doc.blob, ["_data"])
+        if e.long_text is not None:
+            segments.write(
+                session, document_id=e.doc.id, sha256=e.doc.sha256, text=e.long_text, seal=seal_text
+            )
+            e.long_text = None
     audit.record_many(
         session,
         [
@@ -738,9 +754,14 @@ def _add(
         from refwatch.services import incidents
 
         # Made for the key wanted; under another key, extraction runs again as it always did.
-        extractor, found = ready.extraction if key == ready.wanted else incidents.run_extractor(doc)
+        extractor, found = (
+            ready.extraction
+            if key == ready.wanted
+            else incidents.run_extractor(_document(prepared, ready.columns, key=key, whole=True))
+        )
         n_incidents = incidents.store_extraction(session, doc, extractor, found)
-    return _Added(path=path, doc=doc, incidents=n_incidents)
+    long_text = prepared.read.text if doc.text_segments else None
+    return _Added(path=path, doc=doc, incidents=n_incidents, long_text=long_text)
 
 
 def _language(text: str, meta: DocumentMetadata | None, choice: LanguageChoice) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.documents import DocumentDetail, DocumentSummary
 from refwatch.errors import NotFound
-from refwatch.storage import visibility
+from refwatch.storage import segments, visibility
 from refwatch.storage.memory_search import open_text
 from refwatch.storage.tables import Document, Incident, IncidentSource
 from refwatch.storage.visibility import Groups
@@ -150,7 +150,7 @@ def get_document(session: Session, ref: str | int, visible: Groups = None) -> Do
         )
     return DocumentDetail(
         summary=to_summary(row),
-        text=working_text(row),
+        text=working_text(row, conn),
         charset=row.charset,
         language_source=row.language_source,
         publication_date_text=row.publication_date_text,
@@ -158,11 +158,16 @@ def get_document(session: Session, ref: str | int, visible: Groups = None) -> Do
     )
 
 
-def working_text(row: Any) -> str:
+def working_text(row: Any, conn: Connection | None = None) -> str:
     """A Core row's working text: decrypted when sealed (``REFWATCH_SEAL_DOCUMENT_TEXT``), else ``text``.
 
-    The Core twin of :attr:`Document.working_text`.
+    The Core twin of :attr:`Document.working_text`; a long text stored in segments is read through
+    ``conn`` (:mod:`refwatch.storage.segments`).
     """
+    if getattr(row, "text_segments", 0):
+        if conn is None:
+            raise ValueError("a document stored in segments is read through a connection")
+        return segments.read_row_text(conn, row)
     sealed = open_text(row)
     return row.text if sealed is None else sealed
 

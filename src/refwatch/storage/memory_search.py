@@ -10,6 +10,12 @@ the sealed documents stored since (those with a larger id: a document's text
 is never edited). It answers with document ids only; the caller applies
 visibility and the other filters in SQL on ``documents``, as for any match.
 
+A long text stored in segments (:mod:`refwatch.storage.segments`) has no row
+text to index either: its sealed pieces go into this index one row each (a
+match inside a piece finds the document), its plaintext pieces are found by
+their own index in the database (:func:`refwatch.storage.segments.matching_ids`),
+and :func:`sealed_matches` answers for both.
+
 A document deleted since stays in the index: its id no longer selects a row,
 so it is never shown. The index costs memory about the size of the texts
 (measured in ``benchmarks/sealed_text.py``; see docs/security.md, point 16).
@@ -22,20 +28,26 @@ import threading
 import weakref
 from typing import Any, Final
 
-from sqlalchemy import Connection, bindparam, exists, select
+from sqlalchemy import Connection, bindparam, exists, or_, select
 
+from refwatch.storage import segments
 from refwatch.storage.database import Database
 from refwatch.storage.sealing import open_bytes
-from refwatch.storage.tables import Document
+from refwatch.storage.tables import Document, DocumentSegment
 
 MIN_TRIGRAM: Final = 3
 _DOCS = Document.__table__.c
 _NEWER = (
-    select(_DOCS.id, _DOCS.sha256, _DOCS.sealed_text)
-    .where(_DOCS.sealed_text.is_not(None), _DOCS.id > bindparam("after"))
+    select(_DOCS.id, _DOCS.sha256, _DOCS.sealed_text, _DOCS.text_segments)
+    .where(or_(_DOCS.sealed_text.is_not(None), _DOCS.text_segments > 0), _DOCS.id > bindparam("after"))
     .order_by(_DOCS.id)
 )
-_ANY = select(exists().where(_DOCS.sealed_text.is_not(None)))
+_ANY = select(
+    or_(
+        exists().where(_DOCS.sealed_text.is_not(None)),
+        exists(select(DocumentSegment.__table__.c.id)),
+    )
+)
 
 
 def open_text(row: Any) -> str | None:
@@ -47,7 +59,8 @@ def open_text(row: Any) -> str | None:
 
 
 def any_sealed(conn: Connection) -> bool:
-    """Whether any document holds its text sealed (read through the partial index of migration 0012)."""
+    """Whether any document holds its text outside ``documents.text``: sealed (read through the partial
+    index of migration 0012) or in segments (then a search asks :func:`sealed_matches` too)."""
     return bool(conn.execute(_ANY).scalar())
 
 
@@ -57,7 +70,8 @@ class MemoryIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.execute("CREATE VIRTUAL TABLE texts USING fts5(body, tokenize='trigram')")
+        # ``doc``: the document; a long text has one row per sealed segment.
+        self._db.execute("CREATE VIRTUAL TABLE texts USING fts5(body, doc UNINDEXED, tokenize='trigram')")
         self._newest = 0
 
     @property
@@ -76,10 +90,22 @@ class MemoryIndex:
         """Add the sealed documents stored since the last call; how many were added."""
         with self._lock:
             added = 0
+            long_ones = []
+            newest = self._newest
             for row in conn.execute(_NEWER, {"after": self._newest}):
-                self._db.execute("INSERT INTO texts(rowid, body) VALUES (?, ?)", (row.id, open_text(row)))
-                self._newest = row.id
+                newest = row.id
+                if row.text_segments:
+                    long_ones.append((row.id, row.sha256))
+                    continue
+                self._db.execute("INSERT INTO texts(body, doc) VALUES (?, ?)", (open_text(row), row.id))
                 added += 1
+            for document_id, sha256 in long_ones:  # after the loop: one statement open at a time
+                for seq in segments.sealed_seqs(conn, document_id=document_id):
+                    piece = segments.sealed_piece(conn, document_id=document_id, sha256=sha256, seq=seq)
+                    if piece is not None:
+                        self._db.execute("INSERT INTO texts(body, doc) VALUES (?, ?)", (piece, document_id))
+                added += 1
+            self._newest = newest
             return added
 
     def matches(self, query: str) -> list[int]:
@@ -88,10 +114,13 @@ class MemoryIndex:
         if not needle:
             return []
         if len(needle) >= MIN_TRIGRAM:
-            sql, arg = "SELECT rowid FROM texts WHERE texts MATCH ?", '"' + needle.replace('"', '""') + '"'
+            sql, arg = (
+                "SELECT DISTINCT doc FROM texts WHERE texts MATCH ?",
+                '"' + needle.replace('"', '""') + '"',
+            )
         else:  # too short for a trigram: a scan over the texts
             escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            sql, arg = "SELECT rowid FROM texts WHERE body LIKE ? ESCAPE '\\'", f"%{escaped}%"
+            sql, arg = "SELECT DISTINCT doc FROM texts WHERE body LIKE ? ESCAPE '\\'", f"%{escaped}%"
         with self._lock:
             return sorted((int(r[0]) for r in self._db.execute(sql, (arg,))), reverse=True)
 
@@ -110,7 +139,11 @@ def index_for(db: Database) -> MemoryIndex:
 
 
 def sealed_matches(db: Database, conn: Connection, query: str) -> list[int]:
-    """Ids of sealed documents whose text contains ``query``, newest first, after catching up on new ones."""
+    """Ids of documents whose text, sealed or in segments, contains ``query``, newest first.
+
+    The memory index catches up on new sealed documents first.
+    """
     index = index_for(db)
     index.refresh(conn)
-    return index.matches(query)
+    found = set(index.matches(query)) | set(segments.matching_ids(conn, query))
+    return sorted(found, reverse=True)

@@ -26,7 +26,9 @@ from sqlalchemy.orm import Session
 from refwatch.storage.tables import Document
 
 FTS_TABLE = "documents_fts"
-TRIGRAM_INDEXES = ("ix_documents_text_trgm", "ix_documents_title_trgm")
+#: The same for the pieces of long texts (``document_segments``, migration 0018).
+SEGMENTS_FTS_TABLE = "document_segments_fts"
+TRIGRAM_INDEXES = ("ix_documents_text_trgm", "ix_documents_title_trgm", "ix_document_segments_text_trgm")
 #: Expression indexes made by migrations 0004 and 0006 (the ORM models cannot declare them portably).
 ORDER_INDEXES = (
     "ix_incidents_list_order",
@@ -46,7 +48,7 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
     """Alembic filter: leave the search table, its shadow tables and the hand-made indexes alone."""
     if name is None:
         return True
-    if type_ == "table" and name.startswith(FTS_TABLE):
+    if type_ == "table" and name.startswith((FTS_TABLE, SEGMENTS_FTS_TABLE)):
         return False
     return not (type_ == "index" and name in TRIGRAM_INDEXES + ORDER_INDEXES)
 

@@ -34,6 +34,8 @@ SENSITIVE_FIELDS: Final[dict[str, frozenset[str]]] = {
     "acts": frozenset({"notes"}),
     # Only when REFWATCH_SEAL_DOCUMENT_TEXT is on; otherwise the text is in the plaintext ``text`` column.
     "documents": frozenset({"sealed_text"}),
+    # The pieces of a long working text (migration 0018), sealed under the same setting.
+    "document_segments": frozenset({"sealed_text"}),
     # Not identifying, but a credential: sealed like the rest so a stolen database cannot mint codes.
     "users": frozenset({"totp_secret"}),
     "sessions": frozenset({"pending_totp"}),

@@ -96,12 +96,27 @@ class Document(Base):
     _sealed_text: Mapped[bytes | None] = mapped_column("sealed_text", LargeBinary, nullable=True)
     #: The working text sealed (``REFWATCH_SEAL_DOCUMENT_TEXT``), bound to the hash; ``text`` is then "".
     sealed_text = Sealed("sealed_text", uid_attr="sha256", make_uid=False)
+    text_segments: Mapped[int] = mapped_column(
+        Integer,
+        default=0,
+        server_default="0",
+        doc="How many rows of document_segments hold the working text (a long one); 0: it is in this row.",
+    )
 
     blob: Mapped[DocumentBlob] = relationship(back_populates="document", cascade="all, delete-orphan")
 
     @property
     def working_text(self) -> str:
-        """The text to read, extract from and show: the sealed text when there is one, else ``text``."""
+        """The text to read, extract from and show: the sealed text when there is one, else ``text``.
+
+        A long text stored in segments (:mod:`refwatch.storage.segments`) is read back whole: for
+        code that can take it piece by piece, :func:`refwatch.storage.segments.iter_text` holds one
+        segment at a time.
+        """
+        if self.text_segments:
+            from refwatch.storage.segments import read_text
+
+            return read_text(self)
         sealed: str | None = self.sealed_text
         return self.text if sealed is None else sealed
 
@@ -126,6 +141,35 @@ class DocumentBlob(Base):
     data = Sealed("data", binary=True, uid_attr="sha256", make_uid=False)
 
     document: Mapped[Document] = relationship(back_populates="blob")
+
+
+class DocumentSegment(Base):
+    """One piece of a long document's working text, in order (see :mod:`refwatch.storage.segments`).
+
+    A text is held whole in one row only up to a segment's size: a 50 MB report bound as one
+    value, indexed for search and sealed as one blob made several copies of itself at once.
+    ``start`` is the offset of the piece's first character in the whole text, so evidence spans
+    keep their offsets into the whole text. Sealed pieces are bound to the document's hash and the
+    piece's number (:attr:`seal_uid`): a piece moved to another place or document fails to open.
+    """
+
+    __tablename__ = "document_segments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), doc="The document's hash, bound into the sealed piece.")
+    text: Mapped[str] = mapped_column(Text, doc='The piece in plaintext; "" when it is sealed.')
+    _sealed_text: Mapped[bytes | None] = mapped_column("sealed_text", LargeBinary, nullable=True)
+    sealed_text = Sealed("sealed_text", uid_attr="seal_uid", make_uid=False)
+
+    @property
+    def seal_uid(self) -> str:
+        """What the sealed piece is bound to: the document's hash and the piece's number."""
+        return f"{self.sha256}:{self.seq}"
+
+    __table_args__ = (UniqueConstraint("document_id", "seq"),)
 
 
 class Incident(Base):
