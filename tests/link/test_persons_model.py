@@ -180,36 +180,3 @@ def test_a_place_written_in_another_script_is_the_same_place() -> None:
     assert (one["origin"], one["event_place"]) == (other["origin"], other["event_place"])
     # A place the gazetteer does not know is still compared as written (folded).
     assert feature_row(LinkRecord(1, "NGO A", ("김영철",), origin="Hamlet No. 5"))["origin"] == "hamlet no 5"
-
-
-def test_the_prior_does_not_count_namesakes_as_matches() -> None:
-    """Many different people with the same name key: the rule (same key, nothing contradicting)
-    finds namesakes, which used to be taken for matches (3.4 times the true matches on 100,000
-    generated records). The contradicted namesakes show how many uncontradicted ones to expect."""
-    from refwatch.link.persons.model import estimate_prior, uncontradicted_share
-
-    rng = random.Random(4)
-    namesakes = [
-        {
-            "unique_id": i,
-            "name_tf": f"김|name{i % 10}",
-            "sex": rng.choice("FM"),
-            "birth_year": rng.randrange(1950, 2005),
-        }
-        for i in range(400)
-    ]
-    n_pairs = 400 * 399 // 2
-    q = uncontradicted_share(namesakes)
-    assert 0.0 < q < 0.1  # half differ in sex, most in birth year
-    rule_pairs = sum(
-        1
-        for a, b in itertools.combinations(namesakes, 2)
-        if a["name_tf"] == b["name_tf"]
-        and a["sex"] == b["sex"]
-        and abs(a["birth_year"] - b["birth_year"]) <= 1
-    )
-    assert rule_pairs > 50  # what the rule finds, all of them namesakes
-    assert estimate_prior(namesakes, 1.0) * n_pairs < 0.25 * rule_pairs
-    # One person twice, nothing recorded against it: no namesake to take out, the count stands.
-    same = [{"unique_id": i, "name_tf": f"박|p{i // 2}", "sex": "F", "birth_year": 1980} for i in range(40)]
-    assert estimate_prior(same, 0.5) * (40 * 39 // 2) == pytest.approx(20 / 0.5)

@@ -328,14 +328,6 @@ WHERE (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)
 """
 
 
-#: Pairs that share the name key but that something recorded on both contradicts: namesakes.
-CONTRADICTED: Final = """
-SELECT count(*) FROM records l JOIN records r ON l.name_tf = r.name_tf AND l.unique_id < r.unique_id
-WHERE (l.sex IS NOT NULL AND r.sex IS NOT NULL AND l.sex <> r.sex)
-   OR (l.birth_year IS NOT NULL AND r.birth_year IS NOT NULL AND abs(l.birth_year - r.birth_year) > 1)
-"""
-
-
 def estimate_prior(rows: Sequence[dict[str, Any]], rule_recall: float) -> float:
     """The probability that two random records match, from a deterministic rule (``PRIOR_RULE``).
 
@@ -345,21 +337,6 @@ def estimate_prior(rows: Sequence[dict[str, Any]], rule_recall: float) -> float:
     a floor applies before training: a rule that finds no pair gives half a pair, so the
     prior is never 0 (a weight of minus infinity) nor above ``MAX_PRIOR``. Counted in a
     memory-only DuckDB whatever the backend (a join on one key: cheap at any size here).
-
-    Namesakes that nothing contradicts satisfy the rule too. In a large list they are
-    most of what it finds (generated records: 1.25 times the true matches at 10,000, 3.4
-    times at 100,000), and a prior that high makes every name weigh too much (the name's
-    u, :func:`deconvolved_name_u`, and ``_Frequencies`` take it as given). They are
-    taken out: the namesake pairs that *are* contradicted (sex, or birth years more than
-    one apart) are counted, and for each of them ``q / (1 − q)`` uncontradicted ones are
-    expected, ``q`` being the share of random pairs that nothing contradicts
-    (:func:`uncontradicted_share`). Namesakes share sex and cohort somewhat more often
-    than random pairs do (given names follow both), so this takes out too few rather
-    than too many; true pairs whose records disagree count as contradicted too, which
-    errs the other way. On generated records the prior then implies 0.96-0.97 times the
-    true matches at 2,500, 10,000 and 100,000 records
-    (``tests/benchmarks/test_linkage_generated.py``). Where no sex or birth year is
-    recorded (names-only lists) nothing is contradicted and the count stands.
     """
     n_pairs = len(rows) * (len(rows) - 1) // 2
     columns = ("unique_id", "name_tf", "sex", "birth_year")
@@ -371,31 +348,10 @@ def estimate_prior(rows: Sequence[dict[str, Any]], rule_recall: float) -> float:
     try:
         con.register("records", table)
         found = con.execute(PRIOR_RULE).fetchone()
-        contradicted = con.execute(CONTRADICTED).fetchone()
     finally:
         con.close()
-    agreeing = float(found[0]) if found else 0.0
-    q = uncontradicted_share(rows)
-    if contradicted and q < 1.0:
-        agreeing = max(agreeing - int(contradicted[0]) * q / (1.0 - q), 0.0)
+    agreeing = int(found[0]) if found else 0
     return min(max(agreeing / rule_recall, 0.5) / n_pairs, MAX_PRIOR)
-
-
-def uncontradicted_share(rows: Sequence[dict[str, Any]]) -> float:
-    """The share of random pairs of ``rows`` whose sex and birth year do not contradict each other.
-
-    Computed from the two fields' distributions (taken as independent): a missing value
-    contradicts nothing; birth years agree within one year.
-    """
-    n = len(rows)
-    if n < 2:
-        return 1.0
-    sexes = Counter(row.get("sex") for row in rows if row.get("sex") is not None)
-    years = Counter(int(row["birth_year"]) for row in rows if row.get("birth_year") is not None)
-    differ_sex = (sum(sexes.values()) ** 2 - sum(c * c for c in sexes.values())) / n**2
-    near = sum(c * (years.get(y - 1, 0) + years.get(y, 0) + years.get(y + 1, 0)) for y, c in years.items())
-    far_years = (sum(years.values()) ** 2 - near) / n**2
-    return float((1.0 - differ_sex) * (1.0 - far_years))
 
 
 def _train(
