@@ -12,9 +12,16 @@ figures depend only on the number of lists:
   load average, and the interval with the Monte Carlo error of each end for
   seed 1234 and four more seeds (the spread the docs quote);
 * LCMCR: Gibbs sweeps per second on 4- and 6-list tables.
+* with ``--pool K`` only: how much a BCa end read from ``--replicates`` replicates
+  moves between seeds on the UK table. ``K`` times that many replicates are drawn
+  at once and cut into ``K`` runs; the spread of the ends over those runs, the share
+  within 5% of the published ends, where the published ends fall among them, and
+  the ends read from all replicates pooled (the ends that more replicates approach)
+  are printed (docs/estimation.md quotes ``--pool 120``, about 4 minutes of CPU).
 
     python benchmarks/estimate.py
     python benchmarks/estimate.py --repeat 5 --lcmcr-iterations 20000 --replicates 2000
+    python benchmarks/estimate.py --pool 120 --seed 11
 """
 
 from __future__ import annotations
@@ -30,8 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
+from refwatch.estimate.bca import acceleration, bca_interval
 from refwatch.estimate.lcmcr import fit_lcmcr
-from refwatch.estimate.resampling import Interval, default_workers, interval
+from refwatch.estimate.resampling import Interval, default_workers, interval, resampled_replicates
 from refwatch.estimate.selection import Candidates, candidates, fit_all, scores, select
 from refwatch.estimate.tables import CaptureTable, all_histories, read_table
 
@@ -79,6 +87,40 @@ def fit_everything(cands: Candidates, table: CaptureTable) -> None:
     scores(batch, "aic", float(table.counts.sum()))
 
 
+#: Silverman, Chan & Vincent (2024), Table 6: BIC over all two-way models, BCa, 1,000 replicates.
+UK_PUBLISHED = (11_456.0, 43_894.0)
+
+
+def pooled_runs(table: CaptureTable, runs: int, replicates: int, seed: int) -> None:
+    """The seed-to-seed spread of BCa ends from ``replicates`` replicates, from ``runs`` runs drawn at once.
+
+    The jackknife (hence the acceleration) does not depend on the seed, so each run
+    differs from another seed's run only by its replicates: cutting one long draw
+    into ``runs`` pieces gives ``runs`` independent runs for the price of one.
+    """
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    chosen = select(table, criterion="bic")
+    point = float(chosen.batch.estimate[chosen.best_index])
+    rng = np.random.default_rng(seed)
+    values, jackknife, _ = resampled_replicates(chosen, table, runs * replicates, rng, default_workers())
+    a = acceleration(jackknife, table.counts)
+    ends = np.array([bca_interval(part, point, a, 0.95) for part in values.reshape(runs, replicates)])
+    pooled = bca_interval(values, point, a, 0.95)
+    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+    print(f"\n## UK 2013: {runs} runs of {replicates} replicates (seed {seed}, drawn at once)")
+    print(f"(load average after: {os.getloadavg()[0]:.1f}; {wall:.0f} s wall, {cpu:.0f} s CPU)")
+    print(f"{'end':>6} {'published':>10} {'mean':>8} {'median':>8} {'s.d.':>7} {'10%':>8} {'90%':>8}"
+          f" {'min':>8} {'max':>8} {'within 5%':>10} {'runs below published':>21} {'pooled':>8}")  # fmt: skip
+    for i, name in enumerate(("lower", "upper")):
+        v, pub = ends[:, i], UK_PUBLISHED[i]
+        q10, q90 = np.quantile(v, [0.1, 0.9])
+        print(
+            f"{name:>6} {pub:>10,.0f} {v.mean():>8,.0f} {np.median(v):>8,.0f} {v.std(ddof=1):>7,.0f}"
+            f" {q10:>8,.0f} {q90:>8,.0f} {v.min():>8,.0f} {v.max():>8,.0f}"
+            f" {np.mean(np.abs(v / pub - 1) <= 0.05):>10.2f} {np.mean(v < pub):>21.2f} {pooled[i]:>8,.0f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is printed")
@@ -87,7 +129,14 @@ def main() -> None:
     parser.add_argument(
         "--seeds", type=int, nargs="*", default=[1, 2, 3, 4], help="more seeds for the BCa run (all workers)"
     )
+    parser.add_argument(
+        "--pool", type=int, default=0, help="only the UK seed-to-seed spread, from this many runs"
+    )
+    parser.add_argument("--seed", type=int, default=11, help="seed of the --pool draw")
     args = parser.parse_args()
+    if args.pool:
+        pooled_runs(read_table(UK), args.pool, args.replicates, args.seed)
+        return
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, NumPy {np.__version__}")
     print("\n## All hierarchical two-way log-linear models (main effects always in)")
     print(

@@ -84,7 +84,9 @@ def test_uk_bca_interval_reproduces_the_published_one(shared_dir: Path) -> None:
     largest of them, in the paper as here. The lower end (about the 25% level) is stable and must
     be within 5%. The largest of 1,000 replicates is not: over seeds it ranged from 39,600 to 56,000
     (docs/estimation.md; 48,334 with this seed, 10% above the published end), so no seed-honest
-    test can hold it to 5%. It is checked instead to be what it is, the top of this bootstrap
+    test can hold it to 5%: in 100 runs of 1,000 replicates (benchmarks/estimate.py --pool 100) it
+    was within 5% of the published end 43 times, and 58 runs fell below it, so the published end is a
+    typical run of the same method. It is checked instead to be what it is, the top of this bootstrap
     distribution, and the published end to be a plausible top of it: above our 99th percentile
     and not beyond our largest replicate by more than the seed-to-seed spread.
     """
@@ -182,3 +184,20 @@ def test_uk_interval_reports_the_monte_carlo_error_of_each_end(shared_dir: Path)
     assert 0 < low_se < 0.05 * width < high_se
     named = [w for w in result["warnings"] if "Monte Carlo standard error" in w]
     assert len(named) == 1 and named[0].startswith("the upper end")
+
+
+def test_uk_upper_end_error_is_that_of_a_largest_replicate_on_every_seed(shared_dir: Path) -> None:
+    """Seed 2 reads the upper end at 39,628; resampling its replicates gave a Monte Carlo error of
+    461 (under 5% of the width, so no warning), while that end moves by about 3,400 between seeds
+    (100 runs of 1,000 replicates, docs/estimation.md). The extreme-value error says so."""
+    from refwatch.estimate.run import Options, estimate
+
+    table = read_table(shared_dir / "data" / "mse" / f"{UK}.csv")
+    result = estimate(table, Options(select="bic", interval="bca", seed=2))
+    low_se, high_se = result["selection"]["monte_carlo_se"]
+    width = result["ci_high"] - result["ci_low"]
+    assert 2_000 < high_se < 6_000
+    assert low_se < 0.05 * width < high_se
+    assert any(
+        w.startswith("the upper end") and "Monte Carlo standard error" in w for w in result["warnings"]
+    )
