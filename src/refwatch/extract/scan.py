@@ -481,6 +481,9 @@ class _SharedIndex:
     def __init__(self) -> None:
         self._members: list[tuple[frozenset[str], frozenset[str]]] = []
         self._built: _Passes | None = None
+        #: Whether an opening of the "anywhere" pass begins with an ASCII character: else that pass
+        #: finds nothing in an all-ASCII text and is skipped.
+        self._anywhere_ascii = True
         self._owners: tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]] = ({}, {})
         self._by_surface: tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]] = ({}, {})
         # The last text and its positions, as one tuple: read and replaced whole, so
@@ -508,6 +511,7 @@ class _SharedIndex:
             trie = _trie_source(word)
             at_start = patterns.compile(trie)
             after_break = patterns.compile(rf"\W(?=({trie}))")
+        self._anywhere_ascii = any(o[0].isascii() for o in anywhere)
         if anywhere:
             first = "[" + "".join(re.escape(c) for c in sorted({o[0] for o in anywhere})) + "]"
             scout = patterns.compile(f"{first}(?<=(?=({_trie_source(anywhere)})){first})")
@@ -529,7 +533,7 @@ class _SharedIndex:
                     stops[0][first.group()] = [0]
                 for hit in after_break.finditer(low):
                     stops[0].setdefault(hit.group(1), []).append(hit.end())
-            if scout is not None:
+            if scout is not None and (self._anywhere_ascii or not low.isascii()):
                 for hit in scout.finditer(low):
                     stops[1].setdefault(hit.group(1), []).append(hit.start())
             found = {}
