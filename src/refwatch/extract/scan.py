@@ -122,7 +122,6 @@ def _first(items: Any, ignore_case: bool) -> tuple[set[str], bool]:
     return out, True
 
 
-_NO_GATE: Final[tuple[set[str], bool]] = ({""}, False)
 #: In an opening, any character that ``\\d`` matches (lower-casing leaves digits in place).
 DIGIT: Final = "\x00"
 #: In an opening, any character that ``\\s`` matches.
@@ -145,57 +144,85 @@ def _openings(items: Any) -> tuple[set[str], bool]:
     literal), so that what follows may be appended. An empty string among them
     means nothing is known.
     """
+    whole, prefixes = _opening_sets(items)
+    return whole | prefixes, not prefixes
+
+
+#: What :func:`_opening_sets` gives when nothing is known about a part of a pattern.
+_UNKNOWN_SETS: Final[tuple[frozenset[str], frozenset[str]]] = (frozenset(), frozenset({""}))
+
+
+def _opening_sets(items: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """``(whole, prefixes)``: every match of ``items`` is one of ``whole`` or begins with one of ``prefixes``.
+
+    Keeping the whole matches apart lets an alternation of literals be followed
+    further even when another of its alternatives cannot be: in
+    ``(?:\\d+|an?)\\s+days`` the openings are a digit, ``a `` and ``an `` (not
+    ``a``, which begins every word starting with an "a"). Strings as in
+    :func:`_openings`.
+    """
     if not items:
-        return {""}, True
-    (op, av), rest = items[0], items[1:]
+        return frozenset({""}), frozenset()
+    first = _element_sets(items[0])
+    if not first[0]:
+        return first
+    return _followed(first, _opening_sets(items[1:]))
+
+
+def _followed(
+    head: tuple[frozenset[str], frozenset[str]], tail: tuple[frozenset[str], frozenset[str]]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The sets of ``head`` then ``tail``: each whole match of the head continues with the tail's."""
+    whole, prefixes = head
+    tail_whole, tail_prefixes = tail
+    if len(whole) * (len(tail_whole) + len(tail_prefixes)) > _MAX_OPENINGS:
+        # Too many to spell out: the heads alone, and the tail's openings where the head may be empty.
+        heads = prefixes | (whole - {""})
+        return frozenset(), heads | tail_whole | tail_prefixes if "" in whole else heads
+    return (
+        frozenset(w + t for w in whole for t in tail_whole),
+        prefixes | {w + t for w in whole for t in tail_prefixes},
+    )
+
+
+def _element_sets(element: tuple[Any, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """:func:`_opening_sets` of one parsed element."""
+    op, av = element
     if op in _ZERO_WIDTH:
-        return _openings(rest)
+        return frozenset({""}), frozenset()
     if op is _constants.LITERAL:
         char = chr(av)
         if char.lower() != char.upper():
             if not char.isascii():  # lower() of other letters may depend on their neighbours
-                return _NO_GATE
+                return _UNKNOWN_SETS
             char = char.lower()
-        tails, complete = _openings(rest)
-        return {char + tail for tail in tails}, complete
+        return frozenset({char}), frozenset()
     if op is _constants.IN:
         for token, members in _TOKEN_CLASSES:
             if av == members:
-                tails, complete = _openings(rest)
-                return {token + tail for tail in tails}, complete
+                return frozenset({token}), frozenset()
+        return _UNKNOWN_SETS
     if op is _constants.SUBPATTERN:
-        heads, complete = _openings(av[3])
-    elif op is _constants.ATOMIC_GROUP:
-        heads, complete = _openings(av)
-    elif op is _constants.BRANCH:
-        heads, complete = set(), True
+        return _opening_sets(av[3])
+    if op is _constants.ATOMIC_GROUP:
+        return _opening_sets(av)
+    if op is _constants.BRANCH:
+        whole: set[str] = set()
+        prefixes: set[str] = set()
         for alternative in av[1]:
-            found, whole = _openings(alternative)
-            heads |= found
-            complete = complete and whole
-    elif op in _REPEATS and av[0] == 0:
-        inner, inner_complete = _openings(av[2])
-        tails, tails_complete = _openings(rest)
-        if inner_complete and av[1] == 1:  # an optional literal: with it or without it
-            joined, whole = _joined(inner | {""}, tails)
-            return joined, tails_complete and whole
-        return inner | tails, False
-    elif op in _REPEATS:
-        return _openings(av[2])[0], False
-    else:
-        return _NO_GATE
-    if not complete:
-        return heads, False
-    tails, complete = _openings(rest)
-    joined, whole = _joined(heads, tails)
-    return joined, complete and whole
-
-
-def _joined(heads: set[str], tails: set[str]) -> tuple[set[str], bool]:
-    """Every head followed by every tail; only the heads (no longer whole matches) when too many."""
-    if len(heads) * len(tails) > _MAX_OPENINGS:
-        return heads, False
-    return {head + tail for head in heads for tail in tails}, True
+            found = _opening_sets(alternative)
+            whole |= found[0]
+            prefixes |= found[1]
+        return frozenset(whole), frozenset(prefixes)
+    if op in _REPEATS:
+        low, high, body = av
+        inner_whole, inner_prefixes = _opening_sets(body)
+        if low == 0 and high == 1:  # optional: without it, or once
+            return inner_whole | {""}, inner_prefixes
+        if low == 0:  # without it, or once and maybe more
+            return frozenset({""}), inner_whole | inner_prefixes
+        return frozenset(), inner_whole | inner_prefixes
+    return _UNKNOWN_SETS
 
 
 def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -204,7 +231,10 @@ def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
         return None
     # The substring test needs literals: an opening is cut where a ``\\d`` or ``\\s`` begins.
     openings = {_TOKEN.split(o, 1)[0] for o in _openings(_parser.parse(pattern.pattern, pattern.flags))[0]}
-    if "" in openings or len(openings) > _MAX_OPENINGS:
+    if "" in openings:
+        return None
+    openings = _shortened(openings, _MAX_OPENINGS)
+    if not openings:
         return None
     # "sent" already covers "sending": keep only openings that no shorter one begins.
     kept = sorted(openings, key=lambda o: (len(o), o))
@@ -337,9 +367,29 @@ def _index_openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], frozenset
                 return None
             else:
                 anywhere.add(opening)
-    if not word and not anywhere or len(word) + len(anywhere) > _MAX_INDEX_OPENINGS:
+    if not word and not anywhere:
         return None
+    if len(word) + len(anywhere) > _MAX_INDEX_OPENINGS:
+        # Followed far, the openings may be many ("January " ... "December "); shorter ones still
+        # begin every match. The two sides are cut alike; each keeps its first characters.
+        for size in range(max(map(len, word | anywhere)) - 1, 0, -1):
+            if len({o[:size] for o in word}) + len({o[:size] for o in anywhere}) <= _MAX_INDEX_OPENINGS:
+                word, anywhere = {o[:size] for o in word}, {o[:size] for o in anywhere}
+                break
+        else:
+            return None
     return frozenset(word), frozenset(anywhere)
+
+
+def _shortened(openings: set[str], limit: int) -> set[str]:
+    """``openings`` cut to the longest common length at which at most ``limit`` remain (empty if none)."""
+    size = max(map(len, openings), default=0)
+    while size > 0:
+        cut = {o[:size] for o in openings}
+        if len(cut) <= limit:
+            return cut
+        size -= 1
+    return set()
 
 
 def _scoped_ignorecase(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -597,11 +647,12 @@ class Scanner:
         if analysed is not pattern and screen is None:
             screen = analysed
         self._scout = _scout(analysed, screen or analysed)
-        # What parsing the pattern tells (its literal openings) is kept with the compiled programs.
+        # What parsing the pattern tells (its literal openings) is kept with the compiled programs
+        # (under names that change when the analysis does: an older analysis stays valid, only looser).
         key = f"{analysed.flags}:{analysed.pattern}"
-        gate = patterns.derived("gate", key, lambda: _gate(analysed))
+        gate = patterns.derived("gate.v3", key, lambda: _gate(analysed))
         self._gate = None if gate is None else tuple(gate)
-        found = patterns.derived("openings", key, lambda: _sorted_openings(_index_openings(analysed)))
+        found = patterns.derived("openings.v3", key, lambda: _sorted_openings(_index_openings(analysed)))
         openings = None if found is None else (frozenset(found[0]), frozenset(found[1]))
         self._member = None if openings is None else _SHARED.register(openings)
         required = patterns.derived("required", key, lambda: _required_chars(analysed))
