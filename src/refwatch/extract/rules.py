@@ -184,10 +184,10 @@ def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[Sen
     bucket(sentences, find_singular_anaphora(text), "singular_anaphora", found, starts)
     # One person's counts, by sentence: only the few sentences that have one are looked at.
     singles: dict[int, CountMention] = {}
-    for single in _drop_overlaps(find_singular(text), date_spans):
-        i = bisect.bisect_right(starts, single.start) - 1
-        if i >= 0 and single.end <= sentences[i].end and i not in singles:
-            singles[i] = single
+    for one in _drop_overlaps(find_singular(text), date_spans):
+        i = bisect.bisect_right(starts, one.start) - 1
+        if i >= 0 and one.end <= sentences[i].end and i not in singles:
+            singles[i] = one
     for i, sm in enumerate(found):
         if sm.counts:
             sm.counts = _mark_parts(text, sm)

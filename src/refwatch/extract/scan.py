@@ -145,7 +145,7 @@ def _openings(items: Any) -> tuple[set[str], bool]:
     means nothing is known.
     """
     whole, prefixes = _opening_sets(items)
-    return whole | prefixes, not prefixes
+    return set(whole | prefixes), not prefixes
 
 
 #: What :func:`_opening_sets` gives when nothing is known about a part of a pattern.

@@ -19,7 +19,7 @@ from refwatch.extract.scan import Scanner
 _LINE: Final = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? 。 ！ ？ (and closing quotes/brackets) followed by white space.
 _END: Final = re.compile(r"[.!?。！？…]+[\"'”’)\]]*(?=\s)|[。！？]")
-#: Finds exactly ``_END``'s matches, skipping to the end marks (the pattern itself is tried at every character).
+#: Finds exactly ``_END``'s matches, skipping to the end marks (the pattern alone is tried everywhere).
 _END_SCANNER: Final = Scanner(_END)
 _ABBREVIATION: Final = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|No|Gen|Sen|Rep|Gov|Lt|Col|"
