@@ -37,8 +37,19 @@ def _opening_strings(pattern: str) -> set[str]:
 
 
 def test_openings_follow_each_literal_alternative_past_an_alternation() -> None:
-    """``(?:\\d+|an?)\\s+days`` opens with a digit, "a " or "an ": not with every word beginning "a"."""
-    assert _opening_strings(r"(?:\d+|an?)\s+days") == {DIGIT, "a" + SPACE, "an" + SPACE}
+    """``(?:\\d+|an?)\\s+days`` opens with a digit, "a days" or "an days": not with every word
+    beginning "a"; a run of white space (``\\s+``) is one :data:`SPACE` that the opening goes past."""
+    assert _opening_strings(r"(?:\d+|an?)\s+days") == {DIGIT, "a" + SPACE + "days", "an" + SPACE + "days"}
+    assert _opening_strings(r"in\s+the\s*(?:past|last)") == {f"in{SPACE}the{SPACE}past", f"in{SPACE}thepast",
+                                                              f"in{SPACE}the{SPACE}last", f"in{SPACE}thelast"}  # fmt: skip
+
+
+def test_too_many_continuations_are_cut_short_not_dropped() -> None:
+    """Thirty heads, each followed by eight tails: each head keeps the first character of what follows."""
+    words = "|".join(f"w{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(30))
+    found = _opening_strings(rf"(?:{words})\s+(?:days?|weeks?|months?|years?)\s+ago")
+    assert len(found) == 30
+    assert all(o.endswith(SPACE) for o in found)
 
 
 def test_openings_after_an_optional_head_with_too_many_continuations_stay_known() -> None:

@@ -124,13 +124,16 @@ def _first(items: Any, ignore_case: bool) -> tuple[set[str], bool]:
 
 #: In an opening, any character that ``\\d`` matches (lower-casing leaves digits in place).
 DIGIT: Final = "\x00"
-#: In an opening, any character that ``\\s`` matches.
+#: In an opening, a run of one or more characters that ``\\s`` matches: a pattern's ``\\s``,
+#: ``\\s+`` and literal white space all become it (a single space is a run too), so that an
+#: opening may go on past ``\\s+`` ("in the past", not just "in ").
 SPACE: Final = "\x01"
+_SPACE_CLASS: Final = [(_constants.CATEGORY, _constants.CATEGORY_SPACE)]
 _TOKEN_CLASSES: Final = (
     (DIGIT, [(_constants.CATEGORY, _constants.CATEGORY_DIGIT)]),
-    (SPACE, [(_constants.CATEGORY, _constants.CATEGORY_SPACE)]),
+    (SPACE, _SPACE_CLASS),
 )
-_TOKEN_SOURCE: Final = {DIGIT: r"\d", SPACE: r"\s"}
+_TOKEN_SOURCE: Final = {DIGIT: r"\d", SPACE: r"\s+"}
 #: More literal openings than this make a gate that costs more than it saves.
 _MAX_OPENINGS: Final = 64
 
@@ -145,7 +148,7 @@ def _openings(items: Any) -> tuple[set[str], bool]:
     means nothing is known.
     """
     whole, prefixes = _opening_sets(items)
-    return set(whole | prefixes), not prefixes
+    return {_SPACE_RUN.sub(SPACE, o) for o in whole | prefixes}, not prefixes
 
 
 #: What :func:`_opening_sets` gives when nothing is known about a part of a pattern.
@@ -176,9 +179,16 @@ def _followed(
     whole, prefixes = head
     tail_whole, tail_prefixes = tail
     if len(whole) * (len(tail_whole) + len(tail_prefixes)) > _MAX_OPENINGS:
-        # Too many to spell out: the heads alone, and the tail's openings where the head may be empty.
+        # Too many to spell out: each head with the tail's openings cut short (or the heads alone),
+        # and the tail's openings where the head may be empty.
+        tails = tail_whole | tail_prefixes
         heads = prefixes | (whole - {""})
-        return frozenset(), heads | tail_whole | tail_prefixes if "" in whole else heads
+        for size in range(max(map(len, tails), default=0) - 1, 0, -1):
+            cut = {t[:size] for t in tails}
+            if len(whole) * len(cut) <= _MAX_OPENINGS:
+                heads = prefixes | {w + t for w in whole - {""} for t in cut}
+                break
+        return frozenset(), heads | tails if "" in whole else heads
     return (
         frozenset(w + t for w in whole for t in tail_whole),
         prefixes | {w + t for w in whole for t in tail_prefixes},
@@ -216,6 +226,8 @@ def _element_sets(element: tuple[Any, Any]) -> tuple[frozenset[str], frozenset[s
         return frozenset(whole), frozenset(prefixes)
     if op in _REPEATS:
         low, high, body = av
+        if len(body) == 1 and body[0] == (_constants.IN, _SPACE_CLASS):  # \s+, \s*, \s{1,3}: a run
+            return (frozenset({SPACE}) if low else frozenset({"", SPACE})), frozenset()
         inner_whole, inner_prefixes = _opening_sets(body)
         if low == 0 and high == 1:  # optional: without it, or once
             return inner_whole | {""}, inner_prefixes
@@ -292,13 +304,14 @@ def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str]
 _MAX_INDEX_OPENINGS: Final = 256
 _WORD_CHAR: Final = re.compile(r"\w")
 _DECIMAL: Final = re.compile(r"\d")
-_WHITE: Final = re.compile(r"\s")
+_WHITE: Final = re.compile(r"\s+")
 _TOKEN: Final = re.compile("[\x00\x01]")
+_SPACE_RUN: Final = re.compile("\x01+")
 
 
 def _token_form(string: str) -> str:
-    """``string`` with each digit as :data:`DIGIT` and each white space as :data:`SPACE`."""
-    return _WHITE.sub(SPACE, _DECIMAL.sub(DIGIT, string))
+    """``string`` with each digit as :data:`DIGIT` and each run of white space as one :data:`SPACE`."""
+    return _SPACE_RUN.sub(SPACE, _WHITE.sub(SPACE, _DECIMAL.sub(DIGIT, string)))
 
 
 def _alternatives(items: Any) -> Iterator[Any]:
@@ -344,8 +357,8 @@ def _index_openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], frozenset
     match is then not a word character, in the text as in its lower-cased copy
     (lower-casing never turns a non-word character into a word character;
     ``tests/extract/test_scan.py`` checks every code point). Every digit
-    becomes :data:`DIGIT` and every white space :data:`SPACE` (the index looks
-    for ``\\d`` and ``\\s`` there). A digit stops the index at every number,
+    becomes :data:`DIGIT` and every run of white space :data:`SPACE` (the index
+    looks for ``\\d`` and ``\\s+`` there). A digit stops the index at every number,
     which pays only at word starts, so a pattern that may have a digit in an
     opening elsewhere stays out, as does one with an alternative whose openings
     are unknown or may begin with white space.
@@ -482,9 +495,9 @@ def _trie_source(strings: set[str]) -> str:
     """A regex matching, at a position, the longest of ``strings`` found there.
 
     The branches of a trie node begin with different characters (:data:`DIGIT`
-    and :data:`SPACE`, for ``\\d`` and ``\\s``, never meet a literal digit or
-    space) and ending at a node is tried last (a greedy ``?``), so the first
-    success is the longest.
+    and :data:`SPACE`, for ``\\d`` and ``\\s+``, never meet a literal digit or
+    space; a run of white space is taken whole) and ending at a node is tried
+    last (a greedy ``?``), so the first success is the longest.
     """
     root: _Trie = {}
     for string in strings:
@@ -650,9 +663,9 @@ class Scanner:
         # What parsing the pattern tells (its literal openings) is kept with the compiled programs
         # (under names that change when the analysis does: an older analysis stays valid, only looser).
         key = f"{analysed.flags}:{analysed.pattern}"
-        gate = patterns.derived("gate.v3", key, lambda: _gate(analysed))
+        gate = patterns.derived("gate.v6", key, lambda: _gate(analysed))
         self._gate = None if gate is None else tuple(gate)
-        found = patterns.derived("openings.v3", key, lambda: _sorted_openings(_index_openings(analysed)))
+        found = patterns.derived("openings.v6", key, lambda: _sorted_openings(_index_openings(analysed)))
         openings = None if found is None else (frozenset(found[0]), frozenset(found[1]))
         self._member = None if openings is None else _SHARED.register(openings)
         required = patterns.derived("required", key, lambda: _required_chars(analysed))
