@@ -40,8 +40,8 @@ def test_openings_follow_each_literal_alternative_past_an_alternation() -> None:
     """``(?:\\d+|an?)\\s+days`` opens with a digit, "a days" or "an days": not with every word
     beginning "a"; a run of white space (``\\s+``) is one :data:`SPACE` that the opening goes past."""
     assert _opening_strings(r"(?:\d+|an?)\s+days") == {DIGIT, "a" + SPACE + "days", "an" + SPACE + "days"}
-    assert _opening_strings(r"in\s+the\s*(?:past|last)") == {f"in{SPACE}the{SPACE}past", f"in{SPACE}thepast",
-                                                              f"in{SPACE}the{SPACE}last", f"in{SPACE}thelast"}  # fmt: skip
+    expected = {f"in{SPACE}the{gap}{word}" for gap in ("", SPACE) for word in ("past", "last")}
+    assert _opening_strings(r"in\s+the\s*(?:past|last)") == expected
 
 
 def test_too_many_continuations_are_cut_short_not_dropped() -> None:
