@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Final
 
 from refwatch.domain.dates import ReferenceDate
@@ -19,7 +20,7 @@ from refwatch.extract.assemble import assemble, bucket
 from refwatch.extract.base import Extraction
 from refwatch.extract.counts import find_counts, find_singular
 from refwatch.extract.dates import find_dates
-from refwatch.extract.mentions import CountMention, SentenceMentions, Span
+from refwatch.extract.mentions import CountMention, DateMention, SentenceMentions, Span
 from refwatch.extract.places import find_actors, find_places
 from refwatch.extract.refdate import reference_date
 from refwatch.extract.resolve import build_incident, salience_scores
@@ -171,7 +172,7 @@ def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[Sen
     found = [SentenceMentions(sentence=s) for s in sentences]
     starts = [s.start for s in sentences]  # built once for every kind of mention bucketed below
     dates = find_dates(text, anchor)
-    date_spans = [Span(d.start, d.end) for d in dates]
+    date_spans = dates  # only their offsets are read
     counts = _drop_overlaps(find_counts(text), date_spans)
     bucket(sentences, dates, "dates", found, starts)
     bucket(sentences, counts, "counts", found, starts)
@@ -245,7 +246,7 @@ def _mark_other_groups(text: str, found: list[SentenceMentions]) -> None:
             found[i].other_group = True
 
 
-def _drop_overlaps(counts: list[CountMention], spans: list[Span]) -> list[CountMention]:
+def _drop_overlaps(counts: list[CountMention], spans: Sequence[Span | DateMention]) -> list[CountMention]:
     out = []
     j = 0
     spans = sorted(spans, key=lambda s: s.start)
