@@ -122,7 +122,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
     regex engine steps through a character class.
 
     Examples:
-        >>> _lines("a\n\nbc\n")
+        >>> _lines("a\\n\\nbc\\n")
         [(0, 1), (3, 5)]
     """
     out = []
