@@ -92,12 +92,24 @@ class _Positioned(Protocol):
 
 
 def bucket(
-    sentences: list[Sentence], spans: Sequence[_Positioned], attr: str, found: list[SentenceMentions]
+    sentences: list[Sentence],
+    spans: Sequence[_Positioned],
+    attr: str,
+    found: list[SentenceMentions],
+    starts: list[int] | None = None,
 ) -> None:
-    """Append each mention to the sentence that contains it (mentions crossing a boundary are dropped)."""
-    starts = [s.start for s in sentences]
+    """Append each mention to the sentence that contains it (mentions crossing a boundary are dropped).
+
+    ``starts`` (the sentences' starts, in order) may be passed by a caller that buckets several
+    kinds of mention into the same sentences, so that it is built once.
+    """
+    if not spans:
+        return
+    if starts is None:
+        starts = [s.start for s in sentences]
+    locate = bisect.bisect_right
     for span in spans:
-        i = bisect.bisect_right(starts, span.start) - 1
+        i = locate(starts, span.start) - 1
         if i >= 0 and span.end <= sentences[i].end:
             getattr(found[i], attr).append(span)
 

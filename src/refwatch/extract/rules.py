@@ -8,8 +8,10 @@ offset, so the cost grows linearly with the length of the text.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Final
 
 from refwatch.domain.dates import ReferenceDate
@@ -18,7 +20,7 @@ from refwatch.extract.assemble import assemble, bucket
 from refwatch.extract.base import Extraction
 from refwatch.extract.counts import find_counts, find_singular
 from refwatch.extract.dates import find_dates
-from refwatch.extract.mentions import CountMention, SentenceMentions, Span
+from refwatch.extract.mentions import CountMention, DateMention, SentenceMentions, Span
 from refwatch.extract.places import find_actors, find_places
 from refwatch.extract.refdate import reference_date
 from refwatch.extract.resolve import build_incident, salience_scores
@@ -168,28 +170,31 @@ def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[Sen
     """Run every finder over ``text`` and bucket the mentions by sentence."""
     sentences = split_sentences(text)
     found = [SentenceMentions(sentence=s) for s in sentences]
+    starts = [s.start for s in sentences]  # built once for every kind of mention bucketed below
     dates = find_dates(text, anchor)
-    counts = _drop_overlaps(find_counts(text), [Span(d.start, d.end) for d in dates])
-    bucket(sentences, dates, "dates", found)
-    bucket(sentences, counts, "counts", found)
-    bucket(sentences, find_triggers(text, sentences), "triggers", found)
-    bucket(sentences, find_places(text), "places", found)
-    bucket(sentences, find_actors(text), "actors", found)
-    bucket(sentences, find_status_cues(text), "statuses", found)
-    bucket(sentences, find_victim_refs(text), "victim_refs", found)
-    bucket(sentences, find_anaphora(text), "anaphora", found)
-    bucket(sentences, find_singular_anaphora(text), "singular_anaphora", found)
-    singles: list[SentenceMentions] = [SentenceMentions(sentence=s) for s in sentences]
-    bucket(
-        sentences,
-        _drop_overlaps(find_singular(text), [Span(d.start, d.end) for d in dates]),
-        "counts",
-        singles,
-    )
-    for sm, single in zip(found, singles, strict=True):
-        sm.counts = _mark_parts(text, sm)
-        if single.counts and not sm.counts and not _plural_people(text, sm, single.counts[0]):
-            sm.counts = single.counts[:1]
+    date_spans = dates  # only their offsets are read
+    counts = _drop_overlaps(find_counts(text), date_spans)
+    bucket(sentences, dates, "dates", found, starts)
+    bucket(sentences, counts, "counts", found, starts)
+    bucket(sentences, find_triggers(text, sentences), "triggers", found, starts)
+    bucket(sentences, find_places(text), "places", found, starts)
+    bucket(sentences, find_actors(text), "actors", found, starts)
+    bucket(sentences, find_status_cues(text), "statuses", found, starts)
+    bucket(sentences, find_victim_refs(text), "victim_refs", found, starts)
+    bucket(sentences, find_anaphora(text), "anaphora", found, starts)
+    bucket(sentences, find_singular_anaphora(text), "singular_anaphora", found, starts)
+    # One person's counts, by sentence: only the few sentences that have one are looked at.
+    singles: dict[int, CountMention] = {}
+    for one in _drop_overlaps(find_singular(text), date_spans):
+        i = bisect.bisect_right(starts, one.start) - 1
+        if i >= 0 and one.end <= sentences[i].end and i not in singles:
+            singles[i] = one
+    for i, sm in enumerate(found):
+        if sm.counts:
+            sm.counts = _mark_parts(text, sm)
+        single = singles.get(i)
+        if single is not None and not sm.counts and not _plural_people(text, sm, single):
+            sm.counts = [single]
     _mark_other_groups(text, found)
     # Running totals and head-counts: never an incident's figure. A head-count is dated to the
     # report's day, so only a reference known to the day dates it.
@@ -235,15 +240,13 @@ def _plural_people(text: str, sm: SentenceMentions, single: CountMention) -> boo
 def _mark_other_groups(text: str, found: list[SentenceMentions]) -> None:
     spans = find_other_group(text)
     starts = [sm.sentence.start for sm in found]
-    import bisect
-
     for span in spans:
         i = bisect.bisect_right(starts, span.start) - 1
         if i >= 0:
             found[i].other_group = True
 
 
-def _drop_overlaps(counts: list[CountMention], spans: list[Span]) -> list[CountMention]:
+def _drop_overlaps(counts: list[CountMention], spans: Sequence[Span | DateMention]) -> list[CountMention]:
     out = []
     j = 0
     spans = sorted(spans, key=lambda s: s.start)

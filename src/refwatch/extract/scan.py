@@ -122,16 +122,18 @@ def _first(items: Any, ignore_case: bool) -> tuple[set[str], bool]:
     return out, True
 
 
-_NO_GATE: Final[tuple[set[str], bool]] = ({""}, False)
 #: In an opening, any character that ``\\d`` matches (lower-casing leaves digits in place).
 DIGIT: Final = "\x00"
-#: In an opening, any character that ``\\s`` matches.
+#: In an opening, a run of one or more characters that ``\\s`` matches: a pattern's ``\\s``,
+#: ``\\s+`` and literal white space all become it (a single space is a run too), so that an
+#: opening may go on past ``\\s+`` ("in the past", not just "in ").
 SPACE: Final = "\x01"
+_SPACE_CLASS: Final = [(_constants.CATEGORY, _constants.CATEGORY_SPACE)]
 _TOKEN_CLASSES: Final = (
     (DIGIT, [(_constants.CATEGORY, _constants.CATEGORY_DIGIT)]),
-    (SPACE, [(_constants.CATEGORY, _constants.CATEGORY_SPACE)]),
+    (SPACE, _SPACE_CLASS),
 )
-_TOKEN_SOURCE: Final = {DIGIT: r"\d", SPACE: r"\s"}
+_TOKEN_SOURCE: Final = {DIGIT: r"\d", SPACE: r"\s+"}
 #: More literal openings than this make a gate that costs more than it saves.
 _MAX_OPENINGS: Final = 64
 
@@ -145,57 +147,94 @@ def _openings(items: Any) -> tuple[set[str], bool]:
     literal), so that what follows may be appended. An empty string among them
     means nothing is known.
     """
+    whole, prefixes = _opening_sets(items)
+    return {_SPACE_RUN.sub(SPACE, o) for o in whole | prefixes}, not prefixes
+
+
+#: What :func:`_opening_sets` gives when nothing is known about a part of a pattern.
+_UNKNOWN_SETS: Final[tuple[frozenset[str], frozenset[str]]] = (frozenset(), frozenset({""}))
+
+
+def _opening_sets(items: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """``(whole, prefixes)``: every match of ``items`` is one of ``whole`` or begins with one of ``prefixes``.
+
+    Keeping the whole matches apart lets an alternation of literals be followed
+    further even when another of its alternatives cannot be: in
+    ``(?:\\d+|an?)\\s+days`` the openings are a digit, ``a `` and ``an `` (not
+    ``a``, which begins every word starting with an "a"). Strings as in
+    :func:`_openings`.
+    """
     if not items:
-        return {""}, True
-    (op, av), rest = items[0], items[1:]
+        return frozenset({""}), frozenset()
+    first = _element_sets(items[0])
+    if not first[0]:
+        return first
+    return _followed(first, _opening_sets(items[1:]))
+
+
+def _followed(
+    head: tuple[frozenset[str], frozenset[str]], tail: tuple[frozenset[str], frozenset[str]]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The sets of ``head`` then ``tail``: each whole match of the head continues with the tail's."""
+    whole, prefixes = head
+    tail_whole, tail_prefixes = tail
+    if len(whole) * (len(tail_whole) + len(tail_prefixes)) > _MAX_OPENINGS:
+        # Too many to spell out: each head with the tail's openings cut short (or the heads alone),
+        # and the tail's openings where the head may be empty.
+        tails = tail_whole | tail_prefixes
+        heads = prefixes | (whole - {""})
+        for size in range(max(map(len, tails), default=0) - 1, 0, -1):
+            cut = {t[:size] for t in tails}
+            if len(whole) * len(cut) <= _MAX_OPENINGS:
+                heads = prefixes | {w + t for w in whole - {""} for t in cut}
+                break
+        return frozenset(), heads | tails if "" in whole else heads
+    return (
+        frozenset(w + t for w in whole for t in tail_whole),
+        prefixes | {w + t for w in whole for t in tail_prefixes},
+    )
+
+
+def _element_sets(element: tuple[Any, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """:func:`_opening_sets` of one parsed element."""
+    op, av = element
     if op in _ZERO_WIDTH:
-        return _openings(rest)
+        return frozenset({""}), frozenset()
     if op is _constants.LITERAL:
         char = chr(av)
         if char.lower() != char.upper():
             if not char.isascii():  # lower() of other letters may depend on their neighbours
-                return _NO_GATE
+                return _UNKNOWN_SETS
             char = char.lower()
-        tails, complete = _openings(rest)
-        return {char + tail for tail in tails}, complete
+        return frozenset({char}), frozenset()
     if op is _constants.IN:
         for token, members in _TOKEN_CLASSES:
             if av == members:
-                tails, complete = _openings(rest)
-                return {token + tail for tail in tails}, complete
+                return frozenset({token}), frozenset()
+        return _UNKNOWN_SETS
     if op is _constants.SUBPATTERN:
-        heads, complete = _openings(av[3])
-    elif op is _constants.ATOMIC_GROUP:
-        heads, complete = _openings(av)
-    elif op is _constants.BRANCH:
-        heads, complete = set(), True
+        return _opening_sets(av[3])
+    if op is _constants.ATOMIC_GROUP:
+        return _opening_sets(av)
+    if op is _constants.BRANCH:
+        whole: set[str] = set()
+        prefixes: set[str] = set()
         for alternative in av[1]:
-            found, whole = _openings(alternative)
-            heads |= found
-            complete = complete and whole
-    elif op in _REPEATS and av[0] == 0:
-        inner, inner_complete = _openings(av[2])
-        tails, tails_complete = _openings(rest)
-        if inner_complete and av[1] == 1:  # an optional literal: with it or without it
-            joined, whole = _joined(inner | {""}, tails)
-            return joined, tails_complete and whole
-        return inner | tails, False
-    elif op in _REPEATS:
-        return _openings(av[2])[0], False
-    else:
-        return _NO_GATE
-    if not complete:
-        return heads, False
-    tails, complete = _openings(rest)
-    joined, whole = _joined(heads, tails)
-    return joined, complete and whole
-
-
-def _joined(heads: set[str], tails: set[str]) -> tuple[set[str], bool]:
-    """Every head followed by every tail; only the heads (no longer whole matches) when too many."""
-    if len(heads) * len(tails) > _MAX_OPENINGS:
-        return heads, False
-    return {head + tail for head in heads for tail in tails}, True
+            found = _opening_sets(alternative)
+            whole |= found[0]
+            prefixes |= found[1]
+        return frozenset(whole), frozenset(prefixes)
+    if op in _REPEATS:
+        low, high, body = av
+        if len(body) == 1 and body[0] == (_constants.IN, _SPACE_CLASS):  # \s+, \s*, \s{1,3}: a run
+            return (frozenset({SPACE}) if low else frozenset({"", SPACE})), frozenset()
+        inner_whole, inner_prefixes = _opening_sets(body)
+        if low == 0 and high == 1:  # optional: without it, or once
+            return inner_whole | {""}, inner_prefixes
+        if low == 0:  # without it, or once and maybe more
+            return frozenset({""}), inner_whole | inner_prefixes
+        return frozenset(), inner_whole | inner_prefixes
+    return _UNKNOWN_SETS
 
 
 def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -204,7 +243,10 @@ def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
         return None
     # The substring test needs literals: an opening is cut where a ``\\d`` or ``\\s`` begins.
     openings = {_TOKEN.split(o, 1)[0] for o in _openings(_parser.parse(pattern.pattern, pattern.flags))[0]}
-    if "" in openings or len(openings) > _MAX_OPENINGS:
+    if "" in openings:
+        return None
+    openings = _shortened(openings, _MAX_OPENINGS)
+    if not openings:
         return None
     # "sent" already covers "sending": keep only openings that no shorter one begins.
     kept = sorted(openings, key=lambda o: (len(o), o))
@@ -262,13 +304,14 @@ def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str]
 _MAX_INDEX_OPENINGS: Final = 256
 _WORD_CHAR: Final = re.compile(r"\w")
 _DECIMAL: Final = re.compile(r"\d")
-_WHITE: Final = re.compile(r"\s")
+_WHITE: Final = re.compile(r"\s+")
 _TOKEN: Final = re.compile("[\x00\x01]")
+_SPACE_RUN: Final = re.compile("\x01+")
 
 
 def _token_form(string: str) -> str:
-    """``string`` with each digit as :data:`DIGIT` and each white space as :data:`SPACE`."""
-    return _WHITE.sub(SPACE, _DECIMAL.sub(DIGIT, string))
+    """``string`` with each digit as :data:`DIGIT` and each run of white space as one :data:`SPACE`."""
+    return _SPACE_RUN.sub(SPACE, _WHITE.sub(SPACE, _DECIMAL.sub(DIGIT, string)))
 
 
 def _alternatives(items: Any) -> Iterator[Any]:
@@ -314,8 +357,8 @@ def _index_openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], frozenset
     match is then not a word character, in the text as in its lower-cased copy
     (lower-casing never turns a non-word character into a word character;
     ``tests/extract/test_scan.py`` checks every code point). Every digit
-    becomes :data:`DIGIT` and every white space :data:`SPACE` (the index looks
-    for ``\\d`` and ``\\s`` there). A digit stops the index at every number,
+    becomes :data:`DIGIT` and every run of white space :data:`SPACE` (the index
+    looks for ``\\d`` and ``\\s+`` there). A digit stops the index at every number,
     which pays only at word starts, so a pattern that may have a digit in an
     opening elsewhere stays out, as does one with an alternative whose openings
     are unknown or may begin with white space.
@@ -337,9 +380,29 @@ def _index_openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], frozenset
                 return None
             else:
                 anywhere.add(opening)
-    if not word and not anywhere or len(word) + len(anywhere) > _MAX_INDEX_OPENINGS:
+    if not word and not anywhere:
         return None
+    if len(word) + len(anywhere) > _MAX_INDEX_OPENINGS:
+        # Followed far, the openings may be many ("January " ... "December "); shorter ones still
+        # begin every match. The two sides are cut alike; each keeps its first characters.
+        for size in range(max(map(len, word | anywhere)) - 1, 0, -1):
+            if len({o[:size] for o in word}) + len({o[:size] for o in anywhere}) <= _MAX_INDEX_OPENINGS:
+                word, anywhere = {o[:size] for o in word}, {o[:size] for o in anywhere}
+                break
+        else:
+            return None
     return frozenset(word), frozenset(anywhere)
+
+
+def _shortened(openings: set[str], limit: int) -> set[str]:
+    """``openings`` cut to the longest common length at which at most ``limit`` remain (empty if none)."""
+    size = max(map(len, openings), default=0)
+    while size > 0:
+        cut = {o[:size] for o in openings}
+        if len(cut) <= limit:
+            return cut
+        size -= 1
+    return set()
 
 
 def _scoped_ignorecase(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -432,9 +495,9 @@ def _trie_source(strings: set[str]) -> str:
     """A regex matching, at a position, the longest of ``strings`` found there.
 
     The branches of a trie node begin with different characters (:data:`DIGIT`
-    and :data:`SPACE`, for ``\\d`` and ``\\s``, never meet a literal digit or
-    space) and ending at a node is tried last (a greedy ``?``), so the first
-    success is the longest.
+    and :data:`SPACE`, for ``\\d`` and ``\\s+``, never meet a literal digit or
+    space; a run of white space is taken whole) and ending at a node is tried
+    last (a greedy ``?``), so the first success is the longest.
     """
     root: _Trie = {}
     for string in strings:
@@ -481,6 +544,9 @@ class _SharedIndex:
     def __init__(self) -> None:
         self._members: list[tuple[frozenset[str], frozenset[str]]] = []
         self._built: _Passes | None = None
+        #: Whether an opening of the "anywhere" pass begins with an ASCII character: else that pass
+        #: finds nothing in an all-ASCII text and is skipped.
+        self._anywhere_ascii = True
         self._owners: tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]] = ({}, {})
         self._by_surface: tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]] = ({}, {})
         # The last text and its positions, as one tuple: read and replaced whole, so
@@ -508,6 +574,7 @@ class _SharedIndex:
             trie = _trie_source(word)
             at_start = patterns.compile(trie)
             after_break = patterns.compile(rf"\W(?=({trie}))")
+        self._anywhere_ascii = any(o[0].isascii() for o in anywhere)
         if anywhere:
             first = "[" + "".join(re.escape(c) for c in sorted({o[0] for o in anywhere})) + "]"
             scout = patterns.compile(f"{first}(?<=(?=({_trie_source(anywhere)})){first})")
@@ -529,7 +596,7 @@ class _SharedIndex:
                     stops[0][first.group()] = [0]
                 for hit in after_break.finditer(low):
                     stops[0].setdefault(hit.group(1), []).append(hit.end())
-            if scout is not None:
+            if scout is not None and (self._anywhere_ascii or not low.isascii()):
                 for hit in scout.finditer(low):
                     stops[1].setdefault(hit.group(1), []).append(hit.start())
             found = {}
@@ -593,11 +660,12 @@ class Scanner:
         if analysed is not pattern and screen is None:
             screen = analysed
         self._scout = _scout(analysed, screen or analysed)
-        # What parsing the pattern tells (its literal openings) is kept with the compiled programs.
+        # What parsing the pattern tells (its literal openings) is kept with the compiled programs
+        # (under names that change when the analysis does: an older analysis stays valid, only looser).
         key = f"{analysed.flags}:{analysed.pattern}"
-        gate = patterns.derived("gate", key, lambda: _gate(analysed))
+        gate = patterns.derived("gate.v6", key, lambda: _gate(analysed))
         self._gate = None if gate is None else tuple(gate)
-        found = patterns.derived("openings", key, lambda: _sorted_openings(_index_openings(analysed)))
+        found = patterns.derived("openings.v6", key, lambda: _sorted_openings(_index_openings(analysed)))
         openings = None if found is None else (frozenset(found[0]), frozenset(found[1]))
         self._member = None if openings is None else _SHARED.register(openings)
         required = patterns.derived("required", key, lambda: _required_chars(analysed))

@@ -306,7 +306,10 @@ class NameScanner:
             if self._latin_at_start.match(folded):
                 starts.append(0)
             starts.extend(hit.end() for hit in self._latin.finditer(folded))
-        if self._other is not None:
+        # A name outside the Latin group holds a Hangul or Han letter (that is what put it there, see
+        # script_of), which the pattern matches literally: an all-ASCII text (most English reports)
+        # holds none of them, and their pass over the whole text is skipped.
+        if self._other is not None and not folded.isascii():
             others = [hit.start() for hit in self._other.finditer(folded)]
             if starts and others:
                 starts = sorted(starts + others)

@@ -1,0 +1,133 @@
+"""The fast paths of extraction find exactly what the plain passes find (issues 16 and 20).
+
+Each shortcut here skips work that cannot find anything: a pass for Hangul and
+Han names over an all-ASCII text, a scan for openings that an alternation can
+only continue one way, a regex stepping through every character to find line
+breaks. Each test pins the shortcut (it fails on the code before it) and checks,
+on made-up text, that the results equal those of the slow path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from refwatch.extract import scan
+from refwatch.extract.gazetteer.matcher import NameScanner, fold, name_parts
+from refwatch.extract.scan import DIGIT, SPACE, Scanner, _openings, _parser
+from refwatch.extract.segment import _ABBREVIATION, _LINE, _ends_with_abbreviation, _lines
+
+
+class _NoPass:
+    """Stands in for a compiled pass that must not run."""
+
+    def finditer(self, text: str) -> Any:
+        raise AssertionError("ran a pass over a text it cannot match")
+
+    def match(self, text: str) -> Any:
+        raise AssertionError("ran a pass over a text it cannot match")
+
+
+def _opening_strings(pattern: str) -> set[str]:
+    return _openings(_parser.parse(pattern, 0))[0]
+
+
+def test_openings_follow_each_literal_alternative_past_an_alternation() -> None:
+    """``(?:\\d+|an?)\\s+days`` opens with a digit, "a days" or "an days": not with every word
+    beginning "a"; a run of white space (``\\s+``) is one :data:`SPACE` that the opening goes past."""
+    assert _opening_strings(r"(?:\d+|an?)\s+days") == {DIGIT, "a" + SPACE + "days", "an" + SPACE + "days"}
+    expected = {f"in{SPACE}the{gap}{word}" for gap in ("", SPACE) for word in ("past", "last")}
+    assert _opening_strings(r"in\s+the\s*(?:past|last)") == expected
+
+
+def test_too_many_continuations_are_cut_short_not_dropped() -> None:
+    """Thirty heads, each followed by eight tails: each head keeps the first character of what follows."""
+    words = "|".join(f"w{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(30))
+    found = _opening_strings(rf"(?:{words})\s+(?:days?|weeks?|months?|years?)\s+ago")
+    assert len(found) == 30
+    assert all(o.endswith(SPACE) for o in found)
+
+
+def test_openings_after_an_optional_head_with_too_many_continuations_stay_known() -> None:
+    """An optional head ("early", "the end of") before many month names: the months still open a
+    match when the head is absent, so the pattern keeps its place in the shared index."""
+    months = "|".join(
+        ["January", "February", "March", "April", "May", "June", "July", "August"]
+        + ["September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul"]
+        + ["Aug", "Sept", "Sep", "Oct", "Nov", "Dec"]
+    )
+    pattern = rf"(?:\b(?:early|mid|late|the\s+end\s+of)[- ]?)?\b(?:{months})\.?(?:\s*,?\s*\d{{4}})?"
+    found = _opening_strings(pattern)
+    assert "" not in found
+    assert {"early", "mid", "late", "january", "dec"} <= found
+    assert Scanner(re.compile(pattern))._member is not None  # noqa: SLF001
+
+
+_FOLLOWED = [
+    r"(?i:\b(?:(?P<n>\d+|an?|two)\s+(?:days?|weeks?)\s+ago|the\s+(?:past|last)\s+week)\b)",
+    r"(?:\b(?:early|mid|the\s+end\s+of)[- ]?)?\b(?:may|june|jun)\.?\s+\d{1,2}",
+    r"(?i:\b(?:the|a|an?\s+\w+)\s+couple\b(?!\s+of\b))",
+    r"(?i:\b(?:ab|a)c?\s*d\b)",
+    r"(?i:\b(?:(?:in|at)\s+least|over)\s+(?P<n>\d+)\s+people)",
+]
+
+
+@pytest.mark.parametrize("pattern", _FOLLOWED)
+@settings(deadline=None)
+@given(text=st.text(alphabet="a anabcd 12 two days DAYS ago the last past week may june jun. early mid-"
+                    "end of couple At least over people\n\t", max_size=80))  # fmt: skip
+def test_scanners_with_followed_openings_match_finditer(pattern: str, text: str) -> None:
+    scanner = _scanner(pattern)
+    expected = [(m.span(), m.groupdict()) for m in scanner.pattern.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in scanner.finditer(text)] == expected
+
+
+_SCANNERS: dict[str, Scanner] = {}
+
+
+def _scanner(pattern: str) -> Scanner:
+    # One per pattern: every scanner joins the process-wide index of openings.
+    if pattern not in _SCANNERS:
+        _SCANNERS[pattern] = Scanner(re.compile(pattern))
+    return _SCANNERS[pattern]
+
+
+def test_the_hangul_and_han_name_pass_is_skipped_on_ascii_text() -> None:
+    scanner = NameScanner(name_parts(["Yanji", "Tumen", "선양", "단둥시", "丹东"]))
+    mixed = fold("Yanji; 선양에서 단둥시 丹东, TUMEN")
+    expected = [m.span() for m in scanner.pattern.finditer(mixed)]
+    assert [m.span() for m in scanner.finditer(mixed)] == expected
+    assert [mixed[a:b] for a, b in expected] == ["yanji", "선양", "단둥시", "丹东", "tumen"]
+    scanner._other = _NoPass()  # type: ignore[assignment]  # noqa: SLF001
+    text = fold("Yanji, then tumen; xyanji")
+    assert [m.span() for m in scanner.finditer(text)] == [(0, 5), (12, 17)]
+    with pytest.raises(AssertionError):  # a text with Hangul still gets the pass
+        list(scanner.finditer(mixed))
+
+
+def test_the_shared_index_skips_its_anywhere_pass_on_ascii_text() -> None:
+    index = scan._SharedIndex()  # noqa: SLF001
+    member = index.register((frozenset({"held"}), frozenset({"체포"})))
+    at_start, after_break, _ = index._build()  # noqa: SLF001
+    index._built = (at_start, after_break, _NoPass())  # type: ignore[assignment]  # noqa: SLF001
+    text = "Fictional: 3 people were held, then held again."
+    assert index.positions(text, text.lower(), member) == [text.index("held"), text.rindex("held")]
+    korean = "허구: 3명이 체포됐다."
+    with pytest.raises(AssertionError):
+        index.positions(korean, korean.lower(), member)
+
+
+@settings(deadline=None)
+@given(text=st.text(alphabet="ab \n\r\t", max_size=40))
+def test_lines_are_the_runs_between_line_breaks(text: str) -> None:
+    assert _lines(text) == [m.span() for m in _LINE.finditer(text)]
+
+
+@settings(deadline=None)
+@given(before=st.text(alphabet="Mr.Dr. St.ab A.B\nxy", max_size=30))
+def test_the_abbreviation_test_reads_only_the_tail(before: str) -> None:
+    assert _ends_with_abbreviation(before) == (_ABBREVIATION.search(before) is not None)
