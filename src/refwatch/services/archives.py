@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
+import orjson
+
 from refwatch.domain.incidents import Incident
 from refwatch.domain.tallies import Tally
 from refwatch.errors import InvalidInput
@@ -115,8 +117,9 @@ def extract_file(
         "language": language,
         "extractor": extractor,
         "incident_count": len(result.incidents),
-        "incidents": json.dumps([i.to_dict() for i in result.incidents], ensure_ascii=False),
-        "tallies": json.dumps([t.to_dict() for t in result.tallies], ensure_ascii=False),
+        # orjson writes the dataclasses as to_dict() would, several times faster than asdict().
+        "incidents": orjson.dumps(result.incidents).decode("utf-8"),
+        "tallies": orjson.dumps(result.tallies).decode("utf-8"),
     }
     return row
 
