@@ -88,9 +88,9 @@ def _thin(points: list[tuple[int, int]], tolerance: tuple[float, float]) -> list
     Distances are measured in tolerances (each axis divided by its own), so that axes whose
     steps differ in size are weighed alike.
     """
-    if len(points) <= 2:
-        return points
     tx, ty = tolerance
+    if len(points) <= 2 or tx <= 0 or ty <= 0:
+        return points
     keep = [False] * len(points)
     keep[0] = keep[-1] = True
     stack = [(0, len(points) - 1)]
@@ -154,7 +154,8 @@ def project(
             or min(ys) > bottom_edge + coarse
         )
         tolerance = (coarse if far else fine) / STEP
-        deltas, px, py = [], 0, 0
+        deltas: list[list[int]] = []
+        px = py = 0
         for x, y in _thin(steps, (tolerance, tolerance)):
             if deltas and (x, y) == (px, py):
                 continue  # two positions in one step: one is enough
