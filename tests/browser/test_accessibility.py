@@ -114,6 +114,7 @@ def test_every_page_has_no_serious_accessibility_violations(
         "/linkage/review",
         "/account/2fa",
         "/exports",
+        "/estimates",
         "/letters",
         f"/letters?incidents={incident}",
         "/public?year=2031&per=year",

@@ -161,7 +161,15 @@ def test_main_workflow(server: str, page: Page, tmp_path: Path) -> None:
     tab.click("a[hreflang=ko]")
     tab.wait_for_selector("nav >> text=문서")
     assert tab.get_attribute("html", "lang") == "ko"
+    if vendor.ready():  # the axes speak Korean too: d3's Korean month names, not "Mar 2031"
+        tab.wait_for_selector("#timeline[data-rendered=true] svg", timeout=15000)
+        axes = tab.eval_on_selector("#timeline svg", "e => e.textContent")
+        assert "3월" in axes and "Mar" not in axes, axes
     tab.screenshot(path=str(out / "dashboard-ko.png"), full_page=True)
+    # Korean chips and labels do not break inside a word.
+    tab.goto(server + "/incidents")
+    chip = tab.eval_on_selector(".chip", "e => getComputedStyle(e).wordBreak")
+    assert chip == "keep-all"
 
     assert tab.problems == [], "\n".join(tab.problems)  # type: ignore[attr-defined]
     if not vendor.ready():

@@ -55,6 +55,15 @@ def test_headline_counts_confirmed_apart_and_latest_come_first(settings: Setting
         assert re.search(r'id="fig-people">40<', page)  # confirmed only; it read 50 (40 + 7 + 3) before
         assert re.search(r'id="fig-incidents">1<', page)
         assert re.search(r'id="fig-candidate-people">10<', page)
+        # By status, confirmed and candidates in columns of their own (statuses were mixed in one sum).
+        table = page[
+            page.index('class="by-status"') : page.index("</table>", page.index('class="by-status"'))
+        ]
+        rows = re.findall(
+            r'<tr><td>([^<]+)</td><td class="num">(\d+)</td><td class="num">(\d+)</td></tr>', table
+        )
+        assert sorted(rows) == [("at risk", "0", "7"), ("released", "0", "3"), ("returned", "40", "0")], rows
+        assert "the count the sources agree on, else the lowest" in page  # the figure's definition
         latest = page[page.index('id="latest-title"') :]
         order = [latest.index(f"/incidents/{ids[k]}") for k in ("new", "mid", "old")]
         assert order == sorted(order)  # newest first (it listed the oldest first)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from test_pages import client, csrf, log_in, upload  # noqa: F401 (the client fixture)
 
 from refwatch.config import Settings
-from refwatch.services import interventions
+from refwatch.services import documents, interventions
 from refwatch.services.appeals import compose_appeal, render
 from refwatch.services.reports import period_report
 from refwatch.services.setup import open_database
@@ -143,3 +143,58 @@ def test_the_letters_page_in_korean(client: TestClient) -> None:  # noqa: F811
     page = client.get("/letters").text
     assert "서한과 보고서" in page and "미리 보기" in page and "보고서 내려받기" in page
     assert "Download the letter" not in page
+
+
+def ticked_ids(client: TestClient) -> list[int]:  # noqa: F811
+    return sorted({int(i) for i in re.findall(r'name="ids" value="(\d+)"', client.get("/incidents").text)})
+
+
+def test_the_ticked_incidents_open_the_letter_form_filled_in(client: TestClient, settings: Settings) -> None:  # noqa: F811
+    """#19: the incident list's "letter for the ticked incidents" fills the letter form with them."""
+    log_in(client)
+    upload(client)
+    ids = ticked_ids(client)
+    assert len(ids) >= 2
+    page = client.get("/incidents").text
+    assert 'id="bulk-letter" formaction="/letters/selected"' in page  # in the form the checkboxes belong to
+    token = csrf(client, "/incidents")
+    form = {"csrf": token, "ids": [str(ids[1]), str(ids[0]), str(ids[1])], "action": "confirm", "reason": ""}
+    answer = client.post("/letters/selected", data=form)
+    assert answer.status_code == 303 and answer.headers["location"] == f"/letters?incidents={ids[1]},{ids[0]}"
+    letters = client.get(answer.headers["location"]).text
+    assert (
+        f'id="lt-incidents" name="incidents" required maxlength="2000" value="{ids[1]},{ids[0]}"' in letters
+    )
+    assert audit_entries(settings, "appeal.export") == [] and drafts(settings) == 0  # nothing recorded yet
+
+    # Nothing ticked, a forged form, or an incident the caller cannot see: refused, nothing filled in.
+    assert client.post("/letters/selected", data={"csrf": token}).status_code == 422
+    assert client.post("/letters/selected", data={"csrf": "forged", "ids": [str(ids[0])]}).status_code == 403
+    unseen = client.post("/letters/selected", data={"csrf": token, "ids": [str(ids[0]), "999999"]})
+    assert unseen.status_code == 404
+
+
+def test_the_letter_button_respects_what_the_caller_may_see(client: TestClient, settings: Settings) -> None:  # noqa: F811
+    """An incident restricted to a group the editor is not in is refused as if it did not exist."""
+    log_in(client)
+    upload(client)
+    ids = ticked_ids(client)
+    db = open_database(settings)
+    try:
+        restricted = documents.restrict_document(db, "alpha", "field-team", actor="admin", reason="fictional")
+    finally:
+        db.dispose()
+    hidden = sorted(set(restricted) & set(ids))
+    assert hidden, restricted
+    token = csrf(client, "/incidents")
+    assert str(hidden[0]) not in re.findall(r'name="ids" value="(\d+)"', client.get("/incidents").text)
+    answer = client.post("/letters/selected", data={"csrf": token, "ids": [str(hidden[0])]})
+    assert answer.status_code == 404 and "field-team" not in answer.text
+
+
+def test_a_viewer_has_no_letter_button(client: TestClient) -> None:  # noqa: F811
+    log_in(client, "vi")
+    page = client.get("/incidents").text
+    assert 'id="bulk-letter"' not in page
+    answer = client.post("/letters/selected", data={"csrf": csrf(client, "/incidents"), "ids": ["1"]})
+    assert answer.status_code == 403

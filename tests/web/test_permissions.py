@@ -67,6 +67,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/exports/person-clusters"): PERSON_READERS,
     ("GET", "/letters"): WRITERS,
     ("POST", "/letters/appeal"): WRITERS,
+    ("POST", "/letters/selected"): WRITERS,
     ("GET", "/letters/report"): WRITERS,
     ("POST", "/interventions"): WRITERS,
     ("POST", "/appeals"): WRITERS,

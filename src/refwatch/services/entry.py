@@ -22,6 +22,14 @@ enters review as a candidate like any other.
 
 Audit entries (``incident.create``, ``document.testimony``) carry ids, field
 names and the actor, never the text, a quote or who gave the testimony.
+
+Given the settings, the new report is linked at once, in the same transaction
+and the same way an ingest links what it stores (:func:`refwatch.services.ingest.link_in`:
+only what it reaches when that gives the full relink's answer, else everything),
+so a hand-made incident joins the incident other reports already tell instead of
+waiting for the next ``refwatch link``. The functions then answer the incident
+the report is in: a candidate that joins an older incident is removed, as every
+relink removes the candidates it empties.
 """
 
 from __future__ import annotations
@@ -37,12 +45,14 @@ from typing import Any, Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from refwatch.config import Settings
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import DateInterval, Evidence, Location, Perpetrator, Victims
 from refwatch.domain.incidents import Incident as ExtractedIncident
 from refwatch.domain.vocabulary import AGENCIES, LOCATION_ROLES
 from refwatch.errors import InvalidInput, NotFound
 from refwatch.services.incidents import CLAIM_FIELDS
+from refwatch.services.ingest import link_in, linking_of
 from refwatch.services.linking import refresh_incident
 from refwatch.services.place_search import perpetrator_states, place_location
 from refwatch.services.review import parse_field_value
@@ -261,8 +271,12 @@ def create_from_document(
     actor: str,
     origin: str | None,
     visible_groups: visibility.Groups,
+    settings: Settings | None = None,
 ) -> int:
-    """A candidate incident from selections of a stored document; returns its id.
+    """A candidate incident from selections of a stored document; returns the incident it is in.
+
+    With ``settings``, the new report is linked at once with their linking options (see the
+    module), so the answer may be an older incident it joined.
 
     Raises:
         NotFound: when the document does not exist or is hidden from ``visible_groups``.
@@ -273,7 +287,8 @@ def create_from_document(
         if doc is None or not visibility.can_see(doc.restricted_to, visible_groups):
             raise NotFound(f"no document {document_id}")
         extracted = checked(doc.working_text, assignments)
-        return _store(session, doc, extracted, assignments, actor=actor, origin=origin, testimony=False)
+        source_id = _store(session, doc, extracted, assignments, actor=actor, origin=origin, testimony=False)
+        return _linked(session, source_id, actor=actor, settings=settings)
 
 
 def create_from_testimony(
@@ -283,8 +298,12 @@ def create_from_testimony(
     *,
     actor: str,
     origin: str | None,
+    settings: Settings | None = None,
 ) -> tuple[int, int]:
     """A testimony record and a candidate incident quoting it; returns (incident id, document id).
+
+    With ``settings``, the incident is linked at once (see the module): the incident id
+    answered is the one the testimony's report is in then.
 
     Raises:
         FieldInvalid: when the testimony or a value or a span is refused (nothing is stored).
@@ -305,8 +324,17 @@ def create_from_testimony(
             detail={"sha256": doc.sha256, "key": doc.key, "taken_on": testimony.taken_on.isoformat()},
             origin=origin,
         )
-        incident_id = _store(session, doc, extracted, assignments, actor=actor, origin=origin, testimony=True)
-        return incident_id, doc.id
+        source_id = _store(session, doc, extracted, assignments, actor=actor, origin=origin, testimony=True)
+        return _linked(session, source_id, actor=actor, settings=settings), doc.id
+
+
+def _linked(session: Session, source_id: int, *, actor: str, settings: Settings | None) -> int:
+    """Link the new report as an ingest links its reports (with ``settings``); its incident then."""
+    if settings is not None:
+        link_in(session, actor=actor, link=linking_of(settings))
+    incident_id = session.scalar(select(IncidentSource.incident_id).where(IncidentSource.id == source_id))
+    assert incident_id is not None  # noqa: S101 - linking moves a report, never drops it
+    return int(incident_id)
 
 
 def _check_testimony(testimony: Testimony, text: str) -> None:
@@ -369,7 +397,9 @@ def _store(
     origin: str | None,
     testimony: bool,
 ) -> int:
-    """Store the hand-made source and its incident, then write who entered it to the audit log."""
+    """Store the hand-made source and its incident, then write who entered it to the audit log.
+
+    Returns the source's id (its incident may change when it is linked)."""
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     extracted.document = doc.key
     data = extracted.to_dict()
@@ -416,7 +446,7 @@ def _store(
         origin=origin,
     )
     logger.info("incident %s entered by hand from document %s", incident.id, doc.id)
-    return int(incident.id)
+    return int(source.id)
 
 
 def testimony_record(db: Database, document_id: int, *, visible_groups: visibility.Groups) -> dict[str, str]:

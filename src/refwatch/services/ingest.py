@@ -236,6 +236,11 @@ def _store_batch(
         ]
 
 
+def linking_of(settings: Settings) -> _Linking:
+    """How reports stored under ``settings`` are linked: their ``link_*`` settings."""
+    return _Linking(settings.link_threshold, settings.link_window_days, settings.link_model)
+
+
 def link_in(session: Session, *, actor: str, link: _Linking) -> LinkSummary:
     """Link new reports in the caller's transaction: only what they reach when that is known to
     give the full relink's result (:mod:`refwatch.services.link_increment`), else everything."""
@@ -801,7 +806,7 @@ def ingest_uploads(
     row of a ``--metadata`` table applies to its file.
     """
     report = IngestReport()
-    link = _Linking(settings.link_threshold, settings.link_window_days, settings.link_model)
+    link = linking_of(settings)
     for i, (filename, stream) in enumerate(uploads):
         name = filename or f"upload-{i}"
         if problem := _name_problem(name):

@@ -17,8 +17,10 @@ That holds only while nothing but new documents changed since the last relink
 with the same model, threshold and window. The audit log says so: the last
 ``incidents.relink`` entry names them, and every later entry must be an ingest
 (its documents are the new ones) or an action that cannot change what linking
-reads (:data:`UNRELATED`, :data:`UNRELATED_PREFIXES`). Otherwise (a merge, split, review, import, a new
-model, no relink yet) :func:`link_new` answers None and the caller runs a full relink.
+reads (:data:`UNRELATED`, :data:`UNRELATED_PREFIXES`), or an incident entered by
+hand (``incident.create`` with ``by_hand``: its document's reports count as new).
+Otherwise (a merge, split, review, import, a new model, no relink yet)
+:func:`link_new` answers None and the caller runs a full relink.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ logger = logging.getLogger(__name__)
 UNRELATED = frozenset(
     {
         "document.ingest",  # its documents are the new reports
+        "document.testimony",  # a testimony's document, new with the report entered by hand from it
         "document.restrict",  # restriction follows the evidence, linking does not read it
         "incidents.export",
         "tallies.export",  # a download, like incidents.export: reads only
@@ -76,6 +79,9 @@ UNRELATED = frozenset(
     }
 )
 
+#: Actions whose entity is a document new since the last relink (its reports are new).
+NEW_DOCUMENT = frozenset({"document.ingest", "document.testimony"})
+
 #: Prefixes of more such actions: accounts, their sessions and tokens.
 UNRELATED_PREFIXES = ("user.", "token.")
 
@@ -88,10 +94,9 @@ RELINKS = frozenset(
     {
         "appeal.export",
         "backup.restore",
-        "document.testimony",
         "documents.reference_dates",
         "incident.confirm",
-        "incident.create",
+        "incident.create",  # by hand (``by_hand`` in its detail): its document's reports are new instead
         "incident.edit",
         "incident.merge",
         "incident.reject",
@@ -173,12 +178,16 @@ def new_documents(
     ):
         return None
     documents: set[int] = set()
-    for action, entity_id in session.execute(
-        select(AuditEvent.action, AuditEvent.entity_id).where(AuditEvent.id > last.id)
+    for action, entity_id, later in session.execute(
+        select(AuditEvent.action, AuditEvent.entity_id, AuditEvent.detail).where(AuditEvent.id > last.id)
     ):
+        if action == "incident.create" and (later or {}).get("by_hand"):
+            # A report entered by hand (services.entry) is a new report of its document.
+            documents.add(int(later["document"]))
+            continue
         if forces_relink(action):
             return None
-        if action == "document.ingest" and entity_id is not None:
+        if action in NEW_DOCUMENT and entity_id is not None:
             documents.add(int(entity_id))
     return documents
 

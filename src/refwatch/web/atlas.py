@@ -7,6 +7,21 @@ time. :func:`region` keeps the countries with any outline inside a window
 around the view (whole, so no coastline is cut) and only the arcs they use;
 the result is still TopoJSON with the same ``countries`` object, quantisation
 and ids, so the chart spec reads it unchanged. Pure functions, no I/O.
+
+That still left 25,500 points for the browser to project on every drawing:
+what Vega spent its time on was d3-geo's projection stream (antimeridian
+clipping's point-in-polygon test, adaptive resampling, Mercator) over every
+point, then the browser parsing SVG paths as long. :func:`project` does that
+work once, here: it projects every arc into the map's pixels (the chart then
+uses an identity projection, see ``report.charts.places_map(projected=True)``)
+and thins it (Douglas–Peucker, keeping its two ends, so neighbours still
+share the border they share): by less than half a pixel where an arc can be
+seen, and by 12 pixels well outside the part the map can show (:data:`VIEW`),
+where no part of the thinned arc can come into view (each thinned segment
+lies within the tolerance of the arc it stands for). Shared arcs are thinned
+once, so the outlines still meet. The source stays world-atlas's
+``countries-50m.json`` (Natural Earth's 1:50m countries), derived when the
+server first serves it.
 """
 
 from __future__ import annotations
@@ -14,9 +29,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from refwatch.report.charts import mercator
+
 #: West, south, east and north (degrees) of the window around the map's view
 #: (``report.charts.places_map``: Mercator centred on 118°E 33°N), with a margin for wide screens.
 WINDOW = (60.0, -15.0, 170.0, 65.0)
+#: The part of the map that can be seen, in its pixels from the centre of the view (left, top,
+#: right, bottom): the height is fixed (420), the width follows the page; with a margin.
+VIEW = (-1000.0, -260.0, 1000.0, 260.0)
+#: Tolerance (pixels) of the arcs that reach into the view: less than half a pixel.
+FINE = 0.4
+#: Tolerance (pixels) of the arcs wholly at least this far outside the view: never seen.
+COARSE = 12.0
+#: Quantisation step of the projected outlines (pixels).
+STEP = 0.1
 
 
 def _arc_boxes(topology: dict[str, Any]) -> list[tuple[float, float, float, float]]:
@@ -56,6 +82,96 @@ def _renumber(arcs: Any, new: dict[int, int]) -> Any:
     return [_renumber(part, new) for part in arcs]
 
 
+def _thin(points: list[tuple[int, int]], tolerance: tuple[float, float]) -> list[tuple[int, int]]:
+    """Douglas–Peucker over quantised positions; ``tolerance`` in quantisation steps (x, y).
+
+    Distances are measured in tolerances (each axis divided by its own), so that axes whose
+    steps differ in size are weighed alike.
+    """
+    tx, ty = tolerance
+    if len(points) <= 2 or tx <= 0 or ty <= 0:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        ax, ay = points[first][0] / tx, points[first][1] / ty
+        bx, by = points[last][0] / tx, points[last][1] / ty
+        dx, dy = bx - ax, by - ay
+        length2 = dx * dx + dy * dy
+        farthest, worst = -1, 1.0  # distances in tolerances: over 1 means keep the point
+        for i in range(first + 1, last):
+            px, py = points[i][0] / tx - ax, points[i][1] / ty - ay
+            if length2 == 0:
+                d2 = px * px + py * py
+            else:
+                t = max(0.0, min(1.0, (px * dx + py * dy) / length2))
+                ex, ey = px - t * dx, py - t * dy
+                d2 = ex * ex + ey * ey
+            if d2 > worst:
+                farthest, worst = i, d2
+        if farthest > 0:
+            keep[farthest] = True
+            stack.extend(((first, farthest), (farthest, last)))
+    return [p for p, kept in zip(points, keep, strict=True) if kept]
+
+
+def project(
+    topology: dict[str, Any],
+    view: tuple[float, float, float, float] = VIEW,
+    *,
+    fine: float = FINE,
+    coarse: float = COARSE,
+) -> dict[str, Any]:
+    """``topology`` in the map's pixels (:func:`~refwatch.report.charts.mercator`), every arc thinned.
+
+    Positions are quantised to :data:`STEP` pixels. An arc whose box lies at least ``coarse``
+    pixels outside ``view`` is thinned by ``coarse`` pixels, every other arc by ``fine``. Arc
+    ends are kept, so the topology is unchanged.
+    """
+    left_edge, top_edge, right_edge, bottom_edge = view
+    scale_x, scale_y = topology["transform"]["scale"]
+    shift_x, shift_y = topology["transform"]["translate"]
+    projected: list[list[tuple[float, float]]] = []
+    for arc in topology["arcs"]:
+        line, qx, qy = [], 0, 0
+        for dx, dy in arc:
+            qx += dx
+            qy += dy
+            line.append(mercator(qx * scale_x + shift_x, qy * scale_y + shift_y))
+        projected.append(line)
+    origin_x = min(x for line in projected for x, _ in line)
+    origin_y = min(y for line in projected for _, y in line)
+    arcs = []
+    for line in projected:
+        steps = [(round((x - origin_x) / STEP), round((y - origin_y) / STEP)) for x, y in line]
+        xs, ys = [x for x, _ in line], [y for _, y in line]
+        far = (
+            max(xs) < left_edge - coarse
+            or min(xs) > right_edge + coarse
+            or max(ys) < top_edge - coarse
+            or min(ys) > bottom_edge + coarse
+        )
+        tolerance = (coarse if far else fine) / STEP
+        deltas: list[list[int]] = []
+        px = py = 0
+        for x, y in _thin(steps, (tolerance, tolerance)):
+            if deltas and (x, y) == (px, py):
+                continue  # two positions in one step: one is enough
+            deltas.append([x - px, y - py])
+            px, py = x, y
+        if len(deltas) == 1:
+            deltas.append([0, 0])  # an arc keeps two positions, even when both fall in one step
+        arcs.append(deltas)
+    return {
+        "type": "Topology",
+        "transform": {"scale": [STEP, STEP], "translate": [origin_x, origin_y]},
+        "objects": topology["objects"],
+        "arcs": arcs,
+    }
+
+
 def region(topology: dict[str, Any], window: tuple[float, float, float, float] = WINDOW) -> dict[str, Any]:
     """``topology`` with only the countries that reach into ``window`` and the arcs they use."""
     west, south, east, north = window
@@ -85,5 +201,5 @@ def region(topology: dict[str, Any], window: tuple[float, float, float, float] =
 
 
 def region_bytes(world: bytes) -> bytes:
-    """:func:`region` of a world-atlas file, as compact JSON bytes."""
-    return json.dumps(region(json.loads(world)), separators=(",", ":")).encode()
+    """:func:`region` of a world-atlas file, projected and thinned (:func:`project`), as compact JSON."""
+    return json.dumps(project(region(json.loads(world))), separators=(",", ":")).encode()

@@ -72,5 +72,6 @@ def create_hand_incident(
         actor=caller.username,
         origin=client_address(request),
         visible_groups=groups,
+        settings=request.app.state.settings,
     )
     return json_response(browse.incident_detail(db, incident_id, visible_groups=groups), status_code=201)

@@ -51,7 +51,9 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
         }.items()
     }
     timeline = timeline_chart(figures["per_month"], title="", labels=words)
-    atlas = places_map(points, title="", countries_url=vendor.url("countries-region.json"), labels=words)
+    atlas = places_map(
+        points, title="", countries_url=vendor.url("countries-region.json"), labels=words, projected=True
+    )
     return render(
         request,
         "dashboard.html",

@@ -121,7 +121,12 @@ def create_from_testimony(request: Request, db: Db, caller: Editor, form: EntryF
             language=_first(form, "language") or "ko",
         )
         incident_id, _ = entry.create_from_testimony(
-            db, testimony, assignments(form), actor=caller.username, origin=client_address(request)
+            db,
+            testimony,
+            assignments(form),
+            actor=caller.username,
+            origin=client_address(request),
+            settings=request.app.state.settings,
         )
     except InvalidInput as exc:
         error, slot = _refused(exc)
@@ -165,6 +170,7 @@ def create_from_document(
             actor=caller.username,
             origin=client_address(request),
             visible_groups=caller.visible_groups(),
+            settings=request.app.state.settings,
         )
     except InvalidInput as exc:
         from refwatch.web.routes.documents import document_page

@@ -22,13 +22,14 @@ from refwatch.errors import InvalidInput
 from refwatch.report.letters import addressees
 from refwatch.services.appeals import FORMATS as LETTER_FORMATS
 from refwatch.services.appeals import MEDIA_TYPES, compose_appeal, draft_appeal
+from refwatch.services.browse import require_visible
 from refwatch.services.reports import FORMATS as REPORT_FORMATS
 from refwatch.services.reports import download_period_report
 from refwatch.web.api import one_of
 from refwatch.web.auth import client_address
 from refwatch.web.deps import Db, Editor
 from refwatch.web.params import Text
-from refwatch.web.rendering import render
+from refwatch.web.rendering import back, render
 from refwatch.web.sessions import check_csrf
 from refwatch.web.uploads import SealedFormRoute
 
@@ -97,6 +98,33 @@ def letters(
 ) -> HTMLResponse:
     """The forms: a letter for chosen incidents (``?incidents=3,5`` fills them in), a period report."""
     return _page(request, caller, incidents=incidents)
+
+
+@router.post("/letters/selected")
+def letter_for_selected(
+    request: Request,
+    db: Db,
+    caller: Editor,
+    ids: Annotated[list[int], Form(max_length=MAX_INCIDENTS)] = [],  # noqa: B006 (FastAPI copies it)
+    csrf: Annotated[Text, Form()] = "",
+) -> Response:
+    """The incident list's "letter for the ticked incidents": the letter form with them filled in.
+
+    Every ticked incident must be one the caller may see (else not found, as
+    everywhere), so the form never names an incident its author could not
+    read. The numbers go into the address (``/letters?incidents=3,5``), so
+    reloading the form posts nothing.
+    """
+    check_csrf(request, csrf)
+    chosen = list(dict.fromkeys(ids))
+    if not chosen:
+        raise InvalidInput("tick at least one incident for the letter")
+    groups = caller.visible_groups()
+    for incident_id in chosen:
+        if not 1 <= incident_id <= MAX_ID:
+            raise InvalidInput(f"incidents: {incident_id} is not an incident number")
+        require_visible(db, incident_id, groups)
+    return back("/letters?incidents=" + ",".join(map(str, chosen)))
 
 
 @router.post("/letters/appeal", response_model=None)

@@ -107,7 +107,13 @@ def public(
         timeline=script_json(incidents_chart(view.timeline, unit=per, labels=words)),
         people=lambda victims: people_text(victims, gettext),
         atlas=script_json(
-            places_map(points, title="", countries_url=vendor.url("countries-region.json"), labels=words)
+            places_map(
+                points,
+                title="",
+                countries_url=vendor.url("countries-region.json"),
+                labels=words,
+                projected=True,
+            )
         ),
     )
 
