@@ -377,8 +377,8 @@ def incident_detail(db: Database, incident_id: int, *, visible_groups: visibilit
     found, so that its existence does not leak either.
     """
     with db.session() as session:
-        _check_visible(session, incident_id, visible_groups)
-        return with_legal(incident_repo.record_of(session, incident_id))
+        # The visibility check is part of the record's own queries (three in all, see ``record_of``).
+        return with_legal(incident_repo.record_of(session, incident_id, visible_groups))
 
 
 def require_visible(db: Database, incident_id: int, visible_groups: visibility.Groups) -> None:

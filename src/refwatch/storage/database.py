@@ -37,6 +37,8 @@ class Database:
         keyring: KeyRing | None = None,
         busy_timeout_ms: int = 10_000,
         sqlite_encryption: bool = True,
+        pool_recycle_s: int = 1800,
+        pool_size: int = 10,
     ) -> None:
         self.url = url
         self.keyring = keyring
@@ -49,7 +51,12 @@ class Database:
         self.engine: Engine = create_engine(
             engine_url,
             hide_parameters=True,
-            **dialects.engine_options(engine_url, busy_timeout_ms=busy_timeout_ms),
+            **dialects.engine_options(
+                engine_url,
+                busy_timeout_ms=busy_timeout_ms,
+                pool_recycle_s=pool_recycle_s,
+                pool_size=pool_size,
+            ),
         )
         dialects.configure_engine(self.engine, busy_timeout_ms=busy_timeout_ms)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -75,6 +82,8 @@ class Database:
             keyring=ring,
             busy_timeout_ms=settings.sqlite_busy_timeout_ms,
             sqlite_encryption=settings.sqlite_encryption,
+            pool_recycle_s=settings.database_pool_recycle_s,
+            pool_size=settings.database_pool_size,
         )
 
     @property
