@@ -71,12 +71,14 @@ from sqlalchemy.engine import make_url
 
 import wrk_clients  # beside this file
 from refwatch.config import load_settings
+from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.vocabulary import AGENCIES, EVENT_TYPES, LOCATION_ROLES, PRECISIONS, QUALIFIERS, STATUSES
 from refwatch.security.keys import write_key_file
 from refwatch.services.accounts import add_user, issue_token
 from refwatch.services.setup import init_database
 from refwatch.storage import dialects
 from refwatch.storage.database import Database
+from refwatch.storage.documents import reference_columns
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -192,6 +194,9 @@ def generate(db: Database, n_incidents: int, n_documents: int, *, doc_chars: int
             heads.append(body[:200])
             data = body.encode("utf-8")
             day = random_date(rng)
+            dated = rng.random() < 0.9
+            # Stored as ingest stores it (migration 0013): a document without one derives it on every read.
+            reference = ReferenceDate.day(day, source="metadata", confidence="high", text=day.isoformat())
             yield {
                 "id": i,
                 "key": key,
@@ -204,7 +209,8 @@ def generate(db: Database, n_incidents: int, n_documents: int, *, doc_chars: int
                 "url": f"https://outlet{rng.randint(1, 50)}.example/{key}",
                 "title": f"Fictional report {i} ({pseudonym(rng)})",
                 "outlet": f"Outlet {rng.randint(1, 50)}",
-                "publication_date": day if rng.random() < 0.9 else None,
+                "publication_date": day if dated else None,
+                **reference_columns(reference if dated else None),
                 "publication_date_iso": day.isoformat(),
                 "publication_date_text": day.strftime("%d %B %Y"),
                 "language": language,
@@ -533,7 +539,7 @@ def percentile(pairs: list[tuple[float, float]], p: float) -> float:
 # --- one backend -------------------------------------------------------------------------------
 
 
-def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespace) -> Results:
+def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespace) -> dict[str, Results]:
     keep = args.keep is not None and backend == "sqlite"
     folder = args.keep if keep else tmp
     plain = "-plain" if args.no_sqlcipher and backend == "sqlite" else ""
@@ -568,20 +574,46 @@ def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespa
         env["REFWATCH_SQLITE_ENCRYPTION"] = "false"
     if url:
         env["REFWATCH_DATABASE_URL"] = url
-    port, log = free_port(), tmp / f"server-{backend}.log"
+    variants: list[tuple[str, str | None]] = [(backend, None)]
+    if args.compare:  # the same data served by the older code and this one, taking turns
+        variants = [
+            (f"{backend} {name} #{n + 1}", src)
+            for n in range(args.rounds)
+            for name, src in (("old", str(args.compare)), ("new", None))
+        ]
+    found: dict[str, Results] = {}
+    for name, src in variants:
+        served = dict(env)
+        if src:
+            served["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+        found[name] = serve_and_load(name, served, data, token, tmp, args)
+        report(f"{name}, {args.clients} clients", found[name])
+    return found
+
+
+def serve_and_load(
+    name: str, env: dict[str, str], data: Generated, token: str, tmp: Path, args: argparse.Namespace
+) -> Results:
+    """Start ``refwatch serve`` with ``env``, wait until it answers, load it, stop it."""
+    slug = name.replace(" ", "-").replace("#", "")
+    port, log = free_port(), tmp / f"server-{slug}.log"
+    began = time.monotonic()
     server = start_server(env, port, log, args.workers)
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(wait_ready(base, token, server, log))
+        print(
+            f"\n{name}: answering {time.monotonic() - began:.1f} s after start ({load_average()})", flush=True
+        )
         if args.client == "wrk":
-            return wrk_load(backend, base, token, data, tmp / f"wrk-{backend}", args, server.pid)
+            return wrk_load(name, base, token, data, tmp / f"wrk-{slug}", args, server.pid)
         if args.single_seconds > 0:
             alone = asyncio.run(
                 load(
                     base, token, data, clients=1, seconds=args.single_seconds, warmup=1, server_pid=server.pid
                 )
             )
-            report(f"{backend}, 1 client (service time without contention)", alone)
+            report(f"{name}, 1 client (service time without contention)", alone)
         return uvloop.run(
             load(
                 base,
@@ -594,7 +626,7 @@ def run_backend(backend: str, url: str | None, tmp: Path, args: argparse.Namespa
             )
         )
     finally:
-        stop_server(server, log, backend)
+        stop_server(server, log, name)
 
 
 def stop_server(server: subprocess.Popen[bytes], log: Path, backend: str) -> None:
@@ -745,6 +777,15 @@ def main() -> None:
         default=5.0,
         help="first measure with one client for this long (0: skip)",
     )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        metavar="SRC",
+        help="also serve the same data with the refwatch package in this folder (the src/ of another "
+        "checkout, e.g. `git worktree add /tmp/old <commit>`), taking turns with this one",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="with --compare: how many turns each takes")
     args = parser.parse_args()
     if args.incidents < 1 or args.documents < 3:
         parser.error("need at least 1 incident and 3 documents")
@@ -779,8 +820,7 @@ def main() -> None:
                     print(f"postgres: SKIPPED, no PostgreSQL server could be started ({exc})", flush=True)
                     continue
                 url = create_database(server, "bench_api")
-            results[backend] = run_backend(backend, url, tmp, args)
-            report(f"{backend}, {args.clients} clients", results[backend])
+            results.update(run_backend(backend, url, tmp, args))
     finally:
         if server is not None:
             server.stop()

@@ -103,7 +103,7 @@ class Settings(BaseSettings):
         "opened at peaks and are closed when returned).",
     )
     warmup_seconds: float = Field(
-        default=10.0,
+        default=5.0,
         ge=0.0,
         le=300.0,
         description="At most this long, each `refwatch serve` process opens its database connections and "

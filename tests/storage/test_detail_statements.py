@@ -105,3 +105,28 @@ def test_each_statement_of_the_detail_applies_the_visibility_rule(
         assert conn.execute(statements.incident, params).first() is None
         assert conn.execute(statements.parts, params).all() == []
         assert conn.execute(statements.sources, params).all() == []
+
+
+#: The most statements one document detail may take (it was 3 for a reader with limited visibility).
+DOCUMENT_STATEMENTS = 2
+
+
+def test_a_document_detail_takes_two_statements_and_lists_only_visible_incidents(
+    db: Database, incident_ids: list[int]
+) -> None:
+    from refwatch.services.documents import show_document
+
+    everything = show_document(db, "one", visible_groups=None).incident_ids
+    assert everything
+    with db.transaction() as session:
+        session.get_one(Incident, everything[0]).restricted_to = "alpha"
+    for groups, expected in [
+        (None, everything),
+        (("alpha",), everything),
+        ((), everything[1:]),
+        (("beta",), everything[1:]),
+    ]:
+        with counted(db) as statements:
+            detail = show_document(db, "one", visible_groups=groups)
+        assert len(statements) <= DOCUMENT_STATEMENTS, statements
+        assert detail.incident_ids == expected

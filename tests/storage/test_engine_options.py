@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 
@@ -55,4 +57,25 @@ def test_the_version_check_leaves_no_connection_in_autocommit(db: Database) -> N
         raise RuntimeError("undo")
     with db.session() as session:
         assert (session.scalar(select(func.max(AuditEvent.id))) or 0) == before
+    assert current_version(db) == before
+
+
+def test_hot_reads_run_outside_a_transaction_and_writes_inside_one(db: Database) -> None:
+    """On PostgreSQL a read session sends no BEGIN (psycopg leaves the connection idle after a statement,
+    not in a transaction); the pool hands the connection on with autocommit off again."""
+    from refwatch.services import browse
+
+    with db.read_session() as session:
+        session.execute(select(func.count()).select_from(AuditEvent))
+        raw: Any = session.connection().connection.dbapi_connection
+        if db.engine.dialect.name == "postgresql":
+            assert raw.autocommit is True
+            assert raw.info.transaction_status.name == "IDLE"
+    browse.incident_page(db, browse.IncidentFilter(visible_groups=()))
+    before = current_version(db)
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        assert not getattr(session.connection().connection.dbapi_connection, "autocommit", False)
+        session.add(AuditEvent(actor="test", action="test.rollback", entity="none", detail={}))
+        session.flush()
+        raise RuntimeError("undo")
     assert current_version(db) == before
