@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Before the server listens (uvicorn runs this hook first): connections opened, caches filled,
         # templates compiled, so that the first requests are served as fast as the hundredth (#20).
         app.state.warmup = warm_up(db, seconds=settings.warmup_seconds) if settings.warmup_seconds else None
-        if settings.warmup_seconds:
+        if app.state.warmup is not None and app.state.warmup.finished:  # pages come after the API's data
             compile_templates()
         # Everything loaded so far (libraries, routes, the mapped tables, what the warm-up compiled: some
         # 160,000 objects) lives as long as the process. Left to the garbage collector, each of its full
