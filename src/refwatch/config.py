@@ -88,6 +88,28 @@ class Settings(BaseSettings):
         description="How long a SQLite connection waits for a lock before failing (milliseconds).",
         ge=0,
     )
+    database_pool_recycle_s: int = Field(
+        default=1800,
+        ge=0,
+        description="PostgreSQL: a pooled connection older than this is closed and opened afresh when next "
+        "taken from the pool (seconds; 0: never). Stands in for a ping on every checkout, which cost a "
+        "round trip per request: set it below any idle timeout of a proxy or firewall in between.",
+    )
+    database_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=200,
+        description="PostgreSQL: connections each server process keeps open (twice as many more may be "
+        "opened at peaks and are closed when returned).",
+    )
+    warmup_seconds: float = Field(
+        default=5.0,
+        ge=0.0,
+        le=300.0,
+        description="At most this long, each `refwatch serve` process opens its database connections and "
+        "reads the first pages of the lists, the totals and a sample of records before it accepts "
+        "requests, so the first clients do not wait for cold caches (0: no warm-up).",
+    )
     link_threshold: float | None = Field(
         default=None,
         ge=0.0,

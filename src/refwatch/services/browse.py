@@ -153,7 +153,7 @@ def document_page(
     text = key[1]  # the query, stripped (None when there is none)
     searching = bool(text)
     stmt, ids_stmt = _document_list_statements(db.engine.dialect.name, text, language, outlet, visible_groups)
-    with db.session() as session:
+    with db.read_session() as session:
         version = data_version(session)
         if searching and remember(db, version, ("sealed-any",), lambda: any_sealed(session.connection())):
             stmt, ids_stmt = _sealed_search_statements(db, session, version, key)
@@ -265,7 +265,7 @@ def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, off
     """Linked incidents matching the filters, oldest first, in their list form (``summaries``)."""
     _check_page(limit, offset)
     stmt, page = _incident_list_statements(filters)
-    with db.session() as session:
+    with db.read_session() as session:
         version = data_version(session)
         total = count(db, session, version, ("incidents", repr(filters)), stmt)
         # Run on the connection: plain ids need none of the ORM's result handling, which cost as much.
@@ -376,14 +376,14 @@ def incident_detail(db: Database, incident_id: int, *, visible_groups: visibilit
     An incident a reader in ``visible_groups`` may not see is answered as not
     found, so that its existence does not leak either.
     """
-    with db.session() as session:
-        _check_visible(session, incident_id, visible_groups)
-        return with_legal(incident_repo.record_of(session, incident_id))
+    with db.read_session() as session:
+        # The visibility check is part of the record's own queries (three in all, see ``record_of``).
+        return with_legal(incident_repo.record_of(session, incident_id, visible_groups))
 
 
 def require_visible(db: Database, incident_id: int, visible_groups: visibility.Groups) -> None:
     """:class:`NotFound` unless the incident exists and may be shown (checked before any action on it)."""
-    with db.session() as session:
+    with db.read_session() as session:
         _check_visible(session, incident_id, visible_groups)
 
 

@@ -41,12 +41,30 @@ def data_version(source: Session | Connection) -> int:
 
 
 def current_version(db: Database) -> int:
-    """:func:`data_version` on a pooled connection of its own (for a cache check outside any session)."""
+    """:func:`data_version` on a pooled connection of its own (for a cache check outside any session).
+
+    On PostgreSQL the one statement runs outside a transaction (autocommit):
+    psycopg would otherwise send ``BEGIN`` before it and the pool ``ROLLBACK``
+    after it, two more round trips on every request for nothing (one statement
+    sees one snapshot either way).
+    """
     raw = db.engine.raw_connection()
     try:
-        return _newest_id(raw.dbapi_connection, db.engine.dialect)
+        dbapi_connection: Any = raw.dbapi_connection
+        if db.engine.dialect.name != "postgresql":
+            return _newest_id(dbapi_connection, db.engine.dialect)
+        dbapi_connection.autocommit = True  # idle: the pool rolled back whatever its last user began
+        try:
+            return _newest_id(dbapi_connection, db.engine.dialect)
+        finally:
+            try:
+                dbapi_connection.autocommit = False
+            except Exception:
+                # Never hand a connection on in autocommit: its next user's writes would not be atomic.
+                raw.invalidate()
+                raise
     finally:
-        raw.close()  # back to the pool, which rolls back whatever the query began
+        raw.close()  # back to the pool
 
 
 def _newest_id(dbapi_connection: Any, dialect: Dialect) -> int:

@@ -31,7 +31,7 @@ def show_document(db: Database, ref: str, *, visible_groups: Groups, by_key: boo
     a key whatever it looks like (see :func:`~refwatch.domain.documents.parse_document_ref`).
     A document restricted to a group outside ``visible_groups`` is not found.
     """
-    with db.session() as session:
+    with db.read_session() as session:
         detail = repo.get_document(session, ref if by_key else parse_document_ref(ref), visible_groups)
     return with_reference(detail)
 
@@ -53,7 +53,7 @@ def with_reference(detail: DocumentDetail) -> DocumentDetail:
 
 def document_id(db: Database, key: str, *, visible_groups: Groups) -> int:
     """The id of the document with this key, whatever the key looks like (the ``by-key`` routes)."""
-    with db.session() as session:
+    with db.read_session() as session:
         return repo.id_for_key(session, key, visible_groups)
 
 

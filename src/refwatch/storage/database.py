@@ -37,6 +37,8 @@ class Database:
         keyring: KeyRing | None = None,
         busy_timeout_ms: int = 10_000,
         sqlite_encryption: bool = True,
+        pool_recycle_s: int = 1800,
+        pool_size: int = 10,
     ) -> None:
         self.url = url
         self.keyring = keyring
@@ -49,10 +51,24 @@ class Database:
         self.engine: Engine = create_engine(
             engine_url,
             hide_parameters=True,
-            **dialects.engine_options(engine_url, busy_timeout_ms=busy_timeout_ms),
+            **dialects.engine_options(
+                engine_url,
+                busy_timeout_ms=busy_timeout_ms,
+                pool_recycle_s=pool_recycle_s,
+                pool_size=pool_size,
+            ),
         )
         dialects.configure_engine(self.engine, busy_timeout_ms=busy_timeout_ms)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads that change nothing run outside a transaction on PostgreSQL: psycopg would send BEGIN
+        # before the first statement and the pool ROLLBACK after the last, two round trips of the four
+        # a cached list took. Under read committed each statement has its own snapshot either way; on
+        # SQLite, whose driver begins transactions only for writes, this is the same engine.
+        self._reads = (
+            sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+            if self.engine.dialect.name == "postgresql"
+            else self._sessions
+        )
         sealing.activate(keyring)
 
     @classmethod
@@ -75,6 +91,8 @@ class Database:
             keyring=ring,
             busy_timeout_ms=settings.sqlite_busy_timeout_ms,
             sqlite_encryption=settings.sqlite_encryption,
+            pool_recycle_s=settings.database_pool_recycle_s,
+            pool_size=settings.database_pool_size,
         )
 
     @property
@@ -91,6 +109,15 @@ class Database:
     def session(self) -> Session:
         """A session for reads (the caller closes it)."""
         return self._sessions()
+
+    def read_session(self) -> Session:
+        """A session for reads that need no common snapshot, outside any transaction (the caller closes it).
+
+        For the API's hot reads (lists, details), each of whose statements stands
+        on its own: it must never write (on PostgreSQL every statement would
+        commit by itself).
+        """
+        return self._reads()
 
     def has_schema(self) -> bool:
         """True once ``refwatch init`` has created the tables."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from refwatch.domain.dates import ReferenceDate
@@ -135,19 +136,8 @@ def get_document(session: Session, ref: str | int, visible: Groups = None) -> Do
     """
     conn = session.connection()
     row = _row(conn, ref, visible)
-    incident_ids: tuple[int, ...] = tuple(
-        sorted(set(conn.execute(_INCIDENTS_OF, {"document": row.id}).scalars()))
-    )
-    if visible is not None and incident_ids:
-        incident_ids = tuple(
-            sorted(
-                session.scalars(
-                    select(Incident.id).where(
-                        Incident.id.in_(incident_ids), visibility.incident_clause(visible)
-                    )
-                )
-            )
-        )
+    # One statement with the reader's rule in it (it was two, the second built anew for every request).
+    incident_ids = tuple(sorted(set(conn.execute(_incidents_of(visible), {"document": row.id}).scalars())))
     return DocumentDetail(
         summary=to_summary(row),
         text=working_text(row, conn),
@@ -175,9 +165,19 @@ def working_text(row: Any, conn: Connection | None = None) -> str:
 _COLUMNS = Document.__table__.c
 _BY_KEY = select(*_COLUMNS).where(_COLUMNS.key == bindparam("ref"))
 _BY_ID = select(*_COLUMNS).where(_COLUMNS.id == bindparam("ref"))
-_INCIDENTS_OF = select(IncidentSource.__table__.c.incident_id).where(
-    IncidentSource.__table__.c.document_id == bindparam("document")
-)
+
+
+@functools.lru_cache(maxsize=64)
+def _incidents_of(visible: Groups) -> Select[Any]:
+    """The incidents drawn from a document that readers in ``visible`` may see (built once per groups)."""
+    sources = IncidentSource.__table__
+    stmt = select(sources.c.incident_id).where(sources.c.document_id == bindparam("document"))
+    if visible is None:
+        return stmt
+    incidents = Incident.__table__
+    return stmt.join_from(sources, incidents, incidents.c.id == sources.c.incident_id).where(
+        visibility.incident_clause(visible)
+    )
 
 
 def get_original(session: Session, ref: str | int, visible: Groups = None) -> tuple[DocumentSummary, bytes]:
