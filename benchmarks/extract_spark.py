@@ -33,7 +33,7 @@ def run(sizes: list[float], inputs: list[tuple[str, object]]) -> None:
     except ImportError:
         print("spark: skipped (pyspark is not installed; run `make spark`)")
         return
-    from refwatch.services.archives import _session, extract_on_spark
+    from refwatch.services.archives import extract_on_spark, spark_session
 
     header = ("input", "MB", "files", "cores", "start s", "job s", "MB/s", "incidents")
     print(f"{header[0]:<22}" + "".join(f"{h:>9}" for h in header[1:]))
@@ -48,7 +48,7 @@ def run(sizes: list[float], inputs: list[tuple[str, object]]) -> None:
                 total = write_files(docs, folder)
                 for cores in (1, 2):
                     started = time.perf_counter()
-                    session = _session(f"local[{cores}]")
+                    session = spark_session(f"local[{cores}]")
                     start_s = time.perf_counter() - started
                     summary = extract_on_spark(
                         [str(folder)], Path(tmp) / "out.parquet", max_file_bytes=1 << 30, spark=session

@@ -34,13 +34,13 @@ _EN_CALENDAR: Final = language_calendar("en")
 _MONTH_NAMES: Final = (
     "(?:"
     + "|".join(
-        [n.title() for n in en.MONTHS if n in _EN_CALENDAR.month_names]
-        + [n.title() for n in en.MONTHS if n not in _EN_CALENDAR.month_names]
-        + [n.upper() for n in en.MONTHS if n in _EN_CALENDAR.month_names]
+        [n.title() for n in _EN_CALENDAR.month_names]
+        + [n.title() for n in _EN_CALENDAR.months if n not in _EN_CALENDAR.month_names]
+        + [n.upper() for n in _EN_CALENDAR.month_names]
     )
     + ")"
 )
-_WEEKDAY_NAMES: Final = "(?:" + "|".join(n.title() for n in en.WEEKDAYS) + ")"
+_WEEKDAY_NAMES: Final = "(?:" + "|".join(n.title() for n in _EN_CALENDAR.weekday_names) + ")"
 _NUM_WORDS: Final = "|".join(sorted((w for w in en.NUMBER_WORDS if " " not in w), key=len, reverse=True))
 _MOD: Final = r"(?P<mod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)"
 _YEAR: Final = r"(?P<y>(?:19|20)\d{2})"

@@ -117,20 +117,34 @@ def place_level(a: Features, b: Features) -> str | None:
     return PLACE_LEVELS[1] if a.countries & b.countries else PLACE_LEVELS[4]
 
 
+def place_terms(f: Features) -> tuple[frozenset[str], ...]:
+    """A report's places as term-frequency values, finest first: its cities, its provinces
+    (``admin1:`` and the code) and its countries (``country:`` and the code).
+
+    One spelling for :func:`shared_values` and for the frequencies training counts
+    (:func:`refwatch.link.training.term_frequencies`), so the two always agree.
+    """
+    return (
+        f.places,
+        frozenset(f"admin1:{code}" for code in f.admin1),
+        frozenset(f"country:{code}" for code in f.countries),
+    )
+
+
 def shared_values(comparison: str, a: Features, b: Features) -> tuple[str, ...]:
     """The values two reports agree on, whose frequency adjusts the agreement's weight.
 
-    The finest places both name: cities, else provinces (``admin1:`` and the code), else
-    countries (``country:`` and the code); or the figure both state exactly. The model
-    weighs the rarest of them (:meth:`refwatch.link.model.LinkModel.weigh`): two reports
-    that both name Laos and China agree on Laos, which few reports name, not on China,
-    which nearly all do. Empty for other comparisons or when nothing is shared.
+    The finest places both name (see :func:`place_terms`: cities, else provinces, else
+    countries); or the figure both state exactly. The model weighs the rarest of them
+    (:meth:`refwatch.link.model.LinkModel.weigh`): two reports that both name Laos and
+    China agree on Laos, which few reports name, not on China, which nearly all do.
+    Empty for other comparisons or when nothing is shared.
     """
     if comparison == "place":
-        for prefix, shared in (("", a.places & b.places), ("admin1:", a.admin1 & b.admin1)):
-            if shared:
-                return tuple(prefix + value for value in sorted(shared))
-        return tuple(f"country:{code}" for code in sorted(a.countries & b.countries))
+        for mine, theirs in zip(place_terms(a), place_terms(b), strict=True):
+            if mine & theirs:
+                return tuple(sorted(mine & theirs))
+        return ()
     if comparison == "count" and a.stated is not None and a.stated == b.stated:
         return (str(a.stated),)
     return ()

@@ -38,7 +38,7 @@ from splink import comparison_library as cl
 
 from refwatch.errors import InvalidInput
 from refwatch.link.features import Features, features
-from refwatch.link.levels import COMPARISONS, TF_COMPARISONS
+from refwatch.link.levels import COMPARISONS, TF_COMPARISONS, place_terms
 from refwatch.link.model import COMPANION_FILE, MODEL_FILE, LinkModel, from_settings
 from refwatch.link.report import Report
 from refwatch.link.scoring import compare_features
@@ -186,9 +186,7 @@ def term_frequencies(found: Sequence[Features]) -> dict[str, dict[str, float]]:
     """The share of reports naming each city, province and country and stating each figure:
     common values are weak evidence (see :func:`refwatch.link.levels.shared_value`)."""
     total = max(len(found), 1)
-    places = Counter(place for f in found for place in f.places)
-    places.update(f"admin1:{code}" for f in found for code in f.admin1)
-    places.update(f"country:{code}" for f in found for code in f.countries)
+    places = Counter(term for f in found for terms in place_terms(f) for term in terms)
     figures = Counter(str(f.stated) for f in found if f.stated is not None)
     return {
         name: {value: round(n / total, 6) for value, n in sorted(counts.items())}

@@ -175,7 +175,7 @@ def extract_on_spark(
     Raises:
         InvalidInput: pyspark or Java is missing, or nothing was found to read.
     """
-    session = spark or _session(master)
+    session = spark or spark_session(master)
     started = time.perf_counter()
     glob = "*.{" + ",".join(sorted(suffix.lstrip(".") for suffix in MEDIA_TYPES)) + "}"
     try:
@@ -227,7 +227,8 @@ def _schema() -> Any:
     return StructType([StructField(c, LongType() if c in numbers else StringType(), True) for c in COLUMNS])
 
 
-def _session(master: str) -> SparkSession:
+def spark_session(master: str) -> SparkSession:
+    """A Spark session for extraction (workers here run this interpreter when the master is local)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:

@@ -358,20 +358,23 @@ def _read_and_extract(job: _Job) -> _Ready | FileResult:
         columns = _derived_columns(prepared, job.meta, job.language)
         wanted = job.meta.id if job.meta and job.meta.id else job.path.stem
         extraction: tuple[str, Extraction | list[ExtractedIncident]] | None = None
-        known = next(
-            (
-                k
-                for k in job.known
-                if k.sha256 == prepared.sha256 and k.document == wanted and _spans_hold(k, prepared.read.text)
-            ),
-            None,
-        )
-        if job.extract and known:
-            extraction = (known.extractor, known.result)  # made by the same rules from the same bytes
-        elif job.extract:
-            from refwatch.services import incidents
+        if job.extract:
+            known = next(
+                (
+                    k
+                    for k in job.known
+                    if k.sha256 == prepared.sha256
+                    and k.document == wanted
+                    and _spans_hold(k, prepared.read.text)
+                ),
+                None,
+            )
+            if known:  # made elsewhere by the same rules from the same bytes
+                extraction = (known.extractor, known.result)
+            else:
+                from refwatch.services import incidents
 
-            extraction = incidents.run_extractor(_document(prepared, columns, key=wanted, whole=True))
+                extraction = incidents.run_extractor(_document(prepared, columns, key=wanted, whole=True))
         return _Ready(job=job, prepared=prepared, columns=columns, wanted=wanted, extraction=extraction)
     except Exception as exc:
         return _failure(job.path, exc)
