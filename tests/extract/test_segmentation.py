@@ -8,6 +8,7 @@ import pytest
 
 from refwatch.extract import extract_document
 from refwatch.extract.segment import split_sentences
+from refwatch.extract.triggers import find_other_group
 
 
 def test_a_list_of_dated_groups_gives_one_incident_each_even_without_a_year() -> None:
@@ -269,3 +270,17 @@ def test_kin_and_occupations_count_people(text: str, count: int) -> None:
 def test_korean_kinds_of_people_in_one_group_add_up(text: str, count: int) -> None:
     (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
     assert incident.victims.count == count
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Police held the couple; 41 others were released.", ["41 others"]),
+        ("Several others were taken to Tumen.", ["Several others"]),
+        ("Guards made them bathe others in the cell.", []),  # "the" inside a word opens nothing
+        ("Cell A12 others were moved.", []),  # nor does a figure glued to letters
+    ],
+)
+def test_another_group_opens_at_a_word_start(sentence: str, found: list[str]) -> None:
+    """Made-up sentences: "N others" and "several others" name a different group only as whole words."""
+    assert [sentence[s.start : s.end] for s in find_other_group(sentence)] == found

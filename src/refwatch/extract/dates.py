@@ -24,7 +24,7 @@ from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.vocabulary import Precision
 from refwatch.extract.lang import en, ko
 from refwatch.extract.mentions import DateMention
-from refwatch.extract.scan import Scanner
+from refwatch.extract.scan import Scanner, WindowPattern, window_lowered
 from refwatch.languages import calendar as language_calendar
 
 _EN_CALENDAR: Final = language_calendar("en")
@@ -148,11 +148,11 @@ def bare_month_cue(text: str, start: int) -> bool:
     return _BARE_MONTH_BEFORE.search(text, pos, start) is not None
 
 
-_REPORT_BEFORE = re.compile(
-    rf"(?i:\b(?:{en.REPORT_BEFORE})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$"
+_REPORT_BEFORE = WindowPattern(
+    re.compile(rf"(?i:\b(?:{en.REPORT_BEFORE})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$")
 )
 _REPORT_AFTER_EN = re.compile(rf"(?i:^\s*(?:{en.REPORT_AFTER})\b)")
-_REPORT_AFTER_KO = re.compile(ko.REPORT_AFTER)
+_REPORT_AFTER_KO = WindowPattern(re.compile(ko.REPORT_AFTER))
 # A day that opens a sentence and is followed by a short subject and a reporting verb dates
 # the statement, whatever the word order: "On Tuesday, the ministry said ..." is the same
 # as "the ministry said on Tuesday ...". The subject is at most four plain words, so that
@@ -162,10 +162,12 @@ _SUBJECT_THEN_REPORT = re.compile(rf"(?i:^,?\s+(?:[a-z][\w'’.-]*\s+){{1,4}}?(?
 # A date the clause puts ahead: "will be deported on Friday", "said they would be returned on
 # October 30", "is scheduled for May 3", "the deadline of June 1". Narrative "would later" and
 # "would have" tell the past; a comma or a sentence end between cue and date breaks the clause.
-_FUTURE_BEFORE = re.compile(
-    r"(?i:\b(?:will|shall|would(?!\s+(?:later|eventually|then|soon|have|still)\b)|is\s+to|are\s+to|"
-    r"(?:scheduled|expected|due|set|slated|planned|plans?|going)\s+(?:to|for)|deadline\s+(?:of|on|for|is))"
-    r"\b[^.;:!?,\"“”\n]{0,40}$)"
+_FUTURE_BEFORE = WindowPattern(
+    re.compile(
+        r"(?i:\b(?:will|shall|would(?!\s+(?:later|eventually|then|soon|have|still)\b)|is\s+to|are\s+to|"
+        r"(?:scheduled|expected|due|set|slated|planned|plans?|going)\s+(?:to|for)|deadline\s+(?:of|on|for|is))"
+        r"\b[^.;:!?,\"“”\n]{0,40}$)"
+    )
 )
 # Korean: "오는 20일" (the coming 20th), "내년 3월" (next year's March).
 _FUTURE_REL_KO: Final = frozenset({"오는", "내년"})
@@ -203,21 +205,21 @@ _STATEMENT_AFTER_EN = re.compile(
 )
 _SAME_YEAR_KO = re.compile(r"(?<![가-힣])(?:같은\s?해|그\s?해|(?P<next>이듬해|다음\s?해))\s*$")
 # "as of 30 July", "30일 (밤) 현재", "30일 기준": the day a figure or state was read, not an event.
-_AS_OF_BEFORE = re.compile(r"(?i:\bas\s+(?:of|at)\s+$)")
+_AS_OF_BEFORE = WindowPattern(re.compile(r"(?i:\bas\s+(?:of|at)\s+$)"))
 _AS_OF_AFTER_KO = re.compile(r"^\s?(?:[가-힣]{1,2}\s)?(?:현재|기준)(?:까지)?(?![가-힣])")
 # Words that say "now" for whoever speaks: inside a quotation they are the speaker's day.
 _SPEAKER_DAYS: Final = frozenset(
     {"today", "tonight", "yesterday", "last night", "오늘", "어제", "그제", "그저께"}
 )
-_SINCE_BEFORE = re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
-_SINCE_AFTER_KO = re.compile(ko.SINCE_AFTER)
+_SINCE_BEFORE = WindowPattern(re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$"))
+_SINCE_AFTER_KO = WindowPattern(re.compile(ko.SINCE_AFTER))
 # Two dates joined as one period ("from March to May", "between 2019 and 2021", "1월부터
 # 3월까지", "7월에서 12월 사이").
 _RANGE_GAP = re.compile(rf"(?i:^(?:{en.RANGE_GAP}|{ko.RANGE_GAP}|-|–|~)$)")
 _RANGE_OPEN = re.compile(rf"(?i:\b(?:{en.RANGE_OPEN})\s+(?:the\s+)?$)")
 # A date in a relative clause of someone's own earlier move dates that person's life.
-_LIFE_BEFORE_EN = re.compile(
-    rf"(?i:\b(?:{en.LIFE_CLAUSE_BEFORE})\s+(?:{en.LIFE_VERBS})\b[^.;:!?,\"“”\n]{{0,40}}$)"
+_LIFE_BEFORE_EN = WindowPattern(
+    re.compile(rf"(?i:\b(?:{en.LIFE_CLAUSE_BEFORE})\s+(?:{en.LIFE_VERBS})\b[^.;:!?,\"“”\n]{{0,40}}$)")
 )
 _LIFE_AFTER_KO = re.compile(ko.LIFE_AFTER)
 
@@ -603,13 +605,20 @@ def _role(
     """What the date is the time of; ``bounds=False`` looks past "since"/"부터" (for a closed period)."""
     before = text[max(0, start - 60) : start]
     after = text[end : end + 20]
+    low_before, low_after = window_lowered(before), window_lowered(after)
     # "since 2019" and "until 2020" carry their preposition inside the match.
     bound = (match.groupdict().get("prep") or "").lower() in ("since", "until")
-    if bounds and (bound or _SINCE_BEFORE.search(before) or _SINCE_AFTER_KO.search(after)):
+    if bounds and (
+        bound or _SINCE_BEFORE.search(before, low_before) or _SINCE_AFTER_KO.search(after, low_after)
+    ):
         return "since"
-    if _REPORT_BEFORE.search(before) or _REPORT_AFTER_EN.search(after) or _REPORT_AFTER_KO.search(after):
+    if (
+        _REPORT_BEFORE.search(before, low_before)
+        or _REPORT_AFTER_EN.search(after)
+        or _REPORT_AFTER_KO.search(after, low_after)
+    ):
         return "report"
-    if _AS_OF_BEFORE.search(before) or _AS_OF_AFTER_KO.search(after):
+    if _AS_OF_BEFORE.search(before, low_before) or _AS_OF_AFTER_KO.search(after):
         return "report"
     if _DATELINE_BEFORE.search(before) and _DATELINE_AFTER.match(after):
         return "report"
@@ -632,9 +641,9 @@ def _role(
         and not _VERB_BEFORE.search(text, max(0, start - 30), start)
     ):
         return "report"
-    if _FUTURE_BEFORE.search(before) or (match.groupdict().get("rel") or "") in _FUTURE_REL_KO:
+    if _FUTURE_BEFORE.search(before, low_before) or (match.groupdict().get("rel") or "") in _FUTURE_REL_KO:
         return "future"
-    if _LIFE_BEFORE_EN.search(before) or _LIFE_AFTER_KO.match(text[end : end + 60]):
+    if _LIFE_BEFORE_EN.search(before, low_before) or _LIFE_AFTER_KO.match(text[end : end + 60]):
         return "background"
     return "event"
 

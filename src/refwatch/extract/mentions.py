@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from refwatch.domain.vocabulary import Precision, Qualifier
+from refwatch.extract.records import record
 
 if TYPE_CHECKING:
     from refwatch.extract.tallies import TallyFinding
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Span:
     """A stretch of the document: ``text[start:end]``."""
 
@@ -25,7 +26,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Sentence:
     """A sentence or heading line; ``paragraph`` numbers blocks separated by blank lines."""
 
@@ -36,7 +37,7 @@ class Sentence:
     clutter: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DateMention:
     """A date expression resolved to the interval of days it may mean.
 
@@ -59,7 +60,7 @@ class DateMention:
     year_inferred: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CountMention:
     """A number of people, with the qualifier the text used.
 
@@ -82,7 +83,7 @@ class CountMention:
     part: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Trigger:
     """A word for something that happened to people, and whether it happened.
 
@@ -102,7 +103,7 @@ class Trigger:
     nominal: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StatusCue:
     """A phrase that says where people stand now (``died``, ``released``, ...)."""
 
@@ -111,7 +112,7 @@ class StatusCue:
     status: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PlaceMention:
     """A gazetteer place found in the text."""
 
@@ -125,7 +126,7 @@ class PlaceMention:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ActorMention:
     """A state agency found in the text; ``state`` may come from context."""
 

@@ -17,7 +17,7 @@ from refwatch.extract.dates import bare_month_cue
 from refwatch.extract.lang import en, ko, zh
 from refwatch.extract.mentions import Sentence, Span, StatusCue, Trigger
 from refwatch.extract.places import find_places
-from refwatch.extract.scan import Scanner
+from refwatch.extract.scan import Scanner, WindowPattern, window_lowered
 
 _Compiled = tuple[Scanner, tuple[str, ...], bool, str]
 
@@ -39,17 +39,19 @@ _IRREALIS_EN = re.compile(rf"(?i:^(?:{en.IRREALIS_BEFORE})$)")
 _INTENT_EN = re.compile(rf"(?i:^(?:{en.INTENT_BEFORE})$)")
 _GENERIC_AUX = re.compile(rf"(?i:^(?:{en.GENERIC_AUX})$)")
 _CLAUSE_BREAK = re.compile(rf"(?i:^(?:{en.CLAUSE_BREAK}|{en.REPORTING_BREAK})$)")
-_TWO_WORD_IRREALIS = re.compile(
-    r"(?i:(?:risk|danger|threat|fear|prospect|possibility)s?\s+of\s+(?:being\s+)?$|not\s+to\s+$|(?:accused|criticized|"
-    r"condemned)\s+\w*\s*for\s+)"
+_TWO_WORD_IRREALIS = WindowPattern(
+    re.compile(
+        r"(?i:(?:risk|danger|threat|fear|prospect|possibility)s?\s+of\s+(?:being\s+)?$|not\s+to\s+$|(?:accused|criticized|"
+        r"condemned)\s+\w*\s*for\s+)"
+    )
 )
-_ABOUT_TO = re.compile(rf"(?i:{en.ABOUT_TO})")
+_ABOUT_TO = WindowPattern(re.compile(rf"(?i:{en.ABOUT_TO})"))
 _HABITUAL_EN = re.compile(rf"(?i:{en.HABITUAL_FORM})")
 _GERUND_BEFORE = re.compile(rf"(?i:^(?:{en.GERUND_BEFORE})$)")
 _BASE_FORM_EN = re.compile(rf"(?i:{en.BASE_FORM})")
 _FREQUENCY_AFTER_EN = re.compile(rf"(?i:{en.FREQUENCY_AFTER})")
 _CONDITIONAL_EN = re.compile(rf"(?i:\b(?:{en.CONDITIONAL})\b)")
-_FREQUENCY_EN = re.compile(rf"(?i:\b(?:{en.FREQUENCY})\s+(?:[\w'’-]+\s+)?$)")
+_FREQUENCY_EN = WindowPattern(re.compile(rf"(?i:\b(?:{en.FREQUENCY})\s+(?:[\w'’-]+\s+)?$)"))
 _COORDINATION_EN = re.compile(rf"(?i:{en.COORDINATION})")
 _ATTRIBUTIVE_EN = re.compile(en.ATTRIBUTIVE_AFTER.format(nouns=en.VICTIM_NOUNS), re.IGNORECASE)
 _FIGURE_BEFORE = re.compile(
@@ -66,7 +68,7 @@ _CLAUSE_PUNCTUATION = re.compile(r"[,;:—–(“\"]")
 _IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
 _CONDITIONAL_KO = re.compile(ko.CONDITIONAL_AFTER)
 _HABITUAL_KO = re.compile(ko.HABITUAL_BEFORE)
-_PASSIVE_GERUND_EN = re.compile(rf"(?i:{en.PASSIVE_GERUND_BEFORE})")
+_PASSIVE_GERUND_EN = WindowPattern(re.compile(rf"(?i:{en.PASSIVE_GERUND_BEFORE})"))
 _VERBAL_NOUN_KO = re.compile(ko.VERBAL_NOUN)
 _ATTRIBUTIVE_KO = re.compile(ko.ATTRIBUTIVE_AFTER)
 _NOMINAL_KO = re.compile(ko.NOMINAL_AFTER)
@@ -106,15 +108,16 @@ def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
     """(realis, intent) of the English trigger at ``start:end``, read from its form and the words
     before it within its clause."""
     window = text[max(lo, start - 120) : start]
-    if _ABOUT_TO.search(window):
+    low = window_lowered(window)
+    if _ABOUT_TO.search(window, low):
         return False, True
-    if _PASSIVE_GERUND_EN.search(window):
+    if _PASSIVE_GERUND_EN.search(window, low):
         return False, False
-    if _TWO_WORD_IRREALIS.search(window):
+    if _TWO_WORD_IRREALIS.search(window, low):
         return False, False
     if (
         _HABITUAL_EN.match(text, start, end)
-        or _FREQUENCY_EN.search(window)
+        or _FREQUENCY_EN.search(window, low)
         or _FREQUENCY_AFTER_EN.match(text, end)
     ):
         return False, False

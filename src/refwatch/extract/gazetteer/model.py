@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from refwatch.extract.records import record
+
 #: Kinds of place entry. ``region`` covers informal areas (northeast China, the
 #: Golden Triangle) and prefectures that are neither a province nor a city.
 PLACE_KINDS: tuple[str, ...] = (
@@ -50,7 +52,7 @@ class PlaceEntry:
     borders: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class PlaceMatch:
     """A place name found in a text; ``text[start:end] == surface``."""
 
@@ -76,7 +78,7 @@ class ActorEntry:
     names: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class ActorMatch:
     """An actor mention found in a text; ``text[start:end] == surface``."""
 

@@ -301,7 +301,7 @@ STATUS_CUES: Final[tuple[tuple[str, str], ...]] = (
 )
 #: A different group from the one already described ("41 others", "other defectors").
 OTHER_GROUP: Final = (
-    r"(?:\d+|the|several|some|many)\s+others\b"
+    r"\b(?:\d+|the|several|some|many)\s+others\b"
     r"|\bother\s+(?:north\s+koreans|defectors|refugees|escapees|people)\b|\banother\s+(?:group|\d+)"
 )
 #: Before a figure: a part of the group already described, with its own fate or place
