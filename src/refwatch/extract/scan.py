@@ -678,7 +678,7 @@ class WindowPattern:
     def search(self, window: str, low: str | None) -> re.Match[str] | None:
         """``pattern.search(window)``; ``low`` is :func:`window_lowered` of ``window``, shared by
         the patterns searched in the same window."""
-        if self._openings is not None and low is not None and not any(o in low for o in self._openings):
+        if self._openings is not None and low is not None and not any(map(low.__contains__, self._openings)):
             return None
         return self.pattern.search(window)
 
@@ -725,7 +725,7 @@ class Scanner:
         if self._gate is None:
             return True
         low = lowered(text)
-        return low is None or any(opening in low for opening in self._gate)
+        return low is None or any(map(low.__contains__, self._gate))
 
     @property
     def fast(self) -> bool:
@@ -739,7 +739,7 @@ class Scanner:
         if low is not None and self._member is not None:
             starts = _SHARED.positions(text, low, self._member)
         elif not self.may_match(text) or (
-            self._required is not None and not any(char in text for char in self._required)
+            self._required is not None and not any(map(text.__contains__, self._required))
         ):
             return
         elif self._scout is None:

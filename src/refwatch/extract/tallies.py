@@ -149,7 +149,7 @@ _BOUNDARY_HINTS: Final = (
 def _cues(words: str, names: Iterable[str] = _CUE_WORDS) -> frozenset[str]:
     """The cue categories whose words occur in ``words`` (lower case)."""
     return frozenset(
-        name for name in names if all(any(w in words for w in group) for group in _CUE_WORDS[name])
+        name for name in names if all(any(map(words.__contains__, group)) for group in _CUE_WORDS[name])
     )
 
 
@@ -167,7 +167,7 @@ _CUSTODY_WORD = re.compile("|".join(re.escape(w) for w in _CUE_WORDS["held"][0])
 def _may_hold_tally(low: str) -> bool:
     if _ANY_TALLY_WORD.search(low):
         return True
-    return _CUSTODY_WORD.search(low) is not None and any(w in low for w in _CUE_WORDS["held"][1])
+    return _CUSTODY_WORD.search(low) is not None and any(map(low.__contains__, _CUE_WORDS["held"][1]))
 
 
 _RETURNED_CUE = re.compile(r"\bsent\s+back\b|\bto\s+north\s+korea\b|북한으로|북송")
@@ -283,7 +283,7 @@ def _lower(text: str, sm: SentenceMentions) -> str:
 
 def _clauses(low: str, sm: SentenceMentions) -> list[tuple[int, int]]:
     s = sm.sentence
-    if not any(hint in low for hint in _BOUNDARY_HINTS):
+    if not any(map(low.__contains__, _BOUNDARY_HINTS)):
         return [(s.start, s.end)]
     cuts = [s.start, *(m.end() + s.start for m in _CLAUSE_BOUNDARY.finditer(low)), s.end]
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
