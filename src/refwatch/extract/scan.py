@@ -376,10 +376,11 @@ def _index_openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], frozenset
         for opening in openings:
             if bounded and (opening[0] == DIGIT or _WORD_CHAR.match(opening[0])):
                 word.add(opening)
-            elif DIGIT in opening or opening[0] == SPACE:
+            elif opening[0] in (DIGIT, SPACE):
                 return None
             else:
-                anywhere.add(opening)
+                # Cut at its first digit ("여성 " of "여성 3명"): still a beginning of every match there.
+                anywhere.add(opening.split(DIGIT, 1)[0])
     if not word and not anywhere:
         return None
     if len(word) + len(anywhere) > _MAX_INDEX_OPENINGS:
@@ -714,7 +715,7 @@ class Scanner:
         key = f"{analysed.flags}:{analysed.pattern}"
         gate = patterns.derived("gate.v6", key, lambda: _gate(analysed))
         self._gate = None if gate is None else tuple(gate)
-        found = patterns.derived("openings.v6", key, lambda: _sorted_openings(_index_openings(analysed)))
+        found = patterns.derived("openings.v7", key, lambda: _sorted_openings(_index_openings(analysed)))
         openings = None if found is None else (frozenset(found[0]), frozenset(found[1]))
         self._member = None if openings is None else _SHARED.register(openings)
         required = patterns.derived("required", key, lambda: _required_chars(analysed))
