@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from refwatch.extract.scoring import load_corpus, match_incidents
+from refwatch.extract.evaluation import load_corpus, match_incidents
 from refwatch.link.training import gold_check, train, weight_of
 from refwatch.services.evaluation import ingested
 from refwatch.services.linking import stored_reports

@@ -21,7 +21,7 @@ from refwatch.extract.gazetteer import (
 )
 from refwatch.extract.gazetteer.matcher import name_key
 from refwatch.extract.gazetteer.places import read_table
-from refwatch.extract.places import find_places
+from refwatch.extract.place_finder import find_places
 
 
 @pytest.fixture(scope="module")

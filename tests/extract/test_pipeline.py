@@ -17,7 +17,7 @@ import pytest
 
 from refwatch.cli.evaluate import evaluate_corpus
 from refwatch.extract import extract_document
-from refwatch.extract.scoring import evidence_errors
+from refwatch.extract.evaluation import evidence_errors
 from refwatch.ingest.metadata import load_metadata
 from refwatch.ingest.readers import read_document
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from refwatch.config import load_settings
-from refwatch.extract.scoring import load_corpus, score_linking
+from refwatch.extract.evaluation import load_corpus, score_linking
 from refwatch.ingest.metadata import load_metadata
 from refwatch.security.keys import write_key_file
 from refwatch.services.export import incident_records

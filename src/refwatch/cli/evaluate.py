@@ -11,15 +11,15 @@ from rich.table import Table
 
 from refwatch.cli.output import console, handles_errors, print_json
 from refwatch.domain.dates import ReferenceDate
-from refwatch.extract.linkeval import headline_check, score_mention_linking
-from refwatch.extract.refdate import reference_date
-from refwatch.extract.scoring import (
+from refwatch.extract.evaluation import (
     evidence_errors,
     load_corpus,
     score_extraction,
     score_linking,
     score_tallies,
 )
+from refwatch.extract.linkeval import headline_check, score_mention_linking
+from refwatch.extract.refdate import reference_date
 from refwatch.ingest.metadata import DocumentMetadata, MetadataTable, load_metadata
 
 

@@ -3,7 +3,7 @@
 **Mention-level linking.** Pairwise "same incident" over documents rewards linking
 two reports even when the wrong incidents of them were linked. Here each source of
 a linked incident is first mapped to the gold incident of its document that it
-matches (the extraction matching rules of :func:`refwatch.extract.scoring.match_incidents`,
+matches (the extraction matching rules of :func:`refwatch.extract.evaluation.match_incidents`,
 one to one within the document), and pairs of *mentions* — (document, gold
 incident) — are counted: gold pairs are mentions of distinct documents sharing a
 ``cluster``; predicted pairs are mapped mentions of distinct documents that are
@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from refwatch.extract.scoring import match_incidents, pairwise_scores
+from refwatch.extract.evaluation import match_incidents, pairwise_scores
 
 Record = Mapping[str, Any]
 Mention = tuple[str, int]  # (document, index of the gold incident among that document's gold lines)

@@ -21,7 +21,7 @@ from refwatch.extract.base import Extraction
 from refwatch.extract.counts import find_counts, find_singular
 from refwatch.extract.dates import find_dates
 from refwatch.extract.mentions import CountMention, DateMention, SentenceMentions, Span
-from refwatch.extract.places import find_actors, find_places
+from refwatch.extract.place_finder import find_actors, find_places
 from refwatch.extract.refdate import reference_date
 from refwatch.extract.resolve import build_incident, salience_scores
 from refwatch.extract.segment import split_sentences

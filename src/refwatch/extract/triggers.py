@@ -16,7 +16,7 @@ from typing import Final
 from refwatch.extract.dates import bare_month_cue
 from refwatch.extract.lang import en, ko, zh
 from refwatch.extract.mentions import Sentence, Span, StatusCue, Trigger
-from refwatch.extract.places import find_places
+from refwatch.extract.place_finder import find_places
 from refwatch.extract.scan import Scanner, WindowPattern, window_lowered
 
 _Compiled = tuple[Scanner, tuple[str, ...], bool, str]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from refwatch.errors import InvalidInput
-from refwatch.extract.scoring import (
+from refwatch.extract.evaluation import (
     count_agrees,
     date_agrees,
     date_counted,
