@@ -15,7 +15,7 @@ from importlib import resources
 import pytest
 
 from refwatch.errors import InvalidInput
-from refwatch.languages import LANGUAGES, calendar, check, load
+from refwatch.languages import LANGUAGES, calendar, check, load, numbers
 
 
 def test_there_is_a_data_file_for_every_language_and_only_those() -> None:
@@ -63,6 +63,17 @@ def test_english_words_are_lower_case_and_full_names_are_apart_from_abbreviation
             lambda d: d["weekdays"][0].pop("abbreviations"),
             "en.json: weekdays/0: 'abbreviations' is a required",
         ),
+        (lambda d: d["numbers"].pop("units"), "en.json: numbers: 'units' is a required property"),
+        (
+            lambda d: d["numbers"]["words"].update(none=0),
+            "en.json: numbers/words/none: 0 is less than the minimum",
+        ),
+        (
+            lambda d: d["numbers"]["digits"].update(ten=10),
+            "en.json: numbers/digits: 'ten' is 10; a digit is 1 to 9",
+        ),
+        (lambda d: d["numbers"]["units"].update(score=20), "en.json: numbers/units: 'score' is 20"),
+        (lambda d: d["numbers"]["units"].update(hundred=100), "en.json: numbers: units without digits"),
     ],
 )
 def test_a_broken_file_is_refused_naming_the_file_and_the_key(change: object, message: str) -> None:
@@ -70,6 +81,24 @@ def test_a_broken_file_is_refused_naming_the_file_and_the_key(change: object, me
     change(data)  # type: ignore[operator]
     with pytest.raises(InvalidInput, match=message):
         check(data, name="en.json")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_numbers_composed_place_by_place_have_all_nine_digits(code: str) -> None:
+    """A language that writes 이십 or 二十 has every digit 1 to 9 and at least ten as a unit."""
+    table = numbers(code)
+    if table.digits:
+        assert sorted(table.digits.values()) == list(range(1, 10))
+        assert 10 in table.units.values()
+
+
+def test_the_number_words_the_finders_read_are_the_data_files() -> None:
+    """The language packs of the extractor hold no number words of their own any more."""
+    from refwatch.extract.lang import en, ko
+
+    assert en.NUMBER_WORDS == numbers("en").words and en.NUMBER_WORDS["a dozen"] == 12
+    assert ko.NATIVE_NUMBERS["스무"] == 20 and ko.SINO_DIGITS == numbers("ko").digits
+    assert ko.SINO_UNITS["만"] == 10_000
 
 
 def test_an_unknown_language_is_named() -> None:

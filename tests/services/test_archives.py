@@ -163,3 +163,20 @@ def test_spark_local_mode_writes_the_rows_extraction_makes_here(tmp_path: Path) 
     assert summary.incidents == sum(r["incident_count"] for r in here.values())
     known = read_extracted(out)
     assert set(known) == {r["sha256"] for r in here.values() if r["error"] is None}
+
+
+def test_the_rules_fingerprint_changes_with_the_language_data_the_finders_read(tmp_path: Path) -> None:
+    """A Spark row made before a month or number word changed must not pass for current: the
+    language files (refwatch/languages) count as rules, as the extractor's own files do."""
+    from refwatch.extract.fingerprint import _PACKAGES, digest_of
+
+    for package in _PACKAGES:
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "rules.py").write_text("RULE = 1\n", encoding="utf-8")
+    (tmp_path / "languages" / "en.json").write_text('{"numbers": {"words": {"one": 1}}}', encoding="utf-8")
+    before = digest_of(tmp_path, _PACKAGES)
+    (tmp_path / "languages" / "en.json").write_text(
+        '{"numbers": {"words": {"one": 1, "two": 2}}}', encoding="utf-8"
+    )
+    assert digest_of(tmp_path, _PACKAGES) != before
+    assert "languages" in _PACKAGES

@@ -6,8 +6,8 @@ pattern in :mod:`refwatch.extract.dates`), each with its own spelling of the key
 dateparser keeps its languages, each language is now a JSON file under this package
 (``en.json``, ``ko.json``, ``ja.json``, ``zh.json``) in the shape ``schema.json``
 gives, checked on load (:func:`load`) and by ``tests/languages``, and the finders
-read the words from here. Only calendar words have moved so far; the event, people
-and number words of ``extract/lang`` still sit in its per-language modules.
+read the words from here. Calendar and number words have moved so far; the event
+and people words of ``extract/lang`` still sit in its per-language modules.
 
 Examples:
     >>> en = calendar("en")
@@ -15,6 +15,8 @@ Examples:
     (9, 3, 3)
     >>> calendar("ko").weekdays["금"]
     4
+    >>> numbers("en").words["a dozen"], numbers("ko").units["십"]
+    (12, 10)
 """
 
 from __future__ import annotations
@@ -48,6 +50,19 @@ class Calendar:
     weekday_names: dict[str, int]
 
 
+@dataclass(frozen=True, slots=True)
+class Numbers:
+    """A language's numbers written in words (see ``numbers`` in ``schema.json``).
+
+    ``words``: read whole ("twelve", "두"); ``digits`` and ``units``: composed place by
+    place ("이십" is 2 x 10). Empty where the language has no such form.
+    """
+
+    words: dict[str, int]
+    digits: dict[str, int]
+    units: dict[str, int]
+
+
 @functools.cache
 def load(code: str) -> dict[str, Any]:
     """A language's data file, checked against the schema.
@@ -74,8 +89,8 @@ def _schema() -> dict[str, Any]:
 def check(data: dict[str, Any], *, name: str) -> None:
     """Raise :class:`InvalidInput` naming the file and key where ``data`` breaks the schema.
 
-    Beyond the JSON Schema: the file names its own language, and no word stands for two
-    months (or two days) of it.
+    Beyond the JSON Schema: the file names its own language, no word stands for two
+    months (or two days) of it, digits are 1 to 9 and units powers of ten.
     """
     try:
         jsonschema.validate(data, _schema())
@@ -90,6 +105,15 @@ def check(data: dict[str, Any], *, name: str) -> None:
             for word in entry["names"] + entry["abbreviations"]:
                 if seen.setdefault(word, number) != number:
                     raise InvalidInput(f"{name}: {key}: {word!r} stands for two of them")
+    table = data["numbers"]
+    for word, value in table["digits"].items():
+        if not 1 <= value <= 9:
+            raise InvalidInput(f"{name}: numbers/digits: {word!r} is {value}; a digit is 1 to 9")
+    for word, value in table["units"].items():
+        if value < 10 or str(value).rstrip("0") != "1":
+            raise InvalidInput(f"{name}: numbers/units: {word!r} is {value}; a unit is 10, 100, 1000 ...")
+    if table["units"] and not table["digits"]:
+        raise InvalidInput(f"{name}: numbers: units without digits compose nothing")
 
 
 @functools.cache
@@ -110,3 +134,10 @@ def calendar(code: str) -> Calendar:
         weekdays=table("weekdays", 0, short=True),
         weekday_names=table("weekdays", 0, short=False),
     )
+
+
+@functools.cache
+def numbers(code: str) -> Numbers:
+    """The number words of one language (see :class:`Numbers`), in the file's order."""
+    table = load(code)["numbers"]
+    return Numbers(words=dict(table["words"]), digits=dict(table["digits"]), units=dict(table["units"]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from refwatch.languages import calendar
+from refwatch.languages import calendar, numbers
 
 #: (pattern, event types, nominal). Nominal forms name an event type without
 #: asserting that a particular group went through it ("forced repatriation").
@@ -215,13 +215,7 @@ GROUP_NOUNS: Final[dict[str, str]] = {
     "daughter": "children",
 }
 
-NUMBER_WORDS: Final[dict[str, int]] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "a hundred": 100,
-    "a thousand": 1000,
-}  # fmt: skip
+NUMBER_WORDS: Final[dict[str, int]] = numbers("en").words
 #: Amounts without a figure: a group, count unknown.
 VAGUE_AMOUNTS: Final = (
     r"dozens|scores|hundreds|thousands|several|a\s+few|a\s+number|a\s+large\s+number|a\s+group|a\s+handful|"

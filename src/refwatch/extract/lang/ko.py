@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from refwatch.languages import numbers
+
 #: (pattern, event types, nominal); patterns are matched as they are (no word boundaries).
 TRIGGERS: Final[tuple[tuple[str, tuple[str, ...], bool], ...]] = (
     (
@@ -117,24 +119,10 @@ GROUP_NOUNS: Final[dict[str, str]] = {
 }  # fmt: skip
 
 #: Native Korean numerals as used before a counter (두 명, 다섯 명).
-NATIVE_NUMBERS: Final[dict[str, int]] = {
-    "한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
-    "열한": 11, "열두": 12, "열세": 13, "열네": 14, "열다섯": 15, "열여섯": 16, "열일곱": 17, "열여덟": 18,
-    "열아홉": 19, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50,
-}  # fmt: skip
+NATIVE_NUMBERS: Final[dict[str, int]] = numbers("ko").words
 #: Sino-Korean numerals written in Hangul (십여 명, 이십 명).
-SINO_DIGITS: Final[dict[str, int]] = {
-    "일": 1,
-    "이": 2,
-    "삼": 3,
-    "사": 4,
-    "오": 5,
-    "육": 6,
-    "칠": 7,
-    "팔": 8,
-    "구": 9,
-}
-SINO_UNITS: Final[dict[str, int]] = {"십": 10, "백": 100, "천": 1000, "만": 10000}
+SINO_DIGITS: Final[dict[str, int]] = numbers("ko").digits
+SINO_UNITS: Final[dict[str, int]] = numbers("ko").units
 #: Amounts without a figure ("수십 명": dozens).
 VAGUE_AMOUNTS: Final = r"수십|수백|수천|수만|십수|수"
 #: One person named as such (see ``en.SINGULAR_PERSON``): a name withheld in the press's way
