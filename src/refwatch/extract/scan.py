@@ -253,10 +253,24 @@ def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(o for i, o in enumerate(kept) if not any(o.startswith(k) for k in kept[:i]))
 
 
+def _kept_gate(analysed: re.Pattern[str]) -> tuple[str, ...] | None:
+    """:func:`_gate` of ``analysed``, kept with the compiled programs (see :func:`.patterns.derived`)."""
+    gate = patterns.derived("gate.v6", f"{analysed.flags}:{analysed.pattern}", lambda: _gate(analysed))
+    return None if gate is None else tuple(gate)
+
+
 #: Characters whose ``lower()`` is not what an ASCII letter in a case-ignoring pattern
 #: matches them as (ı, ſ stay as they are; İ becomes two characters).
 _UNGATEABLE: Final = ("\u0130", "\u0131", "\u017f")
 _last_lowered: list[tuple[str, str | None]] = [("", "")]
+
+
+def window_lowered(window: str) -> str | None:
+    """``window.lower()`` for literal gates (:meth:`WindowPattern.search`), or None when it cannot
+    serve as one (see :data:`_UNGATEABLE`); :func:`lowered` keeps the last whole text's."""
+    if window.isascii() or not any(c in window for c in _UNGATEABLE):
+        return window.lower()
+    return None
 
 
 def lowered(text: str) -> str | None:
@@ -267,7 +281,7 @@ def lowered(text: str) -> str | None:
     last, low = _last_lowered[0]
     if last is text:
         return low
-    low = None if any(c in text for c in _UNGATEABLE) else text.lower()
+    low = window_lowered(text)
     _last_lowered[0] = (text, low)
     return low
 
@@ -359,9 +373,10 @@ def _index_openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], frozenset
     ``tests/extract/test_scan.py`` checks every code point). Every digit
     becomes :data:`DIGIT` and every run of white space :data:`SPACE` (the index
     looks for ``\\d`` and ``\\s+`` there). A digit stops the index at every number,
-    which pays only at word starts, so a pattern that may have a digit in an
-    opening elsewhere stays out, as does one with an alternative whose openings
-    are unknown or may begin with white space.
+    which pays only at word starts: elsewhere an opening is cut where its first
+    digit stands ("여성" of "여성 3명"), and a pattern that may open with a digit
+    there stays out, as does one with an alternative whose openings are unknown
+    or may begin with white space.
     """
     if pattern.flags & _UNSUPPORTED_FLAGS:
         return None
@@ -642,13 +657,6 @@ def _closure(owners: dict[str, set[int]]) -> dict[str, tuple[int, ...]]:
 _SHARED: Final = _SharedIndex()
 
 
-def window_lowered(window: str) -> str | None:
-    """``window.lower()`` for :meth:`WindowPattern.search`, or None when it cannot serve as a gate."""
-    if window.isascii() or not any(c in window for c in _UNGATEABLE):
-        return window.lower()
-    return None
-
-
 class WindowPattern:
     """A pattern searched in short windows (the words before a trigger or a date), skipped when the
     window holds none of the literals a match must begin with.
@@ -672,9 +680,7 @@ class WindowPattern:
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        analysed = _scoped_ignorecase(pattern)
-        gate = patterns.derived("gate.v6", f"{analysed.flags}:{analysed.pattern}", lambda: _gate(analysed))
-        self._openings: tuple[str, ...] | None = None if gate is None else tuple(gate)
+        self._openings = _kept_gate(_scoped_ignorecase(pattern))
 
     def search(self, window: str, low: str | None) -> re.Match[str] | None:
         """``pattern.search(window)``; ``low`` is :func:`window_lowered` of ``window``, shared by
@@ -713,8 +719,7 @@ class Scanner:
         # What parsing the pattern tells (its literal openings) is kept with the compiled programs
         # (under names that change when the analysis does: an older analysis stays valid, only looser).
         key = f"{analysed.flags}:{analysed.pattern}"
-        gate = patterns.derived("gate.v6", key, lambda: _gate(analysed))
-        self._gate = None if gate is None else tuple(gate)
+        self._gate = _kept_gate(analysed)
         found = patterns.derived("openings.v7", key, lambda: _sorted_openings(_index_openings(analysed)))
         openings = None if found is None else (frozenset(found[0]), frozenset(found[1]))
         self._member = None if openings is None else _SHARED.register(openings)
