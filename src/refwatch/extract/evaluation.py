@@ -435,19 +435,9 @@ def load_corpus(folder: Path) -> Corpus:
     if not texts:
         raise InvalidInput(f"{folder}: no .txt files")
     gold_file = folder / "gold.jsonl"
-    gold: list[dict[str, Any]] = []
     if not gold_file.exists():
         raise InvalidInput(f"{gold_file}: missing; the corpus needs hand annotations to score against")
-    for n, line in enumerate(gold_file.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{gold_file}, line {n}: not JSON ({exc.msg})") from None
-        if not isinstance(record, dict) or "document" not in record or "victims" not in record:
-            raise InvalidInput(f"{gold_file}, line {n}: an incident needs at least 'document' and 'victims'")
-        gold.append(record)
+    gold = _records(gold_file, "an incident", "victims")
     index = folder / "index.tsv"
     return Corpus(
         folder=folder,
@@ -460,8 +450,11 @@ def load_corpus(folder: Path) -> Corpus:
 
 def _load_tallies(path: Path) -> list[dict[str, Any]]:
     """The gold tallies, or none when the corpus has no ``tallies.jsonl``."""
-    if not path.exists():
-        return []
+    return _records(path, "a tally", "figure") if path.exists() else []
+
+
+def _records(path: Path, kind: str, field: str) -> list[dict[str, Any]]:
+    """The JSON objects of a JSON Lines file, each with ``document`` and ``field``; errors name the line."""
     out: list[dict[str, Any]] = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -470,7 +463,7 @@ def _load_tallies(path: Path) -> list[dict[str, Any]]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"{path}, line {n}: not JSON ({exc.msg})") from None
-        if not isinstance(record, dict) or "document" not in record or "figure" not in record:
-            raise InvalidInput(f"{path}, line {n}: a tally needs at least 'document' and 'figure'")
+        if not isinstance(record, dict) or "document" not in record or field not in record:
+            raise InvalidInput(f"{path}, line {n}: {kind} needs at least 'document' and '{field}'")
         out.append(record)
     return out
