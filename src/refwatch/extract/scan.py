@@ -738,30 +738,37 @@ class Scanner:
         """Whether a scout could be built (else :meth:`finditer` is plain ``finditer``)."""
         return self._scout is not None
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """The matches of ``self.pattern.finditer(text)``, identical in every respect."""
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        """The matches of ``self.pattern.finditer(text)``, identical in every respect.
+
+        A list rather than an iterator: every finder reads all of them, and most calls find
+        nothing, where building a generator cost more than the answer.
+        """
         starts: Iterable[int]
         low = lowered(text) if self._member is not None else None
         if low is not None and self._member is not None:
             starts = _SHARED.positions(text, low, self._member)
+            if not starts:
+                return []
         elif not self.may_match(text) or (
             self._required is not None and not any(map(text.__contains__, self._required))
         ):
-            return
+            return []
         elif self._scout is None:
-            yield from self.pattern.finditer(text)
-            return
+            return list(self.pattern.finditer(text))
         else:
-            starts = (hit.start() for hit in self._scout.finditer(text))
+            starts = [hit.start() for hit in self._scout.finditer(text)]
         # Every position where a match may start, in order: keep the leftmost match
         # after the previous one, as ``finditer`` does.
+        found: list[re.Match[str]] = []
         match = self.pattern.match
         last = 0
         for start in starts:
             if start < last:
                 continue
-            found = match(text, start)
-            if found is None:  # an opening without the rest, or a screen wider than the pattern
+            hit = match(text, start)
+            if hit is None:  # an opening without the rest, or a screen wider than the pattern
                 continue
-            last = found.end()
-            yield found
+            last = hit.end()
+            found.append(hit)
+        return found
