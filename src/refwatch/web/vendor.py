@@ -42,16 +42,19 @@ FILES = {
     "swagger-ui.css": FRONTEND / "node_modules/swagger-ui-dist/swagger-ui.css",
 }
 SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-interpreter.min.js", "vega-embed.min.js")
+#: For pages whose charts come compiled to Vega on the server (``report.vega``): Vega alone (#19 speed).
+VEGA_SCRIPTS = ("vega.min.js", "vega-interpreter.min.js")
 #: Files made here from a library file: the map's outlines cut to the region it shows (see ``atlas``).
 DERIVED: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
     "countries-region.json": ("countries-50m.json", atlas.region_bytes),
+    "countries-region.svg": ("countries-50m.json", atlas.svg_bytes),
 }
 
 #: For a fingerprinted address: its content never changes, so a year without asking again.
 IMMUTABLE = "public, max-age=31536000, immutable"
 #: For an address without (or with an outdated) fingerprint: ask again each time (a 304 when unchanged).
 REVALIDATE = "public, no-cache"
-MEDIA_TYPES = {".json": "application/json", ".css": "text/css; charset=utf-8"}
+MEDIA_TYPES = {".json": "application/json", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
 
 router = APIRouter(include_in_schema=False)
 
@@ -74,7 +77,7 @@ def _load(name: str, path: Path, mtime_ns: int, size: int) -> Asset:
         body = DERIVED[name][1](body)
     digest = hashlib.sha256(body).hexdigest()[:16]
     gzipped = gzip.compress(body, compresslevel=9, mtime=0)  # mtime 0: the same bytes in every worker
-    media = MEDIA_TYPES.get(path.suffix, "text/javascript; charset=utf-8")
+    media = MEDIA_TYPES.get(Path(name).suffix, "text/javascript; charset=utf-8")
     return Asset(body, gzipped, digest, media)
 
 

@@ -110,7 +110,7 @@ def public(
             places_map(
                 points,
                 title="",
-                countries_url=vendor.url("countries-region.json"),
+                countries_url=vendor.url("countries-region.svg"),
                 labels=words,
                 projected=True,
             )
