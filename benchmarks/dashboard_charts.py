@@ -5,7 +5,7 @@ serves it with uvicorn in this process, logs in with Playwright (Debian's
 Chromium) and opens the dashboard: once with an empty cache, then ``--runs``
 times more. For each load it prints the time from the start of navigation
 until each chart was drawn (the ``chart-drawn:<id>`` marks ``static/app.js``
-sets when vega-embed finishes), and how many bytes the library files cost on
+sets when Vega has drawn a chart), and how many bytes the library files cost on
 the wire (``transferSize``: 0 when served from the browser's cache) against
 their size once decoded. The target (#19): both charts within 300 ms on a
 warm cache. Needs ``make web-assets``; prints figures, asserts nothing.

@@ -200,11 +200,6 @@ def region(topology: dict[str, Any], window: tuple[float, float, float, float] =
     }
 
 
-def region_bytes(world: bytes) -> bytes:
-    """:func:`region` of a world-atlas file, projected and thinned (:func:`project`), as compact JSON."""
-    return json.dumps(project(region(json.loads(world))), separators=(",", ":")).encode()
-
-
 def _positions(topology: dict[str, Any]) -> list[list[tuple[float, float]]]:
     """Each arc of a projected topology (:func:`project`) as absolute positions in the map's pixels."""
     step_x, step_y = topology["transform"]["scale"]
