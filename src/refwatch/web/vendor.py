@@ -12,7 +12,7 @@ map's pixels (``atlas``: 125 kB instead of 756), 0.65 MB in all. Pages link each
 a fingerprint of its content, ``/static/vendor/<digest>/<name>``, so a browser
 may keep it for a year without asking again (``immutable``): a new version of
 a library has a new digest, hence a new address. Each file is sent
-gzip-compressed to browsers that accept it (the 1.07 MB travel as 356 kB),
+gzip-compressed to browsers that accept it (the 0.65 MB travel as 230 kB),
 compressed once per process and kept in memory. Pages themselves are never compressed here: they
 carry CSRF tokens, and compressing secrets beside text an attacker can inject
 is what BREACH exploits; these files hold no secret.
