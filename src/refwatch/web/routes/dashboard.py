@@ -65,6 +65,7 @@ def dashboard(request: Request, db: Db, caller: User) -> HTMLResponse:
         places=located,
         country_only=overview["country_only"],
         no_coordinates=overview["no_coordinates"],
+        dated=any(month != "unknown" for month, _, _ in months),  # an empty time axis read "0.000000"
         timeline=_timeline_vega(months, labels),
         atlas=_map_vega(tuple(points), labels, outlines),
         outlines_url=outlines,
