@@ -36,15 +36,13 @@ from refwatch.web import atlas
 FRONTEND = Path(__file__).parent / "frontend"
 FILES = {
     "vega.min.js": FRONTEND / "node_modules/vega/build/vega.min.js",
-    "vega-lite.min.js": FRONTEND / "node_modules/vega-lite/build/vega-lite.min.js",
-    "vega-embed.min.js": FRONTEND / "node_modules/vega-embed/build/vega-embed.min.js",
     "vega-interpreter.min.js": FRONTEND / "dist/vega-interpreter.min.js",
     "countries-50m.json": FRONTEND / "node_modules/world-atlas/countries-50m.json",
     "swagger-ui-bundle.js": FRONTEND / "node_modules/swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui.css": FRONTEND / "node_modules/swagger-ui-dist/swagger-ui.css",
 }
-SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-interpreter.min.js", "vega-embed.min.js")
-#: For pages whose charts come compiled to Vega on the server (``report.vega``): Vega alone (#19 speed).
+#: What pages with charts load: their specs come compiled to Vega (``report.vega``), so Vega alone and
+#: its expression interpreter, not Vega-Lite and vega-embed (#19 speed).
 VEGA_SCRIPTS = ("vega.min.js", "vega-interpreter.min.js")
 #: Files made here from a library file: the map's outlines cut to the region it shows (see ``atlas``).
 DERIVED: dict[str, tuple[str, Callable[[bytes], bytes]]] = {

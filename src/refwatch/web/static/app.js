@@ -16,34 +16,6 @@ var CHART_LOCALES = {
   }
 };
 
-// Charts: Vega-Lite specs are embedded as JSON next to their container; drawn when vega-embed is loaded.
-function drawCharts() {
-  if (typeof window.vegaEmbed !== "function") return;
-  document.querySelectorAll("[data-spec]").forEach(function (el) {
-    var source = document.getElementById(el.dataset.spec);
-    if (!source) return;
-    // No injected <style> elements: the page's CSP allows only its own stylesheet.
-    var options = { actions: false, renderer: "svg", defaultStyle: false, tooltip: { disableDefaultStyle: true } };
-    var locale = CHART_LOCALES[document.documentElement.lang];
-    if (locale) {
-      options.formatLocale = locale.format;
-      options.timeFormatLocale = locale.time;
-    }
-    if (window.vegaInterpreter) {
-      // Evaluate chart expressions without eval(), so the page's CSP needs no 'unsafe-eval'.
-      options.ast = true;
-      options.expr = window.vegaInterpreter.expressionInterpreter;
-    }
-    window.vegaEmbed(el, JSON.parse(source.textContent), options)
-      .then(function () {
-        el.dataset.rendered = "true";
-        // When the charts were drawn, for the dashboard's speed check (benchmarks/dashboard_charts.py).
-        if (window.performance && performance.mark) performance.mark("chart-drawn:" + el.id);
-      })
-      .catch(function (err) { el.textContent = String(err); });
-  });
-}
-
 // Review queue shortcuts: c confirm, r reject (moves to the reason field: a rejection needs one),
 // u undo what was just done, o open. Ignored while typing in a field. The key pressed is shown.
 function shortcuts(event) {
@@ -109,9 +81,11 @@ function showTooltip(handler, event, item, value) {
   box.style.top = y + "px";
 }
 
-// Charts the server compiled to Vega (report.vega; data-vega names the spec's element): drawn by Vega alone,
-// without loading Vega-Lite and vega-embed (#19 speed). Same options as above: SVG, the reader's locale,
-// expressions interpreted (no eval, so no 'unsafe-eval' in the CSP).
+// Charts: Vega specs, compiled from Vega-Lite on the server (report.vega), embedded as JSON next to their
+// container (data-vega names the element), drawn by Vega alone once it is loaded: the pages need not load
+// Vega-Lite and vega-embed (#19 speed). SVG, the reader's number and date locale, no injected <style>
+// (the page's CSP allows only its own stylesheet), and expressions interpreted without eval(), so the
+// CSP needs no 'unsafe-eval'.
 function drawVega() {
   if (!window.vega || !window.vegaInterpreter) return;
   var locale = CHART_LOCALES[document.documentElement.lang];
@@ -135,13 +109,13 @@ function drawVega() {
     view.runAsync()
       .then(function () {
         el.dataset.rendered = "true";
+        // When the charts were drawn, for the dashboard's speed check (benchmarks/dashboard_charts.py).
         if (window.performance && performance.mark) performance.mark("chart-drawn:" + el.id);
       })
       .catch(function (err) { el.textContent = String(err); });
   });
 }
 
-document.addEventListener("DOMContentLoaded", drawCharts);
 document.addEventListener("DOMContentLoaded", drawVega);
 document.addEventListener("keydown", shortcuts);
 document.addEventListener("keydown", leaveReason);
