@@ -91,6 +91,9 @@ def test_the_public_site_filters_and_draws(server: str, page: Page, tmp_path: Pa
     if vendor.ready():
         tab.wait_for_selector("#timeline[data-rendered=true] svg", timeout=15_000)
         tab.wait_for_selector("#map[data-rendered=true] svg path", timeout=15_000)
+        # Drawn by Vega alone from specs compiled on the server: no Vega-Lite, no vega-embed (#19 speed).
+        assert tab.evaluate("[typeof window.vegaLite, typeof window.vegaEmbed]") == ["undefined", "undefined"]
+        assert tab.locator("#map svg image").count() == 1  # the outlines picture
     tab.screenshot(path=str(shots(tmp_path) / "public.png"), full_page=True)
     tab.select_option("#pf-year", "2031")
     tab.select_option("#pf-per", "year")
@@ -110,6 +113,7 @@ def test_the_public_site_filters_and_draws(server: str, page: Page, tmp_path: Pa
     assert "공개된 사건" in tab.inner_text("h1") and "연도" in tab.inner_text("#public-filters")
     if vendor.ready():
         tab.wait_for_selector("#timeline[data-rendered=true] svg", timeout=15_000)
+        assert "2031" in tab.eval_on_selector("#timeline svg", "e => e.textContent")
     assert tab.problems == [], "\n".join(tab.problems)  # type: ignore[attr-defined]
 
 

@@ -8,16 +8,20 @@ set (that is how ``docs/screenshots/`` is made), else to the test's folder.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pyotp
 import pytest
 import uvicorn
+from babel.messages.pofile import read_po
 from playwright.sync_api import Dialog, Page, sync_playwright  # noqa: E402
 
 from refwatch.config import Settings
@@ -25,6 +29,11 @@ from refwatch.services import accounts
 from refwatch.services.setup import open_database
 from refwatch.web import vendor
 from refwatch.web.app import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+from test_korean import english_labels  # noqa: E402 (the Korean page check's list of English words)
+
+PO = Path(__file__).resolve().parents[2] / "src/refwatch/web/locale/ko/LC_MESSAGES/messages.po"
 
 EN = (
     "FICTIONAL REPORT. Seoul, March 20, 2031 - Chinese police arrested 12 North Korean defectors "
@@ -104,43 +113,80 @@ def log_in(tab: Page, server: str, *, screenshot: Path | None = None) -> None:
     tab.wait_for_url(server + "/")
 
 
-def upload(tab: Page, server: str, files: list[Path]) -> None:
+#: What the main workflow reads and clicks, per interface language (Korean: the .po file's words).
+WORDS = {
+    "en": {
+        "upload": "Upload",
+        "uploaded": "See the new incidents",
+        "claims": "What each source says",
+        "empty queue": "Nothing to review.",
+        "documents": "Documents",
+        "Shenyang": "Shenyang",
+        "confirmed": "confirmed",
+    },
+    "ko": {
+        "upload": "올리기",
+        "uploaded": "새 사건 보기",
+        "claims": "출처별 내용",
+        "empty queue": "검토할 사건이 없습니다.",
+        "documents": "문서",
+        "Shenyang": "선양",
+        "confirmed": "확인됨",
+    },
+}
+
+
+def upload(tab: Page, server: str, files: list[Path], lang: str = "en") -> None:
     """Upload reports through the form on the documents page and wait for the results."""
     tab.goto(server + "/documents")
     tab.set_input_files("#files", [str(f) for f in files])
-    tab.click("text=Upload")
-    tab.wait_for_selector("text=See the new incidents")
+    tab.click(f"text={WORDS[lang]['upload']}")
+    tab.wait_for_selector(f"text={WORDS[lang]['uploaded']}")
 
 
-def test_main_workflow(server: str, page: Page, tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_main_workflow(server: str, page: Page, tmp_path: Path, lang: str) -> None:
+    """Upload, evidence, confirm, the review queue's key, Korean search and the charts, in either language:
+    in Korean every step reads Korean (its words, and none of the English labels) (#19)."""
     tab = page
-    out = shots(tmp_path)
+    words = WORDS[lang]
+    # The English run makes the screenshots in docs/screenshots; the Korean one keeps its own.
+    out = shots(tmp_path) if lang == "en" else tmp_path
     files = tmp_path / "reports"
     files.mkdir()
     (files / "alpha.txt").write_text(EN, encoding="utf-8")
     (files / "beta.txt").write_text(KO, encoding="utf-8")
 
+    if lang != "en":  # chosen before logging in: the whole flow in that language
+        tab.goto(f"{server}/lang/{lang}?next=/login")
+        assert tab.get_attribute("html", "lang") == lang
     log_in(tab, server, screenshot=out / "login.png")
+    assert_language(tab, lang)
 
     # Upload two reports.
-    upload(tab, server, [files / "alpha.txt", files / "beta.txt"])
+    upload(tab, server, [files / "alpha.txt", files / "beta.txt"], lang)
+    assert_language(tab, lang)
 
     # See the incident, with its evidence, and confirm it.
     tab.goto(server + "/documents/alpha")
+    assert_language(tab, lang)
     tab.screenshot(path=str(out / "document.png"), full_page=True)
     tab.click("a.evidence >> nth=0")
-    tab.wait_for_selector("text=What each source says")
-    assert "Shenyang" in tab.content()
+    tab.wait_for_selector(f"text={words['claims']}")
+    assert words["Shenyang"] in tab.inner_text("main")
+    assert_language(tab, lang)
     tab.screenshot(path=str(out / "incident.png"), full_page=True)
     tab.click("#confirm")
     tab.wait_for_selector(".state-confirmed")
+    assert tab.inner_text(".state-confirmed") == words["confirmed"]
 
     # The review queue: the keyboard shortcut confirms the next candidate.
     tab.goto(server + "/review")
     tab.wait_for_selector("#current")
+    assert_language(tab, lang)
     tab.screenshot(path=str(out / "review.png"), full_page=True)
     tab.keyboard.press("c")
-    tab.wait_for_selector("text=Nothing to review.")
+    tab.wait_for_selector(f"text={words['empty queue']}")
 
     # Search in Korean.
     tab.goto(server + "/documents")
@@ -148,6 +194,7 @@ def test_main_workflow(server: str, page: Page, tmp_path: Path) -> None:
     tab.press("#q", "Enter")
     tab.wait_for_selector('a[href="/documents/beta"]')
     assert tab.locator('a[href="/documents/alpha"]').count() == 0
+    assert_language(tab, lang)
     tab.screenshot(path=str(out / "documents.png"), full_page=True)
 
     # The charts and the map render (the libraries come from our own server).
@@ -155,11 +202,12 @@ def test_main_workflow(server: str, page: Page, tmp_path: Path) -> None:
     if vendor.ready():
         tab.wait_for_selector("#timeline[data-rendered=true] svg", timeout=15000)
         tab.wait_for_selector("#map[data-rendered=true] svg path", timeout=15000)
-    tab.screenshot(path=str(out / "dashboard.png"), full_page=True)
-
-    # Switch the interface to Korean.
-    tab.click("a[hreflang=ko]")
-    tab.wait_for_selector("nav >> text=문서")
+    assert_language(tab, lang)  # the drawn charts too: axes, legend
+    if lang == "en":
+        tab.screenshot(path=str(out / "dashboard.png"), full_page=True)
+        # Switch the interface to Korean.
+        tab.click("a[hreflang=ko]")
+    tab.wait_for_selector(f"nav >> text={WORDS['ko']['documents']}")
     assert tab.get_attribute("html", "lang") == "ko"
     if vendor.ready():  # the axes speak Korean too: d3's Korean month names, not "Mar 2031"
         tab.wait_for_selector("#timeline[data-rendered=true] svg", timeout=15000)
@@ -174,6 +222,48 @@ def test_main_workflow(server: str, page: Page, tmp_path: Path) -> None:
     assert tab.problems == [], "\n".join(tab.problems)  # type: ignore[attr-defined]
     if not vendor.ready():
         pytest.fail("chart libraries are not installed (make web-assets): charts were not checked")
+
+
+def assert_language(tab: Page, lang: str) -> None:
+    """The page is in ``lang``; in Korean its nav reads Korean and no English label shows."""
+    assert tab.get_attribute("html", "lang") == lang
+    assert tab.locator(f"nav >> text={WORDS[lang]['documents']}").count() == 1
+    if lang == "ko":
+        # What the browser shows (charts drawn by script included), less what users and sources wrote
+        # and the language switch's own names: no vocabulary code or place left in English, and no
+        # piece of text that is an English message the Korean catalogue translates.
+        shown = tab.evaluate(VISIBLE_UI_TEXT)
+        text = "\n".join(shown)
+        left = {w for w in english_labels() if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)}
+        left |= set(shown) & translated_messages()
+        assert sorted(left) == [], f"English left in the Korean page {tab.url}: {sorted(left)}"
+
+
+@cache
+def translated_messages() -> frozenset[str]:
+    """The English messages the Korean catalogue translates (whole strings, without placeholders)."""
+    with PO.open("rb") as po:
+        catalog = read_po(po)
+    return frozenset(
+        m.id
+        for m in catalog
+        if isinstance(m.id, str) and m.id and m.string and m.string != m.id and "%(" not in m.id
+    )
+
+
+#: The page's visible text, without what users or sources wrote (quotes, evidence, document text,
+#: people's names), code samples, or parts marked as another language.
+VISIBLE_UI_TEXT = """() => {
+  const skip = '[lang]:not([lang="ko"]), script, style, code, pre, q, blockquote, mark, .evidence, '
+    + '.doc-text, .snippet, .langs, option:not(:checked), [hidden], details:not([open]) > :not(summary)';
+  const texts = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    const text = node.textContent.trim();
+    if (text && !node.parentElement.closest(skip)) texts.push(text);
+  }
+  return texts;
+}"""
 
 
 #: A fictional HTML report with the usual ways to run script: elements, event handlers, a

@@ -11,6 +11,7 @@ map put them, that thinning keeps what can be seen, and that an outline across
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from refwatch.report.charts import MAP_SCALE, MapPoint, mercator, places_map
@@ -100,3 +101,19 @@ def test_the_map_spec_uses_the_projected_places_with_an_identity_projection() ->
     # The static report map (vl-convert, unprojected outlines) keeps the Mercator projection.
     plain = places_map([point], title="", countries_url="outlines.json")
     assert plain["projection"]["type"] == "mercator" and plain["projection"]["center"] == [118.0, 33.0]
+
+
+def test_the_outlines_picture_draws_each_country_from_its_arcs_in_the_maps_pixels() -> None:
+    """#19 speed: the outlines reach the browser as one SVG picture (``atlas.svg``), not TopoJSON it
+    turns into paths on every page view. A ring made of two arcs, one reversed, is stitched whole."""
+    south = [[124.0, 40.0], [126.0, 40.0], [126.0, 41.0]]
+    north = [[124.0, 40.0], [124.0, 41.0], [126.0, 41.0]]
+    world = topology(south, north)
+    world["objects"]["countries"]["geometries"] = [{"type": "Polygon", "arcs": [[0, ~1]], "id": "1"}]
+    picture = atlas.svg(atlas.project(world, fine=0.0))
+    assert picture.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="-1000 -260 2000 520"')
+    (path,) = re.findall(r'<path d="M([^"]*)Z"/>', picture)
+    points = [tuple(map(float, pair.split())) for pair in path.split("L")]
+    expected = [mercator(lon, lat) for lon, lat in [*south, north[1], north[0]]]
+    assert len(points) == 5 and points[0] == points[-1]  # closed, the shared corners not doubled
+    assert all(math.dist(p, e) < 0.15 for p, e in zip(points, expected, strict=True)), points

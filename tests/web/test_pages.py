@@ -109,6 +109,9 @@ def test_upload_review_and_history_through_the_pages(client: TestClient) -> None
 
 def test_review_queue_and_dashboard(client: TestClient) -> None:
     log_in(client)
+    # Nothing dated yet: a sentence, not an empty time axis (it read "0.000000").
+    empty = client.get("/").text
+    assert 'id="timeline-empty"' in empty and 'id="timeline-spec"' not in empty
     upload(client)
     queue = client.get("/review")
     assert queue.status_code == 200 and 'id="current"' in queue.text and 'id="confirm"' in queue.text

@@ -158,6 +158,9 @@ class MapPoint:
 #: The map's view: Mercator centred here (longitude, latitude), at this scale (pixels a radian).
 MAP_CENTER = (118.0, 33.0)
 MAP_SCALE = 700.0
+#: The part of the map the outlines picture covers, in pixels from the centre (left, top, right,
+#: bottom): wider than any screen, a little taller than the map (420).
+OUTLINES_VIEW = (-1000.0, -260.0, 1000.0, 260.0)
 
 
 def mercator(lon: float, lat: float) -> tuple[float, float]:
@@ -201,21 +204,32 @@ def places_map(
     what happened there (the locations' roles), people and incidents; ``labels``
     gives their titles in the reader's language (keys: place, role, people, incidents).
 
-    ``projected``: the outlines at ``countries_url`` are already in the map's pixels
-    (:func:`mercator`, as ``web.atlas`` serves them), and so are the places (fields ``x``
-    and ``y``, beside their ``lat`` and ``lon``); the browser then only moves them to the
-    middle of the view (an identity projection) instead of projecting every point of every
-    outline through d3-geo's spherical clipping and resampling on each drawing (#19 speed).
+    ``projected``: ``countries_url`` is a picture (SVG) of the outlines already in the map's
+    pixels (:func:`mercator`, as ``web.atlas.svg`` draws them: :data:`OUTLINES_VIEW` around
+    the centre), and the places are projected too (fields ``x`` and ``y``, beside their
+    ``lat`` and ``lon``); the browser then only moves them to the middle of the view (an
+    identity projection) instead of projecting every point of every outline through d3-geo's
+    spherical clipping and resampling and building paths from TopoJSON on each drawing (#19 speed).
     """
     words = {"place": "place", "role": "role", "people": "people", "incidents": "incidents"} | dict(
         labels or {}
     )
-    outlines = alt.topo_feature(countries_url, "countries")
-    land = (
-        alt.Chart(outlines)
-        .mark_geoshape(fill="#eef1f5", stroke="#9aa5b1", strokeWidth=0.5, aria=False)  # decoration: no role
-        .properties(width="container", height=420)
-    )
+    if projected:
+        # The outlines as one picture of the map's pixels (``web.atlas.svg``), its centre at the view's
+        # centre: the browser draws it natively, where Vega would turn TopoJSON into paths (#19 speed).
+        left, top, right, bottom = OUTLINES_VIEW
+        land = (
+            alt.Chart(alt.Data(values=[{"x": 0, "y": 0, "url": countries_url}]))  # type: ignore[no-untyped-call]
+            .mark_image(width=right - left, height=bottom - top, aspect=False, clip=True, aria=False)
+            .encode(longitude="x:Q", latitude="y:Q", url="url:N")
+            .properties(width="container", height=420)
+        )
+    else:
+        land = (
+            alt.Chart(alt.topo_feature(countries_url, "countries"))
+            .mark_geoshape(fill="#eef1f5", stroke="#9aa5b1", strokeWidth=0.5, aria=False)  # decoration
+            .properties(width="container", height=420)
+        )
     data = alt.Data(  # type: ignore[no-untyped-call]
         values=[
             {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import secrets
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,6 +39,7 @@ from refwatch.web import (
     rendering,
     vendor,
 )
+from refwatch.web.routes import dashboard
 from refwatch.web.sessions import SESSION_SECONDS
 
 SECURITY_HEADERS = {
@@ -123,6 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.warmup = warm_up(db, seconds=settings.warmup_seconds) if settings.warmup_seconds else None
         if app.state.warmup is not None and app.state.warmup.finished:  # pages come after the API's data
             compile_templates()
+        if settings.warmup_seconds:  # the dashboard's chart compiler and map outlines, beside (#19 speed)
+            threading.Thread(target=dashboard.warm_charts, name="charts-warm-up", daemon=True).start()
         # Everything loaded so far (libraries, routes, the mapped tables, what the warm-up compiled: some
         # 160,000 objects) lives as long as the process. Left to the garbage collector, each of its full
         # passes walked them all, a pause of 60-90 ms in which no request moved; frozen, a full pass takes

@@ -29,14 +29,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from refwatch.report.charts import mercator
+from refwatch.report.charts import OUTLINES_VIEW, mercator
 
 #: West, south, east and north (degrees) of the window around the map's view
 #: (``report.charts.places_map``: Mercator centred on 118°E 33°N), with a margin for wide screens.
 WINDOW = (60.0, -15.0, 170.0, 65.0)
 #: The part of the map that can be seen, in its pixels from the centre of the view (left, top,
 #: right, bottom): the height is fixed (420), the width follows the page; with a margin.
-VIEW = (-1000.0, -260.0, 1000.0, 260.0)
+VIEW = OUTLINES_VIEW
 #: Tolerance (pixels) of the arcs that reach into the view: less than half a pixel.
 FINE = 0.4
 #: Tolerance (pixels) of the arcs wholly at least this far outside the view: never seen.
@@ -200,6 +200,65 @@ def region(topology: dict[str, Any], window: tuple[float, float, float, float] =
     }
 
 
-def region_bytes(world: bytes) -> bytes:
-    """:func:`region` of a world-atlas file, projected and thinned (:func:`project`), as compact JSON."""
-    return json.dumps(project(region(json.loads(world))), separators=(",", ":")).encode()
+def _positions(topology: dict[str, Any]) -> list[list[tuple[float, float]]]:
+    """Each arc of a projected topology (:func:`project`) as absolute positions in the map's pixels."""
+    step_x, step_y = topology["transform"]["scale"]
+    shift_x, shift_y = topology["transform"]["translate"]
+    lines = []
+    for arc in topology["arcs"]:
+        qx = qy = 0
+        line = []
+        for dx, dy in arc:
+            qx += dx
+            qy += dy
+            line.append((qx * step_x + shift_x, qy * step_y + shift_y))
+        lines.append(line)
+    return lines
+
+
+def _ring(arcs: list[int], lines: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+    """A ring's positions from its arcs (``~i``: arc ``i`` reversed); consecutive arcs share an end."""
+    ring: list[tuple[float, float]] = []
+    for index in arcs:
+        line = lines[index] if index >= 0 else lines[~index][::-1]
+        ring.extend(line[1:] if ring else line)
+    return ring
+
+
+def _number(value: float) -> str:
+    text = f"{value:.1f}".removesuffix(".0")
+    return "0" if text == "-0" else text
+
+
+def svg(topology: dict[str, Any], view: tuple[float, float, float, float] = VIEW) -> str:
+    """A projected topology (:func:`project`) as an SVG picture of ``view`` (the map's centre at 0, 0).
+
+    One ``path`` a country, filled and outlined as the chart drew them. The chart shows the
+    picture as an image mark at its centre (``report.charts.places_map(projected=True)``), so
+    the browser draws the outlines natively instead of Vega turning TopoJSON into paths on every
+    page view (#19 speed). Text only from the outline data (numbers): no markup from outside.
+    """
+    left, top, right, bottom = view
+    lines = _positions(topology)
+    paths = []
+    for geometry in topology["objects"]["countries"]["geometries"]:
+        kind, arcs = geometry.get("type"), geometry.get("arcs", [])
+        polygons = [arcs] if kind == "Polygon" else arcs if kind == "MultiPolygon" else []
+        rings = [_ring(ring, lines) for polygon in polygons for ring in polygon]
+        d = "".join(
+            "M" + "L".join(f"{_number(x)} {_number(y)}" for x, y in ring) + "Z" for ring in rings if ring
+        )
+        if d:
+            paths.append(f'<path d="{d}"/>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{_number(left)} {_number(top)} '
+        f'{_number(right - left)} {_number(bottom - top)}" width="{_number(right - left)}" '
+        f'height="{_number(bottom - top)}">'
+        '<g fill="#eef1f5" stroke="#9aa5b1" stroke-width="0.5" fill-rule="evenodd" '
+        'stroke-linejoin="round">' + "".join(paths) + "</g></svg>"
+    )
+
+
+def svg_bytes(world: bytes) -> bytes:
+    """:func:`svg` of a world-atlas file cut to the region (:func:`region`), projected and thinned."""
+    return svg(project(region(json.loads(world)))).encode()

@@ -193,7 +193,7 @@ def shown_value(value: Any, gettext: Any, language: str = "en") -> str:
         return str(gettext("not set"))
     if isinstance(value, list):
         return "; ".join(_shown_item(v, gettext, language) for v in value)
-    return str(gettext(value)) if isinstance(value, str) else str(value)
+    return term_text(value, gettext) if isinstance(value, str) else str(value)
 
 
 def _shown_item(item: Any, gettext: Any, language: str) -> str:

@@ -82,7 +82,7 @@ def render(request: Request, name: str, caller: Principal | None, **context: Any
         csrf=csrf_token(request),
         path=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         vendor_ready=vendor.ready(),
-        vendor_scripts=vendor.SCRIPTS,
+        vega_scripts=vendor.VEGA_SCRIPTS,
     )
     return templates.TemplateResponse(request, name, context)
 
