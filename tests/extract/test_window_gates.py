@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refwatch.extract import dates, scan, triggers
+from refwatch.extract.gazetteer.matcher import LatinPass, NameScanner, fold, name_parts
 from refwatch.extract.mentions import Span, Trigger
 from refwatch.extract.scan import WindowPattern, window_lowered
 
@@ -110,3 +111,43 @@ def test_mentions_compare_and_hash_by_their_fields() -> None:
     trigger = Trigger(start=0, end=8, text="arrested", types=("arrest",), realis=True)
     assert dataclasses.replace(trigger, realis=False) != trigger
     assert dataclasses.is_dataclass(trigger)
+
+
+#: Made-up place and agency names, Latin and Korean, some sharing their first word.
+PLACES = ["Yanji", "Tumen", "North Hamgyong", "Sin-uiju", "선양", "단둥시"]
+AGENCIES = ["police", "border police", "public security", "공안", "North Korean police"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            PLACES + AGENCIES + ["north", "yanjing", "police,", "x", "-", "  ", "3", "에서", "the"]
+        ),
+        max_size=12,
+    ),
+    st.sampled_from([" ", "", ", "]),
+)
+def test_places_and_agencies_sharing_one_latin_pass_find_what_each_pattern_finds(
+    words: list[str], glue: str
+) -> None:
+    """Each scanner tries its own pattern where the Latin names of either list begin: the matches are
+    exactly those of its pattern's ``finditer`` (names of the other list do not match there)."""
+    places, agencies = name_parts(PLACES), name_parts(AGENCIES, hangul_left_boundary=False)
+    shared = LatinPass(places, agencies)
+    place_scanner, agency_scanner = NameScanner(places, latin=shared), NameScanner(agencies, latin=shared)
+    text = fold(glue.join(words))
+    for scanner in (place_scanner, agency_scanner):
+        assert [m.span() for m in scanner.finditer(text)] == [
+            m.span() for m in scanner.pattern.finditer(text)
+        ]
+
+
+def test_one_latin_pass_serves_both_scanners_of_a_text() -> None:
+    """The second scanner reads the positions the first one's pass found: the pass runs once per text."""
+    places, agencies = name_parts(PLACES), name_parts(AGENCIES)
+    shared = LatinPass(places, agencies)
+    text = fold("Border police held them in Yanji, then in Tumen.")
+    first = shared.starts(text)
+    assert shared.starts(text) is first
+    assert [text[i : i + 5] for i in first] == ["borde", "polic", "yanji", "tumen"]

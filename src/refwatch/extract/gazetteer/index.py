@@ -7,7 +7,15 @@ from collections.abc import Iterable
 
 from refwatch.errors import NotFound
 from refwatch.extract.gazetteer.actors import ActorLexicon, Term
-from refwatch.extract.gazetteer.matcher import NameScanner, fold, is_han, is_hangul, name_key, name_parts
+from refwatch.extract.gazetteer.matcher import (
+    LatinPass,
+    NameScanner,
+    fold,
+    is_han,
+    is_hangul,
+    name_key,
+    name_parts,
+)
 from refwatch.extract.gazetteer.model import (
     AMBIGUOUS,
     CONFIDENT,
@@ -87,18 +95,20 @@ class Gazetteer:
         self._stop_keys = {name_key(word) for word in stopwords}
         # Scanners rather than bare patterns: every branch of a name pattern opens with a
         # look-ahead, so the engine alone would start it at every position of the text.
-        self._place_scanner = NameScanner(
-            name_parts([name for named in ordered for name in named.entry.names] + list(stopwords))
-        )
-        self._place_pattern = self._place_scanner.pattern
+        place_parts = name_parts([name for named in ordered for name in named.entry.names] + list(stopwords))
         self._lexicon = actors
         self._prefix_by_key = {name_key(name): state for name, state in actors.prefixes.items()}
         self._term_by_key: dict[str, Term] = {}
         for name, term in actors.terms.items():
             self._term_by_key.setdefault(name_key(name), term)
         # Agency words first: at one position a term ("중국인민해방군") beats a state word ("중국").
-        terms = name_parts(actors.terms, hangul_left_boundary=False)
-        self._actor_scanner = NameScanner(terms + name_parts(actors.prefixes))
+        actor_parts = name_parts(actors.terms, hangul_left_boundary=False) + name_parts(actors.prefixes)
+        # Places and agencies are looked for in the same texts, one after the other: one pass
+        # finds where the Latin names of both may begin.
+        latin = LatinPass(place_parts, actor_parts)
+        self._place_scanner = NameScanner(place_parts, latin=latin)
+        self._place_pattern = self._place_scanner.pattern
+        self._actor_scanner = NameScanner(actor_parts, latin=latin)
         self._actor_pattern = self._actor_scanner.pattern
 
     @property

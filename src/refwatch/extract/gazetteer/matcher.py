@@ -264,6 +264,39 @@ def name_parts(names: Iterable[str], *, hangul_left_boundary: bool = True) -> li
     return parts
 
 
+class LatinPass:
+    """Where Latin names may begin in a folded text: after a character that is not a Latin
+    letter or digit (or at the start), where one of the names matches.
+
+    Stepping through a text to the starts of its words is most of what a Latin name pass
+    costs (the names' trie is cheap beside it), so scanners that read the same texts
+    (places and agencies) share one pass over the names of both; each then tries its
+    own pattern at the positions found, where names of the other simply do not match.
+    The last text's positions are kept, read and replaced whole (threads never mix them).
+    """
+
+    __slots__ = ("_at_start", "_after", "_last")
+
+    def __init__(self, *name_lists: list[NamePart]) -> None:
+        latin = "|".join(source for parts in name_lists for group, _, source in parts if group == "latin")
+        self._at_start = patterns.compile(latin) if latin else None
+        self._after = patterns.compile(f"[^{_LATIN_LETTER}](?=(?:{latin}))") if latin else None
+        self._last: tuple[str | None, list[int]] = (None, [])
+
+    def starts(self, folded: str) -> list[int]:
+        """Sorted positions in ``folded`` where a Latin name of any of the lists begins."""
+        last, found = self._last
+        if last is folded:
+            return found
+        found = []
+        if self._at_start is not None and self._after is not None:
+            if self._at_start.match(folded):
+                found.append(0)
+            found.extend(hit.end() for hit in self._after.finditer(folded))
+        self._last = (folded, found)
+        return found
+
+
 class NameScanner:
     """``finditer`` of a pattern made of name parts, skipping quickly to where names can begin.
 
@@ -281,17 +314,17 @@ class NameScanner:
         [(0, 5), (7, 12), (14, 16)]
     """
 
-    __slots__ = ("pattern", "_latin_at_start", "_latin", "_other")
+    __slots__ = ("pattern", "_latin", "_other")
 
-    def __init__(self, parts: list[NamePart]) -> None:
+    def __init__(self, parts: list[NamePart], *, latin: LatinPass | None = None) -> None:
         """Args:
         parts: alternatives from :func:`name_parts` (of one or more name lists), in order.
+        latin: a pass shared with other scanners of the same texts, which must cover the
+            Latin names of ``parts``; by default one of this scanner's own.
         """
         self.pattern = patterns.compile("|".join(source for _, _, source in parts) or r"(?!x)x")
-        latin = "|".join(source for group, _, source in parts if group == "latin")
         other = "|".join(source for group, _, source in parts if group != "latin")
-        self._latin_at_start = patterns.compile(latin) if latin else None
-        self._latin = patterns.compile(f"[^{_LATIN_LETTER}](?=(?:{latin}))") if latin else None
+        self._latin = latin if latin is not None else LatinPass(parts)
         self._other: re.Pattern[str] | None = None
         if other:
             first = _char_set({c for group, firsts, _ in parts if group != "latin" for c in firsts})
@@ -301,11 +334,7 @@ class NameScanner:
 
     def finditer(self, folded: str) -> Iterator[re.Match[str]]:
         """The matches of ``self.pattern.finditer(folded)``, identical in every respect."""
-        starts: list[int] = []
-        if self._latin_at_start is not None and self._latin is not None:
-            if self._latin_at_start.match(folded):
-                starts.append(0)
-            starts.extend(hit.end() for hit in self._latin.finditer(folded))
+        starts = self._latin.starts(folded)  # shared: never changed here
         # A name outside the Latin group holds a Hangul or Han letter (that is what put it there, see
         # script_of), which the pattern matches literally: an all-ASCII text (most English reports)
         # holds none of them, and their pass over the whole text is skipped.
