@@ -37,6 +37,9 @@ FICTIONAL = {
     "china": make(
         "china", start="2023-10-09", count=500, types=("repatriation",), place=("CN", "Jilin", "Tumen")
     ),
+    "village": make(
+        "village", start="2023-11-02", count=2, types=("arrest",), place=("CN", "Jilin", "Fictionalvale")
+    ),
 }
 METADATA = (
     "id\turl\toutlet\tpublication_date\n"
@@ -126,3 +129,33 @@ def test_a_korean_pdf_embeds_a_cjk_font_and_its_hangul_comes_back(cli_env: Setti
     assert "CJK" in fonts and " yes " in fonts  # a CJK font, embedded
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "유엔난민기구" in text and "강제송환" in text and "난민협약 제33조 (중국)" in text
+
+
+def test_a_korean_letter_names_places_as_the_gazetteer_does_in_korean(db: Database, tmp_path: Path) -> None:
+    """#19: a Korean letter read "Tumen, Jilin, 중국" (the stored English labels); a place the gazetteer
+    cannot name in Korean (a fictional village) keeps its stored name."""
+    ids = _world(db, tmp_path)
+    unknown = tmp_path / "village.txt"
+    unknown.write_text("FICTIONAL report village: Person A-017 was there.", encoding="utf-8")
+    ingest_paths(db, [unknown])
+    village = next(
+        r["id"] for r in incident_records(db, IncidentFilter()) if r["sources"][0]["document"] == "village"
+    )
+    _, data = draft_appeal(
+        db,
+        [ids["china"], village],
+        to="unhcr",
+        lang="ko",
+        fmt="md",
+        author="Fictional NGO",
+        actor="ed",
+        visible_groups=(),
+    )
+    text = data.decode("utf-8")
+    assert "투먼, 지린성, 중국에서" in text
+    assert "Tumen" not in text and "Jilin" not in text
+    assert "Fictionalvale, 지린성, 중국에서" in text  # no Korean name known: the stored one
+    _, english = draft_appeal(
+        db, [ids["china"]], to="unhcr", lang="en", fmt="md", author="F", actor="ed", visible_groups=()
+    )
+    assert "in Tumen, Jilin, China" in english.decode("utf-8")

@@ -213,3 +213,25 @@ def test_a_place_typed_in_korean_filters_the_list(client: TestClient) -> None:
     found = re.findall(r'href="/incidents/(\d+)"', by_korean)
     assert found and found == re.findall(r'href="/incidents/(\d+)"', by_label)
     assert "옌지" in visible_text(by_korean)
+
+
+def test_the_law_table_names_the_state_in_korean(client: TestClient) -> None:
+    """The incident page's "law engaged" table named the state by its code ("CN") on a Korean page."""
+    form = {"username": "ed", "password": PASSWORD, "csrf": token(client, "/login")}
+    form["code"] = pyotp.TOTP(SECRET).now()
+    assert client.post("/login", data=form).status_code == 303
+    files = [("files", (name, text.encode(), "text/plain")) for name, text in REPORTS.items()]
+    assert (
+        client.post("/documents", files=files, data={"csrf": token(client, "/documents")}).status_code == 200
+    )
+    ids = sorted({int(i) for i in re.findall(r'href="/incidents/(\d+)"', client.get("/incidents").text)})
+    states = []
+    for incident_id in ids:
+        page = client.get(f"/incidents/{incident_id}").text
+        table = re.search(r'<table class="legal".*?<tbody>(.*?)</tbody>', page, re.S)
+        if table:  # the third cell of each row: the state bound by the obligation
+            states += [
+                re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[2] for row in table[1].split("</tr>")[:-1]
+            ]
+    assert states, "no incident engaged an obligation: the fictional reports no longer test the table"
+    assert set(states) == {"중국"}, states

@@ -19,7 +19,9 @@ import json
 from functools import lru_cache
 from typing import Any
 
-#: The Vega-Lite release vl-convert compiles with: the one in ``web/frontend/package.json``.
+#: The Vega-Lite release vl-convert compiles with: vl-convert (a Python wheel) carries its own copy, for
+#: these specs and the reports' SVG alike, so ``web/frontend`` installs no Vega-Lite (only the reports'
+#: map outlines, world-atlas, come from npm).
 VEGA_LITE = "6.4"
 #: How many compiled specs are kept (a few kB each: the map's outlines are fetched, not inlined).
 KEPT = 256

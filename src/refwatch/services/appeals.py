@@ -16,6 +16,7 @@ from refwatch.errors import InvalidInput
 from refwatch.report.letters import Letter, addressees, compose_letter, to_docx, to_markdown, to_pdf
 from refwatch.services import browse
 from refwatch.services.interventions import add_intervention
+from refwatch.services.placenames import place_name
 from refwatch.storage import audit, visibility
 from refwatch.storage.database import Database
 
@@ -46,7 +47,7 @@ def compose_appeal(
     """
     ids = list(dict.fromkeys(incident_ids))
     records = [browse.incident_detail(db, i, visible_groups=visible_groups) for i in ids]
-    return compose_letter(records, to=to, lang=lang, author=author, today=today)
+    return compose_letter(records, to=to, lang=lang, author=author, place_name=place_name, today=today)
 
 
 def draft_appeal(

@@ -4,7 +4,10 @@ The letter is composed once as plain structure (:class:`Letter`) and written
 out as Markdown, DOCX or PDF by :mod:`.render`, so every format says the same.
 It names no person: incidents carry counts, never names, and nothing from a
 person record is read here. Addressees, their asks and the fixed words of each
-language are data (``addressees.toml``, ``strings.toml``).
+language are data (``addressees.toml``, ``strings.toml``). Places are named by
+the caller's ``place_name`` (the services pass the pages' own lookup,
+``services.placenames``), so a Korean letter names 투먼, 지린성 as the Korean
+pages do, and a place the gazetteer cannot name in Korean keeps its stored name.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -21,6 +24,8 @@ from refwatch.errors import InvalidInput
 from refwatch.law.framework import STATE_NAMES
 
 LANGUAGES = ("en", "ko")
+#: Names a stored place (``name``, in ``language``, from location field ``field``: place, admin1, ...).
+PlaceNamer = Callable[[str | None, str, str], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +64,19 @@ def addressees() -> dict[str, dict[str, Any]]:
 
 
 def compose_letter(
-    records: Sequence[dict[str, Any]], *, to: str, lang: str, author: str, today: dt.date | None = None
+    records: Sequence[dict[str, Any]],
+    *,
+    to: str,
+    lang: str,
+    author: str,
+    place_name: PlaceNamer,
+    today: dt.date | None = None,
 ) -> Letter:
-    """The letter to ``to`` about these incidents (linked records with their ``legal`` lists)."""
+    """The letter to ``to`` about these incidents (linked records with their ``legal`` lists).
+
+    ``place_name`` names each stored place in ``lang``: the letter layer has no gazetteer lookup
+    of its own (a second one would drift from what the pages show).
+    """
     if lang not in LANGUAGES:
         raise InvalidInput(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     known = addressees()
@@ -72,7 +87,7 @@ def compose_letter(
     words = _data("strings.toml")[lang]
     target = known[to]
     citations: list[str] = []
-    facts = [_fact(r, words, citations, lang) for r in records]
+    facts = [_fact(r, words, citations, lang, place_name) for r in records]
     law = _law(records, words, lang)
     sections = [
         Section(words["facts"], (words["intro"].format(n=len(records)),), tuple(facts)),
@@ -98,7 +113,9 @@ def compose_letter(
     )
 
 
-def _fact(record: dict[str, Any], words: dict[str, Any], citations: list[str], lang: str) -> str:
+def _fact(
+    record: dict[str, Any], words: dict[str, Any], citations: list[str], lang: str, place_name: PlaceNamer
+) -> str:
     date = record.get("date") or {}
     start = date.get("start")
     when = words["on_date"].format(date=_date_text(date)) if start else words["date_unknown"]
@@ -114,7 +131,13 @@ def _fact(record: dict[str, Any], words: dict[str, Any], citations: list[str], l
     places = list(
         dict.fromkeys(
             ", ".join(
-                p for p in (loc.get("place"), loc.get("admin1"), _state(loc.get("country"), words)) if p
+                p
+                for p in (
+                    place_name(loc.get("place"), lang, "place"),
+                    place_name(loc.get("admin1"), lang, "admin1"),
+                    _state(loc.get("country"), words),
+                )
+                if p
             )
             for loc in record.get("locations") or []
         )

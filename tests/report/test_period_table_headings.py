@@ -1,0 +1,44 @@
+"""#19 accessibility: the period report's "People by what became of them" table has column headings.
+
+It had a body only: three unlabelled columns (a status, then two bare numbers), so neither a reader
+of the PDF nor a screen reader could tell people from incidents. Made-up figures, no person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from lxml import html as lxml_html
+
+from refwatch.report.period import PeriodData, render_html
+
+
+def _record(status: str, count: int) -> dict[str, object]:
+    return {"status": status, "victims": {"count": count}, "date": {}, "locations": [], "sources": []}
+
+
+HEADINGS = {"en": ["Status", "People", "Incidents"], "ko": ["상태", "인원", "사건 수"]}
+
+
+@pytest.mark.parametrize("lang", sorted(HEADINGS))
+def test_people_by_status_table_has_column_headings(lang: str) -> None:
+    data = PeriodData(
+        date_from=dt.date(2031, 1, 1),
+        date_to=dt.date(2031, 12, 31),
+        confirmed=[_record("returned", 12), _record("returned", 5), _record("at_risk", 3)],
+        candidates=[],
+        estimate=None,
+        estimate_note="",
+        places=[],
+    )
+    page = lxml_html.fromstring(render_html(data, lang=lang))
+    (title,) = page.xpath("//h3")
+    table = title.getnext()
+    assert table.tag == "table"
+    headings = table.xpath("./thead/tr/th")
+    assert [th.text_content() for th in headings] == HEADINGS[lang]
+    assert {th.get("scope") for th in headings} == {"col"}
+    rows = [[td.text_content() for td in tr.xpath("./td")] for tr in table.xpath("./tbody/tr")]
+    assert len(rows) == 2 and all(len(row) == len(headings) for row in rows)
+    assert [row[1:] for row in rows] == [["3", "1"], ["17", "2"]]  # at risk, returned: people, incidents
