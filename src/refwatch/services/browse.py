@@ -154,12 +154,18 @@ def document_page(
     key = _documents_key(query, language, outlet, visible_groups)
     text = key[1]  # the query, stripped (None when there is none)
     searching = bool(text)
-    stmt, ids_stmt = _document_list_statements(db.engine.dialect.name, text, language, outlet, visible_groups)
+    dialect = db.engine.dialect.name
+    stmt, ids_stmt = _document_list_statements(dialect, text, language, outlet, visible_groups)
+    scan_stmt: Select[Any] | None = None
     with db.read_session() as session:
         version = data_version(session) if version is None else version
         if searching and remember(db, version, ("sealed-any",), lambda: any_sealed(session.connection())):
             stmt, ids_stmt = _sealed_search_statements(db, session, version, key)
+        elif searching:
+            scan_stmt = _document_scan_statement(dialect, text, language, outlet, visible_groups)
         total = count(db, session, version, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
+        # A word in more documents than are counted fills a page from the newest few (see matches_page).
+        common = scan_stmt if total > SEARCH_COUNT_CAP else None
         if searching:
             # A search costs milliseconds (a rare phrase makes the index check many candidates); people
             # repeat searches and page back and forth, so its pages are kept like its total.
@@ -167,7 +173,7 @@ def document_page(
                 db,
                 version,
                 (*key, limit, offset),
-                lambda: matches_page(session, ids_stmt, db.engine.dialect.name, limit=limit, offset=offset),
+                lambda: matches_page(session, ids_stmt, dialect, limit=limit, offset=offset, common=common),
             )
         else:
             ids = list(session.connection().execute(ids_stmt.limit(limit).offset(offset)).scalars().all())
@@ -206,6 +212,21 @@ def _document_list_statements(
             Document.publication_date.is_(None), Document.publication_date.desc(), Document.key
         )
     return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _document_scan_statement(
+    dialect: str, query: str, language: str | None, outlet: str | None, visible_groups: visibility.Groups
+) -> Select[Any]:
+    """The ids of a search's matches, built so that no index serves the match (``with_match(scan=True)``)."""
+    stmt: Select[Any] = select(Document.id)
+    if visible_groups is not None:
+        stmt = stmt.where(visibility.document_clause(visible_groups))
+    if language:
+        stmt = stmt.where(Document.language == language)
+    if outlet:
+        stmt = stmt.where(Document.outlet == outlet)
+    return with_match(stmt, dialect, query, scan=True)
 
 
 def _sealed_search_statements(
