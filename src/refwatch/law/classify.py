@@ -171,14 +171,39 @@ def _status(framework: Framework, code: str, case: Case) -> tuple[bool | None, s
 
 
 def classify_incident(incident: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The ``legal`` list of an incident in the extraction schema (or a linked record), in a stable order."""
+    """The ``legal`` list of an incident in the extraction schema (or a linked record), in a stable order.
+
+    It depends on a few facts only (dates, acts, states, whether women or
+    children were among the people), which many incidents share, and the
+    rules are fixed for the process: the answer is kept per set of facts
+    (every API read of an incident asks for it, #20). Each call gets its own
+    copies.
+    """
     start, end = _dates(incident.get("date") or {})
     victims = incident.get("victims") or {}
     children = bool(victims.get("children"))
     women = bool(victims.get("women"))
-    acts = list(incident.get("event_types") or [])
-    perpetrators = _states(p.get("state") for p in incident.get("perpetrators") or [])
-    places = _states(loc.get("country") for loc in incident.get("locations") or [])
+    acts = tuple(incident.get("event_types") or [])
+    perpetrators = tuple(_states(p.get("state") for p in incident.get("perpetrators") or []))
+    places = tuple(_states(loc.get("country") for loc in incident.get("locations") or []))
+    try:
+        kept = _classified(start, end, children, women, acts, perpetrators, places)
+    except TypeError:  # an act that is not a plain value (not in the schema): worked out afresh
+        kept = _classified.__wrapped__(start, end, children, women, acts, perpetrators, places)
+    return [dict(obligation) for obligation in kept]
+
+
+@functools.lru_cache(maxsize=4096)
+def _classified(
+    start: dt.date | None,
+    end: dt.date | None,
+    children: bool,
+    women: bool,
+    acts_given: tuple[Any, ...],
+    perpetrators_given: tuple[str, ...],
+    places_given: tuple[str, ...],
+) -> tuple[dict[str, Any], ...]:
+    acts, perpetrators, places = list(acts_given), list(perpetrators_given), list(places_given)
     found: list[Obligation] = []
     for act in acts:
         if act in RETURNS:
@@ -191,9 +216,9 @@ def classify_incident(incident: Mapping[str, Any]) -> list[dict[str, Any]]:
     for obligation in found:
         unique.setdefault((obligation.instrument, obligation.article, obligation.state), obligation)
     order = {code: i for i, code in enumerate(CODES)}
-    return [
+    return tuple(
         o.to_dict() for o in sorted(unique.values(), key=lambda o: (order[o.instrument], o.article, o.state))
-    ]
+    )
 
 
 def _return_cases(

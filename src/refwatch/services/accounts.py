@@ -375,16 +375,21 @@ def _log(session: Session, action: str, user_id: int, actor: str, origin: str | 
     )
 
 
-def authenticate_token(db: Database, token: str) -> Principal:
+def authenticate_token(db: Database, token: str, *, version: int | None = None) -> Principal:
     """The principal a bearer token stands for, or :class:`NotAuthenticated`.
 
     Kept per token digest until the next write (``services.caching``): every
     API request asks this, and revoking a token, like any account change, is
-    an audited write, so a revoked token stops working at once.
+    an audited write, so a revoked token stops working at once. ``version``,
+    when given, is the data version the caller has just read for this request
+    (``web.fastlane`` reads it once for the token and the page both); it must
+    have been read now, never kept from an earlier request, or a revocation
+    would go unnoticed.
     """
     digest = _digest(token)
     cache = caches(db).principals
-    version = current_version(db)
+    if version is None:
+        version = current_version(db)
     kept: Principal | None = cache.get(version, digest)
     if kept is not None:
         return kept

@@ -34,6 +34,7 @@ from refwatch.storage.database import Database
 from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter as IncidentFilter  # what the faces filter lists with
 from refwatch.storage.memory_search import any_sealed, sealed_matches
+from refwatch.storage.prepared import paged_ids
 from refwatch.storage.search import matches_page, uses_index, with_match
 from refwatch.storage.tables import Document, Incident, IncidentLocation
 
@@ -143,21 +144,29 @@ def document_page(
     limit: int = 50,
     offset: int = 0,
     visible_groups: visibility.Groups,
+    version: int | None = None,
 ) -> Page:
     """Documents matching the filters: newest publication first, or newest stored first when searching.
 
     Only documents a reader in ``visible_groups`` may see are listed, found or counted.
+    ``version``: the data version read for this request just before (see :func:`incident_page`).
     """
     _check_page(limit, offset)
     key = _documents_key(query, language, outlet, visible_groups)
     text = key[1]  # the query, stripped (None when there is none)
     searching = bool(text)
-    stmt, ids_stmt = _document_list_statements(db.engine.dialect.name, text, language, outlet, visible_groups)
+    dialect = db.engine.dialect.name
+    stmt, ids_stmt = _document_list_statements(dialect, text, language, outlet, visible_groups)
+    scan_stmt: Select[Any] | None = None
     with db.read_session() as session:
-        version = data_version(session)
+        version = data_version(session) if version is None else version
         if searching and remember(db, version, ("sealed-any",), lambda: any_sealed(session.connection())):
             stmt, ids_stmt = _sealed_search_statements(db, session, version, key)
+        elif searching:
+            scan_stmt = _document_scan_statement(dialect, text, language, outlet, visible_groups)
         total = count(db, session, version, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
+        # A word in more documents than are counted fills a page from the newest few (see matches_page).
+        common = scan_stmt if total > SEARCH_COUNT_CAP else None
         if searching:
             # A search costs milliseconds (a rare phrase makes the index check many candidates); people
             # repeat searches and page back and forth, so its pages are kept like its total.
@@ -165,10 +174,10 @@ def document_page(
                 db,
                 version,
                 (*key, limit, offset),
-                lambda: matches_page(session, ids_stmt, db.engine.dialect.name, limit=limit, offset=offset),
+                lambda: matches_page(session, ids_stmt, dialect, limit=limit, offset=offset, common=common),
             )
         else:
-            ids = list(session.connection().execute(ids_stmt.limit(limit).offset(offset)).scalars().all())
+            ids = paged_ids(ids_stmt, db.engine.dialect).run(session.connection(), limit=limit, offset=offset)
         cards = _cards(
             caches(db).document_cards, version, ids, lambda missing: _document_cards(session, missing)
         )
@@ -204,6 +213,21 @@ def _document_list_statements(
             Document.publication_date.is_(None), Document.publication_date.desc(), Document.key
         )
     return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _document_scan_statement(
+    dialect: str, query: str, language: str | None, outlet: str | None, visible_groups: visibility.Groups
+) -> Select[Any]:
+    """The ids of a search's matches, built so that no index serves the match (``with_match(scan=True)``)."""
+    stmt: Select[Any] = select(Document.id)
+    if visible_groups is not None:
+        stmt = stmt.where(visibility.document_clause(visible_groups))
+    if language:
+        stmt = stmt.where(Document.language == language)
+    if outlet:
+        stmt = stmt.where(Document.outlet == outlet)
+    return with_match(stmt, dialect, query, scan=True)
 
 
 def _sealed_search_statements(
@@ -245,6 +269,7 @@ def search_scans_text(
     limit: int = 50,
     offset: int = 0,
     visible_groups: visibility.Groups,
+    version: int | None = None,
 ) -> bool:
     """Whether :func:`document_page` would have to read through stored text for this search.
 
@@ -256,20 +281,30 @@ def search_scans_text(
     if not query.strip() or uses_index(db.engine.dialect.name, query):
         return False
     key = _documents_key(query, language, outlet, visible_groups)
-    version = current_version(db)
+    version = current_version(db) if version is None else version
     kept = caches(db).counts
     return kept.get(version, key) is None or kept.get(version, (*key, limit, offset)) is None
 
 
-def incident_page(db: Database, filters: IncidentFilter, *, limit: int = 50, offset: int = 0) -> Page:
-    """Linked incidents matching the filters, oldest first, in their list form (``summaries``)."""
+def incident_page(
+    db: Database, filters: IncidentFilter, *, limit: int = 50, offset: int = 0, version: int | None = None
+) -> Page:
+    """Linked incidents matching the filters, oldest first, in their list form (``summaries``).
+
+    ``version`` is the data version (``services.caching``) when the caller has
+    just read it for this request, as the API does to check the token: read
+    before the page, it stamps values at least as new as itself, and the page
+    costs one statement less (a round trip on PostgreSQL). Without it, the
+    version is read here.
+    """
     _check_page(limit, offset)
     stmt, page = _incident_list_statements(filters)
     with db.read_session() as session:
-        version = data_version(session)
+        version = data_version(session) if version is None else version
         total = count(db, session, version, ("incidents", repr(filters)), stmt)
-        # Run on the connection: plain ids need none of the ORM's result handling, which cost as much.
-        ids = list(session.connection().execute(page.limit(limit).offset(offset)).scalars().all())
+        # Straight on the cursor: plain ids need none of SQLAlchemy's statement and result handling,
+        # which cost four times the query (see storage.prepared).
+        ids = paged_ids(page, db.engine.dialect).run(session.connection(), limit=limit, offset=offset)
         cards = _cards(
             caches(db).incident_cards,
             version,

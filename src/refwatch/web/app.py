@@ -32,6 +32,7 @@ from refwatch.web import (
     bulk,
     entry_api,
     errors,
+    fastlane,
     interventions,
     linkage,
     pages,
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret = db.keyring.session_secret
     else:
         secret = secrets.token_urlsafe(32)
+    app.add_middleware(fastlane.FastReads, db=db)  # innermost: every other middleware applies to its answers
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
