@@ -199,13 +199,12 @@ def _document_list_statements(
     Newest publication first, or the search's own order when ``query`` is
     given. The text is not loaded: a list shows none of it.
     """
-    stmt: Select[Any] = select(Document).options(defer(Document.text), defer(Document.publication_date_text))
-    if visible_groups is not None:
-        stmt = stmt.where(visibility.document_clause(visible_groups))
-    if language:
-        stmt = stmt.where(Document.language == language)
-    if outlet:
-        stmt = stmt.where(Document.outlet == outlet)
+    stmt: Select[Any] = _document_filters(
+        select(Document).options(defer(Document.text), defer(Document.publication_date_text)),
+        language=language,
+        outlet=outlet,
+        visible_groups=visible_groups,
+    )
     if query:
         stmt = with_match(stmt, dialect, query)
     else:
@@ -220,14 +219,23 @@ def _document_scan_statement(
     dialect: str, query: str, language: str | None, outlet: str | None, visible_groups: visibility.Groups
 ) -> Select[Any]:
     """The ids of a search's matches, built so that no index serves the match (``with_match(scan=True)``)."""
-    stmt: Select[Any] = select(Document.id)
+    stmt = _document_filters(
+        select(Document.id), language=language, outlet=outlet, visible_groups=visible_groups
+    )
+    return with_match(stmt, dialect, query, scan=True)
+
+
+def _document_filters(
+    stmt: Select[Any], *, language: str | None, outlet: str | None, visible_groups: visibility.Groups
+) -> Select[Any]:
+    """``stmt`` narrowed to the documents the caller may see, in this language and from this outlet."""
     if visible_groups is not None:
         stmt = stmt.where(visibility.document_clause(visible_groups))
     if language:
         stmt = stmt.where(Document.language == language)
     if outlet:
         stmt = stmt.where(Document.outlet == outlet)
-    return with_match(stmt, dialect, query, scan=True)
+    return stmt
 
 
 def _sealed_search_statements(
