@@ -22,5 +22,10 @@ def test_a_report_whose_estimate_could_not_be_made_renders() -> None:
         places=[],
     )
     for lang in ("en", "ko"):
-        page = render_html(data, lang=lang)
+        page = render_html(data, lang=lang, place_name=_stored)
         assert '<td class="num">–</td>' in page and "<li>w-17</li>" in page
+
+
+def _stored(name: str | None, lang: str, field: str) -> str:
+    """Places as stored (these tests name none)."""
+    return name or ""

@@ -32,7 +32,7 @@ def test_people_by_status_table_has_column_headings(lang: str) -> None:
         estimate_note="",
         places=[],
     )
-    page = lxml_html.fromstring(render_html(data, lang=lang))
+    page = lxml_html.fromstring(render_html(data, lang=lang, place_name=_stored))
     (title,) = page.xpath("//h3")
     table = title.getnext()
     assert table.tag == "table"
@@ -42,3 +42,34 @@ def test_people_by_status_table_has_column_headings(lang: str) -> None:
     rows = [[td.text_content() for td in tr.xpath("./td")] for tr in table.xpath("./tbody/tr")]
     assert len(rows) == 2 and all(len(row) == len(headings) for row in rows)
     assert [row[1:] for row in rows] == [["3", "1"], ["17", "2"]]  # at risk, returned: people, incidents
+
+
+def _stored(name: str | None, lang: str, field: str) -> str:
+    """Places as stored (these tests name none)."""
+    return name or ""
+
+
+def test_a_korean_report_names_places_as_the_korean_pages_do() -> None:
+    """#19 Korean throughout: the incident table and the map of a Korean report use the gazetteer's
+    Korean names (투먼, 지린성); an English report keeps the stored ones. Made-up incident."""
+    from refwatch.services.placenames import place_name
+
+    record = _record("returned", 4) | {
+        "locations": [
+            {"place": "Tumen", "admin1": "Jilin", "country": "CN"},
+            {"admin1": "Jilin", "country": "CN"},
+        ]
+    }
+    data = PeriodData(
+        date_from=dt.date(2031, 1, 1),
+        date_to=dt.date(2031, 12, 31),
+        confirmed=[record],
+        candidates=[],
+        estimate=None,
+        estimate_note="",
+        places=[],
+    )
+    korean = render_html(data, lang="ko", place_name=place_name)
+    english = render_html(data, lang="en", place_name=place_name)
+    assert "투먼" in korean and "지린" in korean and "Tumen" not in korean
+    assert "Tumen" in english and "투먼" not in english

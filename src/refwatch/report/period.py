@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
+from refwatch.report.letters.compose import PlaceNamer
 from refwatch.report.letters.render import FONTS
 
 #: Country outlines for the static map (installed with the web assets: `make web-assets`).
@@ -101,8 +102,12 @@ def map_svg(points: Sequence[MapPoint]) -> str | None:
     return static_svg(json.loads(text))
 
 
-def render_html(data: PeriodData, *, lang: str) -> str:
-    """The report as one self-contained HTML page (charts inline as SVG)."""
+def render_html(data: PeriodData, *, lang: str, place_name: PlaceNamer) -> str:
+    """The report as one self-contained HTML page (charts inline as SVG).
+
+    ``place_name`` names each stored place in ``lang`` (the services pass the pages' own
+    gazetteer lookup, as for letters): a Korean report says 투먼, 지린성, not Tumen, Jilin.
+    """
     env = Environment(loader=PackageLoader("refwatch.report", "templates"), autoescape=select_autoescape())
     words = _words(lang)
     citations: list[str] = []
@@ -116,12 +121,7 @@ def render_html(data: PeriodData, *, lang: str) -> str:
             if line not in citations:
                 citations.append(line)
             refs.append(citations.index(line) + 1)
-        places = list(
-            dict.fromkeys(
-                loc.get("place") or loc.get("admin1") or loc.get("country")
-                for loc in r.get("locations") or []
-            )
-        )
+        places = list(dict.fromkeys(_place(loc, lang, place_name) for loc in r.get("locations") or []))
         events = [words["events"].get(t, t.replace("_", " ")) for t in r.get("event_types") or []]
         rows.append({"record": r, "refs": refs, "people": people(r), "places": places, "events": events})
     months = per_month(data.confirmed)
@@ -142,6 +142,14 @@ def render_html(data: PeriodData, *, lang: str) -> str:
         instruments=instruments(data.confirmed),
         generated=dt.date.today().isoformat(),
     )
+
+
+def _place(location: dict[str, Any], lang: str, place_name: PlaceNamer) -> str:
+    """The most precise name a location has (place, else province, else country), in ``lang``."""
+    for field in ("place", "admin1", "country"):
+        if location.get(field):
+            return place_name(location[field], lang, field)
+    return ""
 
 
 def render_pdf(html: str) -> bytes:

@@ -9,6 +9,7 @@ from refwatch.errors import EstimationError, InvalidInput
 from refwatch.report.charts import MapPoint
 from refwatch.report.period import PeriodData, render_html, render_pdf
 from refwatch.services.export import incident_records
+from refwatch.services.placenames import place_name
 from refwatch.storage import audit
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
@@ -41,9 +42,9 @@ def period_report(db: Database, *, date_from: dt.date, date_to: dt.date, lang: s
         candidates=records("candidate"),
         estimate=estimate,
         estimate_note=note,
-        places=_places(confirmed),
+        places=_places(confirmed, lang),
     )
-    html = render_html(data, lang=lang)
+    html = render_html(data, lang=lang, place_name=place_name)
     return html.encode("utf-8") if fmt == "html" else render_pdf(html)
 
 
@@ -76,19 +77,21 @@ def download_period_report(
     return data
 
 
-def _places(records: list[dict[str, Any]]) -> list[MapPoint]:
-    """People and incidents per located place of the reported incidents (gazetteer coordinates)."""
+def _places(records: list[dict[str, Any]], lang: str) -> list[MapPoint]:
+    """People and incidents per located place of the reported incidents (gazetteer coordinates),
+    each named in ``lang``."""
     from refwatch.report.period import people
     from refwatch.services.export import coordinates
 
     totals: dict[str, list[Any]] = {}
     for r in records:
         for loc in r.get("locations") or []:
-            name = loc.get("place") or loc.get("admin1")
+            field = "place" if loc.get("place") else "admin1"
+            name = loc.get(field)
             point = coordinates({k: v for k, v in loc.items() if k != "facility"}) if name else None
             if point is None or name is None:
                 continue
-            entry = totals.setdefault(name, [point, 0, 0])
+            entry = totals.setdefault(place_name(name, lang, field), [point, 0, 0])
             entry[1] += people(r)
             entry[2] += 1
     return [MapPoint(n, p[1], p[0], ppl, inc) for n, (p, ppl, inc) in sorted(totals.items())]
