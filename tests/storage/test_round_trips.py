@@ -9,22 +9,18 @@ ROLLBACK), a cached list page 9.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from refwatch.config import Settings
 from refwatch.services import accounts, browse
 from refwatch.services.documents import show_document
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.setup import open_database
-from refwatch.storage.database import Database
 from refwatch.storage.tables import Incident
+from statement_counts import statements
 
 REPORTS = {
     "one.txt": "FICTIONAL. Seoul, March 20, 2031 - Chinese police arrested 12 North Korean defectors in "
@@ -32,35 +28,6 @@ REPORTS = {
     "two.txt": "FICTIONAL. March 22, 2031 - Twelve North Korean defectors were detained by police in "
     "Shenyang on March 3, 2031 and are at risk of being sent back, activists said.",
 }
-
-
-@contextmanager
-def round_trips(db: Database) -> Iterator[list[int]]:
-    """Count the server's ReadyForQuery answers (one per round trip) on every connection used meanwhile."""
-    counted = [0]
-    traces: dict[int, Any] = {}
-
-    def checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        trace = tempfile.TemporaryFile("w+")
-        traces[id(dbapi_connection)] = trace
-        dbapi_connection.pgconn.trace(trace.fileno())
-
-    def checkin(dbapi_connection: Any, _record: Any) -> None:
-        trace = traces.pop(id(dbapi_connection), None)
-        if trace is None:
-            return
-        dbapi_connection.pgconn.untrace()
-        trace.seek(0)
-        counted[0] += sum("\tB\t" in line and "ReadyForQuery" in line for line in trace)
-        trace.close()
-
-    event.listen(db.engine, "checkout", checkout)
-    event.listen(db.engine, "checkin", checkin)
-    try:
-        yield counted
-    finally:
-        event.remove(db.engine, "checkout", checkout)
-        event.remove(db.engine, "checkin", checkin)
 
 
 @pytest.mark.postgres
@@ -93,7 +60,7 @@ def test_api_reads_take_few_round_trips(settings: Settings, tmp_path: Path) -> N
         for read, most in [(detail, 4), (listed, 3), (document, 3)]:
             for _ in range(6):  # statements prepared (a one-off round trip more), caches filled
                 read()
-            with round_trips(db) as counted:
+            with statements(db) as counted:
                 read()
             assert 0 < counted[0] <= most, (read.__name__, counted[0])
     finally:

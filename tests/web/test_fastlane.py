@@ -8,7 +8,6 @@ Reports are fictional (invented events in 2031).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +20,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from refwatch.config import Settings
 from refwatch.domain.vocabulary import EVENT_TYPES, REVIEW_STATES, STATUSES
@@ -32,6 +31,7 @@ from refwatch.storage.database import Database
 from refwatch.storage.tables import Document, Incident
 from refwatch.web import fastlane
 from refwatch.web.app import create_app
+from statement_counts import statements
 
 REPORTS = {
     "one.txt": "FICTIONAL. Seoul, March 20, 2031 - Chinese police arrested 12 North Korean defectors in "
@@ -205,41 +205,6 @@ def test_a_revoked_token_is_refused_at_once(
         assert fast.status_code == 401 and same(fast, slow)
     finally:
         db.dispose()
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[int]]:
-    """Count the statements (SQLite) or round trips (PostgreSQL) of every connection used meanwhile."""
-    counted = [0]
-    traces: dict[int, Any] = {}
-
-    def checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        if db.engine.dialect.name == "sqlite":
-            dbapi_connection.set_trace_callback(lambda _sql: counted.__setitem__(0, counted[0] + 1))
-            return
-        trace = tempfile.TemporaryFile("w+")
-        traces[id(dbapi_connection)] = trace
-        dbapi_connection.pgconn.trace(trace.fileno())
-
-    def checkin(dbapi_connection: Any, _record: Any) -> None:
-        if db.engine.dialect.name == "sqlite":
-            dbapi_connection.set_trace_callback(None)
-            return
-        trace = traces.pop(id(dbapi_connection), None)
-        if trace is None:
-            return
-        dbapi_connection.pgconn.untrace()
-        trace.seek(0)
-        counted[0] += sum("\tB\t" in line and "ReadyForQuery" in line for line in trace)
-        trace.close()
-
-    event.listen(db.engine, "checkout", checkout)
-    event.listen(db.engine, "checkin", checkin)
-    try:
-        yield counted
-    finally:
-        event.remove(db.engine, "checkout", checkout)
-        event.remove(db.engine, "checkin", checkin)
 
 
 def test_a_cached_list_reads_the_data_version_once(client: TestClient, world: dict[str, Any]) -> None:
