@@ -152,9 +152,9 @@ def test_a_korean_letter_names_places_as_the_gazetteer_does_in_korean(db: Databa
         visible_groups=(),
     )
     text = data.decode("utf-8")
-    assert "투먼, 지린성, 중국에서" in text
+    assert "중국 지린성 투먼에서" in text  # from the country down, as Korean writes an address
     assert "Tumen" not in text and "Jilin" not in text
-    assert "Fictionalvale, 지린성, 중국에서" in text  # no Korean name known: the stored one
+    assert "중국 지린성 Fictionalvale에서" in text  # no Korean name known: the stored one
     _, english = draft_appeal(
         db, [ids["china"]], to="unhcr", lang="en", fmt="md", author="F", actor="ed", visible_groups=()
     )

@@ -300,10 +300,10 @@ def test_places_and_perpetrators_are_edited_with_controls_and_named_in_the_histo
     history = re.search(r'<ol class="history">.*?</ol>', page, re.S)
     assert history
     assert (
-        "changed Places from Shenyang Liaoning CN (arrest) "
-        "to Shenyang Liaoning CN (arrest); Yanji Jilin CN (detention)" in history.group(0)
+        "changed Places from Shenyang Liaoning China (arrest) "
+        "to Shenyang Liaoning China (arrest); Yanji Jilin China (detention)" in history.group(0)
     )
-    assert "changed Perpetrators from CN police to CN border police" in history.group(0)
+    assert "changed Perpetrators from China police to China border police" in history.group(0)
     client.cookies.set("lang", "ko")
     korean = client.get(f"/incidents/{incident}").text
     assert "옌지" in re.search(r'<ol class="history">.*?</ol>', korean, re.S).group(0)  # type: ignore[union-attr]

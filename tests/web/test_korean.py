@@ -215,8 +215,15 @@ def test_a_place_typed_in_korean_filters_the_list(client: TestClient) -> None:
     assert "옌지" in visible_text(by_korean)
 
 
-def test_the_law_table_names_the_state_in_korean(client: TestClient) -> None:
-    """The incident page's "law engaged" table named the state by its code ("CN") on a Korean page."""
+LAW_CELLS = {"ko": ("고문방지협약 (CAT)", "중국"), "en": ("Convention against Torture (CAT)", "China")}
+
+
+@pytest.mark.parametrize("lang", sorted(LAW_CELLS))
+def test_the_law_table_names_the_state_in_korean(client: TestClient, lang: str) -> None:
+    """The incident page's "law engaged" table named the state by its code ("CN") on a Korean page;
+    both languages showed the instrument only by its code ("CAT"): each is now named in the page's
+    language (the instrument with its code, which the contract and the exports use)."""
+    client.cookies.set("lang", lang)
     form = {"username": "ed", "password": PASSWORD, "csrf": token(client, "/login")}
     form["code"] = pyotp.TOTP(SECRET).now()
     assert client.post("/login", data=form).status_code == 303
@@ -225,13 +232,15 @@ def test_the_law_table_names_the_state_in_korean(client: TestClient) -> None:
         client.post("/documents", files=files, data={"csrf": token(client, "/documents")}).status_code == 200
     )
     ids = sorted({int(i) for i in re.findall(r'href="/incidents/(\d+)"', client.get("/incidents").text)})
-    states = []
+    states, instruments = [], []
     for incident_id in ids:
         page = client.get(f"/incidents/{incident_id}").text
         table = re.search(r'<table class="legal".*?<tbody>(.*?)</tbody>', page, re.S)
-        if table:  # the third cell of each row: the state bound by the obligation
-            states += [
-                re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[2] for row in table[1].split("</tr>")[:-1]
-            ]
+        if table:  # the first cell of each row: the instrument; the third: the state bound by it
+            rows = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in table[1].split("</tr>")[:-1]]
+            instruments += [cells[0] for cells in rows]
+            states += [cells[2] for cells in rows]
     assert states, "no incident engaged an obligation: the fictional reports no longer test the table"
-    assert set(states) == {"중국"}, states
+    instrument, state = LAW_CELLS[lang]
+    assert set(states) == {state}, states
+    assert instrument in instruments and "CAT" not in instruments, instruments

@@ -16,21 +16,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from refwatch.law.names import names
+
 #: Instrument codes of the ``legal`` contract (docs/law.md).
 CODES = ("RC1951", "CAT", "ICCPR", "CRC", "CEDAW", "CUSTOMARY")
 
-STATE_NAMES = {
-    "CN": "China",
-    "KP": "the DPRK",
-    "LA": "Laos",
-    "VN": "Viet Nam",
-    "TH": "Thailand",
-    "MN": "Mongolia",
-    "RU": "Russia",
-    "MM": "Myanmar",
-    "KH": "Cambodia",
-    "KR": "the Republic of Korea",
-}
+#: States in English, as the classification's reasons name them (``data/names.toml``).
+STATE_NAMES = names("states", "en")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from refwatch.law.names import names
 from refwatch.report.charts import MapPoint, places_map, timeline_chart
 from refwatch.report.letters.compose import PlaceNamer
 from refwatch.report.letters.render import FONTS
@@ -140,6 +141,7 @@ def render_html(data: PeriodData, *, lang: str, place_name: PlaceNamer) -> str:
         timeline=timeline,
         map=map_svg(data.places),
         instruments=instruments(data.confirmed),
+        instrument_names=names("instruments", lang),
         generated=dt.date.today().isoformat(),
     )
 

@@ -77,7 +77,7 @@ def to_uwazi_csv(
     withheld: Collection[int],
     coordinates: Coordinates,
     precision: str,
-    korean_name: Callable[[str, str | None], str | None],
+    korean_name: Callable[[str], str],
 ) -> str:
     """One row per public record (``redacted``, matched by id to the full ``records``).
 
@@ -87,7 +87,7 @@ def to_uwazi_csv(
         withheld: ids whose places are withheld (small cells, as in the data package).
         coordinates: (lon, lat) of a location, from the gazetteer.
         precision: the date precision of the public form (day, month or year), for the title.
-        korean_name: the Hangul name of a place (name, country code), if the gazetteer has one.
+        korean_name: a stored place name as Korean readers know it (the pages' lookup), else unchanged.
     """
     full = {r["id"]: r for r in records}
     buffer = io.StringIO()
@@ -169,16 +169,14 @@ def korean_title(
     public: dict[str, Any],
     places: Sequence[str],
     precision: str,
-    korean_name: Callable[[str, str | None], str | None],
+    korean_name: Callable[[str], str],
 ) -> str:
     """E.g. "2030-10 투먼 40명 강제송환": date, place (Hangul where the gazetteer has it), people, event."""
     parts = []
     if when := _when(public, precision):
         parts.append(when)
     if places:
-        pieces = [p.strip() for p in places[0].split(",")]
-        country = pieces[-1] if len(pieces) > 1 and re.fullmatch(r"[A-Z]{2}", pieces[-1]) else None
-        parts.append(korean_name(pieces[0], country) or pieces[0])
+        parts.append(korean_name(places[0].split(",")[0].strip()))
     if people := _korean_people(public["victims"]["text"]):
         parts.append(people)
     event = _main_event(public["event_types"])

@@ -6,7 +6,8 @@ linking compare like with like. A Korean page shows the Korean name the
 gazetteer lists for the same entry (선양, 랴오닝성, 중국): the first name
 written in Hangul, which the data files put first among the Korean spellings
 on purpose (the standard one before variants such as 심양). A name the
-gazetteer does not know is shown as stored.
+gazetteer does not know is shown as stored. An English page shows a country by
+the gazetteer's English name (China, not CN), places as stored.
 """
 
 from __future__ import annotations
@@ -54,16 +55,31 @@ def place_name(name: str | None, language: str, field: str = "place") -> str:
     Examples:
         >>> place_name("Shenyang", "ko"), place_name("CN", "ko", "country"), place_name("Shenyang", "en")
         ('선양', '중국', 'Shenyang')
+        >>> place_name("CN", "en", "country"), place_name("KP", "en"), place_name("XX", "en", "country")
+        ('China', 'North Korea', 'XX')
     """
     if not name:
         return ""
     if language != "ko":
+        # English labels are stored as they are read; a country is stored as its code.
+        if field == "country" or name in _english_countries():
+            return _english_countries().get(name, name)
         return name
     names = _korean_names()
     found = names.get((field, name))
     if found is None:
         found = next((names[(f, name)] for f in FIELDS if (f, name) in names), name)
     return found
+
+
+@cache
+def _english_countries() -> dict[str, str]:
+    """Country code -> the gazetteer's first name for it ("CN" -> "China"), for English readers."""
+    return {
+        n.entry.country: n.entry.names[0]
+        for n in load_places()
+        if n.entry.kind == "country" and n.entry.country
+    }
 
 
 @cache

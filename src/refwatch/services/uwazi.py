@@ -29,6 +29,7 @@ from refwatch.report.uwazi import to_uwazi_csv
 from refwatch.services.export import coordinates, incident_records
 from refwatch.services.incidents import add_source, apply_values
 from refwatch.services.ingest import relink_all
+from refwatch.services.placenames import place_name
 from refwatch.storage import audit, visibility
 from refwatch.storage import documents as repo
 from refwatch.storage.database import Database
@@ -61,7 +62,7 @@ def export_uwazi_csv(
         withheld=withheld_incidents(records, public, min_cell=min_cell),
         coordinates=coordinates,
         precision=policy.date_precision,
-        korean_name=korean_place_name,
+        korean_name=lambda name: place_name(name, "ko"),
     )
     tmp = out.with_name(out.name + ".part")
     try:
@@ -70,18 +71,6 @@ def export_uwazi_csv(
     except OSError as exc:
         raise InvalidInput(f"cannot write {out}: {exc.strerror}") from None
     return len(public)
-
-
-def korean_place_name(name: str, country: str | None) -> str | None:
-    """The gazetteer's first Hangul name for the place ``name`` (in ``country``), if it has one."""
-    from refwatch.extract.gazetteer import load_gazetteer
-
-    for entry in load_gazetteer().by_name(name):
-        if country in (None, entry.country):
-            hangul = next((n for n in entry.names if any("\uac00" <= ch <= "\ud7a3" for ch in n)), None)
-            if hangul:
-                return hangul
-    return None
 
 
 def gazetteer_location(name: str, country: str | None) -> Location | None:

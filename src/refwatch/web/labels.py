@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
+from refwatch.law.names import instrument_name
 from refwatch.services.placenames import place_name
 
 #: Fields of the claims table ("what each source says") and of a claim's parts, as readers call them.
@@ -154,6 +155,12 @@ def language_name(context: Context, code: Any) -> str:
     return _gettext(context)(LANGUAGE_NAMES[text]) if text in LANGUAGE_NAMES else text
 
 
+@pass_context
+def instrument(context: Context, code: Any) -> str:
+    """Jinja filter: an instrument's code (``CAT``) as its name in the reader's language."""
+    return instrument_name(str(code or ""), str(context.get("lang") or "en"))
+
+
 def install(env: Environment) -> None:
     """Add the filters to the pages' template environment."""
     env.filters.update(
@@ -165,4 +172,5 @@ def install(env: Environment) -> None:
         claim=claim,
         field_label=field_label,
         language_name=language_name,
+        instrument=instrument,
     )

@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from refwatch.errors import InvalidInput
-from refwatch.law.framework import STATE_NAMES
+from refwatch.law.names import instrument_name, state_name
 
 LANGUAGES = ("en", "ko")
 #: Names a stored place (``name``, in ``language``, from location field ``field``: place, admin1, ...).
@@ -128,22 +128,9 @@ def _fact(
     else:
         people = str(victims.get("count") if victims.get("count") is not None else low)
     people = people if people == words["people_unknown"] else _people(people, lang)
-    places = list(
-        dict.fromkeys(
-            ", ".join(
-                p
-                for p in (
-                    place_name(loc.get("place"), lang, "place"),
-                    place_name(loc.get("admin1"), lang, "admin1"),
-                    _state(loc.get("country"), words),
-                )
-                if p
-            )
-            for loc in record.get("locations") or []
-        )
-    )
+    places = list(dict.fromkeys(_where(loc, lang, place_name) for loc in record.get("locations") or []))
     perpetrators = sorted(
-        {_state(p.get("state"), words) for p in record.get("perpetrators") or [] if p.get("state")}
+        {_state(p.get("state"), lang) for p in record.get("perpetrators") or [] if p.get("state")}
     )
     what = ", ".join(words["events"].get(t, t) for t in record.get("event_types") or [])
     refs = []
@@ -186,9 +173,21 @@ def _date_text(date: dict[str, Any]) -> str:
     return str(start)
 
 
-def _state(code: str | None, words: dict[str, Any]) -> str:
-    names = words.get("states", STATE_NAMES)  # Korean names are in strings.toml; English ones are the law's
-    return str(names.get(code, code)) if code else ""
+def _where(location: dict[str, Any], lang: str, place_name: PlaceNamer) -> str:
+    """One location as its language writes an address: "Tumen Detention Centre, Tumen, Jilin, China",
+    "중국 지린성 투먼 투먼 구류소" (Korean goes from the country down, without commas)."""
+    parts = [
+        place_name(location.get("facility"), lang, "facility"),
+        place_name(location.get("place"), lang, "place"),
+        place_name(location.get("admin1"), lang, "admin1"),
+        _state(location.get("country"), lang),
+    ]
+    named = [part for part in parts if part]
+    return " ".join(reversed(named)) if lang == "ko" else ", ".join(named)
+
+
+def _state(code: str | None, lang: str) -> str:
+    return state_name(code, lang) if code else ""
 
 
 def _law(records: Sequence[dict[str, Any]], words: dict[str, Any], lang: str) -> list[str]:
@@ -201,9 +200,9 @@ def _law(records: Sequence[dict[str, Any]], words: dict[str, Any], lang: str) ->
             key = (o["instrument"], o["article"], o["state"])
             if key in seen:
                 continue
-            name = words["instruments"][o["instrument"]]
+            name = instrument_name(o["instrument"], lang)
             article = o["article"]
-            state = _state(o["state"], words)
+            state = _state(o["state"], lang)
             if lang == "ko":
                 head = name if article == "non-refoulement" else f"{name} 제{article}조"
                 seen[key] = f"{head} ({state})"
