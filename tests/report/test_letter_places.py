@@ -27,7 +27,9 @@ def _record(**location: str) -> dict[str, Any]:
         "locations": [location],
         "perpetrators": [{"state": "CN", "agency": "police"}],
         "sources": [{"document": "fictional", "outlet": "Fictional Wire"}],
-        "legal": [{"instrument": "CAT", "article": "3", "state": "CN", "in_force": True, "reason": "fictional"}],
+        "legal": [
+            {"instrument": "CAT", "article": "3", "state": "CN", "in_force": True, "reason": "fictional"}
+        ],
     }
 
 
