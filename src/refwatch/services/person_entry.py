@@ -11,11 +11,9 @@ incidents hidden from the editor as they were.
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from refwatch.domain.records import SEXES
@@ -23,8 +21,9 @@ from refwatch.errors import NotFound
 from refwatch.services.entry import FieldInvalid
 from refwatch.services.persons import BIRTH_YEARS, IDENTIFYING, MAX_LIST_NAME, MAX_PSEUDONYM, VICTIM
 from refwatch.storage import audit, visibility
+from refwatch.storage import persons as repo
 from refwatch.storage.database import Database
-from refwatch.storage.tables import Act, Incident, Person, SourceList, SourceListMember
+from refwatch.storage.tables import Incident, Person
 
 logger = logging.getLogger(__name__)
 
@@ -105,8 +104,8 @@ def add_person(
         checked = _check(session, form, visible_groups)
         if not (checked.pseudonym or checked.values["name_hangul"] or checked.values["name_romanised"]):
             raise FieldInvalid("pseudonym", "give a pseudonym or a name (a pseudonym is made up when blank)")
-        pseudonym = checked.pseudonym or _fresh_pseudonym(session)
-        if session.scalar(select(Person.id).where(Person.pseudonym == pseudonym)) is not None:
+        pseudonym = checked.pseudonym or repo.fresh_pseudonym(session)
+        if repo.pseudonym_taken(session, pseudonym):
             raise FieldInvalid("pseudonym", "that pseudonym is taken; choose another or leave it blank")
         person = Person(
             pseudonym=pseudonym,
@@ -153,15 +152,13 @@ def update_person(
         NotFound: no such person, or one the editor may not see.
         FieldInvalid: naming the refused field (nothing is changed).
     """
-    from refwatch.services.persons import _visible  # the one rule for which persons a reader may see
-
     with db.transaction() as session:
-        person = session.scalar(_visible(select(Person), visible_groups).where(Person.id == person_id))
+        person = repo.visible_person(session, person_id, visible_groups)
         if person is None:
             raise NotFound(f"no person {person_id}")
         checked = _check(session, form, visible_groups)
         if checked.pseudonym and checked.pseudonym != person.pseudonym:
-            if session.scalar(select(Person.id).where(Person.pseudonym == checked.pseudonym)) is not None:
+            if repo.pseudonym_taken(session, checked.pseudonym):
                 raise FieldInvalid("pseudonym", "that pseudonym is taken; choose another")
         changed = [c for c, v in checked.values.items() if getattr(person, c) != v]
         for column in changed:
@@ -193,44 +190,24 @@ def _tie(
     session: Session, person: Person, checked: _Checked, groups: visibility.Groups
 ) -> dict[str, list[Any]]:
     """Make the person's visible incidents and lists what the form says; returns what changed."""
-    now_incidents = dict(
-        session.execute(
-            select(Act.incident_id, Incident.restricted_to)
-            .join(Incident, Incident.id == Act.incident_id)
-            .where(Act.person_id == person.id, Act.act_type == VICTIM)
-        ).all()
-    )
+    now_incidents = repo.acts_with_restriction(session, person.id, VICTIM)
     mine = {i for i, r in now_incidents.items() if visibility.can_see(r, groups)}  # hidden ties stay
     add_i, drop_i = (
         [i for i in checked.incidents if i not in now_incidents],
         sorted(mine - set(checked.incidents)),
     )
     for iid in add_i:
-        session.add(Act(incident_id=iid, person_id=person.id, act_type=VICTIM))
+        repo.add_act(session, iid, person.id, VICTIM)
     if drop_i:
-        session.execute(
-            delete(Act).where(Act.person_id == person.id, Act.act_type == VICTIM, Act.incident_id.in_(drop_i))
-        )
-    now_lists = dict(
-        session.execute(
-            select(SourceList.name, SourceListMember.id)
-            .join(SourceListMember, SourceListMember.list_id == SourceList.id)
-            .where(SourceListMember.person_id == person.id)
-        ).all()
-    )
+        repo.drop_acts(session, person.id, VICTIM, drop_i)
+    now_lists = repo.list_memberships(session, person.id)
     add_l = [n for n in checked.lists if n not in now_lists]
     drop_l = sorted(set(now_lists) - set(checked.lists))
     for name in add_l:
-        source = session.scalar(select(SourceList).where(SourceList.name == name))
-        if source is None:
-            source = SourceList(name=name)
-            session.add(source)
-            session.flush()
-        session.add(SourceListMember(list_id=source.id, person_id=person.id))
+        source = repo.source_list(session, name) or repo.add_source_list(session, name)
+        repo.put_on_list(session, source.id, person.id)
     if drop_l:
-        session.execute(
-            delete(SourceListMember).where(SourceListMember.id.in_([now_lists[n] for n in drop_l]))
-        )
+        repo.drop_memberships(session, [now_lists[n] for n in drop_l])
     found: dict[str, list[Any]] = {
         "incidents_added": add_i,
         "incidents_removed": drop_i,
@@ -238,14 +215,6 @@ def _tie(
         "lists_removed": drop_l,
     }
     return {k: v for k, v in found.items() if v}
-
-
-def _fresh_pseudonym(session: Session) -> str:
-    """An unused ``Person P-nnnnnn``, random so that it says nothing about the name or the order."""
-    while True:
-        candidate = f"Person P-{secrets.randbelow(10**6):06d}"
-        if session.scalar(select(Person.id).where(Person.pseudonym == candidate)) is None:
-            return candidate
 
 
 def form_values(record: dict[str, Any]) -> dict[str, str]:

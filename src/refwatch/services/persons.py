@@ -24,23 +24,22 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import secrets
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from refwatch.domain.records import SEXES
 from refwatch.errors import InvalidInput, NotFound
 from refwatch.services.browse import MAX_PAGE
-from refwatch.storage import audit, visibility
+from refwatch.storage import audit
+from refwatch.storage import persons as repo
 from refwatch.storage.database import Database
+from refwatch.storage.persons import PersonSummary
 from refwatch.storage.sensitive import SENSITIVE_FIELDS
-from refwatch.storage.tables import Act, Incident, Person, SourceList, SourceListMember
+from refwatch.storage.tables import Incident, Person, SourceList
 
 logger = logging.getLogger(__name__)
 
@@ -99,29 +98,6 @@ class ImportReport:
             "acts": self.acts,
             "lists_created": self.lists_created,
             "identities_ignored": self.identities_ignored,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class PersonSummary:
-    """A person as lists show them: no identifying field."""
-
-    id: int
-    pseudonym: str
-    incidents: tuple[int, ...]
-    lists: tuple[str, ...]
-    family_in_north_korea: bool
-    consent_to_publish: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "id": self.id,
-            "pseudonym": self.pseudonym,
-            "incidents": list(self.incidents),
-            "lists": list(self.lists),
-            "family_in_north_korea": self.family_in_north_korea,
-            "consent_to_publish": self.consent_to_publish,
         }
 
 
@@ -337,11 +313,11 @@ class _Importer:
         )
 
     def _by_pseudonym(self, pseudonym: str) -> Person | None:
-        return self.session.scalar(select(Person).where(Person.pseudonym == pseudonym))
+        return repo.by_pseudonym(self.session, pseudonym)
 
     def _new_person(self, row: _Row, pseudonym: str | None) -> Person:
         if pseudonym is None:
-            pseudonym = self._fresh_pseudonym()
+            pseudonym = repo.fresh_pseudonym(self.session)
             self.report.generated.append((row.number, pseudonym))
         person = Person(pseudonym=pseudonym)
         for column in IDENTIFYING:
@@ -352,51 +328,21 @@ class _Importer:
         self.session.flush()
         return person
 
-    def _fresh_pseudonym(self) -> str:
-        """An unused ``Person P-nnnnnn``, random so that it says nothing about the name or the order."""
-        while True:
-            candidate = f"Person P-{secrets.randbelow(10**6):06d}"
-            if self._by_pseudonym(candidate) is None:
-                return candidate
-
     def _source_list(self, name: str) -> SourceList:
         if name not in self.lists:
-            found = self.session.scalar(select(SourceList).where(SourceList.name == name))
+            found = repo.source_list(self.session, name)
             if found is None:
-                found = SourceList(name=name)
-                self.session.add(found)
-                self.session.flush()
+                found = repo.add_source_list(self.session, name)
                 self.report.lists_created.append(name)
                 self._audit("source_list.add", "source_list", found.id, {"name": name})
             self.lists[name] = found
         return self.lists[name]
 
     def _add_membership(self, source: SourceList, person: Person) -> bool:
-        """Put ``person`` on ``source`` unless already there.
-
-        Checked here because the table's unique constraint includes the NULL incident
-        column, and NULLs never collide, so the database would accept a duplicate.
-        """
-        present = self.session.scalar(
-            select(SourceListMember.id).where(
-                SourceListMember.list_id == source.id, SourceListMember.person_id == person.id
-            )
-        )
-        if present is not None:
-            return False
-        self.session.add(SourceListMember(list_id=source.id, person_id=person.id))
-        return True
+        return repo.put_on_list(self.session, source.id, person.id)
 
     def _add_act(self, incident_id: int, person: Person) -> bool:
-        present = self.session.scalar(
-            select(Act.id).where(
-                Act.incident_id == incident_id, Act.person_id == person.id, Act.act_type == VICTIM
-            )
-        )
-        if present is not None:
-            return False
-        self.session.add(Act(incident_id=incident_id, person_id=person.id, act_type=VICTIM))
-        return True
+        return repo.add_act(self.session, incident_id, person.id, VICTIM)
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -421,13 +367,11 @@ def list_persons(
     """
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}, offset 0 or more")
-    query = _visible(select(Person.id), visible_groups)
-    if incident_id is not None:
-        query = query.where(Person.id.in_(select(Act.person_id).where(Act.incident_id == incident_id)))
     with db.transaction() as session:
-        total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-        ids = list(session.scalars(query.order_by(Person.pseudonym, Person.id).limit(limit).offset(offset)))
-        items = _summaries(session, ids)
+        ids, total = repo.visible_ids(
+            session, visible_groups, incident_id=incident_id, limit=limit, offset=offset
+        )
+        items = repo.summaries(session, ids)
         detail: dict[str, Any] = {"shown": len(items), "offset": offset}
         if incident_id is not None:
             detail["incident"] = incident_id
@@ -464,10 +408,8 @@ def export_person_summaries(
     ``person.export`` with how many rows went, in the transaction that reads them.
     """
     with db.transaction() as session:
-        ids = list(
-            session.scalars(_visible(select(Person.id), visible_groups).order_by(Person.pseudonym, Person.id))
-        )
-        items = _summaries(session, ids)
+        ids, _ = repo.visible_ids(session, visible_groups)
+        items = repo.summaries(session, ids)
         audit.record(
             session,
             actor=actor,
@@ -529,10 +471,10 @@ def show_person(
         NotFound: no such person, or one in an incident restricted to a group outside ``visible_groups``.
     """
     with db.transaction() as session:
-        person = session.scalar(_visible(select(Person), visible_groups).where(Person.id == person_id))
+        person = repo.visible_person(session, person_id, visible_groups)
         if person is None:
             raise NotFound(f"no person {person_id}; `refwatch persons list` shows them")
-        record = _summaries(session, [person.id])[0].to_dict()
+        record = repo.summaries(session, [person.id])[0].to_dict()
         record.update({column: getattr(person, column) for column in IDENTIFYING})
         if record["birth_year"] is not None:
             record["birth_year"] = int(record["birth_year"])
@@ -547,51 +489,3 @@ def show_person(
             origin=origin,
         )
     return record
-
-
-def _visible(query: Select[Any], groups: tuple[str, ...] | None) -> Select[Any]:
-    """Leave out persons linked to an incident hidden from a reader in ``groups`` (``storage.visibility``)."""
-    if groups is None:
-        return query
-    hidden = (
-        select(Act.person_id)
-        .join(Incident, Incident.id == Act.incident_id)
-        .where(Act.person_id.is_not(None), Incident.restricted_to.is_not(None))
-        .where(~visibility.incident_clause(groups))
-    )
-    return query.where(Person.id.not_in(hidden))
-
-
-def _summaries(session: Session, ids: Sequence[int]) -> list[PersonSummary]:
-    """Summaries of ``ids`` in that order (plain columns only: no sealed value is loaded)."""
-    if not ids:
-        return []
-    rows = session.execute(
-        select(
-            Person.id,
-            Person.pseudonym,
-            Person.family_in_north_korea,
-            Person.consent_to_publish,
-        ).where(Person.id.in_(ids))
-    ).all()
-    incidents: dict[int | None, set[int]] = defaultdict(set)
-    for pid, iid in session.execute(select(Act.person_id, Act.incident_id).where(Act.person_id.in_(ids))):
-        incidents[pid].add(iid)
-    lists: dict[int | None, set[str]] = defaultdict(set)
-    memberships = select(SourceListMember.person_id, SourceList.name).join(
-        SourceList, SourceList.id == SourceListMember.list_id
-    )
-    for pid, name in session.execute(memberships.where(SourceListMember.person_id.in_(ids))):
-        lists[pid].add(name)
-    by_id = {
-        row.id: PersonSummary(
-            row.id,
-            row.pseudonym,
-            tuple(sorted(incidents[row.id])),
-            tuple(sorted(lists[row.id])),
-            row.family_in_north_korea,
-            row.consent_to_publish,
-        )
-        for row in rows
-    }
-    return [by_id[i] for i in ids]
