@@ -26,30 +26,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from refwatch.domain.records import birth_year
 from refwatch.errors import EstimationError, InvalidInput
+from refwatch.storage import captures, visibility
 from refwatch.storage import records as records_store
-from refwatch.storage import visibility
 from refwatch.storage.database import Database
-from refwatch.storage.tables import (
-    Document,
-    Incident,
-    IncidentLocation,
-    IncidentSource,
-    Person,
-    SourceList,
-    SourceListMember,
-)
 
 if TYPE_CHECKING:  # numpy and scipy load only when an estimate is run
     from refwatch.estimate.run import Options
     from refwatch.estimate.tables import CaptureTable
     from refwatch.report.charts import StratumEstimate
 
-Unit = Literal["incidents", "persons"]
+Unit = captures.Unit
 ListsFrom = Literal["outlet", "source_lists"]
 Stratum = Literal["none", "year", "province", "sex", "cohort"]
 
@@ -96,9 +86,9 @@ def histories_from_db(
                 f"--strata {stratum} with --unit persons needs linked records: run `refwatch persons link`"
             )
         elif lists_from == "outlet":
-            members = _incident_outlets(session, review_states, seen)
+            members = captures.incident_outlets(session, review_states, seen)
         else:
-            members = _memberships(session, unit, review_states, seen)
+            members = captures.list_memberships(session, unit, review_states, seen)
         if linked is None:
             labels = _strata(session, unit, stratum, set(members))
     lists = tuple(sorted({name for names in members.values() for name in names}))
@@ -166,60 +156,14 @@ def _most_common(values: list[str | None]) -> str:
     return max(dict.fromkeys(known), key=known.count)
 
 
-def _incident_outlets(
-    session: Session, states: Sequence[str], seen: ColumnElement[bool]
-) -> dict[int, set[str]]:
-    rows = session.execute(
-        select(Incident.id, Document.outlet, Document.key)
-        .join(IncidentSource, IncidentSource.incident_id == Incident.id)
-        .join(Document, Document.id == IncidentSource.document_id)
-        .where(Incident.review_state.in_(list(states)), seen)
-    ).all()
-    members: dict[int, set[str]] = defaultdict(set)
-    for incident_id, outlet, key in rows:
-        members[incident_id].add(outlet or key)
-    return dict(members)
-
-
-def _memberships(
-    session: Session, unit: Unit, states: Sequence[str], seen: ColumnElement[bool]
-) -> dict[int, set[str]]:
-    column = SourceListMember.person_id if unit == "persons" else SourceListMember.incident_id
-    query = select(column, SourceList.name).join(SourceList, SourceList.id == SourceListMember.list_id)
-    query = query.where(column.is_not(None))
-    if unit == "incidents":
-        query = query.join(Incident, Incident.id == SourceListMember.incident_id).where(
-            Incident.review_state.in_(list(states)), seen
-        )
-    members: dict[int, set[str]] = defaultdict(set)
-    for record, name in session.execute(query).all():
-        if record is not None:
-            members[record].add(name)
-    return dict(members)
-
-
 def _strata(session: Session, unit: Unit, stratum: Stratum, records: set[int]) -> dict[int, str]:
     if stratum == "none" or not records:
         return {}
     if stratum == "sex":
-        # Sex is sealed like the other identifying fields: each is opened here, in memory only.
-        people = session.scalars(select(Person).where(Person.id.in_(records))).all()
-        return {person.id: person.sex or "unknown" for person in people}
+        return captures.sexes(session, records)
     if stratum == "year":
-        dated = session.execute(
-            select(Incident.id, Incident.date_start).where(Incident.id.in_(records))
-        ).all()
-        return {iid: str(start.year) if start else "unknown" for iid, start in dated}
-    labels: dict[int, str] = {}
-    located = session.execute(
-        select(IncidentLocation.incident_id, IncidentLocation.admin1)
-        .where(IncidentLocation.incident_id.in_(records))
-        .order_by(IncidentLocation.id)
-    ).all()
-    for iid, admin1 in located:
-        if admin1 and iid not in labels:
-            labels[iid] = admin1
-    return {iid: labels.get(iid, "unknown") for iid in records}
+        return captures.years(session, records)
+    return captures.provinces(session, records)
 
 
 def estimate_tables(
