@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from refwatch.domain.vocabulary import (
@@ -32,9 +31,10 @@ from refwatch.services.legal import with_legal
 from refwatch.services.linking import refresh_incident
 from refwatch.services.place_search import perpetrator_states, place_location
 from refwatch.storage import audit, visibility
+from refwatch.storage import review as rows
 from refwatch.storage.database import Database
-from refwatch.storage.incidents import IncidentFilter, filtered_query, get_incident, record_of, to_record
-from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentSource
+from refwatch.storage.incidents import get_incident, record_of, to_record
+from refwatch.storage.tables import AuditEvent, Incident
 
 UNDOABLE = ("incident.confirm", "incident.reject", "incident.edit", "incident.merge", "incident.split")
 
@@ -91,27 +91,9 @@ def review_queue(
     a minute at that size). Restricted incidents outside ``visible_groups`` are
     left out (None: everything, as for the CLI).
     """
-    sources = (
-        select(IncidentSource.incident_id, func.count().label("n"))
-        .group_by(IncidentSource.incident_id)
-        .subquery()
-    )
-    candidates = IncidentFilter(review_states=("candidate",), visible_groups=visible_groups)
-    stmt = (
-        filtered_query(candidates)
-        .with_only_columns(Incident.id)
-        .outerjoin(sources, sources.c.incident_id == Incident.id)
-        .order_by(
-            Incident.salience != "main",
-            func.coalesce(sources.c.n, 0).desc(),
-            Incident.date_start.is_(None),
-            Incident.date_start.desc(),
-            Incident.id,
-        )
-        .limit(limit)
-    )
     with db.session() as session:
-        return [with_legal(record_of(session, incident_id)) for incident_id in session.scalars(stmt).all()]
+        ids = rows.queue_ids(session, limit=limit, visible_groups=visible_groups)
+        return [with_legal(record_of(session, incident_id)) for incident_id in ids]
 
 
 def set_state(
@@ -203,9 +185,7 @@ def restrict(
 
 def restrict_documents(session: Session, document_ids: Sequence[int], group: str | None) -> list[int]:
     """Set these documents' group and derive every incident drawn from them again (caller audits)."""
-    for document in session.scalars(select(Document).where(Document.id.in_(list(document_ids)))):
-        document.restricted_to = group
-    session.flush()
+    rows.set_document_groups(session, document_ids, group)
     return visibility.rederive_documents(session, document_ids)
 
 
@@ -456,21 +436,7 @@ def undo(
     """
     with db.transaction() as session:
         incident = get_incident(session, incident_id)
-        undone = {
-            int(e.detail.get("undoes", 0))
-            for e in session.scalars(
-                select(AuditEvent).where(
-                    AuditEvent.action == "incident.undo", AuditEvent.entity_id == str(incident_id)
-                )
-            )
-        }
-        last = session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.entity == "incident", AuditEvent.entity_id == str(incident_id))
-            .where(AuditEvent.action.in_(UNDOABLE), AuditEvent.id.not_in(undone or {0}))
-            .order_by(AuditEvent.id.desc())
-            .limit(1)
-        ).first()
+        last = audit.last_undoable(session, incident_id, tuple(UNDOABLE))
         if last is None:
             raise NotFound(f"incident {incident_id} has no review action left to undo")
         if expected is not None and last.id != expected:
@@ -496,9 +462,7 @@ def _reverse(session: Session, incident: Incident, event: AuditEvent) -> None:
         refresh_incident(incident)
     elif event.action == "incident.merge":
         other = get_incident(session, int(d["other"]))
-        for source in session.scalars(
-            select(IncidentSource).where(IncidentSource.id.in_(d["moved_sources"]))
-        ):
+        for source in rows.sources_by_id(session, d["moved_sources"]):
             source.incident = other
         other.review_state, other.merged_into_id = d["before"]["other"]["review_state"], None
         other.sources_locked = bool(d["before"]["other_locked"])
@@ -515,9 +479,9 @@ def _reverse(session: Session, incident: Incident, event: AuditEvent) -> None:
             source.incident = incident
         # Incidents merged into the split-off one (and relinked since) now point at the one
         # it returns to: deleting it must not leave them pointing at nothing.
-        for merged in session.scalars(select(Incident).where(Incident.merged_into_id == new.id)):
+        for merged in rows.merged_into(session, new.id):
             merged.merged_into_id = incident.id
-        for part in session.scalars(select(Incident).where(Incident.part_of_id == new.id)):
+        for part in rows.parts_of(session, new.id):
             part.part_of_id = None if part.id == incident.id else incident.id
         session.flush()
         session.delete(new)
@@ -539,33 +503,16 @@ def history(db: Database, incident_id: int, *, visible_groups: visibility.Groups
     """
     with db.session() as session:
         get_incident(session, incident_id)
-        rows = list(
-            session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.entity == "incident")
-                .where(or_(AuditEvent.entity_id == str(incident_id)))
-                .order_by(AuditEvent.id)
-            )
-        )
-        entries = [HistoryEntry(r.id, r.at, r.actor, r.action, dict(r.detail)) for r in rows]
+        events = audit.incident_events(session, incident_id)
+        entries = [HistoryEntry(e.id, e.at, e.actor, e.action, dict(e.detail)) for e in events]
         if visible_groups is None:
             return entries
         named = {i for e in entries for i in _incidents_named(e.detail)} - {incident_id}
-        hidden = set(named) - set(
-            session.scalars(
-                select(Incident.id).where(
-                    Incident.id.in_(sorted(named)), visibility.incident_clause(visible_groups)
-                )
-            )
-        )
-        sources = sorted({i for e in entries for i in _sources_in(e.detail)})
+        hidden = set(named) - rows.visible_incident_ids(session, named, visible_groups)
+        sources = {i for e in entries for i in _sources_in(e.detail)}
         hidden_sources = {
             source_id
-            for source_id, group in session.execute(
-                select(IncidentSource.id, Document.restricted_to)
-                .join(Document, Document.id == IncidentSource.document_id)
-                .where(IncidentSource.id.in_(sources))
-            )
+            for source_id, group in rows.source_restrictions(session, sources).items()
             if not visibility.can_see(group, visible_groups)
         }
     return [

@@ -169,3 +169,34 @@ def chain_head(session: Session) -> str | None:
 def holds_hash(session: Session, entry_hash: str) -> bool:
     """Whether some entry carries ``entry_hash``: a head kept elsewhere must still be in the log."""
     return session.scalar(select(AuditEvent.id).where(AuditEvent.hash == entry_hash)) is not None
+
+
+def incident_events(session: Session, incident_id: int) -> list[AuditEvent]:
+    """Every entry about one incident, oldest first (its history)."""
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "incident", AuditEvent.entity_id == str(incident_id))
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def last_undoable(session: Session, incident_id: int, actions: tuple[str, ...]) -> AuditEvent | None:
+    """The incident's latest entry among ``actions`` that no ``incident.undo`` entry has reversed yet."""
+    undone = {
+        int(e.detail.get("undoes", 0))
+        for e in session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "incident.undo", AuditEvent.entity_id == str(incident_id)
+            )
+        )
+    }
+    found: AuditEvent | None = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity == "incident", AuditEvent.entity_id == str(incident_id))
+        .where(AuditEvent.action.in_(actions), AuditEvent.id.not_in(undone or {0}))
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    return found
