@@ -767,7 +767,7 @@ def _add(
             if key == ready.wanted
             else incidents.run_extractor(_document(prepared, ready.columns, key=key, whole=True))
         )
-        n_incidents = incidents.store_extraction(session, doc, extractor, found)
+        n_incidents = incidents.store_extraction(session, doc, extractor, found, seal=seal_text)
     long_text = prepared.read.text if doc.text_segments else None
     return _Added(path=path, doc=doc, incidents=n_incidents, long_text=long_text)
 

@@ -6,14 +6,14 @@ import functools
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.documents import DocumentDetail, DocumentSummary
 from refwatch.errors import NotFound
 from refwatch.storage import segments, visibility
 from refwatch.storage.memory_search import open_text
-from refwatch.storage.tables import Document, Incident, IncidentSource
+from refwatch.storage.tables import Document, DocumentSegment, Incident, IncidentSource
 from refwatch.storage.visibility import Groups
 
 
@@ -178,6 +178,23 @@ def _incidents_of(visible: Groups) -> Select[Any]:
     return stmt.join_from(sources, incidents, incidents.c.id == sources.c.incident_id).where(
         visibility.incident_clause(visible)
     )
+
+
+def text_is_sealed(doc: Document) -> bool:
+    """Whether ``doc``'s working text is sealed, in its row or in its pieces: then so are its quotes.
+
+    A document's evidence is sealed exactly when its text is (:mod:`refwatch.storage.quotes`), so a
+    testimony's quotes are sealed whatever ``REFWATCH_SEAL_DOCUMENT_TEXT`` says, and a document
+    stored in plaintext gains nothing from sealed quotes of itself.
+    """
+    if doc._sealed_text is not None:
+        return True
+    session = object_session(doc)
+    if not doc.text_segments or doc.id is None or session is None:
+        return False
+    pieces = DocumentSegment.__table__.c
+    found = select(pieces.id).where(pieces.document_id == doc.id, pieces.sealed_text.is_not(None)).limit(1)
+    return session.execute(found).first() is not None
 
 
 def get_original(session: Session, ref: str | int, visible: Groups = None) -> tuple[DocumentSummary, bytes]:
