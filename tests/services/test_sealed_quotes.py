@@ -185,7 +185,9 @@ def test_key_rotation_reseals_the_quotes_and_seals_older_plaintext_ones(db: Data
             opened = quotes.open_tally(tally.extracted, sha256=tally.document.sha256, ordinal=tally.ordinal)
             session.execute(update(Tally).where(Tally.id == tally.id).values(extracted=opened))
     assert SECRET in raw_text(db)
-    before = set().union(*(quotes.key_ids({"quote": q}) for q in stored_quotes(db) if quotes.is_sealed_string(q)))
+    before = set().union(
+        *(quotes.key_ids({"quote": q}) for q in stored_quotes(db) if quotes.is_sealed_string(q))
+    )
     report = rotate_data_key(db, actor="tester")
     assert before and before <= set(report.retired)
     stored = stored_quotes(db)
