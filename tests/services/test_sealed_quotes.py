@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from refwatch.config import Settings, load_settings
 from refwatch.security.crypto import DecryptionFailed
-from refwatch.services import accounts, browse
+from refwatch.services import accounts, browse, documents
 from refwatch.services.export import incident_export_body, tallies_export_body
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.keys import rotate_data_key
@@ -33,7 +33,7 @@ from refwatch.services.setup import init_database, open_database
 from refwatch.storage import quotes
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
-from refwatch.storage.tables import Claim, IncidentSource, Tally
+from refwatch.storage.tables import Claim, Document, IncidentSource, Tally
 from refwatch.storage.tallies import TallyFilter
 from refwatch.web.app import create_app
 
@@ -215,3 +215,25 @@ def test_a_sealed_quote_copied_to_another_place_does_not_open(db: Database, tmp_
         incident_id = source.incident_id
     with pytest.raises(DecryptionFailed):
         browse.incident_detail(db, incident_id, visible_groups=None)
+
+
+STAMPED = f"Posted on March 20, 2031 by {SECRET}\n" + PLAIN.replace(OPEN_NAME, "twelve others")
+
+
+def test_the_reference_date_evidence_of_a_sealed_document_is_sealed(db: Database, tmp_path: Path) -> None:
+    ingest(db, tmp_path, ("stamped.txt", STAMPED))
+    assert SECRET not in raw_text(db)
+    detail = documents.show_document(db, "stamped", visible_groups=None)
+    assert detail.summary.reference_date is not None
+    assert SECRET in detail.summary.reference_date.text  # the detail opens it
+    (listed,) = browse.document_page(db, visible_groups=None).items
+    assert listed["reference_date"]["start"] == "2031-03-20"  # the list keeps the date, opens nothing
+    assert not listed["reference_date"]["text"]
+    with db.transaction() as session:  # as stored before migration 0021: plaintext beside a sealed text
+        doc = session.scalars(select(Document)).one()
+        doc.reference_text, doc.sealed_reference_text = doc.sealed_reference_text, None
+    assert SECRET in raw_text(db)
+    rotate_data_key(db, actor="tester")
+    assert SECRET not in raw_text(db)
+    detail = documents.show_document(db, "stamped", visible_groups=None)
+    assert detail.summary.reference_date is not None and SECRET in detail.summary.reference_date.text

@@ -116,10 +116,9 @@ def store_reference_dates(db: Database, *, actor: str, everyone: bool = False) -
         rows = repo.without_reference(session, everyone=everyone)
         for row in rows:
             found = derived_reference(row)
-            if found == repo.reference_of(row):
+            if found == repo.reference_of(row, opened=True):
                 continue
-            for column, value in repo.reference_columns(found).items():
-                setattr(row, column, value)
+            repo.set_reference(row, found, seal=repo.text_is_sealed(row))
             changed.append(row.id)
         audit.record(
             session,

@@ -20,7 +20,7 @@ from refwatch.extract.refdate import reference_date
 from refwatch.law import classify_incident, engaged_instruments
 from refwatch.link.reconcile import Reconciled
 from refwatch.storage import quotes, visibility
-from refwatch.storage.documents import reference_columns, reference_of, text_is_sealed
+from refwatch.storage.documents import reference_of, set_reference, text_is_sealed
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -64,11 +64,10 @@ def derived_reference(doc: Document) -> ReferenceDate | None:
 
 def document_reference(doc: Document) -> ReferenceDate | None:
     """The document's stored reference date; one stored before migration 0013 gets it derived and stored."""
-    found = reference_of(doc)
+    found = reference_of(doc, opened=True)
     if found is None and doc.reference_precision is None:
         found = derived_reference(doc)
-        for column, value in reference_columns(found).items():
-            setattr(doc, column, value)
+        set_reference(doc, found, seal=text_is_sealed(doc))
     return found
 
 

@@ -609,6 +609,8 @@ def _document(
     doc = Document(key=key, text="" if seal_text or n else text, text_segments=n, **columns)
     if seal_text and not n:  # bound to the hash like the original; the title stays plaintext
         doc.sealed_text = text
+    if seal_text:  # the words the reference date was read from are a span of the text
+        repo.seal_reference_text(doc)
     return doc
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from refwatch.storage import audit, quotes, sealing
+from refwatch.storage import audit, documents, quotes, sealing
 from refwatch.storage.database import Database, add_data_key
 from refwatch.storage.tables import Base, DataKey, Document, DocumentBlob
 
@@ -75,8 +75,14 @@ def rotate_data_key(
         else:
             new_id = add_data_key(session, ring).id
     ring.active_key_id = new_id
-    total = count_stale(db, new_id)
     done = 0
+    while True:  # reference-date evidence of sealed documents stored in plaintext before (migration 0021)
+        with db.transaction() as session:
+            sealed_now = documents.seal_plain_reference_texts(session, limit=BATCH)
+        done += sealed_now
+        if not sealed_now:
+            break
+    total = count_stale(db, new_id) + done
     for model, attrs in sealed_models():
         while True:
             with db.transaction() as session:

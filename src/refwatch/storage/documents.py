@@ -5,20 +5,25 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import Connection, Select, bindparam, exists, func, or_, select
+from sqlalchemy.orm import Session, defer, object_session
 
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.documents import DocumentDetail, DocumentSummary
 from refwatch.errors import NotFound
 from refwatch.storage import segments, visibility
 from refwatch.storage.memory_search import open_text
+from refwatch.storage.sealing import open_bytes
 from refwatch.storage.tables import Document, DocumentSegment, Incident, IncidentSource
 from refwatch.storage.visibility import Groups
 
 
-def to_summary(row: Any) -> DocumentSummary:
-    """The list view of a stored document (a :class:`Document` or a row with its columns)."""
+def to_summary(row: Any, *, opened: bool = False) -> DocumentSummary:
+    """The list view of a stored document (a :class:`Document` or a row with its columns).
+
+    ``opened``: show a sealed document's reference-date evidence (decrypted); lists leave it
+    out (see :func:`reference_of`).
+    """
     return DocumentSummary(
         id=row.id,
         key=row.key,
@@ -33,18 +38,23 @@ def to_summary(row: Any) -> DocumentSummary:
         language=row.language,
         ingested_by=row.ingested_by,
         ingested_at=row.ingested_at,
-        reference_date=reference_of(row),
+        reference_date=reference_of(row, opened=opened),
     )
 
 
-def reference_of(row: Any) -> ReferenceDate | None:
+def reference_of(row: Any, *, opened: bool = False) -> ReferenceDate | None:
     """The stored reference date of a document row, or None when it has none (stored before 0013).
 
     A row whose values no longer form a valid one (edited by hand) reads as none rather than failing
-    every page that lists it.
+    every page that lists it. The evidence of a sealed document (migration 0021) is opened only
+    when ``opened``: lists and linking use the dates alone, and decrypting for every row of a page
+    would cost them what they do not show; its text then reads "".
     """
     if row.reference_start is None or row.reference_precision is None:
         return None
+    text = row.reference_text or ""
+    if opened and not text:
+        text = _opened_reference_text(row) or ""
     try:
         return ReferenceDate(
             row.reference_start,
@@ -52,10 +62,42 @@ def reference_of(row: Any) -> ReferenceDate | None:
             row.reference_precision,
             row.reference_source,
             row.reference_confidence,
-            row.reference_text or "",
+            text,
         )
     except ValueError:
         return None
+
+
+def _opened_reference_text(row: Any) -> str | None:
+    """The sealed reference-date evidence of a :class:`Document` or a Core row of its columns."""
+    if isinstance(row, Document):
+        plain: str | None = row.sealed_reference_text
+        return plain
+    raw = getattr(row, "sealed_reference_text", None)
+    if raw is None:
+        return None
+    return open_bytes(bytes(raw), table="documents", uid=row.sha256, column="sealed_reference_text").decode()
+
+
+def set_reference(doc: Document, reference: ReferenceDate | None, *, seal: bool) -> None:
+    """Store ``reference`` on ``doc``; with ``seal`` its evidence sealed (the document's text is).
+
+    The words a reference date was read from are a span of the text, like a quote.
+    """
+    for column, value in reference_columns(reference).items():
+        setattr(doc, column, value)
+    doc.sealed_reference_text = None
+    if seal:
+        seal_reference_text(doc)
+
+
+def seal_reference_text(doc: Document) -> bool:
+    """Move ``doc``'s reference-date evidence from plaintext to its sealed column; True if it did."""
+    if not doc.reference_text:
+        return False
+    doc.sealed_reference_text = doc.reference_text
+    doc.reference_text = None
+    return True
 
 
 def reference_columns(reference: ReferenceDate | None) -> dict[str, Any]:
@@ -139,7 +181,7 @@ def get_document(session: Session, ref: str | int, visible: Groups = None) -> Do
     # One statement with the reader's rule in it (it was two, the second built anew for every request).
     incident_ids = tuple(sorted(set(conn.execute(_incidents_of(visible), {"document": row.id}).scalars())))
     return DocumentDetail(
-        summary=to_summary(row),
+        summary=to_summary(row, opened=True),
         text=working_text(row, conn),
         charset=row.charset,
         language_source=row.language_source,
@@ -195,6 +237,22 @@ def text_is_sealed(doc: Document) -> bool:
     pieces = DocumentSegment.__table__.c
     found = select(pieces.id).where(pieces.document_id == doc.id, pieces.sealed_text.is_not(None)).limit(1)
     return session.execute(found).first() is not None
+
+
+def seal_plain_reference_texts(session: Session, *, limit: int) -> int:
+    """Seal the reference-date evidence of up to ``limit`` sealed documents that hold it in plaintext
+    (stored before migration 0021); how many. ``refwatch keys rotate`` calls it until none is left."""
+    pieces = DocumentSegment.__table__.c
+    in_pieces = exists().where(pieces.document_id == Document.id, pieces.sealed_text.is_not(None))
+    query = (
+        select(Document)
+        .options(defer(Document.text), defer(Document._sealed_text))
+        .where(Document.reference_text.is_not(None), Document.reference_text != "")
+        .where(or_(Document._sealed_text.is_not(None), in_pieces))
+        .order_by(Document.id)
+        .limit(limit)
+    )
+    return sum(seal_reference_text(doc) for doc in session.scalars(query))
 
 
 def get_original(session: Session, ref: str | int, visible: Groups = None) -> tuple[DocumentSummary, bytes]:
