@@ -12,6 +12,7 @@ the quotes were stored, and read back, as plaintext.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -237,3 +238,32 @@ def test_the_reference_date_evidence_of_a_sealed_document_is_sealed(db: Database
     assert SECRET not in raw_text(db)
     detail = documents.show_document(db, "stamped", visible_groups=None)
     assert detail.summary.reference_date is not None and SECRET in detail.summary.reference_date.text
+
+
+def test_pages_show_the_sealed_quotes_and_the_document_page_opens_none(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = open_database(settings)
+    try:
+        ingest(db, tmp_path, ("report-a.txt", REPORT))
+        assert all(quotes.is_sealed_string(q) for q in stored_quotes(db))
+        accounts.add_user(db, "vi", "fictional-password-1", "viewer")
+    finally:
+        db.dispose()
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+        assert token is not None
+        form = {"username": "vi", "password": "fictional-password-1", "csrf": token.group(1)}
+        assert client.post("/login", data=form).status_code == 303
+        listing = client.get("/incidents")
+        (incident_id,) = set(re.findall(r'href="/incidents/(\d+)"', listing.text))
+        assert SECRET not in listing.text
+        assert SECRET in client.get(f"/incidents/{incident_id}").text  # the incident page opens its quotes
+
+        def refuse(*_: object, **__: object) -> str:
+            raise AssertionError("the document page opened a quote")
+
+        monkeypatch.setattr(quotes, "_open", refuse)
+        page = client.get("/documents/report-a")  # highlights from the plaintext offsets alone
+        assert page.status_code == 200
+        assert f'class="evidence" href="/incidents/{incident_id}"' in page.text and SECRET in page.text

@@ -36,6 +36,13 @@ def show_document(db: Database, ref: str, *, visible_groups: Groups, by_key: boo
     return with_reference(detail)
 
 
+def evidence_spans(db: Database, detail: DocumentDetail) -> list[tuple[int, int, int]]:
+    """Where the incidents the reader may see (``detail.incident_ids``) quote the document:
+    ``(start, end, incident id)``, read from the plaintext offsets, no quote opened."""
+    with db.read_session() as session:
+        return repo.evidence_spans(session, detail.summary.id, detail.incident_ids)
+
+
 def with_reference(detail: DocumentDetail) -> DocumentDetail:
     """``detail`` with its reference date, derived now when it was stored without one.
 

@@ -255,6 +255,30 @@ def seal_plain_reference_texts(session: Session, *, limit: int) -> int:
     return sum(seal_reference_text(doc) for doc in session.scalars(query))
 
 
+def evidence_spans(
+    session: Session, document_id: int, incident_ids: tuple[int, ...]
+) -> list[tuple[int, int, int]]:
+    """``(start, end, incident id)`` of every evidence span that ``incident_ids`` draw from this document.
+
+    For highlighting the document's text: offsets are plaintext (:mod:`refwatch.storage.quotes`), so
+    nothing is opened, and one statement reads them all (the page read each incident's full record).
+    The caller passes the incidents the reader may see (:func:`get_document` lists them).
+    """
+    if not incident_ids:
+        return []
+    sources = IncidentSource.__table__.c
+    rows = session.execute(
+        select(sources.incident_id, sources.extracted)
+        .where(sources.document_id == document_id, sources.incident_id.in_(incident_ids))
+        .order_by(sources.ordinal)
+    )
+    return [
+        (int(span["start"]), int(span["end"]), int(incident_id))
+        for incident_id, extracted in rows
+        for span in (extracted or {}).get("evidence") or []
+    ]
+
+
 def get_original(session: Session, ref: str | int, visible: Groups = None) -> tuple[DocumentSummary, bytes]:
     """The evidentiary copy (original bytes) of one document, by id (an int) or key (a str), if visible."""
     row = session.get_one(Document, _row(session.connection(), ref, visible).id)
