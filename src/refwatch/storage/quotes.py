@@ -72,7 +72,13 @@ def seal_json(value: Any, *, table: str, column: str, uid: str) -> Any:
 
     Strings already sealed are kept as they are, so sealing twice is harmless.
     """
-    return _walk(value, "", lambda text, where: _seal(text, table=table, column=column, uid=f"{uid}:{where}"))
+
+    def seal(item: Any, where: str) -> Any:
+        return (
+            _seal(item, table=table, column=column, uid=f"{uid}:{where}") if isinstance(item, str) else item
+        )
+
+    return _walk(value, "", seal)
 
 
 def open_json(value: Any, *, table: str, column: str, uid: str) -> Any:
@@ -82,7 +88,13 @@ def open_json(value: Any, *, table: str, column: str, uid: str) -> Any:
     """
     if not contains_sealed(value):
         return value
-    return _walk(value, "", lambda text, where: text, opened=(table, column, uid))
+
+    def opened(item: Any, where: str) -> Any:
+        return (
+            _open(item, table=table, column=column, uid=f"{uid}:{where}") if is_sealed_string(item) else item
+        )
+
+    return _walk(value, "", opened)
 
 
 def contains_sealed(value: Any) -> bool:
@@ -150,29 +162,21 @@ def _texts(value: Any, path: str) -> Iterator[tuple[Any, str]]:
             yield from _texts(item, f"{path}{i}.")
 
 
-def _walk(value: Any, path: str, seal: Any, opened: tuple[str, str, str] | None = None) -> Any:
-    """A copy of ``value`` with each plain string passed through ``seal``, or (``opened``) each
-    sealed one opened."""
+def _walk(value: Any, path: str, change: Callable[[Any, str], Any]) -> Any:
+    """A copy of ``value`` with each source-text value (plain or sealed) replaced by
+    ``change(value, place)``; everything else is copied as it is."""
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            if key in TEXT_KEYS and isinstance(item, str):
-                out[key] = item if opened else seal(item, _where(path, key, value))
-            elif key in TEXT_KEYS and is_sealed_string(item):
-                if opened is None:
-                    out[key] = item
-                else:
-                    table, column, uid = opened
-                    out[key] = _open(
-                        item, table=table, column=column, uid=f"{uid}:{_where(path, key, value)}"
-                    )
+            if key in TEXT_KEYS and (isinstance(item, str) or is_sealed_string(item)):
+                out[key] = change(item, _where(path, key, value))
             elif isinstance(item, dict | list):
-                out[key] = _walk(item, f"{path}{key}.", seal, opened)
+                out[key] = _walk(item, f"{path}{key}.", change)
             else:
                 out[key] = item
         return out
     if isinstance(value, list):
-        return [_walk(item, f"{path}{i}.", seal, opened) for i, item in enumerate(value)]
+        return [_walk(item, f"{path}{i}.", change) for i, item in enumerate(value)]
     return value
 
 
