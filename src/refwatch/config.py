@@ -51,7 +51,8 @@ class Settings(BaseSettings):
     seal_document_text: bool = Field(
         default=False,
         description="Store the working text of newly ingested documents sealed (encrypted field by field) "
-        "instead of plaintext; searches then also use an index kept in memory.",
+        "instead of plaintext, and the evidence quotes extracted from it with it; searches then also use "
+        "an index kept in memory.",
     )
     max_file_bytes: int = Field(
         default=50 * 1024 * 1024,

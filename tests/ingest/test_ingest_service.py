@@ -113,7 +113,7 @@ def test_failure_mid_batch_keeps_earlier_documents(
         (tmp_path / f"doc{n}.txt").write_text(f"{EN} Copy {n}.", encoding="utf-8")
     import refwatch.services.incidents as incidents_service
 
-    def flaky(session: object, doc: Document, extractor: str, result: object) -> int:
+    def flaky(session: object, doc: Document, extractor: str, result: object, *, seal: bool = False) -> int:
         # Each time doc1 is stored: its batch is rolled back and stored again file by file.
         if doc.key == "doc1":
             raise RuntimeError("simulated crash while storing incidents")
@@ -134,7 +134,9 @@ def test_failure_mid_batch_keeps_earlier_documents(
         )
         assert orphans == 0
     # The failed file can be ingested once the problem is gone.
-    monkeypatch.setattr(incidents_service, "store_extraction", lambda session, doc, extractor, result: 0)
+    monkeypatch.setattr(
+        incidents_service, "store_extraction", lambda session, doc, extractor, result, seal=False: 0
+    )
     again = ingest_paths(db, [tmp_path / "doc1.txt"], extract=True)
     assert again.results[0].outcome == "stored"
 

@@ -24,8 +24,9 @@ from refwatch.ingest.discovery import expand_paths
 from refwatch.services import ingest as ingest_service
 from refwatch.services.ingest import FileResult, _Job, _pool_size, _prepared_in_order, _Ready, ingest_paths
 from refwatch.services.setup import open_database
-from refwatch.storage import audit
+from refwatch.storage import audit, quotes
 from refwatch.storage.database import Database
+from refwatch.storage.incidents import opened_extracted
 from refwatch.storage.tables import AuditEvent, Claim, Document, Incident, IncidentSource, Tally
 
 _counter = itertools.count()
@@ -111,7 +112,7 @@ def _stored(settings: Settings) -> dict[str, Any]:
             reports = sorted(
                 (
                     f"{docs[s.document_id]}#{s.ordinal}",
-                    repr(s.extracted),
+                    repr(opened_extracted(s)),  # sealed quotes differ by their nonces: compare them opened
                     s.extractor,
                     s.link_score,
                     s.link_reason,
@@ -120,7 +121,22 @@ def _stored(settings: Settings) -> dict[str, Any]:
                 for s in sources
             )
             claims = sorted(
-                (f"{docs[c.source.document_id]}#{c.source.ordinal}", c.field, repr(c.value), repr(c.evidence))
+                (
+                    f"{docs[c.source.document_id]}#{c.source.ordinal}",
+                    c.field,
+                    *(
+                        repr(
+                            quotes.open_claim(
+                                getattr(c, column),
+                                column=column,
+                                sha256=c.source.document.sha256,
+                                ordinal=c.source.ordinal,
+                                field=c.field,
+                            )
+                        )
+                        for column in ("value", "evidence")
+                    ),
+                )
                 for c in session.scalars(select(Claim))
             )
             incidents = sorted(
@@ -136,7 +152,12 @@ def _stored(settings: Settings) -> dict[str, Any]:
                 for i in session.scalars(select(Incident))
             )
             tallies = sorted(
-                (docs[t.document_id], t.ordinal, repr(t.extracted)) for t in session.scalars(select(Tally))
+                (
+                    docs[t.document_id],
+                    t.ordinal,
+                    repr(quotes.open_tally(t.extracted, sha256=t.document.sha256, ordinal=t.ordinal)),
+                )
+                for t in session.scalars(select(Tally))
             )
             audit = [
                 (e.actor, e.action, e.entity, e.entity_id, repr(e.detail))
@@ -328,10 +349,10 @@ def test_a_file_that_fails_in_a_batch_fails_alone(
 
     store = incidents.store_extraction
 
-    def fails_for_one(session: Any, doc: Document, *args: Any) -> int:
+    def fails_for_one(session: Any, doc: Document, *args: Any, **kwargs: Any) -> int:
         if doc.key == "e1-1":
             raise RuntimeError("a storage fault")
-        return store(session, doc, *args)
+        return store(session, doc, *args, **kwargs)
 
     monkeypatch.setattr(incidents, "store_extraction", fails_for_one)
     results = {path: (outcome, reason) for path, outcome, _k, _d, reason, _n in _ingest(settings, folder, 1)}

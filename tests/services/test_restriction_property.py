@@ -126,9 +126,12 @@ def apply(db: Database, folder: Path, action: tuple[Any, Any, Any]) -> None:
     pick = (lambda n: ids[n % len(ids)]) if ids else None
     try:
         if kind == "ingest":
-            path = folder / f"{a}-{next(_names)}.txt"
+            n = next(_names)
+            path = folder / f"{a}-{n}.txt"
             path.write_text(f"FICTIONAL report {path.stem}: invented event.", encoding="utf-8")
-            ingest_paths(db, [path], restricted_to=b)
+            # Every other report sealed (REFWATCH_SEAL_DOCUMENT_TEXT): its quotes are sealed too, and
+            # every step below moves, merges and reads them beside plaintext ones.
+            ingest_paths(db, [path], restricted_to=b, seal_text=n % 2 == 1)
         elif kind == "link":
             relink_all(db, actor="t", threshold=a, window_days=45)
         elif pick is None:

@@ -22,8 +22,9 @@ from refwatch.services.backup import create_backup, restore_backup
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.keys import rotate_data_key
 from refwatch.services.setup import open_database
-from refwatch.storage import schema, sealing, segments
+from refwatch.storage import quotes, schema, sealing, segments
 from refwatch.storage.database import Database
+from refwatch.storage.incidents import opened_extracted
 from refwatch.storage.tables import Document, DocumentSegment, IncidentSource
 
 SIZE = 40
@@ -80,14 +81,14 @@ def test_a_long_text_is_stored_in_segments_and_read_back_whole(
             (i * SIZE, REPORT[i * SIZE : (i + 1) * SIZE]) for i in range(n)
         ]
         # Evidence spans found by extraction are offsets into the whole text.
-        spans = [
-            ev
-            for source in session.scalars(select(IncidentSource).where(IncidentSource.document_id == doc_id))
-            for ev in source.extracted["evidence"]
-        ]
+        sources = list(session.scalars(select(IncidentSource).where(IncidentSource.document_id == doc_id)))
+        spans = [ev for source in sources for ev in opened_extracted(source)["evidence"]]
         assert spans, "extraction found the incidents of the long text"
         for ev in spans:
             assert REPORT[ev["start"] : ev["end"]] == ev["quote"]
+        # A long sealed text's quotes are sealed with it (they are written before its pieces).
+        stored = [ev["quote"] for source in sources for ev in source.extracted["evidence"]]
+        assert all(quotes.is_sealed_string(q) == seal for q in stored)
     assert documents.show_document(db, str(doc_id), visible_groups=None).text == REPORT
 
 

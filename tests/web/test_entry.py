@@ -7,6 +7,7 @@ input kept; a testimony is stored sealed, with who took it and when.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -19,6 +20,7 @@ from test_api import EN
 from refwatch.config import Settings
 from refwatch.services import accounts
 from refwatch.services.setup import open_database
+from refwatch.storage.incidents import opened_extracted
 from refwatch.storage.tables import AuditEvent, Document, IncidentSource
 from refwatch.web.app import create_app
 
@@ -214,8 +216,18 @@ def test_a_testimony_is_sealed_and_quoted_like_a_document(client: TestClient, se
             source = session.scalars(
                 select(IncidentSource).where(IncidentSource.incident_id == incident)
             ).one()
-            for item in source.extracted["evidence"]:
+            for item in opened_extracted(source)["evidence"]:
                 assert shown[item["start"] : item["end"]] == item["quote"]
+            # The quotes of a testimony are sealed like its text, in the source and in every claim.
+            stored = session.execute(
+                text("SELECT extracted FROM incident_sources WHERE id = :id"), {"id": source.id}
+            ).scalar_one()
+            claims = session.execute(
+                text("SELECT value, evidence FROM claims WHERE source_id = :id"), {"id": source.id}
+            ).all()
+            for value in (stored, *(v for row in claims for v in row)):
+                parsed = json.loads(value) if isinstance(value, str) else value  # SQLite: JSON text, escaped
+                assert "붙잡" not in json.dumps(parsed, ensure_ascii=False)
             details = [str(e.detail) for e in session.scalars(select(AuditEvent))]
             assert not any("투먼" in d or "Field worker" in d for d in details)
             document_id = doc.id

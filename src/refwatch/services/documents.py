@@ -36,6 +36,13 @@ def show_document(db: Database, ref: str, *, visible_groups: Groups, by_key: boo
     return with_reference(detail)
 
 
+def evidence_spans(db: Database, detail: DocumentDetail) -> list[tuple[int, int, int]]:
+    """Where the incidents the reader may see (``detail.incident_ids``) quote the document:
+    ``(start, end, incident id)``, read from the plaintext offsets, no quote opened."""
+    with db.read_session() as session:
+        return repo.evidence_spans(session, detail.summary.id, detail.incident_ids)
+
+
 def with_reference(detail: DocumentDetail) -> DocumentDetail:
     """``detail`` with its reference date, derived now when it was stored without one.
 
@@ -116,10 +123,9 @@ def store_reference_dates(db: Database, *, actor: str, everyone: bool = False) -
         rows = repo.without_reference(session, everyone=everyone)
         for row in rows:
             found = derived_reference(row)
-            if found == repo.reference_of(row):
+            if found == repo.reference_of(row, opened=True):
                 continue
-            for column, value in repo.reference_columns(found).items():
-                setattr(row, column, value)
+            repo.set_reference(row, found, seal=repo.text_is_sealed(row))
             changed.append(row.id)
         audit.record(
             session,

@@ -51,15 +51,15 @@ from refwatch.domain.incidents import DateInterval, Evidence, Location, Perpetra
 from refwatch.domain.incidents import Incident as ExtractedIncident
 from refwatch.domain.vocabulary import AGENCIES, LOCATION_ROLES
 from refwatch.errors import InvalidInput, NotFound
-from refwatch.services.incidents import CLAIM_FIELDS
+from refwatch.services.incidents import new_source
 from refwatch.services.ingest import link_in, linking_of
 from refwatch.services.linking import refresh_incident
 from refwatch.services.place_search import perpetrator_states, place_location
 from refwatch.services.review import parse_field_value
 from refwatch.storage import audit, visibility
 from refwatch.storage.database import Database
-from refwatch.storage.documents import reference_columns
-from refwatch.storage.tables import Claim, Document, DocumentBlob, Incident, IncidentSource
+from refwatch.storage.documents import reference_columns, text_is_sealed
+from refwatch.storage.tables import Document, DocumentBlob, Incident, IncidentSource
 
 logger = logging.getLogger(__name__)
 
@@ -418,13 +418,15 @@ def _store(
     )
     incident = Incident(review_state="candidate", event_types=[], disagreements=[], overrides={})
     session.add(incident)
-    source = IncidentSource(
-        incident=incident, document=doc, ordinal=ordinal or 0, extracted=data, extractor=HAND
+    source = new_source(
+        incident,
+        doc,
+        data,
+        by_claim,
+        ordinal=ordinal or 0,
+        extractor=HAND,
+        seal=testimony or text_is_sealed(doc),
     )
-    source.claims = [
-        Claim(field=name, value={"value": data[name]}, evidence=by_claim.get(name, []))
-        for name in CLAIM_FIELDS
-    ]
     session.add(source)
     session.flush()
     refresh_incident(incident)

@@ -23,7 +23,7 @@ from refwatch.services.export import incident_records
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.setup import init_database
 from refwatch.storage.database import Database
-from refwatch.storage.incidents import IncidentFilter, load_incidents
+from refwatch.storage.incidents import IncidentFilter, load_incidents, opened_extracted
 
 
 @contextmanager
@@ -73,7 +73,7 @@ def linked_incidents(
     ) as db:
         records = incident_records(db, IncidentFilter())
         with db.session() as session:
-            extracted = {s.id: s.extracted for i in load_incidents(session) for s in i.sources}
+            extracted = {s.id: opened_extracted(s) for i in load_incidents(session) for s in i.sources}
         for record in records:
             for source in record["sources"]:
                 source["extracted"] = extracted.get(source["source_id"])

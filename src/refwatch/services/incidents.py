@@ -19,8 +19,8 @@ from refwatch.extract.base import Extraction
 from refwatch.extract.refdate import reference_date
 from refwatch.law import classify_incident, engaged_instruments
 from refwatch.link.reconcile import Reconciled
-from refwatch.storage import visibility
-from refwatch.storage.documents import reference_columns, reference_of
+from refwatch.storage import quotes, visibility
+from refwatch.storage.documents import reference_of, set_reference, text_is_sealed
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -64,11 +64,10 @@ def derived_reference(doc: Document) -> ReferenceDate | None:
 
 def document_reference(doc: Document) -> ReferenceDate | None:
     """The document's stored reference date; one stored before migration 0013 gets it derived and stored."""
-    found = reference_of(doc)
+    found = reference_of(doc, opened=True)
     if found is None and doc.reference_precision is None:
         found = derived_reference(doc)
-        for column, value in reference_columns(found).items():
-            setattr(doc, column, value)
+        set_reference(doc, found, seal=text_is_sealed(doc))
     return found
 
 
@@ -102,20 +101,29 @@ def extract_and_link(session: Session, doc: Document, *, actor: str) -> int:
 
 
 def store_extraction(
-    session: Session, doc: Document, extractor: str, result: Extraction | list[ExtractedIncident]
+    session: Session,
+    doc: Document,
+    extractor: str,
+    result: Extraction | list[ExtractedIncident],
+    *,
+    seal: bool | None = None,
 ) -> int:
     """Store what :func:`run_extractor` found in ``doc`` (in the caller's transaction); returns how many.
 
     Ingest runs the extractor in a worker process, outside any transaction, and
     stores its result here, exactly as :func:`extract_and_link` would have.
+    ``seal``: whether the quotes are sealed; None asks the document (sealed when its text is). Ingest
+    says so itself: a long text's sealed pieces are written after this.
     """
+    if seal is None:
+        seal = text_is_sealed(doc)
     found = result if isinstance(result, list) else result.incidents
     tallies = [] if isinstance(result, list) else result.tallies
-    add_tallies(session, doc, tallies, extractor=extractor)
+    add_tallies(session, doc, tallies, extractor=extractor, seal=seal)
     for ordinal, extracted in enumerate(found):
         incident = Incident(review_state="candidate", event_types=[], disagreements=[], overrides={})
         session.add(incident)
-        add_source(session, incident, doc, extracted, ordinal=ordinal, extractor=extractor)
+        add_source(session, incident, doc, extracted, ordinal=ordinal, extractor=extractor, seal=seal)
         apply_values(incident, Reconciled(extracted))
         visibility.derive(incident)
     logger.info("%s: %d incidents and %d tallies extracted", log_name(doc), len(found), len(tallies))
@@ -138,17 +146,59 @@ def add_source(
     *,
     ordinal: int,
     extractor: str,
+    seal: bool | None = None,
 ) -> IncidentSource:
-    """Attach one document's report to an incident, keeping every field as a claim."""
+    """Attach one document's report to an incident, keeping every field as a claim.
+
+    ``seal``: whether its quotes are sealed (see :func:`new_source`); None asks the document.
+    """
     data = extracted.to_dict()
+    evidence: list[Any] = data["evidence"]
+    source = new_source(
+        incident,
+        doc,
+        data,
+        dict.fromkeys(CLAIM_FIELDS, evidence),
+        ordinal=ordinal,
+        extractor=extractor,
+        seal=text_is_sealed(doc) if seal is None else seal,
+    )
+    session.add(source)
+    return source
+
+
+def new_source(
+    incident: Incident,
+    doc: Document,
+    data: dict[str, Any],
+    evidence: dict[str, list[Any]],
+    *,
+    ordinal: int,
+    extractor: str,
+    seal: bool,
+) -> IncidentSource:
+    """A source row for ``data`` (an extracted incident's JSON form) with a claim per field.
+
+    ``evidence``: each claim's evidence spans, by field. With ``seal`` every quote and every
+    "as written" text in them is sealed (:mod:`refwatch.storage.quotes`): they are sentences of the
+    document, and its text is sealed.
+    """
+    claims = [(name, {"value": data[name]}, evidence.get(name, [])) for name in CLAIM_FIELDS]
+    if seal:
+        sha = doc.sha256
+        data = quotes.seal_source(data, sha256=sha, ordinal=ordinal)
+        claims = [
+            (
+                name,
+                quotes.seal_claim(value, column="value", sha256=sha, ordinal=ordinal, field=name),
+                quotes.seal_claim(spans, column="evidence", sha256=sha, ordinal=ordinal, field=name),
+            )
+            for name, value, spans in claims
+        ]
     source = IncidentSource(
         incident=incident, document=doc, ordinal=ordinal, extracted=data, extractor=extractor
     )
-    evidence: list[Any] = data["evidence"]
-    source.claims = [
-        Claim(field=name, value={"value": data[name]}, evidence=evidence) for name in CLAIM_FIELDS
-    ]
-    session.add(source)
+    source.claims = [Claim(field=name, value=value, evidence=spans) for name, value, spans in claims]
     return source
 
 

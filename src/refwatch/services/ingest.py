@@ -609,6 +609,8 @@ def _document(
     doc = Document(key=key, text="" if seal_text or n else text, text_segments=n, **columns)
     if seal_text and not n:  # bound to the hash like the original; the title stays plaintext
         doc.sealed_text = text
+    if seal_text:  # the words the reference date was read from are a span of the text
+        repo.seal_reference_text(doc)
     return doc
 
 
@@ -767,7 +769,7 @@ def _add(
             if key == ready.wanted
             else incidents.run_extractor(_document(prepared, ready.columns, key=key, whole=True))
         )
-        n_incidents = incidents.store_extraction(session, doc, extractor, found)
+        n_incidents = incidents.store_extraction(session, doc, extractor, found, seal=seal_text)
     long_text = prepared.read.text if doc.text_segments else None
     return _Added(path=path, doc=doc, incidents=n_incidents, long_text=long_text)
 

@@ -1,7 +1,10 @@
 """Key rotation and re-verification of the evidentiary copies.
 
 :func:`rotate_data_key` makes a new data key and re-seals every sealed value
-with it, in small transactions, then retires the old keys. An interrupted
+with it, in small transactions, then retires the old keys. Evidence quotes inside
+JSON values (:mod:`refwatch.storage.quotes`) are re-sealed too, and those of a
+sealed document still stored in plaintext (stored before quotes were sealed) are
+sealed: rotating once is how an existing database seals them. An interrupted
 rotation loses nothing: every value names the key that sealed it, old keys stay
 until no value needs them, and running the command again resumes.
 """
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from refwatch.storage import audit, sealing
+from refwatch.storage import audit, documents, quotes, sealing
 from refwatch.storage.database import Database, add_data_key
 from refwatch.storage.tables import Base, DataKey, Document, DocumentBlob
 
@@ -72,8 +75,14 @@ def rotate_data_key(
         else:
             new_id = add_data_key(session, ring).id
     ring.active_key_id = new_id
-    total = count_stale(db, new_id)
     done = 0
+    while True:  # reference-date evidence of sealed documents stored in plaintext before (migration 0021)
+        with db.transaction() as session:
+            sealed_now = documents.seal_plain_reference_texts(session, limit=BATCH)
+        done += sealed_now
+        if not sealed_now:
+            break
+    total = count_stale(db, new_id) + done
     for model, attrs in sealed_models():
         while True:
             with db.transaction() as session:
@@ -91,6 +100,16 @@ def rotate_data_key(
                 progress(done, total)
             if not batch:
                 break
+    for target in quotes.TARGETS:  # quotes inside JSON values (storage.quotes): a page of rows at a time
+        after: int | None = 0
+        while after is not None:
+            with db.transaction() as session:
+                changed, after = quotes.reseal_page(
+                    session.connection(), target, after=after, key_id=new_id, limit=BATCH
+                )
+            done += changed
+            if progress is not None and changed:
+                progress(done, max(total, done))
     with db.transaction() as session:
         retired = []
         for key in session.scalars(select(DataKey).where(DataKey.id != new_id, DataKey.retired_at.is_(None))):

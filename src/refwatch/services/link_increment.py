@@ -51,6 +51,7 @@ from refwatch.services.linking import (
     relate_parts,
     report_key,
 )
+from refwatch.storage import quotes
 from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentSource
 
 logger = logging.getLogger(__name__)
@@ -288,17 +289,18 @@ def _read(session: Session, rows: Iterable[_Row]) -> dict[str, Features]:
     ids = sorted(wanted)
     for i in range(0, len(ids), _CHUNK):
         query = (
-            select(IncidentSource.id, IncidentSource.extracted, Document)
+            select(IncidentSource.id, IncidentSource.ordinal, IncidentSource.extracted, Document)
             .join(Document, Document.id == IncidentSource.document_id)
             .where(IncidentSource.id.in_(ids[i : i + _CHUNK]))
             .options(*WITHOUT_TEXT)
         )
-        for sid, extracted, document in session.execute(query):
+        for sid, ordinal, extracted, document in session.execute(query):
             row = wanted[sid]
+            opened = quotes.open_source(extracted, sha256=document.sha256, ordinal=ordinal)
             report = Report(
                 key=row.key,
                 document=document.key,
-                incident=ExtractedIncident.from_dict(extracted),
+                incident=ExtractedIncident.from_dict(opened),
                 published=document.publication_date,
                 reference=_written(document),
             )

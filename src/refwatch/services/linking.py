@@ -35,6 +35,7 @@ from refwatch.link.scoring import Report
 from refwatch.services.incidents import apply_values
 from refwatch.storage import visibility
 from refwatch.storage.documents import reference_of
+from refwatch.storage.incidents import opened_extracted
 from refwatch.storage.tables import Document, Incident, IncidentSource
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def _reports(by_key: dict[str, IncidentSource]) -> list[Report]:
         Report(
             key=key,
             document=s.document.key,
-            incident=ExtractedIncident.from_dict(s.extracted),
+            incident=ExtractedIncident.from_dict(opened_extracted(s)),
             published=s.document.publication_date,
             reference=_written(s.document),
             placed_in_time=s.document.publication_date is not None or reference_of(s.document) is not None,
@@ -344,7 +345,7 @@ def refresh_incident(incident: Incident) -> None:
     """
     visibility.derive(incident)
     views = [
-        SourceView(ExtractedIncident.from_dict(s.extracted), s.document.publication_date)
+        SourceView(ExtractedIncident.from_dict(opened_extracted(s)), s.document.publication_date)
         for s in sorted(incident.sources, key=report_key)
     ]
     if views:

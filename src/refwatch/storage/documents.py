@@ -5,20 +5,25 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, bindparam, exists, func, or_, select
+from sqlalchemy.orm import Session, defer, object_session
 
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.documents import DocumentDetail, DocumentSummary
 from refwatch.errors import NotFound
 from refwatch.storage import segments, visibility
 from refwatch.storage.memory_search import open_text
-from refwatch.storage.tables import Document, Incident, IncidentSource
+from refwatch.storage.sealing import open_bytes
+from refwatch.storage.tables import Document, DocumentSegment, Incident, IncidentSource
 from refwatch.storage.visibility import Groups
 
 
-def to_summary(row: Any) -> DocumentSummary:
-    """The list view of a stored document (a :class:`Document` or a row with its columns)."""
+def to_summary(row: Any, *, opened: bool = False) -> DocumentSummary:
+    """The list view of a stored document (a :class:`Document` or a row with its columns).
+
+    ``opened``: show a sealed document's reference-date evidence (decrypted); lists leave it
+    out (see :func:`reference_of`).
+    """
     return DocumentSummary(
         id=row.id,
         key=row.key,
@@ -33,18 +38,23 @@ def to_summary(row: Any) -> DocumentSummary:
         language=row.language,
         ingested_by=row.ingested_by,
         ingested_at=row.ingested_at,
-        reference_date=reference_of(row),
+        reference_date=reference_of(row, opened=opened),
     )
 
 
-def reference_of(row: Any) -> ReferenceDate | None:
+def reference_of(row: Any, *, opened: bool = False) -> ReferenceDate | None:
     """The stored reference date of a document row, or None when it has none (stored before 0013).
 
     A row whose values no longer form a valid one (edited by hand) reads as none rather than failing
-    every page that lists it.
+    every page that lists it. The evidence of a sealed document (migration 0021) is opened only
+    when ``opened``: lists and linking use the dates alone, and decrypting for every row of a page
+    would cost them what they do not show; its text then reads "".
     """
     if row.reference_start is None or row.reference_precision is None:
         return None
+    text = row.reference_text or ""
+    if opened and not text:
+        text = _opened_reference_text(row) or ""
     try:
         return ReferenceDate(
             row.reference_start,
@@ -52,10 +62,42 @@ def reference_of(row: Any) -> ReferenceDate | None:
             row.reference_precision,
             row.reference_source,
             row.reference_confidence,
-            row.reference_text or "",
+            text,
         )
     except ValueError:
         return None
+
+
+def _opened_reference_text(row: Any) -> str | None:
+    """The sealed reference-date evidence of a :class:`Document` or a Core row of its columns."""
+    if isinstance(row, Document):
+        plain: str | None = row.sealed_reference_text
+        return plain
+    raw = getattr(row, "sealed_reference_text", None)
+    if raw is None:
+        return None
+    return open_bytes(bytes(raw), table="documents", uid=row.sha256, column="sealed_reference_text").decode()
+
+
+def set_reference(doc: Document, reference: ReferenceDate | None, *, seal: bool) -> None:
+    """Store ``reference`` on ``doc``; with ``seal`` its evidence sealed (the document's text is).
+
+    The words a reference date was read from are a span of the text, like a quote.
+    """
+    for column, value in reference_columns(reference).items():
+        setattr(doc, column, value)
+    doc.sealed_reference_text = None
+    if seal:
+        seal_reference_text(doc)
+
+
+def seal_reference_text(doc: Document) -> bool:
+    """Move ``doc``'s reference-date evidence from plaintext to its sealed column; True if it did."""
+    if not doc.reference_text:
+        return False
+    doc.sealed_reference_text = doc.reference_text
+    doc.reference_text = None
+    return True
 
 
 def reference_columns(reference: ReferenceDate | None) -> dict[str, Any]:
@@ -139,7 +181,7 @@ def get_document(session: Session, ref: str | int, visible: Groups = None) -> Do
     # One statement with the reader's rule in it (it was two, the second built anew for every request).
     incident_ids = tuple(sorted(set(conn.execute(_incidents_of(visible), {"document": row.id}).scalars())))
     return DocumentDetail(
-        summary=to_summary(row),
+        summary=to_summary(row, opened=True),
         text=working_text(row, conn),
         charset=row.charset,
         language_source=row.language_source,
@@ -178,6 +220,63 @@ def _incidents_of(visible: Groups) -> Select[Any]:
     return stmt.join_from(sources, incidents, incidents.c.id == sources.c.incident_id).where(
         visibility.incident_clause(visible)
     )
+
+
+def text_is_sealed(doc: Document) -> bool:
+    """Whether ``doc``'s working text is sealed, in its row or in its pieces: then so are its quotes.
+
+    A document's evidence is sealed exactly when its text is (:mod:`refwatch.storage.quotes`), so a
+    testimony's quotes are sealed whatever ``REFWATCH_SEAL_DOCUMENT_TEXT`` says, and a document
+    stored in plaintext gains nothing from sealed quotes of itself.
+    """
+    if doc._sealed_text is not None:
+        return True
+    session = object_session(doc)
+    if not doc.text_segments or doc.id is None or session is None:
+        return False
+    pieces = DocumentSegment.__table__.c
+    found = select(pieces.id).where(pieces.document_id == doc.id, pieces.sealed_text.is_not(None)).limit(1)
+    return session.execute(found).first() is not None
+
+
+def seal_plain_reference_texts(session: Session, *, limit: int) -> int:
+    """Seal the reference-date evidence of up to ``limit`` sealed documents that hold it in plaintext
+    (stored before migration 0021); how many. ``refwatch keys rotate`` calls it until none is left."""
+    pieces = DocumentSegment.__table__.c
+    in_pieces = exists().where(pieces.document_id == Document.id, pieces.sealed_text.is_not(None))
+    query = (
+        select(Document)
+        .options(defer(Document.text), defer(Document._sealed_text))
+        .where(Document.reference_text.is_not(None), Document.reference_text != "")
+        .where(or_(Document._sealed_text.is_not(None), in_pieces))
+        .order_by(Document.id)
+        .limit(limit)
+    )
+    return sum(seal_reference_text(doc) for doc in session.scalars(query))
+
+
+def evidence_spans(
+    session: Session, document_id: int, incident_ids: tuple[int, ...]
+) -> list[tuple[int, int, int]]:
+    """``(start, end, incident id)`` of every evidence span that ``incident_ids`` draw from this document.
+
+    For highlighting the document's text: offsets are plaintext (:mod:`refwatch.storage.quotes`), so
+    nothing is opened, and one statement reads them all (the page read each incident's full record).
+    The caller passes the incidents the reader may see (:func:`get_document` lists them).
+    """
+    if not incident_ids:
+        return []
+    sources = IncidentSource.__table__.c
+    rows = session.execute(
+        select(sources.incident_id, sources.extracted)
+        .where(sources.document_id == document_id, sources.incident_id.in_(incident_ids))
+        .order_by(sources.ordinal)
+    )
+    return [
+        (int(span["start"]), int(span["end"]), int(incident_id))
+        for incident_id, extracted in rows
+        for span in (extracted or {}).get("evidence") or []
+    ]
 
 
 def get_original(session: Session, ref: str | int, visible: Groups = None) -> tuple[DocumentSummary, bytes]:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from refwatch.errors import NotFound
-from refwatch.storage import visibility
+from refwatch.storage import quotes, visibility
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -201,16 +201,22 @@ class _SourceView:
 
 
 def to_record(incident: Incident) -> dict[str, Any]:
-    """The linked-incident shape of INCIDENTS.md: schema fields plus ``sources`` and ``claims``."""
+    """The linked-incident shape of INCIDENTS.md: schema fields plus ``sources`` and ``claims``.
+
+    Sealed quotes are opened (:mod:`refwatch.storage.quotes`): the record shows them.
+    """
     sources = [
         _SourceView(
             s.id,
             s.document,
-            s.extracted,
+            opened_extracted(s),
             s.link_score,
             s.link_reason,
             s.extractor,
-            [(c.field, c.value) for c in sorted(s.claims, key=lambda c: c.field)],
+            [
+                (c.field, _opened_value(c.value, s.document.sha256, s.ordinal, c.field))
+                for c in sorted(s.claims, key=lambda c: c.field)
+            ],
         )
         for s in _sorted_sources(incident)
     ]
@@ -249,13 +255,25 @@ def record_of(session: Session, incident_id: int, visible_groups: visibility.Gro
     for r in conn.execute(statements.sources, params):
         view = views.get(r.id)
         if view is None:
-            view = views[r.id] = _SourceView(
-                r.id, r, r.extracted, r.link_score, r.link_reason, r.extractor, []
-            )
+            extracted = quotes.open_source(r.extracted, sha256=r.sha256, ordinal=r.ordinal)
+            view = views[r.id] = _SourceView(r.id, r, extracted, r.link_score, r.link_reason, r.extractor, [])
         if r.field is not None:
-            view.claims.append((r.field, r.value))
+            view.claims.append((r.field, _opened_value(r.value, r.sha256, r.ordinal, r.field)))
     sources = [replace(v, claims=sorted(v.claims, key=lambda c: c[0])) for v in views.values()]
     return _record(row, locations, perpetrators, sources)
+
+
+def opened_extracted(source: IncidentSource) -> dict[str, Any]:
+    """A stored source's extracted incident with its quotes opened (they are sealed when its
+    document's text is: :mod:`refwatch.storage.quotes`)."""
+    opened: dict[str, Any] = quotes.open_source(
+        source.extracted, sha256=source.document.sha256, ordinal=source.ordinal
+    )
+    return opened
+
+
+def _opened_value(value: Any, sha256: str, ordinal: int, field: str) -> Any:
+    return quotes.open_claim(value, column="value", sha256=sha256, ordinal=ordinal, field=field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +345,8 @@ def _detail_statements(visible_groups: visibility.Groups) -> _DetailStatements:
             _SOURCES.link_score,
             _SOURCES.link_reason,
             _SOURCES.extractor,
+            _SOURCES.ordinal,
+            _DOCUMENTS.sha256,
             _DOCUMENTS.key,
             _DOCUMENTS.title,
             _DOCUMENTS.outlet,

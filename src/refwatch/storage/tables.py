@@ -84,6 +84,11 @@ class Document(Base):
     )
     reference_confidence: Mapped[str | None] = mapped_column(String(10), doc="high, medium or low.")
     reference_text: Mapped[str | None] = mapped_column(String(200), doc="The evidence as written.")
+    _sealed_reference_text: Mapped[bytes | None] = mapped_column(
+        "sealed_reference_text", LargeBinary, nullable=True
+    )
+    #: ``reference_text`` sealed, when the working text is (migration 0021); ``reference_text`` is then None.
+    sealed_reference_text = Sealed("sealed_reference_text", uid_attr="sha256", make_uid=False)
     language: Mapped[str] = mapped_column(String(10), doc="en, ko, zh or other.")
     language_source: Mapped[str] = mapped_column(String(20), doc="metadata, option or detected.")
     reliability: Mapped[str | None] = mapped_column(String(50))

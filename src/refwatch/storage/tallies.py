@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from refwatch.domain.tallies import Tally as DomainTally
-from refwatch.storage import visibility
+from refwatch.storage import quotes, visibility
 from refwatch.storage.tables import Document, Tally
 
 
@@ -43,10 +43,17 @@ def _day(value: str | None) -> dt.date | None:
         return None
 
 
-def add_tallies(session: Session, doc: Document, tallies: Sequence[DomainTally], *, extractor: str) -> int:
-    """Store a document's tallies (in the caller's transaction, with its incidents); returns how many."""
+def add_tallies(
+    session: Session, doc: Document, tallies: Sequence[DomainTally], *, extractor: str, seal: bool = False
+) -> int:
+    """Store a document's tallies (in the caller's transaction, with its incidents); returns how many.
+
+    ``seal``: their quotes are sealed (:mod:`refwatch.storage.quotes`), as the document's text is.
+    """
     for ordinal, tally in enumerate(tallies):
         data = tally.to_dict() | {"document": doc.key}
+        if seal:
+            data = quotes.seal_tally(data, sha256=doc.sha256, ordinal=ordinal)
         session.add(
             Tally(
                 document=doc,
@@ -71,7 +78,7 @@ def load_tallies(
 ) -> list[dict[str, Any]]:
     """Tallies as records: the extracted shape with ``id``, ``document`` (the document's key),
     ``url`` and ``restricted_to``; ordered by document publication date, then key and position."""
-    query = select(Tally, Document.key, Document.url, Document.restricted_to).join(
+    query = select(Tally, Document.key, Document.url, Document.restricted_to, Document.sha256).join(
         Document, Document.id == Tally.document_id
     )
     if filters.kinds:
@@ -84,11 +91,18 @@ def load_tallies(
         Document.publication_date.is_(None), Document.publication_date, Document.key, Tally.ordinal
     )
     query = query.order_by(Tally.id).offset(offset).limit(limit)
-    return [to_record(row, key, url, group) for row, key, url, group in session.execute(query)]
+    return [
+        to_record(row, key, url, group, sha256=sha) for row, key, url, group, sha in session.execute(query)
+    ]
 
 
-def to_record(row: Tally, document_key: str, url: str | None, restricted_to: str | None) -> dict[str, Any]:
+def to_record(
+    row: Tally, document_key: str, url: str | None, restricted_to: str | None, *, sha256: str
+) -> dict[str, Any]:
     """One stored tally in the INCIDENTS.md shape, with its id, its document's key and URL, and the
-    restriction it takes from that document (so that redaction can refuse it whoever forgot to filter)."""
-    record = DomainTally.from_dict(row.extracted | {"document": document_key}).to_dict()
+    restriction it takes from that document (so that redaction can refuse it whoever forgot to filter).
+
+    ``sha256``: its document's hash, which its sealed quotes are bound to."""
+    extracted = quotes.open_tally(row.extracted, sha256=sha256, ordinal=row.ordinal)
+    record = DomainTally.from_dict(extracted | {"document": document_key}).to_dict()
     return {"id": row.id, **record, "url": url, "restricted_to": restricted_to}

@@ -7,10 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from refwatch.errors import NotFound
 from refwatch.services import browse
 from refwatch.services.accounts import Principal
-from refwatch.services.documents import document_id, document_restriction, restrict_document, show_document
+from refwatch.services.documents import (
+    document_id,
+    document_restriction,
+    evidence_spans,
+    restrict_document,
+    show_document,
+)
 from refwatch.services.entry import testimony_record
 from refwatch.services.ingest import MAX_OUTLET, MAX_TITLE, MAX_URL, ingest_uploads, upload_details
 from refwatch.services.setup import Database
@@ -137,15 +142,8 @@ def document_page(
 ) -> HTMLResponse:
     """The document's page; ``entry`` is the form for an incident by hand as sent, when it was refused."""
     detail = show_document(db, ref, visible_groups=caller.visible_groups())
-    spans: list[tuple[int, int, int]] = []
-    for incident_id in detail.incident_ids:
-        try:
-            record = browse.incident_detail(db, incident_id, visible_groups=caller.visible_groups())
-        except NotFound:
-            continue  # hidden from the reader: no mark, no link
-        for source in record["sources"]:
-            if source["document"] == detail.summary.key:
-                spans += [(e["start"], e["end"], incident_id) for e in source["evidence"]]
+    # Only the incidents the reader may see (detail.incident_ids); offsets only, no quote opened.
+    spans = evidence_spans(db, detail)
     return render(
         request,
         "document.html",
