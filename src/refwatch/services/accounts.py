@@ -20,7 +20,6 @@ from typing import Any
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from refwatch.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -79,7 +78,7 @@ def add_user(
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
     with db.session() as session:
-        if session.scalar(select(User.id).where(User.username == username)) is not None:
+        if users.find(session, username) is not None:
             raise Conflict(f"user {username!r} already exists")
         user = User(username=username, password_hash=_hasher.hash(password), role=role, groups=[])
         session.add(user)
@@ -170,7 +169,7 @@ def enable_totp(db: Database, username: str, secret: str, code: str, *, origin: 
     if not pyotp.TOTP(secret).verify(code.strip(), valid_window=1):
         raise InvalidInput(CODE_MISMATCH)
     with db.session() as session:
-        user = session.scalar(select(User).where(User.username == username))
+        user = users.find(session, username)
         if user is None:
             raise NotFound(f"no user {username!r}")
         if user.totp_secret is not None:
@@ -308,7 +307,7 @@ def issue_token(
         raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.session() as session:
-        user = session.scalar(select(User).where(User.username == username))
+        user = users.find(session, username)
         if user is None:
             raise NotFound(f"no user {username!r}; add one with `refwatch users add`")
         row = ApiToken(user_id=user.id, token_hash=_digest(token), scope=scope)
@@ -334,10 +333,10 @@ def revoke_token(
     account's tokens cannot be made to revoke another's by a changed number.
     """
     with db.session() as session:
-        row = session.get(ApiToken, token_id)
-        holder = None if row is None else session.get(User, row.user_id)
-        if row is None or holder is None or (owner is not None and holder.username != owner):
+        held = users.token_and_holder(session, token_id)
+        if held is None or (owner is not None and held[1].username != owner):
             raise NotFound(f"no API token {token_id}")
+        row = held[0]
         if row.revoked_at is None:
             row.revoked_at = dt.datetime.now(dt.UTC)
         detail: dict[str, Any] = {"token": row.id}
@@ -359,7 +358,7 @@ def set_groups(
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     with db.session() as session:
-        user = session.scalar(select(User).where(User.username == username))
+        user = users.find(session, username)
         if user is None:
             raise NotFound(f"no user {username!r}; `refwatch users add` makes one")
         before = list(user.groups or [])
@@ -394,11 +393,7 @@ def authenticate_token(db: Database, token: str, *, version: int | None = None) 
     if kept is not None:
         return kept
     with db.session() as session:
-        found = session.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == digest)
-        ).first()
+        found = users.token_by_digest(session, digest)
         if found is None:
             raise NotAuthenticated("unknown API token")
         row, user = found

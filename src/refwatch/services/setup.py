@@ -5,16 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-
 from refwatch import __version__
 from refwatch.config import Settings
 from refwatch.errors import ConfigError
-from refwatch.storage import schema
+from refwatch.storage import counts, schema
 from refwatch.storage.database import (
     Database as Database,
 )  # the handle the faces hold (they never import storage)
-from refwatch.storage.tables import AuditEvent, Document, Incident, Person
 
 
 def open_database(settings: Settings, *, passphrase: str | None = None) -> Database:
@@ -75,16 +72,14 @@ class Status:
 def database_status(db: Database) -> Status:
     """Counts of what is stored."""
     with db.session() as session:
-        by_state = dict(
-            session.execute(select(Incident.review_state, func.count()).group_by(Incident.review_state)).all()
-        )
-        return Status(
-            version=__version__,
-            database=db.description,
-            schema_revision=schema.current_revision(db),
-            documents=int(session.scalar(select(func.count()).select_from(Document)) or 0),
-            incidents=sum(by_state.values()),
-            incidents_by_review_state={str(k): int(v) for k, v in by_state.items()},
-            persons=int(session.scalar(select(func.count()).select_from(Person)) or 0),
-            audit_events=int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0),
-        )
+        found = counts.stored(session)
+    return Status(
+        version=__version__,
+        database=db.description,
+        schema_revision=schema.current_revision(db),
+        documents=found.documents,
+        incidents=sum(found.incidents_by_review_state.values()),
+        incidents_by_review_state=found.incidents_by_review_state,
+        persons=found.persons,
+        audit_events=found.audit_events,
+    )

@@ -19,6 +19,21 @@ def find(session: Session, username: str, *, active_only: bool = False) -> User 
     return session.scalar(statement)
 
 
+def token_and_holder(session: Session, token_id: int) -> tuple[ApiToken, User] | None:
+    """The API token ``token_id`` and the account holding it, or None."""
+    token = session.get(ApiToken, token_id)
+    holder = None if token is None else session.get(User, token.user_id)
+    return None if token is None or holder is None else (token, holder)
+
+
+def token_by_digest(session: Session, digest: str) -> tuple[ApiToken, User] | None:
+    """The token whose stored hash is ``digest``, with its account (tokens are kept hashed only)."""
+    found = session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == digest)
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
 def active_admin_ids(session: Session) -> list[int]:
     """The active admins' ids, their rows locked to the end of the transaction (PostgreSQL).
 
