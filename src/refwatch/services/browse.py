@@ -96,15 +96,11 @@ def count(
 def remember(db: Database, version: int, key: Hashable, compute: Callable[[], Any]) -> Any:
     """``compute()``, or a copy of what it gave for ``key`` while the data has not changed since.
 
-    A copy, so that a caller changing what it got cannot change what others get.
+    A copy, so that a caller changing what it got cannot change what others get. Callers asking
+    for the same key at once compute it once (``VersionedCache.get_or_compute``).
     """
-    cache = caches(db).counts
-    kept = cache.get(version, key)
-    if kept is not None:
-        return copy.deepcopy(kept)
-    value = compute()
-    cache.put(version, key, copy.deepcopy(value))
-    return value
+    value, _ = caches(db).counts.get_or_compute(version, key, lambda: copy.deepcopy(compute()))
+    return copy.deepcopy(value)
 
 
 def _cards(
