@@ -104,12 +104,13 @@ class Settings(BaseSettings):
         "opened at peaks and are closed when returned).",
     )
     warmup_seconds: float = Field(
-        default=5.0,
+        default=30.0,
         ge=0.0,
         le=300.0,
-        description="At most this long, each `refwatch serve` process opens its database connections and "
-        "reads the first pages of the lists, the totals and a sample of records before it accepts "
-        "requests, so the first clients do not wait for cold caches (0: no warm-up).",
+        description="At most this long, `refwatch serve` opens its database connections and reads the first "
+        "pages of the lists, the totals and a sample of records before it accepts requests, so the first "
+        "clients do not wait for cold caches (with --workers, once, before the workers are forked; "
+        "0: no warm-up).",
     )
     link_threshold: float | None = Field(
         default=None,

@@ -246,3 +246,38 @@ def test_any_query_is_answered_as_the_routes_answer_it(
     url = f"{path}?{urlencode(query)}" if query else path
     fast, slow = both_ways(client, monkeypatch, url, world["tokens"]["viewer"])
     assert same(fast, slow), (url, fast.status_code, fast.content[:300], slow.content[:300])
+
+
+def test_a_search_not_kept_runs_in_a_thread_both_ways(
+    client: TestClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search still to be made goes to a worker thread, also one SQLite's FTS index answers: in the first
+    seconds after a start, when none was kept, the event loop's other requests queued behind them (#20).
+    One whose page and total are kept is answered in place. Both lanes alike, with the same answer."""
+    from refwatch.web import api
+
+    threaded: list[str] = []
+
+    def counting(module: Any) -> Any:
+        original = module.run_in_threadpool
+
+        async def run(func: Any, *args: Any, **kwargs: Any) -> Any:
+            threaded.append(module.__name__)
+            return await original(func, *args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(fastlane, "run_in_threadpool", counting(fastlane))
+    monkeypatch.setattr(api, "run_in_threadpool", counting(api))
+    headers = {"Authorization": f"Bearer {world['tokens']['viewer']}"}
+    for word, lane_name in (("arrested", "refwatch.web.fastlane"), ("repatriated", "refwatch.web.api")):
+        url = f"/api/v1/documents?q={word}"
+        if lane_name == "refwatch.web.api":
+            with routes_only(monkeypatch):
+                first, again = client.get(url, headers=headers), client.get(url, headers=headers)
+        else:
+            first, again = client.get(url, headers=headers), client.get(url, headers=headers)
+        assert first.status_code == 200 and first.json()["total"] >= 1
+        assert again.content == first.content
+        assert threaded == [lane_name], word  # the first one only: the second was kept
+        threaded.clear()

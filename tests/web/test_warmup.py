@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+import threading
+import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -14,7 +18,9 @@ from refwatch.services.ingest import ingest_paths
 from refwatch.services.setup import open_database
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Incident
+from refwatch.web import balance, workers
 from refwatch.web.app import create_app
+from refwatch.web.routes import dashboard
 
 REPORTS = {
     "one.txt": "FICTIONAL. Seoul, March 20, 2031 - Chinese police arrested 12 North Korean defectors in "
@@ -76,3 +82,46 @@ def test_no_warm_up_when_it_is_turned_off(settings: Settings, tmp_path: Path) ->
     with TestClient(app):
         assert app.state.warmup is None
         assert not _unfiltered_total_is_kept(app.state.db, ())
+
+
+def test_the_charts_are_ready_and_the_ready_hook_runs_before_the_first_request(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chart compiler is started before the process listens, not in a thread beside the first requests
+    (it held the interpreter for about a second while fifty clients waited); then ``web.workers``'s hook
+    (wait for the other workers) runs, with the caches already full (#20)."""
+    _fill(settings, tmp_path)
+    events: list[str] = []
+
+    def charts() -> None:
+        time.sleep(0.3)  # as long as a cold start of the compiler, or longer
+        events.append("charts")
+
+    monkeypatch.setattr(dashboard, "warm_charts", charts)
+    app = create_app(settings.model_copy(update={"warmup_seconds": 30.0}))
+    db: Database = app.state.db
+    app.state.ready = lambda: events.append(f"ready, total kept: {_unfiltered_total_is_kept(db, ())}")
+    with TestClient(app):
+        assert events == ["charts", "ready, total kept: True"]  # in this order, both done
+
+
+def test_workers_are_forked_from_an_application_warmed_once(settings: Settings, tmp_path: Path) -> None:
+    """``refwatch serve --workers N`` warms one application and forks the workers from it: its caches are
+    full, its templates compiled, its objects frozen out of the collector, and no database connection is
+    open to cross the fork (each worker opens its own) (#20)."""
+    ids, _ = _fill(settings, tmp_path)
+    before = balance.ACTIVE
+    app = workers.prepare(settings.model_copy(update={"warmup_seconds": 30.0}), 2)
+    db: Database = app.state.db
+    try:
+        assert db.engine.pool.checkedin() == 0 and db.engine.pool.checkedout() == 0
+        assert gc.get_freeze_count() > 0
+        assert app.state.shared_warmup.finished
+        assert _unfiltered_total_is_kept(db, ()) and _unfiltered_total_is_kept(db, None)
+        assert set(caches(db).incident_cards.get_many(current_version(db), ids)) == set(ids)
+        assert threading.active_count() == 1  # nothing that a fork would cut in half
+        assert balance.ACTIVE is not None and len(balance.ACTIVE.loads) == 2
+    finally:
+        db.dispose()
+        balance.ACTIVE = before
+        gc.unfreeze()

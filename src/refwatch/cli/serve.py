@@ -43,11 +43,13 @@ def serve(
     if workers == 1:
         uvicorn.run(create_app(current), host=host, port=port, log_level="warning", access_log=False)
         return
+    if workers_module.supported():
+        # A listening socket per worker, so connections spread evenly; the workers are forked from one
+        # application built and warmed here (a wrong key or an uninitialised database fails here, once).
+        workers_module.run(host, port, workers, current)
+        return
     # Fail here, once and clearly, on a wrong key or an uninitialised database.
     create_app(current).state.db.dispose()
-    if workers_module.supported():
-        workers_module.run(host, port, workers)  # a listening socket per worker: connections spread evenly
-        return
     uvicorn.run(
         "refwatch.web.app:create_app",
         factory=True,

@@ -35,7 +35,7 @@ from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter as IncidentFilter  # what the faces filter lists with
 from refwatch.storage.memory_search import any_sealed, sealed_matches
 from refwatch.storage.prepared import paged_ids
-from refwatch.storage.search import matches_page, uses_index, with_match
+from refwatch.storage.search import matches_page, with_match
 from refwatch.storage.tables import Document, Incident, IncidentLocation
 
 MAX_PAGE = 200
@@ -96,15 +96,11 @@ def count(
 def remember(db: Database, version: int, key: Hashable, compute: Callable[[], Any]) -> Any:
     """``compute()``, or a copy of what it gave for ``key`` while the data has not changed since.
 
-    A copy, so that a caller changing what it got cannot change what others get.
+    A copy, so that a caller changing what it got cannot change what others get. Callers asking
+    for the same key at once compute it once (``VersionedCache.get_or_compute``).
     """
-    cache = caches(db).counts
-    kept = cache.get(version, key)
-    if kept is not None:
-        return copy.deepcopy(kept)
-    value = compute()
-    cache.put(version, key, copy.deepcopy(value))
-    return value
+    value, _ = caches(db).counts.get_or_compute(version, key, lambda: copy.deepcopy(compute()))
+    return copy.deepcopy(value)
 
 
 def _cards(
@@ -268,7 +264,7 @@ def _documents_key(
     return ("documents", query.strip() if query else None, language, outlet, visible_groups)
 
 
-def search_scans_text(
+def search_not_kept(
     db: Database,
     query: str,
     *,
@@ -279,14 +275,19 @@ def search_scans_text(
     visible_groups: visibility.Groups,
     version: int | None = None,
 ) -> bool:
-    """Whether :func:`document_page` would have to read through stored text for this search.
+    """Whether :func:`document_page` would have to search for this query, its page or total not kept.
 
-    True for a search no index answers (shorter than a trigram on SQLite; on
-    PostgreSQL the planner decides) whose page and total are not kept from an
-    earlier identical search. The web layer runs those in a worker thread and
-    the rest in place.
+    The web layer runs those searches in a worker thread and the rest in
+    place. A search through SQLite's FTS index used to run in place as well,
+    being quick on its own; but a common word's total and page cost 10-50 ms
+    (a two-letter Korean word, which no trigram indexes, 300 ms), and in the
+    first seconds after a start, when no search is kept yet, every request on
+    the worker queued behind them: searches were most of the workers' time then
+    (#20). In a thread the database does that work without the interpreter
+    (SQLite and psycopg let go of it while they wait), and the requests behind
+    it go on.
     """
-    if not query.strip() or uses_index(db.engine.dialect.name, query):
+    if not query.strip():
         return False
     key = _documents_key(query, language, outlet, visible_groups)
     version = current_version(db) if version is None else version

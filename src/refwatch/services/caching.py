@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +96,35 @@ class VersionedCache:
         self._version = -1
         self._values: dict[Hashable, Any] = {}
         self._lock = threading.Lock()
+        self._computing: dict[tuple[int, Hashable], threading.Lock] = {}  # keys being computed now
+
+    def get_or_compute(self, version: int, key: Hashable, compute: Callable[[], Any]) -> tuple[Any, bool]:
+        """The value kept for ``key`` at ``version``, else ``compute()``'s, kept; and whether it was kept.
+
+        One computation per key at a time: a caller that finds the key being
+        computed by another thread waits for it and takes its value. Searches
+        not yet kept run in worker threads, and in the first seconds after a
+        start the clients asking for the same word at once each computed it
+        again, side by side: most of a worker's time then went to the same few
+        searches (#20). If the computation fails, the next waiter tries itself.
+        """
+        kept = self.get(version, key)
+        if kept is not None:
+            return kept, True
+        with self._lock:
+            computing = self._computing.setdefault((version, key), threading.Lock())
+        with computing:
+            kept = self.get(version, key)
+            if kept is not None:
+                return kept, True
+            try:
+                value = compute()
+                self.put(version, key, value)
+            finally:
+                with self._lock:
+                    if self._computing.get((version, key)) is computing:
+                        del self._computing[(version, key)]
+        return value, False
 
     def get(self, version: int, key: Hashable) -> Any | None:
         """The value kept for ``key`` at ``version``, or None."""

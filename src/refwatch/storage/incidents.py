@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     FromClause,
+    Integer,
     Select,
     String,
     bindparam,
@@ -224,41 +225,42 @@ def to_record(incident: Incident) -> dict[str, Any]:
 
 
 def record_of(session: Session, incident_id: int, visible_groups: visibility.Groups = None) -> dict[str, Any]:
-    """:func:`to_record` of one incident, read as plain rows in three queries (the API's detail).
+    """:func:`to_record` of one incident, read as plain rows in one statement (the API's detail).
 
-    The incident's row; its places and perpetrators (one query, a union); its
-    sources with their documents' headers and their claims (one query, a
-    join). Each query carries the reader's visibility rule itself, so an
-    incident restricted between two of them (read committed: each has its own
-    snapshot) shows nothing of its evidence, rather than evidence the reader may
-    not see. Loading the incident as objects, with one lazy query per source
-    for its document and its claims, cost about three times as much; on
-    PostgreSQL every query is a round trip, which is why the five the detail
-    once took (six with the visibility check) are three now. The statements
-    are built once per set of groups (below). Raises :class:`NotFound`, also
-    for an incident the reader may not see.
+    The statement (:func:`_detail_statement`) is a UNION ALL of the incident's
+    row, its places and perpetrators, and its sources with their documents'
+    headers and their claims, one ``kind`` of row each, in the order the record
+    lists them. Each part carries the reader's visibility rule itself, and all
+    parts read one snapshot, so a restricted incident shows nothing, neither
+    its row nor its evidence. It was three statements, five before that: on
+    PostgreSQL each is a round trip, and on both databases each costs
+    SQLAlchemy's execution overhead, which was most of a detail's time (#20).
+    Raises :class:`NotFound`, also for an incident the reader may not see.
     """
-    conn = session.connection()
-    statements = _detail_statements(visible_groups)
-    params = {"incident": incident_id}
-    row = conn.execute(statements.incident, params).first()
-    if row is None:
-        raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
+    row = None
     locations: list[Any] = []
     perpetrators: list[Any] = []
-    for part in conn.execute(statements.parts, params):
-        if part.kind == _LOCATION:
-            locations.append(_Location(part.a, part.b, part.c, part.d, part.e))
-        else:
-            perpetrators.append(_Perpetrator(part.a, part.b))
     views: dict[int, _SourceView] = {}
-    for r in conn.execute(statements.sources, params):
-        view = views.get(r.id)
-        if view is None:
-            extracted = quotes.open_source(r.extracted, sha256=r.sha256, ordinal=r.ordinal)
-            view = views[r.id] = _SourceView(r.id, r, extracted, r.link_score, r.link_reason, r.extractor, [])
-        if r.field is not None:
-            view.claims.append((r.field, _opened_value(r.value, r.sha256, r.ordinal, r.field)))
+    for r in session.connection().execute(_detail_statement(visible_groups), {"incident": incident_id}):
+        kind = r.kind
+        if kind == _ROW:
+            row = r
+        elif kind == _LOCATION:
+            locations.append(_Location(r.x_a, r.x_b, r.x_c, r.x_d, r.x_e))
+        elif kind == _PERPETRATOR:
+            perpetrators.append(_Perpetrator(r.x_a, r.x_b))
+        else:
+            view = views.get(r.x_source)
+            if view is None:
+                header = _Header(r.x_key, r.x_title, r.x_outlet, r.x_url, r.x_published)
+                extracted = quotes.open_source(r.x_extracted, sha256=r.x_sha256, ordinal=r.x_ordinal)
+                view = views[r.x_source] = _SourceView(
+                    r.x_source, header, extracted, r.x_link_score, r.x_link_reason, r.x_extractor, []
+                )
+            if r.x_field is not None:
+                view.claims.append((r.x_field, _opened_value(r.x_value, r.x_sha256, r.x_ordinal, r.x_field)))
+    if row is None:  # no part of an incident the reader may not see is selected, its row least of all
+        raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
     sources = [replace(v, claims=sorted(v.claims, key=lambda c: c[0])) for v in views.values()]
     return _record(row, locations, perpetrators, sources)
 
@@ -292,68 +294,143 @@ class _Perpetrator:
 
 
 @dataclass(frozen=True, slots=True)
-class _DetailStatements:
-    incident: Select[Any]
-    parts: CompoundSelect[Any]
-    sources: Select[Any]
+class _Header:
+    """A source's document, as :func:`_source_header` reads it."""
+
+    key: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    publication_date_iso: str | None
 
 
-_LOCATION, _PERPETRATOR = "l", "p"
+# The kinds of row of the detail's statement, in the order it returns them.
+_ROW, _LOCATION, _PERPETRATOR, _SOURCE = "i", "l", "p", "s"
+#: The incident's columns the record shows (not its timestamps, which cost time to parse).
+_RECORD_COLUMNS = (
+    "id",
+    "review_state",
+    "restricted_to",
+    "event_types",
+    "status",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "count",
+    "count_min",
+    "count_max",
+    "count_qualifier",
+    "women",
+    "men",
+    "children",
+    "salience",
+    "disagreements",
+    "overrides",
+    "merged_into_id",
+    "part_of_id",
+)
 
 
 @functools.lru_cache(maxsize=64)
-def _detail_statements(visible_groups: visibility.Groups) -> _DetailStatements:
-    """The detail's three statements for readers in ``visible_groups`` (immutable; shared by threads)."""
+def _detail_statement(visible_groups: visibility.Groups) -> CompoundSelect[Any]:
+    """The detail's one statement for readers in ``visible_groups`` (immutable; shared by threads).
+
+    Every part selects the same columns: its own, and typed NULLs in the
+    others' places (typed in SQL too: PostgreSQL resolves a UNION's column
+    types pair by pair, and two bare NULLs would make a text column that a
+    JSON one cannot join). The incident's part comes first, so the result's
+    types, and with them how JSON and dates are read, are its columns'.
+    The rows come in ``kind`` order (incident, places, perpetrators,
+    sources), places and perpetrators as stored, sources by document and
+    position, each source's claims as stored, as the three statements gave them.
+    """
     incidents = Incident.__table__
     visible = visibility.incident_clause(visible_groups)
     of_incident = incidents.c.id == _INCIDENT
+    layout: list[tuple[str, Any]] = [("kind", String())]
+    layout += [(name, incidents.c[name].type) for name in _RECORD_COLUMNS]
+    layout += [(f"x_{name}", String()) for name in "abcde"]
+    layout += [
+        ("x_row", Integer()),
+        ("x_source", Integer()),
+        ("x_extracted", _SOURCES.extracted.type),
+        ("x_link_score", _SOURCES.link_score.type),
+        ("x_link_reason", _SOURCES.link_reason.type),
+        ("x_extractor", _SOURCES.extractor.type),
+        ("x_key", _DOCUMENTS.key.type),
+        ("x_title", _DOCUMENTS.title.type),
+        ("x_outlet", _DOCUMENTS.outlet.type),
+        ("x_url", _DOCUMENTS.url.type),
+        ("x_published", _DOCUMENTS.publication_date_iso.type),
+        ("x_ordinal", Integer()),
+        ("x_sha256", _DOCUMENTS.sha256.type),
+        ("x_claim", Integer()),
+        ("x_field", _CLAIMS.field.type),
+        ("x_value", _CLAIMS.value.type),
+    ]
+
+    def part(kind: str, given: dict[str, Any]) -> list[Any]:
+        columns = [literal_column(f"'{kind}'", String).label("kind")]
+        for name, type_ in layout[1:]:
+            value = given.get(name)
+            columns.append((cast(null(), type_) if value is None else value).label(name))
+        return columns
 
     def joined(table: FromClause, column: Any) -> Any:
         return table.join(incidents, incidents.c.id == column)
 
+    row = select(*part(_ROW, {name: incidents.c[name] for name in _RECORD_COLUMNS})).where(
+        of_incident, visible
+    )
     locations = (
         select(
-            literal_column(f"'{_LOCATION}'", String).label("kind"),
-            _LOCATIONS.c.id.label("row_id"),
-            _LOCATIONS.c.country.label("a"),
-            _LOCATIONS.c.admin1.label("b"),
-            _LOCATIONS.c.place.label("c"),
-            _LOCATIONS.c.facility.label("d"),
-            _LOCATIONS.c.role.label("e"),
+            *part(
+                _LOCATION,
+                {
+                    "x_row": _LOCATIONS.c.id,
+                    "x_a": _LOCATIONS.c.country,
+                    "x_b": _LOCATIONS.c.admin1,
+                    "x_c": _LOCATIONS.c.place,
+                    "x_d": _LOCATIONS.c.facility,
+                    "x_e": _LOCATIONS.c.role,
+                },
+            )
         )
         .select_from(joined(_LOCATIONS, _LOCATIONS.c.incident_id))
         .where(of_incident, visible)
     )
     perpetrators = (
         select(
-            literal_column(f"'{_PERPETRATOR}'", String).label("kind"),
-            _PERPETRATORS.c.id,
-            _PERPETRATORS.c.state,
-            _PERPETRATORS.c.agency,
-            null(),
-            null(),
-            null(),
+            *part(
+                _PERPETRATOR,
+                {"x_row": _PERPETRATORS.c.id, "x_a": _PERPETRATORS.c.state, "x_b": _PERPETRATORS.c.agency},
+            )
         )
         .select_from(joined(_PERPETRATORS, _PERPETRATORS.c.incident_id))
         .where(of_incident, visible)
     )
-    parts = union_all(locations, perpetrators).order_by("kind", "row_id")
     sources = (
         select(
-            _SOURCES.id,
-            _SOURCES.extracted,
-            _SOURCES.link_score,
-            _SOURCES.link_reason,
-            _SOURCES.extractor,
-            _SOURCES.ordinal,
-            _DOCUMENTS.sha256,
-            _DOCUMENTS.key,
-            _DOCUMENTS.title,
-            _DOCUMENTS.outlet,
-            _DOCUMENTS.url,
-            _DOCUMENTS.publication_date_iso,
-            _CLAIMS.field,
-            _CLAIMS.value,
+            *part(
+                _SOURCE,
+                {
+                    "x_source": _SOURCES.id,
+                    "x_extracted": _SOURCES.extracted,
+                    "x_link_score": _SOURCES.link_score,
+                    "x_link_reason": _SOURCES.link_reason,
+                    "x_extractor": _SOURCES.extractor,
+                    "x_key": _DOCUMENTS.key,
+                    "x_title": _DOCUMENTS.title,
+                    "x_outlet": _DOCUMENTS.outlet,
+                    "x_url": _DOCUMENTS.url,
+                    "x_published": _DOCUMENTS.publication_date_iso,
+                    "x_ordinal": _SOURCES.ordinal,
+                    "x_sha256": _DOCUMENTS.sha256,
+                    "x_claim": _CLAIMS.id,
+                    "x_field": _CLAIMS.field,
+                    "x_value": _CLAIMS.value,
+                },
+            )
         )
         .select_from(
             joined(IncidentSource.__table__, _SOURCES.incident_id)
@@ -361,10 +438,10 @@ def _detail_statements(visible_groups: visibility.Groups) -> _DetailStatements:
             .outerjoin(Claim.__table__, _CLAIMS.source_id == _SOURCES.id)
         )
         .where(_SOURCES.incident_id == _INCIDENT, visible)
-        .order_by(_DOCUMENTS.key, _SOURCES.ordinal, _CLAIMS.id)
     )
-    incident = select(*incidents.c).where(of_incident, visible)
-    return _DetailStatements(incident, parts, sources)
+    return union_all(row, locations, perpetrators, sources).order_by(
+        "kind", "x_row", "x_key", "x_ordinal", "x_claim"
+    )
 
 
 def _record(

@@ -128,10 +128,9 @@ async def list_documents(
         offset=offset,
         visible_groups=groups,
     )
-    # A page in list order is a walk down an index, and so is a search through SQLite's FTS index or
-    # one whose page is kept: cheaper on the event loop than a hop to a thread (which then waits for
-    # the busy loop to let go of the interpreter). A search that scans text can take long: a thread.
-    if q and browse.search_scans_text(
+    # A page in list order is a walk down an index, and a search whose page is kept a lookup: cheaper
+    # on the event loop than a hop to a thread. A search to be made can take long: a thread.
+    if q and browse.search_not_kept(
         db, q, language=language, outlet=outlet, limit=limit, offset=offset, visible_groups=groups
     ):
         return _page(await run_in_threadpool(page))

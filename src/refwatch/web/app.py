@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import secrets
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,7 +23,7 @@ from refwatch import __version__
 from refwatch.config import Settings, load_settings
 from refwatch.security.spool import remove_leftover_uploads
 from refwatch.services.setup import open_database
-from refwatch.services.warmup import warm_up
+from refwatch.services.warmup import WarmupReport, warm_up
 from refwatch.web import (
     api,
     arrival,
@@ -105,6 +104,52 @@ def compile_templates() -> int:
     return len(names)
 
 
+def warm_shared(app: FastAPI) -> WarmupReport | None:
+    """Fill the caches and compile the templates: what ``web.workers`` does once, before it forks.
+
+    The caches are then the workers' own from their first instant (copied on
+    fork), and the totals that cost most (a count over every incident per
+    filter) are counted once instead of once per worker at the same moment.
+    The pooled connections are closed afterwards: a database connection must
+    not cross a fork, and each worker opens its own.
+    """
+    settings: Settings = app.state.settings
+    db = app.state.db
+    report = warm_up(db, seconds=settings.warmup_seconds) if settings.warmup_seconds else None
+    if report is not None and report.finished:  # pages come after the API's data
+        compile_templates()
+    db.dispose()
+    app.state.shared_warmup = report
+    return report
+
+
+def before_listening(app: FastAPI) -> WarmupReport | None:
+    """A process's own warm-up, run by the start-up hook before its socket accepts anything.
+
+    After :func:`warm_shared` (a forked worker) the caches are full and this
+    only opens the process's connections and runs the hot statements on them
+    (psycopg prepares a statement on its second run), which costs a fraction of
+    a second; otherwise it fills the caches itself. The dashboard's chart
+    compiler and map outlines are readied here too, not in a thread beside the
+    first requests: that thread held the interpreter for about a second while
+    fifty clients waited (#20). Then every object made so far is frozen out of
+    the garbage collector's passes.
+    """
+    settings: Settings = app.state.settings
+    report = warm_up(app.state.db, seconds=settings.warmup_seconds) if settings.warmup_seconds else None
+    if report is not None and report.finished and getattr(app.state, "shared_warmup", None) is None:
+        compile_templates()
+    if settings.warmup_seconds:
+        dashboard.warm_charts()
+    # Everything loaded so far (libraries, routes, the mapped tables, what the warm-up compiled: some
+    # 160,000 objects) lives as long as the process. Left to the garbage collector, each of its full
+    # passes walked them all, a pause of 60-90 ms in which no request moved; frozen, a full pass takes
+    # about 1 ms. Collected first, so that no garbage of the start-up is kept forever.
+    gc.collect()
+    gc.freeze()
+    return report
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application on ``settings`` (read from the environment when not given).
 
@@ -122,18 +167,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Before the server listens (uvicorn runs this hook first): connections opened, caches filled,
-        # templates compiled, so that the first requests are served as fast as the hundredth (#20).
-        app.state.warmup = warm_up(db, seconds=settings.warmup_seconds) if settings.warmup_seconds else None
-        if app.state.warmup is not None and app.state.warmup.finished:  # pages come after the API's data
-            compile_templates()
-        if settings.warmup_seconds:  # the dashboard's chart compiler and map outlines, beside (#19 speed)
-            threading.Thread(target=dashboard.warm_charts, name="charts-warm-up", daemon=True).start()
-        # Everything loaded so far (libraries, routes, the mapped tables, what the warm-up compiled: some
-        # 160,000 objects) lives as long as the process. Left to the garbage collector, each of its full
-        # passes walked them all, a pause of 60-90 ms in which no request moved; frozen, a full pass takes
-        # about 1 ms. Collected first, so that no garbage of the start-up is kept forever.
-        gc.collect()
-        gc.freeze()
+        # templates compiled, the chart compiler started, so that the first requests are served as
+        # fast as the hundredth (#20).
+        app.state.warmup = before_listening(app)
+        ready = getattr(app.state, "ready", None)
+        if ready is not None:  # ``web.workers``: wait until every worker is as warm, then all listen at once
+            ready()
         try:
             yield
         finally:

@@ -254,7 +254,7 @@ async def _document_page(db: Database, caller: Principal, version: int, args: di
     groups = caller.visible_groups()
     page = functools.partial(browse.document_page, db, visible_groups=groups, version=version, **args)
     query = args["query"]
-    if query and browse.search_scans_text(
+    if query and browse.search_not_kept(
         db,
         query,
         language=args["language"],
@@ -264,7 +264,7 @@ async def _document_page(db: Database, caller: Principal, version: int, args: di
         visible_groups=groups,
         version=version,
     ):
-        return (await run_in_threadpool(page)).to_json()  # as the route does: a scan of text, in a thread
+        return (await run_in_threadpool(page)).to_json()  # as the route does: a search, in a thread
     return page().to_json()
 
 
