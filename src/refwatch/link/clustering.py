@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from refwatch.link.features import Features, features
@@ -120,6 +120,17 @@ class _Groups:
         self.pins[ra] |= self.pins.pop(rb)
 
 
+def _written_before(report: Features, other: Features, *, window_days: int) -> bool:
+    """Whether ``report`` was written more than the window before ``other`` began: a veto
+    (:func:`~refwatch.link.scoring.veto`) read off the two reports alone, before any placing
+    by year (which moves only an undated side's dates, never a date of writing)."""
+    return (
+        report.reference is not None
+        and other.start is not None
+        and report.reference[1] < other.start - window_days
+    )
+
+
 def cluster(
     reports: Sequence[Report],
     *,
@@ -127,9 +138,16 @@ def cluster(
     window_days: int,
     pinned: Sequence[Sequence[str]] = (),
     model: LinkModel | None = None,
-    compared: dict[tuple[str, str], Comparison] | None = None,
+    compared: Mapping[tuple[str, str], Comparison] | None = None,
 ) -> Clustering:
     """Group reports into incidents (see the module docstring).
+
+    Memory follows the reports and the scored pairs, not the candidate pairs (issue #20):
+    candidate pairs are streamed from the blocking and weighed without their reasons, a
+    pair below the threshold is dropped as soon as it is weighed, and only the pairs that
+    become links are weighed again with their reasons (``Link.comparison``). The average
+    over two groups weighs again the few pairs it needs that were dropped, and keeps each
+    as one number.
 
     Args:
         reports: every report to group.
@@ -138,7 +156,7 @@ def cluster(
         pinned: groups of report keys a reviewer merged or split.
         model: the linking model; the packaged one by default.
         compared: comparisons already made with the same model and window, by the pair of keys in
-            order (an incremental link's walk made them); pairs compared here are added to it.
+            order (an incremental link's walk made them): read instead of weighing again.
     """
     model = model or default_model()
     limit = _logit2(threshold)
@@ -152,26 +170,40 @@ def cluster(
         for key in present[1:]:
             if groups.find(present[0]) != groups.find(key):
                 groups.join(present[0], key)
-    cache: dict[tuple[str, str], Comparison] = compared if compared is not None else {}
+    made: Mapping[tuple[str, str], Comparison] = compared if compared is not None else {}
 
-    def pair(x: str, y: str) -> Comparison:
-        k = (x, y) if x < y else (y, x)
-        if k not in cache:
-            cache[k] = compare_features(read[k[0]], read[k[1]], window_days=window_days, model=model)
-        return cache[k]
+    def pair(x: str, y: str, *, explain: bool) -> Comparison:
+        """The comparison of ``x < y``; with its reasons when ``explain``."""
+        found = made.get((x, y))
+        if found is not None and (found.weighing is not None or found.veto or not explain):
+            return found
+        return compare_features(read[x], read[y], window_days=window_days, model=model, explain=explain)
 
-    scored: list[tuple[float, str, str, Comparison]] = []
+    scored: list[tuple[float, str, str]] = []
     for left, right in candidate_pairs(reports, window_days=window_days):
-        result = pair(left.key, right.key)
+        first, second = (left.key, right.key) if left.key < right.key else (right.key, left.key)
+        a, b = read[first], read[second]
+        if _written_before(a, b, window_days=window_days) or _written_before(b, a, window_days=window_days):
+            continue  # vetoed whatever else they say: not worth placing and weighing
+        result = pair(first, second, explain=False)
         if (
             result.veto is None
             and result.enough_alone
             and result.weight is not None
             and result.weight >= limit
         ):
-            first, second = sorted((left.key, right.key))
-            scored.append((result.weight, first, second, result))
+            scored.append((result.weight, first, second))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+
+    # The weights averaged across two groups (None: a veto), one float per pair: most were
+    # weighed while streaming and dropped, and only the few inside groups that meet come back.
+    across: dict[tuple[str, str], float | None] = {}
+
+    def weight(x: str, y: str) -> float | None:
+        k = (x, y) if x < y else (y, x)
+        if k not in across:
+            across[k] = pair(k[0], k[1], explain=False).weight
+        return across[k]
 
     # Two groups found incompatible stay so until one of them grows: a group is named by its
     # root and size (a root absorbed into another never becomes a root again), so the many
@@ -186,19 +218,25 @@ def cluster(
         state = (ra, len(groups.groups[ra]), rb, len(groups.groups[rb]))
         if state in refused:
             return False
-        results = [pair(x, y) for x in left for y in right]
-        if any(r.veto or r.weight is None for r in results) or not (
-            sum(r.weight or 0.0 for r in results) / len(results) >= limit
-        ):
+        weights: list[float] = []
+        for x in left:
+            for y in right:
+                w = weight(x, y)
+                if w is None:  # a veto: no average can make up for it
+                    refused.add(state)
+                    return False
+                weights.append(w)
+        # summed in the order the members are listed, as always, so the mean is the same float
+        if not sum(w or 0.0 for w in weights) / len(weights) >= limit:
             refused.add(state)
             return False
         return True
 
     links: list[Link] = []
-    for _score, a, b, result in scored:
+    for _score, a, b in scored:
         if groups.can_join(a, b) and compatible(a, b):
             groups.join(a, b)
-            links.append(Link(a, b, result))
+            links.append(Link(a, b, pair(a, b, explain=True)))
     by_root: dict[str, list[str]] = {}
     for key in groups.parent:
         by_root.setdefault(groups.find(key), []).append(key)

@@ -339,7 +339,7 @@ def _reached(
             if k in compared:
                 continue
             result = compared[k] = compare_features(
-                read[k[0]], read[k[1]], window_days=window_days, model=model
+                read[k[0]], read[k[1]], window_days=window_days, model=model, explain=False
             )
             if result.veto is None and result.weight is not None and result.weight >= limit:
                 for other in (r, c):
