@@ -14,10 +14,11 @@ two groups afresh. Groups and links, with their comparisons, must be the same.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from factories import make
-from hypothesis import given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from refwatch.domain.incidents import DateInterval
@@ -29,9 +30,11 @@ from refwatch.link.clustering import (
     _written_before,
     candidate_pairs,
     cluster,
+    is_candidate,
 )
-from refwatch.link.features import features
+from refwatch.link.features import Features, features
 from refwatch.link.model import LinkModel, default_model
+from refwatch.link.partial import relink_part
 from refwatch.link.scoring import Comparison, Report, compare_features
 
 WINDOW = 45
@@ -39,7 +42,9 @@ MODEL = default_model()
 BASE = dt.date(2030, 3, 1)
 
 
-def plain(reports: list[Report], *, threshold: float, pinned: list[list[str]], model: LinkModel) -> Clustering:
+def plain(
+    reports: list[Report], *, threshold: float, pinned: list[list[str]], model: LinkModel
+) -> Clustering:
     """The clustering as it was: all comparisons kept, every average taken over all pairs."""
     limit = _logit2(threshold)
     read = {r.key: features(r) for r in reports}
@@ -63,7 +68,12 @@ def plain(reports: list[Report], *, threshold: float, pinned: list[list[str]], m
     scored = []
     for left, right in candidate_pairs(reports, window_days=WINDOW):
         result = pair(left.key, right.key)
-        if result.veto is None and result.enough_alone and result.weight is not None and result.weight >= limit:
+        if (
+            result.veto is None
+            and result.enough_alone
+            and result.weight is not None
+            and result.weight >= limit
+        ):
             first, second = sorted((left.key, right.key))
             scored.append((result.weight, first, second, result))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
@@ -110,7 +120,7 @@ def report_sets(draw: st.DrawFn) -> tuple[list[Report], list[list[str]]]:
                 st.booleans(),  # a date with a start and no end
             ),
             min_size=2,
-            max_size=12,
+            max_size=14,
         )
     )
     reports: list[Report] = []
@@ -182,3 +192,94 @@ def test_weighing_without_reasons_is_the_same_float(drawn: tuple[list[Report], l
             assert bare == replace(full, weighing=None)
             if full.veto is None:
                 assert MODEL.match_weight(a, b) == MODEL.weigh(a, b).weight
+
+
+# --- clustering again only the part new reports can change (refwatch.link.partial) ------------------
+
+
+class InMemory:
+    """Stored reports and incidents for :func:`relink_part`, from a list of reports and groups."""
+
+    def __init__(self, reports: list[Report], groups: list[tuple[str, ...]], pinned: set[int]) -> None:
+        self.reports = {r.key: r for r in reports}
+        self.groups = groups
+        self.of = {k: i for i, g in enumerate(groups) for k in g}
+        self.fixed = pinned
+        self.pairs: dict[str, list[str]] = {r.key: [] for r in reports}
+        for a, b in candidate_pairs(reports, window_days=WINDOW):
+            self.pairs[a.key].append(b.key)
+            self.pairs[b.key].append(a.key)
+
+    def incident(self, key: str) -> int:
+        return self.of[key]
+
+    def members(self, incident: Hashable) -> Sequence[str]:
+        return self.groups[int(str(incident))]
+
+    def pinned(self, incident: Hashable) -> bool:
+        return incident in self.fixed
+
+    def candidates(self, key: str) -> Iterable[str]:
+        return self.pairs[key]
+
+    def paired(self, a: str, b: str) -> bool:
+        return is_candidate(self.reports[a], self.reports[b], window_days=WINDOW)
+
+    def read(self, keys: Collection[str]) -> Mapping[str, Features]:
+        return {k: features(self.reports[k]) for k in keys}
+
+
+@settings(max_examples=300, deadline=None)
+@given(report_sets(), st.integers(min_value=1, max_value=3), st.sampled_from([MODEL.threshold or 0.5, 0.02]))
+def test_clustering_the_part_new_reports_reach_gives_the_full_relink(
+    drawn: tuple[list[Report], list[list[str]]], newest: int, threshold: float
+) -> None:
+    """Stored incidents from a full relink, new documents' reports each in an incident of its own:
+    the part :func:`relink_part` clusters, with every other stored incident, is the full relink."""
+    reports, pins = drawn
+    documents = sorted({r.document for r in reports})
+    fresh = set(documents[-newest:])
+    old = [r for r in reports if r.document not in fresh]
+    new = [r for r in reports if r.document in fresh]
+    first = cluster(old, threshold=threshold, window_days=WINDOW, pinned=pins, model=MODEL)
+    # A reviewer's pin holds the whole stored incident from then on; the stored incidents are
+    # what a full relink gives under the pins of now (link_increment's audit check keeps it so).
+    pinned = {i for i, g in enumerate(first.groups) if any(set(g) & set(p) for p in pins)}
+    now = [list(first.groups[i]) for i in sorted(pinned)]
+    assume(
+        cluster(old, threshold=threshold, window_days=WINDOW, pinned=now, model=MODEL).groups == first.groups
+    )
+    groups = [*first.groups, *((r.key,) for r in new)]
+    part = relink_part(
+        InMemory(reports, groups, pinned),
+        [r.key for r in new],
+        threshold=threshold,
+        window_days=WINDOW,
+        model=MODEL,
+        most=len(reports),
+    )
+    full = cluster(reports, threshold=threshold, window_days=WINDOW, pinned=now, model=MODEL)
+    assert part is not None
+    inside = {k for g in part.groups for k in g}
+    assert {r.key for r in new} <= inside
+    rest = [g for g in first.groups if not set(g) & inside]
+    event(
+        f"stored incidents taken in: {min(len(first.groups) - len(rest), 3)}; left alone: {min(len(rest), 3)}"
+    )
+    event(f"pinned incidents: {min(len(pinned), 1)}")
+    assert tuple(sorted([*part.groups, *rest])) == full.groups
+    assert part.links == tuple(link for link in full.links if link.a in inside)
+
+
+@settings(max_examples=100, deadline=None)
+@given(report_sets())
+def test_one_pair_is_a_candidate_as_the_sweep_pairs_it(drawn: tuple[list[Report], list[list[str]]]) -> None:
+    reports, _pins = drawn
+    swept = {tuple(sorted((a.key, b.key))) for a, b in candidate_pairs(reports, window_days=WINDOW)}
+    asked = {
+        (a.key, b.key)
+        for a in reports
+        for b in reports
+        if a.key < b.key and is_candidate(a, b, window_days=WINDOW)
+    }
+    assert asked == swept
