@@ -19,7 +19,8 @@ over the full order, as long as nothing crossed between the part and the rest:
 * a pair between the part and a neighbour is refused: that is what was checked.
 
 So :func:`relink_part` starts from the new reports' incidents, and while some pair at
-the edge would join, takes that neighbour in and runs again. It gives up (None: relink
+the edge would join, takes the first such neighbour in and runs again (a pair after it
+may meet groups a full relink never forms, so only the first is known to belong). It gives up (None: relink
 everything) when the part grows past ``most`` reports, or when a neighbour's replay does
 not come out as the stored incident (then the stored incidents are not a full relink's).
 Its cost is the candidates of the part's reports and the pairs inside its neighbours,
@@ -161,10 +162,10 @@ def relink_part(
             if not rule.allows(a, b):
                 continue
             if where == _EDGE:
-                # It would join: the neighbour belongs in the part. Refused here so that the
-                # rest of the run still finds every other neighbour that would join.
+                # It would join: the neighbour belongs in the part. What follows in this run
+                # no longer is what a full relink does, so the part is run again with it.
                 crossing.add(stored.incident(b if a in part else a))
-                continue
+                break
             groups.join(a, b)
             if where == _PART:
                 comparison = compare_features(read[a], read[b], window_days=window_days, model=model)
