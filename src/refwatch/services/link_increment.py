@@ -1,17 +1,13 @@
-"""Linking only what new reports reach, with the result a full relink would give (issue #20).
+"""Linking only what new reports can change, with the result a full relink would give (issue #20).
 
-Clustering (:mod:`refwatch.link.clustering`) joins two reports only through a
-*scored pair* (a candidate pair from different documents, no veto, weight at or
-over the threshold) or a reviewer's pin, and each decision looks only at the
-two groups it joins. So the incidents of one connected part of the graph of
-scored pairs and pins do not depend on any other part, and when the stored
-incidents are what a full relink gave, new reports can change only the parts
-they reach: those are found here by walking scored pairs out from the new
-reports (each report compared only with the candidates of its date block, as
-:func:`~refwatch.link.clustering.candidate_pairs` pairs them), clustered
-again, and written back with the same rules as a full relink
-(:func:`~refwatch.services.linking.apply_clustering`). Every other incident,
-its id and its sources, is left as it is.
+The part of the stored incidents new reports can change is found and clustered by
+:func:`refwatch.link.partial.relink_part` (why that gives a full relink's incidents is
+in its module docstring), from the block index of every stored report (each report
+compared only with the candidates of its date block, as
+:func:`~refwatch.link.clustering.candidate_pairs` pairs them) and the features of the
+reports it asks for, read here. The part is written back with the same rules as a full
+relink (:func:`~refwatch.services.linking.apply_clustering`). Every other incident, its
+id and its sources, is left as it is.
 
 That holds only while nothing but new documents changed since the last relink
 with the same model, threshold and window. The audit log says so: the last
@@ -128,9 +124,8 @@ def forces_relink(action: str) -> bool:
     return action not in UNRELATED and not action.startswith(UNRELATED_PREFIXES)
 
 
-#: When the new reports reach more than this share of all reports (and at least MIN_GIVE_UP),
-#: the walk stops and everything is relinked: that costs less (a synthetic corpus of random
-#: incidents in a few cities, as the soak's, is one connected graph of scored pairs).
+#: When the part new reports can change grows past this share of all reports (and at least
+#: MIN_GIVE_UP), everything is relinked instead: that costs less.
 MAX_SHARE = 0.5
 MIN_GIVE_UP = 1000
 
