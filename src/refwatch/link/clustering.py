@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -225,7 +225,6 @@ def cluster(
     window_days: int,
     pinned: Sequence[Sequence[str]] = (),
     model: LinkModel | None = None,
-    compared: Mapping[tuple[str, str], Comparison] | None = None,
 ) -> Clustering:
     """Group reports into incidents (see the module docstring).
 
@@ -242,21 +241,15 @@ def cluster(
         window_days: reports whose dates lie further apart are never in one incident.
         pinned: groups of report keys a reviewer merged or split.
         model: the linking model; the packaged one by default.
-        compared: comparisons already made with the same model and window, by the pair of keys in
-            order (an incremental link's walk made them): read instead of weighing again.
     """
     model = model or default_model()
     limit = _logit2(threshold)
     read: dict[str, Features] = {r.key: features(r) for r in reports}
     groups = _Groups(reports)
     groups.pin(enumerate(pinned))
-    made: Mapping[tuple[str, str], Comparison] = compared if compared is not None else {}
 
     def pair(x: str, y: str, *, explain: bool) -> Comparison:
         """The comparison of ``x < y``; with its reasons when ``explain``."""
-        found = made.get((x, y))
-        if found is not None and (found.weighing is not None or found.veto or not explain):
-            return found
         return compare_features(read[x], read[y], window_days=window_days, model=model, explain=explain)
 
     scored: list[tuple[float, str, str]] = []
