@@ -20,7 +20,7 @@ incident ("Chinese police detained 7 North Koreans near Yanji ...") with
 pseudonyms like "Person A-017" and filler sentences, about one in five in
 Korean; never corpus text. The generated reports are linked once before the load starts
 (a full relink, as every real database has had; not timed), so each ingest beside the load links
-only what its new reports reach when that is less than half of everything, and detail requests
+only the part its new reports can change (``refwatch.link.partial``), and detail requests
 name only incidents that exist; a 404 for one a new report then joined to another is counted
 apart (``gone``, aiohttp clients; wrk counts it as an error).
 

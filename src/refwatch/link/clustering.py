@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from refwatch.link.features import Features, features
 from refwatch.link.model import LinkModel, default_model
@@ -82,16 +83,43 @@ def candidate_pairs(reports: Sequence[Report], *, window_days: int) -> Iterable[
                 yield a, b
 
 
+class _Keyed(Protocol):
+    """What grouping reads of a report (a :class:`Report` or its :class:`Features`)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def document(self) -> str: ...
+
+
+def is_candidate(a: Report, b: Report, *, window_days: int) -> bool:
+    """Whether :func:`candidate_pairs` pairs ``a`` and ``b``, asked of one pair.
+
+    The sweep there pairs a dated report with each later one (by start date, then key)
+    that starts no later than the earlier one's end plus the window.
+    """
+    if a.document == b.document:
+        return False
+    if not a.incident.date.start or not b.incident.date.start:
+        return True
+    first, second = sorted((a, b), key=lambda r: (r.incident.date.start or "", r.key))
+    end = dt.date.fromisoformat(first.incident.date.end or first.incident.date.start or "")
+    start = dt.date.fromisoformat(second.incident.date.start or "")
+    return start <= end + dt.timedelta(days=window_days)
+
+
 class _Groups:
     """Union–find over report keys that also tracks documents and pins per group."""
 
-    def __init__(self, reports: Sequence[Report]) -> None:
+    def __init__(self, reports: Iterable[_Keyed]) -> None:
+        reports = list(reports)
         self.parent = {r.key: r.key for r in reports}
         # Members per root, kept up to date by every join: scanning every key for each
         # candidate pair made clustering quadratic in the number of reports.
         self.groups = {r.key: [r.key] for r in reports}
         self.documents = {r.key: {r.document} for r in reports}
-        self.pins: dict[str, set[int]] = {r.key: set() for r in reports}
+        self.pins: dict[str, set[Hashable]] = {r.key: set() for r in reports}
 
     def find(self, key: str) -> str:
         root = key
@@ -119,6 +147,76 @@ class _Groups:
         self.documents[ra] |= self.documents.pop(rb)
         self.pins[ra] |= self.pins.pop(rb)
 
+    def pin(self, pinned: Iterable[tuple[Hashable, Sequence[str]]]) -> None:
+        """Join each reviewer's group from the start, marked so that no two are ever joined."""
+        for pin_id, members in pinned:
+            present = sorted(m for m in members if m in self.parent)
+            for key in present:
+                self.pins[self.find(key)].add(pin_id)
+            for key in present[1:]:
+                if self.find(present[0]) != self.find(key):
+                    self.join(present[0], key)
+
+
+class _JoinRule:
+    """Whether two groups may join now: different documents and pins, no veto between any two
+    of their reports, and the mean weight over every pair across them at the threshold.
+
+    Two groups found incompatible stay so until one of them grows: a group is named by its
+    root and size (a root absorbed into another never becomes a root again), so the many
+    scored pairs between the same two large groups are averaged once, not once each.
+    """
+
+    def __init__(self, groups: _Groups, weight: Callable[[str, str], float | None], limit: float) -> None:
+        self.groups = groups
+        self.weight = weight  # of any two reports; None: a veto
+        self.limit = limit
+        self.refused: set[tuple[str, int, str, int]] = set()
+
+    def allows(self, a: str, b: str) -> bool:
+        """Whether the groups of ``a`` and ``b`` (a scored pair) may join."""
+        groups = self.groups
+        if not groups.can_join(a, b):
+            return False
+        left, right = groups.members(a), groups.members(b)
+        if len(left) == 1 and len(right) == 1:
+            return True
+        ra, rb = sorted((groups.find(a), groups.find(b)))
+        state = (ra, len(groups.groups[ra]), rb, len(groups.groups[rb]))
+        if state in self.refused:
+            return False
+        weights: list[float] = []
+        for x in left:
+            for y in right:
+                w = self.weight(x, y)
+                if w is None:  # a veto: no average can make up for it
+                    self.refused.add(state)
+                    return False
+                weights.append(w)
+        # summed in the order the members are listed, as always, so the mean is the same float
+        if not sum(w or 0.0 for w in weights) / len(weights) >= self.limit:
+            self.refused.add(state)
+            return False
+        return True
+
+
+def _scored(result: Comparison, limit: float) -> bool:
+    """Whether a pair may join two reports on its own: no veto, enough alone, at the threshold."""
+    return (
+        result.veto is None and result.enough_alone and result.weight is not None and result.weight >= limit
+    )
+
+
+def _written_before(report: Features, other: Features, *, window_days: int) -> bool:
+    """Whether ``report`` was written more than the window before ``other`` began: a veto
+    (:func:`~refwatch.link.scoring.veto`) read off the two reports alone, before any placing
+    by year (which moves only an undated side's dates, never a date of writing)."""
+    return (
+        report.reference is not None
+        and other.start is not None
+        and report.reference[1] < other.start - window_days
+    )
+
 
 def cluster(
     reports: Sequence[Report],
@@ -127,9 +225,15 @@ def cluster(
     window_days: int,
     pinned: Sequence[Sequence[str]] = (),
     model: LinkModel | None = None,
-    compared: dict[tuple[str, str], Comparison] | None = None,
 ) -> Clustering:
     """Group reports into incidents (see the module docstring).
+
+    Memory follows the reports and the scored pairs, not the candidate pairs (issue #20):
+    candidate pairs are streamed from the blocking and weighed without their reasons, a
+    pair below the threshold is dropped as soon as it is weighed, and only the pairs that
+    become links are weighed again with their reasons (``Link.comparison``). The average
+    over two groups weighs again the few pairs it needs that were dropped, and keeps each
+    as one number.
 
     Args:
         reports: every report to group.
@@ -137,68 +241,44 @@ def cluster(
         window_days: reports whose dates lie further apart are never in one incident.
         pinned: groups of report keys a reviewer merged or split.
         model: the linking model; the packaged one by default.
-        compared: comparisons already made with the same model and window, by the pair of keys in
-            order (an incremental link's walk made them); pairs compared here are added to it.
     """
     model = model or default_model()
     limit = _logit2(threshold)
     read: dict[str, Features] = {r.key: features(r) for r in reports}
     groups = _Groups(reports)
-    known = set(groups.parent)
-    for pin_id, members in enumerate(pinned):
-        present = sorted(m for m in members if m in known)
-        for key in present:
-            groups.pins[groups.find(key)].add(pin_id)
-        for key in present[1:]:
-            if groups.find(present[0]) != groups.find(key):
-                groups.join(present[0], key)
-    cache: dict[tuple[str, str], Comparison] = compared if compared is not None else {}
+    groups.pin(enumerate(pinned))
 
-    def pair(x: str, y: str) -> Comparison:
-        k = (x, y) if x < y else (y, x)
-        if k not in cache:
-            cache[k] = compare_features(read[k[0]], read[k[1]], window_days=window_days, model=model)
-        return cache[k]
+    def pair(x: str, y: str, *, explain: bool) -> Comparison:
+        """The comparison of ``x < y``; with its reasons when ``explain``."""
+        return compare_features(read[x], read[y], window_days=window_days, model=model, explain=explain)
 
-    scored: list[tuple[float, str, str, Comparison]] = []
+    scored: list[tuple[float, str, str]] = []
     for left, right in candidate_pairs(reports, window_days=window_days):
-        result = pair(left.key, right.key)
-        if (
-            result.veto is None
-            and result.enough_alone
-            and result.weight is not None
-            and result.weight >= limit
-        ):
-            first, second = sorted((left.key, right.key))
-            scored.append((result.weight, first, second, result))
+        first, second = (left.key, right.key) if left.key < right.key else (right.key, left.key)
+        a, b = read[first], read[second]
+        if _written_before(a, b, window_days=window_days) or _written_before(b, a, window_days=window_days):
+            continue  # vetoed whatever else they say: not worth placing and weighing
+        result = pair(first, second, explain=False)
+        if result.weight is not None and _scored(result, limit):
+            scored.append((result.weight, first, second))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
 
-    # Two groups found incompatible stay so until one of them grows: a group is named by its
-    # root and size (a root absorbed into another never becomes a root again), so the many
-    # scored pairs between the same two large groups are averaged once, not once each.
-    refused: set[tuple[str, int, str, int]] = set()
+    # The weights averaged across two groups (None: a veto), one float per pair: most were
+    # weighed while streaming and dropped, and only the few inside groups that meet come back.
+    across: dict[tuple[str, str], float | None] = {}
 
-    def compatible(a: str, b: str) -> bool:
-        left, right = groups.members(a), groups.members(b)
-        if len(left) == 1 and len(right) == 1:
-            return True
-        ra, rb = sorted((groups.find(a), groups.find(b)))
-        state = (ra, len(groups.groups[ra]), rb, len(groups.groups[rb]))
-        if state in refused:
-            return False
-        results = [pair(x, y) for x in left for y in right]
-        if any(r.veto or r.weight is None for r in results) or not (
-            sum(r.weight or 0.0 for r in results) / len(results) >= limit
-        ):
-            refused.add(state)
-            return False
-        return True
+    def weight(x: str, y: str) -> float | None:
+        k = (x, y) if x < y else (y, x)
+        if k not in across:
+            across[k] = pair(k[0], k[1], explain=False).weight
+        return across[k]
 
+    rule = _JoinRule(groups, weight, limit)
     links: list[Link] = []
-    for _score, a, b, result in scored:
-        if groups.can_join(a, b) and compatible(a, b):
-            groups.join(a, b)
-            links.append(Link(a, b, result))
+    for _score, x, y in scored:
+        if rule.allows(x, y):
+            groups.join(x, y)
+            links.append(Link(x, y, pair(x, y, explain=True)))
     by_root: dict[str, list[str]] = {}
     for key in groups.parent:
         by_root.setdefault(groups.find(key), []).append(key)

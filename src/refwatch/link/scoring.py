@@ -22,7 +22,7 @@ from typing import Final
 
 from refwatch.link.features import Features, features, placed
 from refwatch.link.levels import gap_days, interval_gap
-from refwatch.link.model import LinkModel, Weighing, default_model
+from refwatch.link.model import LinkModel, Weighing, default_model, probability_of
 from refwatch.link.report import Report
 
 __all__ = ["Comparison", "Report", "compare", "compare_features", "veto"]
@@ -87,11 +87,16 @@ def _comparison(weighing: Weighing) -> Comparison:
     return Comparison(round(weighing.probability, 4), weight=weighing.weight, weighing=weighing)
 
 
-def compare_features(a: Features, b: Features, *, window_days: int, model: LinkModel) -> Comparison:
+def compare_features(
+    a: Features, b: Features, *, window_days: int, model: LinkModel, explain: bool = True
+) -> Comparison:
     """:func:`compare` on reports already read (clustering reads each report once).
 
     An undated report that names a day without its year is placed in the year that fits
     the other best (:func:`~refwatch.link.features.placed`) before either is weighed.
+    With ``explain`` False the comparison has the same score, weight, veto and
+    ``enough_alone`` but no ``weighing`` (no reasons): clustering weighs every candidate
+    pair and explains only those it links.
     """
     if a.start is None and b.start is not None:
         a = placed(a, b)
@@ -100,9 +105,15 @@ def compare_features(a: Features, b: Features, *, window_days: int, model: LinkM
     reason = veto(a, b, window_days=window_days)
     if reason:
         return Comparison(0.0, veto=reason)
-    weighing = model.weigh(a, b)
-    comparison = _comparison(weighing)
-    if (a.timeless or b.timeless) and weighing.probability < TIMELESS_MIN_PROBABILITY:
+    if explain:
+        weighing = model.weigh(a, b)
+        comparison = _comparison(weighing)
+        probability = weighing.probability
+    else:
+        weight = model.match_weight(a, b)
+        probability = probability_of(weight)
+        comparison = Comparison(round(probability, 4), weight=weight)
+    if (a.timeless or b.timeless) and probability < TIMELESS_MIN_PROBABILITY:
         # Nothing says when: a figure and a place alone recur year after year. Such a pair may
         # still count in the average over a group the report joins on stronger evidence.
         return replace(comparison, enough_alone=False)

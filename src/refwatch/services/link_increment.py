@@ -1,17 +1,13 @@
-"""Linking only what new reports reach, with the result a full relink would give (issue #20).
+"""Linking only what new reports can change, with the result a full relink would give (issue #20).
 
-Clustering (:mod:`refwatch.link.clustering`) joins two reports only through a
-*scored pair* (a candidate pair from different documents, no veto, weight at or
-over the threshold) or a reviewer's pin, and each decision looks only at the
-two groups it joins. So the incidents of one connected part of the graph of
-scored pairs and pins do not depend on any other part, and when the stored
-incidents are what a full relink gave, new reports can change only the parts
-they reach: those are found here by walking scored pairs out from the new
-reports (each report compared only with the candidates of its date block, as
-:func:`~refwatch.link.clustering.candidate_pairs` pairs them), clustered
-again, and written back with the same rules as a full relink
-(:func:`~refwatch.services.linking.apply_clustering`). Every other incident,
-its id and its sources, is left as it is.
+The part of the stored incidents new reports can change is found and clustered by
+:func:`refwatch.link.partial.relink_part` (why that gives a full relink's incidents is
+in its module docstring), from the block index of every stored report (each report
+compared only with the candidates of its date block, as
+:func:`~refwatch.link.clustering.candidate_pairs` pairs them) and the features of the
+reports it asks for, read here. The part is written back with the same rules as a full
+relink (:func:`~refwatch.services.linking.apply_clustering`). Every other incident, its
+id and its sources, is left as it is.
 
 That holds only while nothing but new documents changed since the last relink
 with the same model, threshold and window. The audit log says so: the last
@@ -29,29 +25,28 @@ import bisect
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from refwatch.domain.incidents import Incident as ExtractedIncident
-from refwatch.link.clustering import _logit2, cluster
 from refwatch.link.features import Features, features
 from refwatch.link.model import LinkModel
+from refwatch.link.partial import relink_part
 from refwatch.link.report import Report
-from refwatch.link.scoring import Comparison, compare_features
 from refwatch.services.linking import (
     WITHOUT_TEXT,
     LinkSummary,
     PartRow,
-    _reports,
     _written,
     apply_clustering,
     relate_parts,
     report_key,
 )
 from refwatch.storage import quotes
+from refwatch.storage.documents import reference_of
 from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentSource
 
 logger = logging.getLogger(__name__)
@@ -130,9 +125,8 @@ def forces_relink(action: str) -> bool:
     return action not in UNRELATED and not action.startswith(UNRELATED_PREFIXES)
 
 
-#: When the new reports reach more than this share of all reports (and at least MIN_GIVE_UP),
-#: the walk stops and everything is relinked: that costs less (a synthetic corpus of random
-#: incidents in a few cities, as the soak's, is one connected graph of scored pairs).
+#: When the part new reports can change grows past this share of all reports (and at least
+#: MIN_GIVE_UP), everything is relinked instead: that costs less.
 MAX_SHARE = 0.5
 MIN_GIVE_UP = 1000
 
@@ -303,61 +297,51 @@ def _read(session: Session, rows: Iterable[_Row]) -> dict[str, Features]:
                 incident=ExtractedIncident.from_dict(opened),
                 published=document.publication_date,
                 reference=_written(document),
+                # as a full relink reads it (linking._reports): without it, a report nothing places
+                # in time was read as placed, and could join on weaker evidence than a relink allows
+                placed_in_time=document.publication_date is not None or reference_of(document) is not None,
             )
             out[row.key] = features(report)
     return out
 
 
-def _reached(
-    session: Session,
-    rows: list[_Row],
-    new: list[_Row],
-    *,
-    limit: float,
-    window_days: int,
-    model: LinkModel,
-    compared: dict[tuple[str, str], Comparison],
-) -> set[str] | None:
-    """The keys of every report joined to a new one by a path of scored pairs and pins.
+class _Stored:
+    """The stored reports and incidents as :func:`~refwatch.link.partial.relink_part` asks for them:
+    the block index of every report, and features read from the database only when asked."""
 
-    None when they are more than :data:`MAX_SHARE` of all reports (at least :data:`MIN_GIVE_UP`):
-    then a full relink costs less than walking on. Every comparison made is kept in ``compared``.
-    """
-    give_up = max(MIN_GIVE_UP, int(len(rows) * MAX_SHARE))
-    blocks = _Blocks(rows, window_days)
-    by_incident: dict[int, list[_Row]] = defaultdict(list)
-    for r in rows:
-        by_incident[r.incident_id].append(r)
-    read: dict[str, Features] = {}
-    reached = {r.key for r in new}
-    frontier = list(new)
-    while frontier:
-        pairs = [(r, c) for r in frontier for c in blocks.candidates(r)]
-        missing = {r.key: r for pair in pairs for r in pair if r.key not in read}
-        read.update(_read(session, missing.values()))
-        following: list[_Row] = []
-        for r, c in pairs:
-            k = (r.key, c.key) if r.key < c.key else (c.key, r.key)
-            if k in compared:
-                continue
-            result = compared[k] = compare_features(
-                read[k[0]], read[k[1]], window_days=window_days, model=model
-            )
-            if result.veto is None and result.weight is not None and result.weight >= limit:
-                for other in (r, c):
-                    if other.key not in reached:
-                        reached.add(other.key)
-                        following.append(other)
-        for r in frontier:
-            if r.pinned:
-                for other in by_incident[r.incident_id]:
-                    if other.key not in reached:
-                        reached.add(other.key)
-                        following.append(other)
-        frontier = following
-        if len(reached) > give_up:
-            return None
-    return reached
+    def __init__(self, session: Session, rows: list[_Row], window_days: int) -> None:
+        self.session = session
+        self.rows = {r.key: r for r in rows}
+        self.blocks = _Blocks(rows, window_days)
+        self.window = dt.timedelta(days=window_days)
+        self.by_incident: dict[Hashable, list[str]] = defaultdict(list)
+        for r in rows:
+            self.by_incident[r.incident_id].append(r.key)
+
+    def incident(self, key: str) -> Hashable:
+        return self.rows[key].incident_id
+
+    def members(self, incident: Hashable) -> Sequence[str]:
+        return self.by_incident[incident]
+
+    def pinned(self, incident: Hashable) -> bool:
+        return any(self.rows[k].pinned for k in self.by_incident[incident])
+
+    def candidates(self, key: str) -> Iterable[str]:
+        return (r.key for r in self.blocks.candidates(self.rows[key]))
+
+    def paired(self, a: str, b: str) -> bool:
+        x, y = self.rows[a], self.rows[b]
+        if x.document_id == y.document_id:
+            return False
+        if x.start is None or y.start is None or x.end is None or y.end is None:
+            return True
+        first, second = sorted((x, y), key=lambda r: (r.start, r.key))
+        assert first.end is not None and second.start is not None  # noqa: S101 - both dated
+        return second.start <= first.end + self.window
+
+    def read(self, keys: Collection[str]) -> Mapping[str, Features]:
+        return _read(self.session, [self.rows[k] for k in keys])
 
 
 def _sources(session: Session, ids: list[int]) -> list[IncidentSource]:
@@ -394,31 +378,25 @@ def link_new(session: Session, *, threshold: float, window_days: int, model: Lin
     if documents is None:
         return None
     rows = _index(session)
-    new = [r for r in rows if r.document_id in documents]
-    compared: dict[tuple[str, str], Comparison] = {}
-    reached = _reached(
-        session, rows, new, limit=_logit2(threshold), window_days=window_days, model=model, compared=compared
+    new = [r.key for r in rows if r.document_id in documents]
+    result = relink_part(
+        _Stored(session, rows, window_days),
+        new,
+        threshold=threshold,
+        window_days=window_days,
+        model=model,
+        most=max(MIN_GIVE_UP, int(len(rows) * MAX_SHARE)),
     )
-    if reached is None:
-        logger.info("the new reports reach most reports: relinking them all")
+    if result is None:
+        logger.info("the new reports may change most incidents: relinking them all")
         return None
+    reached = {k for group in result.groups for k in group}
     part = [r for r in rows if r.key in reached]
     sources = _sources(session, [r.source_id for r in part])
     held = {s.incident_id: s.incident for s in sources}  # see linking.relink: rows are held weakly
     by_key = {report_key(s): s for s in sources}
-    pinned_groups: dict[int, list[str]] = defaultdict(list)
-    for r in part:
-        if r.pinned:
-            pinned_groups[r.incident_id].append(r.key)
-    result = cluster(
-        _reports(by_key),
-        threshold=threshold,
-        window_days=window_days,
-        pinned=[pinned_groups[i] for i in sorted(pinned_groups)],
-        model=model,
-        compared=compared,
-    )
-    moved, removed = apply_clustering(session, by_key, result, pinned=set(pinned_groups))
+    pinned_groups = {r.incident_id for r in part if r.pinned}
+    moved, removed = apply_clustering(session, by_key, result, pinned=pinned_groups)
     now = {s.id: s.incident_id for s in sources}
     documents_reached = {r.document_id for r in part}
     parts = [PartRow(r.document_id, r.ordinal, now.get(r.source_id, r.incident_id), r.part_of) for r in rows]
