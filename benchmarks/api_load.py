@@ -366,8 +366,14 @@ def start_server(env: dict[str, str], port: int, log: Path, workers: int) -> sub
         )
 
 
+#: How long a started server may take to answer its first request. It warms every cache before it
+#: listens (up to ``REFWATCH_WARMUP_SECONDS``, 30 s by default) and, with workers, forks them after; a
+#: busy machine (a CI runner beside other jobs) took over a minute for that with a tiny database.
+READY_TIMEOUT_S = 180.0
+
+
 async def wait_ready(base: str, token: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + READY_TIMEOUT_S
     async with aiohttp.ClientSession(base, headers={"Authorization": f"Bearer {token}"}) as client:
         while True:
             if server.poll() is not None:
@@ -379,9 +385,8 @@ async def wait_ready(base: str, token: str, server: subprocess.Popen[bytes], log
             except aiohttp.ClientError:
                 pass
             if time.monotonic() > deadline:
-                raise SystemExit(
-                    f"the server did not answer in 60 s: {log.read_text(errors='replace')[-2000:]}"
-                )
+                tail = log.read_text(errors="replace")[-2000:]
+                raise SystemExit(f"the server did not answer in {READY_TIMEOUT_S:.0f} s: {tail}")
             await asyncio.sleep(0.2)
 
 
