@@ -248,12 +248,7 @@ def _sealed_search_statements(
     stmt: Select[Any] = select(Document).options(
         defer(Document.text), defer(Document.publication_date_text), defer(Document._sealed_text)
     )
-    if visible_groups is not None:
-        stmt = stmt.where(visibility.document_clause(visible_groups))
-    if language:
-        stmt = stmt.where(Document.language == language)
-    if outlet:
-        stmt = stmt.where(Document.outlet == outlet)
+    stmt = _document_filters(stmt, language=language, outlet=outlet, visible_groups=visible_groups)
     stmt = with_match(stmt, db.engine.dialect.name, query, sealed_ids)
     return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
 

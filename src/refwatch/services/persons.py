@@ -368,9 +368,8 @@ def list_persons(
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}, offset 0 or more")
     with db.transaction() as session:
-        ids, total = repo.visible_ids(
-            session, visible_groups, incident_id=incident_id, limit=limit, offset=offset
-        )
+        total = repo.count_visible(session, visible_groups, incident_id=incident_id)
+        ids = repo.visible_ids(session, visible_groups, incident_id=incident_id, limit=limit, offset=offset)
         items = repo.summaries(session, ids)
         detail: dict[str, Any] = {"shown": len(items), "offset": offset}
         if incident_id is not None:
@@ -408,7 +407,7 @@ def export_person_summaries(
     ``person.export`` with how many rows went, in the transaction that reads them.
     """
     with db.transaction() as session:
-        ids, _ = repo.visible_ids(session, visible_groups)
+        ids = repo.visible_ids(session, visible_groups)
         items = repo.summaries(session, ids)
         audit.record(
             session,

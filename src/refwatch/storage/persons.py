@@ -67,6 +67,12 @@ def visible_person(session: Session, person_id: int, groups: tuple[str, ...] | N
     return found
 
 
+def _of_incident(query: Select[Any], incident_id: int | None) -> Select[Any]:
+    if incident_id is None:
+        return query
+    return query.where(Person.id.in_(select(Act.person_id).where(Act.incident_id == incident_id)))
+
+
 def visible_ids(
     session: Session,
     groups: tuple[str, ...] | None,
@@ -74,14 +80,17 @@ def visible_ids(
     incident_id: int | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> tuple[list[int], int]:
-    """Ids of the persons a reader may see, by pseudonym (one page of them), and how many there are."""
-    query = visible(select(Person.id), groups)
-    if incident_id is not None:
-        query = query.where(Person.id.in_(select(Act.person_id).where(Act.incident_id == incident_id)))
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    page = query.order_by(Person.pseudonym, Person.id).offset(offset)
-    return list(session.scalars(page if limit is None else page.limit(limit))), total
+) -> list[int]:
+    """Ids of the persons a reader may see (of one incident), by pseudonym; a page of them with ``limit``."""
+    page = _of_incident(visible(select(Person.id), groups), incident_id)
+    page = page.order_by(Person.pseudonym, Person.id).offset(offset)
+    return list(session.scalars(page if limit is None else page.limit(limit)))
+
+
+def count_visible(session: Session, groups: tuple[str, ...] | None, *, incident_id: int | None = None) -> int:
+    """How many persons a reader may see (of one incident)."""
+    query = _of_incident(visible(select(Person.id), groups), incident_id)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def summaries(session: Session, ids: Sequence[int]) -> list[PersonSummary]:
