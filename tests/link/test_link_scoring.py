@@ -108,3 +108,47 @@ def test_a_day_named_without_its_year_counts_as_a_date() -> None:
     # A relative date ("last month") names no day of the year: no evidence either way.
     vague = compare(_yearless("g", "last month", count=5, place=("CN", "Hebei", None)), other)
     assert vague.veto is None and "date" not in vague.reason
+
+
+def test_a_month_named_without_its_year_rules_out_but_never_supports() -> None:
+    """ "In April" in a report with no date of writing: placed in the year nearest the other
+    incident it agrees with April of any year, so it is no evidence for a pair; still, an
+    incident months away from every April cannot be the same one."""
+    july = rep("a", start="2030-07-18", end="2030-07-19", count=27, place=("CN", "Shandong", "Qingdao"))
+    april = _yearless("b", "April", count=30, qualifier="about", place=("CN", "Shandong", "Qingdao"))
+    assert "days apart" in (compare(april, july).veto or "")
+    may = rep("c", start="2030-04-20", count=30, place=("CN", "Shandong", "Qingdao"))
+    near = compare(april, may)
+    assert near.veto is None and "date" not in near.reason
+    # the same words with a day are specific and count as a date (see the test above)
+    assert (
+        "date overlap"
+        in compare(_yearless("d", "April 20", count=30, place=("CN", "Shandong", "Qingdao")), may).reason
+    )
+
+
+def test_a_month_without_a_year_does_not_place_a_report_in_time() -> None:
+    """A report whose only date is a month without a year joins nothing on a figure and a
+    place alone: it is held to the same bar as a report with no date at all."""
+    dated = rep("a", start="2030-04-10", count=30, place=("CN", "Liaoning", "Shenyang"), types=("arrest",))
+    month = dataclasses.replace(
+        _yearless("b", "in April", count=30, place=("CN", "Liaoning", "Shenyang")), placed_in_time=False
+    )
+    day = dataclasses.replace(
+        _yearless("c", "April 10", count=30, place=("CN", "Liaoning", "Shenyang")), placed_in_time=False
+    )
+    assert not compare(month, dated).enough_alone
+    assert compare(day, dated).enough_alone
+
+
+def test_a_day_without_a_year_is_not_placed_long_before_the_report_was_written() -> None:
+    """A report known only to be written after its latest mentioned date (2031-07) that names
+    "August 29" tells of the year before that at the earliest, not of an incident in 2012."""
+    old = rep("a", start="2012-01-01", end="2012-12-31", count=None, types=("repatriation",))
+    words = _yearless("b", "8월 29일", count=80, types=("repatriation",))
+    unbounded = compare(words, old)
+    assert unbounded.veto is None and "date overlap" in unbounded.reason
+    bounded = dataclasses.replace(words, written_after=dt.date(2031, 7, 1))
+    assert "days apart" in (compare(bounded, old).veto or "")
+    recent = rep("c", start="2031-08-29", count=80, types=("repatriation",))
+    assert "date overlap, both precise" in compare(bounded, recent).reason

@@ -7,10 +7,11 @@ names (women, children, families), its language and the word shingles of its
 evidence quotes. The quotes are read here, in memory, from the extracted incident;
 nothing derived from them is stored or logged.
 
-Dates: today the only reference a report has is its publication date
-(:attr:`Report.published`); :func:`reference_interval` is the one place that turns it
-into an interval, so that a document's reference date (an interval with a precision)
-can replace it later without touching the comparisons.
+Dates: a report's date of writing is its document's reference date when that is known
+as a closed interval, else its publication day (:func:`reference_interval`, the one
+place that reads them). A report known only to be written after some day keeps that
+day (:attr:`Features.written_after`): it bounds where a day named without a year can
+be placed (:func:`placed`).
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ class Features:
     yearless: tuple[tuple[int, int], tuple[int, int]] | None = None
     #: Nothing places the report in time: no date, no day without a year, no date of writing.
     timeless: bool = False
+    #: The first day the report may have been written, when that bound is all that is known.
+    written_after: int | None = None
+    #: Dated by :func:`placed` from a part of the year without a day ("in April"): nearest the
+    #: other incident, a month agrees with one in that month of any year, so the date rules a
+    #: pair out when too far but is no evidence for it.
+    loosely_placed: bool = False
 
     @property
     def wide(self) -> bool:
@@ -169,7 +176,9 @@ def features(report: Report) -> Features:
         shingles=shingles(quotes),
         main=incident.salience == "main",
         yearless=(yearless := _yearless(incident) if start is None else None),
-        timeless=start is None and yearless is None and not report.placed_in_time,
+        # a month without a year does not place a report in time either
+        timeless=start is None and (yearless is None or _loose(yearless)) and not report.placed_in_time,
+        written_after=report.written_after.toordinal() if report.written_after else None,
     )
 
 
@@ -177,12 +186,36 @@ def features(report: Report) -> Features:
 _SOME_YEAR_END: Final = dt.date(2000, 12, 31)
 
 
+#: News tells of the recent past: a day named without a year lies within this many days
+#: before the report was written (or, for a deadline, shortly after).
+YEARLESS_REACH_DAYS: Final = 366
+
+
+#: A day named without a year is specific (one day in 365); a span longer than this (a month,
+#: "mid-April") says only roughly when in the year.
+LOOSE_DAYS: Final = 7
+
+
+def _loose(yearless: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+    """Whether a date without a year spans more than :data:`LOOSE_DAYS` (in a common year)."""
+    (m1, d1), (m2, d2) = yearless
+    first = dt.date(2001, m1, min(d1, 28) if m1 == 2 else d1)
+    last = dt.date(2001 if (m2, d2) >= (m1, d1) else 2002, m2, min(d2, 28) if m2 == 2 else d2)
+    return (last - first).days > LOOSE_DAYS
+
+
 def _yearless(incident: Incident) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """The month and day an undated incident's own words name ("August 14"), when they
-    name one without a year (a relative date, "last month", names none)."""
-    if not incident.date.text:
+    """The month and day an undated incident's own words name ("August 14", "in April"), when
+    they name them without a year (a relative date, "last month", names none).
+
+    The stored text is the span the extractor read as a date in its sentence. A bare month
+    name is a date only after a cue word ("in April"; "April" alone may be a name), and the
+    span leaves the cue out, so a span that reads as no date is read again after "in".
+    """
+    text = incident.date.text
+    if not text:
         return None
-    found = find_dates(incident.date.text, _SOME_YEAR_END)
+    found = find_dates(text, _SOME_YEAR_END) or find_dates(f"in {text}", _SOME_YEAR_END)
     if len(found) != 1 or not found[0].year_inferred or found[0].lo is None or found[0].hi is None:
         return None
     lo, hi = found[0].lo, found[0].hi
@@ -192,27 +225,50 @@ def _yearless(incident: Incident) -> tuple[tuple[int, int], tuple[int, int]] | N
 def placed(yearless: Features, dated: Features) -> Features:
     """``yearless`` dated in the year that puts its month and day nearest ``dated``'s dates.
 
-    A report that names "August 14" but not the year still tells when in the year it
-    happened: placed in the year that fits the other incident best, its day counts as a
-    date (agreeing, near, or too far apart) like any other.
+    A report that names "August 14" or "in April" but not the year still tells when in the
+    year it happened: placed in the year that fits the other incident best, it counts as a
+    date (agreeing, near, or too far apart) like any other. A report known to be written
+    after some day (:attr:`Features.written_after`) tells of the year before it at the
+    earliest, so no earlier year is tried: placed there, it is far from an older incident
+    and the window rules the pair out.
+
+    Examples:
+        >>> def day(s): return dt.date.fromisoformat(s).toordinal()
+        >>> base = dict(document="d", reference=None, count=None, stated=None, places=frozenset(),
+        ...             admin1=frozenset(), countries=frozenset(), types=frozenset(),
+        ...             demographics=frozenset(), language=None, shingles=frozenset(), main=True)
+        >>> old = Features(key="a", start=day("2003-01-01"), end=day("2003-12-31"), **base)
+        >>> august = Features(key="b", start=None, end=None, yearless=((8, 29), (8, 29)), **base)
+        >>> str(dt.date.fromordinal(placed(august, old).start))
+        '2003-08-29'
+        >>> late = replace(august, written_after=day("2021-07-01"))
+        >>> str(dt.date.fromordinal(placed(late, old).start))
+        '2020-08-29'
     """
     if yearless.yearless is None or dated.start is None or dated.end is None:
         return yearless
     (m1, d1), (m2, d2) = yearless.yearless
+    floor = None if yearless.written_after is None else yearless.written_after - YEARLESS_REACH_DAYS
+    first_year = dt.date.fromordinal(dated.start).year - 1
+    last_year = dt.date.fromordinal(dated.end).year + 1
+    if floor is not None:
+        first_year = max(first_year, dt.date.fromordinal(floor).year)
+        last_year = max(last_year, first_year + 1)
     best: tuple[int, int, int] | None = None
-    first_year = dt.date.fromordinal(dated.start).year
-    for year in range(first_year - 1, dt.date.fromordinal(dated.end).year + 2):
+    for year in range(first_year, last_year + 1):
         try:
             lo = dt.date(year, m1, d1).toordinal()
             hi = dt.date(year if (m2, d2) >= (m1, d1) else year + 1, m2, d2).toordinal()
         except ValueError:  # 29 February in a common year
+            continue
+        if floor is not None and lo < floor:
             continue
         gap = max(lo - dated.end, dated.start - hi, 0)
         if best is None or gap < best[0]:
             best = (gap, lo, hi)
     if best is None:
         return yearless
-    return replace(yearless, start=best[1], end=best[2])
+    return replace(yearless, start=best[1], end=best[2], loosely_placed=_loose(yearless.yearless))
 
 
 def core_types(f: Features) -> frozenset[str]:

@@ -72,7 +72,14 @@ def gap_days(a: Features, b: Features) -> int | None:
 
 
 def date_level(a: Features, b: Features) -> str | None:
-    """The date level; an undated report is placed by its own date (written after the event)."""
+    """The date level; an undated report is placed by its own date (written after the event).
+
+    A month named without a year and placed nearest the other incident
+    (:attr:`~refwatch.link.features.Features.loosely_placed`) is no evidence: the veto
+    alone reads it.
+    """
+    if a.loosely_placed or b.loosely_placed:
+        return None
     gap = gap_days(a, b)
     if gap is not None:
         if gap == 0:

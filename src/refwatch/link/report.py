@@ -22,3 +22,7 @@ class Report:
     #: Whether anything at all places the document in time, even too loosely to compare
     #: (a lower bound from the latest date it mentions, a low-confidence stamp).
     placed_in_time: bool = True
+    #: The first day the document may have been written when only that is known ("not before
+    #: the latest date it mentions"): too loose to compare with, but it still rules out placing
+    #: a day it names without a year long before it (see :func:`~refwatch.link.features.placed`).
+    written_after: dt.date | None = None

@@ -31,22 +31,19 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from refwatch.domain.incidents import Incident as ExtractedIncident
 from refwatch.link.features import Features, features
 from refwatch.link.model import LinkModel
 from refwatch.link.partial import relink_part
-from refwatch.link.report import Report
 from refwatch.services.linking import (
     WITHOUT_TEXT,
     LinkSummary,
     PartRow,
-    _written,
     apply_clustering,
     relate_parts,
     report_key,
+    report_of,
 )
 from refwatch.storage import quotes
-from refwatch.storage.documents import reference_of
 from refwatch.storage.tables import AuditEvent, Document, Incident, IncidentSource
 
 logger = logging.getLogger(__name__)
@@ -291,16 +288,7 @@ def _read(session: Session, rows: Iterable[_Row]) -> dict[str, Features]:
         for sid, ordinal, extracted, document in session.execute(query):
             row = wanted[sid]
             opened = quotes.open_source(extracted, sha256=document.sha256, ordinal=ordinal)
-            report = Report(
-                key=row.key,
-                document=document.key,
-                incident=ExtractedIncident.from_dict(opened),
-                published=document.publication_date,
-                reference=_written(document),
-                # as a full relink reads it (linking._reports): without it, a report nothing places
-                # in time was read as placed, and could join on weaker evidence than a relink allows
-                placed_in_time=document.publication_date is not None or reference_of(document) is not None,
-            )
+            report = report_of(row.key, document, opened)
             out[row.key] = features(report)
     return out
 

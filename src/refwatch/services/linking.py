@@ -21,7 +21,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload
@@ -105,18 +105,27 @@ def _written(document: Document) -> tuple[dt.date, dt.date] | None:
     return ref.start, ref.end
 
 
+def report_of(key: str, document: Document, extracted: dict[str, Any]) -> Report:
+    """One stored report as linking reads it: the extracted incident (its quotes opened) and
+    what its document says of when it was written. A full relink and the incremental one
+    both read reports here, so that they cannot read a document's dates differently."""
+    ref = reference_of(document)
+    # only a lower bound (the latest date the text mentions) is known: a hard bound, as a
+    # text cannot mention a day after it was written
+    bound_only = ref is not None and ref.end is None and document.publication_date is None
+    return Report(
+        key=key,
+        document=document.key,
+        incident=ExtractedIncident.from_dict(extracted),
+        published=document.publication_date,
+        reference=_written(document),
+        placed_in_time=document.publication_date is not None or ref is not None,
+        written_after=ref.start if bound_only and ref is not None else None,
+    )
+
+
 def _reports(by_key: dict[str, IncidentSource]) -> list[Report]:
-    return [
-        Report(
-            key=key,
-            document=s.document.key,
-            incident=ExtractedIncident.from_dict(opened_extracted(s)),
-            published=s.document.publication_date,
-            reference=_written(s.document),
-            placed_in_time=s.document.publication_date is not None or reference_of(s.document) is not None,
-        )
-        for key, s in sorted(by_key.items())
-    ]
+    return [report_of(key, s.document, opened_extracted(s)) for key, s in sorted(by_key.items())]
 
 
 def stored_reports(session: Session) -> list[Report]:
