@@ -19,15 +19,41 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Incident
 from refwatch.extract.base import Extractor, available_extractors, get_extractor, register_extractor
-from refwatch.extract.rules import RuleExtractor
+
+if TYPE_CHECKING:
+    from refwatch.extract.rules import RuleExtractor
 
 DEFAULT_EXTRACTOR_NAME = "rules"
 
-register_extractor(DEFAULT_EXTRACTOR_NAME, RuleExtractor)
+
+def _rule_extractor() -> Extractor:
+    """The rule-based extractor, its module imported on first use.
+
+    Importing :mod:`.rules` compiles every pattern and reads the gazetteer (a large share of
+    a command's start-up); a module that needs only the extraction types
+    (``refwatch.extract.base``, reached through this package) should not pay for it.
+    """
+    from refwatch.extract.rules import RuleExtractor
+
+    return RuleExtractor()
+
+
+register_extractor(DEFAULT_EXTRACTOR_NAME, _rule_extractor)
+
+
+def __getattr__(name: str) -> Any:
+    """``RuleExtractor``, imported when asked for (see :func:`_rule_extractor`)."""
+    if name == "RuleExtractor":
+        from refwatch.extract.rules import RuleExtractor
+
+        return RuleExtractor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_EXTRACTOR_NAME",

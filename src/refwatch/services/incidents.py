@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.incidents import Incident as ExtractedIncident
 from refwatch.extract.base import Extraction
-from refwatch.extract.refdate import reference_date
 from refwatch.law import classify_incident, engaged_instruments
 from refwatch.link.reconcile import Reconciled
 from refwatch.storage import quotes, visibility
@@ -59,6 +58,10 @@ LIST_FIELDS = ("locations", "perpetrators")
 
 def derived_reference(doc: Document) -> ReferenceDate | None:
     """A stored document's reference date derived afresh, from what ingest derives it from."""
+    # imported here: reading dates compiles the extractor's date patterns, which the many
+    # commands and pages that import this module for its other functions never use
+    from refwatch.extract.refdate import reference_date
+
     return reference_date(doc.working_text, metadata=doc.publication_date_iso, url=doc.url)
 
 
