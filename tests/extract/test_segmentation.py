@@ -82,6 +82,9 @@ def test_she_continues_one_persons_history_but_not_a_groups() -> None:
         "Fictional: police detained 9 in Yanji on 18 May 2019 and 18 others in Tumen on 19 May 2019.",
         "Fictional: police arrested 9 people in Yanji on 18 May 2019 and 18 in Tumen on 19 May 2019.",
         "가상: 2019년 5월 18일 옌지에서 9명, 2019년 5월 19일 투먼에서 18명이 체포됐다.",
+        # the noun said once, the second figure borrowing it, the month written first
+        "Fictional: police arrested 9 defectors in Yanji on May 18, 2019 and 18 in Tumen on May 19, 2019.",
+        "Fictional: police detained 9 refugees in Yanji on May 18, 2019, and another 18 at Tumen on May 19, 2019.",
     ],
 )
 def test_several_groups_in_one_sentence_keep_their_own_count_date_and_place(text: str) -> None:
@@ -90,6 +93,50 @@ def test_several_groups_in_one_sentence_keep_their_own_count_date_and_place(text
         for i in extract_document(text, document="demo")
     ]
     assert found == [(9, "2019-05-18", ["Yanji"]), (18, "2019-05-19", ["Tumen"])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: police arrested 9 defectors in Yanji on the 18th and 18 in Tumen on the 19th, a group said.",
+        "Fictional: police arrested 9 defectors in Yanji on May 18 and 18 in Tumen on May 19.",
+        "Fictional: 경찰이 18일 옌지에서 탈북민 9명을, 19일 투먼에서 18명을 체포했다.",
+    ],
+)
+def test_days_named_without_a_month_are_days_of_the_month_of_writing(text: str) -> None:
+    """ "On the 18th", like "18일", is a day of the month the report was written in (or of the
+    month before, when that day has not come yet)."""
+    found = [
+        (i.victims.count, i.date.start, [loc.place for loc in i.locations])
+        for i in extract_document(text, document="demo", published=dt.date(2019, 5, 21))
+    ]
+    assert found == [(9, "2019-05-18", ["Yanji"]), (18, "2019-05-19", ["Tumen"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "count"),
+    [
+        # a later second day makes a range of days, and no second group
+        (
+            "Fictional: police arrested 9 defectors in Yanji on May 18 and 19, 2019.",
+            "2019-05-18",
+            "2019-05-19",
+            9,
+        ),
+        # ordinals that are not days
+        (
+            "Fictional: 9 defectors held on the 5th floor of a station were repatriated on 2 May 2019.",
+            "2019-05-02",
+            None,
+            9,
+        ),
+    ],
+)
+def test_what_is_not_another_group(text: str, start: str, end: str | None, count: int | None) -> None:
+    (incident,) = extract_document(text, document="demo", published=dt.date(2019, 5, 21))
+    assert (incident.date.start, incident.victims.count) == (start, count)
+    if end is not None:
+        assert incident.date.end == end
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,8 @@ _MOD: Final = r"(?P<mod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of
 _YEAR: Final = r"(?P<y>(?:19|20)\d{2})"
 
 _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-./]\s?(?P<m>\d{1,2})[-./]\s?(?P<d>\d{1,2})(?![\d])")
+#: What may follow a day's figure: "18th".
+_ORDINAL_SUFFIX: Final = re.compile(r"(?:st|nd|rd|th)?")
 _MDY = re.compile(
     rf"(?:\b{_MOD}[- ])?\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
     r"(?:\s*(?:and|-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b)?"
@@ -68,7 +70,11 @@ _REL = re.compile(
     r"|(?:(?P<calmod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[- ]?)?"
     r"(?P<cal>(?:this|last|past|previous)\s+(?:week|month|year))"
     rf"|(?P<n>\d+|an?|{_NUM_WORDS})\s+(?P<unit>days?|weeks?|months?|years?)\s+ago"
-    r"|(?:on\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?P<which>this|last)\s+month)\b)"
+    r"|(?:on\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?P<which>this|last)\s+month"
+    # "on the 18th" alone: a day of the month of writing (as "18일" is), when nothing follows that
+    # could make it another ordinal ("the 18th of May", "the 5th floor", "the 3rd time")
+    r"|on\s+the\s+(?P<alone>\d{1,2})(?:st|nd|rd|th)"
+    r"(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|but|when|while|after|before|as|in|at|near|from|during)\b))\b)"
 )
 _K_YMD = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s?[년年]\s?(?P<m>\d{1,2})\s?[월月](?:\s?(?P<d>\d{1,2})\s?[일日号])?"
@@ -482,6 +488,13 @@ class _Resolver:
                     y, mo = y - 1, mo + 12
                 return _part_of_month(y, mo, None)
             return _part_of_year(a.year - n, None)
+        if m["alone"]:
+            day = int(m["alone"])
+            if not 1 <= day <= 31:
+                return _UNKNOWN
+            # the latest such day not after the report (as a Korean "18일" is read)
+            y, mo = (a.year, a.month) if day <= a.day else _prev_month(a)
+            return _day(y, mo, day)
         y, mo = (a.year, a.month) if m["which"].lower() == "this" else _prev_month(a)
         return _day(y, mo, int(m["nth"]))
 
@@ -741,6 +754,11 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
             resolver.anchor = first
             if at_last != interval:
                 interval = _UNKNOWN
+        d2 = match.groupdict().get("d2")
+        if d2 and int(d2) <= int(match["d"]):
+            # "on May 18 and 18 in Dandong": a second figure that is no later day ends no range of
+            # days; it is left to be read as what it is (there, the next group's count)
+            end = _ORDINAL_SUFFIX.match(text, match.end("d")).end()  # type: ignore[union-attr]
         start, end = _trim(text, start, end)
         if text[end - 1] == "." and _last_word(text[start:end]) in _FULL_MONTHS:
             end -= 1
