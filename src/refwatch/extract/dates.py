@@ -22,10 +22,13 @@ from typing import Final
 
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.vocabulary import Precision
-from refwatch.extract.lang import en, ko
 from refwatch.extract.mentions import DateMention
 from refwatch.extract.scan import Scanner, WindowPattern, window_lowered
 from refwatch.languages import calendar as language_calendar
+from refwatch.languages import numbers, vocabulary
+
+EN: Final = vocabulary("en")
+KO: Final = vocabulary("ko")
 
 _EN_CALENDAR: Final = language_calendar("en")
 
@@ -41,7 +44,7 @@ _MONTH_NAMES: Final = (
     + ")"
 )
 _WEEKDAY_NAMES: Final = "(?:" + "|".join(n.title() for n in _EN_CALENDAR.weekday_names) + ")"
-_NUM_WORDS: Final = "|".join(sorted((w for w in en.NUMBER_WORDS if " " not in w), key=len, reverse=True))
+_NUM_WORDS: Final = "|".join(sorted((w for w in numbers("en").words if " " not in w), key=len, reverse=True))
 _MOD: Final = r"(?P<mod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)"
 _YEAR: Final = r"(?P<y>(?:19|20)\d{2})"
 
@@ -117,10 +120,10 @@ _K_REL = re.compile(
     r"(?:\s?(?P<mod>초순|초|중순|하순|말))?"
 )
 
-_MONTH_NUM: Final = dict(en.MONTHS.items())
-_WEEKDAY_NUM: Final = en.WEEKDAYS
+_MONTH_NUM: Final = dict(language_calendar("en").months.items())
+_WEEKDAY_NUM: Final = language_calendar("en").weekday_names
 _FULL_MONTHS: Final = frozenset(
-    name for name in en.MONTHS if len(name) > 4 or name in ("may", "june", "july")
+    name for name in language_calendar("en").months if len(name) > 4 or name in ("may", "june", "july")
 )
 _BARE_MONTH_BEFORE = re.compile(
     r"(?i:\b(?:in|since|of|early|mid|late|last|this|until|by|during|from|between|and|to|end\s+of|beginning\s+of|"
@@ -149,16 +152,20 @@ def bare_month_cue(text: str, start: int) -> bool:
 
 
 _REPORT_BEFORE = WindowPattern(
-    re.compile(rf"(?i:\b(?:{en.REPORT_BEFORE})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$")
+    re.compile(
+        rf"(?i:\b(?:{EN.pattern('report_before')})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$"
+    )
 )
-_REPORT_AFTER_EN = re.compile(rf"(?i:^\s*(?:{en.REPORT_AFTER})\b)")
-_REPORT_AFTER_KO = WindowPattern(re.compile(ko.REPORT_AFTER))
+_REPORT_AFTER_EN = re.compile(rf"(?i:^\s*(?:{EN.pattern('report_after')})\b)")
+_REPORT_AFTER_KO = WindowPattern(re.compile(KO.pattern("report_after")))
 # A day that opens a sentence and is followed by a short subject and a reporting verb dates
 # the statement, whatever the word order: "On Tuesday, the ministry said ..." is the same
 # as "the ministry said on Tuesday ...". The subject is at most four plain words, so that
 # "On Tuesday police arrested 15 and said ..." keeps its event date.
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?\n]\s*)(?i:on\s+)?$")
-_SUBJECT_THEN_REPORT = re.compile(rf"(?i:^,?\s+(?:[a-z][\w'’.-]*\s+){{1,4}}?(?:{en.REPORT_BEFORE})\b)")
+_SUBJECT_THEN_REPORT = re.compile(
+    rf"(?i:^,?\s+(?:[a-z][\w'’.-]*\s+){{1,4}}?(?:{EN.pattern('report_before')})\b)"
+)
 # A date the clause puts ahead: "will be deported on Friday", "said they would be returned on
 # October 30", "is scheduled for May 3", "the deadline of June 1". Narrative "would later" and
 # "would have" tell the past; a comma or a sentence end between cue and date breaks the clause.
@@ -211,17 +218,21 @@ _AS_OF_AFTER_KO = re.compile(r"^\s?(?:[가-힣]{1,2}\s)?(?:현재|기준)(?:까�
 _SPEAKER_DAYS: Final = frozenset(
     {"today", "tonight", "yesterday", "last night", "오늘", "어제", "그제", "그저께"}
 )
-_SINCE_BEFORE = WindowPattern(re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$"))
-_SINCE_AFTER_KO = WindowPattern(re.compile(ko.SINCE_AFTER))
+_SINCE_BEFORE = WindowPattern(
+    re.compile(rf"(?i:\b(?:{EN.pattern('since_before')})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
+)
+_SINCE_AFTER_KO = WindowPattern(re.compile(KO.pattern("since_after")))
 # Two dates joined as one period ("from March to May", "between 2019 and 2021", "1월부터
 # 3월까지", "7월에서 12월 사이").
-_RANGE_GAP = re.compile(rf"(?i:^(?:{en.RANGE_GAP}|{ko.RANGE_GAP}|-|–|~)$)")
-_RANGE_OPEN = re.compile(rf"(?i:\b(?:{en.RANGE_OPEN})\s+(?:the\s+)?$)")
+_RANGE_GAP = re.compile(rf"(?i:^(?:{EN.pattern('range_gap')}|{KO.pattern('range_gap')}|-|–|~)$)")
+_RANGE_OPEN = re.compile(rf"(?i:\b(?:{EN.pattern('range_open')})\s+(?:the\s+)?$)")
 # A date in a relative clause of someone's own earlier move dates that person's life.
 _LIFE_BEFORE_EN = WindowPattern(
-    re.compile(rf"(?i:\b(?:{en.LIFE_CLAUSE_BEFORE})\s+(?:{en.LIFE_VERBS})\b[^.;:!?,\"“”\n]{{0,40}}$)")
+    re.compile(
+        rf"(?i:\b(?:{EN.pattern('life_clause_before')})\s+(?:{EN.pattern('life_verbs')})\b[^.;:!?,\"“”\n]{{0,40}}$)"
+    )
 )
-_LIFE_AFTER_KO = re.compile(ko.LIFE_AFTER)
+_LIFE_AFTER_KO = re.compile(KO.pattern("life_after"))
 
 Interval = tuple[dt.date | None, dt.date | None, Precision, bool]
 _UNKNOWN: Final[Interval] = (None, None, "unknown", False)
@@ -357,7 +368,7 @@ def _add_months(year: int, month: int) -> tuple[int, int]:
 def _number(token: str) -> int:
     if token.lower() in ("a", "an"):
         return 1
-    return int(token) if token.isdigit() else en.NUMBER_WORDS.get(token.lower(), 0)
+    return int(token) if token.isdigit() else numbers("en").words.get(token.lower(), 0)
 
 
 class _Resolver:

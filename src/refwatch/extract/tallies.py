@@ -43,8 +43,8 @@ from typing import Final
 from refwatch.domain.incidents import DateInterval, Evidence
 from refwatch.domain.tallies import Figure, Rate, Tally, TallyKind, TallyPlace
 from refwatch.extract.dates import joined
-from refwatch.extract.lang import en
 from refwatch.extract.mentions import CountMention, DateMention, SentenceMentions, Trigger
+from refwatch.languages import calendar, numbers
 
 #: A figure for one group caught over at most this many days is an incident with a range date
 #: (INCIDENTS.md: "up to about three months"); a longer period makes it a tally.
@@ -55,7 +55,7 @@ _ESTIMATES: Final[frozenset[str]] = frozenset({"about", "at_least"})
 _EVENT_TYPES: Final[frozenset[str]] = frozenset({"arrest", "repatriation", "deportation", "crossing"})
 
 #: English month names and abbreviations, lower-cased, from the language pack.
-_MONTHS_EN: Final = "|".join(sorted(en.MONTHS, key=len, reverse=True))
+_MONTHS_EN: Final = "|".join(sorted(calendar("en").months, key=len, reverse=True))
 # The cue patterns below read a lower-cased sentence (:func:`_lower`): case-sensitive patterns run
 # several times faster than ``(?i)`` ones in Python's engine.
 _CLAUSE_BOUNDARY = re.compile(
@@ -99,7 +99,7 @@ _RESIDENT = re.compile(
     r"\b(?:living|hiding|residing|live|hide|reside)\s+in\b|거주|체류\s?중|은신|숨어\s?(?:지내|사)|살고\s?있"
 )
 _ESTIMATE_CUE = re.compile(r"\bestimate[sd]?\b|추산|추정")
-_EN_NUMBER: Final = "|".join(sorted((re.escape(w) for w in en.NUMBER_WORDS), key=len, reverse=True))
+_EN_NUMBER: Final = "|".join(sorted((re.escape(w) for w in numbers("en").words), key=len, reverse=True))
 #: "cases" / "건" first (a literal is cheap to find), then the figure just before it.
 _CASE_WORD = re.compile(r"(?i:\bcases\b)|건(?=[\s의이을에,.]|$)")
 _CASE_NUMBER_EN = re.compile(
@@ -441,7 +441,7 @@ def _number(token: str) -> int | None:
     t = token.replace(",", "").strip().lower()
     if t.isdigit():
         return int(t)
-    return en.NUMBER_WORDS.get(t)
+    return numbers("en").words.get(t)
 
 
 def _figure(count: CountMention) -> Figure:

@@ -14,73 +14,85 @@ import re
 from typing import Final
 
 from refwatch.extract.dates import bare_month_cue
-from refwatch.extract.lang import en, ko, zh
 from refwatch.extract.mentions import Sentence, Span, StatusCue, Trigger
 from refwatch.extract.place_finder import find_places
 from refwatch.extract.scan import Scanner, WindowPattern, window_lowered
+from refwatch.languages import extraction_languages, vocabulary
 
+EN: Final = vocabulary("en")
+KO: Final = vocabulary("ko")
+ZH: Final = vocabulary("zh")
+#: Every language with an extraction vocabulary: all run on every text (reports mix scripts).
+_LANGUAGES: Final = tuple(vocabulary(code) for code in extraction_languages())
+
+#: A compiled trigger: its scanner, event types, nominal flag, and where its language says
+#: whether an event happened (``matching.realis`` of the language file).
 _Compiled = tuple[Scanner, tuple[str, ...], bool, str]
 
 
 def _compile() -> tuple[_Compiled, ...]:
-    out: list[_Compiled] = []
-    for pattern, types, nominal in en.TRIGGERS:
-        out.append((Scanner(re.compile(rf"(?i:\b(?:{pattern})\b)")), types, nominal, "en"))
-    for pattern, types, nominal in ko.TRIGGERS:
-        out.append((Scanner(re.compile(pattern)), types, nominal, "ko"))
-    for pattern, types, nominal in zh.TRIGGERS:
-        out.append((Scanner(re.compile(pattern)), types, nominal, "zh"))
-    return tuple(out)
+    return tuple(
+        (Scanner(re.compile(v.wrap(t.pattern))), t.types, t.nominal, v.realis)
+        for v in _LANGUAGES
+        for t in v.triggers
+    )
+
+
+def _alternatives(key: str, *, bounded: bool = True) -> str:
+    """``key`` of every language that fills it, each matched as its language is, as one alternation."""
+    return "|".join(v.wrap(v.pattern(key), bounded=bounded) for v in _LANGUAGES if v.has(key))
 
 
 _TRIGGERS: Final = _compile()
 _WORD = re.compile(r"[\w'’]+")
-_IRREALIS_EN = re.compile(rf"(?i:^(?:{en.IRREALIS_BEFORE})$)")
-_INTENT_EN = re.compile(rf"(?i:^(?:{en.INTENT_BEFORE})$)")
-_GENERIC_AUX = re.compile(rf"(?i:^(?:{en.GENERIC_AUX})$)")
-_CLAUSE_BREAK = re.compile(rf"(?i:^(?:{en.CLAUSE_BREAK}|{en.REPORTING_BREAK})$)")
+_IRREALIS_EN = re.compile(rf"(?i:^(?:{EN.pattern('irrealis_before')})$)")
+_INTENT_EN = re.compile(rf"(?i:^(?:{EN.pattern('intent_before')})$)")
+_GENERIC_AUX = re.compile(rf"(?i:^(?:{EN.pattern('generic_aux')})$)")
+_CLAUSE_BREAK = re.compile(rf"(?i:^(?:{EN.pattern('clause_break')}|{EN.pattern('reporting_break')})$)")
 _TWO_WORD_IRREALIS = WindowPattern(
     re.compile(
         r"(?i:(?:risk|danger|threat|fear|prospect|possibility)s?\s+of\s+(?:being\s+)?$|not\s+to\s+$|(?:accused|criticized|"
         r"condemned)\s+\w*\s*for\s+)"
     )
 )
-_ABOUT_TO = WindowPattern(re.compile(rf"(?i:{en.ABOUT_TO})"))
-_HABITUAL_EN = re.compile(rf"(?i:{en.HABITUAL_FORM})")
-_GERUND_BEFORE = re.compile(rf"(?i:^(?:{en.GERUND_BEFORE})$)")
-_BASE_FORM_EN = re.compile(rf"(?i:{en.BASE_FORM})")
-_FREQUENCY_AFTER_EN = re.compile(rf"(?i:{en.FREQUENCY_AFTER})")
-_CONDITIONAL_EN = re.compile(rf"(?i:\b(?:{en.CONDITIONAL})\b)")
-_FREQUENCY_EN = WindowPattern(re.compile(rf"(?i:\b(?:{en.FREQUENCY})\s+(?:[\w'’-]+\s+)?$)"))
-_COORDINATION_EN = re.compile(rf"(?i:{en.COORDINATION})")
-_ATTRIBUTIVE_EN = re.compile(en.ATTRIBUTIVE_AFTER.format(nouns=en.VICTIM_NOUNS), re.IGNORECASE)
+_ABOUT_TO = WindowPattern(re.compile(rf"(?i:{EN.pattern('about_to')})"))
+_HABITUAL_EN = re.compile(rf"(?i:{EN.pattern('habitual_form')})")
+_GERUND_BEFORE = re.compile(rf"(?i:^(?:{EN.pattern('gerund_before')})$)")
+_BASE_FORM_EN = re.compile(rf"(?i:{EN.pattern('base_form')})")
+_FREQUENCY_AFTER_EN = re.compile(rf"(?i:{EN.pattern('frequency_after')})")
+_CONDITIONAL_EN = re.compile(rf"(?i:\b(?:{EN.pattern('conditional')})\b)")
+_FREQUENCY_EN = WindowPattern(re.compile(rf"(?i:\b(?:{EN.pattern('frequency')})\s+(?:[\w'’-]+\s+)?$)"))
+_COORDINATION_EN = re.compile(rf"(?i:{EN.pattern('coordination')})")
+_ATTRIBUTIVE_EN = re.compile(
+    EN.pattern("attributive_after").format(nouns=EN.pattern("victim_nouns")), re.IGNORECASE
+)
 _FIGURE_BEFORE = re.compile(
     r"(?i:(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen))[\w\s]{0,12}$)"
 )
-_PLACE_TRIGGER_EN = re.compile(rf"(?i:{en.PLACE_TRIGGER})")
-_FEARED_IN_CLAUSE = re.compile(rf"(?i:{en.FEARED_IN_CLAUSE})")
-_LIST_KO = re.compile(ko.LIST_AFTER)
-_BACKGROUND_KO = re.compile(ko.BACKGROUND_AFTER)
-_BACKGROUND_EN = re.compile(rf"(?i:{en.BACKGROUND_BEFORE})")
-_BACKGROUND_CLAUSE_KO = re.compile(ko.BACKGROUND_CLAUSE_AFTER)
-_THIRD_BORDER_BEFORE_KO = re.compile(ko.THIRD_BORDER_BEFORE)
+_PLACE_TRIGGER_EN = re.compile(rf"(?i:{EN.pattern('place_trigger')})")
+_FEARED_IN_CLAUSE = re.compile(rf"(?i:{EN.pattern('feared_in_clause')})")
+_LIST_KO = re.compile(KO.pattern("list_after"))
+_BACKGROUND_KO = re.compile(KO.pattern("background_after"))
+_BACKGROUND_EN = re.compile(rf"(?i:{EN.pattern('background_before')})")
+_BACKGROUND_CLAUSE_KO = re.compile(KO.pattern("background_clause_after"))
+_THIRD_BORDER_BEFORE_KO = re.compile(KO.pattern("third_border_before"))
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:—–(“\"]")
-_IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
-_CONDITIONAL_KO = re.compile(ko.CONDITIONAL_AFTER)
-_HABITUAL_KO = re.compile(ko.HABITUAL_BEFORE)
-_PASSIVE_GERUND_EN = WindowPattern(re.compile(rf"(?i:{en.PASSIVE_GERUND_BEFORE})"))
-_VERBAL_NOUN_KO = re.compile(ko.VERBAL_NOUN)
-_ATTRIBUTIVE_KO = re.compile(ko.ATTRIBUTIVE_AFTER)
-_NOMINAL_KO = re.compile(ko.NOMINAL_AFTER)
-_COMPOUND_KO = re.compile(ko.COMPOUND_AFTER)
-_INTENT_KO = re.compile(ko.INTENT_AFTER)
-_IRREALIS_ZH = re.compile(zh.IRREALIS_AFTER)
+_IRREALIS_KO = re.compile(KO.pattern("irrealis_after"))
+_CONDITIONAL_KO = re.compile(KO.pattern("conditional_after"))
+_HABITUAL_KO = re.compile(KO.pattern("habitual_before"))
+_PASSIVE_GERUND_EN = WindowPattern(re.compile(rf"(?i:{EN.pattern('passive_gerund_before')})"))
+_VERBAL_NOUN_KO = re.compile(KO.pattern("verbal_noun"))
+_ATTRIBUTIVE_KO = re.compile(KO.pattern("attributive_after", nouns=KO.pattern("victim_nouns")))
+_NOMINAL_KO = re.compile(KO.pattern("nominal_after"))
+_COMPOUND_KO = re.compile(KO.pattern("compound_after"))
+_INTENT_KO = re.compile(KO.pattern("intent_after"))
+_IRREALIS_ZH = re.compile(ZH.pattern("irrealis_after"))
 _BACK_OR_NORTH = re.compile(
     r"(?i:^[^.;]{0,80}?\b(?:back|to\s+north\s+korea|to\s+the\s+north|to\s+pyongyang)\b)"
 )
 _THIRD_COUNTRY = re.compile(
-    rf"(?i:\b(?:{en.ROUTE_COUNTRIES}|{en.NEIGHBOUR_COUNTRIES})\b|{ko.ROUTE_COUNTRIES}|{ko.NEIGHBOUR_COUNTRIES}|"
-    rf"{zh.ROUTE_COUNTRIES}|to\s+china\b|중국으로)"
+    rf"(?i:\b(?:{EN.pattern('route_countries')}|{EN.pattern('neighbour_countries')})\b|{KO.pattern('route_countries')}|{KO.pattern('neighbour_countries')}|"
+    rf"{ZH.pattern('route_countries')}|to\s+china\b|중국으로)"
 )
 #: China as the destination of a return: from a third country, a deportation.
 _TO_CHINA = re.compile(
@@ -90,14 +102,13 @@ _TO_CHINA = re.compile(
 _TO_CHINA_BEFORE = re.compile(r"(?:중국으로|중국에|中으로)\s?(?:강제\s?)?$")
 #: A third country named right after a crossing: where it led ("into Laos", "태국으로").
 _THIRD_COUNTRY_AHEAD = re.compile(
-    rf"(?i:\W*(?:\w+\W+){{0,3}}?(?:{en.ROUTE_COUNTRIES})\b)|[^.,]{{0,12}}?(?:{ko.ROUTE_COUNTRIES})"
+    rf"(?i:\W*(?:\w+\W+){{0,3}}?(?:{EN.pattern('route_countries')})\b)|[^.,]{{0,12}}?(?:{KO.pattern('route_countries')})"
 )
 _STATUS: Final = tuple(
-    [(Scanner(re.compile(rf"(?i:\b(?:{p})\b)")), s) for p, s in en.STATUS_CUES]
-    + [(Scanner(re.compile(p)), s) for p, s in ko.STATUS_CUES]
+    (Scanner(re.compile(v.wrap(cue.pattern))), cue.status) for v in _LANGUAGES for cue in v.status_cues
 )
-_ANAPHORA = Scanner(re.compile(rf"(?i:\b(?:{en.ANAPHORA})\b)|(?:{ko.ANAPHORA})"))
-_OTHER_GROUP = Scanner(re.compile(rf"(?i:{en.OTHER_GROUP})|(?:{ko.OTHER_GROUP})"))
+_ANAPHORA = Scanner(re.compile(_alternatives("anaphora")))
+_OTHER_GROUP = Scanner(re.compile(_alternatives("other_group", bounded=False)))
 _SUBGROUP_BEFORE = re.compile(
     r"(?i:\b(?:among\s+(?:them|whom)|of\s+them|including)\s*$)|(?:가운데|중에는?)\s?$"
 )
@@ -254,7 +265,7 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
         if sentence.clutter:
             continue
         last_end = end
-        if lang == "en":
+        if lang == "words_before":
             realis, intent = _realis_en(text, start, end, sentence.start)
             nominal = nominal or _attributive_en(text, start, end, sentence.start)
             if (
@@ -265,7 +276,7 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
                 and _COORDINATION_EN.match(text[previous.end : start])
             ):
                 realis, intent = False, previous.intent
-        elif lang == "ko":
+        elif lang == "ending_after":
             realis, intent, is_nominal = _realis_ko(text, start, end, sentence.end, sentence.start)
             nominal = nominal or is_nominal
         else:
@@ -277,11 +288,7 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
             or _TO_CHINA_BEFORE.search(text, max(sentence.start, start - 12), start)
         ):
             types = ("deportation",)  # "sent back to China" from Laos: not yet handed to North Korea
-        if (
-            types == ("imprisonment",)
-            and lang == "en"
-            and text[start:end].lower() in ("imprisoned", "jailed")
-        ):
+        if types == ("imprisonment",) and text[start:end].lower() in ("imprisoned", "jailed"):
             types = _imprison_types(text, end, sentence)
         if types == ("crossing",) and _background_crossing(text, start, end, sentence):
             nominal = True
@@ -303,7 +310,7 @@ def find_anaphora(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _ANAPHORA.finditer(text)]
 
 
-_SINGULAR_ANAPHORA = Scanner(re.compile(rf"\b(?:{en.SINGULAR_ANAPHORA})\b", re.IGNORECASE))
+_SINGULAR_ANAPHORA = Scanner(re.compile(rf"\b(?:{EN.pattern('singular_anaphora')})\b", re.IGNORECASE))
 
 
 def find_singular_anaphora(text: str) -> list[Span]:
@@ -316,7 +323,7 @@ def find_other_group(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _OTHER_GROUP.finditer(text)]
 
 
-_PART_BEFORE = re.compile(rf"(?i:{en.PART_BEFORE})|(?:{ko.PART_BEFORE})")
+_PART_BEFORE = re.compile(_alternatives("part_before", bounded=False))
 
 
 def is_part(text: str, start: int, end: int, lo: int) -> bool:
@@ -336,9 +343,7 @@ def is_subgroup(text: str, start: int, end: int, lo: int, hi: int) -> bool:
     )
 
 
-_VICTIM_REF = Scanner(
-    re.compile(rf"(?i:\b(?:{en.VICTIM_NOUNS})\b)|(?:{ko.VICTIM_NOUNS})|(?:{zh.VICTIM_NOUNS})")
-)
+_VICTIM_REF = Scanner(re.compile(_alternatives("victim_nouns")))
 
 
 def find_victim_refs(text: str) -> list[Span]:

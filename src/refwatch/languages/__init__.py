@@ -6,8 +6,10 @@ pattern in :mod:`refwatch.extract.dates`), each with its own spelling of the key
 dateparser keeps its languages, each language is now a JSON file under this package
 (``en.json``, ``ko.json``, ``ja.json``, ``zh.json``) in the shape ``schema.json``
 gives, checked on load (:func:`load`) and by ``tests/languages``, and the finders
-read the words from here. Calendar and number words have moved so far; the event
-and people words of ``extract/lang`` still sit in its per-language modules.
+read the words from here. The extractor's vocabulary (event words, cues, people
+nouns, custody, death and third-country words) is the ``extraction`` section of the
+same files, read by :func:`vocabulary` (see :mod:`.extraction`). ``python -m
+refwatch.languages`` checks every file and names the file and key of each fault.
 
 Examples:
     >>> en = calendar("en")
@@ -17,19 +19,42 @@ Examples:
     4
     >>> numbers("en").words["a dozen"], numbers("ko").units["십"]
     (12, 10)
+    >>> vocabulary("zh").triggers[0].types
+    ('repatriation',)
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any, Final
 
 import jsonschema
 
 from refwatch.errors import InvalidInput
+from refwatch.languages import extraction
+from refwatch.languages.extraction import StatusWord, TriggerWord, Vocabulary
+
+__all__ = [
+    "LANGUAGES",
+    "Calendar",
+    "Numbers",
+    "StatusWord",
+    "TriggerWord",
+    "Vocabulary",
+    "calendar",
+    "check",
+    "data_digest",
+    "digest_of",
+    "extraction_languages",
+    "load",
+    "numbers",
+    "vocabulary",
+]
 
 #: Every language with a data file.
 LANGUAGES: Final = ("en", "ja", "ko", "zh")
@@ -114,6 +139,7 @@ def check(data: dict[str, Any], *, name: str) -> None:
             raise InvalidInput(f"{name}: numbers/units: {word!r} is {value}; a unit is 10, 100, 1000 ...")
     if table["units"] and not table["digits"]:
         raise InvalidInput(f"{name}: numbers: units without digits compose nothing")
+    extraction.check(data["extraction"], name=name)
 
 
 @functools.cache
@@ -141,3 +167,41 @@ def numbers(code: str) -> Numbers:
     """The number words of one language (see :class:`Numbers`), in the file's order."""
     table = load(code)["numbers"]
     return Numbers(words=dict(table["words"]), digits=dict(table["digits"]), units=dict(table["units"]))
+
+
+@functools.cache
+def vocabulary(code: str) -> Vocabulary:
+    """The extraction vocabulary of one language (see :mod:`.extraction`).
+
+    Raises:
+        InvalidInput: no such language, or it has no extraction section (its reason given).
+    """
+    section = load(code)["extraction"]
+    found = extraction.read(code, section)
+    if found is None:
+        raise InvalidInput(f"{code}.json: extraction: empty ({section['empty']})")
+    return found
+
+
+@functools.cache
+def extraction_languages() -> tuple[str, ...]:
+    """The languages with an extraction vocabulary, in :data:`LANGUAGES` order: every finder
+    runs them all on every text, because reports mix scripts."""
+    return tuple(code for code in LANGUAGES if "empty" not in load(code)["extraction"])
+
+
+@functools.cache
+def data_digest() -> str:
+    """A digest of every language file and the schema: part of the key of the compiled-pattern
+    cache (:mod:`refwatch.extract.patterns`), so that an edited word list is never served the
+    programs and facts computed for the old one."""
+    return digest_of(resources.files(__package__))
+
+
+def digest_of(folder: Traversable) -> str:
+    """The digest :func:`data_digest` gives, of the language files in ``folder``."""
+    digest = hashlib.sha256()
+    for name in ("schema.json", *(f"{code}.json" for code in LANGUAGES)):
+        digest.update(name.encode())
+        digest.update(folder.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,200 @@
+"""A language's extraction vocabulary: event words, cues, people nouns, as one schema for all.
+
+Why: the finders of :mod:`refwatch.extract` used to import word lists from one Python
+module per language, each with its own names, and branched on the language to read
+them. Now every language file carries an ``extraction`` section with the same keys
+(``schema.json`` describes each); a language fills a key or marks it
+``{"empty": "<why>"}``, and a finder asks :func:`vocabulary` for the key in every
+language that fills it (:func:`extraction_languages`). Regular-expression fragments
+stay regular expressions, with the comment that explains each class of expression
+in its ``why``. How a language's entries are matched in running text (case, word
+boundaries) and where the finder reads whether an event happened (``realis``) are
+data too (``matching``).
+
+Examples:
+    >>> en = vocabulary("en")
+    >>> en.words("route_countries").startswith(r"(?i:\\b(?:laos|")
+    True
+    >>> vocabulary("ko").realis, vocabulary("ko").has("irrealis_before")
+    ('ending_after', False)
+    >>> extraction_languages()
+    ('en', 'ko', 'zh')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from refwatch.errors import InvalidInput
+
+#: Keys whose entries are tables (word -> kind) rather than patterns.
+TABLES: Final = frozenset({"group_nouns", "qualifiers_before", "qualifiers_after"})
+#: What a template's placeholders are filled with when the validator compiles it.
+_PLACEHOLDER: Final = "(?:x)"
+_PLACEHOLDER_NAME: Final = re.compile(r"(?<!\{)\{[a-z_]+\}(?!\})")
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerWord:
+    """One event word: its pattern, the event types it names, and whether it is a nominal form."""
+
+    pattern: str
+    types: tuple[str, ...]
+    nominal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StatusWord:
+    """A phrase that says where people stand now, and the status it says."""
+
+    pattern: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The ``extraction`` section of one language file, read (see ``schema.json`` for the keys)."""
+
+    code: str
+    case_insensitive: bool
+    word_boundaries: bool
+    realis: str
+    triggers: tuple[TriggerWord, ...]
+    status_cues: tuple[StatusWord, ...]
+    patterns: Mapping[str, str]
+    tables: Mapping[str, Mapping[str, str]]
+    #: key -> why the language leaves it empty.
+    empty: Mapping[str, str]
+
+    def has(self, key: str) -> bool:
+        """Whether the language fills ``key``."""
+        return key in self.patterns or key in self.tables or (key in _LISTS and key not in self.empty)
+
+    def pattern(self, key: str, **fill: str) -> str:
+        """The fragment under ``key``, a template's placeholders filled from ``fill``.
+
+        Raises:
+            InvalidInput: the language leaves the key empty, or has no such key.
+        """
+        try:
+            source = self.patterns[key]
+        except KeyError:
+            raise self._missing(key) from None
+        return source.format(**fill) if fill else source
+
+    def words(self, key: str, **fill: str) -> str:
+        """The fragment under ``key`` as the language's words are matched in running text.
+
+        Word boundaries and case as ``matching`` says: ``(?i:\\b(?:...)\\b)`` for English,
+        ``(?:...)`` for Korean and Chinese.
+        """
+        return self.wrap(self.pattern(key, **fill))
+
+    def wrap(self, fragment: str, *, bounded: bool = True) -> str:
+        """``fragment`` as the language's words are matched in running text (see :meth:`words`);
+        ``bounded=False`` for a fragment that places its own word boundaries."""
+        if self.word_boundaries and bounded:
+            fragment = rf"\b(?:{fragment})\b"
+        else:
+            fragment = f"(?:{fragment})"
+        return f"(?i:{fragment})" if self.case_insensitive else fragment
+
+    def table(self, key: str) -> Mapping[str, str]:
+        """The table under ``key`` (word -> kind), in the file's order."""
+        try:
+            return self.tables[key]
+        except KeyError:
+            raise self._missing(key) from None
+
+    def _missing(self, key: str) -> InvalidInput:
+        reason = self.empty.get(key)
+        if reason is not None:
+            return InvalidInput(f"{self.code}.json: extraction/{key}: empty ({reason})")
+        return InvalidInput(f"{self.code}.json: extraction/{key}: no such key")
+
+
+_LISTS: Final = frozenset({"triggers", "status_cues"})
+
+
+def _source(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else "".join(value)
+
+
+def read(code: str, section: Mapping[str, Any]) -> Vocabulary | None:
+    """The :class:`Vocabulary` of a checked ``extraction`` section; None for a language without one."""
+    if "empty" in section:
+        return None
+    matching = section["matching"]
+    patterns: dict[str, str] = {}
+    tables: dict[str, Mapping[str, str]] = {}
+    empty: dict[str, str] = {}
+    for key, entry in section.items():
+        if key == "matching" or key in _LISTS:
+            continue
+        if "empty" in entry:
+            empty[key] = entry["empty"]
+        elif key in TABLES:
+            tables[key] = dict(entry["table"])
+        else:
+            patterns[key] = _source(entry["pattern"])
+    for key in _LISTS:
+        if "empty" in section[key]:
+            empty[key] = section[key]["empty"]
+    return Vocabulary(
+        code=code,
+        case_insensitive=matching["case_insensitive"],
+        word_boundaries=matching["word_boundaries"],
+        realis=matching["realis"],
+        triggers=tuple(
+            TriggerWord(_source(e["pattern"]), tuple(e["types"]), e["nominal"])
+            for e in section["triggers"].get("entries", ())
+        ),
+        status_cues=tuple(
+            StatusWord(_source(e["pattern"]), e["status"]) for e in section["status_cues"].get("entries", ())
+        ),
+        patterns=patterns,
+        tables=tables,
+        empty=empty,
+    )
+
+
+def check(section: Mapping[str, Any], *, name: str) -> None:
+    """Beyond the JSON Schema: every fragment compiles, a template's placeholders are declared.
+
+    Raises:
+        InvalidInput: naming the file and the key (and the entry of a list).
+    """
+    if "empty" in section:
+        return
+    for key, entry in section.items():
+        if key == "matching" or "empty" in entry:
+            continue
+        if key in _LISTS:
+            for number, item in enumerate(entry["entries"]):
+                _compiles(_source(item["pattern"]), (), f"{name}: extraction/{key}/{number}")
+        elif key not in TABLES:
+            _compiles(
+                _source(entry["pattern"]), tuple(entry.get("template", ())), f"{name}: extraction/{key}"
+            )
+
+
+def _compiles(source: str, template: tuple[str, ...], where: str) -> None:
+    stray = _PLACEHOLDER_NAME.search(source)
+    if stray is not None and not template:
+        # Python's re reads "{num}" as two literal braces: without its template the pattern
+        # would compile and silently never match.
+        raise InvalidInput(f"{where}: placeholder {stray.group()} without a template naming it")
+    if template:
+        try:
+            source = source.format(**dict.fromkeys(template, _PLACEHOLDER))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise InvalidInput(f"{where}: template does not fill ({type(exc).__name__}: {exc})") from None
+        if source.count(_PLACEHOLDER) < len(template):
+            raise InvalidInput(f"{where}: template declares a placeholder it does not use")
+    try:
+        re.compile(source)
+    except re.error as exc:
+        raise InvalidInput(f"{where}: not a regular expression ({exc})") from None
