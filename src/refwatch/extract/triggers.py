@@ -17,7 +17,7 @@ from refwatch.extract.dates import bare_month_cue
 from refwatch.extract.mentions import Sentence, Span, StatusCue, Trigger
 from refwatch.extract.place_finder import find_places
 from refwatch.extract.scan import Scanner, WindowPattern, window_lowered
-from refwatch.languages import extraction_languages, vocabulary
+from refwatch.languages import TriggerWord, extraction_languages, vocabulary
 
 EN: Final = vocabulary("en")
 KO: Final = vocabulary("ko")
@@ -25,22 +25,28 @@ ZH: Final = vocabulary("zh")
 #: Every language with an extraction vocabulary: all run on every text (reports mix scripts).
 _LANGUAGES: Final = tuple(vocabulary(code) for code in extraction_languages())
 
-#: A compiled trigger: its scanner, event types, nominal flag, and where its language says
-#: whether an event happened (``matching.realis`` of the language file).
-_Compiled = tuple[Scanner, tuple[str, ...], bool, str]
+#: A compiled trigger: its scanner, its word (types, nominal, custody by place), and where its
+#: language says whether an event happened (``matching.realis`` of the language file).
+_Compiled = tuple[Scanner, TriggerWord, str]
 
 
 def _compile() -> tuple[_Compiled, ...]:
     return tuple(
-        (Scanner(re.compile(v.wrap(t.pattern))), t.types, t.nominal, v.realis)
-        for v in _LANGUAGES
-        for t in v.triggers
+        (Scanner(re.compile(v.wrap(t.pattern))), t, v.realis) for v in _LANGUAGES for t in v.triggers
     )
 
 
-def _alternatives(key: str, *, bounded: bool = True) -> str:
-    """``key`` of every language that fills it, each matched as its language is, as one alternation."""
-    return "|".join(v.wrap(v.pattern(key), bounded=bounded) for v in _LANGUAGES if v.has(key))
+def _alternatives(key: str, *, bounded: bool = True, **fill: str) -> str:
+    """``key`` of every language that fills it, each matched as its language is, as one alternation.
+
+    A template's placeholders are filled from ``fill``, each value the key of the same language
+    to put there (``countries="route_countries"``).
+    """
+    return "|".join(
+        v.wrap(v.pattern(key, **{name: v.pattern(source) for name, source in fill.items()}), bounded=bounded)
+        for v in _LANGUAGES
+        if v.has(key)
+    )
 
 
 _TRIGGERS: Final = _compile()
@@ -49,12 +55,7 @@ _IRREALIS_EN = re.compile(rf"(?i:^(?:{EN.pattern('irrealis_before')})$)")
 _INTENT_EN = re.compile(rf"(?i:^(?:{EN.pattern('intent_before')})$)")
 _GENERIC_AUX = re.compile(rf"(?i:^(?:{EN.pattern('generic_aux')})$)")
 _CLAUSE_BREAK = re.compile(rf"(?i:^(?:{EN.pattern('clause_break')}|{EN.pattern('reporting_break')})$)")
-_TWO_WORD_IRREALIS = WindowPattern(
-    re.compile(
-        r"(?i:(?:risk|danger|threat|fear|prospect|possibility)s?\s+of\s+(?:being\s+)?$|not\s+to\s+$|(?:accused|criticized|"
-        r"condemned)\s+\w*\s*for\s+)"
-    )
-)
+_TWO_WORD_IRREALIS = WindowPattern(re.compile(_alternatives("irrealis_phrase_before", bounded=False)))
 _ABOUT_TO = WindowPattern(re.compile(rf"(?i:{EN.pattern('about_to')})"))
 _HABITUAL_EN = re.compile(rf"(?i:{EN.pattern('habitual_form')})")
 _GERUND_BEFORE = re.compile(rf"(?i:^(?:{EN.pattern('gerund_before')})$)")
@@ -66,9 +67,7 @@ _COORDINATION_EN = re.compile(rf"(?i:{EN.pattern('coordination')})")
 _ATTRIBUTIVE_EN = re.compile(
     EN.pattern("attributive_after").format(nouns=EN.pattern("victim_nouns")), re.IGNORECASE
 )
-_FIGURE_BEFORE = re.compile(
-    r"(?i:(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen))[\w\s]{0,12}$)"
-)
+_FIGURE_BEFORE = re.compile(_alternatives("figure_before", bounded=False))
 _PLACE_TRIGGER_EN = re.compile(rf"(?i:{EN.pattern('place_trigger')})")
 _FEARED_IN_CLAUSE = re.compile(rf"(?i:{EN.pattern('feared_in_clause')})")
 _LIST_KO = re.compile(KO.pattern("list_after"))
@@ -87,32 +86,28 @@ _NOMINAL_KO = re.compile(KO.pattern("nominal_after"))
 _COMPOUND_KO = re.compile(KO.pattern("compound_after"))
 _INTENT_KO = re.compile(KO.pattern("intent_after"))
 _IRREALIS_ZH = re.compile(ZH.pattern("irrealis_after"))
-_BACK_OR_NORTH = re.compile(
-    r"(?i:^[^.;]{0,80}?\b(?:back|to\s+north\s+korea|to\s+the\s+north|to\s+pyongyang)\b)"
-)
+_BACK_OR_NORTH = re.compile(_alternatives("to_north_after", bounded=False))
 _THIRD_COUNTRY = re.compile(
-    rf"(?i:\b(?:{EN.pattern('route_countries')}|{EN.pattern('neighbour_countries')})\b|{KO.pattern('route_countries')}|{KO.pattern('neighbour_countries')}|"
-    rf"{ZH.pattern('route_countries')}|to\s+china\b|중국으로)"
+    "|".join(
+        v.wrap("|".join(v.pattern(key) for key in ("route_countries", "neighbour_countries") if v.has(key)))
+        for v in _LANGUAGES
+        if v.has("route_countries")
+    )
+    + "|"
+    + _alternatives("china_destination", bounded=False)
 )
 #: China as the destination of a return: from a third country, a deportation.
-_TO_CHINA = re.compile(
-    r"(?i:\s*(?:\w+\s+){0,2}?to\s+(?:china|the\s+chinese|chinese\s+(?:authorities|police|officials))\b)"
-    r"|\s?(?:중국으로|중국에|中으로|中에|中国)"
-)
-_TO_CHINA_BEFORE = re.compile(r"(?:중국으로|중국에|中으로)\s?(?:강제\s?)?$")
+_TO_CHINA = re.compile(_alternatives("to_china_after", bounded=False))
+_TO_CHINA_BEFORE = re.compile(_alternatives("to_china_before", bounded=False))
 #: A third country named right after a crossing: where it led ("into Laos", "태국으로").
-_THIRD_COUNTRY_AHEAD = re.compile(
-    rf"(?i:\W*(?:\w+\W+){{0,3}}?(?:{EN.pattern('route_countries')})\b)|[^.,]{{0,12}}?(?:{KO.pattern('route_countries')})"
-)
+_THIRD_COUNTRY_AHEAD = re.compile(_alternatives("route_ahead", bounded=False, countries="route_countries"))
 _STATUS: Final = tuple(
     (Scanner(re.compile(v.wrap(cue.pattern))), cue.status) for v in _LANGUAGES for cue in v.status_cues
 )
 _ANAPHORA = Scanner(re.compile(_alternatives("anaphora")))
 _OTHER_GROUP = Scanner(re.compile(_alternatives("other_group", bounded=False)))
-_SUBGROUP_BEFORE = re.compile(
-    r"(?i:\b(?:among\s+(?:them|whom)|of\s+them|including)\s*$)|(?:가운데|중에는?)\s?$"
-)
-_SUBGROUP_AFTER = re.compile(r"(?i:^\s*(?:of\s+(?:them|whom)|among\s+them)\b)|^[^.]{0,25}?포함")
+_SUBGROUP_BEFORE = re.compile(_alternatives("subgroup_before", bounded=False))
+_SUBGROUP_AFTER = re.compile(_alternatives("subgroup_after", bounded=False))
 
 
 def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
@@ -193,9 +188,7 @@ def _realis_ko(
     return True, False, nominal
 
 
-_IN_CHINA = re.compile(
-    r"(?i:\s+(?:\w+\s+){0,2}?(?:in|at)\s+(?:china|chinese|(?:the\s+)?(?:[A-Z]\w+\s+)?(?:detention|police|border))\b)"
-)
+_IN_CHINA = re.compile(_alternatives("in_china_after", bounded=False))
 
 
 def _imprison_types(text: str, end: int, sentence: Sentence) -> tuple[str, ...]:
@@ -247,15 +240,15 @@ def _deport_types(text: str, end: int, sentence: Sentence) -> tuple[str, ...]:
 def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
     """Triggers in text order, leftmost-longest, each with its realis and intent flags."""
     starts = [s.start for s in sentences]
-    raw: list[tuple[int, int, tuple[str, ...], bool, str]] = []
-    for scanner, types, nominal, lang in _TRIGGERS:
+    raw: list[tuple[int, int, TriggerWord, str]] = []
+    for scanner, word, realis_at in _TRIGGERS:
         for m in scanner.finditer(text):
-            raw.append((m.start(), m.end(), types, nominal, lang))
+            raw.append((m.start(), m.end(), word, realis_at))
     raw.sort(key=lambda r: (r[0], -r[1]))
     out: list[Trigger] = []
     last_end = -1
     previous: Trigger | None = None
-    for start, end, types, nominal, lang in raw:
+    for start, end, word, realis_at in raw:
         if start < last_end:
             continue
         i = bisect.bisect_right(starts, start) - 1
@@ -265,7 +258,8 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
         if sentence.clutter:
             continue
         last_end = end
-        if lang == "words_before":
+        types, nominal = word.types, word.nominal
+        if realis_at == "words_before":
             realis, intent = _realis_en(text, start, end, sentence.start)
             nominal = nominal or _attributive_en(text, start, end, sentence.start)
             if (
@@ -276,7 +270,7 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
                 and _COORDINATION_EN.match(text[previous.end : start])
             ):
                 realis, intent = False, previous.intent
-        elif lang == "ending_after":
+        elif realis_at == "ending_after":
             realis, intent, is_nominal = _realis_ko(text, start, end, sentence.end, sentence.start)
             nominal = nominal or is_nominal
         else:
@@ -288,7 +282,7 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
             or _TO_CHINA_BEFORE.search(text, max(sentence.start, start - 12), start)
         ):
             types = ("deportation",)  # "sent back to China" from Laos: not yet handed to North Korea
-        if types == ("imprisonment",) and text[start:end].lower() in ("imprisoned", "jailed"):
+        if word.custody_by_place:
             types = _imprison_types(text, end, sentence)
         if types == ("crossing",) and _background_crossing(text, start, end, sentence):
             nominal = True

@@ -39,11 +39,16 @@ _PLACEHOLDER_NAME: Final = re.compile(r"(?<!\{)\{[a-z_]+\}(?!\})")
 
 @dataclass(frozen=True, slots=True)
 class TriggerWord:
-    """One event word: its pattern, the event types it names, and whether it is a nominal form."""
+    """One event word: its pattern, the event types it names, and whether it is a nominal form.
+
+    ``custody_by_place``: a word for being held in a prison, imprisonment (a sentence served in
+    North Korea) or detention (custody in China) by the place named after it.
+    """
 
     pattern: str
     types: tuple[str, ...]
     nominal: bool
+    custody_by_place: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +154,9 @@ def read(code: str, section: Mapping[str, Any]) -> Vocabulary | None:
         word_boundaries=matching["word_boundaries"],
         realis=matching["realis"],
         triggers=tuple(
-            TriggerWord(_source(e["pattern"]), tuple(e["types"]), e["nominal"])
+            TriggerWord(
+                _source(e["pattern"]), tuple(e["types"]), e["nominal"], e.get("custody_by_place", False)
+            )
             for e in section["triggers"].get("entries", ())
         ),
         status_cues=tuple(
