@@ -54,7 +54,7 @@ MAX_PARTS: Final = 8
 _ESTIMATES: Final[frozenset[str]] = frozenset({"about", "at_least"})
 _EVENT_TYPES: Final[frozenset[str]] = frozenset({"arrest", "repatriation", "deportation", "crossing"})
 
-#: English month names and abbreviations, lower-cased, from the language pack.
+#: English month names and abbreviations, lower-cased, from the language data (``en.json``).
 _MONTHS_EN: Final = "|".join(sorted(calendar("en").months, key=len, reverse=True))
 # The cue patterns below read a lower-cased sentence (:func:`_lower`): case-sensitive patterns run
 # several times faster than ``(?i)`` ones in Python's engine.
