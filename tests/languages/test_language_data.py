@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from refwatch.domain.vocabulary import EVENT_TYPES, QUALIFIERS, STATUSES
@@ -142,6 +143,12 @@ def test_every_language_fills_every_extraction_key_or_says_why_not(code: str) ->
                 vocabulary(code).pattern(key)
         else:
             assert key == "matching" or vocabulary(code).has(key), (code, key)
+
+
+def test_the_schema_is_a_valid_json_schema() -> None:
+    """Checked here rather than on every load (see ``languages._validator``)."""
+    schema = _schema()
+    jsonschema.validators.validator_for(schema).check_schema(schema)
 
 
 def test_english_korean_and_chinese_have_an_extraction_vocabulary() -> None:
