@@ -82,9 +82,9 @@ _ZH_COUNT = re.compile(
 
 _SCAN_EN_COUNT: Final = Scanner(_EN_COUNT, screen=_EN_COUNT_SCREEN)
 _SCAN_EN_FAMILY: Final = Scanner(_EN_FAMILY)
-_SCAN_EN_FRAMES: Final = Scanner(re.compile(rf"(?i:{EN.pattern('group_frames').format(num=_EN_NUM)})"))
+_SCAN_EN_FRAMES: Final = Scanner(re.compile(rf"(?i:{EN.pattern('group_frames', num=_EN_NUM)})"))
 _SCAN_EN_TOTAL: Final = Scanner(
-    re.compile(rf"(?i:{EN.pattern('total_of_people').format(nouns=_EN_NOUNS, qual=_EN_QUAL, num=_EN_NUM)})")
+    re.compile(rf"(?i:{EN.pattern('total_of_people', nouns=_EN_NOUNS, qual=_EN_QUAL, num=_EN_NUM)})")
 )
 _SCAN_EN_COUPLE: Final = Scanner(re.compile(rf"(?i:{EN.pattern('couple')})"))
 _SCAN_EN_BARE: Final = Scanner(_EN_BARE)
