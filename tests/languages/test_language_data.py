@@ -208,6 +208,14 @@ def _broken(change: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
         ),
         (lambda x: x.update(couple={"empty": ""}), r"en\.json: extraction/couple/empty: '' is too short"),
         (lambda x: x["matching"].update(realis="guess"), r"en\.json: extraction/matching/realis: 'guess'"),
+        (
+            lambda x: x["speaker_days"].update(words=["today", "today"]),
+            r"en\.json: extraction/speaker_days/words: .* has non-unique elements",
+        ),
+        (
+            lambda x: x.update(speaker_days={"pattern": "today|tonight"}),
+            r"en\.json: extraction/speaker_days: Additional properties are not allowed \('pattern'",
+        ),
     ],
 )
 def test_a_broken_vocabulary_is_refused_naming_the_file_and_the_key(

@@ -24,8 +24,8 @@ from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.vocabulary import Precision
 from refwatch.extract.mentions import DateMention
 from refwatch.extract.scan import Scanner, WindowPattern, window_lowered
+from refwatch.languages import alternation, numbers, vocabulary, word_set
 from refwatch.languages import calendar as language_calendar
-from refwatch.languages import numbers, vocabulary
 
 EN: Final = vocabulary("en")
 KO: Final = vocabulary("ko")
@@ -169,55 +169,33 @@ _SUBJECT_THEN_REPORT = re.compile(
 # A date the clause puts ahead: "will be deported on Friday", "said they would be returned on
 # October 30", "is scheduled for May 3", "the deadline of June 1". Narrative "would later" and
 # "would have" tell the past; a comma or a sentence end between cue and date breaks the clause.
-_FUTURE_BEFORE = WindowPattern(
-    re.compile(
-        r"(?i:\b(?:will|shall|would(?!\s+(?:later|eventually|then|soon|have|still)\b)|is\s+to|are\s+to|"
-        r"(?:scheduled|expected|due|set|slated|planned|plans?|going)\s+(?:to|for)|deadline\s+(?:of|on|for|is))"
-        r"\b[^.;:!?,\"“”\n]{0,40}$)"
-    )
-)
+_FUTURE_BEFORE = WindowPattern(re.compile(alternation("future_before", bounded=False)))
 # Korean: "오는 20일" (the coming 20th), "내년 3월" (next year's March).
-_FUTURE_REL_KO: Final = frozenset({"오는", "내년"})
+_FUTURE_REL: Final = word_set("future_relative_before")
 # "단체는 14일 이들이 지난 12일 체포됐다고 밝혔다": a day right after the sentence's topic, in a
 # sentence that ends by reporting what was said, dates the saying (Korean puts the verb last).
 _TOPIC_OPENING_KO = re.compile(
     r"(?:^|[.!?\n]\s*)(?:[^\s.!?\n\d]+\s){0,3}[^\s.!?\n\d]*[가-힣)](?:은|는|이|가)\s?$"
 )
-_REPORTED_END_KO = re.compile(
-    r"(?:(?:다|라|냐|까)[\"”’']?|[\"”’'])\s?고\s?(?:[가-힣]+\s){0,2}(?:밝혔|전했|말했|보도했|발표했|주장했|알렸|설명했|전해왔|덧붙였|강조했)"
-    r"(?:다|습니다)"
-)
+_REPORTED_END_KO = re.compile(alternation("reported_end", bounded=False))
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # A dateline ("TUMEN, June 3 (Fictional Wire) --", "TUMEN, China, May 3, 2031 -"): the day of filing.
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z .]{2,30})?,\s+$")
 _DATELINE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([A-Za-z .&-]{2,30}\)\s*)?[-–—]")
 # "… 보고서에서 이렇게 설명했다": a sentence that only says that something was said (the content is
 # in the sentences before); a day in it is the day of saying.
-_SAID_SO_KO = re.compile(
-    r"(?:이같이|이렇게|이와\s?같이|그같이)\s(?:[가-힣]+\s)?(?:밝혔|전했|말했|보도했|발표했|주장했|알렸|설명했|강조했)"
-    r"(?:다|습니다)$"
-)
+_SAID_SO_KO = re.compile(alternation("said_so", bounded=False))
 # "The ministry on Monday denied the claims", "Seoul on Tuesday urged Beijing to …": a day between a
 # subject and a verb of saying dates the statement (the verbs that report a speech act, not an arrest).
 # ... but not when a verb comes first: "who was arrested on Tuesday said" dates the arrest.
-_VERB_BEFORE = re.compile(
-    r"(?i:\b(?:\w+ed|was|were|is|are|been|be|being|had|has|have|caught|held|taken|sent|brought|kept|found|"
-    r"shot|beaten|hidden|put|got|gotten|driven|thrown)\s+(?:on\s+)?$)"
-)
-_STATEMENT_AFTER_EN = re.compile(
-    r"(?i:^\s+(?:(?:appeared|seemed)\s+to\s+|also\s+|again\s+|publicly\s+)?"
-    r"(?:sa(?:id|ys|y)|den(?:ied|ies|y)|reject(?:ed|s)?|urge[ds]?|call(?:ed|s)?\s+on|warn(?:ed|s)?|accuse[ds]?|"
-    r"critici[sz]e[ds]?|condemn(?:ed|s)?|demand(?:ed|s)?|announce[ds]?|confirm(?:ed|s)?|told|tells?|state[ds]?|"
-    r"claim(?:ed|s)?|insist(?:ed|s)?|dismiss(?:ed|es)?|appeal(?:ed|s)?|protest(?:ed|s)?|issue[ds]?)\b)"
-)
-_SAME_YEAR_KO = re.compile(r"(?<![가-힣])(?:같은\s?해|그\s?해|(?P<next>이듬해|다음\s?해))\s*$")
+_VERB_BEFORE = re.compile(alternation("verb_before_date", bounded=False))
+_STATEMENT_AFTER_EN = re.compile(alternation("statement_after", bounded=False))
+_SAME_YEAR_KO = re.compile(alternation("same_year_before", bounded=False))
 # "as of 30 July", "30일 (밤) 현재", "30일 기준": the day a figure or state was read, not an event.
-_AS_OF_BEFORE = WindowPattern(re.compile(r"(?i:\bas\s+(?:of|at)\s+$)"))
-_AS_OF_AFTER_KO = re.compile(r"^\s?(?:[가-힣]{1,2}\s)?(?:현재|기준)(?:까지)?(?![가-힣])")
+_AS_OF_BEFORE = WindowPattern(re.compile(alternation("as_of_before", bounded=False)))
+_AS_OF_AFTER_KO = re.compile(alternation("as_of_after", bounded=False))
 # Words that say "now" for whoever speaks: inside a quotation they are the speaker's day.
-_SPEAKER_DAYS: Final = frozenset(
-    {"today", "tonight", "yesterday", "last night", "오늘", "어제", "그제", "그저께"}
-)
+_SPEAKER_DAYS: Final = word_set("speaker_days")
 _SINCE_BEFORE = WindowPattern(
     re.compile(rf"(?i:\b(?:{EN.pattern('since_before')})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
 )
@@ -652,7 +630,7 @@ def _role(
         and not _VERB_BEFORE.search(text, max(0, start - 30), start)
     ):
         return "report"
-    if _FUTURE_BEFORE.search(before, low_before) or (match.groupdict().get("rel") or "") in _FUTURE_REL_KO:
+    if _FUTURE_BEFORE.search(before, low_before) or (match.groupdict().get("rel") or "") in _FUTURE_REL:
         return "future"
     if _LIFE_BEFORE_EN.search(before, low_before) or _LIFE_AFTER_KO.match(text[end : end + 60]):
         return "background"

@@ -22,29 +22,16 @@ from refwatch.extract.mentions import Sentence, Span, StatusCue, Trigger
 from refwatch.extract.place_finder import find_places
 from refwatch.extract.realis import Reader, reader
 from refwatch.extract.scan import Scanner
-from refwatch.languages import TriggerWord, extraction_languages, vocabulary
+from refwatch.languages import TriggerWord, alternation, extraction_languages, vocabulary
 
 #: Every language with an extraction vocabulary: all run on every text (reports mix scripts).
 _LANGUAGES: Final = tuple(vocabulary(code) for code in extraction_languages())
 
 
-def _alternatives(key: str, *, bounded: bool = True, **fill: str) -> str:
-    """``key`` of every language that fills it, each matched as its language is, as one alternation.
-
-    A template's placeholders are filled from ``fill``, each value the key of the same language
-    to put there (``countries="route_countries"``).
-    """
-    return "|".join(
-        v.wrap(v.pattern(key, **{name: v.pattern(source) for name, source in fill.items()}), bounded=bounded)
-        for v in _LANGUAGES
-        if v.has(key)
-    )
-
-
-_BACKGROUND_BEFORE = re.compile(_alternatives("background_before", bounded=False))
-_BACKGROUND_AFTER = re.compile(_alternatives("background_after", bounded=False))
-_BACKGROUND_CLAUSE_AFTER = re.compile(_alternatives("background_clause_after", bounded=False))
-_THIRD_BORDER_BEFORE = re.compile(_alternatives("third_border_before", bounded=False))
+_BACKGROUND_BEFORE = re.compile(alternation("background_before", bounded=False))
+_BACKGROUND_AFTER = re.compile(alternation("background_after", bounded=False))
+_BACKGROUND_CLAUSE_AFTER = re.compile(alternation("background_clause_after", bounded=False))
+_THIRD_BORDER_BEFORE = re.compile(alternation("third_border_before", bounded=False))
 
 #: A compiled trigger: its scanner, its word (types, nominal, custody by place), and the reader of
 #: its language that says whether the event happened (``matching.realis`` of the language file).
@@ -59,7 +46,7 @@ def _compile() -> tuple[_Compiled, ...]:
 
 
 _TRIGGERS: Final = _compile()
-_BACK_OR_NORTH = re.compile(_alternatives("to_north_after", bounded=False))
+_BACK_OR_NORTH = re.compile(alternation("to_north_after", bounded=False))
 _THIRD_COUNTRY = re.compile(
     "|".join(
         v.wrap("|".join(v.pattern(key) for key in ("route_countries", "neighbour_countries") if v.has(key)))
@@ -67,23 +54,23 @@ _THIRD_COUNTRY = re.compile(
         if v.has("route_countries")
     )
     + "|"
-    + _alternatives("china_destination", bounded=False)
+    + alternation("china_destination", bounded=False)
 )
 #: China as the destination of a return: from a third country, a deportation.
-_TO_CHINA = re.compile(_alternatives("to_china_after", bounded=False))
-_TO_CHINA_BEFORE = re.compile(_alternatives("to_china_before", bounded=False))
+_TO_CHINA = re.compile(alternation("to_china_after", bounded=False))
+_TO_CHINA_BEFORE = re.compile(alternation("to_china_before", bounded=False))
 #: A third country named right after a crossing: where it led ("into Laos", "태국으로").
-_THIRD_COUNTRY_AHEAD = re.compile(_alternatives("route_ahead", bounded=False, countries="route_countries"))
+_THIRD_COUNTRY_AHEAD = re.compile(alternation("route_ahead", bounded=False, countries="route_countries"))
 _STATUS: Final = tuple(
     (Scanner(re.compile(v.wrap(cue.pattern))), cue.status) for v in _LANGUAGES for cue in v.status_cues
 )
-_ANAPHORA = Scanner(re.compile(_alternatives("anaphora")))
-_OTHER_GROUP = Scanner(re.compile(_alternatives("other_group", bounded=False)))
-_SUBGROUP_BEFORE = re.compile(_alternatives("subgroup_before", bounded=False))
-_SUBGROUP_AFTER = re.compile(_alternatives("subgroup_after", bounded=False))
+_ANAPHORA = Scanner(re.compile(alternation("anaphora")))
+_OTHER_GROUP = Scanner(re.compile(alternation("other_group", bounded=False)))
+_SUBGROUP_BEFORE = re.compile(alternation("subgroup_before", bounded=False))
+_SUBGROUP_AFTER = re.compile(alternation("subgroup_after", bounded=False))
 
 
-_IN_CHINA = re.compile(_alternatives("in_china_after", bounded=False))
+_IN_CHINA = re.compile(alternation("in_china_after", bounded=False))
 
 
 def _imprison_types(text: str, end: int, sentence: Sentence) -> tuple[str, ...]:
@@ -176,7 +163,7 @@ def find_anaphora(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _ANAPHORA.finditer(text)]
 
 
-_SINGULAR_ANAPHORA = Scanner(re.compile(_alternatives("singular_anaphora")))
+_SINGULAR_ANAPHORA = Scanner(re.compile(alternation("singular_anaphora")))
 
 
 def find_singular_anaphora(text: str) -> list[Span]:
@@ -189,7 +176,7 @@ def find_other_group(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _OTHER_GROUP.finditer(text)]
 
 
-_PART_BEFORE = re.compile(_alternatives("part_before", bounded=False))
+_PART_BEFORE = re.compile(alternation("part_before", bounded=False))
 
 
 def is_part(text: str, start: int, end: int, lo: int) -> bool:
@@ -209,7 +196,7 @@ def is_subgroup(text: str, start: int, end: int, lo: int, hi: int) -> bool:
     )
 
 
-_VICTIM_REF = Scanner(re.compile(_alternatives("victim_nouns")))
+_VICTIM_REF = Scanner(re.compile(alternation("victim_nouns")))
 
 
 def find_victim_refs(text: str) -> list[Span]:

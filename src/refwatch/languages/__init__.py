@@ -46,6 +46,7 @@ __all__ = [
     "StatusWord",
     "TriggerWord",
     "Vocabulary",
+    "alternation",
     "calendar",
     "check",
     "data_digest",
@@ -54,6 +55,7 @@ __all__ = [
     "load",
     "numbers",
     "vocabulary",
+    "word_set",
 ]
 
 #: Every language with a data file.
@@ -189,6 +191,36 @@ def extraction_languages() -> tuple[str, ...]:
     """The languages with an extraction vocabulary, in :data:`LANGUAGES` order: every finder
     runs them all on every text, because reports mix scripts."""
     return tuple(code for code in LANGUAGES if "empty" not in load(code)["extraction"])
+
+
+def alternation(key: str, *, bounded: bool = True, **fill: str) -> str:
+    r"""``key`` of every extraction language that fills it, each matched as its language is
+    (:meth:`Vocabulary.wrap`), as one alternation: the form a finder compiles when it runs every
+    language on every text.
+
+    A template's placeholders are filled from ``fill``, each value the key of the same language
+    to put there (``countries="route_countries"``).
+
+    Examples:
+        >>> alternation("as_of_before", bounded=False)
+        '(?i:(?:\\bas\\s+(?:of|at)\\s+$))'
+    """
+    words = [vocabulary(code) for code in extraction_languages()]
+    return "|".join(
+        v.wrap(v.pattern(key, **{name: v.pattern(source) for name, source in fill.items()}), bounded=bounded)
+        for v in words
+        if v.has(key)
+    )
+
+
+def word_set(key: str) -> frozenset[str]:
+    """The words under ``key`` in every extraction language that fills it."""
+    return frozenset(
+        word
+        for code in extraction_languages()
+        if vocabulary(code).has(key)
+        for word in vocabulary(code).word_list(key)
+    )
 
 
 @functools.cache

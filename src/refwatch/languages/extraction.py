@@ -12,6 +12,7 @@ boundaries) and where the finder reads whether an event happened (``realis``) ar
 data too (``matching``).
 
 Examples:
+    >>> from refwatch.languages import extraction_languages, vocabulary
     >>> en = vocabulary("en")
     >>> en.words("route_countries").startswith(r"(?i:\\b(?:laos|")
     True
@@ -32,6 +33,8 @@ from refwatch.errors import InvalidInput
 
 #: Keys whose entries are tables (word -> kind) rather than patterns.
 TABLES: Final = frozenset({"group_nouns", "qualifiers_before", "qualifiers_after"})
+#: Keys whose entries are lists of whole words, compared as written.
+WORD_LISTS: Final = frozenset({"future_relative_before", "speaker_days"})
 #: What a template's placeholders are filled with when the validator compiles it.
 _PLACEHOLDER: Final = "(?:x)"
 _PLACEHOLDER_NAME: Final = re.compile(r"(?<!\{)\{[a-z_]+\}(?!\})")
@@ -71,12 +74,18 @@ class Vocabulary:
     status_cues: tuple[StatusWord, ...]
     patterns: Mapping[str, str]
     tables: Mapping[str, Mapping[str, str]]
+    word_lists: Mapping[str, tuple[str, ...]]
     #: key -> why the language leaves it empty.
     empty: Mapping[str, str]
 
     def has(self, key: str) -> bool:
         """Whether the language fills ``key``."""
-        return key in self.patterns or key in self.tables or (key in _LISTS and key not in self.empty)
+        return (
+            key in self.patterns
+            or key in self.tables
+            or key in self.word_lists
+            or (key in _LISTS and key not in self.empty)
+        )
 
     def pattern(self, key: str, **fill: str) -> str:
         """The fragment under ``key``, a template's placeholders filled from ``fill``.
@@ -114,6 +123,13 @@ class Vocabulary:
         except KeyError:
             raise self._missing(key) from None
 
+    def word_list(self, key: str) -> tuple[str, ...]:
+        """The words under ``key``, in the file's order."""
+        try:
+            return self.word_lists[key]
+        except KeyError:
+            raise self._missing(key) from None
+
     def _missing(self, key: str) -> InvalidInput:
         reason = self.empty.get(key)
         if reason is not None:
@@ -135,6 +151,7 @@ def read(code: str, section: Mapping[str, Any]) -> Vocabulary | None:
     matching = section["matching"]
     patterns: dict[str, str] = {}
     tables: dict[str, Mapping[str, str]] = {}
+    word_lists: dict[str, tuple[str, ...]] = {}
     empty: dict[str, str] = {}
     for key, entry in section.items():
         if key == "matching" or key in _LISTS:
@@ -143,6 +160,8 @@ def read(code: str, section: Mapping[str, Any]) -> Vocabulary | None:
             empty[key] = entry["empty"]
         elif key in TABLES:
             tables[key] = dict(entry["table"])
+        elif key in WORD_LISTS:
+            word_lists[key] = tuple(entry["words"])
         else:
             patterns[key] = _source(entry["pattern"])
     for key in _LISTS:
@@ -164,6 +183,7 @@ def read(code: str, section: Mapping[str, Any]) -> Vocabulary | None:
         ),
         patterns=patterns,
         tables=tables,
+        word_lists=word_lists,
         empty=empty,
     )
 
@@ -182,7 +202,7 @@ def check(section: Mapping[str, Any], *, name: str) -> None:
         if key in _LISTS:
             for number, item in enumerate(entry["entries"]):
                 _compiles(_source(item["pattern"]), (), f"{name}: extraction/{key}/{number}")
-        elif key not in TABLES:
+        elif key not in TABLES and key not in WORD_LISTS:
             _compiles(
                 _source(entry["pattern"]), tuple(entry.get("template", ())), f"{name}: extraction/{key}"
             )
