@@ -111,7 +111,8 @@ _KO_NUMERALS: Final = {"한": 1, "두": 2, "세": 3, "네": 4, "일": 1}
 _K_WD = re.compile(
     r"(?<![가-힣])(?:(?P<rel>지난|이번|오는)\s?(?:주\s?)?)?(?P<kwd>[월화수목금토일])요일(?!마다|에는\s?늘)(?:\s?(?P<part>오전|오후|밤|새벽|저녁))?"
 )
-_KO_WEEKDAYS: Final = {ch: i for i, ch in enumerate("월화수목금토일")}
+#: The one-syllable day forms of the language data (``ko.json``): 월 0 (Monday) .. 일 6.
+_KO_WEEKDAYS: Final = {word: day for word, day in language_calendar("ko").weekdays.items() if len(word) == 1}
 # Whole words only: "오늘날" is "nowadays", and "전달" is "the previous month" only when no
 # verb or noun ending follows it ("전달했다", "전달을": delivered, delivery).
 _K_REL = re.compile(
