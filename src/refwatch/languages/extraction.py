@@ -14,7 +14,7 @@ data too (``matching``).
 Examples:
     >>> from refwatch.languages import extraction_languages, vocabulary
     >>> en = vocabulary("en")
-    >>> en.words("route_countries").startswith(r"(?i:\\b(?:laos|")
+    >>> en.wrap(en.pattern("route_countries")).startswith(r"(?i:\\b(?:laos|")
     True
     >>> vocabulary("ko").realis, vocabulary("ko").has("irrealis_before")
     ('ending_after', False)
@@ -99,17 +99,10 @@ class Vocabulary:
             raise self._missing(key) from None
         return source.format(**fill) if fill else source
 
-    def words(self, key: str, **fill: str) -> str:
-        """The fragment under ``key`` as the language's words are matched in running text.
-
-        Word boundaries and case as ``matching`` says: ``(?i:\\b(?:...)\\b)`` for English,
-        ``(?:...)`` for Korean and Chinese.
-        """
-        return self.wrap(self.pattern(key, **fill))
-
     def wrap(self, fragment: str, *, bounded: bool = True) -> str:
-        """``fragment`` as the language's words are matched in running text (see :meth:`words`);
-        ``bounded=False`` for a fragment that places its own word boundaries."""
+        """``fragment`` as the language's words are matched in running text, as ``matching`` says:
+        ``(?i:\\b(?:...)\\b)`` for English, ``(?:...)`` for Korean and Chinese; ``bounded=False`` for
+        a fragment that places its own word boundaries."""
         if self.word_boundaries and bounded:
             fragment = rf"\b(?:{fragment})\b"
         else:
