@@ -68,16 +68,18 @@ _KO_NUM: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?<![가-힣])(?:{_KO_NATIVE})
 _KO_COUNT = re.compile(
     rf"(?:(?P<qb>{'|'.join(KO.table('qualifiers_before'))})\s?)?"
     rf"(?:(?P<n>{_KO_NUM})(?:\s?(?:~|∼|-|–|에서|또는)\s?(?P<n2>{_KO_NUM}))?|(?<![가-힣])(?P<vague>{KO.pattern('vague_amounts')}))"
-    rf"\s?(?P<yeo>여)?\s?명(?:\s?(?P<qa>{'|'.join(KO.table('qualifiers_after'))}))?"
+    rf"\s?(?P<yeo>{KO.pattern('approximate_after')})?\s?(?:{KO.pattern('counters')})(?:\s?(?P<qa>{'|'.join(KO.table('qualifiers_after'))}))?"
     rf"(?:의\s?(?P<after>{'|'.join(KO.table('group_nouns'))}))?"
 )
-_KO_GROUP_BARE = re.compile(rf"(?P<g>{'|'.join(KO.table('group_nouns'))})\s?(?P<n>\d+)(?=\s?[,、]|\s?명)")
+_KO_GROUP_BARE = re.compile(
+    rf"(?P<g>{'|'.join(KO.table('group_nouns'))})\s?(?P<n>\d+)(?=\s?[,、]|\s?(?:{KO.pattern('counters')}))"
+)
 _KO_PREV_NOUN = re.compile(r"([가-힣A-Za-z]+)[\s,]*$")
 _KO_VICTIM = re.compile(rf"(?:{KO.pattern('victim_nouns')})")
 _KO_NON_VICTIM = re.compile(rf"(?:{KO.pattern('non_victim_nouns')})")
 _KO_SKIP_TOKENS: Final = frozenset({"등", "총", "모두", "약", "전원", "중"})
 _ZH_COUNT = re.compile(
-    rf"(?:(?:{ZH.pattern('victim_nouns')})\s?)(?P<n>\d+)\s?(?P<yeo>多|余)?\s?(?:{ZH.pattern('counters')})"
+    rf"(?:(?:{ZH.pattern('victim_nouns')})\s?)(?P<n>\d+)\s?(?P<yeo>{ZH.pattern('approximate_after')})?\s?(?:{ZH.pattern('counters')})"
 )
 
 _SCAN_EN_COUNT: Final = Scanner(_EN_COUNT, screen=_EN_COUNT_SCREEN)
