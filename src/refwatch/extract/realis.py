@@ -11,10 +11,8 @@ new language with the grammar of one of these needs only its data file.
 
 What stays code here is the grammar of a way, not words of a language: the
 ``words_before`` reader splits the clause into words, reads a gerund by its
-``-ing`` and a participle by its ``-ed``, takes "to" right before the verb for an
-infinitive, lets "being", "currently", "still" and "now" keep a present passive
-specific, lets "holding"/"detaining" after "is" be custody going on, and tells
-the month "May" from the modal.
+``-ing`` and a participle by its ``-ed``, and tells the month "May" from the
+modal (with the month names of the calendar data).
 """
 
 from __future__ import annotations
@@ -82,6 +80,9 @@ def _words_before(v: Vocabulary) -> Reader:
     place_trigger = _cased(v, v.pattern("place_trigger"))
     feared_in_clause = _cased(v, v.pattern("feared_in_clause"))
     passive_gerund = _window(_cased(v, v.pattern("passive_gerund_before")))
+    infinitive = frozenset(v.word_list("infinitive_before"))
+    ongoing = frozenset(v.word_list("ongoing_before"))
+    progressive_custody = frozenset(v.word_list("progressive_custody"))
 
     def realis(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
         window = text[max(lo, start - 120) : start]
@@ -116,16 +117,16 @@ def _words_before(v: Vocabulary) -> Reader:
         for i, word in enumerate(reversed(words)):
             if clause_break.match(word):
                 break
-            if i == 0 and word.lower() == "to":
+            if i == 0 and word.lower() in infinitive:
                 intent = len(words) > 1 and bool(intent_word.match(words[-2]))
                 return False, intent
             if irrealis.match(word):
                 return False, bool(intent_word.match(word))
             if i <= 1 and generic_aux.match(word):
-                if text[start:end].split()[0].lower() in ("holding", "detaining"):
+                if text[start:end].split()[0].lower() in progressive_custody:
                     # custody going on now ("is holding 7"), not a rule; "are arresting" stays generic
                     continue
-                if not any(w.lower() in ("being", "currently", "still", "now") for w in words[-2:]):
+                if not any(w.lower() in ongoing for w in words[-2:]):
                     return False, False
         if base_form.fullmatch(text, start, start + len(text[start:end].split()[0])):
             return False, False

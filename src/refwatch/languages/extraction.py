@@ -34,7 +34,9 @@ from refwatch.errors import InvalidInput
 #: Keys whose entries are tables (word -> kind) rather than patterns.
 TABLES: Final = frozenset({"group_nouns", "qualifiers_before", "qualifiers_after"})
 #: Keys whose entries are lists of whole words, compared as written.
-WORD_LISTS: Final = frozenset({"future_relative_before", "speaker_days"})
+WORD_LISTS: Final = frozenset(
+    {"future_relative_before", "speaker_days", "infinitive_before", "ongoing_before", "progressive_custody"}
+)
 #: What a template's placeholders are filled with when the validator compiles it.
 _PLACEHOLDER: Final = "(?:x)"
 _PLACEHOLDER_NAME: Final = re.compile(r"(?<!\{)\{[a-z_]+\}(?!\})")
