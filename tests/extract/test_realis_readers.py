@@ -11,6 +11,7 @@ import pytest
 from refwatch.extract import triggers
 from refwatch.extract.mentions import Sentence
 from refwatch.extract.realis import reader
+from refwatch.extract.segment import split_sentences
 from refwatch.languages import extraction_languages, load, vocabulary
 from refwatch.languages.extraction import Vocabulary, read
 
@@ -67,3 +68,22 @@ def test_every_trigger_is_read_by_the_reader_its_language_names() -> None:
     assert [word for _, word, _ in triggers._TRIGGERS] == words
     source = Path(triggers.__file__).read_text(encoding="utf-8")
     assert '"en"' not in source and '"ko"' not in source and '"zh"' not in source
+
+
+@pytest.mark.parametrize(
+    ("text", "types"),
+    [
+        ("Fictional: police deported 5 refugees.", ("repatriation",)),  # en data: undecided -> repatriation
+        ("Fictional: police deported 5 refugees to China from Laos.", ("deportation",)),
+        ("허구: 탈북민 5명이 추방됐다.", ("deportation",)),  # ko data: no undecided, its own type
+    ],
+)
+def test_a_deportation_word_without_destination_takes_the_types_its_data_gives(
+    text: str, types: tuple[str, ...]
+) -> None:
+    found = triggers.find_triggers(text, split_sentences(text))
+    assert [t.types for t in found if "deport" in t.text or "추방" in t.text] == [types]
+    assert vocabulary("ko").triggers[2].undecided is None
+    assert {t.undecided for t in vocabulary("en").triggers if t.types == ("deportation",)} == {
+        ("repatriation",)
+    }

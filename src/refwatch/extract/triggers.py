@@ -101,13 +101,14 @@ def _background_crossing(text: str, start: int, end: int, sentence: Sentence) ->
     return bool(_THIRD_COUNTRY_AHEAD.match(text, end, min(sentence.end, end + 30)))
 
 
-def _deport_types(text: str, end: int, sentence: Sentence) -> tuple[str, ...]:
-    """Deportation (from a third country) or repatriation (to North Korea), read from the sentence."""
+def _deport_types(text: str, end: int, sentence: Sentence, word: TriggerWord) -> tuple[str, ...]:
+    """Deportation (from a third country) or repatriation (to North Korea), read from the sentence;
+    where it names neither, what the word's data says (``undecided``)."""
     if _BACK_OR_NORTH.search(text, end, sentence.end):
         return ("repatriation",)
     if _THIRD_COUNTRY.search(text, sentence.start, sentence.end):
         return ("deportation",)
-    return ("repatriation",) if text[end - 1].isascii() else ("deportation",)
+    return word.undecided or ("deportation",)
 
 
 def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
@@ -135,7 +136,7 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
         realis, intent, nominal = read(text, start, end, sentence, previous)
         nominal = word.nominal or nominal
         if types == ("deportation",):
-            types = _deport_types(text, end, sentence)
+            types = _deport_types(text, end, sentence, word)
         elif types == ("repatriation",) and (
             _TO_CHINA.match(text, end, min(sentence.end, end + 30))
             or _TO_CHINA_BEFORE.search(text, max(sentence.start, start - 12), start)

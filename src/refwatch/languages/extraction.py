@@ -47,13 +47,15 @@ class TriggerWord:
     """One event word: its pattern, the event types it names, and whether it is a nominal form.
 
     ``custody_by_place``: a word for being held in a prison, imprisonment (a sentence served in
-    North Korea) or detention (custody in China) by the place named after it.
+    North Korea) or detention (custody in China) by the place named after it. ``undecided``: a
+    deportation word's types when its sentence names no destination (None: its own types).
     """
 
     pattern: str
     types: tuple[str, ...]
     nominal: bool
     custody_by_place: bool = False
+    undecided: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +171,11 @@ def read(code: str, section: Mapping[str, Any]) -> Vocabulary | None:
         realis=matching["realis"],
         triggers=tuple(
             TriggerWord(
-                _source(e["pattern"]), tuple(e["types"]), e["nominal"], e.get("custody_by_place", False)
+                _source(e["pattern"]),
+                tuple(e["types"]),
+                e["nominal"],
+                e.get("custody_by_place", False),
+                tuple(e["undecided"]) if "undecided" in e else None,
             )
             for e in section["triggers"].get("entries", ())
         ),
