@@ -30,6 +30,7 @@ from refwatch.languages import (
     check,
     data_digest,
     digest_of,
+    extraction,
     extraction_languages,
     load,
     numbers,
@@ -151,6 +152,18 @@ def test_the_schema_is_a_valid_json_schema() -> None:
     jsonschema.validators.validator_for(schema).check_schema(schema)
 
 
+def test_a_tally_cue_has_the_same_word_groups_in_every_language() -> None:
+    """The finder joins group i of every language (a sentence must hold a word of each group):
+    a language with fewer groups would have its cue passed over."""
+    for key in extraction.CUES:
+        counts = {
+            code: len(vocabulary(code).needs[key])
+            for code in extraction_languages()
+            if vocabulary(code).has(key)
+        }
+        assert len(set(counts.values())) == 1, (key, counts)
+
+
 def test_english_korean_and_chinese_have_an_extraction_vocabulary() -> None:
     assert extraction_languages() == ("en", "ko", "zh")
     for code in extraction_languages():
@@ -208,6 +221,14 @@ def _broken(change: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
         ),
         (lambda x: x.update(couple={"empty": ""}), r"en\.json: extraction/couple/empty: '' is too short"),
         (lambda x: x["matching"].update(realis="guess"), r"en\.json: extraction/matching/realis: 'guess'"),
+        (
+            lambda x: x["tally_estimate"].update(needs=[["Estimate"]]),
+            r"en\.json: extraction/tally_estimate/needs: 'Estimate' is not lower case",
+        ),
+        (
+            lambda x: x["tally_held"].update(needs=[]),
+            r"en\.json: extraction/tally_held/needs: \[\] should be non-empty",
+        ),
         (
             lambda x: x["speaker_days"].update(words=["today", "today"]),
             r"en\.json: extraction/speaker_days/words: .* has non-unique elements",

@@ -49,6 +49,7 @@ __all__ = [
     "alternation",
     "calendar",
     "check",
+    "cue_words",
     "data_digest",
     "digest_of",
     "extraction_languages",
@@ -193,7 +194,7 @@ def extraction_languages() -> tuple[str, ...]:
     return tuple(code for code in LANGUAGES if "empty" not in load(code)["extraction"])
 
 
-def alternation(key: str, *, bounded: bool = True, **fill: str) -> str:
+def alternation(key: str, *, bounded: bool = True, cased: bool = True, **fill: str) -> str:
     r"""``key`` of every extraction language that fills it, each matched as its language is
     (:meth:`Vocabulary.wrap`), as one alternation: the form a finder compiles when it runs every
     language on every text.
@@ -207,10 +208,29 @@ def alternation(key: str, *, bounded: bool = True, **fill: str) -> str:
     """
     words = [vocabulary(code) for code in extraction_languages()]
     return "|".join(
-        v.wrap(v.pattern(key, **{name: v.pattern(source) for name, source in fill.items()}), bounded=bounded)
+        v.wrap(
+            v.pattern(key, **{name: v.pattern(source) for name, source in fill.items()}),
+            bounded=bounded,
+            cased=cased,
+        )
         for v in words
         if v.has(key)
     )
+
+
+def cue_words(key: str) -> tuple[tuple[str, ...], ...]:
+    """The word groups of a tally cue over every extraction language that fills it: group ``i``
+    holds every language's words of its group ``i`` (the languages give a cue the same groups)."""
+    groups: list[list[str]] = []
+    for code in extraction_languages():
+        words = vocabulary(code)
+        if not words.has(key):
+            continue
+        for i, group in enumerate(words.needs[key]):
+            if i == len(groups):
+                groups.append([])
+            groups[i].extend(group)
+    return tuple(tuple(group) for group in groups)
 
 
 def word_set(key: str) -> frozenset[str]:
