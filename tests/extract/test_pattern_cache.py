@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from refwatch import languages
 from refwatch.extract import patterns
 from refwatch.extract.gazetteer import Gazetteer
 from refwatch.extract.gazetteer.actors import load_actors
@@ -67,6 +68,32 @@ def test_a_changed_source_is_compiled_afresh(cache: Path) -> None:
     patterns.reset()
     changed = SOURCES[0].replace("refugees?", "escapees?")
     _same(patterns.compile(changed), re.compile(changed))
+
+
+def test_edited_language_files_start_a_cache_of_their_own(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The finders' patterns are built from the language files: the key carries their digest."""
+    patterns.compile(SOURCES[0])
+    patterns.save()
+    (first,) = cache.glob("patterns-*.json")
+    monkeypatch.setattr(languages, "data_digest", lambda: "digest-of-edited-word-lists")
+    patterns.reset()
+    parsed: list[str] = []
+    parse = patterns._parser.parse
+
+    def counting(source: str, flags: int = 0) -> object:
+        parsed.append(source)
+        return parse(source, flags)
+
+    monkeypatch.setattr(patterns._parser, "parse", counting)
+
+    compiled = patterns.compile(SOURCES[0])
+    patterns.save()
+
+    assert parsed == [SOURCES[0]]  # the entry of the old file was not used
+    _same(compiled, re.compile(SOURCES[0]))
+    assert len(set(cache.glob("patterns-*.json")) - {first}) == 1
 
 
 def test_a_cache_of_another_build_or_a_broken_entry_is_not_used(

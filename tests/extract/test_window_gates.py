@@ -18,17 +18,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refwatch.extract import dates, scan, triggers
+from refwatch.extract import dates, realis, scan
 from refwatch.extract.gazetteer.matcher import LatinPass, NameScanner, fold, name_parts
 from refwatch.extract.mentions import Span, Trigger
 from refwatch.extract.scan import WindowPattern, window_lowered
 
-#: Every window pattern of the finders, as searched by ``_realis_en`` and ``dates._role``.
+#: Every window pattern of the finders, as searched by the realis readers and ``dates._role``.
 WINDOW_PATTERNS = [
-    triggers._ABOUT_TO,
-    triggers._PASSIVE_GERUND_EN,
-    triggers._TWO_WORD_IRREALIS,
-    triggers._FREQUENCY_EN,
+    *realis.window_patterns(),
     dates._SINCE_BEFORE,
     dates._REPORT_BEFORE,
     dates._AS_OF_BEFORE,

@@ -3,7 +3,8 @@
 The stages (each its own module): :mod:`.segment` (sentences, page clutter),
 mention finders :mod:`.dates`, :mod:`.counts`, :mod:`.triggers`, :mod:`.places`
 (gazetteer), then :mod:`.assemble` (group mentions into incidents) and
-:mod:`.resolve` (decide every field). Language packs live in :mod:`.lang`.
+:mod:`.resolve` (decide every field). The words of each language are data
+(:mod:`refwatch.languages`, the ``extraction`` section of each language file).
 Extractors implement :class:`~refwatch.extract.base.Extractor` and are looked up
 by name, so a model-based one can be added beside the rule-based default.
 

@@ -16,21 +16,27 @@ from dataclasses import replace
 from typing import Final
 
 from refwatch.domain.vocabulary import Qualifier
-from refwatch.extract.lang import en, ko, zh
 from refwatch.extract.mentions import CountMention
 from refwatch.extract.scan import Scanner
+from refwatch.languages import numbers, vocabulary
 
-_EN_WORDS: Final = "|".join(sorted((re.escape(w) for w in en.NUMBER_WORDS), key=len, reverse=True))
+EN: Final = vocabulary("en")
+KO: Final = vocabulary("ko")
+ZH: Final = vocabulary("zh")
+
+_EN_WORDS: Final = "|".join(sorted((re.escape(w) for w in numbers("en").words), key=len, reverse=True))
 _EN_UNITS: Final = r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
 _EN_NUM: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_EN_WORDS}){_EN_UNITS})"
 _EN_QUAL: Final = "|".join(
-    sorted((re.escape(q).replace(r"\ ", r"\s+") for q in en.QUALIFIERS), key=len, reverse=True)
+    sorted(
+        (re.escape(q).replace(r"\ ", r"\s+") for q in EN.table("qualifiers_before")), key=len, reverse=True
+    )
 )
 _EN_GAP_WORD: Final = (
     r"(?:[ \t]+(?!(?:of|and|or|in|to|from|with|who|were|was|the|a|an|years?|days?|months?|weeks?|"
     r"hours?|times|percent|km|miles|buses|cars)\b)[A-Za-z][\w'’-]*)"
 )
-_EN_NOUNS: Final = rf"(?:{en.VICTIM_NOUNS})(?:\s+(?:{en.VICTIM_NOUNS}))*"
+_EN_NOUNS: Final = rf"(?:{EN.pattern('victim_nouns')})(?:\s+(?:{EN.pattern('victim_nouns')}))*"
 
 
 def _en_count(range_word: str) -> str:
@@ -50,35 +56,39 @@ _EN_COUNT = re.compile(_en_count(r"(?(btw)and|(?:-|–|to|or))"))
 _EN_COUNT_SCREEN = re.compile(_en_count(r"(?:and|-|–|to|or)"))
 _EN_FAMILY = re.compile(rf"(?i:\b(?:a\s+)?family\s+of\s+(?P<n>{_EN_NUM})\b)")
 _EN_BARE = re.compile(
-    rf"(?i:\b(?:the|these|those|all|among\s+the)\s+(?P<n>{_EN_NUM})(?=\s+(?:{en.BARE_NUMBER_FOLLOW})\b))"
+    rf"(?i:\b(?:the|these|those|all|among\s+the)\s+(?P<n>{_EN_NUM})(?=\s+(?:{EN.pattern('bare_number_follow')})\b))"
 )
 _EN_VAGUE = re.compile(
-    rf"(?i:\b(?P<vague>{en.VAGUE_AMOUNTS})\s+(?:of\s+)?(?:[A-Za-z][\w'’-]*\s+){{0,3}}?(?P<noun>{_EN_NOUNS})\b)"
+    rf"(?i:\b(?P<vague>{EN.pattern('vague_amounts')})\s+(?:of\s+)?(?:[A-Za-z][\w'’-]*\s+){{0,3}}?(?P<noun>{_EN_NOUNS})\b)"
 )
 
-_KO_NATIVE: Final = "|".join(sorted(ko.NATIVE_NUMBERS, key=len, reverse=True))
+_KO_NATIVE: Final = "|".join(sorted(numbers("ko").words, key=len, reverse=True))
 _KO_SINO: Final = r"(?:[이삼사오육칠팔구]?[십백천])+[일이삼사오육칠팔구]?"
 _KO_NUM: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?<![가-힣])(?:{_KO_NATIVE})|(?<![가-힣]){_KO_SINO})"
 _KO_COUNT = re.compile(
-    rf"(?:(?P<qb>{'|'.join(ko.QUALIFIERS_BEFORE)})\s?)?"
-    rf"(?:(?P<n>{_KO_NUM})(?:\s?(?:~|∼|-|–|에서|또는)\s?(?P<n2>{_KO_NUM}))?|(?<![가-힣])(?P<vague>{ko.VAGUE_AMOUNTS}))"
-    rf"\s?(?P<yeo>여)?\s?명(?:\s?(?P<qa>{'|'.join(ko.QUALIFIERS_AFTER)}))?"
-    rf"(?:의\s?(?P<after>{'|'.join(ko.GROUP_NOUNS)}))?"
+    rf"(?:(?P<qb>{'|'.join(KO.table('qualifiers_before'))})\s?)?"
+    rf"(?:(?P<n>{_KO_NUM})(?:\s?(?:~|∼|-|–|에서|또는)\s?(?P<n2>{_KO_NUM}))?|(?<![가-힣])(?P<vague>{KO.pattern('vague_amounts')}))"
+    rf"\s?(?P<yeo>{KO.pattern('approximate_after')})?\s?(?:{KO.pattern('counters')})(?:\s?(?P<qa>{'|'.join(KO.table('qualifiers_after'))}))?"
+    rf"(?:의\s?(?P<after>{'|'.join(KO.table('group_nouns'))}))?"
 )
-_KO_GROUP_BARE = re.compile(rf"(?P<g>{'|'.join(ko.GROUP_NOUNS)})\s?(?P<n>\d+)(?=\s?[,、]|\s?명)")
+_KO_GROUP_BARE = re.compile(
+    rf"(?P<g>{'|'.join(KO.table('group_nouns'))})\s?(?P<n>\d+)(?=\s?[,、]|\s?(?:{KO.pattern('counters')}))"
+)
 _KO_PREV_NOUN = re.compile(r"([가-힣A-Za-z]+)[\s,]*$")
-_KO_VICTIM = re.compile(rf"(?:{ko.VICTIM_NOUNS})")
-_KO_NON_VICTIM = re.compile(rf"(?:{ko.NON_VICTIM_NOUNS})")
+_KO_VICTIM = re.compile(rf"(?:{KO.pattern('victim_nouns')})")
+_KO_NON_VICTIM = re.compile(rf"(?:{KO.pattern('non_victim_nouns')})")
 _KO_SKIP_TOKENS: Final = frozenset({"등", "총", "모두", "약", "전원", "중"})
-_ZH_COUNT = re.compile(rf"(?:(?:{zh.VICTIM_NOUNS})\s?)(?P<n>\d+)\s?(?P<yeo>多|余)?\s?(?:{zh.COUNTERS})")
+_ZH_COUNT = re.compile(
+    rf"(?:(?:{ZH.pattern('victim_nouns')})\s?)(?P<n>\d+)\s?(?P<yeo>{ZH.pattern('approximate_after')})?\s?(?:{ZH.pattern('counters')})"
+)
 
 _SCAN_EN_COUNT: Final = Scanner(_EN_COUNT, screen=_EN_COUNT_SCREEN)
 _SCAN_EN_FAMILY: Final = Scanner(_EN_FAMILY)
-_SCAN_EN_FRAMES: Final = Scanner(re.compile(rf"(?i:{en.GROUP_FRAMES.format(num=_EN_NUM)})"))
+_SCAN_EN_FRAMES: Final = Scanner(re.compile(rf"(?i:{EN.pattern('group_frames', num=_EN_NUM)})"))
 _SCAN_EN_TOTAL: Final = Scanner(
-    re.compile(rf"(?i:{en.TOTAL_OF_PEOPLE.format(nouns=_EN_NOUNS, qual=_EN_QUAL, num=_EN_NUM)})")
+    re.compile(rf"(?i:{EN.pattern('total_of_people', nouns=_EN_NOUNS, qual=_EN_QUAL, num=_EN_NUM)})")
 )
-_SCAN_EN_COUPLE: Final = Scanner(re.compile(rf"(?i:{en.COUPLE})"))
+_SCAN_EN_COUPLE: Final = Scanner(re.compile(rf"(?i:{EN.pattern('couple')})"))
 _SCAN_EN_BARE: Final = Scanner(_EN_BARE)
 _SCAN_EN_VAGUE: Final = Scanner(_EN_VAGUE)
 _SCAN_KO_COUNT: Final = Scanner(_KO_COUNT)
@@ -91,11 +101,11 @@ def _en_number(token: str) -> int | None:
     if t.isdigit():
         return int(t)
     t = re.sub(r"\s+", " ", t)
-    if t in en.NUMBER_WORDS:
-        return en.NUMBER_WORDS[t]
+    if t in numbers("en").words:
+        return numbers("en").words[t]
     parts = re.split(r"[- ]", t)
-    if len(parts) == 2 and parts[0] in en.NUMBER_WORDS and parts[1] in en.NUMBER_WORDS:
-        return en.NUMBER_WORDS[parts[0]] + en.NUMBER_WORDS[parts[1]]
+    if len(parts) == 2 and parts[0] in numbers("en").words and parts[1] in numbers("en").words:
+        return numbers("en").words[parts[0]] + numbers("en").words[parts[1]]
     return None
 
 
@@ -109,14 +119,14 @@ def korean_number(token: str) -> int | None:
     t = token.replace(",", "").strip()
     if t.isdigit():
         return int(t)
-    if t in ko.NATIVE_NUMBERS:
-        return ko.NATIVE_NUMBERS[t]
+    if t in numbers("ko").words:
+        return numbers("ko").words[t]
     total, digit = 0, 0
     for ch in t:
-        if ch in ko.SINO_DIGITS:
-            digit = ko.SINO_DIGITS[ch]
-        elif ch in ko.SINO_UNITS:
-            total += (digit or 1) * ko.SINO_UNITS[ch]
+        if ch in numbers("ko").digits:
+            digit = numbers("ko").digits[ch]
+        elif ch in numbers("ko").units:
+            total += (digit or 1) * numbers("ko").units[ch]
             digit = 0
         else:
             return None
@@ -150,7 +160,7 @@ def _make(
 
 def _en_group(noun: str) -> str:
     last = noun.lower().split()[-1]
-    return en.GROUP_NOUNS.get(last, "people")
+    return EN.table("group_nouns").get(last, "people")
 
 
 def _find_english(text: str, out: list[CountMention]) -> None:
@@ -159,7 +169,9 @@ def _find_english(text: str, out: list[CountMention]) -> None:
         if n is None or (1900 <= n <= 2099 and m["n"].isdigit()):
             continue
         n2 = _en_number(m["n2"]) if m["n2"] else None
-        qual = en.QUALIFIERS.get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
+        qual = (
+            EN.table("qualifiers_before").get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
+        )
         if _EN_HELPER.match(text, m.end()) or _EN_OTHER_NATIONALS.search(m.group()):
             continue  # people who helped the group, or nationals of other states: not the group
         out.append(_make(m.start(), m.end(), text, n, n2, qual, _en_group(m["noun"])))
@@ -173,7 +185,11 @@ def _find_english(text: str, out: list[CountMention]) -> None:
     for m in _SCAN_EN_TOTAL.finditer(text):
         n = _en_number(m["n"])
         if n is not None and not (1900 <= n <= 2099 and m["n"].isdigit()):
-            qual = en.QUALIFIERS.get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
+            qual = (
+                EN.table("qualifiers_before").get(re.sub(r"\s+", " ", m["qual"].lower()))
+                if m["qual"]
+                else None
+            )
             out.append(_make(m.start("n"), m.end("n"), text, n, None, qual, "people"))
     for m in _SCAN_EN_COUPLE.finditer(text):
         out.append(_make(m.start(), m.end(), text, 2, None, None, "people"))
@@ -206,11 +222,11 @@ def _find_korean(text: str, out: list[CountMention]) -> None:
         group = "people"
         start = m.start()
         if m["after"]:
-            group = ko.GROUP_NOUNS[m["after"]]
+            group = KO.table("group_nouns")[m["after"]]
         elif noun:
             stem = re.sub(r"(?:들|은|는|이|가|을|를|의|과|와|도)$", "", noun)
-            if stem in ko.GROUP_NOUNS:
-                group = ko.GROUP_NOUNS[stem]
+            if stem in KO.table("group_nouns"):
+                group = KO.table("group_nouns")[stem]
             if _KO_VICTIM.search(noun):
                 start = noun_start
         if m["vague"]:
@@ -222,23 +238,25 @@ def _find_korean(text: str, out: list[CountMention]) -> None:
         if m["yeo"]:
             qual = "about"
         elif m["qa"]:
-            qual = ko.QUALIFIERS_AFTER[m["qa"]]
+            qual = KO.table("qualifiers_after")[m["qa"]]
         elif m["qb"]:
-            qual = ko.QUALIFIERS_BEFORE[m["qb"]]
+            qual = KO.table("qualifiers_before")[m["qb"]]
         out.append(_make(start, m.end(), text, n, n2, qual, group))
     for m in _SCAN_KO_GROUP_BARE.finditer(text):
-        out.append(_make(m.start(), m.end(), text, int(m["n"]), None, None, ko.GROUP_NOUNS[m["g"]]))
+        out.append(_make(m.start(), m.end(), text, int(m["n"]), None, None, KO.table("group_nouns")[m["g"]]))
     for m in _SCAN_ZH_COUNT.finditer(text):
         out.append(
             _make(m.start(), m.end(), text, int(m["n"]), None, "about" if m["yeo"] else None, "people")
         )
 
 
-_EN_SINGULAR = Scanner(re.compile(rf"(?i:(?:{en.SINGULAR_PERSON})(?!{en.SINGULAR_THEN_MORE}))"))
-_KO_SINGULAR = Scanner(re.compile(ko.SINGULAR_PERSON))
-_KO_WITH_BEFORE = re.compile(ko.SINGULAR_WITH_BEFORE)
-_EN_HELPER = re.compile(rf"(?i:{en.HELPER_AFTER})")
-_EN_OTHER_NATIONALS = re.compile(rf"(?i:{en.OTHER_NATIONALS})")
+_EN_SINGULAR = Scanner(
+    re.compile(rf"(?i:(?:{EN.pattern('singular_person')})(?!{EN.pattern('singular_then_more')}))")
+)
+_KO_SINGULAR = Scanner(re.compile(KO.pattern("singular_person")))
+_KO_WITH_BEFORE = re.compile(KO.pattern("singular_with_before"))
+_EN_HELPER = re.compile(rf"(?i:{EN.pattern('helper_after')})")
+_EN_OTHER_NATIONALS = re.compile(rf"(?i:{EN.pattern('other_nationals')})")
 
 
 def find_singular(text: str) -> list[CountMention]:
@@ -289,7 +307,7 @@ _KO_PART_GAP = re.compile(
 )
 
 #: Between two Korean counts of kinds of people in one group: "여성 3명과 어린이 2명", "남성 2명, 여성 1명".
-_KO_AND_GAP = re.compile(rf"^\s*(?:과|와|및|,)\s*(?:(?:{ko.VICTIM_NOUNS})\s*)?$")
+_KO_AND_GAP = re.compile(rf"^\s*(?:과|와|및|,)\s*(?:(?:{KO.pattern('victim_nouns')})\s*)?$")
 #: Kinds of people a group may be counted by (the sum of two kinds is counted as people).
 _PERSON_GROUPS: Final = frozenset({"people", "women", "men", "children"})
 

@@ -22,10 +22,13 @@ from typing import Final
 
 from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.vocabulary import Precision
-from refwatch.extract.lang import en, ko
 from refwatch.extract.mentions import DateMention
 from refwatch.extract.scan import Scanner, WindowPattern, window_lowered
+from refwatch.languages import alternation, numbers, vocabulary, word_set
 from refwatch.languages import calendar as language_calendar
+
+EN: Final = vocabulary("en")
+KO: Final = vocabulary("ko")
 
 _EN_CALENDAR: Final = language_calendar("en")
 
@@ -41,7 +44,7 @@ _MONTH_NAMES: Final = (
     + ")"
 )
 _WEEKDAY_NAMES: Final = "(?:" + "|".join(n.title() for n in _EN_CALENDAR.weekday_names) + ")"
-_NUM_WORDS: Final = "|".join(sorted((w for w in en.NUMBER_WORDS if " " not in w), key=len, reverse=True))
+_NUM_WORDS: Final = "|".join(sorted((w for w in numbers("en").words if " " not in w), key=len, reverse=True))
 _MOD: Final = r"(?P<mod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)"
 _YEAR: Final = r"(?P<y>(?:19|20)\d{2})"
 
@@ -114,7 +117,8 @@ _KO_NUMERALS: Final = {"한": 1, "두": 2, "세": 3, "네": 4, "일": 1}
 _K_WD = re.compile(
     r"(?<![가-힣])(?:(?P<rel>지난|이번|오는)\s?(?:주\s?)?)?(?P<kwd>[월화수목금토일])요일(?!마다|에는\s?늘)(?:\s?(?P<part>오전|오후|밤|새벽|저녁))?"
 )
-_KO_WEEKDAYS: Final = {ch: i for i, ch in enumerate("월화수목금토일")}
+#: The one-syllable day forms of the language data (``ko.json``): 월 0 (Monday) .. 일 6.
+_KO_WEEKDAYS: Final = {word: day for word, day in language_calendar("ko").weekdays.items() if len(word) == 1}
 # Whole words only: "오늘날" is "nowadays", and "전달" is "the previous month" only when no
 # verb or noun ending follows it ("전달했다", "전달을": delivered, delivery).
 _K_REL = re.compile(
@@ -123,10 +127,10 @@ _K_REL = re.compile(
     r"(?:\s?(?P<mod>초순|초|중순|하순|말))?"
 )
 
-_MONTH_NUM: Final = dict(en.MONTHS.items())
-_WEEKDAY_NUM: Final = en.WEEKDAYS
+_MONTH_NUM: Final = dict(language_calendar("en").months.items())
+_WEEKDAY_NUM: Final = language_calendar("en").weekday_names
 _FULL_MONTHS: Final = frozenset(
-    name for name in en.MONTHS if len(name) > 4 or name in ("may", "june", "july")
+    name for name in language_calendar("en").months if len(name) > 4 or name in ("may", "june", "july")
 )
 _BARE_MONTH_BEFORE = re.compile(
     r"(?i:\b(?:in|since|of|early|mid|late|last|this|until|by|during|from|between|and|to|end\s+of|beginning\s+of|"
@@ -155,79 +159,65 @@ def bare_month_cue(text: str, start: int) -> bool:
 
 
 _REPORT_BEFORE = WindowPattern(
-    re.compile(rf"(?i:\b(?:{en.REPORT_BEFORE})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$")
+    re.compile(
+        rf"(?i:\b(?:{EN.pattern('report_before')})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$"
+    )
 )
-_REPORT_AFTER_EN = re.compile(rf"(?i:^\s*(?:{en.REPORT_AFTER})\b)")
-_REPORT_AFTER_KO = WindowPattern(re.compile(ko.REPORT_AFTER))
+_REPORT_AFTER_EN = re.compile(rf"(?i:^\s*(?:{EN.pattern('report_after')})\b)")
+_REPORT_AFTER_KO = WindowPattern(re.compile(KO.pattern("report_after")))
 # A day that opens a sentence and is followed by a short subject and a reporting verb dates
 # the statement, whatever the word order: "On Tuesday, the ministry said ..." is the same
 # as "the ministry said on Tuesday ...". The subject is at most four plain words, so that
 # "On Tuesday police arrested 15 and said ..." keeps its event date.
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?\n]\s*)(?i:on\s+)?$")
-_SUBJECT_THEN_REPORT = re.compile(rf"(?i:^,?\s+(?:[a-z][\w'’.-]*\s+){{1,4}}?(?:{en.REPORT_BEFORE})\b)")
+_SUBJECT_THEN_REPORT = re.compile(
+    rf"(?i:^,?\s+(?:[a-z][\w'’.-]*\s+){{1,4}}?(?:{EN.pattern('report_before')})\b)"
+)
 # A date the clause puts ahead: "will be deported on Friday", "said they would be returned on
 # October 30", "is scheduled for May 3", "the deadline of June 1". Narrative "would later" and
 # "would have" tell the past; a comma or a sentence end between cue and date breaks the clause.
-_FUTURE_BEFORE = WindowPattern(
-    re.compile(
-        r"(?i:\b(?:will|shall|would(?!\s+(?:later|eventually|then|soon|have|still)\b)|is\s+to|are\s+to|"
-        r"(?:scheduled|expected|due|set|slated|planned|plans?|going)\s+(?:to|for)|deadline\s+(?:of|on|for|is))"
-        r"\b[^.;:!?,\"“”\n]{0,40}$)"
-    )
-)
+_FUTURE_BEFORE = WindowPattern(re.compile(alternation("future_before", bounded=False)))
 # Korean: "오는 20일" (the coming 20th), "내년 3월" (next year's March).
-_FUTURE_REL_KO: Final = frozenset({"오는", "내년"})
+_FUTURE_REL: Final = word_set("future_relative_before")
 # "단체는 14일 이들이 지난 12일 체포됐다고 밝혔다": a day right after the sentence's topic, in a
 # sentence that ends by reporting what was said, dates the saying (Korean puts the verb last).
 _TOPIC_OPENING_KO = re.compile(
     r"(?:^|[.!?\n]\s*)(?:[^\s.!?\n\d]+\s){0,3}[^\s.!?\n\d]*[가-힣)](?:은|는|이|가)\s?$"
 )
-_REPORTED_END_KO = re.compile(
-    r"(?:(?:다|라|냐|까)[\"”’']?|[\"”’'])\s?고\s?(?:[가-힣]+\s){0,2}(?:밝혔|전했|말했|보도했|발표했|주장했|알렸|설명했|전해왔|덧붙였|강조했)"
-    r"(?:다|습니다)"
-)
+_REPORTED_END_KO = re.compile(alternation("reported_end", bounded=False))
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # A dateline ("TUMEN, June 3 (Fictional Wire) --", "TUMEN, China, May 3, 2031 -"): the day of filing.
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][A-Za-z .]{2,30})?,\s+$")
 _DATELINE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([A-Za-z .&-]{2,30}\)\s*)?[-–—]")
 # "… 보고서에서 이렇게 설명했다": a sentence that only says that something was said (the content is
 # in the sentences before); a day in it is the day of saying.
-_SAID_SO_KO = re.compile(
-    r"(?:이같이|이렇게|이와\s?같이|그같이)\s(?:[가-힣]+\s)?(?:밝혔|전했|말했|보도했|발표했|주장했|알렸|설명했|강조했)"
-    r"(?:다|습니다)$"
-)
+_SAID_SO_KO = re.compile(alternation("said_so", bounded=False))
 # "The ministry on Monday denied the claims", "Seoul on Tuesday urged Beijing to …": a day between a
 # subject and a verb of saying dates the statement (the verbs that report a speech act, not an arrest).
 # ... but not when a verb comes first: "who was arrested on Tuesday said" dates the arrest.
-_VERB_BEFORE = re.compile(
-    r"(?i:\b(?:\w+ed|was|were|is|are|been|be|being|had|has|have|caught|held|taken|sent|brought|kept|found|"
-    r"shot|beaten|hidden|put|got|gotten|driven|thrown)\s+(?:on\s+)?$)"
-)
-_STATEMENT_AFTER_EN = re.compile(
-    r"(?i:^\s+(?:(?:appeared|seemed)\s+to\s+|also\s+|again\s+|publicly\s+)?"
-    r"(?:sa(?:id|ys|y)|den(?:ied|ies|y)|reject(?:ed|s)?|urge[ds]?|call(?:ed|s)?\s+on|warn(?:ed|s)?|accuse[ds]?|"
-    r"critici[sz]e[ds]?|condemn(?:ed|s)?|demand(?:ed|s)?|announce[ds]?|confirm(?:ed|s)?|told|tells?|state[ds]?|"
-    r"claim(?:ed|s)?|insist(?:ed|s)?|dismiss(?:ed|es)?|appeal(?:ed|s)?|protest(?:ed|s)?|issue[ds]?)\b)"
-)
-_SAME_YEAR_KO = re.compile(r"(?<![가-힣])(?:같은\s?해|그\s?해|(?P<next>이듬해|다음\s?해))\s*$")
+_VERB_BEFORE = re.compile(alternation("verb_before_date", bounded=False))
+_STATEMENT_AFTER_EN = re.compile(alternation("statement_after", bounded=False))
+_SAME_YEAR_KO = re.compile(alternation("same_year_before", bounded=False))
 # "as of 30 July", "30일 (밤) 현재", "30일 기준": the day a figure or state was read, not an event.
-_AS_OF_BEFORE = WindowPattern(re.compile(r"(?i:\bas\s+(?:of|at)\s+$)"))
-_AS_OF_AFTER_KO = re.compile(r"^\s?(?:[가-힣]{1,2}\s)?(?:현재|기준)(?:까지)?(?![가-힣])")
+_AS_OF_BEFORE = WindowPattern(re.compile(alternation("as_of_before", bounded=False)))
+_AS_OF_AFTER_KO = re.compile(alternation("as_of_after", bounded=False))
 # Words that say "now" for whoever speaks: inside a quotation they are the speaker's day.
-_SPEAKER_DAYS: Final = frozenset(
-    {"today", "tonight", "yesterday", "last night", "오늘", "어제", "그제", "그저께"}
+_SPEAKER_DAYS: Final = word_set("speaker_days")
+_SINCE_BEFORE = WindowPattern(
+    re.compile(rf"(?i:\b(?:{EN.pattern('since_before')})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
 )
-_SINCE_BEFORE = WindowPattern(re.compile(rf"(?i:\b(?:{en.SINCE_BEFORE})\s+(?:the\s+)?(?:end\s+of\s+)?)$"))
-_SINCE_AFTER_KO = WindowPattern(re.compile(ko.SINCE_AFTER))
+_SINCE_AFTER_KO = WindowPattern(re.compile(KO.pattern("since_after")))
 # Two dates joined as one period ("from March to May", "between 2019 and 2021", "1월부터
 # 3월까지", "7월에서 12월 사이").
-_RANGE_GAP = re.compile(rf"(?i:^(?:{en.RANGE_GAP}|{ko.RANGE_GAP}|-|–|~)$)")
-_RANGE_OPEN = re.compile(rf"(?i:\b(?:{en.RANGE_OPEN})\s+(?:the\s+)?$)")
+_RANGE_GAP = re.compile(rf"(?i:^(?:{EN.pattern('range_gap')}|{KO.pattern('range_gap')}|-|–|~)$)")
+_RANGE_OPEN = re.compile(rf"(?i:\b(?:{EN.pattern('range_open')})\s+(?:the\s+)?$)")
 # A date in a relative clause of someone's own earlier move dates that person's life.
 _LIFE_BEFORE_EN = WindowPattern(
-    re.compile(rf"(?i:\b(?:{en.LIFE_CLAUSE_BEFORE})\s+(?:{en.LIFE_VERBS})\b[^.;:!?,\"“”\n]{{0,40}}$)")
+    re.compile(
+        rf"(?i:\b(?:{EN.pattern('life_clause_before')})\s+(?:{EN.pattern('life_verbs')})\b[^.;:!?,\"“”\n]{{0,40}}$)"
+    )
 )
-_LIFE_AFTER_KO = re.compile(ko.LIFE_AFTER)
+_LIFE_AFTER_KO = re.compile(KO.pattern("life_after"))
 
 Interval = tuple[dt.date | None, dt.date | None, Precision, bool]
 _UNKNOWN: Final[Interval] = (None, None, "unknown", False)
@@ -363,7 +353,7 @@ def _add_months(year: int, month: int) -> tuple[int, int]:
 def _number(token: str) -> int:
     if token.lower() in ("a", "an"):
         return 1
-    return int(token) if token.isdigit() else en.NUMBER_WORDS.get(token.lower(), 0)
+    return int(token) if token.isdigit() else numbers("en").words.get(token.lower(), 0)
 
 
 class _Resolver:
@@ -654,7 +644,7 @@ def _role(
         and not _VERB_BEFORE.search(text, max(0, start - 30), start)
     ):
         return "report"
-    if _FUTURE_BEFORE.search(before, low_before) or (match.groupdict().get("rel") or "") in _FUTURE_REL_KO:
+    if _FUTURE_BEFORE.search(before, low_before) or (match.groupdict().get("rel") or "") in _FUTURE_REL:
         return "future"
     if _LIFE_BEFORE_EN.search(before, low_before) or _LIFE_AFTER_KO.match(text[end : end + 60]):
         return "background"

@@ -13,8 +13,9 @@ Why a cached program gives the same pattern: ``re.compile`` is ``parse`` then
 ``_code`` then ``_sre.compile(source, flags, code, ...)``; this module calls the
 same ``_sre.compile`` with the stored result of the first two steps for the
 same source and flags, on the same Python build (the file name carries the
-Python version, the engine's ``MAGIC`` and ``CODESIZE`` and the package
-version; each entry carries its own source, which is compared on load). The
+Python version, the engine's ``MAGIC`` and ``CODESIZE``, the package version
+and a digest of the language files the patterns are built from; each entry
+carries its own source, which is compared on load). The
 engine validates every program it is given and refuses a malformed one; such an
 entry is dropped and compiled afresh. Entries are data (JSON), never pickles.
 
@@ -40,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
-from refwatch import __version__
+from refwatch import __version__, languages
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +58,21 @@ _STALE_FACTOR: Final = 3
 
 
 def _build_key() -> str:
-    """What a cached program depends on besides its source and flags."""
-    parts = (_LAYOUT, __version__, sys.version, sys.implementation.name, _sre.MAGIC, _sre.CODESIZE)
+    """What a cached program depends on besides its source and flags.
+
+    The language files are part of it (:func:`refwatch.languages.data_digest`): the patterns
+    are built from their word lists, so an edited list starts a new file rather than growing
+    the old one with programs nobody asks for again.
+    """
+    parts = (
+        _LAYOUT,
+        __version__,
+        sys.version,
+        sys.implementation.name,
+        _sre.MAGIC,
+        _sre.CODESIZE,
+        languages.data_digest(),
+    )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 

@@ -44,7 +44,7 @@ SEGMENT_CHARS: Final = 1_000_000
 
 
 class RuleExtractor:
-    """Extracts incidents with hand-written language packs (English, Korean, Chinese)."""
+    """Extracts incidents with hand-written rules over the language data (English, Korean, Chinese)."""
 
     name = NAME
     #: The language hint changes nothing here (every pack runs on every text), so callers need not

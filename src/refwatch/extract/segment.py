@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from refwatch.extract.lang import en
 from refwatch.extract.mentions import Sentence
 from refwatch.extract.scan import Scanner
+from refwatch.languages import calendar
 
 _LINE: Final = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? 。 ！ ？ (and closing quotes/brackets) followed by white space.
@@ -36,7 +36,7 @@ _CLUTTER: Final = re.compile(
 _LIST_NUMBER: Final = re.compile(r"\s*\d{1,3}")
 # "• November 2016. Police detained ...": a date opening a line or a bulleted item heads the item
 # (a chronology's row), and the item's sentence is dated by it.
-_MONTH: Final = "(?i:" + "|".join(sorted(en.MONTHS, key=len, reverse=True)) + ")"
+_MONTH: Final = "(?i:" + "|".join(sorted(calendar("en").months, key=len, reverse=True)) + ")"
 _YEAR: Final = r"(?:19|20)\d{2}"
 _DATE_HEADING: Final = re.compile(
     rf"\s*(?:[•·*\-–—]\s*)?(?:(?:{_MONTH}\.?\s+(?:\d{{1,2}},?\s+)?|\d{{1,2}}\s+{_MONTH}\s+){_YEAR}"

@@ -43,8 +43,8 @@ from typing import Final
 from refwatch.domain.incidents import DateInterval, Evidence
 from refwatch.domain.tallies import Figure, Rate, Tally, TallyKind, TallyPlace
 from refwatch.extract.dates import joined
-from refwatch.extract.lang import en
 from refwatch.extract.mentions import CountMention, DateMention, SentenceMentions, Trigger
+from refwatch.languages import alternation, calendar, cue_words, numbers
 
 #: A figure for one group caught over at most this many days is an incident with a range date
 #: (INCIDENTS.md: "up to about three months"); a longer period makes it a tally.
@@ -54,8 +54,8 @@ MAX_PARTS: Final = 8
 _ESTIMATES: Final[frozenset[str]] = frozenset({"about", "at_least"})
 _EVENT_TYPES: Final[frozenset[str]] = frozenset({"arrest", "repatriation", "deportation", "crossing"})
 
-#: English month names and abbreviations, lower-cased, from the language pack.
-_MONTHS_EN: Final = "|".join(sorted(en.MONTHS, key=len, reverse=True))
+#: English month names and abbreviations, lower-cased, from the language data (``en.json``).
+_MONTHS_EN: Final = "|".join(sorted(calendar("en").months, key=len, reverse=True))
 # The cue patterns below read a lower-cased sentence (:func:`_lower`): case-sensitive patterns run
 # several times faster than ``(?i)`` ones in Python's engine.
 _CLAUSE_BOUNDARY = re.compile(
@@ -64,13 +64,10 @@ _CLAUSE_BOUNDARY = re.compile(
     r"a\s+further)\b)"
     r"|(?:으며|했고|하였고|됐고|되었고|었고|였고|면서|라며)[,\s]|며,\s|고,\s"
 )
-_RATE = re.compile(
-    r"\b(?:a|per|each|every)\s+year\b(?!\s+(?:ago|later|earlier|after|before|since|in\s+prison))"
-    r"|\bannually\b|\byearly\b|매년|해마다|(?:연간|연평균)(?=[^.]{0,12}\d)|年(?=\s?\d)"
-)
+_RATE = re.compile(alternation("tally_rate", bounded=False, cased=False))
 #: "sentenced to a year", "for a year": a length of time, not a rate.
 _NOT_A_RATE_BEFORE = re.compile(r"\b(?:for|to)\s+$")
-_CUMULATIVE = re.compile(r"\bto\s+date\b|\bthus\s+far\b|지금까지|현재까지|누적")
+_CUMULATIVE = re.compile(alternation("tally_cumulative", bounded=False, cased=False))
 _SINCE_YEAR = re.compile(
     r"\bsince\s+(?:(?:early|mid|late|the\s+(?:start|beginning|end)\s+of)[- ]?\s*)?"
     rf"(?:(?:{_MONTHS_EN})\s+)?(?P<y>(?:19|20)\d{{2}})\b"
@@ -88,18 +85,12 @@ _COMPARED_SINCE = re.compile(
     r"\b(?:first|largest|biggest|highest|lowest|fewest|most|record)\b[^.;]{0,50}\bsince\b"
     r"|(?:이후|이래)\s?(?:처음|최대|최다|최초|최고|최저)"
 )
-_HELD_NOW = re.compile(
-    r"\b(?:are|remain|remains|still|currently|now)\s+(?:being\s+|currently\s+|still\s+)?"
-    r"(?:held|detained|imprisoned|jailed|locked\s+up|in\s+(?:detention|custody|prison|jail))\b"
-    r"|(?:구금|수감|억류|감금|구류|갇혀)\s?(?:돼|되어|된\s?채로?|된\s?상태로)?\s?(?:있|중)"
-)
+_HELD_NOW = re.compile(alternation("tally_held", bounded=False, cased=False))
 #: Words that name members of a group ("including a child", "어린이 2명 포함"): a group, not a head-count.
-_MEMBERS = re.compile(r"\bincluding\b|\bamong\s+them\b|포함")
-_RESIDENT = re.compile(
-    r"\b(?:living|hiding|residing|live|hide|reside)\s+in\b|거주|체류\s?중|은신|숨어\s?(?:지내|사)|살고\s?있"
-)
-_ESTIMATE_CUE = re.compile(r"\bestimate[sd]?\b|추산|추정")
-_EN_NUMBER: Final = "|".join(sorted((re.escape(w) for w in en.NUMBER_WORDS), key=len, reverse=True))
+_MEMBERS = re.compile(alternation("tally_members", bounded=False, cased=False))
+_RESIDENT = re.compile(alternation("tally_resident", bounded=False, cased=False))
+_ESTIMATE_CUE = re.compile(alternation("tally_estimate", bounded=False, cased=False))
+_EN_NUMBER: Final = "|".join(sorted((re.escape(w) for w in numbers("en").words), key=len, reverse=True))
 #: "cases" / "건" first (a literal is cheap to find), then the figure just before it.
 _CASE_WORD = re.compile(r"(?i:\bcases\b)|건(?=[\s의이을에,.]|$)")
 _CASE_NUMBER_EN = re.compile(
@@ -113,21 +104,18 @@ _CASE_NUMBER_KO = re.compile(r"(?<![\d,.])(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s?$")
 _CUE_WORDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     # Each cue: groups of words, one word of every group needed ("held" needs a custody word and a
     # word of the present, as "are held" and "구금돼 있다" have).
-    "rate": (("a year", "per year", "each year", "every year", "annually", "yearly",
-              "매년", "해마다", "연간", "연평균", "年"),),
+    # The cues of the language data give their own words (``needs``: see ``schema.json``).
+    "rate": cue_words("tally_rate"),
     "since": (("since", "이후", "이래"),),
     "years": (("19", "20"),),  # a span of years ("between 2019 and 2021"), found by _YEAR_SPAN
-    "cumulative": (("to date", "thus far", "지금까지", "현재까지", "누적"),),
-    "held": (("held", "detained", "prison", "jail", "locked", "detention", "custody",
-              "구금", "수감", "억류", "감금", "구류", "갇혀"),
-             ("are", "remain", "still", "currently", "now", "있", "중")),
-    "resident": (("living in", "hiding in", "resid", "live in", "hide in",
-                  "거주", "체류", "은신", "숨어", "살고"),),
+    "cumulative": cue_words("tally_cumulative"),
+    "held": cue_words("tally_held"),
+    "resident": cue_words("tally_resident"),
     "cases": (("cases", "건"),),
-    "estimate": (("estimate", "추산", "추정"),),
-    "members": (("including", "among", "포함"),),
-    "returned": (("sent back", "north korea", "북한으로", "북송"),),
-}  # fmt: skip
+    "estimate": cue_words("tally_estimate"),
+    "members": cue_words("tally_members"),
+    "returned": cue_words("tally_returned"),
+}
 _TALLY_CUES: Final = ("rate", "since", "cumulative", "held", "resident", "cases", "years")
 #: Something :data:`_CLAUSE_BOUNDARY` needs: without one, a sentence is one clause.
 _BOUNDARY_HINTS: Final = (
@@ -170,7 +158,7 @@ def _may_hold_tally(low: str) -> bool:
     return _CUSTODY_WORD.search(low) is not None and any(map(low.__contains__, _CUE_WORDS["held"][1]))
 
 
-_RETURNED_CUE = re.compile(r"\bsent\s+back\b|\bto\s+north\s+korea\b|북한으로|북송")
+_RETURNED_CUE = re.compile(alternation("tally_returned", bounded=False, cased=False))
 _ORGANISATIONS: Final[tuple[tuple[str, str], ...]] = (
     (r"Human\s+Rights\s+Watch|\bHRW\b|휴먼라이츠워치", "Human Rights Watch"),
     (r"Amnesty(?:\s+International)?|국제앰네스티|앰네스티", "Amnesty International"),
@@ -441,7 +429,7 @@ def _number(token: str) -> int | None:
     t = token.replace(",", "").strip().lower()
     if t.isdigit():
         return int(t)
-    return en.NUMBER_WORDS.get(t)
+    return numbers("en").words.get(t)
 
 
 def _figure(count: CountMention) -> Figure:

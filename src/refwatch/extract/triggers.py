@@ -4,7 +4,12 @@ A trigger is a word for something done to people ("detained", "북송", "遣返"
 Whether it happened is read from its neighbours: in English from the words
 before it in the same clause ("at risk of being sent back", "planned to
 repatriate", "who are caught" as a general statement), in Korean from the
-ending after it ("북송될 위기", "북송하려", "체포됐다").
+ending after it ("북송될 위기", "북송하려", "체포됐다"), by the reader the
+language's file names (:mod:`.realis`).
+
+Every word list here is the data of :mod:`refwatch.languages` (the ``extraction``
+section of each language file), read for every language that fills the key: the
+finders have no branch on the language.
 """
 
 from __future__ import annotations
@@ -13,178 +18,59 @@ import bisect
 import re
 from typing import Final
 
-from refwatch.extract.dates import bare_month_cue
-from refwatch.extract.lang import en, ko, zh
 from refwatch.extract.mentions import Sentence, Span, StatusCue, Trigger
 from refwatch.extract.place_finder import find_places
-from refwatch.extract.scan import Scanner, WindowPattern, window_lowered
+from refwatch.extract.realis import Reader, reader
+from refwatch.extract.scan import Scanner
+from refwatch.languages import TriggerWord, alternation, extraction_languages, vocabulary
 
-_Compiled = tuple[Scanner, tuple[str, ...], bool, str]
+#: Every language with an extraction vocabulary: all run on every text (reports mix scripts).
+_LANGUAGES: Final = tuple(vocabulary(code) for code in extraction_languages())
+
+
+_BACKGROUND_BEFORE = re.compile(alternation("background_before", bounded=False))
+_BACKGROUND_AFTER = re.compile(alternation("background_after", bounded=False))
+_BACKGROUND_CLAUSE_AFTER = re.compile(alternation("background_clause_after", bounded=False))
+_THIRD_BORDER_BEFORE = re.compile(alternation("third_border_before", bounded=False))
+
+#: A compiled trigger: its scanner, its word (types, nominal, custody by place), and the reader of
+#: its language that says whether the event happened (``matching.realis`` of the language file).
+_Compiled = tuple[Scanner, TriggerWord, Reader]
 
 
 def _compile() -> tuple[_Compiled, ...]:
-    out: list[_Compiled] = []
-    for pattern, types, nominal in en.TRIGGERS:
-        out.append((Scanner(re.compile(rf"(?i:\b(?:{pattern})\b)")), types, nominal, "en"))
-    for pattern, types, nominal in ko.TRIGGERS:
-        out.append((Scanner(re.compile(pattern)), types, nominal, "ko"))
-    for pattern, types, nominal in zh.TRIGGERS:
-        out.append((Scanner(re.compile(pattern)), types, nominal, "zh"))
-    return tuple(out)
+    readers = {v.code: reader(v) for v in _LANGUAGES}
+    return tuple(
+        (Scanner(re.compile(v.wrap(t.pattern))), t, readers[v.code]) for v in _LANGUAGES for t in v.triggers
+    )
 
 
 _TRIGGERS: Final = _compile()
-_WORD = re.compile(r"[\w'’]+")
-_IRREALIS_EN = re.compile(rf"(?i:^(?:{en.IRREALIS_BEFORE})$)")
-_INTENT_EN = re.compile(rf"(?i:^(?:{en.INTENT_BEFORE})$)")
-_GENERIC_AUX = re.compile(rf"(?i:^(?:{en.GENERIC_AUX})$)")
-_CLAUSE_BREAK = re.compile(rf"(?i:^(?:{en.CLAUSE_BREAK}|{en.REPORTING_BREAK})$)")
-_TWO_WORD_IRREALIS = WindowPattern(
-    re.compile(
-        r"(?i:(?:risk|danger|threat|fear|prospect|possibility)s?\s+of\s+(?:being\s+)?$|not\s+to\s+$|(?:accused|criticized|"
-        r"condemned)\s+\w*\s*for\s+)"
-    )
-)
-_ABOUT_TO = WindowPattern(re.compile(rf"(?i:{en.ABOUT_TO})"))
-_HABITUAL_EN = re.compile(rf"(?i:{en.HABITUAL_FORM})")
-_GERUND_BEFORE = re.compile(rf"(?i:^(?:{en.GERUND_BEFORE})$)")
-_BASE_FORM_EN = re.compile(rf"(?i:{en.BASE_FORM})")
-_FREQUENCY_AFTER_EN = re.compile(rf"(?i:{en.FREQUENCY_AFTER})")
-_CONDITIONAL_EN = re.compile(rf"(?i:\b(?:{en.CONDITIONAL})\b)")
-_FREQUENCY_EN = WindowPattern(re.compile(rf"(?i:\b(?:{en.FREQUENCY})\s+(?:[\w'’-]+\s+)?$)"))
-_COORDINATION_EN = re.compile(rf"(?i:{en.COORDINATION})")
-_ATTRIBUTIVE_EN = re.compile(en.ATTRIBUTIVE_AFTER.format(nouns=en.VICTIM_NOUNS), re.IGNORECASE)
-_FIGURE_BEFORE = re.compile(
-    r"(?i:(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen))[\w\s]{0,12}$)"
-)
-_PLACE_TRIGGER_EN = re.compile(rf"(?i:{en.PLACE_TRIGGER})")
-_FEARED_IN_CLAUSE = re.compile(rf"(?i:{en.FEARED_IN_CLAUSE})")
-_LIST_KO = re.compile(ko.LIST_AFTER)
-_BACKGROUND_KO = re.compile(ko.BACKGROUND_AFTER)
-_BACKGROUND_EN = re.compile(rf"(?i:{en.BACKGROUND_BEFORE})")
-_BACKGROUND_CLAUSE_KO = re.compile(ko.BACKGROUND_CLAUSE_AFTER)
-_THIRD_BORDER_BEFORE_KO = re.compile(ko.THIRD_BORDER_BEFORE)
-_CLAUSE_PUNCTUATION = re.compile(r"[,;:—–(“\"]")
-_IRREALIS_KO = re.compile(ko.IRREALIS_AFTER)
-_CONDITIONAL_KO = re.compile(ko.CONDITIONAL_AFTER)
-_HABITUAL_KO = re.compile(ko.HABITUAL_BEFORE)
-_PASSIVE_GERUND_EN = WindowPattern(re.compile(rf"(?i:{en.PASSIVE_GERUND_BEFORE})"))
-_VERBAL_NOUN_KO = re.compile(ko.VERBAL_NOUN)
-_ATTRIBUTIVE_KO = re.compile(ko.ATTRIBUTIVE_AFTER)
-_NOMINAL_KO = re.compile(ko.NOMINAL_AFTER)
-_COMPOUND_KO = re.compile(ko.COMPOUND_AFTER)
-_INTENT_KO = re.compile(ko.INTENT_AFTER)
-_IRREALIS_ZH = re.compile(zh.IRREALIS_AFTER)
-_BACK_OR_NORTH = re.compile(
-    r"(?i:^[^.;]{0,80}?\b(?:back|to\s+north\s+korea|to\s+the\s+north|to\s+pyongyang)\b)"
-)
+_BACK_OR_NORTH = re.compile(alternation("to_north_after", bounded=False))
 _THIRD_COUNTRY = re.compile(
-    rf"(?i:\b(?:{en.ROUTE_COUNTRIES}|{en.NEIGHBOUR_COUNTRIES})\b|{ko.ROUTE_COUNTRIES}|{ko.NEIGHBOUR_COUNTRIES}|"
-    rf"{zh.ROUTE_COUNTRIES}|to\s+china\b|중국으로)"
+    "|".join(
+        v.wrap("|".join(v.pattern(key) for key in ("route_countries", "neighbour_countries") if v.has(key)))
+        for v in _LANGUAGES
+        if v.has("route_countries")
+    )
+    + "|"
+    + alternation("china_destination", bounded=False)
 )
 #: China as the destination of a return: from a third country, a deportation.
-_TO_CHINA = re.compile(
-    r"(?i:\s*(?:\w+\s+){0,2}?to\s+(?:china|the\s+chinese|chinese\s+(?:authorities|police|officials))\b)"
-    r"|\s?(?:중국으로|중국에|中으로|中에|中国)"
-)
-_TO_CHINA_BEFORE = re.compile(r"(?:중국으로|중국에|中으로)\s?(?:강제\s?)?$")
+_TO_CHINA = re.compile(alternation("to_china_after", bounded=False))
+_TO_CHINA_BEFORE = re.compile(alternation("to_china_before", bounded=False))
 #: A third country named right after a crossing: where it led ("into Laos", "태국으로").
-_THIRD_COUNTRY_AHEAD = re.compile(
-    rf"(?i:\W*(?:\w+\W+){{0,3}}?(?:{en.ROUTE_COUNTRIES})\b)|[^.,]{{0,12}}?(?:{ko.ROUTE_COUNTRIES})"
-)
+_THIRD_COUNTRY_AHEAD = re.compile(alternation("route_ahead", bounded=False, countries="route_countries"))
 _STATUS: Final = tuple(
-    [(Scanner(re.compile(rf"(?i:\b(?:{p})\b)")), s) for p, s in en.STATUS_CUES]
-    + [(Scanner(re.compile(p)), s) for p, s in ko.STATUS_CUES]
+    (Scanner(re.compile(v.wrap(cue.pattern))), cue.status) for v in _LANGUAGES for cue in v.status_cues
 )
-_ANAPHORA = Scanner(re.compile(rf"(?i:\b(?:{en.ANAPHORA})\b)|(?:{ko.ANAPHORA})"))
-_OTHER_GROUP = Scanner(re.compile(rf"(?i:{en.OTHER_GROUP})|(?:{ko.OTHER_GROUP})"))
-_SUBGROUP_BEFORE = re.compile(
-    r"(?i:\b(?:among\s+(?:them|whom)|of\s+them|including)\s*$)|(?:가운데|중에는?)\s?$"
-)
-_SUBGROUP_AFTER = re.compile(r"(?i:^\s*(?:of\s+(?:them|whom)|among\s+them)\b)|^[^.]{0,25}?포함")
+_ANAPHORA = Scanner(re.compile(alternation("anaphora")))
+_OTHER_GROUP = Scanner(re.compile(alternation("other_group", bounded=False)))
+_SUBGROUP_BEFORE = re.compile(alternation("subgroup_before", bounded=False))
+_SUBGROUP_AFTER = re.compile(alternation("subgroup_after", bounded=False))
 
 
-def _realis_en(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
-    """(realis, intent) of the English trigger at ``start:end``, read from its form and the words
-    before it within its clause."""
-    window = text[max(lo, start - 120) : start]
-    low = window_lowered(window)
-    if _ABOUT_TO.search(window, low):
-        return False, True
-    if _PASSIVE_GERUND_EN.search(window, low):
-        return False, False
-    if _TWO_WORD_IRREALIS.search(window, low):
-        return False, False
-    if (
-        _HABITUAL_EN.match(text, start, end)
-        or _FREQUENCY_EN.search(window, low)
-        or _FREQUENCY_AFTER_EN.match(text, end)
-    ):
-        return False, False
-    clause = _CLAUSE_PUNCTUATION.split(window)[-1]
-    if _CONDITIONAL_EN.search(clause):
-        return False, False
-    if _PLACE_TRIGGER_EN.fullmatch(text, start, end) and _FEARED_IN_CLAUSE.search(text, lo, start):
-        return False, False
-    words = _WORD.findall(window)[-6:]
-    if "May" in words:
-        words = [w.group() for w in _WORD.finditer(window) if not _names_month(window, w)][-6:]
-    if text[start:end].split()[0].lower().endswith("ing") and (
-        not clause.strip() or (words and _GERUND_BEFORE.match(words[-1]))
-    ):
-        return False, False  # a gerund naming a kind of act: "by deporting them", "“Sending them back is ..."
-    for i, word in enumerate(reversed(words)):
-        if _CLAUSE_BREAK.match(word):
-            break
-        if i == 0 and word.lower() == "to":
-            intent = len(words) > 1 and bool(_INTENT_EN.match(words[-2]))
-            return False, intent
-        if _IRREALIS_EN.match(word):
-            return False, bool(_INTENT_EN.match(word))
-        if i <= 1 and _GENERIC_AUX.match(word):
-            if text[start:end].split()[0].lower() in ("holding", "detaining"):
-                continue  # custody going on now ("is holding 7"), not a rule; "are arresting" stays generic
-            if not any(w.lower() in ("being", "currently", "still", "now") for w in words[-2:]):
-                return False, False
-    if _BASE_FORM_EN.fullmatch(text, start, start + len(text[start:end].split()[0])):
-        return False, False
-    return True, False
-
-
-_MONTH_NAME_AFTER = re.compile(r"[\s.,]*\d")
-_DAY_BEFORE = re.compile(r"\d\s*$")
-
-
-def _names_month(window: str, word: re.Match[str]) -> bool:
-    """Whether "May" is the month ("In May 2017, police arrested ...", "on 3 May", "last May"),
-    which would otherwise read as the modal that makes what follows irrealis."""
-    return word.group() == "May" and bool(
-        _MONTH_NAME_AFTER.match(window, word.end())
-        or bare_month_cue(window, word.start())
-        or _DAY_BEFORE.search(window, 0, word.start())
-    )
-
-
-def _realis_ko(
-    text: str, start: int, end: int, sentence_end: int, sentence_start: int = 0
-) -> tuple[bool, bool, bool]:
-    """(realis, intent, nominal) of a Korean trigger, read from what follows it (and an adverb of
-    habit before it in its sentence)."""
-    after = text[end : min(sentence_end, end + 24)]
-    if _HABITUAL_KO.search(text, sentence_start, start):
-        return False, False, False
-    if _IRREALIS_KO.search(after) or _CONDITIONAL_KO.search(after):
-        return False, bool(_INTENT_KO.search(after)), False
-    nominal = bool(
-        _VERBAL_NOUN_KO.search(text, start, end)
-        and (_NOMINAL_KO.match(after) or _LIST_KO.match(after) or _COMPOUND_KO.match(after))
-    ) or bool(_ATTRIBUTIVE_KO.match(after))
-    return True, False, nominal
-
-
-_IN_CHINA = re.compile(
-    r"(?i:\s+(?:\w+\s+){0,2}?(?:in|at)\s+(?:china|chinese|(?:the\s+)?(?:[A-Z]\w+\s+)?(?:detention|police|border))\b)"
-)
+_IN_CHINA = re.compile(alternation("in_china_after", bounded=False))
 
 
 def _imprison_types(text: str, end: int, sentence: Sentence) -> tuple[str, ...]:
@@ -204,47 +90,39 @@ def _background_crossing(text: str, start: int, end: int, sentence: Sentence) ->
     """Whether a crossing is not a step of the incident: told as background ("탈북했던", "who had
     fled"), or a crossing between third countries on the way south ("crossed into Laos", "국경을
     넘어 라오스로"), which is not leaving North Korea (the vocabulary's meaning of ``crossing``)."""
-    if _BACKGROUND_KO.match(text, end) or _BACKGROUND_EN.search(text, max(sentence.start, start - 20), start):
+    if _BACKGROUND_AFTER.match(text, end) or _BACKGROUND_BEFORE.search(
+        text, max(sentence.start, start - 20), start
+    ):
         return True
-    if _BACKGROUND_CLAUSE_KO.match(text[end : min(sentence.end, end + 80)]):
+    if _BACKGROUND_CLAUSE_AFTER.match(text[end : min(sentence.end, end + 80)]):
         return True
-    if _THIRD_BORDER_BEFORE_KO.search(text, max(sentence.start, start - 12), start):
+    if _THIRD_BORDER_BEFORE.search(text, max(sentence.start, start - 12), start):
         return True
     return bool(_THIRD_COUNTRY_AHEAD.match(text, end, min(sentence.end, end + 30)))
 
 
-def _attributive_en(text: str, start: int, end: int, lo: int) -> bool:
-    """Whether an English participle qualifies the people after it ("deported North Koreans")
-    instead of reporting an event; "the nine deported youths" still names a group it happened to."""
-    word = text[start:end]
-    if not word.lower().endswith("ed") or " " in word:
-        return False
-    return bool(_ATTRIBUTIVE_EN.match(text, end)) and not _FIGURE_BEFORE.search(
-        text, max(lo, start - 20), start
-    )
-
-
-def _deport_types(text: str, end: int, sentence: Sentence) -> tuple[str, ...]:
-    """Deportation (from a third country) or repatriation (to North Korea), read from the sentence."""
+def _deport_types(text: str, end: int, sentence: Sentence, word: TriggerWord) -> tuple[str, ...]:
+    """Deportation (from a third country) or repatriation (to North Korea), read from the sentence;
+    where it names neither, what the word's data says (``undecided``)."""
     if _BACK_OR_NORTH.search(text, end, sentence.end):
         return ("repatriation",)
     if _THIRD_COUNTRY.search(text, sentence.start, sentence.end):
         return ("deportation",)
-    return ("repatriation",) if text[end - 1].isascii() else ("deportation",)
+    return word.undecided or ("deportation",)
 
 
 def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
     """Triggers in text order, leftmost-longest, each with its realis and intent flags."""
     starts = [s.start for s in sentences]
-    raw: list[tuple[int, int, tuple[str, ...], bool, str]] = []
-    for scanner, types, nominal, lang in _TRIGGERS:
+    raw: list[tuple[int, int, TriggerWord, Reader]] = []
+    for scanner, word, read in _TRIGGERS:
         for m in scanner.finditer(text):
-            raw.append((m.start(), m.end(), types, nominal, lang))
+            raw.append((m.start(), m.end(), word, read))
     raw.sort(key=lambda r: (r[0], -r[1]))
     out: list[Trigger] = []
     last_end = -1
     previous: Trigger | None = None
-    for start, end, types, nominal, lang in raw:
+    for start, end, word, read in raw:
         if start < last_end:
             continue
         i = bisect.bisect_right(starts, start) - 1
@@ -254,34 +132,17 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
         if sentence.clutter:
             continue
         last_end = end
-        if lang == "en":
-            realis, intent = _realis_en(text, start, end, sentence.start)
-            nominal = nominal or _attributive_en(text, start, end, sentence.start)
-            if (
-                realis
-                and previous is not None
-                and not previous.realis
-                and previous.end >= sentence.start
-                and _COORDINATION_EN.match(text[previous.end : start])
-            ):
-                realis, intent = False, previous.intent
-        elif lang == "ko":
-            realis, intent, is_nominal = _realis_ko(text, start, end, sentence.end, sentence.start)
-            nominal = nominal or is_nominal
-        else:
-            realis, intent = not _IRREALIS_ZH.search(text[end : min(sentence.end, end + 24)]), False
+        types = word.types
+        realis, intent, nominal = read(text, start, end, sentence, previous)
+        nominal = word.nominal or nominal
         if types == ("deportation",):
-            types = _deport_types(text, end, sentence)
+            types = _deport_types(text, end, sentence, word)
         elif types == ("repatriation",) and (
             _TO_CHINA.match(text, end, min(sentence.end, end + 30))
             or _TO_CHINA_BEFORE.search(text, max(sentence.start, start - 12), start)
         ):
             types = ("deportation",)  # "sent back to China" from Laos: not yet handed to North Korea
-        if (
-            types == ("imprisonment",)
-            and lang == "en"
-            and text[start:end].lower() in ("imprisoned", "jailed")
-        ):
+        if word.custody_by_place:
             types = _imprison_types(text, end, sentence)
         if types == ("crossing",) and _background_crossing(text, start, end, sentence):
             nominal = True
@@ -303,7 +164,7 @@ def find_anaphora(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _ANAPHORA.finditer(text)]
 
 
-_SINGULAR_ANAPHORA = Scanner(re.compile(rf"\b(?:{en.SINGULAR_ANAPHORA})\b", re.IGNORECASE))
+_SINGULAR_ANAPHORA = Scanner(re.compile(alternation("singular_anaphora")))
 
 
 def find_singular_anaphora(text: str) -> list[Span]:
@@ -316,7 +177,7 @@ def find_other_group(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _OTHER_GROUP.finditer(text)]
 
 
-_PART_BEFORE = re.compile(rf"(?i:{en.PART_BEFORE})|(?:{ko.PART_BEFORE})")
+_PART_BEFORE = re.compile(alternation("part_before", bounded=False))
 
 
 def is_part(text: str, start: int, end: int, lo: int) -> bool:
@@ -336,9 +197,7 @@ def is_subgroup(text: str, start: int, end: int, lo: int, hi: int) -> bool:
     )
 
 
-_VICTIM_REF = Scanner(
-    re.compile(rf"(?i:\b(?:{en.VICTIM_NOUNS})\b)|(?:{ko.VICTIM_NOUNS})|(?:{zh.VICTIM_NOUNS})")
-)
+_VICTIM_REF = Scanner(re.compile(alternation("victim_nouns")))
 
 
 def find_victim_refs(text: str) -> list[Span]:
