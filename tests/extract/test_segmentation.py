@@ -84,7 +84,7 @@ def test_she_continues_one_persons_history_but_not_a_groups() -> None:
         "가상: 2019년 5월 18일 옌지에서 9명, 2019년 5월 19일 투먼에서 18명이 체포됐다.",
         # the noun said once, the second figure borrowing it, the month written first
         "Fictional: police arrested 9 defectors in Yanji on May 18, 2019 and 18 in Tumen on May 19, 2019.",
-        "Fictional: police detained 9 refugees in Yanji on May 18, 2019, and another 18 at Tumen on May 19, 2019.",
+        "Fictional: police detained 9 refugees in Yanji on May 18, 2019, and another 18 at Tumen on May 19.",
     ],
 )
 def test_several_groups_in_one_sentence_keep_their_own_count_date_and_place(text: str) -> None:
@@ -98,7 +98,7 @@ def test_several_groups_in_one_sentence_keep_their_own_count_date_and_place(text
 @pytest.mark.parametrize(
     "text",
     [
-        "Fictional: police arrested 9 defectors in Yanji on the 18th and 18 in Tumen on the 19th, a group said.",
+        "Fictional: police arrested 9 defectors in Yanji on the 18th and 18 in Tumen on the 19th, they said.",
         "Fictional: police arrested 9 defectors in Yanji on May 18 and 18 in Tumen on May 19.",
         "Fictional: 경찰이 18일 옌지에서 탈북민 9명을, 19일 투먼에서 18명을 체포했다.",
     ],
@@ -199,11 +199,17 @@ def test_parts_of_a_group_are_their_own_incidents_related_to_it() -> None:
     assert {loc.place for loc in group.locations} == {"Qingdao", "Kunming"}
 
 
-def test_the_fate_of_some_of_a_group_is_a_part_not_absorbed() -> None:
-    text = (
-        "Fictional: police arrested 31 North Koreans in Yanji on 2 March 2012. "
-        "Of them, 5 were executed in Hoeryong on 9 April 2012."
-    )
+@pytest.mark.parametrize(
+    "fate",
+    [
+        "Of them, 5 were executed in Hoeryong on 9 April 2012.",
+        # the part named after its figure
+        "Five of them were executed in Hoeryong on 9 April 2012.",
+        "5 of those were executed.",
+    ],
+)
+def test_the_fate_of_some_of_a_group_is_a_part_not_absorbed(fate: str) -> None:
+    text = "Fictional: police arrested 31 North Koreans in Yanji on 2 March 2012. " + fate
     group, part = extract_document(text, document="demo")
     assert (group.victims.count, group.event_types, group.status) == (31, ["arrest"], "at_risk")
     assert (part.victims.count, part.event_types, part.status, part.part_of) == (5, ["execution"], "died", 0)

@@ -178,7 +178,7 @@ def _find_english(text: str, out: list[CountMention]) -> None:
     for m in _SCAN_EN_FAMILY.finditer(text):
         out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
     for m in _SCAN_EN_FRAMES.finditer(text):
-        name = next(g for g in ("n", "n2", "n3", "n4", "n5") if m[g])
+        name = next(g for g in ("n", "n2", "n3", "n4", "n5", "n6") if m[g])
         n = _en_number(m[name])
         if n is not None and not (1900 <= n <= 2099 and m[name].isdigit()):
             out.append(_make(m.start(name), m.end(name), text, n, None, None, "people"))

@@ -178,13 +178,15 @@ def find_other_group(text: str) -> list[Span]:
 
 
 _PART_BEFORE = re.compile(alternation("part_before", bounded=False))
+_PART_AFTER = re.compile(alternation("part_after", bounded=False))
 
 
 def is_part(text: str, start: int, end: int, lo: int) -> bool:
     """Whether a count at ``start:end`` counts a part of the group already described, one that
-    may have its own fate, date or place ("Of them, 5 were executed", "이들 중 9명은 칭다오에서");
+    may have its own fate, date or place ("Of them, 5 were executed", "Five of them were executed",
+    "이들 중 9명은 칭다오에서");
     a Korean count's span may begin with the marker ("이들 중 9명")."""
-    if _PART_BEFORE.search(text, max(lo, start - 24), start):
+    if _PART_BEFORE.search(text, max(lo, start - 24), start) or _PART_AFTER.match(text, end):
         return True
     digit = next((i for i in range(start, end) if text[i].isdigit()), None)
     return digit is not None and bool(_PART_BEFORE.search(text, start, digit))
