@@ -314,6 +314,33 @@ def test_kin_and_occupations_count_people(text: str, count: int) -> None:
 @pytest.mark.parametrize(
     ("text", "count"),
     [
+        (
+            "Fictional: guards caught a North Korean mother and her two children in Town X on 3 June 2029.",
+            3,
+        ),
+        ("Fictional: a North Korean woman and her daughter were arrested in Town X on 3 June 2029.", 2),
+        ("Fictional: a woman and her 10-year-old son were caught in Town X on 3 June 2029.", 2),
+        (
+            "Fictional: a defector, his wife and their three children were held in Town X on 3 June 2029.",
+            5,
+        ),
+    ],
+)
+def test_a_person_named_with_their_kin_is_one_group(text: str, count: int) -> None:
+    """The person counts one, each kin noun one, a figure before a kin noun that many."""
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert incident.victims.count == count
+
+
+def test_kin_without_a_figure_give_no_total() -> None:
+    text = "Fictional: a defector and his children were detained in Town X on 3 June 2029."
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert incident.victims.count is None
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
         # Kinds of people joined in one group are added up; people who are not the group are not.
         ("가상의 탈북 여성 3명과 어린이 2명이 2029년 6월 5일 체포됐다.", 5),
         ("공안은 가상의 남성 2명, 여성 1명을 2029년 6월 5일 체포했다.", 3),

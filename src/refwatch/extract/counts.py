@@ -91,6 +91,8 @@ _SCAN_EN_TOTAL: Final = Scanner(
 _SCAN_EN_COUPLE: Final = Scanner(re.compile(rf"(?i:{EN.pattern('couple')})"))
 _SCAN_EN_BARE: Final = Scanner(_EN_BARE)
 _SCAN_EN_VAGUE: Final = Scanner(_EN_VAGUE)
+_SCAN_EN_FAMILY_GROUP: Final = Scanner(re.compile(rf"(?i:{EN.pattern('family_group', num=_EN_NUM)})"))
+_EN_FAMILY_MEMBER: Final = re.compile(rf"(?i:{EN.pattern('family_member', num=_EN_NUM)})")
 _SCAN_KO_COUNT: Final = Scanner(_KO_COUNT)
 _SCAN_KO_GROUP_BARE: Final = Scanner(_KO_GROUP_BARE)
 _SCAN_ZH_COUNT: Final = Scanner(_ZH_COUNT)
@@ -197,6 +199,27 @@ def _find_english(text: str, out: list[CountMention]) -> None:
         out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
     for m in _SCAN_EN_VAGUE.finditer(text):
         out.append(_make(m.start(), m.end(), text, None, None, None, "people", vague=True))
+    for m in _SCAN_EN_FAMILY_GROUP.finditer(text):
+        total = _family_total(m.group())
+        if total is not None:
+            out.append(_make(m.start(), m.end(), text, total, None, None, "people"))
+
+
+def _family_total(group: str) -> int | None:
+    """How many people a person named with their kin comes to ("a mother and her two children": 3):
+    one, and each kin noun one or its figure; None when a plural noun has no figure ("her children")."""
+    total = 1
+    for part in _EN_FAMILY_MEMBER.finditer(group):
+        if part["n"]:
+            n = _en_number(part["n"])
+            if n is None:
+                return None
+            total += n
+        elif part["kin"].lower().endswith(("s", "children", "grandchildren")):
+            return None
+        else:
+            total += 1
+    return total
 
 
 def _ko_counted_noun(text: str, start: int) -> tuple[str | None, int]:
