@@ -91,6 +91,8 @@ _SCAN_EN_TOTAL: Final = Scanner(
 _SCAN_EN_COUPLE: Final = Scanner(re.compile(rf"(?i:{EN.pattern('couple')})"))
 _SCAN_EN_BARE: Final = Scanner(_EN_BARE)
 _SCAN_EN_VAGUE: Final = Scanner(_EN_VAGUE)
+#: "Five of them": a figure counting a part of the group already described (see ``part_after``).
+_SCAN_EN_PART_OF: Final = Scanner(re.compile(rf"(?i:\b(?P<n>{_EN_NUM})(?={EN.pattern('part_after')}))"))
 _SCAN_EN_FAMILY_GROUP: Final = Scanner(re.compile(rf"(?i:{EN.pattern('family_group', num=_EN_NUM)})"))
 _EN_FAMILY_MEMBER: Final = re.compile(rf"(?i:{EN.pattern('family_member', num=_EN_NUM)})")
 _SCAN_KO_COUNT: Final = Scanner(_KO_COUNT)
@@ -180,7 +182,7 @@ def _find_english(text: str, out: list[CountMention]) -> None:
     for m in _SCAN_EN_FAMILY.finditer(text):
         out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
     for m in _SCAN_EN_FRAMES.finditer(text):
-        name = next(g for g in ("n", "n2", "n3", "n4", "n5", "n6") if m[g])
+        name = next(g for g in ("n", "n2", "n3", "n4", "n5") if m[g])
         n = _en_number(m[name])
         if n is not None and not (1900 <= n <= 2099 and m[name].isdigit()):
             out.append(_make(m.start(name), m.end(name), text, n, None, None, "people"))
@@ -199,6 +201,10 @@ def _find_english(text: str, out: list[CountMention]) -> None:
         out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
     for m in _SCAN_EN_VAGUE.finditer(text):
         out.append(_make(m.start(), m.end(), text, None, None, None, "people", vague=True))
+    for m in _SCAN_EN_PART_OF.finditer(text):
+        n = _en_number(m["n"])
+        if n is not None and not (1900 <= n <= 2099 and m["n"].isdigit()):
+            out.append(_make(m.start(), m.end(), text, n, None, None, "people"))
     for m in _SCAN_EN_FAMILY_GROUP.finditer(text):
         total = _family_total(m.group())
         if total is not None:
