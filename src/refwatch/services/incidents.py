@@ -20,6 +20,7 @@ from refwatch.extract.refdate import reference_date
 from refwatch.law import classify_incident, engaged_instruments
 from refwatch.link.reconcile import Reconciled
 from refwatch.storage import quotes, visibility
+from refwatch.storage.document_names import names_of
 from refwatch.storage.documents import reference_of, set_reference, text_is_sealed
 from refwatch.storage.tables import (
     Claim,
@@ -59,7 +60,7 @@ LIST_FIELDS = ("locations", "perpetrators")
 
 def derived_reference(doc: Document) -> ReferenceDate | None:
     """A stored document's reference date derived afresh, from what ingest derives it from."""
-    return reference_date(doc.working_text, metadata=doc.publication_date_iso, url=doc.url)
+    return reference_date(doc.working_text, metadata=doc.publication_date_iso, url=names_of(doc).url)
 
 
 def document_reference(doc: Document) -> ReferenceDate | None:

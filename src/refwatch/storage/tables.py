@@ -101,6 +101,10 @@ class Document(Base):
     _sealed_text: Mapped[bytes | None] = mapped_column("sealed_text", LargeBinary, nullable=True)
     #: The working text sealed (``REFWATCH_SEAL_DOCUMENT_TEXT``), bound to the hash; ``text`` is then "".
     sealed_text = Sealed("sealed_text", uid_attr="sha256", make_uid=False)
+    _sealed_meta: Mapped[bytes | None] = mapped_column("sealed_meta", LargeBinary, nullable=True)
+    #: Title, file name and URL as one sealed JSON value, when the working text is sealed (migration 0022,
+    #: :mod:`refwatch.storage.document_names`); ``title`` and ``url`` are then None and ``filename`` "".
+    sealed_meta = Sealed("sealed_meta", uid_attr="sha256", make_uid=False)
     text_segments: Mapped[int] = mapped_column(
         Integer,
         default=0,
