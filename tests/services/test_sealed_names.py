@@ -23,9 +23,11 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 
 from refwatch.config import Settings, load_settings
+from refwatch.domain.vocabulary import INTERVENTION_KINDS
+from refwatch.errors import InvalidInput
 from refwatch.ingest.metadata import load_metadata
 from refwatch.security.crypto import DecryptionFailed
-from refwatch.services import accounts, browse, documents
+from refwatch.services import accounts, browse, documents, interventions, review
 from refwatch.services.export import incident_export_body, tallies_export_body
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.keys import rotate_data_key
@@ -33,7 +35,7 @@ from refwatch.services.setup import init_database, open_database
 from refwatch.storage import sealing
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
-from refwatch.storage.tables import Document
+from refwatch.storage.tables import Document, Incident, Intervention
 from refwatch.storage.tallies import TallyFilter
 from refwatch.web.app import create_app
 
@@ -251,3 +253,77 @@ def test_sealed_names_copied_to_another_document_do_not_open(db: Database, tmp_p
         other._sealed_meta = sealed._sealed_meta
     with pytest.raises(DecryptionFailed):
         documents.show_document(db, "control", visible_groups=None)
+
+
+# Staff text about a case: an intervention's answer and outcome (always sealed, as its notes are), and
+# what a reviewer may set by hand (validated values only).
+
+ANSWER = f"The ministry says {SECRET} was moved to a detention centre in Tumen."
+OUTCOME = f"{SECRET} was not returned; the family was told."
+
+
+def _incident_id(db: Database) -> int:
+    ids = [r["id"] for r in browse.incident_page(db, IncidentFilter()).items if r["sources"][0]["url"] == URL]
+    assert len(ids) == 1
+    return ids[0]
+
+
+def _answered(db: Database, incident_id: int) -> int:
+    record = interventions.add_intervention(
+        db,
+        incident_id,
+        kind=INTERVENTION_KINDS[0],
+        addressee="Fictional Ministry",
+        actor="tester",
+        visible_groups=None,
+        sent_on="2031-03-25",
+    )
+    interventions.update_intervention(
+        db,
+        record.id,
+        actor="tester",
+        visible_groups=None,
+        response=ANSWER,
+        outcome=OUTCOME,
+        status="answered",
+    )
+    return record.id
+
+
+def test_an_intervention_answer_and_outcome_are_sealed_and_opened(db: Database, tmp_path: Path) -> None:
+    ingest(db, tmp_path)
+    incident_id = _incident_id(db)
+    with pytest.raises(InvalidInput):  # an override holds checked values only: no name can be typed in
+        review.edit_field(db, incident_id, "status", SECRET, actor="tester", reason="fictional check")
+    review.edit_field(db, incident_id, "count", "13", actor="tester", reason="fictional check")
+    intervention_id = _answered(db, incident_id)
+    raw = raw_text(db)
+    assert_hidden(raw)
+    assert "detention centre" not in raw and "family was told" not in raw
+    with db.session() as session:
+        row = session.scalars(select(Intervention)).one()
+        assert row._plain_answer is None and row._plain_outcome is None
+        assert row._sealed_answer is not None and row._sealed_outcome is not None
+        assert session.get_one(Incident, incident_id).overrides == {"count": 13}
+    (shown,) = interventions.incident_interventions(db, incident_id, visible_groups=None)
+    assert (shown.id, shown.response, shown.outcome) == (intervention_id, ANSWER, OUTCOME)
+    (listed,) = interventions.list_interventions(db, visible_groups=None)
+    assert listed.response == ANSWER
+
+
+def test_key_rotation_seals_intervention_answers_stored_in_plaintext(db: Database, tmp_path: Path) -> None:
+    ingest(db, tmp_path, control=False)
+    _answered(db, _incident_id(db))
+    with db.transaction() as session:  # as stored before migration 0022
+        row = session.scalars(select(Intervention)).one()
+        row._plain_answer, row._plain_outcome = row.answer, row.outcome
+        row._sealed_answer = row._sealed_outcome = None
+    assert ANSWER in raw_text(db)
+    assert interventions.list_interventions(db, visible_groups=None)[0].response == ANSWER
+    report = rotate_data_key(db, actor="tester")
+    assert ANSWER not in raw_text(db) and OUTCOME not in raw_text(db)
+    with db.session() as session:
+        raw = session.scalars(select(Intervention._sealed_answer)).one()
+        assert raw is not None and sealing.key_id_of(raw) == report.key_id
+    (shown,) = interventions.list_interventions(db, visible_groups=None)
+    assert (shown.response, shown.outcome) == (ANSWER, OUTCOME)

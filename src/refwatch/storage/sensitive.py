@@ -30,7 +30,8 @@ SENSITIVE_FIELDS: Final[dict[str, frozenset[str]]] = {
             "notes",
         }
     ),
-    "interventions": frozenset({"notes"}),
+    # Staff text about a case (migration 0022): sealed whatever REFWATCH_SEAL_DOCUMENT_TEXT says, like notes.
+    "interventions": frozenset({"notes", "sealed_answer", "sealed_outcome"}),
     "acts": frozenset({"notes"}),
     # Only when REFWATCH_SEAL_DOCUMENT_TEXT is on; otherwise the text is in the plaintext ``text`` column
     # and the reference date's evidence in ``reference_text`` (migration 0021). The quotes extracted from a

@@ -439,7 +439,12 @@ class Intervention(Base):
     kind: Mapped[str] = mapped_column(String(40))
     addressee: Mapped[str] = mapped_column(String(300))
     sent_on: Mapped[dt.date | None] = mapped_column(Date)
-    answer: Mapped[str | None] = mapped_column(Text, doc="The response received, as summarised by staff.")
+    _plain_answer: Mapped[str | None] = mapped_column(
+        "answer", Text, doc="Before migration 0022 only: the answer in plaintext (keys rotate seals it)."
+    )
+    _sealed_answer: Mapped[bytes | None] = mapped_column("sealed_answer", LargeBinary, nullable=True)
+    #: The response received, as summarised by staff: text about a case, sealed like ``notes``.
+    sealed_answer = Sealed("sealed_answer")
     uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
     _notes: Mapped[bytes | None] = mapped_column("notes", LargeBinary)
     notes = Sealed("notes")
@@ -448,11 +453,47 @@ class Intervention(Base):
     channel: Mapped[str | None] = mapped_column(String(100), doc="E-mail, post, OHCHR portal, in person...")
     reference: Mapped[str | None] = mapped_column(String(200), doc="The addressee's or our reference number.")
     follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
-    outcome: Mapped[str | None] = mapped_column(Text)
+    _plain_outcome: Mapped[str | None] = mapped_column(
+        "outcome", Text, doc="Before migration 0022 only: the outcome in plaintext (keys rotate seals it)."
+    )
+    _sealed_outcome: Mapped[bytes | None] = mapped_column("sealed_outcome", LargeBinary, nullable=True)
+    #: What came of it, in staff's words: sealed like the answer.
+    sealed_outcome = Sealed("sealed_outcome")
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_interventions_follow_up", "status", "follow_up_on"),)
+
+    @property
+    def answer(self) -> str | None:
+        """The answer, opened; one stored before migration 0022 is read from its plaintext column."""
+        if self._sealed_answer is None:
+            return self._plain_answer
+        opened: str = self.sealed_answer
+        return opened
+
+    @answer.setter
+    def answer(self, value: str | None) -> None:
+        self.sealed_answer = value
+        self._plain_answer = None
+
+    @property
+    def outcome(self) -> str | None:
+        """The outcome, opened (as :attr:`answer`)."""
+        if self._sealed_outcome is None:
+            return self._plain_outcome
+        opened: str = self.sealed_outcome
+        return opened
+
+    @outcome.setter
+    def outcome(self, value: str | None) -> None:
+        self.sealed_outcome = value
+        self._plain_outcome = None
+
+    @property
+    def holds_plaintext(self) -> bool:
+        """Whether an answer or an outcome is still in plaintext (stored before migration 0022)."""
+        return self._plain_answer is not None or self._plain_outcome is not None
 
 
 class DataKey(Base):

@@ -9,6 +9,12 @@ columns are left empty (``filename`` ""). Nothing is sealed here (migrations run
 without the data key): ``refwatch keys rotate`` seals what sealed documents stored
 before.
 
+An intervention's ``answer`` and ``outcome`` are staff's words about a case (the
+response received, what came of it) and may name the person: they move to
+``sealed_answer`` and ``sealed_outcome`` (bound to the row's uid, like its
+``notes``), always, as ``notes`` are; the plaintext columns stay for rows stored
+before, until ``refwatch keys rotate`` seals them.
+
 Revision ID: 0022
 Revises: 0021
 """
@@ -26,7 +32,11 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("documents", sa.Column("sealed_meta", sa.LargeBinary(), nullable=True))
+    op.add_column("interventions", sa.Column("sealed_answer", sa.LargeBinary(), nullable=True))
+    op.add_column("interventions", sa.Column("sealed_outcome", sa.LargeBinary(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("interventions", "sealed_outcome")
+    op.drop_column("interventions", "sealed_answer")
     op.drop_column("documents", "sealed_meta")
