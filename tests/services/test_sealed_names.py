@@ -327,3 +327,32 @@ def test_key_rotation_seals_intervention_answers_stored_in_plaintext(db: Databas
         assert raw is not None and sealing.key_id_of(raw) == report.key_id
     (shown,) = interventions.list_interventions(db, visible_groups=None)
     assert (shown.response, shown.outcome) == (ANSWER, OUTCOME)
+
+
+SAME_EVENT = (
+    "FICTIONAL NOTE. Seoul, March 22, 2031 - Twelve North Korean defectors were arrested by Chinese "
+    "police in Shenyang on March 3, 2031, activists said."
+)
+
+
+def test_link_reasons_hold_no_source_text_only_what_is_plaintext_elsewhere(
+    db: Database, tmp_path: Path
+) -> None:
+    """Why ``link_reason`` is not sealed: it holds the model's weights, level names and the gazetteer
+    place or figure both reports state, all stored in plaintext beside it (the incident's places,
+    its counts), and never a quote, a title or a name. Sealing it alone would hide nothing."""
+    ingest(db, tmp_path, control=False)
+    (tmp_path / "note.txt").write_text(SAME_EVENT, encoding="utf-8")
+    report = ingest_paths(db, [tmp_path / "note.txt"], seal_text=True)
+    assert [r.outcome for r in report.results] == ["stored"]
+    incident_id = _incident_id(db)
+    record = browse.incident_detail(db, incident_id, visible_groups=None)
+    reasons = [s["link_reason"] for s in record["sources"] if s["link_reason"]]
+    assert len(record["sources"]) == 2 and reasons  # the two sealed reports were linked, with a reason
+    places = {loc[key] for loc in record["locations"] for key in ("place", "admin1", "country") if loc[key]}
+    figures = {str(record["victims"][k]) for k in ("count", "count_min", "count_max")}
+    for reason in reasons:
+        assert SECRET not in reason and "activists said" not in reason and "rights group" not in reason
+        for value in re.findall(r"\(([^)]*)\)", reason):
+            if not value.startswith("p="):  # "(p=0.97; prior -6.6)": the model's own numbers
+                assert value in places or value in figures, value
