@@ -191,6 +191,7 @@ def test_a_restricted_sealed_document_is_not_found_by_its_title(db: Database, tm
     ingest(db, tmp_path, control=False)
     with db.transaction() as session:
         session.scalars(select(Document)).one().restricted_to = "team-a"
+    assert_hidden(raw_text(db))
     assert browse.document_page(db, query="Testimony", visible_groups=("team-b",)).items == []
     members = browse.document_page(db, query="Testimony", visible_groups=("team-a",))
     assert [d["key"] for d in members.items] == ["doc-017"]
@@ -200,6 +201,7 @@ def test_the_api_and_the_pages_show_the_sealed_names(settings: Settings, tmp_pat
     db = open_database(settings)
     try:
         ingest(db, tmp_path)
+        assert_hidden(raw_text(db))  # stored sealed, and the API and the pages open them
         accounts.add_user(db, "vi", "fictional-password-1", "viewer")
         token = accounts.issue_token(db, "vi", "read")[1]
     finally:
