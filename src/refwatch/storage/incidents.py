@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from refwatch.errors import NotFound
 from refwatch.storage import quotes, visibility
-from refwatch.storage.document_names import names_of
+from refwatch.storage.document_names import title_and_url
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -178,13 +178,13 @@ def _source_header(source_id: int, document: Any) -> dict[str, Any]:
 
     A sealed document's title and URL are opened (:mod:`refwatch.storage.document_names`).
     """
-    names = names_of(document)
+    title, url = title_and_url(document)
     return {
         "document": document.key,
         "source_id": source_id,
-        "title": names.title,
+        "title": title,
         "outlet": document.outlet,
-        "url": names.url,
+        "url": url,
         "published": document.publication_date_iso,
     }
 
