@@ -32,6 +32,7 @@ from refwatch.services.export import incident_export_body, tallies_export_body
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.keys import rotate_data_key
 from refwatch.services.setup import init_database, open_database
+from refwatch.services.uwazi import import_uwazi_csv
 from refwatch.storage import sealing
 from refwatch.storage.database import Database
 from refwatch.storage.incidents import IncidentFilter
@@ -358,3 +359,19 @@ def test_link_reasons_hold_no_source_text_only_what_is_plaintext_elsewhere(
         for value in re.findall(r"\(([^)]*)\)", reason):
             if not value.startswith("p="):  # "(p=0.97; prior -6.6)": the model's own numbers
                 assert value in places or value in figures, value
+
+
+def test_an_uwazi_row_imported_sealed_keeps_its_title_sealed(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "partner.csv"
+    path.write_text(f"title,event_types,date_start,people\n{TITLE},arrest,2031-03-03,5\n", encoding="utf-8")
+    result = import_uwazi_csv(db, path, actor="tester", max_file_bytes=1_000_000, seal_text=True)
+    assert len(result.stored) == 1
+    assert_hidden(raw_text(db))
+    ((_, key),) = result.stored
+    assert documents.show_document(db, key, visible_groups=None, by_key=True).summary.title == TITLE
+    assert browse.incident_detail(db, _only_incident(db), visible_groups=None)["sources"][0]["title"] == TITLE
+
+
+def _only_incident(db: Database) -> int:
+    (incident_id,) = [r["id"] for r in browse.incident_page(db, IncidentFilter()).items]
+    return int(incident_id)
