@@ -31,12 +31,13 @@ from refwatch.services import accounts, browse, documents, interventions, review
 from refwatch.services.export import incident_export_body, tallies_export_body
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.keys import rotate_data_key
+from refwatch.services.linking import relink
 from refwatch.services.setup import init_database, open_database
 from refwatch.services.uwazi import import_uwazi_csv
 from refwatch.storage import sealing
 from refwatch.storage.database import Database
-from refwatch.storage.incidents import IncidentFilter
-from refwatch.storage.tables import Document, Incident, Intervention
+from refwatch.storage.incidents import IncidentFilter, to_record
+from refwatch.storage.tables import Document, Incident, IncidentSource, Intervention
 from refwatch.storage.tallies import TallyFilter
 from refwatch.web.app import create_app
 
@@ -338,27 +339,46 @@ SAME_EVENT = (
 )
 
 
-def test_link_reasons_hold_no_source_text_only_what_is_plaintext_elsewhere(
-    db: Database, tmp_path: Path
-) -> None:
-    """Why ``link_reason`` is not sealed: it holds the model's weights, level names and the gazetteer
-    place or figure both reports state, all stored in plaintext beside it (the incident's places,
-    its counts), and never a quote, a title or a name. Sealing it alone would hide nothing."""
+def _linked_pair(db: Database, tmp_path: Path) -> int:
+    """The sealed report and a sealed note about the same event, linked into one incident."""
     ingest(db, tmp_path, control=False)
     (tmp_path / "note.txt").write_text(SAME_EVENT, encoding="utf-8")
     report = ingest_paths(db, [tmp_path / "note.txt"], seal_text=True)
     assert [r.outcome for r in report.results] == ["stored"]
-    incident_id = _incident_id(db)
+    return _incident_id(db)
+
+
+def _stored_reasons(db: Database) -> list[tuple[str | None, bytes | None]]:
+    with db.session() as session:
+        rows = session.execute(
+            select(IncidentSource.link_reason, IncidentSource._sealed_link_reason).order_by(IncidentSource.id)
+        )
+        return [(plain, None if raw is None else bytes(raw)) for plain, raw in rows]
+
+
+def test_the_link_reason_of_a_sealed_report_is_sealed(db: Database, tmp_path: Path) -> None:
+    """It names the gazetteer place both reports state, and a place can identify a small village."""
+    incident_id = _linked_pair(db, tmp_path)
+    stored = _stored_reasons(db)
+    assert stored and all(plain is None and raw is not None for plain, raw in stored)
+    assert "(Shenyang)" not in raw_text(db)
     record = browse.incident_detail(db, incident_id, visible_groups=None)
-    reasons = [s["link_reason"] for s in record["sources"] if s["link_reason"]]
-    assert len(record["sources"]) == 2 and reasons  # the two sealed reports were linked, with a reason
-    places = {loc[key] for loc in record["locations"] for key in ("place", "admin1", "country") if loc[key]}
-    figures = {str(record["victims"][k]) for k in ("count", "count_min", "count_max")}
-    for reason in reasons:
-        assert SECRET not in reason and "activists said" not in reason and "rights group" not in reason
-        for value in re.findall(r"\(([^)]*)\)", reason):
-            if not value.startswith("p="):  # "(p=0.97; prior -6.6)": the model's own numbers
-                assert value in places or value in figures, value
+    reasons = [s["link_reason"] for s in record["sources"]]
+    assert len(reasons) == 2 and all("place same city or county (Shenyang)" in r for r in reasons)
+    with db.session() as session:  # the ORM form reads them too
+        assert to_record(session.get_one(Incident, incident_id))["sources"][0]["link_reason"] == reasons[0]
+    with db.transaction() as session:  # a relink that finds the same reasons writes none of them again
+        relink(session, threshold=None, window_days=45)
+    assert _stored_reasons(db) == stored
+    with db.transaction() as session:  # as stored before migration 0022: plaintext beside a sealed report
+        for source in session.scalars(select(IncidentSource)):
+            source.link_reason, source._sealed_link_reason = reasons[0], None
+    assert "(Shenyang)" in raw_text(db)
+    rotate_data_key(db, actor="tester")
+    assert all(plain is None and raw is not None for plain, raw in _stored_reasons(db))
+    assert "(Shenyang)" not in raw_text(db)
+    record = browse.incident_detail(db, incident_id, visible_groups=None)
+    assert [s["link_reason"] for s in record["sources"]] == [reasons[0]] * 2
 
 
 def test_an_uwazi_row_imported_sealed_keeps_its_title_sealed(db: Database, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from refwatch.storage import audit, document_names, documents, interventions, quotes, sealing
+from refwatch.storage import audit, document_names, documents, interventions, link_reasons, quotes, sealing
 from refwatch.storage.database import Database, add_data_key
 from refwatch.storage.tables import Base, DataKey, Document, DocumentBlob
 
@@ -124,6 +124,13 @@ def rotate_data_key(
             done += changed
             if progress is not None and changed:
                 progress(done, max(total, done))
+    after = 0
+    while after is not None:  # why linking joined each report (storage.link_reasons)
+        with db.transaction() as session:
+            changed, after = link_reasons.reseal_page(
+                session.connection(), after=after, key_id=new_id, limit=BATCH
+            )
+        done += changed
     with db.transaction() as session:
         retired = []
         for key in session.scalars(select(DataKey).where(DataKey.id != new_id, DataKey.retired_at.is_(None))):

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from refwatch.errors import NotFound
 from refwatch.storage import quotes, visibility
 from refwatch.storage.document_names import title_and_url
+from refwatch.storage.link_reasons import open_reason, reason_of
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -217,7 +218,7 @@ def to_record(incident: Incident) -> dict[str, Any]:
             s.document,
             opened_extracted(s),
             s.link_score,
-            s.link_reason,
+            reason_of(s),
             s.extractor,
             [
                 (c.field, _opened_value(c.value, s.document.sha256, s.ordinal, c.field))
@@ -261,8 +262,11 @@ def record_of(session: Session, incident_id: int, visible_groups: visibility.Gro
                     r.x_key, r.x_title, r.x_outlet, r.x_url, r.x_published, r.x_sha256, r.x_sealed_meta
                 )
                 extracted = quotes.open_source(r.x_extracted, sha256=r.x_sha256, ordinal=r.x_ordinal)
+                reason = r.x_link_reason
+                if r.x_sealed_link_reason is not None:
+                    reason = open_reason(r.x_sealed_link_reason, sha256=r.x_sha256, ordinal=r.x_ordinal)
                 view = views[r.x_source] = _SourceView(
-                    r.x_source, header, extracted, r.x_link_score, r.x_link_reason, r.x_extractor, []
+                    r.x_source, header, extracted, r.x_link_score, reason, r.x_extractor, []
                 )
             if r.x_field is not None:
                 view.claims.append((r.x_field, _opened_value(r.x_value, r.x_sha256, r.x_ordinal, r.x_field)))
@@ -365,6 +369,7 @@ def _detail_statement(visible_groups: visibility.Groups) -> CompoundSelect[Any]:
         ("x_extracted", _SOURCES.extracted.type),
         ("x_link_score", _SOURCES.link_score.type),
         ("x_link_reason", _SOURCES.link_reason.type),
+        ("x_sealed_link_reason", _SOURCES.sealed_link_reason.type),
         ("x_extractor", _SOURCES.extractor.type),
         ("x_key", _DOCUMENTS.key.type),
         ("x_title", _DOCUMENTS.title.type),
@@ -428,6 +433,7 @@ def _detail_statement(visible_groups: visibility.Groups) -> CompoundSelect[Any]:
                     "x_extracted": _SOURCES.extracted,
                     "x_link_score": _SOURCES.link_score,
                     "x_link_reason": _SOURCES.link_reason,
+                    "x_sealed_link_reason": _SOURCES.sealed_link_reason,
                     "x_extractor": _SOURCES.extractor,
                     "x_key": _DOCUMENTS.key,
                     "x_title": _DOCUMENTS.title,

@@ -259,7 +259,11 @@ class IncidentSource(Base):
     extracted: Mapped[dict[str, Any]] = mapped_column(doc="The extracted incident, schema shape.")
     extractor: Mapped[str] = mapped_column(String(50))
     link_score: Mapped[float | None] = mapped_column(Float)
-    link_reason: Mapped[str | None] = mapped_column(Text)
+    link_reason: Mapped[str | None] = mapped_column(Text, doc="Why linking joined it; None when sealed.")
+    #: The reason sealed, for a report of a sealed document (migration 0022, storage.link_reasons).
+    _sealed_link_reason: Mapped[bytes | None] = mapped_column(
+        "sealed_link_reason", LargeBinary, nullable=True
+    )
 
     incident: Mapped[Incident] = relationship(back_populates="sources")
     document: Mapped[Document] = relationship()

@@ -15,6 +15,10 @@ response received, what came of it) and may name the person: they move to
 ``notes``), always, as ``notes`` are; the plaintext columns stay for rows stored
 before, until ``refwatch keys rotate`` seals them.
 
+``incident_sources.link_reason`` names the gazetteer place both linked reports
+state; for a report of a sealed document it moves to ``sealed_link_reason``
+(bound to the document's hash and the report's position, like its quotes).
+
 Revision ID: 0022
 Revises: 0021
 """
@@ -34,9 +38,11 @@ def upgrade() -> None:
     op.add_column("documents", sa.Column("sealed_meta", sa.LargeBinary(), nullable=True))
     op.add_column("interventions", sa.Column("sealed_answer", sa.LargeBinary(), nullable=True))
     op.add_column("interventions", sa.Column("sealed_outcome", sa.LargeBinary(), nullable=True))
+    op.add_column("incident_sources", sa.Column("sealed_link_reason", sa.LargeBinary(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("incident_sources", "sealed_link_reason")
     op.drop_column("interventions", "sealed_outcome")
     op.drop_column("interventions", "sealed_answer")
     op.drop_column("documents", "sealed_meta")
