@@ -21,7 +21,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
 
+from refwatch.cli.app import app
 from refwatch.config import Settings, load_settings
 from refwatch.domain.vocabulary import INTERVENTION_KINDS
 from refwatch.errors import InvalidInput
@@ -395,3 +397,19 @@ def test_an_uwazi_row_imported_sealed_keeps_its_title_sealed(db: Database, tmp_p
 def _only_incident(db: Database) -> int:
     (incident_id,) = [r["id"] for r in browse.incident_page(db, IncidentFilter()).items]
     return int(incident_id)
+
+
+def test_the_cli_lists_and_shows_the_sealed_names(cli_env: Settings, tmp_path: Path) -> None:
+    db = open_database(cli_env)
+    try:
+        ingest(db, tmp_path, control=False)
+        assert_hidden(raw_text(db))
+    finally:
+        db.dispose()
+    runner = CliRunner()
+    shown = runner.invoke(app, ["documents", "show", "doc-017", "--format", "json"])
+    assert shown.exit_code == 0, shown.stderr
+    summary = json.loads(shown.stdout)
+    assert (summary["title"], summary["filename"], summary["url"]) == (TITLE, f"{SECRET_FILE}.txt", URL)
+    listed = runner.invoke(app, ["documents", "list"], env={"COLUMNS": "300"})
+    assert listed.exit_code == 0 and TITLE in listed.stdout
