@@ -3,7 +3,7 @@
 A title ("Testimony of Person A-017") or a file name ("kim-sun-hee-testimony.pdf")
 can name the person a report is about, as a URL's path can. Wherever a document's
 working text is sealed (``REFWATCH_SEAL_DOCUMENT_TEXT`` at ingest, the Uwazi import
-under the same setting), the three are kept as one JSON value in
+under the same setting, a testimony always), the three are kept as one JSON value in
 ``documents.sealed_meta`` (AES-256-GCM under the data key, bound to the document's
 SHA-256, so a value copied to another document fails to open), and the plain
 columns are left empty: ``title`` and ``url`` None, ``filename`` "". One value,
