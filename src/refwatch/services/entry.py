@@ -58,6 +58,7 @@ from refwatch.services.place_search import perpetrator_states, place_location
 from refwatch.services.review import parse_field_value
 from refwatch.storage import audit, visibility
 from refwatch.storage.database import Database
+from refwatch.storage.document_names import seal_names
 from refwatch.storage.documents import reference_columns, text_is_sealed
 from refwatch.storage.tables import Document, DocumentBlob, Incident, IncidentSource
 
@@ -381,6 +382,7 @@ def _testimony_document(testimony: Testimony, text: str, *, actor: str) -> Docum
         **reference_columns(reference),
     )
     doc.sealed_text = text
+    seal_names(doc)  # nothing identifying in them today, but every sealed document keeps them sealed
     blob = DocumentBlob(sha256=sha256)
     blob.data = data
     doc.blob = blob

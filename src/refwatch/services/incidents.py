@@ -19,6 +19,7 @@ from refwatch.extract.base import Extraction
 from refwatch.law import classify_incident, engaged_instruments
 from refwatch.link.reconcile import Reconciled
 from refwatch.storage import quotes, visibility
+from refwatch.storage.document_names import names_of
 from refwatch.storage.documents import reference_of, set_reference, text_is_sealed
 from refwatch.storage.tables import (
     Claim,
@@ -62,7 +63,7 @@ def derived_reference(doc: Document) -> ReferenceDate | None:
     # commands and pages that import this module for its other functions never use
     from refwatch.extract.refdate import reference_date
 
-    return reference_date(doc.working_text, metadata=doc.publication_date_iso, url=doc.url)
+    return reference_date(doc.working_text, metadata=doc.publication_date_iso, url=names_of(doc).url)
 
 
 def document_reference(doc: Document) -> ReferenceDate | None:

@@ -47,6 +47,7 @@ from refwatch.services.linking import LinkSummary, relink
 from refwatch.storage import audit, link_models, segments
 from refwatch.storage import documents as repo
 from refwatch.storage.database import Database
+from refwatch.storage.document_names import seal_names
 from refwatch.storage.tables import Document, DocumentBlob
 
 if TYPE_CHECKING:
@@ -607,10 +608,11 @@ def _document(
     text = prepared.read.text
     n = 0 if whole else segments.count(text)
     doc = Document(key=key, text="" if seal_text or n else text, text_segments=n, **columns)
-    if seal_text and not n:  # bound to the hash like the original; the title stays plaintext
+    if seal_text and not n:  # bound to the hash like the original
         doc.sealed_text = text
     if seal_text:  # the words the reference date was read from are a span of the text
         repo.seal_reference_text(doc)
+        seal_names(doc)  # a title, a file name or a URL can name the person too
     return doc
 
 

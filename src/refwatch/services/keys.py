@@ -4,9 +4,11 @@
 with it, in small transactions, then retires the old keys. Evidence quotes inside
 JSON values (:mod:`refwatch.storage.quotes`) are re-sealed too, and those of a
 sealed document still stored in plaintext (stored before quotes were sealed) are
-sealed: rotating once is how an existing database seals them. An interrupted
-rotation loses nothing: every value names the key that sealed it, old keys stay
-until no value needs them, and running the command again resumes.
+sealed, as are the title, file name and URL of a sealed document and the answers
+and outcomes of interventions stored before migration 0022: rotating once is how
+an existing database seals them. An interrupted rotation loses nothing: every
+value names the key that sealed it, old keys stay until no value needs them, and
+running the command again resumes.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from refwatch.storage import audit, documents, quotes, sealing
+from refwatch.storage import audit, document_names, documents, interventions, link_reasons, quotes, sealing
 from refwatch.storage.database import Database, add_data_key
 from refwatch.storage.tables import Base, DataKey, Document, DocumentBlob
 
@@ -82,6 +84,18 @@ def rotate_data_key(
         done += sealed_now
         if not sealed_now:
             break
+    while True:  # title, file name and URL of sealed documents stored in plaintext before (migration 0022)
+        with db.transaction() as session:
+            sealed_now = document_names.seal_plain_names(session, limit=BATCH)
+        done += sealed_now
+        if not sealed_now:
+            break
+    while True:  # interventions' answers and outcomes stored in plaintext before migration 0022
+        with db.transaction() as session:
+            sealed_now = interventions.seal_plain_texts(session, limit=BATCH)
+        done += sealed_now
+        if not sealed_now:
+            break
     total = count_stale(db, new_id) + done
     for model, attrs in sealed_models():
         while True:
@@ -110,6 +124,13 @@ def rotate_data_key(
             done += changed
             if progress is not None and changed:
                 progress(done, max(total, done))
+    after = 0
+    while after is not None:  # why linking joined each report (storage.link_reasons)
+        with db.transaction() as session:
+            changed, after = link_reasons.reseal_page(
+                session.connection(), after=after, key_id=new_id, limit=BATCH
+            )
+        done += changed
     with db.transaction() as session:
         retired = []
         for key in session.scalars(select(DataKey).where(DataKey.id != new_id, DataKey.retired_at.is_(None))):

@@ -36,6 +36,7 @@ from refwatch.services.incidents import apply_values
 from refwatch.storage import visibility
 from refwatch.storage.documents import reference_of
 from refwatch.storage.incidents import opened_extracted
+from refwatch.storage.link_reasons import set_reason
 from refwatch.storage.tables import Document, Incident, IncidentSource
 
 if TYPE_CHECKING:
@@ -260,7 +261,7 @@ def apply_clustering(
                 member.incident = target
                 moved += 1
             member.link_score = score
-            member.link_reason = reason
+            set_reason(member, reason)  # sealed for a report of a sealed document
         touched.add(target.id)
     session.flush()
 

@@ -33,6 +33,7 @@ from refwatch.services.placenames import place_name
 from refwatch.storage import audit, visibility
 from refwatch.storage import documents as repo
 from refwatch.storage.database import Database
+from refwatch.storage.document_names import seal_names
 from refwatch.storage.incidents import IncidentFilter
 from refwatch.storage.tables import Document, DocumentBlob, Incident
 
@@ -191,6 +192,7 @@ def _store_row(
     )
     if seal_text:
         doc.sealed_text = row.text
+        seal_names(doc)  # the title and the file's name can name the person, as the text does
     blob = DocumentBlob(sha256=sha256)
     blob.data = row.original
     doc.blob = blob

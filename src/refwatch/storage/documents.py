@@ -12,6 +12,7 @@ from refwatch.domain.dates import ReferenceDate
 from refwatch.domain.documents import DocumentDetail, DocumentSummary
 from refwatch.errors import NotFound
 from refwatch.storage import segments, visibility
+from refwatch.storage.document_names import names_of
 from refwatch.storage.memory_search import open_text
 from refwatch.storage.sealing import open_bytes
 from refwatch.storage.tables import Document, DocumentSegment, Incident, IncidentSource
@@ -22,18 +23,20 @@ def to_summary(row: Any, *, opened: bool = False) -> DocumentSummary:
     """The list view of a stored document (a :class:`Document` or a row with its columns).
 
     ``opened``: show a sealed document's reference-date evidence (decrypted); lists leave it
-    out (see :func:`reference_of`).
+    out (see :func:`reference_of`). A sealed document's title, file name and URL are always
+    opened (one decryption; an unsealed row decrypts nothing): every list shows them.
     """
+    names = names_of(row)
     return DocumentSummary(
         id=row.id,
         key=row.key,
         sha256=row.sha256,
-        filename=row.filename,
+        filename=names.filename,
         media_type=row.media_type,
         size_bytes=row.size_bytes,
-        title=row.title,
+        title=names.title,
         outlet=row.outlet,
-        url=row.url,
+        url=names.url,
         publication_date=row.publication_date_iso,
         language=row.language,
         ingested_by=row.ingested_by,

@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from refwatch.errors import NotFound
 from refwatch.storage import quotes, visibility
+from refwatch.storage.document_names import title_and_url
+from refwatch.storage.link_reasons import open_reason, reason_of
 from refwatch.storage.tables import (
     Claim,
     Document,
@@ -173,13 +175,17 @@ def _fields(incident: Any, locations: Iterable[Any], perpetrators: Iterable[Any]
 
 
 def _source_header(source_id: int, document: Any) -> dict[str, Any]:
-    """A source's document as lists show it; ``document`` is a :class:`Document` or a row with its columns."""
+    """A source's document as lists show it; ``document`` is a :class:`Document` or a row with its columns.
+
+    A sealed document's title and URL are opened (:mod:`refwatch.storage.document_names`).
+    """
+    title, url = title_and_url(document)
     return {
         "document": document.key,
         "source_id": source_id,
-        "title": document.title,
+        "title": title,
         "outlet": document.outlet,
-        "url": document.url,
+        "url": url,
         "published": document.publication_date_iso,
     }
 
@@ -212,7 +218,7 @@ def to_record(incident: Incident) -> dict[str, Any]:
             s.document,
             opened_extracted(s),
             s.link_score,
-            s.link_reason,
+            reason_of(s),
             s.extractor,
             [
                 (c.field, _opened_value(c.value, s.document.sha256, s.ordinal, c.field))
@@ -252,10 +258,15 @@ def record_of(session: Session, incident_id: int, visible_groups: visibility.Gro
         else:
             view = views.get(r.x_source)
             if view is None:
-                header = _Header(r.x_key, r.x_title, r.x_outlet, r.x_url, r.x_published)
+                header = _Header(
+                    r.x_key, r.x_title, r.x_outlet, r.x_url, r.x_published, r.x_sha256, r.x_sealed_meta
+                )
                 extracted = quotes.open_source(r.x_extracted, sha256=r.x_sha256, ordinal=r.x_ordinal)
+                reason = r.x_link_reason
+                if r.x_sealed_link_reason is not None:
+                    reason = open_reason(r.x_sealed_link_reason, sha256=r.x_sha256, ordinal=r.x_ordinal)
                 view = views[r.x_source] = _SourceView(
-                    r.x_source, header, extracted, r.x_link_score, r.x_link_reason, r.x_extractor, []
+                    r.x_source, header, extracted, r.x_link_score, reason, r.x_extractor, []
                 )
             if r.x_field is not None:
                 view.claims.append((r.x_field, _opened_value(r.x_value, r.x_sha256, r.x_ordinal, r.x_field)))
@@ -302,6 +313,8 @@ class _Header:
     outlet: str | None
     url: str | None
     publication_date_iso: str | None
+    sha256: str
+    sealed_meta: bytes | None  # title, file name and URL sealed (document_names); None: in the columns
 
 
 # The kinds of row of the detail's statement, in the order it returns them.
@@ -356,6 +369,7 @@ def _detail_statement(visible_groups: visibility.Groups) -> CompoundSelect[Any]:
         ("x_extracted", _SOURCES.extracted.type),
         ("x_link_score", _SOURCES.link_score.type),
         ("x_link_reason", _SOURCES.link_reason.type),
+        ("x_sealed_link_reason", _SOURCES.sealed_link_reason.type),
         ("x_extractor", _SOURCES.extractor.type),
         ("x_key", _DOCUMENTS.key.type),
         ("x_title", _DOCUMENTS.title.type),
@@ -364,6 +378,7 @@ def _detail_statement(visible_groups: visibility.Groups) -> CompoundSelect[Any]:
         ("x_published", _DOCUMENTS.publication_date_iso.type),
         ("x_ordinal", Integer()),
         ("x_sha256", _DOCUMENTS.sha256.type),
+        ("x_sealed_meta", _DOCUMENTS.sealed_meta.type),
         ("x_claim", Integer()),
         ("x_field", _CLAIMS.field.type),
         ("x_value", _CLAIMS.value.type),
@@ -418,6 +433,7 @@ def _detail_statement(visible_groups: visibility.Groups) -> CompoundSelect[Any]:
                     "x_extracted": _SOURCES.extracted,
                     "x_link_score": _SOURCES.link_score,
                     "x_link_reason": _SOURCES.link_reason,
+                    "x_sealed_link_reason": _SOURCES.sealed_link_reason,
                     "x_extractor": _SOURCES.extractor,
                     "x_key": _DOCUMENTS.key,
                     "x_title": _DOCUMENTS.title,
@@ -426,6 +442,7 @@ def _detail_statement(visible_groups: visibility.Groups) -> CompoundSelect[Any]:
                     "x_published": _DOCUMENTS.publication_date_iso,
                     "x_ordinal": _SOURCES.ordinal,
                     "x_sha256": _DOCUMENTS.sha256,
+                    "x_sealed_meta": _DOCUMENTS.sealed_meta,
                     "x_claim": _CLAIMS.id,
                     "x_field": _CLAIMS.field,
                     "x_value": _CLAIMS.value,
@@ -496,6 +513,8 @@ def _sources(*columns: Any, where: ColumnElement[bool]) -> Select[Any]:
             _DOCUMENTS.outlet,
             _DOCUMENTS.url,
             _DOCUMENTS.publication_date_iso,
+            _DOCUMENTS.sha256,
+            _DOCUMENTS.sealed_meta,
         )
         .join_from(IncidentSource.__table__, Document.__table__, _DOCUMENTS.id == _SOURCES.document_id)
         .where(where)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from refwatch.domain.interventions import InterventionRecord
@@ -93,3 +93,18 @@ def listed(
     else:
         query = query.order_by(Intervention.id.desc())
     return [to_record(r) for r in session.scalars(query.limit(limit))]
+
+
+def seal_plain_texts(session: Session, *, limit: int) -> int:
+    """Seal the answers and outcomes of up to ``limit`` interventions stored in plaintext (before
+    migration 0022); how many. ``refwatch keys rotate`` calls it until none is left."""
+    query = (
+        select(Intervention)
+        .where(or_(Intervention._plain_answer.is_not(None), Intervention._plain_outcome.is_not(None)))
+        .order_by(Intervention.id)
+        .limit(limit)
+    )
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.answer, row.outcome = row.answer, row.outcome  # read from plaintext, written sealed
+    return len(rows)

@@ -9,6 +9,9 @@ decrypted texts on the first search and extended, at each later search, with
 the sealed documents stored since (those with a larger id: a document's text
 is never edited). It answers with document ids only; the caller applies
 visibility and the other filters in SQL on ``documents``, as for any match.
+The titles of these documents are indexed beside their texts: a sealed document's
+title is sealed with its text (:mod:`refwatch.storage.document_names`), so the
+database's own title match cannot find it.
 
 A long text stored in segments (:mod:`refwatch.storage.segments`) has no row
 text to index either: its sealed pieces go into this index one row each (a
@@ -32,13 +35,23 @@ from sqlalchemy import Connection, bindparam, exists, or_, select
 
 from refwatch.storage import segments
 from refwatch.storage.database import Database
+from refwatch.storage.document_names import names_of
 from refwatch.storage.sealing import open_bytes
 from refwatch.storage.tables import Document, DocumentSegment
 
 MIN_TRIGRAM: Final = 3
 _DOCS = Document.__table__.c
 _NEWER = (
-    select(_DOCS.id, _DOCS.sha256, _DOCS.sealed_text, _DOCS.text_segments)
+    select(
+        _DOCS.id,
+        _DOCS.sha256,
+        _DOCS.sealed_text,
+        _DOCS.text_segments,
+        _DOCS.title,
+        _DOCS.filename,
+        _DOCS.url,
+        _DOCS.sealed_meta,
+    )
     .where(or_(_DOCS.sealed_text.is_not(None), _DOCS.text_segments > 0), _DOCS.id > bindparam("after"))
     .order_by(_DOCS.id)
 )
@@ -94,6 +107,11 @@ class MemoryIndex:
             newest = self._newest
             for row in conn.execute(_NEWER, {"after": self._newest}):
                 newest = row.id
+                # Its title, sealed with the text (document_names), is searched as the text is: a row of
+                # its own. Read from either place, so a title sealed later by key rotation stays found.
+                title = names_of(row).title
+                if title:
+                    self._db.execute("INSERT INTO texts(body, doc) VALUES (?, ?)", (title, row.id))
                 if row.text_segments:
                     long_ones.append((row.id, row.sha256))
                     continue

@@ -30,12 +30,15 @@ SENSITIVE_FIELDS: Final[dict[str, frozenset[str]]] = {
             "notes",
         }
     ),
-    "interventions": frozenset({"notes"}),
+    # Staff text about a case (migration 0022): sealed whatever REFWATCH_SEAL_DOCUMENT_TEXT says, like notes.
+    "interventions": frozenset({"notes", "sealed_answer", "sealed_outcome"}),
     "acts": frozenset({"notes"}),
     # Only when REFWATCH_SEAL_DOCUMENT_TEXT is on; otherwise the text is in the plaintext ``text`` column
     # and the reference date's evidence in ``reference_text`` (migration 0021). The quotes extracted from a
     # sealed text are sealed inside their JSON values, string by string: see ``storage.quotes``.
-    "documents": frozenset({"sealed_text", "sealed_reference_text"}),
+    # Its title, file name and URL with them (``sealed_meta``, migration 0022): a title or a file name can
+    # name the person a report is about.
+    "documents": frozenset({"sealed_text", "sealed_reference_text", "sealed_meta"}),
     # The pieces of a long working text (migration 0018), sealed under the same setting.
     "document_segments": frozenset({"sealed_text"}),
     # Not identifying, but a credential: sealed like the rest so a stolen database cannot mint codes.

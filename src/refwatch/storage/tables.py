@@ -101,6 +101,10 @@ class Document(Base):
     _sealed_text: Mapped[bytes | None] = mapped_column("sealed_text", LargeBinary, nullable=True)
     #: The working text sealed (``REFWATCH_SEAL_DOCUMENT_TEXT``), bound to the hash; ``text`` is then "".
     sealed_text = Sealed("sealed_text", uid_attr="sha256", make_uid=False)
+    _sealed_meta: Mapped[bytes | None] = mapped_column("sealed_meta", LargeBinary, nullable=True)
+    #: Title, file name and URL as one sealed JSON value, when the working text is sealed (migration 0022,
+    #: :mod:`refwatch.storage.document_names`); ``title`` and ``url`` are then None and ``filename`` "".
+    sealed_meta = Sealed("sealed_meta", uid_attr="sha256", make_uid=False)
     text_segments: Mapped[int] = mapped_column(
         Integer,
         default=0,
@@ -255,7 +259,11 @@ class IncidentSource(Base):
     extracted: Mapped[dict[str, Any]] = mapped_column(doc="The extracted incident, schema shape.")
     extractor: Mapped[str] = mapped_column(String(50))
     link_score: Mapped[float | None] = mapped_column(Float)
-    link_reason: Mapped[str | None] = mapped_column(Text)
+    link_reason: Mapped[str | None] = mapped_column(Text, doc="Why linking joined it; None when sealed.")
+    #: The reason sealed, for a report of a sealed document (migration 0022, storage.link_reasons).
+    _sealed_link_reason: Mapped[bytes | None] = mapped_column(
+        "sealed_link_reason", LargeBinary, nullable=True
+    )
 
     incident: Mapped[Incident] = relationship(back_populates="sources")
     document: Mapped[Document] = relationship()
@@ -435,7 +443,12 @@ class Intervention(Base):
     kind: Mapped[str] = mapped_column(String(40))
     addressee: Mapped[str] = mapped_column(String(300))
     sent_on: Mapped[dt.date | None] = mapped_column(Date)
-    answer: Mapped[str | None] = mapped_column(Text, doc="The response received, as summarised by staff.")
+    _plain_answer: Mapped[str | None] = mapped_column(
+        "answer", Text, doc="Before migration 0022 only: the answer in plaintext (keys rotate seals it)."
+    )
+    _sealed_answer: Mapped[bytes | None] = mapped_column("sealed_answer", LargeBinary, nullable=True)
+    #: The response received, as summarised by staff: text about a case, sealed like ``notes``.
+    sealed_answer = Sealed("sealed_answer")
     uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
     _notes: Mapped[bytes | None] = mapped_column("notes", LargeBinary)
     notes = Sealed("notes")
@@ -444,11 +457,47 @@ class Intervention(Base):
     channel: Mapped[str | None] = mapped_column(String(100), doc="E-mail, post, OHCHR portal, in person...")
     reference: Mapped[str | None] = mapped_column(String(200), doc="The addressee's or our reference number.")
     follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
-    outcome: Mapped[str | None] = mapped_column(Text)
+    _plain_outcome: Mapped[str | None] = mapped_column(
+        "outcome", Text, doc="Before migration 0022 only: the outcome in plaintext (keys rotate seals it)."
+    )
+    _sealed_outcome: Mapped[bytes | None] = mapped_column("sealed_outcome", LargeBinary, nullable=True)
+    #: What came of it, in staff's words: sealed like the answer.
+    sealed_outcome = Sealed("sealed_outcome")
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_interventions_follow_up", "status", "follow_up_on"),)
+
+    @property
+    def answer(self) -> str | None:
+        """The answer, opened; one stored before migration 0022 is read from its plaintext column."""
+        if self._sealed_answer is None:
+            return self._plain_answer
+        opened: str = self.sealed_answer
+        return opened
+
+    @answer.setter
+    def answer(self, value: str | None) -> None:
+        self.sealed_answer = value
+        self._plain_answer = None
+
+    @property
+    def outcome(self) -> str | None:
+        """The outcome, opened (as :attr:`answer`)."""
+        if self._sealed_outcome is None:
+            return self._plain_outcome
+        opened: str = self.sealed_outcome
+        return opened
+
+    @outcome.setter
+    def outcome(self, value: str | None) -> None:
+        self.sealed_outcome = value
+        self._plain_outcome = None
+
+    @property
+    def holds_plaintext(self) -> bool:
+        """Whether an answer or an outcome is still in plaintext (stored before migration 0022)."""
+        return self._plain_answer is not None or self._plain_outcome is not None
 
 
 class DataKey(Base):

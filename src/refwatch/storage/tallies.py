@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from refwatch.domain.tallies import Tally as DomainTally
 from refwatch.storage import quotes, visibility
+from refwatch.storage.document_names import open_names
 from refwatch.storage.tables import Document, Tally
 
 
@@ -78,9 +79,9 @@ def load_tallies(
 ) -> list[dict[str, Any]]:
     """Tallies as records: the extracted shape with ``id``, ``document`` (the document's key),
     ``url`` and ``restricted_to``; ordered by document publication date, then key and position."""
-    query = select(Tally, Document.key, Document.url, Document.restricted_to, Document.sha256).join(
-        Document, Document.id == Tally.document_id
-    )
+    query = select(
+        Tally, Document.key, Document.url, Document.restricted_to, Document.sha256, Document._sealed_meta
+    ).join(Document, Document.id == Tally.document_id)
     if filters.kinds:
         query = query.where(Tally.kind.in_(list(filters.kinds)))
     if filters.unrestricted_only:
@@ -92,7 +93,8 @@ def load_tallies(
     )
     query = query.order_by(Tally.id).offset(offset).limit(limit)
     return [
-        to_record(row, key, url, group, sha256=sha) for row, key, url, group, sha in session.execute(query)
+        to_record(row, key, url if sealed is None else open_names(sealed, sha256=sha).url, group, sha256=sha)
+        for row, key, url, group, sha, sealed in session.execute(query)
     ]
 
 
