@@ -27,6 +27,13 @@ def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
         ("이들은 지난 12일 체포됐다고 단체가 14일 밝혔다.", ["event", "report"]),
         # ... but not when the sentence tells what was done, not what was said
         ("경찰은 14일 탈북민 5명을 체포했다.", ["event"]),
+        # ... nor when the speaker is named after the quoted clause: the opening subject and its day
+        # are the clause's own, unless the clause is itself a saying
+        ("가상의 경찰이 14일 탈북민 5명을 체포했다고 한 단체가 전했다.", ["event"]),
+        ("경찰이 지난 14일 탈북민 5명을 체포했다고 소식통이 밝혔다.", ["event"]),
+        ("가상 단체는 14일 5명이 체포됐다고 밝혔다고 VOA가 전했다.", ["report"]),
+        # a topic written in Latin letters is a topic too
+        ("HRW는 14일 탈북민 5명이 체포됐다고 밝혔다.", ["report"]),
         # English, whatever the order
         ("The fictional ministry said on Tuesday that 15 defectors were arrested.", ["report"]),
         ("On Tuesday, the fictional ministry said 15 defectors were arrested.", ["report"]),

@@ -182,7 +182,7 @@ _FUTURE_REL: Final = word_set("future_relative_before")
 # "단체는 14일 이들이 지난 12일 체포됐다고 밝혔다": a day right after the sentence's topic, in a
 # sentence that ends by reporting what was said, dates the saying (Korean puts the verb last).
 _TOPIC_OPENING_KO = re.compile(
-    r"(?:^|[.!?\n]\s*)(?:[^\s.!?\n\d]+\s){0,3}[^\s.!?\n\d]*[가-힣)](?:은|는|이|가)\s?$"
+    r"(?:^|[.!?\n]\s*)(?:[^\s.!?\n\d]+\s){0,3}[^\s.!?\n\d]*[가-힣)A-Za-z](?:은|는|이|가)\s?$"
 )
 _REPORTED_END_KO = re.compile(alternation("reported_end", bounded=False))
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -192,6 +192,7 @@ _DATELINE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([A-Za-z .&-]{2,30}\)\s*)?[
 # "… 보고서에서 이렇게 설명했다": a sentence that only says that something was said (the content is
 # in the sentences before); a day in it is the day of saying.
 _SAID_SO_KO = re.compile(alternation("said_so", bounded=False))
+_SPEAKER_AFTER_KO = re.compile(alternation("speaker_after_quote", bounded=False))
 # "The ministry on Monday denied the claims", "Seoul on Tuesday urged Beijing to …": a day between a
 # subject and a verb of saying dates the statement (the verbs that report a speech act, not an arrest).
 # ... but not when a verb comes first: "who was arrested on Tuesday said" dates the arrest.
@@ -657,7 +658,12 @@ def _reported_by_topic(text: str, start: int, end: int) -> bool:
         return False
     stop = _SENTENCE_END.search(text, end, end + 300)
     tail = text[end : stop.start() if stop else end + 300].rstrip()
-    return _REPORTED_END_KO.search(tail[-40:]) is not None and tail.endswith(("다", "습니다"))
+    if _REPORTED_END_KO.search(tail[-40:]) is None or not tail.endswith(("다", "습니다")):
+        return False
+    # "경찰이 18일 ... 체포했다고 한 단체가 전했다": the speaker comes after the quoted clause, so the
+    # opening subject is the clause's own and so is its day (unless the clause is itself a saying)
+    speaker = _SPEAKER_AFTER_KO.search(tail[-60:])
+    return speaker is None or speaker["said"] is not None
 
 
 def _said_so(text: str, end: int) -> bool:
