@@ -364,3 +364,29 @@ def test_korean_kinds_of_people_in_one_group_add_up(text: str, count: int) -> No
 def test_another_group_opens_at_a_word_start(sentence: str, found: list[str]) -> None:
     """Made-up sentences: "N others" and "several others" name a different group only as whole words."""
     assert [sentence[s.start : s.end] for s in find_other_group(sentence)] == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: seven North Koreans held in Town X face repatriation.",
+        "Fictional: China is expected to repatriate the seven North Koreans held in Town X.",
+        "Fictional: police in Town X are holding seven North Koreans.",
+    ],
+)
+def test_people_held_are_in_custody_however_the_sentence_goes_on(text: str) -> None:
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert (incident.victims.count, incident.event_types, incident.status) == (7, ["detention"], "at_risk")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: a press conference was held in Town X on 3 June 2029.",
+        "Fictional: talks were held in Town X on 3 June 2029.",
+        "Fictional: talks held in Town X on 3 June 2029 ended without agreement.",
+        "Fictional: a memorial service was held at the church on 3 June 2029 for the victims.",
+    ],
+)
+def test_events_held_are_no_custody(text: str) -> None:
+    assert extract_document(text, document="fictional", published=dt.date(2030, 1, 5)) == []
