@@ -176,6 +176,15 @@ def test_the_same_year_is_the_year_named_before(
         ("early last year", ("early last year", "2029-01-01", "2029-04-30")),
         ("두 달 전 체포됐다.", ("두 달 전", "2030-08-01", "2030-08-31")),
         ("일주일 전 북송됐다.", ("일주일 전", "2030-10-06", "2030-10-12")),
+        # a month with the year named relative to the report
+        ("They were caught in May last year.", ("May last year", "2029-05-01", "2029-05-31")),
+        ("caught in October of this year", ("October of this year", "2030-10-01", "2030-10-31")),
+        ("caught on 3 May last year", ("3 May last year", "2029-05-03", "2029-05-03")),
+        # Korean day ranges and the native words for a number of days
+        ("5월 3~5일 체포됐다.", ("5월 3~5일", "2030-05-03", "2030-05-05")),
+        ("2019년 5월 3-5일 체포됐다.", ("2019년 5월 3-5일", "2019-05-03", "2019-05-05")),
+        ("닷새 전 체포됐다.", ("닷새 전", "2030-10-11", "2030-10-11")),
+        ("사흘 전에 북송됐다.", ("사흘 전", "2030-10-13", "2030-10-13")),
     ],
 )
 def test_more_relative_expressions(text: str, expected: tuple[str, str, str]) -> None:

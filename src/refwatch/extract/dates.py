@@ -47,6 +47,10 @@ _WEEKDAY_NAMES: Final = "(?:" + "|".join(n.title() for n in _EN_CALENDAR.weekday
 _NUM_WORDS: Final = "|".join(sorted((w for w in numbers("en").words if " " not in w), key=len, reverse=True))
 _MOD: Final = r"(?P<mod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)"
 _YEAR: Final = r"(?P<y>(?:19|20)\d{2})"
+#: A year named relative to the report after a month: "in May last year", "October of this year".
+_RELATIVE_YEAR: Final = r"(?:,?\s+(?:of\s+)?(?P<ly>last|this|next)\s+year\b)"
+#: How a year named so counts from the report's year.
+_YEAR_WORD_OFFSET: Final = {"last": -1, "this": 0, "next": 1}
 
 _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-./]\s?(?P<m>\d{1,2})[-./]\s?(?P<d>\d{1,2})(?![\d])")
 #: What may follow a day's figure: "18th".
@@ -54,12 +58,12 @@ _ORDINAL_SUFFIX: Final = re.compile(r"(?:st|nd|rd|th)?")
 _MDY = re.compile(
     rf"(?:\b{_MOD}[- ])?\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
     r"(?:\s*(?:and|-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b)?"
-    rf"(?:,?\s+{_YEAR}\b)?"
+    rf"(?:,?\s+{_YEAR}\b|{_RELATIVE_YEAR})?"
 )
 _DMY = re.compile(
-    rf"\b(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_NAMES})\b\.?(?:,?\s+{_YEAR}\b)?"
+    rf"\b(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_NAMES})\b\.?(?:,?\s+{_YEAR}\b|{_RELATIVE_YEAR})?"
 )
-_MY = re.compile(rf"(?:\b{_MOD}[- ]?)?\b(?P<mon>{_MONTH_NAMES})\b\.?(?:,?\s+{_YEAR}\b)?")
+_MY = re.compile(rf"(?:\b{_MOD}[- ]?)?\b(?P<mon>{_MONTH_NAMES})\b\.?(?:,?\s+{_YEAR}\b|{_RELATIVE_YEAR})?")
 _Y = re.compile(rf"(?i:\b(?:{_MOD}[- ]?|(?P<prep>in|since|during|until|throughout)\s+))\b{_YEAR}\b")
 _WD = re.compile(
     rf"\b(?:(?P<rel>last|this|on|late|early)\s+)?(?P<wd>{_WEEKDAY_NAMES})"
@@ -80,12 +84,12 @@ _REL = re.compile(
     r"(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|but|when|while|after|before|as|in|at|near|from|during)\b))\b)"
 )
 _K_YMD = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s?[년年]\s?(?P<m>\d{1,2})\s?[월月](?:\s?(?P<d>\d{1,2})\s?[일日号])?"
+    r"(?P<y>(?:19|20)\d{2})\s?[년年]\s?(?P<m>\d{1,2})\s?[월月](?:\s?(?P<d>\d{1,2})(?:\s?[~∼～\-–]\s?(?P<d2>\d{1,2}))?\s?[일日号])?"
     r"(?:\s?(?P<mod>초순|초|중순|하순|말))?"
 )
 _K_MD = re.compile(
     r"(?:(?P<rel>지난해|작년|올해|금년|지난|이번|내년)\s?)?(?<![\d.])(?P<m>\d{1,2})\s?[월月]"
-    r"(?:\s?(?P<d>\d{1,2})\s?[일日号]|\s?(?P<mod>초순|초|중순|하순|말))?"
+    r"(?:\s?(?P<d>\d{1,2})(?:\s?[~∼～\-–]\s?(?P<d2>\d{1,2}))?\s?[일日号]|\s?(?P<mod>초순|초|중순|하순|말))?"
 )
 # "전" (before) as a word: alone or with a particle ("3일 전에", "2년 전부터"), not the first
 # syllable of another word ("18일 전해졌다" is "reported on the 18th", "전달하다" is "to deliver").
@@ -111,8 +115,22 @@ _K_Y_BOUND = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년(?=\s?(?:이후|�
 # "3일 전", "두 달 전" (Korean numerals before 달), "일주일 전" (a week ago).
 _K_AGO = re.compile(
     rf"(?:(?<![\d.])(?P<n>\d{{1,3}})|(?<![가-힣])(?P<kn>한|두|세|네|일))\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}"
+    # the native words for a number of days: "닷새 전" (five days ago), "사흘 전에"
+    rf"|(?<![가-힣])(?P<kd>하루|이틀|사흘|나흘|닷새|엿새|이레|여드레|아흐레|열흘)\s?{_K_BEFORE}"
 )
 _KO_NUMERALS: Final = {"한": 1, "두": 2, "세": 3, "네": 4, "일": 1}
+_KO_DAY_COUNTS: Final = {
+    "하루": 1,
+    "이틀": 2,
+    "사흘": 3,
+    "나흘": 4,
+    "닷새": 5,
+    "엿새": 6,
+    "이레": 7,
+    "여드레": 8,
+    "아흐레": 9,
+    "열흘": 10,
+}
 # Korean weekdays ("지난 금요일", "지난주 화요일", "목요일(현지시간)"); "오는 금요일" is ahead.
 _K_WD = re.compile(
     r"(?<![가-힣])(?:(?P<rel>지난|이번|오는)\s?(?:주\s?)?)?(?P<kwd>[월화수목금토일])요일(?!마다|에는\s?늘)(?:\s?(?P<part>오전|오후|밤|새벽|저녁))?"
@@ -385,17 +403,27 @@ class _Resolver:
         mod = m.groupdict().get("mod")
         if m["y"]:
             return _month_day_range(int(m["y"]), month, day, day2, mod, False)
+        if m["ly"]:
+            return _month_day_range(self.named_year(m["ly"]), month, day, day2, mod, False)
         year = _year_for(month, day, self.anchor, self.carried(m.start()), self.latest)
         return _month_day_range(year, month, day, day2, mod, True)
 
+    def named_year(self, word: str) -> int | None:
+        """The year "last year", "this year" or "next year" names, counted from the report's."""
+        return None if self.anchor is None else self.anchor.year + _YEAR_WORD_OFFSET[word.lower()]
+
     def month(self, m: re.Match[str], text: str) -> Interval | None:
-        if m["mon"] == "May" or not (m["y"] or m["mod"]):
+        named = m["y"] or m["ly"]
+        if m["mon"] == "May" or not (named or m["mod"]):
             if not (m["y"] or m["mod"]) and not bare_month_cue(text, m.start()):
                 if not _BARE_MONTH_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
                     return None
         month = _MONTH_NUM[m["mon"].lower()]
         if m["y"]:
             return _part_of_month(int(m["y"]), month, m["mod"])
+        if m["ly"]:
+            year = self.named_year(m["ly"])
+            return _UNKNOWN if year is None else _part_of_month(year, month, m["mod"])
         year = _year_for(month, None, self.anchor, self.carried(m.start()), self.latest)
         if year is None:
             return _UNKNOWN
@@ -492,7 +520,8 @@ class _Resolver:
     def k_ymd(self, m: re.Match[str], text: str) -> Interval:
         year, month = int(m["y"]), int(m["m"])
         if m["d"]:
-            return _day(year, month, int(m["d"]))
+            # "2019년 5월 3~5일": a range of days
+            return _month_day_range(year, month, int(m["d"]), int(m["d2"]) if m["d2"] else None, None, False)
         return _part_of_month(year, month, m["mod"])
 
     def k_md(self, m: re.Match[str], text: str) -> Interval | None:
@@ -511,10 +540,11 @@ class _Resolver:
         elif same := _SAME_YEAR_KO.search(text, max(0, m.start() - 10), m.start()):
             # "같은 해 8월 29일": the year of the date named before, known or not; "이듬해": the next one.
             year = self.previous_year + (1 if same["next"] else 0) if self.previous_year is not None else None
-            return _month_day_range(year, month, day, None, m["mod"], False)
+            return _month_day_range(year, month, day, int(m["d2"]) if m["d2"] else None, m["mod"], False)
         else:
             year = _year_for(month, day, a, self.carried(m.start()), self.latest)
-        return _month_day_range(year, month, day, None, m["mod"], rel is None)
+        day2 = int(m["d2"]) if m["d2"] else None
+        return _month_day_range(year, month, day, day2, m["mod"], rel is None)
 
     def k_day(self, m: re.Match[str], text: str) -> Interval | None:
         day = int(m["d"])
@@ -533,6 +563,8 @@ class _Resolver:
         a = self.anchor
         if a is None:
             return _UNKNOWN
+        if m["kd"]:
+            return _shift_days(a, _KO_DAY_COUNTS[m["kd"]])
         n, unit = (int(m["n"]) if m["n"] else _KO_NUMERALS[m["kn"]]), m["unit"]
         if unit == "일":
             return _shift_days(a, n)
@@ -770,12 +802,11 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
         if _names_a_year(match):
             resolver.previous_year = lo.year if lo is not None else None
         if (
-            "y" in match.groupdict()
-            and match["y"]
+            (match.groupdict().get("y") or match.groupdict().get("ly"))
             and lo is not None
             and precision in ("day", "month", "range")
         ):
-            resolver.last_year = (int(match["y"]), end)
+            resolver.last_year = (lo.year, end)
         mention = DateMention(
             start=start,
             end=end,
@@ -844,7 +875,7 @@ _YEAR_WORDS: Final = frozenset({"지난해", "작년", "올해", "금년", "내�
 def _names_a_year(match: re.Match[str]) -> bool:
     """Whether the expression names a year, written ("2019년 8월") or relative ("지난해 10월")."""
     groups = match.groupdict()
-    if groups.get("y") or groups.get("hy"):
+    if groups.get("y") or groups.get("hy") or groups.get("ly"):
         return True
     return (groups.get("rel") or groups.get("w") or "").replace(" ", "") in _YEAR_WORDS
 
