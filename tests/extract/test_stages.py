@@ -27,6 +27,12 @@ ANCHOR = dt.date(2030, 10, 16)
         ("탈북자 3~4명", (3, 3, 4, "range")),
         ("20 defectors in Qingdao and 9 in Kunming", (29, 29, 29, "exact")),
         ("탈북민 20명을, 쿤밍에서 9명", (29, 29, 29, "exact")),
+        # digits with Sino-Korean units, as news writes large round figures
+        ("탈북자 2천여 명", (2000, 2000, 2000, "about")),
+        ("탈북민 1만2천 명", (12000, 12000, 12000, "exact")),
+        ("탈북민 3백여 명", (300, 300, 300, "about")),
+        # "nearly", after the figure
+        ("탈북자 20명 가까이", (20, 20, 20, "about")),
     ],
 )
 def test_counts(text: str, expected: tuple[int | None, int | None, int | None, str]) -> None:

@@ -64,7 +64,11 @@ _EN_VAGUE = re.compile(
 
 _KO_NATIVE: Final = "|".join(sorted(numbers("ko").words, key=len, reverse=True))
 _KO_SINO: Final = r"(?:[이삼사오육칠팔구]?[십백천])+[일이삼사오육칠팔구]?"
-_KO_NUM: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?<![가-힣])(?:{_KO_NATIVE})|(?<![가-힣]){_KO_SINO})"
+#: A figure with Sino-Korean units written after digits: "2천", "1만2천", "3백" (news writes large round figures so).
+_KO_MIXED: Final = r"\d{1,4}\s?[만천백](?:\s?\d{1,4}\s?[천백십])*"
+_KO_NUM: Final = (
+    rf"(?:{_KO_MIXED}|\d{{1,3}}(?:,\d{{3}})+|\d+|(?<![가-힣])(?:{_KO_NATIVE})|(?<![가-힣]){_KO_SINO})"
+)
 _KO_COUNT = re.compile(
     rf"(?:(?P<qb>{'|'.join(KO.table('qualifiers_before'))})\s?)?"
     rf"(?:(?P<n>{_KO_NUM})(?:\s?(?:~|∼|-|–|에서|또는)\s?(?P<n2>{_KO_NUM}))?|(?<![가-힣])(?P<vague>{KO.pattern('vague_amounts')}))"
@@ -117,12 +121,14 @@ def korean_number(token: str) -> int | None:
     """Read a figure, a native Korean numeral or a Sino-Korean numeral written in Hangul.
 
     Examples:
-        >>> [korean_number(t) for t in ("15", "1,100", "다섯", "스무", "십", "이십오", "백")]
-        [15, 1100, 5, 20, 10, 25, 100]
+        >>> [korean_number(t) for t in ("15", "1,100", "다섯", "스무", "십", "이십오", "백", "2천", "1만2천", "3백")]
+        [15, 1100, 5, 20, 10, 25, 100, 2000, 12000, 300]
     """
     t = token.replace(",", "").strip()
     if t.isdigit():
         return int(t)
+    if t[:1].isdigit():
+        return _mixed_number(t)
     if t in numbers("ko").words:
         return numbers("ko").words[t]
     total, digit = 0, 0
@@ -135,6 +141,20 @@ def korean_number(token: str) -> int | None:
         else:
             return None
     return total + digit or None
+
+
+def _mixed_number(token: str) -> int | None:
+    """Digits with Sino-Korean units after them ("2천" 2,000, "1만2천" 12,000, "2천5백" 2,500)."""
+    units = numbers("ko").units
+    total = section = 0
+    for figure, unit in re.findall(r"(\d+)\s?([만천백십]?)", token):
+        value = int(figure)
+        if unit == "만":
+            total += (section + value) * units[unit]
+            section = 0
+        else:
+            section += value * units[unit] if unit else value
+    return total + section or None
 
 
 def _make(
