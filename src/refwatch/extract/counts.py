@@ -64,7 +64,7 @@ _EN_VAGUE = re.compile(
 
 _KO_NATIVE: Final = "|".join(sorted(numbers("ko").words, key=len, reverse=True))
 _KO_SINO: Final = r"(?:[이삼사오육칠팔구]?[십백천])+[일이삼사오육칠팔구]?"
-#: A figure with Sino-Korean units written after digits: "2천", "1만2천", "3백" (news writes large round figures so).
+#: Sino-Korean units written after digits: "2천", "1만2천", "3백" (how news writes large round figures).
 _KO_MIXED: Final = r"\d{1,4}\s?[만천백](?:\s?\d{1,4}\s?[천백십])*"
 _KO_NUM: Final = (
     rf"(?:{_KO_MIXED}|\d{{1,3}}(?:,\d{{3}})+|\d+|(?<![가-힣])(?:{_KO_NATIVE})|(?<![가-힣]){_KO_SINO})"
@@ -121,8 +121,10 @@ def korean_number(token: str) -> int | None:
     """Read a figure, a native Korean numeral or a Sino-Korean numeral written in Hangul.
 
     Examples:
-        >>> [korean_number(t) for t in ("15", "1,100", "다섯", "스무", "십", "이십오", "백", "2천", "1만2천", "3백")]
-        [15, 1100, 5, 20, 10, 25, 100, 2000, 12000, 300]
+        >>> [korean_number(t) for t in ("15", "1,100", "다섯", "스무", "십", "이십오", "백")]
+        [15, 1100, 5, 20, 10, 25, 100]
+        >>> [korean_number(t) for t in ("2천", "1만2천", "3백")]
+        [2000, 12000, 300]
     """
     t = token.replace(",", "").strip()
     if t.isdigit():
