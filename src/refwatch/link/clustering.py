@@ -13,7 +13,13 @@ every choice is made by weight and key, ingesting the same documents in any orde
 gives the same incidents.
 
 Human decisions enter as constraints: ``pinned`` groups (merged or split by a
-reviewer) are joined from the start and never joined with each other.
+reviewer) are joined from the start and never joined with each other. A pin holds
+its whole incident, and a relink reads the pins from the incidents the last one
+left, so a report linked to a pinned group is pinned with it from then on; the
+joins are therefore run again with each pin grown to its group until none grows,
+and a relink right after a relink changes nothing (it did, before: the report,
+pinned from the start, could let the group admit a third report it had refused,
+or lose the link that had put it there).
 """
 
 from __future__ import annotations
@@ -245,8 +251,6 @@ def cluster(
     model = model or default_model()
     limit = _logit2(threshold)
     read: dict[str, Features] = {r.key: features(r) for r in reports}
-    groups = _Groups(reports)
-    groups.pin(enumerate(pinned))
 
     def pair(x: str, y: str, *, explain: bool) -> Comparison:
         """The comparison of ``x < y``; with its reasons when ``explain``."""
@@ -273,14 +277,36 @@ def cluster(
             across[k] = pair(k[0], k[1], explain=False).weight
         return across[k]
 
-    rule = _JoinRule(groups, weight, limit)
-    links: list[Link] = []
-    for _score, x, y in scored:
-        if rule.allows(x, y):
-            groups.join(x, y)
-            links.append(Link(x, y, pair(x, y, explain=True)))
+    # Reviewers' pins hold whole incidents: a report this run puts with a pinned group is
+    # pinned with it on the next relink (``sources_locked`` is the incident's). Joined from
+    # the start, it can change what the group meets (a third report that the larger group's
+    # average admits, or a document it now holds), so a relink run again right after would
+    # differ. The joins are run again with each pin grown to its group until no pin grows:
+    # pins only grow, so this ends, and the next relink starts from where it ended.
+    pins = [sorted(m for m in members if m in read) for members in pinned]
+    while True:
+        groups = _Groups(read.values())
+        groups.pin(enumerate(pins))
+        joined = _join(groups, scored, _JoinRule(groups, weight, limit))
+        grown = [list(groups.members(p[0])) if p else p for p in pins]
+        if grown == pins:
+            break
+        pins = grown
+    links = [Link(x, y, pair(x, y, explain=True)) for x, y in joined]
     by_root: dict[str, list[str]] = {}
     for key in groups.parent:
         by_root.setdefault(groups.find(key), []).append(key)
     ordered = sorted(tuple(sorted(m)) for m in by_root.values())
     return Clustering(groups=tuple(ordered), links=tuple(links))
+
+
+def _join(
+    groups: _Groups, scored: Sequence[tuple[float, str, str]], rule: _JoinRule
+) -> list[tuple[str, str]]:
+    """Take the scored pairs in order and join those the rule allows; returns the joined pairs."""
+    joined: list[tuple[str, str]] = []
+    for _score, x, y in scored:
+        if rule.allows(x, y):
+            groups.join(x, y)
+            joined.append((x, y))
+    return joined
