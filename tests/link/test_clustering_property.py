@@ -42,10 +42,30 @@ MODEL = default_model()
 BASE = dt.date(2030, 3, 1)
 
 
+def swept_before(reports: Sequence[Report]) -> list[tuple[Report, Report]]:
+    """The blocking before undated reports were blocked by their date of writing: a sweep of
+    the dated reports, and every undated report with every report of another document."""
+    dated = sorted(
+        (r for r in reports if r.incident.date.start), key=lambda r: (r.incident.date.start, r.key)
+    )
+    undated = sorted((r for r in reports if not r.incident.date.start), key=lambda r: r.key)
+    pairs = []
+    for i, a in enumerate(dated):
+        end = dt.date.fromisoformat(a.incident.date.end or a.incident.date.start or "")
+        for b in dated[i + 1 :]:
+            if dt.date.fromisoformat(b.incident.date.start or "") > end + dt.timedelta(days=WINDOW):
+                break
+            pairs.append((a, b))
+    for i, a in enumerate(undated):
+        pairs.extend((a, b) for b in [*undated[i + 1 :], *dated])
+    return [(a, b) for a, b in pairs if a.document != b.document]
+
+
 def plain(
     reports: list[Report], *, threshold: float, pinned: list[list[str]], model: LinkModel
 ) -> Clustering:
-    """The clustering as it was: all comparisons kept, every average taken over all pairs."""
+    """The clustering as it was: all comparisons kept, every average taken over all pairs,
+    every undated report compared with everything (:func:`swept_before`)."""
     limit = _logit2(threshold)
     read = {r.key: features(r) for r in reports}
     every: dict[tuple[str, str], Comparison] = {}
@@ -57,7 +77,7 @@ def plain(
         return every[k]
 
     scored = []
-    for left, right in candidate_pairs(reports, window_days=WINDOW):
+    for left, right in swept_before(reports):
         result = pair(left.key, right.key)
         if (
             result.veto is None
@@ -121,7 +141,8 @@ def report_sets(draw: st.DrawFn) -> tuple[list[Report], list[list[str]]]:
                 st.sampled_from([0, 0, 2, 60]),  # how long it lasted
                 st.sampled_from([None, 3, 5, 5, 12, 40]),  # the figure
                 _PLACES,
-                st.sampled_from([None, 3, 10, 200]),  # published this many days after the base day
+                # published this many days after the base day (800: over a year after the others)
+                st.sampled_from([None, 3, 10, 200, 800]),
                 st.booleans(),  # an undated report names a day without its year
                 st.booleans(),  # a date with a start and no end
             ),
@@ -194,6 +215,29 @@ def test_a_relink_right_after_a_relink_changes_nothing(
         list(reversed(reports)), threshold=threshold, window_days=WINDOW, pinned=pins[::-1], model=MODEL
     )
     assert shuffled == first  # and the order reports and pins come in changes nothing
+
+
+@settings(max_examples=200, deadline=None)
+@given(report_sets(), st.sampled_from([0, 30, 300]))
+def test_blocking_leaves_out_only_pairs_a_date_of_writing_rules_out(
+    drawn: tuple[list[Report], list[list[str]]], written_for: int
+) -> None:
+    """The pairs of an undated report that blocking no longer makes were all vetoed."""
+    reports, _pinned = drawn
+    # Some documents known only by a date of writing that spans days (a stamp, an address).
+    reports = [
+        replace(r, reference=(r.published, r.published + dt.timedelta(days=written_for)))
+        if r.published is not None and r.document in ("d1", "d3")
+        else r
+        for r in reports
+    ]
+    before = {tuple(sorted((a.key, b.key))) for a, b in swept_before(reports)}
+    now = {tuple(sorted((a.key, b.key))) for a, b in candidate_pairs(reports, window_days=WINDOW)}
+    assert now <= before
+    read = {r.key: features(r) for r in reports}
+    for x, y in before - now:
+        assert compare_features(read[x], read[y], window_days=WINDOW, model=MODEL).veto
+        event("an undated report's pair left out")
 
 
 @settings(max_examples=100, deadline=None)
