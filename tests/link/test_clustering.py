@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from factories import make
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refwatch.link.clustering import cluster
+from refwatch.domain.incidents import DateInterval
+from refwatch.link.clustering import candidate_pairs, cluster, is_candidate
 from refwatch.link.model import default_model
 from refwatch.link.scoring import Report
 
@@ -120,3 +124,31 @@ def test_a_report_nothing_places_in_time_needs_more_than_a_figure_and_a_country(
     # ... one with none at all does not: a small figure in China recurs year after year.
     assert compare(dated, timeless).enough_alone is False
     assert cluster([dated, timeless], threshold=THRESHOLD, window_days=45).groups == (("t1",), ("t2",))
+
+
+def test_an_undated_report_is_not_paired_with_what_its_date_of_writing_rules_out() -> None:
+    """Blocking (issue #20): an undated report written in March 2030 is paired with incidents
+    that began by the window after it and with undated reports written within a year of it,
+    never with a later incident or an undated report written years after (a veto either way;
+    those pairs were made and skipped unweighed, 84 % of all pairs on dense generated data)."""
+
+    def report(doc: str, published: str, **spec: Any) -> Report:
+        return Report(f"{doc}#000", doc, make(doc, **spec), published=dt.date.fromisoformat(published))
+
+    undated = report("u", "2030-03-20", count=8)
+    open_ended = report("d", "2030-06-01", start="2030-06-01", count=8)
+    # a start and no end: features read no date at all, so no date of writing rules it out
+    open_ended.incident.date = DateInterval(start="2030-06-01", precision="day")
+    everything = [
+        undated,
+        report("a", "2030-03-20", start="2030-03-11", count=8),  # before it was written
+        report("b", "2030-05-01", start="2030-05-01", count=8),  # within the window after
+        report("c", "2030-06-01", start="2030-06-01", count=8),  # began after the window: a veto
+        open_ended,
+        report("e", "2031-01-10", count=8),  # undated, written within a year
+        report("f", "2033-01-10", count=8),  # undated, written years later: a veto
+    ]
+    paired = {frozenset((a.document, b.document)) for a, b in candidate_pairs(everything, window_days=45)}
+    assert {next(iter(p - {"u"})) for p in paired if "u" in p} == {"a", "b", "d", "e"}
+    for other in everything[1:]:
+        assert is_candidate(undated, other, window_days=45) == (frozenset(("u", other.document)) in paired)

@@ -24,17 +24,10 @@ from refwatch.link.scoring import Comparison, Report, compare_features
 def _plain(
     reports: list[Report], *, threshold: float, pinned: list[list[str]], model: LinkModel
 ) -> Clustering:
-    """The clustering before the change: every join attempt averages all pairs afresh."""
+    """The clustering before the change: every join attempt averages all pairs afresh (and,
+    as since, each reviewer's pin grown to its whole group until no pin grows)."""
     limit = _logit2(threshold)
     read = {r.key: features(r) for r in reports}
-    groups = _Groups(reports)
-    for pin_id, members in enumerate(pinned):
-        present = sorted(members)
-        for key in present:
-            groups.pins[groups.find(key)].add(pin_id)
-        for key in present[1:]:
-            if groups.find(present[0]) != groups.find(key):
-                groups.join(present[0], key)
 
     def pair(x: str, y: str) -> Comparison:
         a, b = sorted((x, y))
@@ -47,19 +40,32 @@ def _plain(
             first, second = sorted((left.key, right.key))
             scored.append((result.weight, first, second, result))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    links = []
-    for _w, a, b, result in scored:
-        if not groups.can_join(a, b):
-            continue
-        left, right = groups.members(a), groups.members(b)
-        if len(left) > 1 or len(right) > 1:
-            results = [pair(x, y) for x in left for y in right]
-            if any(r.veto or r.weight is None for r in results):
+    pins = [sorted(members) for members in pinned]
+    while True:  # each pin grown to its group until none grows (a pin holds its whole incident)
+        groups = _Groups(reports)
+        for pin_id, present in enumerate(pins):
+            for key in present:
+                groups.pins[groups.find(key)].add(pin_id)
+            for key in present[1:]:
+                if groups.find(present[0]) != groups.find(key):
+                    groups.join(present[0], key)
+        links = []
+        for _w, a, b, result in scored:
+            if not groups.can_join(a, b):
                 continue
-            if not sum(r.weight or 0.0 for r in results) / len(results) >= limit:
-                continue
-        groups.join(a, b)
-        links.append(Link(a, b, result))
+            left, right = groups.members(a), groups.members(b)
+            if len(left) > 1 or len(right) > 1:
+                results = [pair(x, y) for x in left for y in right]
+                if any(r.veto or r.weight is None for r in results):
+                    continue
+                if not sum(r.weight or 0.0 for r in results) / len(results) >= limit:
+                    continue
+            groups.join(a, b)
+            links.append(Link(a, b, result))
+        grown = [sorted(groups.members(p[0])) for p in pins]
+        if grown == pins:
+            break
+        pins = grown
     by_root: dict[str, list[str]] = {}
     for key in groups.parent:
         by_root.setdefault(groups.find(key), []).append(key)

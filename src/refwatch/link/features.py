@@ -87,11 +87,19 @@ class Features:
 def reference_interval(report: Report) -> tuple[int, int] | None:
     """The interval of days a report was written in: its document's reference date (from the
     metadata, its address, a stamp on the page...), else its publication day, when known."""
-    if report.reference is not None:
-        return report.reference[0].toordinal(), report.reference[1].toordinal()
-    if report.published is None:
+    return written_days(report.reference, report.published)
+
+
+def written_days(
+    reference: tuple[dt.date, dt.date] | None, published: dt.date | None
+) -> tuple[int, int] | None:
+    """:func:`reference_interval` of a document's reference interval and publication day (the
+    block index of incremental linking reads them without the rest of the report)."""
+    if reference is not None:
+        return reference[0].toordinal(), reference[1].toordinal()
+    if published is None:
         return None
-    day = report.published.toordinal()
+    day = published.toordinal()
     return day, day
 
 

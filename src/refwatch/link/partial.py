@@ -121,6 +121,9 @@ def relink_part(
         return weighed[k]
 
     incidents = {stored.incident(k) for k in new}
+    # A pinned incident of the part as a full relink pins it in its latest round: with every
+    # report linking put with it (see ``cluster``); run again until none grows, as there.
+    grown: dict[Hashable, list[str]] = {}
     touching: dict[str, list[str]] = {}  # a report of the part: the reports of its scored pairs
     while True:
         part = {k for i in incidents for k in stored.members(i)}
@@ -154,7 +157,7 @@ def relink_part(
             return weigh(x, y)[0]
 
         groups = _Groups(read[k] for k in sorted(part | set(outside)))
-        groups.pin((i, stored.members(i)) for i in incidents | neighbours if stored.pinned(i))
+        groups.pin((i, grown.get(i) or stored.members(i)) for i in incidents | neighbours if stored.pinned(i))
         rule = _JoinRule(groups, weight, limit)
         links: list[Link] = []
         crossing: set[Hashable] = set()
@@ -175,6 +178,11 @@ def relink_part(
             continue
         if any(len({groups.find(k) for k in stored.members(i)}) != 1 for i in neighbours):
             return None  # a stored incident its own pairs do not form: not a full relink's result
+        pins = {i: grown.get(i) or sorted(stored.members(i)) for i in incidents if stored.pinned(i)}
+        now = {i: list(groups.members(members[0])) for i, members in pins.items()}
+        if now != pins:
+            grown.update(now)
+            continue
         by_root: dict[str, list[str]] = {}
         for key in part:
             by_root.setdefault(groups.find(key), []).append(key)

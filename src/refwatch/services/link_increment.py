@@ -31,13 +31,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from refwatch.link.features import Features, features
+from refwatch.link.features import Features, features, written_days
+from refwatch.link.levels import interval_gap
 from refwatch.link.model import LinkModel
 from refwatch.link.partial import relink_part
+from refwatch.link.scoring import UNDATED_APART_DAYS
 from refwatch.services.linking import (
     WITHOUT_TEXT,
     LinkSummary,
     PartRow,
+    _written,
     apply_clustering,
     relate_parts,
     report_key,
@@ -144,6 +147,10 @@ class _Row:
     start: dt.date | None
     end: dt.date | None
     part_of: int | None
+    #: Whether the extracted date has an end (linking reads a start alone as no date at all).
+    closed: bool = True
+    #: The days its document was written in (day numbers), as linking reads them; None: unknown.
+    written: tuple[int, int] | None = None
 
 
 def new_documents(
@@ -203,13 +210,22 @@ def _index(session: Session) -> list[_Row]:
             date["start"].as_string(),
             date["end"].as_string(),
             IncidentSource.extracted["part_of"].as_string(),
+            Document.publication_date,
+            Document.reference_start,
+            Document.reference_end,
+            Document.reference_precision,
+            Document.reference_source,
+            Document.reference_confidence,
+            Document.reference_text,
         )
         .join(Document, Document.id == IncidentSource.document_id)
         .join(Incident, Incident.id == IncidentSource.incident_id)
     )
     rows = []
-    for sid, doc_key, ordinal, doc_id, inc_id, state, locked, start, end, part_of in session.execute(query):
+    for found in session.execute(query):
+        sid, doc_key, ordinal, doc_id, inc_id, state, locked, start, end, part_of = found[:10]
         first = _day(start)
+        written = written_days(_written(found), found.publication_date)
         rows.append(
             _Row(
                 source_id=sid,
@@ -221,6 +237,8 @@ def _index(session: Session) -> list[_Row]:
                 start=first,
                 end=(_day(end) or first) if first else None,
                 part_of=int(part_of) if part_of is not None and part_of.lstrip("-").isdigit() else None,
+                closed=bool(start) and bool(end),
+                written=written,
             )
         )
     return rows
@@ -237,25 +255,28 @@ class _Blocks:
     """The candidates of any one report, as :func:`candidate_pairs` would pair it, found by bisection.
 
     Dated reports are kept in order of (start, key): ``a`` before ``b`` in that order is a
-    candidate pair when ``b`` starts no later than ``a`` ends plus the window; undated reports
-    pair with everything.
+    candidate pair when ``b`` starts no later than ``a`` ends plus the window. An undated
+    report pairs with every report its date of writing does not rule out (one that began
+    more than the window after it was written, an undated one written over a year apart),
+    and with everything when that date is unknown.
     """
 
     def __init__(self, rows: list[_Row], window_days: int) -> None:
         self.window = dt.timedelta(days=window_days)
+        self.window_days = window_days
         dated = sorted((r for r in rows if r.start is not None), key=lambda r: (r.start, r.key))
         self.dated = dated
         self.order = {r.key: i for i, r in enumerate(dated)}
         self.starts = [r.start for r in dated if r.start is not None]
         self.longest = max(((r.end - r.start) for r in dated if r.end and r.start), default=dt.timedelta(0))
+        self.open_ended = [i for i, r in enumerate(dated) if not r.closed]
         self.undated = [r for r in rows if r.start is None]
-        self.everything = rows
 
     def candidates(self, row: _Row) -> Iterable[_Row]:
         if row.start is None or row.end is None:
-            yield from (r for r in self.everything if r.document_id != row.document_id)
+            yield from self._of_undated(row)
             return
-        yield from (r for r in self.undated if r.document_id != row.document_id)
+        yield from (r for r in self.undated if r.document_id != row.document_id and self.pairs(r, row))
         here = self.order[row.key]
         # Earlier in the order: candidates when they end no earlier than this one starts minus the
         # window; none that starts before (start - window - longest interval) can.
@@ -271,6 +292,26 @@ class _Blocks:
                 break
             if r.document_id != row.document_id:
                 yield r
+
+    def _of_undated(self, row: _Row) -> Iterable[_Row]:
+        """An undated report's candidates: by bisection up to its date of writing plus the window."""
+        yield from (r for r in self.undated if r.document_id != row.document_id and self.pairs(row, r))
+        if row.written is None:
+            dated: Iterable[_Row] = self.dated
+        else:
+            cut = bisect.bisect_right(self.starts, dt.date.fromordinal(row.written[1]) + self.window)
+            dated = [*self.dated[:cut], *(self.dated[i] for i in self.open_ended if i >= cut)]
+        yield from (r for r in dated if r.document_id != row.document_id)
+
+    def pairs(self, undated: _Row, other: _Row) -> bool:
+        """Whether no date of writing rules out an undated report with ``other`` (another document)."""
+        if undated.written is None:
+            return True
+        if other.start is None:
+            return other.written is None or interval_gap(undated.written, other.written) <= UNDATED_APART_DAYS
+        if not other.closed:
+            return True
+        return other.start.toordinal() <= undated.written[1] + self.window_days
 
 
 def _read(session: Session, rows: Iterable[_Row]) -> dict[str, Features]:
@@ -322,8 +363,10 @@ class _Stored:
         x, y = self.rows[a], self.rows[b]
         if x.document_id == y.document_id:
             return False
-        if x.start is None or y.start is None or x.end is None or y.end is None:
-            return True
+        if x.start is None or x.end is None:
+            return self.blocks.pairs(x, y)
+        if y.start is None or y.end is None:
+            return self.blocks.pairs(y, x)
         first, second = sorted((x, y), key=lambda r: (r.start, r.key))
         assert first.end is not None and second.start is not None  # noqa: S101 - both dated
         return second.start <= first.end + self.window

@@ -97,9 +97,10 @@ def _sources(session: Session) -> list[IncidentSource]:
     )
 
 
-def _written(document: Document) -> tuple[dt.date, dt.date] | None:
+def _written(document: Any) -> tuple[dt.date, dt.date] | None:
     """The days a document may have been written in, from its stored reference date: only a
-    closed interval that is not a guess (a lower bound or a low-confidence stamp places nothing)."""
+    closed interval that is not a guess (a lower bound or a low-confidence stamp places nothing).
+    ``document`` is a row of the documents table or any row with its reference columns."""
     ref = reference_of(document)
     if ref is None or ref.end is None or ref.confidence == "low":
         return None
