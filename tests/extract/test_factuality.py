@@ -465,3 +465,44 @@ def test_an_ongoing_campaign_without_a_group_is_no_incident() -> None:
     assert not extract_document(
         "Fictional police are arresting North Koreans in Town X.", document="fictional"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "types"),
+    [
+        # an event noun owned by its group names the group's own event
+        (
+            "Fictional: 12 North Koreans arrested in Town X on 3 May were sent to a labour camp "
+            "after their repatriation.",
+            "returned",
+            ["arrest", "transfer", "repatriation"],
+        ),
+        # ... and is still read for modality before it
+        (
+            "Fictional: they tried to prevent their repatriation after 12 were arrested in Town X on 3 May.",
+            "at_risk",
+            ["arrest", "detention"],
+        ),
+        # modality after the event noun: feared, expected, stopped
+        (
+            "Fictional: the forced repatriation of 12 North Koreans arrested in Town X on 3 May is feared.",
+            "at_risk",
+            ["arrest", "detention"],
+        ),
+        (
+            "Fictional: the repatriation of 12 North Koreans arrested in Town X on 3 May was halted.",
+            "at_risk",
+            ["arrest", "detention"],
+        ),
+        (
+            "Fictional: the repatriation of 12 defectors arrested in Town X on 3 May took place on 10 May.",
+            "returned",
+            ["arrest", "detention", "repatriation"],
+        ),
+    ],
+)
+def test_an_event_noun_is_read_with_its_owner_and_the_predicate_after_it(
+    text: str, status: str, types: list[str]
+) -> None:
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2031, 5, 20))
+    assert (incident.status, incident.event_types) == (status, types)

@@ -135,6 +135,10 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
         types = word.types
         realis, intent, nominal = read(text, start, end, sentence, previous)
         nominal = word.nominal or nominal
+        if word.nominal and _POSSESSIVE_BEFORE.search(text, max(sentence.start, start - 30), start):
+            nominal = False  # "after their repatriation": the group's own event
+        if word.nominal and realis and _NOMINAL_IRREALIS_AFTER.match(text[end : sentence.end]):
+            realis = False  # "the forced repatriation of 12 ... is feared"
         if types == ("deportation",):
             types = _deport_types(text, end, sentence, word)
         elif types == ("repatriation",) and (
@@ -179,6 +183,8 @@ def find_other_group(text: str) -> list[Span]:
 
 _PART_BEFORE = re.compile(alternation("part_before", bounded=False))
 _PART_AFTER = re.compile(alternation("part_after", bounded=False))
+_POSSESSIVE_BEFORE = re.compile(alternation("possessive_before", bounded=False))
+_NOMINAL_IRREALIS_AFTER = re.compile(alternation("nominal_irrealis_after", bounded=False))
 
 
 def is_part(text: str, start: int, end: int, lo: int) -> bool:
