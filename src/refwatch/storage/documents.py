@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, exists, func, or_, select
@@ -16,7 +17,7 @@ from refwatch.storage.document_names import names_of
 from refwatch.storage.memory_search import open_text
 from refwatch.storage.sealing import open_bytes
 from refwatch.storage.search import with_match
-from refwatch.storage.tables import Document, DocumentSegment, Incident, IncidentSource
+from refwatch.storage.tables import Document, DocumentBlob, DocumentSegment, Incident, IncidentSource
 from refwatch.storage.visibility import Groups
 
 
@@ -360,6 +361,14 @@ def evidence_spans(
         for incident_id, extracted in rows
         for span in (extracted or {}).get("evidence") or []
     ]
+
+
+def originals(session: Session) -> Sequence[Any]:
+    """``(key, sha256, DocumentBlob)`` of every document, for re-checking the originals against their hashes.
+
+    Every blob is read at once (``refwatch keys verify`` opens each in turn), in no order.
+    """
+    return session.execute(select(Document.key, Document.sha256, DocumentBlob).join(DocumentBlob)).all()
 
 
 def get_original(session: Session, ref: str | int, visible: Groups = None) -> tuple[DocumentSummary, bytes]:
