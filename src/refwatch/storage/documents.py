@@ -363,6 +363,26 @@ def evidence_spans(
     ]
 
 
+def media_type_and_restriction(session: Session, document_id: int) -> Any | None:
+    """The document's ``media_type`` and ``restricted_to`` (a row), or None if there is none.
+
+    Two small columns: every document page asks whether the document is a testimony, few are.
+    """
+    return session.execute(
+        select(Document.media_type, Document.restricted_to).where(Document.id == document_id)
+    ).first()
+
+
+def next_source_ordinal(session: Session, document_id: int) -> int:
+    """The ordinal a new report drawn from this document takes: one past its reports' highest, else 0."""
+    ordinal = session.scalar(
+        select(func.coalesce(func.max(IncidentSource.ordinal) + 1, 0)).where(
+            IncidentSource.document_id == document_id
+        )
+    )
+    return int(ordinal or 0)
+
+
 def originals(session: Session) -> Sequence[Any]:
     """``(key, sha256, DocumentBlob)`` of every document, for re-checking the originals against their hashes.
 

@@ -157,6 +157,11 @@ def require_visible(session: Session, incident_id: int, visible_groups: visibili
         raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
 
 
+def incident_of_source(session: Session, source_id: int) -> int | None:
+    """The incident this report (an ``IncidentSource``) is part of now, or None if there is no such report."""
+    return session.scalar(select(IncidentSource.incident_id).where(IncidentSource.id == source_id))
+
+
 def load_incidents(session: Session, filters: IncidentFilter = IncidentFilter()) -> list[Incident]:
     """Incidents with their sources, claims, places and perpetrators loaded, oldest first."""
     query = (
