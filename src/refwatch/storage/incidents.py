@@ -124,6 +124,11 @@ def list_statements(filters: IncidentFilter) -> tuple[Select[Any], Select[Any]]:
     return stmt, page
 
 
+def ordered_ids(session: Session, filters: IncidentFilter) -> list[int]:
+    """The ids of every incident ``filters`` select, in list order (that of :func:`list_statements`)."""
+    return list(session.scalars(list_statements(filters)[1]))
+
+
 def _list_order(order: str) -> list[Any]:
     """ORDER BY terms for ``order`` (``date``, ``-people``, ...): unknown values last, ties by id."""
     key, descending = order.removeprefix("-"), order.startswith("-")
