@@ -5,7 +5,7 @@ Generates N fictional reports whose file names, titles and URLs carry a pseudony
 linking into a fresh SQLite database (without SQLCipher) or PostgreSQL database, with
 sealing off and then on, and times the reads that show the names:
 
-* a page of 50 document cards (``browse._document_cards``, what the document list builds
+* a page of 50 document cards (``storage.documents.summaries_by_id``, what the document list builds
   past its cache): one decryption per sealed row, none for an unsealed one;
 * the list form of a page of 50 incidents (``summaries_by_id``: each source's title and URL);
 * the incident detail (``browse.incident_detail``);
@@ -36,6 +36,7 @@ from refwatch.security.keys import write_key_file
 from refwatch.services import browse
 from refwatch.services.ingest import ingest_paths
 from refwatch.services.setup import init_database
+from refwatch.storage import documents as document_repo
 from refwatch.storage import memory_search
 from refwatch.storage.incidents import IncidentFilter, summaries_by_id
 
@@ -93,7 +94,7 @@ def measure(
         ids = [r["id"] for r in browse.incident_page(db, IncidentFilter(), limit=200).items]
         with db.session() as session:
             doc_ids = list(range(1, min(n, 50) + 1))
-            cards_ms, cards = timed(lambda: browse._document_cards(session, doc_ids), repeat=20)
+            cards_ms, cards = timed(lambda: document_repo.summaries_by_id(session, doc_ids), repeat=20)
             if not any("Person A-" in (c["title"] or "") for c in cards.values()):
                 raise SystemExit("the cards show no title")
             page_ms, _ = timed(lambda: summaries_by_id(session, ids[:50]), repeat=20)

@@ -9,6 +9,7 @@ from alembic import command
 from sqlalchemy import text
 
 from refwatch.services import browse
+from refwatch.storage import documents as document_repo
 from refwatch.storage import schema
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Document
@@ -39,7 +40,7 @@ def _covering(db: Database) -> dict[str, bool]:
 
 def _plan(db: Database, language: str | None) -> str:
     """SQLite's plan for page two of the list (of one language), as a reader of no group asks for it."""
-    _, ids = browse._document_list_statements("sqlite", None, language, None, ())
+    _, ids = document_repo.list_statements("sqlite", None, language, None, ())
     sql = str(
         ids.limit(2).offset(2).compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
     )

@@ -15,6 +15,8 @@ from sqlalchemy import event
 
 from refwatch.services import browse
 from refwatch.services.ingest import ingest_paths
+from refwatch.storage import documents as document_repo
+from refwatch.storage import incidents as incident_repo
 from refwatch.storage.database import Database
 from refwatch.storage.prepared import paged_ids
 
@@ -40,8 +42,8 @@ def test_pages_of_ids_are_those_sqlalchemy_reads(db: Database, tmp_path: Path) -
     for name, text in REPORTS.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     ingest_paths(db, [tmp_path])
-    statements = [browse._incident_list_statements(f)[1] for f in FILTERS] + [
-        browse._document_list_statements(db.engine.dialect.name, None, language, None, groups)[1]
+    statements = [incident_repo.list_statements(f)[1] for f in FILTERS] + [
+        document_repo.list_statements(db.engine.dialect.name, None, language, None, groups)[1]
         for language in (None, "en", "ko")
         for groups in ((), None)
     ]

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from refwatch import __version__
@@ -34,7 +33,7 @@ from refwatch.config import Settings
 from refwatch.errors import ConfigError, InvalidInput
 from refwatch.security import crypto
 from refwatch.security.keys import KEYINFO_FILE, KeyRing, read_keyinfo
-from refwatch.storage import audit, dialects, schema
+from refwatch.storage import audit, dialects, dumps, schema
 from refwatch.storage.database import Database
 from refwatch.storage.tables import Base
 
@@ -72,8 +71,7 @@ def _decode(value: Any, column_type: Any) -> Any:
 
 
 def _rows(conn: Connection, table: Any) -> Iterator[dict[str, Any]]:
-    order = list(table.primary_key.columns)
-    for row in conn.execute(select(table).order_by(*order)).mappings():
+    for row in dumps.rows(conn, table):
         yield {k: _encode(v) for k, v in row.items()}
 
 
@@ -196,7 +194,7 @@ def restore_backup(
         schema.upgrade(db, header.get("schema_revision") or "head")
         with db.engine.begin() as conn:
             for table in Base.metadata.sorted_tables:
-                if conn.execute(select(func.count()).select_from(table)).scalar():
+                if dumps.has_rows(conn, table):
                     raise ConfigError(
                         f"the target database is not empty (table {table.name}); restore needs an empty one"
                     )
@@ -205,7 +203,7 @@ def restore_backup(
                 if rows:
                     types = {c.name: c.type for c in table.columns}
                     decoded = [{k: _decode(v, types.get(k)) for k, v in row.items()} for row in rows]
-                    conn.execute(insert(table), decoded)
+                    dumps.insert_rows(conn, table, decoded)
             for table in Base.metadata.sorted_tables:
                 dialects.reset_id_sequence(conn, table)
         schema.upgrade(db)

@@ -22,21 +22,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, func, literal, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
-from refwatch.errors import InvalidInput, NotFound
+from refwatch.errors import InvalidInput
 from refwatch.services.caching import VersionedCache, caches, current_version, data_version
 from refwatch.services.legal import with_legal
+from refwatch.storage import counts, figures, visibility
+from refwatch.storage import documents as document_repo
 from refwatch.storage import incidents as incident_repo
-from refwatch.storage import visibility
 from refwatch.storage.database import Database
-from refwatch.storage.documents import to_summary
 from refwatch.storage.incidents import IncidentFilter as IncidentFilter  # what the faces filter lists with
 from refwatch.storage.memory_search import any_sealed, sealed_matches
 from refwatch.storage.prepared import paged_ids
-from refwatch.storage.search import matches_page, with_match
-from refwatch.storage.tables import Document, Incident, IncidentLocation
+from refwatch.storage.search import matches_page
 
 MAX_PAGE = 200
 SEARCH_COUNT_CAP = 1000
@@ -83,13 +82,7 @@ def count(
     page of them, and lists ask for the same few totals again and again.
     """
 
-    def counted() -> int:
-        rows = stmt.with_only_columns(literal(1), maintain_column_froms=True).order_by(None)
-        if cap is not None:
-            rows = rows.limit(cap + 1)
-        return int(session.scalar(select(func.count()).select_from(rows.subquery())) or 0)
-
-    total: int = remember(db, version, key, counted)
+    total: int = remember(db, version, key, lambda: counts.rows_selected(session, stmt, cap=cap))
     return total
 
 
@@ -152,14 +145,14 @@ def document_page(
     text = key[1]  # the query, stripped (None when there is none)
     searching = bool(text)
     dialect = db.engine.dialect.name
-    stmt, ids_stmt = _document_list_statements(dialect, text, language, outlet, visible_groups)
+    stmt, ids_stmt = document_repo.list_statements(dialect, text, language, outlet, visible_groups)
     scan_stmt: Select[Any] | None = None
     with db.read_session() as session:
         version = data_version(session) if version is None else version
         if searching and remember(db, version, ("sealed-any",), lambda: any_sealed(session.connection())):
             stmt, ids_stmt = _sealed_search_statements(db, session, version, key)
         elif searching:
-            scan_stmt = _document_scan_statement(dialect, text, language, outlet, visible_groups)
+            scan_stmt = document_repo.scan_statement(dialect, text, language, outlet, visible_groups)
         total = count(db, session, version, key, stmt, cap=SEARCH_COUNT_CAP if searching else None)
         # A word in more documents than are counted fills a page from the newest few (see matches_page).
         common = scan_stmt if total > SEARCH_COUNT_CAP else None
@@ -175,63 +168,14 @@ def document_page(
         else:
             ids = paged_ids(ids_stmt, db.engine.dialect).run(session.connection(), limit=limit, offset=offset)
         cards = _cards(
-            caches(db).document_cards, version, ids, lambda missing: _document_cards(session, missing)
+            caches(db).document_cards,
+            version,
+            ids,
+            lambda missing: document_repo.summaries_by_id(session, missing),
         )
     if searching and total > SEARCH_COUNT_CAP:
         return Page(cards, SEARCH_COUNT_CAP, limit, offset, total_exact=False)
     return Page(cards, total, limit, offset)
-
-
-@functools.lru_cache(maxsize=256)
-def _document_list_statements(
-    dialect: str,
-    query: str | None,
-    language: str | None,
-    outlet: str | None,
-    visible_groups: visibility.Groups,
-) -> tuple[Select[Any], Select[Any]]:
-    """The documents SELECT for these filters and its ids, built once (as for incidents).
-
-    Newest publication first, or the search's own order when ``query`` is
-    given. The text is not loaded: a list shows none of it.
-    """
-    stmt: Select[Any] = _document_filters(
-        select(Document).options(defer(Document.text), defer(Document.publication_date_text)),
-        language=language,
-        outlet=outlet,
-        visible_groups=visible_groups,
-    )
-    if query:
-        stmt = with_match(stmt, dialect, query)
-    else:
-        stmt = stmt.order_by(
-            Document.publication_date.is_(None), Document.publication_date.desc(), Document.key
-        )
-    return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
-
-
-@functools.lru_cache(maxsize=256)
-def _document_scan_statement(
-    dialect: str, query: str, language: str | None, outlet: str | None, visible_groups: visibility.Groups
-) -> Select[Any]:
-    """The ids of a search's matches, built so that no index serves the match (``with_match(scan=True)``)."""
-    stmt = _document_filters(
-        select(Document.id), language=language, outlet=outlet, visible_groups=visible_groups
-    )
-    return with_match(stmt, dialect, query, scan=True)
-
-
-def _document_filters(
-    stmt: Select[Any], *, language: str | None, outlet: str | None, visible_groups: visibility.Groups
-) -> Select[Any]:
-    """``stmt`` narrowed to the documents the caller may see, in this language and from this outlet."""
-    if visible_groups is not None:
-        stmt = stmt.where(visibility.document_clause(visible_groups))
-    if language:
-        stmt = stmt.where(Document.language == language)
-    if outlet:
-        stmt = stmt.where(Document.outlet == outlet)
-    return stmt
 
 
 def _sealed_search_statements(
@@ -239,18 +183,15 @@ def _sealed_search_statements(
 ) -> tuple[Select[Any], Select[Any]]:
     """The search statements when some documents hold their text sealed: they also match by memory index.
 
-    Only searches on a database with sealed documents come here; the others keep the statements above.
+    Only searches on a database with sealed documents come here; the others keep the statements built once.
     """
     _, query, language, outlet, visible_groups = key
     sealed_ids: list[int] = remember(
         db, version, ("sealed-matches", query), lambda: sealed_matches(db, session.connection(), query)
     )
-    stmt: Select[Any] = select(Document).options(
-        defer(Document.text), defer(Document.publication_date_text), defer(Document._sealed_text)
+    return document_repo.sealed_search_statements(
+        db.engine.dialect.name, query, language, outlet, visible_groups, sealed_ids
     )
-    stmt = _document_filters(stmt, language=language, outlet=outlet, visible_groups=visible_groups)
-    stmt = with_match(stmt, db.engine.dialect.name, query, sealed_ids)
-    return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
 
 
 def _documents_key(
@@ -302,7 +243,7 @@ def incident_page(
     version is read here.
     """
     _check_page(limit, offset)
-    stmt, page = _incident_list_statements(filters)
+    stmt, page = incident_repo.list_statements(filters)
     with db.read_session() as session:
         version = data_version(session) if version is None else version
         total = count(db, session, version, ("incidents", repr(filters)), stmt)
@@ -321,55 +262,7 @@ def incident_page(
 
 
 #: The columns the web list of incidents can be sorted by (#19), each a key for ``IncidentFilter.order``.
-INCIDENT_ORDERS = ("id", "date", "people", "status", "review")
-
-
-def _incident_order(order: str) -> list[Any]:
-    """ORDER BY terms for ``order`` (``date``, ``-people``, ...): unknown values last, ties by id."""
-    key, descending = order.removeprefix("-"), order.startswith("-")
-    column: Any = {
-        "id": Incident.id,
-        "date": Incident.date_start,
-        "people": func.coalesce(Incident.count, Incident.count_min),
-        "status": Incident.status,
-        "review": Incident.review_state,
-    }.get(key)
-    if column is None:
-        raise InvalidInput(f"sort: use one of {', '.join(INCIDENT_ORDERS)}, optionally after '-'")
-    tie = Incident.id.desc() if descending else Incident.id
-    if key == "id":
-        return [tie]
-    return [column.is_(None), column.desc() if descending else column, tie]
-
-
-@functools.lru_cache(maxsize=256)
-def _incident_list_statements(filters: IncidentFilter) -> tuple[Select[Any], Select[Any]]:
-    """The filtered SELECT and its page of ids in list order, built once per filter.
-
-    Building them took a tenth of a list request, and lists are asked with
-    the same few filters again and again. Statements are immutable, so every
-    thread may share them; the filter's values are bound parameters in them.
-    """
-    stmt = incident_repo.filtered_query(filters)
-    if filters.order:
-        return stmt, stmt.with_only_columns(Incident.id).order_by(*_incident_order(filters.order))
-    if filters.newest_first:
-        return stmt, stmt.with_only_columns(Incident.id).order_by(
-            Incident.date_start.desc(), Incident.id.desc()
-        )
-    page = stmt.with_only_columns(Incident.id).order_by(
-        Incident.date_start.is_(None), Incident.date_start, Incident.id
-    )
-    return stmt, page
-
-
-def _document_cards(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
-    rows = session.scalars(
-        select(Document)
-        .options(defer(Document.text), defer(Document.publication_date_text), defer(Document._sealed_text))
-        .where(Document.id.in_(ids))
-    )
-    return {row.id: to_summary(row).to_dict() for row in rows}
+INCIDENT_ORDERS = incident_repo.ORDERS
 
 
 def incident_facets(db: Database, filters: IncidentFilter) -> dict[str, dict[str, int]]:
@@ -380,32 +273,11 @@ def incident_facets(db: Database, filters: IncidentFilter) -> dict[str, dict[str
     """
     with db.session() as session:
         facets: dict[str, dict[str, int]] = remember(
-            db, data_version(session), ("facets", repr(filters)), lambda: _facets(session, filters)
+            db,
+            data_version(session),
+            ("facets", repr(filters)),
+            lambda: figures.facets(session, filters, places=PLACE_FACETS),
         )
-    return facets
-
-
-def _facets(session: Session, filters: IncidentFilter) -> dict[str, dict[str, int]]:
-    base = incident_repo.filtered_query(filters).subquery()
-    facets: dict[str, dict[str, int]] = {}
-    for name in ("review_state", "status"):
-        column = base.c[name]
-        rows = session.execute(select(column, func.count()).group_by(column)).all()
-        facets[name] = {str(value): int(n) for value, n in sorted(rows, key=lambda r: str(r[0]))}
-    types: Counter[str] = Counter()
-    for (listed,) in session.execute(select(base.c.event_types)):
-        types.update(set(listed or []))
-    facets["event_type"] = dict(sorted(types.items()))
-    place = func.coalesce(IncidentLocation.place, IncidentLocation.admin1)
-    n = func.count(IncidentLocation.incident_id.distinct())
-    rows = session.execute(
-        select(place, n)
-        .where(IncidentLocation.incident_id.in_(select(base.c.id)), place.is_not(None))
-        .group_by(place)
-        .order_by(n.desc(), place)
-        .limit(PLACE_FACETS)
-    ).all()
-    facets["place"] = {str(name): int(count) for name, count in rows}
     return facets
 
 
@@ -423,17 +295,7 @@ def incident_detail(db: Database, incident_id: int, *, visible_groups: visibilit
 def require_visible(db: Database, incident_id: int, visible_groups: visibility.Groups) -> None:
     """:class:`NotFound` unless the incident exists and may be shown (checked before any action on it)."""
     with db.read_session() as session:
-        _check_visible(session, incident_id, visible_groups)
-
-
-def _check_visible(session: Session, incident_id: int, visible_groups: visibility.Groups) -> None:
-    if visible_groups is None:
-        return
-    found = session.scalar(
-        select(Incident.id).where(Incident.id == incident_id, visibility.incident_clause(visible_groups))
-    )
-    if found is None:
-        raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
+        incident_repo.require_visible(session, incident_id, visible_groups)
 
 
 def summary(db: Database, *, visible_groups: visibility.Groups) -> dict[str, Any]:
@@ -461,24 +323,13 @@ def _summary(db: Database, visible_groups: visibility.Groups) -> dict[str, Any]:
     clients), which is not a figure to quote.
     """
     per_month: dict[str, dict[str, int]] = defaultdict(lambda: {"incidents": 0, "people": 0})
-    counted = ("candidate", "confirmed")
-    seen = visibility.incident_clause(visible_groups)
     instruments: Counter[str] = Counter()
     with db.session() as session:
-        states = incident_repo.count_by_state(session, seen)
-        rows = session.execute(
-            select(
-                Incident.date_start,
-                Incident.count,
-                Incident.count_min,
-                Incident.legal_instruments,
-                Incident.review_state,
-                Incident.status,
-                Incident.part_of_id,
-            ).where(Incident.review_state.in_(counted), seen)
-        ).all()
+        states = figures.review_states(session, visible_groups)
+        rows = figures.dashboard_rows(session, visible_groups)
     by_state: dict[str, dict[str, Any]] = {
-        state: {"incidents": 0, "people": 0, "people_by_status": defaultdict(int)} for state in counted
+        state: {"incidents": 0, "people": 0, "people_by_status": defaultdict(int)}
+        for state in figures.COUNTED
     }
     for start, count, count_min, engaged, state, status, part_of in rows:
         month = start.strftime("%Y-%m") if start else "unknown"
@@ -487,10 +338,10 @@ def _summary(db: Database, visible_groups: visibility.Groups) -> dict[str, Any]:
         people = 0 if part_of is not None else int((count if count is not None else count_min) or 0)
         per_month[month]["people"] += people
         instruments.update(code for code in (engaged or "").split("|") if code)
-        figures = by_state[state]
-        figures["incidents"] += 1
-        figures["people"] += people
-        figures["people_by_status"][status] += people
+        state_figures = by_state[state]
+        state_figures["incidents"] += 1
+        state_figures["people"] += people
+        state_figures["people_by_status"][status] += people
     return {
         "review_states": states,
         "review_queue": states.get("candidate", 0),
@@ -537,19 +388,7 @@ def _places(db: Database, visible_groups: visibility.Groups) -> dict[str, Any]:
     gazetteer = load_gazetteer()
     totals: dict[str, dict[str, Any]] = {}
     with db.session() as session:
-        rows = session.execute(
-            select(
-                Incident.id,
-                Incident.count,
-                Incident.count_min,
-                IncidentLocation.place,
-                IncidentLocation.admin1,
-                IncidentLocation.role,
-            )
-            .join(IncidentLocation, IncidentLocation.incident_id == Incident.id)
-            .where(Incident.review_state.in_(("candidate", "confirmed")))
-            .where(visibility.incident_clause(visible_groups))
-        ).all()
+        rows = figures.place_rows(session, visible_groups)
     seen: set[tuple[int, str]] = set()
     people: dict[int, int] = {}
     mapped: set[int] = set()

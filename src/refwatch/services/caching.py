@@ -22,11 +22,11 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, func, select
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from refwatch.storage import audit
 from refwatch.storage.database import Database
-from refwatch.storage.tables import AuditEvent
 
 
 def data_version(source: Session | Connection) -> int:
@@ -37,7 +37,7 @@ def data_version(source: Session | Connection) -> int:
     handling cost about four times the query itself.
     """
     conn = source.connection() if isinstance(source, Session) else source
-    return _newest_id(conn.connection.dbapi_connection, conn.dialect)
+    return audit.newest_id(conn.connection.dbapi_connection, conn.dialect)
 
 
 def current_version(db: Database) -> int:
@@ -52,10 +52,10 @@ def current_version(db: Database) -> int:
     try:
         dbapi_connection: Any = raw.dbapi_connection
         if db.engine.dialect.name != "postgresql":
-            return _newest_id(dbapi_connection, db.engine.dialect)
+            return audit.newest_id(dbapi_connection, db.engine.dialect)
         dbapi_connection.autocommit = True  # idle: the pool rolled back whatever its last user began
         try:
-            return _newest_id(dbapi_connection, db.engine.dialect)
+            return audit.newest_id(dbapi_connection, db.engine.dialect)
         finally:
             try:
                 dbapi_connection.autocommit = False
@@ -65,23 +65,6 @@ def current_version(db: Database) -> int:
                 raise
     finally:
         raw.close()  # back to the pool
-
-
-def _newest_id(dbapi_connection: Any, dialect: Dialect) -> int:
-    sql = _NEWEST_SQL.get(dialect.name)
-    if sql is None:
-        sql = _NEWEST_SQL.setdefault(dialect.name, str(_NEWEST_AUDIT_ID.compile(dialect=dialect)))
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
-    return int(row[0] or 0) if row else 0
-
-
-_NEWEST_AUDIT_ID = select(func.max(AuditEvent.__table__.c.id))
-_NEWEST_SQL: dict[str, str] = {}  # the statement's SQL per dialect (it has no parameters)
 
 
 class VersionedCache:

@@ -42,7 +42,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from refwatch.config import Settings
@@ -57,10 +56,12 @@ from refwatch.services.linking import refresh_incident
 from refwatch.services.place_search import perpetrator_states, place_location
 from refwatch.services.review import parse_field_value
 from refwatch.storage import audit, visibility
+from refwatch.storage import documents as document_repo
+from refwatch.storage import incidents as incident_repo
 from refwatch.storage.database import Database
 from refwatch.storage.document_names import seal_names
 from refwatch.storage.documents import reference_columns, text_is_sealed
-from refwatch.storage.tables import Document, DocumentBlob, Incident, IncidentSource
+from refwatch.storage.tables import Document, DocumentBlob, Incident
 
 logger = logging.getLogger(__name__)
 
@@ -333,7 +334,7 @@ def _linked(session: Session, source_id: int, *, actor: str, settings: Settings 
     """Link the new report as an ingest links its reports (with ``settings``); its incident then."""
     if settings is not None:
         link_in(session, actor=actor, link=linking_of(settings))
-    incident_id = session.scalar(select(IncidentSource.incident_id).where(IncidentSource.id == source_id))
+    incident_id = incident_repo.incident_of_source(session, source_id)
     assert incident_id is not None  # noqa: S101 - linking moves a report, never drops it
     return int(incident_id)
 
@@ -413,11 +414,7 @@ def _store(
         by_claim.setdefault(ASSIGNABLE[a.field], []).append(item)
     data["evidence"] = evidence
     data["entered_by_hand"] = {"by": actor, "at": at.isoformat()}
-    ordinal = session.scalar(
-        select(func.coalesce(func.max(IncidentSource.ordinal) + 1, 0)).where(
-            IncidentSource.document_id == doc.id
-        )
-    )
+    ordinal = document_repo.next_source_ordinal(session, doc.id)
     incident = Incident(review_state="candidate", event_types=[], disagreements=[], overrides={})
     session.add(incident)
     source = new_source(
@@ -425,7 +422,7 @@ def _store(
         doc,
         data,
         by_claim,
-        ordinal=ordinal or 0,
+        ordinal=ordinal,
         extractor=HAND,
         seal=testimony or text_is_sealed(doc),
     )
@@ -456,9 +453,7 @@ def _store(
 def testimony_record(db: Database, document_id: int, *, visible_groups: visibility.Groups) -> dict[str, str]:
     """Who took a testimony and when, read from its sealed record ({} for a document that is not one)."""
     with db.session() as session:
-        found = session.execute(  # two small columns: every document page asks, few are testimonies
-            select(Document.media_type, Document.restricted_to).where(Document.id == document_id)
-        ).first()
+        found = document_repo.media_type_and_restriction(session, document_id)
         if found is None or not visibility.can_see(found.restricted_to, visible_groups):
             raise NotFound(f"no document {document_id}")
         if found.media_type != TESTIMONY_TYPE:

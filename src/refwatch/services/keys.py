@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from refwatch.storage import audit, document_names, documents, interventions, link_reasons, quotes, sealing
+from refwatch.storage import (
+    audit,
+    document_names,
+    documents,
+    interventions,
+    link_reasons,
+    quotes,
+    resealing,
+)
 from refwatch.storage.database import Database, add_data_key
-from refwatch.storage.tables import Base, DataKey, Document, DocumentBlob
 
 BATCH = 200
 
@@ -37,29 +41,12 @@ class RotationReport:
     retired: list[int]
 
 
-def sealed_models() -> list[tuple[type[Base], list[sealing.Sealed]]]:
-    """Every model with sealed attributes, and those attributes."""
-    found = []
-    for mapper in Base.registry.mappers:
-        attrs = [a for a in vars(mapper.class_).values() if isinstance(a, sealing.Sealed)]
-        if attrs:
-            found.append((mapper.class_, attrs))
-    return sorted(found, key=lambda item: item[0].__tablename__)
-
-
-def _stale(session: Session, model: type[Base], attrs: list[sealing.Sealed], key_id: int) -> Iterator[Base]:
-    for row in session.scalars(select(model)):
-        for attr in attrs:
-            raw = getattr(row, attr.storage)
-            if raw is not None and sealing.key_id_of(bytes(raw)) != key_id:
-                yield row
-                break
-
-
 def count_stale(db: Database, key_id: int) -> int:
     """How many rows still hold a value sealed with an older key."""
     with db.session() as session:
-        return sum(sum(1 for _ in _stale(session, m, a, key_id)) for m, a in sealed_models())
+        return sum(
+            sum(1 for _ in resealing.stale_rows(session, m, a, key_id)) for m, a in resealing.sealed_models()
+        )
 
 
 def rotate_data_key(
@@ -70,7 +57,7 @@ def rotate_data_key(
     if ring is None:
         raise RuntimeError("database opened without a key ring")
     with db.transaction() as session:
-        keys = list(session.scalars(select(DataKey).order_by(DataKey.id)))
+        keys = resealing.data_keys(session)
         unfinished = len([k for k in keys if k.retired_at is None]) > 1
         if unfinished:
             new_id = max(k.id for k in keys if k.retired_at is None)
@@ -97,11 +84,11 @@ def rotate_data_key(
         if not sealed_now:
             break
     total = count_stale(db, new_id) + done
-    for model, attrs in sealed_models():
+    for model, attrs in resealing.sealed_models():
         while True:
             with db.transaction() as session:
                 batch = []
-                for row in _stale(session, model, attrs, new_id):
+                for row in resealing.stale_rows(session, model, attrs, new_id):
                     batch.append(row)
                     if len(batch) >= BATCH:
                         break
@@ -133,7 +120,7 @@ def rotate_data_key(
         done += changed
     with db.transaction() as session:
         retired = []
-        for key in session.scalars(select(DataKey).where(DataKey.id != new_id, DataKey.retired_at.is_(None))):
+        for key in resealing.unretired_keys_except(session, new_id):
             key.retired_at = dt.datetime.now(dt.UTC)
             retired.append(key.id)
         audit.record(
@@ -162,8 +149,7 @@ def verify_documents(
     problems: list[VerifyProblem] = []
     checked = 0
     with db.session() as session:
-        rows = session.execute(select(Document.key, Document.sha256, DocumentBlob).join(DocumentBlob)).all()
-        for key, sha256, blob in rows:
+        for key, sha256, blob in documents.originals(session):
             checked += 1
             try:
                 data = blob.data

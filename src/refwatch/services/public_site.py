@@ -25,8 +25,7 @@ from refwatch.report.redaction import redact
 from refwatch.services.caching import current_version
 from refwatch.services.export import coordinates
 from refwatch.storage.database import Database
-from refwatch.storage.incidents import IncidentFilter, filtered_query, summaries_by_id
-from refwatch.storage.tables import Incident
+from refwatch.storage.incidents import IncidentFilter, ordered_ids, summaries_by_id
 
 #: What is published: confirmed incidents from open evidence (the public API and package too).
 PUBLISHED = IncidentFilter(review_states=("confirmed",), unrestricted_only=True)
@@ -122,10 +121,8 @@ def _published(db: Database) -> list[dict[str, Any]]:
     Read in the list form (no quotes or claims; four queries per batch): redaction and the
     package's withholding need only the reconciled fields and places.
     """
-    order = (Incident.date_start.is_(None), Incident.date_start, Incident.id)
     with db.session() as session:
-        query = filtered_query(PUBLISHED).with_only_columns(Incident.id).order_by(*order)
-        ids = list(session.scalars(query))
+        ids = ordered_ids(session, PUBLISHED)  # oldest first, undated last
         found: dict[int, dict[str, Any]] = {}
         for start in range(0, len(ids), 500):
             found |= summaries_by_id(session, ids[start : start + 500])

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Dialect, func, select, text
 from sqlalchemy.orm import Session
 
 from refwatch.storage.tables import AuditEvent, utcnow
@@ -200,3 +200,27 @@ def last_undoable(session: Session, incident_id: int, actions: tuple[str, ...]) 
         .limit(1)
     ).first()
     return found
+
+
+def newest_id(dbapi_connection: Any, dialect: Dialect) -> int:
+    """The newest entry's id (0 for an empty log), asked straight on a DBAPI connection's cursor.
+
+    The version stamp of every cached read (``services.caching``): it is asked
+    on every request, and SQLAlchemy's statement and result handling cost
+    about four times the query, so the statement is compiled once per dialect
+    and run on the cursor, in whatever transaction the connection has open.
+    """
+    sql = _NEWEST_SQL.get(dialect.name)
+    if sql is None:
+        sql = _NEWEST_SQL.setdefault(dialect.name, str(_NEWEST_ID.compile(dialect=dialect)))
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return int(row[0] or 0) if row else 0
+
+
+_NEWEST_ID = select(func.max(AuditEvent.__table__.c.id))
+_NEWEST_SQL: dict[str, str] = {}  # the statement's SQL per dialect (it has no parameters)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, exists, func, or_, select
@@ -15,7 +16,8 @@ from refwatch.storage import segments, visibility
 from refwatch.storage.document_names import names_of
 from refwatch.storage.memory_search import open_text
 from refwatch.storage.sealing import open_bytes
-from refwatch.storage.tables import Document, DocumentSegment, Incident, IncidentSource
+from refwatch.storage.search import with_match
+from refwatch.storage.tables import Document, DocumentBlob, DocumentSegment, Incident, IncidentSource
 from refwatch.storage.visibility import Groups
 
 
@@ -168,6 +170,85 @@ def list_documents(
     return [to_summary(row) for row in session.scalars(query)]
 
 
+@functools.lru_cache(maxsize=256)
+def list_statements(
+    dialect: str, query: str | None, language: str | None, outlet: str | None, visible: Groups
+) -> tuple[Select[Any], Select[Any]]:
+    """The documents SELECT of a list page for these filters, and its ids, built once per filters.
+
+    Newest publication first, or the search's own order when ``query`` is given
+    (:func:`~refwatch.storage.search.with_match`). The text is not loaded: a
+    list shows none of it. Lists are asked with the same few filters again
+    and again, and statements are immutable, so every thread may share them.
+    Only documents a reader in ``visible`` may see are selected.
+    """
+    stmt: Select[Any] = _listed(
+        select(Document).options(defer(Document.text), defer(Document.publication_date_text)),
+        language=language,
+        outlet=outlet,
+        visible=visible,
+    )
+    if query:
+        stmt = with_match(stmt, dialect, query)
+    else:
+        stmt = stmt.order_by(
+            Document.publication_date.is_(None), Document.publication_date.desc(), Document.key
+        )
+    return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
+
+
+@functools.lru_cache(maxsize=256)
+def scan_statement(
+    dialect: str, query: str, language: str | None, outlet: str | None, visible: Groups
+) -> Select[Any]:
+    """The ids of a search's matches, built so that no index serves the match (``with_match(scan=True)``)."""
+    stmt = _listed(select(Document.id), language=language, outlet=outlet, visible=visible)
+    return with_match(stmt, dialect, query, scan=True)
+
+
+def sealed_search_statements(
+    dialect: str,
+    query: str,
+    language: str | None,
+    outlet: str | None,
+    visible: Groups,
+    sealed_ids: list[int],
+) -> tuple[Select[Any], Select[Any]]:
+    """:func:`list_statements` of a search on a database where some documents hold their text sealed.
+
+    ``sealed_ids`` are those whose sealed text matched in the memory index
+    (``storage.memory_search``): they match too. Built for each search, as
+    the ids are part of it; the other searches keep the statements built once.
+    """
+    stmt: Select[Any] = select(Document).options(
+        defer(Document.text), defer(Document.publication_date_text), defer(Document._sealed_text)
+    )
+    stmt = _listed(stmt, language=language, outlet=outlet, visible=visible)
+    stmt = with_match(stmt, dialect, query, sealed_ids)
+    return stmt, stmt.with_only_columns(Document.id, maintain_column_froms=True)
+
+
+def _listed(stmt: Select[Any], *, language: str | None, outlet: str | None, visible: Groups) -> Select[Any]:
+    """``stmt`` narrowed to the documents the caller may see, in this language and from this outlet."""
+    if visible is not None:
+        stmt = stmt.where(visibility.document_clause(visible))
+    if language:
+        stmt = stmt.where(Document.language == language)
+    if outlet:
+        stmt = stmt.where(Document.outlet == outlet)
+    return stmt
+
+
+def summaries_by_id(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The list form of these documents (:class:`DocumentSummary` as a dict), by id; none of their texts."""
+    rows = session.scalars(
+        select(Document)
+        .options(defer(Document.text), defer(Document.publication_date_text), defer(Document._sealed_text))
+        .where(Document.id.in_(ids))
+    )
+    return {row.id: to_summary(row).to_dict() for row in rows}
+
+
 def get_document(session: Session, ref: str | int, visible: Groups = None) -> DocumentDetail:
     """One document by id (an int) or key (a str), never one tried as the other, if ``visible`` may see it.
 
@@ -280,6 +361,34 @@ def evidence_spans(
         for incident_id, extracted in rows
         for span in (extracted or {}).get("evidence") or []
     ]
+
+
+def media_type_and_restriction(session: Session, document_id: int) -> Any | None:
+    """The document's ``media_type`` and ``restricted_to`` (a row), or None if there is none.
+
+    Two small columns: every document page asks whether the document is a testimony, few are.
+    """
+    return session.execute(
+        select(Document.media_type, Document.restricted_to).where(Document.id == document_id)
+    ).first()
+
+
+def next_source_ordinal(session: Session, document_id: int) -> int:
+    """The ordinal a new report drawn from this document takes: one past its reports' highest, else 0."""
+    ordinal = session.scalar(
+        select(func.coalesce(func.max(IncidentSource.ordinal) + 1, 0)).where(
+            IncidentSource.document_id == document_id
+        )
+    )
+    return int(ordinal or 0)
+
+
+def originals(session: Session) -> Sequence[Any]:
+    """``(key, sha256, DocumentBlob)`` of every document, for re-checking the originals against their hashes.
+
+    Every blob is read at once (``refwatch keys verify`` opens each in turn), in no order.
+    """
+    return session.execute(select(Document.key, Document.sha256, DocumentBlob).join(DocumentBlob)).all()
 
 
 def get_original(session: Session, ref: str | int, visible: Groups = None) -> tuple[DocumentSummary, bytes]:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
-from refwatch.errors import NotFound
+from refwatch.errors import InvalidInput, NotFound
 from refwatch.storage import quotes, visibility
 from refwatch.storage.document_names import title_and_url
 from refwatch.storage.link_reasons import open_reason, reason_of
@@ -56,13 +56,13 @@ class IncidentFilter:
     visible_groups: tuple[str, ...] | None = None
     #: Lists in reverse: the most recent incidents first, undated ones left out ("latest incidents").
     newest_first: bool = False
-    #: How the web list is sorted: a key of ``services.browse.INCIDENT_ORDERS``, ``-`` first for
+    #: How the web list is sorted: a key of :data:`ORDERS`, ``-`` first for
     #: descending; empty for the default (oldest first, undated last).
     order: str = ""
 
     def __post_init__(self) -> None:
         # Tuples whatever the caller passed, so that a filter is hashable: the web list keeps the
-        # statements it builds per filter (``services.browse``).
+        # statements it builds per filter (:func:`list_statements`).
         object.__setattr__(self, "review_states", tuple(self.review_states))
         object.__setattr__(self, "statuses", tuple(self.statuses))
         if self.visible_groups is not None:
@@ -97,6 +97,74 @@ def filtered_query(filters: IncidentFilter) -> Select[Incident]:
         # Event types are a JSON list; its text form contains each type quoted, on both backends.
         query = query.where(cast(Incident.event_types, String).like(f'%"{filters.event_type}"%'))
     return query
+
+
+#: The columns the web list of incidents can be sorted by (#19), each a key for ``IncidentFilter.order``.
+ORDERS = ("id", "date", "people", "status", "review")
+
+
+@functools.lru_cache(maxsize=256)
+def list_statements(filters: IncidentFilter) -> tuple[Select[Any], Select[Any]]:
+    """The filtered SELECT and its page of ids in list order, built once per filter.
+
+    Building them took a tenth of a list request, and lists are asked with
+    the same few filters again and again. Statements are immutable, so every
+    thread may share them; the filter's values are bound parameters in them.
+    """
+    stmt = filtered_query(filters)
+    if filters.order:
+        return stmt, stmt.with_only_columns(Incident.id).order_by(*_list_order(filters.order))
+    if filters.newest_first:
+        return stmt, stmt.with_only_columns(Incident.id).order_by(
+            Incident.date_start.desc(), Incident.id.desc()
+        )
+    page = stmt.with_only_columns(Incident.id).order_by(
+        Incident.date_start.is_(None), Incident.date_start, Incident.id
+    )
+    return stmt, page
+
+
+def ordered_ids(session: Session, filters: IncidentFilter) -> list[int]:
+    """The ids of every incident ``filters`` select, in list order (that of :func:`list_statements`)."""
+    return list(session.scalars(list_statements(filters)[1]))
+
+
+def _list_order(order: str) -> list[Any]:
+    """ORDER BY terms for ``order`` (``date``, ``-people``, ...): unknown values last, ties by id."""
+    key, descending = order.removeprefix("-"), order.startswith("-")
+    column: Any = {
+        "id": Incident.id,
+        "date": Incident.date_start,
+        "people": func.coalesce(Incident.count, Incident.count_min),
+        "status": Incident.status,
+        "review": Incident.review_state,
+    }.get(key)
+    if column is None:
+        raise InvalidInput(f"sort: use one of {', '.join(ORDERS)}, optionally after '-'")
+    tie = Incident.id.desc() if descending else Incident.id
+    if key == "id":
+        return [tie]
+    return [column.is_(None), column.desc() if descending else column, tie]
+
+
+def require_visible(session: Session, incident_id: int, visible_groups: visibility.Groups) -> None:
+    """:class:`NotFound` unless the incident exists and a reader in ``visible_groups`` may see it.
+
+    No statement when ``visible_groups`` is None (admins, the CLI): then nothing is hidden, and
+    a missing incident is reported by whatever reads it next.
+    """
+    if visible_groups is None:
+        return
+    found = session.scalar(
+        select(Incident.id).where(Incident.id == incident_id, visibility.incident_clause(visible_groups))
+    )
+    if found is None:
+        raise NotFound(f"no incident {incident_id}; `refwatch incidents list` shows them")
+
+
+def incident_of_source(session: Session, source_id: int) -> int | None:
+    """The incident this report (an ``IncidentSource``) is part of now, or None if there is no such report."""
+    return session.scalar(select(IncidentSource.incident_id).where(IncidentSource.id == source_id))
 
 
 def load_incidents(session: Session, filters: IncidentFilter = IncidentFilter()) -> list[Incident]:
