@@ -506,3 +506,17 @@ def test_an_event_noun_is_read_with_its_owner_and_the_predicate_after_it(
 ) -> None:
     (incident,) = extract_document(text, document="fictional", published=dt.date(2031, 5, 20))
     assert (incident.status, incident.event_types) == (status, types)
+
+
+def test_a_deportation_back_to_north_korea_is_a_return_even_beside_a_third_country() -> None:
+    """The destination after the word decides (it was never read: its pattern began with ^, which
+    does not match where a search starts); a third country elsewhere in the sentence does not."""
+    text = (
+        "Fictional: police who caught them near the border with Laos deported 12 North Koreans back on 3 May."
+    )
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2031, 5, 20))
+    assert (incident.status, incident.event_types) == ("returned", ["arrest", "repatriation"])
+    # a "back" of the next clause is not this word's destination
+    text = "Fictional: 9 were caught in Laos on 10 May, deported to China, before being sent back on 27 May."
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2031, 5, 20))
+    assert "deportation" in incident.event_types

@@ -104,7 +104,7 @@ def _background_crossing(text: str, start: int, end: int, sentence: Sentence) ->
 def _deport_types(text: str, end: int, sentence: Sentence, word: TriggerWord) -> tuple[str, ...]:
     """Deportation (from a third country) or repatriation (to North Korea), read from the sentence;
     where it names neither, what the word's data says (``undecided``)."""
-    if _BACK_OR_NORTH.search(text, end, sentence.end):
+    if _BACK_OR_NORTH.match(text, end, sentence.end):
         return ("repatriation",)
     if _THIRD_COUNTRY.search(text, sentence.start, sentence.end):
         return ("deportation",)
