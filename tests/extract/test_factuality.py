@@ -520,3 +520,22 @@ def test_a_deportation_back_to_north_korea_is_a_return_even_beside_a_third_count
     text = "Fictional: 9 were caught in Laos on 10 May, deported to China, before being sent back on 27 May."
     (incident,) = extract_document(text, document="fictional", published=dt.date(2031, 5, 20))
     assert "deportation" in incident.event_types
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # the arrest happened; the return is feared or planned (modality scoped to its own predicate)
+        ("가상: 탈북민 5명이 지난 3일 중국 공안에 체포돼 북송 위기에 놓였다.", True),
+        ("가상: 탈북민 5명이 지난 3일 공안에 붙잡혀 북송 위기에 처했다.", True),
+        ("가상: 중국은 탈북민 5명을 지난 3일 체포해 북송할 계획이다.", True),
+        # the arrest itself is feared
+        ("가상: 탈북민 5명이 지난 3일 체포될 위기에 놓였다.", False),
+    ],
+)
+def test_a_korean_cue_of_danger_stays_with_its_own_predicate(text: str, found: bool) -> None:
+    incidents = extract_document(text, document="fictional", published=dt.date(2031, 5, 20))
+    assert bool(incidents) is found
+    if found:
+        (incident,) = incidents
+        assert (incident.victims.count, incident.status, incident.date.start) == (5, "at_risk", "2031-05-03")
