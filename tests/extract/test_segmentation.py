@@ -390,3 +390,16 @@ def test_people_held_are_in_custody_however_the_sentence_goes_on(text: str) -> N
 )
 def test_events_held_are_no_custody(text: str) -> None:
     assert extract_document(text, document="fictional", published=dt.date(2030, 1, 5)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("가상: 탈북 여성 A씨와 그의 딸이 지난 3일 옌지에서 체포됐다.", 2),
+        ("가상: 김모 씨와 아들이 지난 3일 옌지에서 체포됐다.", 2),
+        ("가상: 탈북 여성 A씨가 지난 3일 옌지에서 체포됐다.", 1),
+    ],
+)
+def test_a_korean_person_named_with_a_relative_after_them_is_two(text: str, count: int) -> None:
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2031, 5, 20))
+    assert incident.victims.count == count

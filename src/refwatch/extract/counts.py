@@ -306,6 +306,7 @@ _EN_SINGULAR = Scanner(
 )
 _KO_SINGULAR = Scanner(re.compile(KO.pattern("singular_person")))
 _KO_WITH_BEFORE = re.compile(KO.pattern("singular_with_before"))
+_KO_WITH_AFTER = re.compile(KO.pattern("singular_with_after"))
 _EN_HELPER = re.compile(rf"(?i:{EN.pattern('helper_after')})")
 _EN_OTHER_NATIONALS = re.compile(rf"(?i:{EN.pattern('other_nationals')})")
 
@@ -318,7 +319,11 @@ def find_singular(text: str) -> list[CountMention]:
     ]
     for m in _KO_SINGULAR.finditer(text):
         companions = _KO_WITH_BEFORE.search(text, max(0, m.start() - 80), m.start())
-        if companions is None:
+        kin_after = _KO_WITH_AFTER.match(text[m.end() : m.end() + 12])
+        if companions is None and kin_after is not None:  # "A씨와 그의 딸": the person and one relative
+            end = m.end() + kin_after.end()
+            found.append(CountMention(m.start(), end, text[m.start() : end], 2, 2, 2, "exact"))
+        elif companions is None:
             found.append(CountMention(m.start(), m.end(), m.group(), 1, 1, 1, "exact"))
         elif companions["kin"]:  # "아들과 함께 ... 김모 씨": the person and one relative
             start = companions.start("kin")
