@@ -539,3 +539,20 @@ def test_a_korean_cue_of_danger_stays_with_its_own_predicate(text: str, found: b
     if found:
         (incident,) = incidents
         assert (incident.victims.count, incident.status, incident.date.start) == (5, "at_risk", "2031-05-03")
+
+
+@pytest.mark.parametrize(
+    ("text", "died"),
+    [
+        (
+            "Fictional: two North Korean women died after jumping from a truck while being transferred.",
+            True,
+        ),
+        ("Fictional: two North Korean defectors died while in custody in Town X on 3 May.", True),
+        # a death outside custody is no incident of this kind
+        ("Fictional: two North Korean women died of illness in Town Y on 3 May.", False),
+    ],
+)
+def test_a_death_while_held_or_moved_in_custody_is_a_death_in_custody(text: str, died: bool) -> None:
+    incidents = extract_document(text, document="fictional", published=dt.date(2031, 5, 20))
+    assert [(i.victims.count, i.status) for i in incidents] == ([(2, "died")] if died else [])
