@@ -413,11 +413,12 @@ class _Resolver:
         return None if self.anchor is None else self.anchor.year + _YEAR_WORD_OFFSET[word.lower()]
 
     def month(self, m: re.Match[str], text: str) -> Interval | None:
-        named = m["y"] or m["ly"]
-        if m["mon"] == "May" or not (named or m["mod"]):
-            if not (m["y"] or m["mod"]) and not bare_month_cue(text, m.start()):
-                if not _BARE_MONTH_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
-                    return None
+        # A month name alone is a date only after a cue ("in April"); a year named after it will do,
+        # except for "May", which may be the modal ("they may last year ...").
+        needs_cue = not (m["y"] or m["mod"]) and (m["mon"] == "May" or not m["ly"])
+        if needs_cue and not bare_month_cue(text, m.start()):
+            if not _BARE_MONTH_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+                return None
         month = _MONTH_NUM[m["mon"].lower()]
         if m["y"]:
             return _part_of_month(int(m["y"]), month, m["mod"])
