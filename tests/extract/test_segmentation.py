@@ -403,3 +403,26 @@ def test_events_held_are_no_custody(text: str) -> None:
 def test_a_korean_person_named_with_a_relative_after_them_is_two(text: str, count: int) -> None:
     (incident,) = extract_document(text, document="fictional", published=dt.date(2031, 5, 20))
     assert incident.victims.count == count
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Fictional: two hundred North Koreans were repatriated from Town X on 3 June 2029.", 200),
+        ("Fictional: guards caught two dozen defectors near Town X on 3 June 2029.", 24),
+        ("Fictional: guards caught 2 dozen defectors near Town X on 3 June 2029.", 24),
+        ("Fictional: three thousand North Koreans were repatriated from Town X on 3 June 2029.", 3000),
+        ("Fictional: two hundred and fifty North Koreans were repatriated from Town X on 3 June 2029.", 250),
+        ("Fictional: about a dozen defectors were caught near Town X on 3 June 2029.", 12),
+    ],
+)
+def test_a_multiplier_after_a_number_multiplies_it(text: str, count: int) -> None:
+    """ "two hundred" is 200, not 2 with a word between the figure and the noun."""
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert incident.victims.count == count
+
+
+def test_a_multiplier_is_no_figure_by_itself() -> None:
+    text = "Fictional: hundreds of North Koreans were repatriated from Town X on 3 June 2029."
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert incident.victims.count is None

@@ -26,7 +26,14 @@ ZH: Final = vocabulary("zh")
 
 _EN_WORDS: Final = "|".join(sorted((re.escape(w) for w in numbers("en").words), key=len, reverse=True))
 _EN_UNITS: Final = r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
-_EN_NUM: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_EN_WORDS}){_EN_UNITS})"
+_EN_WORD_NUM: Final = rf"(?:{_EN_WORDS}){_EN_UNITS}"
+#: Multipliers after a number ("two dozen", "three hundred", "2 thousand"), each optionally followed
+#: by the rest of the figure ("two hundred and fifty", "two thousand three hundred").
+_EN_MULTIPLIERS: Final = "|".join(sorted(numbers("en").multipliers, key=len, reverse=True))
+_EN_NUM: Final = (
+    rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_EN_WORD_NUM})"
+    rf"(?:[ \t-]+(?:{_EN_MULTIPLIERS})\b(?:[ \t]+(?:and[ \t]+)?{_EN_WORD_NUM}\b)?)*)"
+)
 _EN_QUAL: Final = "|".join(
     sorted(
         (re.escape(q).replace(r"\ ", r"\s+") for q in EN.table("qualifiers_before")), key=len, reverse=True
@@ -105,16 +112,34 @@ _SCAN_ZH_COUNT: Final = Scanner(_ZH_COUNT)
 
 
 def _en_number(token: str) -> int | None:
+    """Read an English figure: digits, number words, and multipliers after either.
+
+    Examples:
+        >>> [_en_number(t) for t in ("1,100", "twenty-five", "a dozen", "two dozen", "2 dozen")]
+        [1100, 25, 12, 24, 24]
+        >>> [_en_number(t) for t in ("three hundred", "two hundred and fifty", "two thousand three hundred")]
+        [300, 250, 2300]
+    """
     t = token.lower().replace(",", "").strip()
     if t.isdigit():
         return int(t)
     t = re.sub(r"\s+", " ", t)
-    if t in numbers("en").words:
-        return numbers("en").words[t]
-    parts = re.split(r"[- ]", t)
-    if len(parts) == 2 and parts[0] in numbers("en").words and parts[1] in numbers("en").words:
-        return numbers("en").words[parts[0]] + numbers("en").words[parts[1]]
-    return None
+    words, units = numbers("en").words, numbers("en").multipliers
+    if t in words:
+        return words[t]
+    total = current = 0
+    for part in re.split(r"[- ]+", t):
+        if part.isdigit():
+            current += int(part)
+        elif part in units:
+            current = (current or 1) * units[part]
+            if units[part] >= 1000:  # "two thousand three hundred": the thousands are closed
+                total, current = total + current, 0
+        elif part in words:
+            current += words[part]
+        elif part != "and":
+            return None
+    return total + current or None
 
 
 def korean_number(token: str) -> int | None:

@@ -83,12 +83,14 @@ class Numbers:
     """A language's numbers written in words (see ``numbers`` in ``schema.json``).
 
     ``words``: read whole ("twelve", "두"); ``digits`` and ``units``: composed place by
-    place ("이십" is 2 x 10). Empty where the language has no such form.
+    place ("이십" is 2 x 10); ``multipliers``: words that multiply the number before them
+    ("two dozen", "three hundred"). Empty where the language has no such form.
     """
 
     words: dict[str, int]
     digits: dict[str, int]
     units: dict[str, int]
+    multipliers: dict[str, int]
 
 
 @functools.cache
@@ -141,6 +143,9 @@ def check(data: dict[str, Any], *, name: str) -> None:
     for word, value in table["units"].items():
         if value < 10 or str(value).rstrip("0") != "1":
             raise InvalidInput(f"{name}: numbers/units: {word!r} is {value}; a unit is 10, 100, 1000 ...")
+    for word, value in table["multipliers"].items():
+        if value < 2:
+            raise InvalidInput(f"{name}: numbers/multipliers: {word!r} is {value}; a multiplier is 2 or more")
     if table["units"] and not table["digits"]:
         raise InvalidInput(f"{name}: numbers: units without digits compose nothing")
     extraction.check(data["extraction"], name=name)
@@ -170,7 +175,12 @@ def calendar(code: str) -> Calendar:
 def numbers(code: str) -> Numbers:
     """The number words of one language (see :class:`Numbers`), in the file's order."""
     table = load(code)["numbers"]
-    return Numbers(words=dict(table["words"]), digits=dict(table["digits"]), units=dict(table["units"]))
+    return Numbers(
+        words=dict(table["words"]),
+        digits=dict(table["digits"]),
+        units=dict(table["units"]),
+        multipliers=dict(table["multipliers"]),
+    )
 
 
 @functools.cache
