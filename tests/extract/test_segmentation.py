@@ -426,3 +426,32 @@ def test_a_multiplier_is_no_figure_by_itself() -> None:
     text = "Fictional: hundreds of North Koreans were repatriated from Town X on 3 June 2029."
     (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
     assert incident.victims.count is None
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "women", "children"),
+    [
+        ("Fictional: three women and a child were arrested in Town X on 3 June 2029.", 4, 3, 1),
+        ("Fictional: a woman and two children were caught near Town X on 3 June 2029.", 3, 1, 2),
+        ("Fictional: police arrested five defectors and a child in Town X on 3 June 2029.", 6, None, None),
+        ("Fictional: two men and a woman were detained in Town X on 3 June 2029.", 3, 1, None),
+    ],
+)
+def test_one_person_joined_to_a_counted_group_is_one_more(
+    text: str, count: int, women: int | None, children: int | None
+) -> None:
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert (incident.victims.count, incident.victims.women, incident.victims.children) == (
+        count,
+        women,
+        children,
+    )
+
+
+def test_a_person_of_another_kind_joined_to_a_group_is_not_counted() -> None:
+    """A broker or a Chinese man caught with the group is not one of the North Koreans."""
+    text = (
+        "Fictional: police arrested three North Korean women and a Chinese broker in Town X on 3 June 2029."
+    )
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert incident.victims.count == 3

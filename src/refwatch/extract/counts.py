@@ -373,7 +373,45 @@ def find_counts(text: str) -> list[CountMention]:
         if kept and c.start < kept[-1].end:
             continue
         kept.append(c)
-    return _join_parts(text, kept)
+    return _join_parts(text, _with_joined_persons(text, kept))
+
+
+#: One person without a figure right after a counted group ("three women and a child") or right
+#: before it ("a woman and two children"): see ``one_joined_person`` in the language files.
+_EN_AND_ONE: Final = re.compile(rf"(?i:[ \t]*,?[ \t]+and[ \t]+(?P<one>{EN.pattern('one_joined_person')}))")
+_EN_ONE_AND: Final = re.compile(rf"(?i:(?P<one>{EN.pattern('one_joined_person')})[ \t]+and[ \t]+$)")
+#: How far before a count the person joined to it may begin.
+_JOINED_REACH: Final = 60
+
+
+def _with_joined_persons(text: str, counts: list[CountMention]) -> list[CountMention]:
+    """``counts`` with the one person joined to an English group by "and" counted as well.
+
+    Joined to people in general ("five defectors and a child") the person adds one to the
+    figure; joined to a kind ("three women and a child") the person is a count of their own
+    kind, so that the kinds add up (women 3, children 1: four people) as "여성 3명과 어린이 2명" do.
+    """
+    out: list[CountMention] = []
+    for i, c in enumerate(counts):
+        if c.count is None or c.vague or c.group not in _PERSON_GROUPS or not c.text[:1].isalnum():
+            out.append(c)
+            continue
+        limit = counts[i + 1].start if i + 1 < len(counts) else len(text)
+        floor = max(out[-1].end if out else 0, c.start - _JOINED_REACH)
+        after = _EN_AND_ONE.match(text, c.end)
+        before = _EN_ONE_AND.search(text, floor, c.start)
+        ones = [m for m in (before, after) if m is not None and m.end("one") <= limit]
+        singles = [
+            CountMention(m.start("one"), m.end("one"), m["one"], 1, 1, 1, "exact", _en_group(m["noun"]))
+            for m in ones
+        ]
+        if c.group == "people":
+            start = min([c.start, *(m.start("one") for m in ones)])
+            end = max([c.end, *(m.end() for m in ones)])
+            out.append(_summed(text, start, end, [c, *singles]) if singles else c)
+        else:
+            out.extend(sorted([c, *singles], key=lambda m: m.start))
+    return out
 
 
 #: "... in Qingdao and 9 in Kunming": a further part of the same group, counted by place.
