@@ -254,3 +254,22 @@ def test_one_group_with_an_approximate_or_exact_figure_stays_an_incident(text: s
 def test_a_day_opening_a_statement_dates_the_statement(text: str, role: str) -> None:
     (found,) = find_dates(text, ANCHOR)
     assert found.role == role
+
+
+@pytest.mark.parametrize(
+    ("text", "types", "status"),
+    [
+        ("Fictional: police intercepted six North Koreans in Town X on 3 May 2030.", ["arrest"], "at_risk"),
+        ("Fictional: six North Koreans were taken into custody in Town X on 3 May 2030.", ["arrest"], "at_risk"),
+        ("Fictional: six North Koreans were extradited to North Korea on 3 May 2030.", ["repatriation"], "returned"),
+        ("Fictional: six North Koreans were sent home to North Korea on 3 May 2030.", ["repatriation"], "returned"),
+        (
+            "Fictional: Town X police handed six defectors to North Korean agents on 3 May 2030.",
+            ["repatriation"],
+            "returned",
+        ),
+    ],
+)
+def test_other_words_for_arrest_and_return(text: str, types: list[str], status: str) -> None:
+    (found,) = extract_document(text, document="w", published=dt.date(2030, 5, 20))
+    assert (found.event_types, found.status, found.victims.count) == (types, status, 6)
