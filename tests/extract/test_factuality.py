@@ -556,3 +556,31 @@ def test_a_korean_cue_of_danger_stays_with_its_own_predicate(text: str, found: b
 def test_a_death_while_held_or_moved_in_custody_is_a_death_in_custody(text: str, died: bool) -> None:
     incidents = extract_document(text, document="fictional", published=dt.date(2031, 5, 20))
     assert [(i.victims.count, i.status) for i in incidents] == ([(2, "died")] if died else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Fictional: it is unclear whether the seven North Koreans arrested in Town X were repatriated.",
+            [("arrested", True), ("repatriated", False)],
+        ),
+        (
+            "Fictional: Town X may repatriate the 12 defectors caught near the river.",
+            [("repatriate", False), ("caught", True)],
+        ),
+        # Without a figure the people are people in general, and the condition governs them too.
+        (
+            "Fictional: if North Koreans caught in Town X are sent back, they face torture.",
+            [("caught", False)],
+        ),
+    ],
+)
+def test_a_participle_after_a_counted_group_says_what_happened_to_it(
+    text: str, expected: list[tuple[str, bool]]
+) -> None:
+    """A reduced relative clause ("the seven North Koreans arrested in ...") is not governed by the
+    condition or modal that governs the group."""
+    found = _realis(text)
+    for pair in expected:
+        assert pair in found, found

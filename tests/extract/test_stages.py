@@ -260,9 +260,21 @@ def test_a_day_opening_a_statement_dates_the_statement(text: str, role: str) -> 
     ("text", "types", "status"),
     [
         ("Fictional: police intercepted six North Koreans in Town X on 3 May 2030.", ["arrest"], "at_risk"),
-        ("Fictional: six North Koreans were taken into custody in Town X on 3 May 2030.", ["arrest"], "at_risk"),
-        ("Fictional: six North Koreans were extradited to North Korea on 3 May 2030.", ["repatriation"], "returned"),
-        ("Fictional: six North Koreans were sent home to North Korea on 3 May 2030.", ["repatriation"], "returned"),
+        (
+            "Fictional: six North Koreans were taken into custody in Town X on 3 May 2030.",
+            ["arrest"],
+            "at_risk",
+        ),
+        (
+            "Fictional: six North Koreans were extradited to North Korea on 3 May 2030.",
+            ["repatriation"],
+            "returned",
+        ),
+        (
+            "Fictional: six North Koreans were sent home to North Korea on 3 May 2030.",
+            ["repatriation"],
+            "returned",
+        ),
         (
             "Fictional: Town X police handed six defectors to North Korean agents on 3 May 2030.",
             ["repatriation"],

@@ -399,7 +399,10 @@ def _with_joined_persons(text: str, counts: list[CountMention]) -> list[CountMen
         limit = counts[i + 1].start if i + 1 < len(counts) else len(text)
         floor = max(out[-1].end if out else 0, c.start - _JOINED_REACH)
         after = _EN_AND_ONE.match(text, c.end)
-        before = _EN_ONE_AND.search(text, floor, c.start)
+        # "and" must stand just before the count: a substring test spares most searches.
+        before = (
+            _EN_ONE_AND.search(text, floor, c.start) if "and" in text[max(0, c.start - 6) : c.start] else None
+        )
         ones = [m for m in (before, after) if m is not None and m.end("one") <= limit]
         singles = [
             CountMention(m.start("one"), m.end("one"), m["one"], 1, 1, 1, "exact", _en_group(m["noun"]))

@@ -76,6 +76,8 @@ def _words_before(v: Vocabulary) -> Reader:
     frequency = _window(_cased(v, rf"\b(?:{v.pattern('frequency')})\s+(?:[\w'’-]+\s+)?$"))
     coordination = _cased(v, v.pattern("coordination"))
     attributive = _cased(v, v.pattern("attributive_after", nouns=v.pattern("victim_nouns")))
+    counted_group = _cased(v, v.pattern("counted_group_before", nouns=v.pattern("victim_nouns")))
+    people_noun = _cased(v, rf"(?:{v.pattern('victim_nouns')})")
     figure_before = _cased(v, v.pattern("figure_before"))
     place_trigger = _cased(v, v.pattern("place_trigger"))
     feared_in_clause = _cased(v, v.pattern("feared_in_clause"))
@@ -86,6 +88,12 @@ def _words_before(v: Vocabulary) -> Reader:
 
     def realis(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
         window = text[max(lo, start - 120) : start]
+        if (
+            _participle(text[start:end])
+            and people_noun.fullmatch(window.rsplit(maxsplit=1)[-1] if window.strip() else "")
+            and counted_group.search(window)
+        ):
+            return True, False  # "whether the seven North Koreans arrested in Tumen ...": they were
         low = window_lowered(window)
         if about_to.search(window, low):
             return False, True
@@ -158,6 +166,16 @@ def _words_before(v: Vocabulary) -> Reader:
         return happened, intent, nominal
 
     return read
+
+
+#: Past participles not ending in "-ed" that event words begin with.
+_IRREGULAR_PARTICIPLES: Final = frozenset({"caught", "held", "sent", "taken"})
+
+
+def _participle(trigger: str) -> bool:
+    """Whether the event word begins with a past participle ("arrested", "caught", "sent back")."""
+    first = trigger.split(maxsplit=1)[0].lower() if trigger.strip() else ""
+    return first.endswith("ed") or first in _IRREGULAR_PARTICIPLES
 
 
 def _names_month(window: str, word: re.Match[str]) -> bool:
