@@ -377,3 +377,22 @@ def test_a_clause_of_its_own_still_seeds_an_incident_beside_a_tally() -> None:
     (incident,) = found.incidents
     assert incident.date.start == "2030-09-01"  # the arrest's own month, not the tally's words
     assert "repatriation" not in incident.event_types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: twelve defectors were caught in Town X late last year.",
+        "Fictional: twelve defectors were caught in Town X earlier this year.",
+        "Fictional: twelve defectors were caught in Town X in early 2029.",
+        "가상: 탈북민 12명이 지난해 말 선양에서 붙잡혔다.",
+        "가상: 탈북민 12명이 올해 초 선양에서 붙잡혔다.",
+    ],
+)
+def test_a_group_dated_by_a_part_of_a_year_stays_an_incident(text: str) -> None:
+    """ "late last year" spans four months, but it is when one group was caught, not a period
+    over which a figure was counted (which "since early 2026" still is: see above)."""
+    found = run(text)
+    assert found.tallies == []
+    (incident,) = found.incidents
+    assert incident.victims.count == 12

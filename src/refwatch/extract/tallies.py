@@ -68,6 +68,8 @@ _RATE = re.compile(alternation("tally_rate", bounded=False, cased=False))
 #: "sentenced to a year", "for a year": a length of time, not a rate.
 _NOT_A_RATE_BEFORE = re.compile(r"\b(?:for|to)\s+$")
 _CUMULATIVE = re.compile(alternation("tally_cumulative", bounded=False, cased=False))
+#: A date's own words naming a part of a month or year: a vague time, not a counting period.
+_PART_OF_PERIOD = re.compile(alternation("part_of_period", bounded=False))
 _SINCE_YEAR = re.compile(
     r"\bsince\s+(?:(?:early|mid|late|the\s+(?:start|beginning|end)\s+of)[- ]?\s*)?"
     rf"(?:(?:{_MONTHS_EN})\s+)?(?P<y>(?:19|20)\d{{2}})\b"
@@ -363,7 +365,7 @@ def _classify_figure(
     dated = any(d.precision != "year" for d in _event_dates(clause))  # one group's day or month
     if "rate" in clause.cues and not dated and _rate(clause.text) and (triggers or held):
         return TallyFinding(_kind(clause, triggers), figure, _period(clause.dates), rate="per_year")
-    long_range = _long_range(text, clause.dates) or _year_span(clause)
+    long_range = _long_range(text, clause.dates, since="since" in clause.cues) or _year_span(clause)
     if long_range is not None and triggers:
         return TallyFinding(_kind(clause, triggers), figure, long_range)
     if cases_clause and triggers:
@@ -477,12 +479,21 @@ def _span_days(lo: dt.date | None, hi: dt.date | None) -> int | None:
     return (hi - lo).days if lo is not None and hi is not None else None
 
 
-def _long_range(text: str, dates: list[DateMention]) -> DateInterval | None:
+def _long_range(text: str, dates: list[DateMention], *, since: bool = False) -> DateInterval | None:
     """A closed period in the clause longer than a short one: one range mention, or two dates
-    joined as a range ("July 2016 to June 2017", "2016년 7월에서 2017년 12월 사이")."""
+    joined as a range ("July 2016 to June 2017", "2016년 7월에서 2017년 12월 사이").
+
+    A date naming a part of a year ("late last year") is when one group was caught, unless
+    the clause counts from it ("since early 2020", "2020년 초 ... 이후": ``since``).
+    """
     for d in dates:
         days = _span_days(d.lo, d.hi)
-        if d.precision == "range" and days is not None and days > SHORT_PERIOD_DAYS:
+        if (
+            d.precision == "range"
+            and days is not None
+            and days > SHORT_PERIOD_DAYS
+            and (since or not _PART_OF_PERIOD.search(d.text))
+        ):
             return _interval(d.lo, d.hi, d.text)
     for a, b in zip(dates, dates[1:], strict=False):
         if not joined(text, a, b):
