@@ -238,6 +238,8 @@ def test_caught_somewhere_is_still_an_arrest() -> None:
         ("Fictional: Laos sent the nine back to China on 27 May.", "deportation"),
         ("Fictional: the group was returned to China.", "deportation"),
         ("가상: 라오스는 이들을 중국으로 송환했다.", "deportation"),
+        ("가상: 라오스 경찰은 이들을 중국으로 넘겼다.", "deportation"),
+        ("가상: 베트남 당국은 이들을 중국 측에 인계했다.", "deportation"),
         ("Fictional: China sent them back to North Korea.", "repatriation"),
         ("가상: 중국은 이들을 북한으로 송환했다.", "repatriation"),
     ],
@@ -584,3 +586,16 @@ def test_a_participle_after_a_counted_group_says_what_happened_to_it(
     found = _realis(text)
     for pair in expected:
         assert pair in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "가상: 탈북민 9명이 체포됐지만 아직 북송 여부는 확인되지 않았다.",
+        "가상: 이들의 강제송환 여부는 알려지지 않았다.",
+    ],
+)
+def test_korean_whether_it_happened_is_no_report_that_it_did(text: str) -> None:
+    """ "북송 여부" is "whether they were returned": a question, not an event."""
+    found = dict(_realis(text))
+    assert found.get("북송", found.get("강제송환")) is False, found
