@@ -138,6 +138,10 @@ def test_day_ranges_and_counts_after_a_day(text: str, expected: tuple[str, str, 
         ("2019년 말 북송됐다.", ("2019년 말", "2019-09-01", "2019-12-31")),
         ("지난해 말 체포됐다.", ("지난해 말", "2029-09-01", "2029-12-31")),
         ("올해 초 북송됐다.", ("올해 초", "2030-01-01", "2030-04-30")),
+        ("지난해 상반기 체포됐다.", ("지난해 상반기", "2029-01-01", "2029-06-30")),
+        ("올해 하반기 북송됐다.", ("올해 하반기", "2030-07-01", "2030-12-31")),
+        ("in the first half of last year", ("the first half of last year", "2029-01-01", "2029-06-30")),
+        ("in the second half of last month", ("the second half of last month", "2030-09-16", "2030-09-30")),
     ],
 )
 def test_seasons_halves_and_parts_of_a_year(text: str, expected: tuple[str, str, str]) -> None:

@@ -74,7 +74,7 @@ _REL = re.compile(
     r"|(?P<span>(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:week|month|year|few\s+days))"
     r"|(?P<earlier>earlier\s+this\s+(?:week|month|year))"
     r"|(?P<weekend>(?:at|over|during)\s+the\s+weekend|(?:last|this|past)\s+weekend)"
-    r"|(?:(?P<calmod>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[- ]?)?"
+    r"|(?:(?P<calmod>early|mid|late|the\s+(?:beginning|start|middle|end|(?:first|second)\s+half)\s+of)[- ]?)?"
     r"(?P<cal>(?:this|last|past|previous)\s+(?:week|month|year))"
     rf"|(?P<n>\d+|an?|{_NUM_WORDS})\s+(?P<unit>days?|weeks?|months?|years?)\s+ago"
     r"|(?:on\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?P<which>this|last)\s+month"
@@ -142,7 +142,7 @@ _KO_WEEKDAYS: Final = {word: day for word, day in language_calendar("ko").weekda
 _K_REL = re.compile(
     r"(?<![가-힣])(?P<w>지난\s?달|전달(?=\s?(?:초순|초|중순|하순|말)|[^가-힣]|$)|이달|이번\s?달|지난\s?주말|지난\s?주|이번\s?주"
     r"|어제|그제|그저께|오늘(?!날)|지난해|작년|올해|금년)"
-    r"(?:\s?(?P<mod>초순|초|중순|하순|말))?"
+    r"(?:\s?(?P<mod>초순|초|중순|하순|말|상반기|하반기))?"
 )
 
 _MONTH_NUM: Final = dict(language_calendar("en").months.items())
@@ -251,6 +251,11 @@ def _part_of_month(year: int, month: int, mod: str | None) -> Interval:
     if not mod:
         return lo, hi, "month", False
     mod = mod.lower()
+    if "half" in mod:  # "the first half of this month"
+        middle = dt.date(year, month, 15)
+        if "first" in mod:
+            return lo, middle, "range", False
+        return middle + dt.timedelta(days=1), hi, "range", False
     if mod.startswith(("early", "the beginning", "the start")) or mod in ("초", "초순"):
         return lo, dt.date(year, month, 10), "range", False
     if mod.startswith(("mid", "the middle")) or mod == "중순":
@@ -264,6 +269,10 @@ def _part_of_year(year: int, mod: str | None) -> Interval:
     if not mod:
         return dt.date(year, 1, 1), dt.date(year, 12, 31), "year", False
     mod = mod.lower()
+    if "half" in mod:  # "the first half of last year", "올해 상반기"
+        if "first" in mod:
+            return dt.date(year, 1, 1), dt.date(year, 6, 30), "range", False
+        return dt.date(year, 7, 1), dt.date(year, 12, 31), "range", False
     if mod.startswith(("early", "the beginning", "the start")):
         return dt.date(year, 1, 1), dt.date(year, 4, 30), "range", False
     if mod.startswith(("mid", "the middle")):
@@ -357,6 +366,8 @@ _KO_YEAR_PARTS: Final = {
     "후반": "late",
     "말": "late",
     "연말": "late",
+    "상반기": "the first half of",
+    "하반기": "the second half of",
 }
 
 
