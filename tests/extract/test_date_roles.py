@@ -44,6 +44,11 @@ def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
         ("Police on Tuesday arrested 15 defectors.", ["event"]),
         ("The group was arrested on Tuesday, said a witness.", ["event"]),
         ("They were caught on May 3 said officials.", ["event"]),
+        # a clause of its own after the reporting verb has its own date
+        ("Person A-017 said she was repatriated in 2015.", ["event"]),
+        ("Fictional activists said they were arrested on May 3.", ["event"]),
+        ("The fictional group said in a statement on Monday that 5 were held.", ["report"]),
+        ("Fictional officials told reporters on Monday that 5 were held.", ["report"]),
         ("11일 가상의 연구소는 보고서에서 이렇게 설명했다.", ["report"]),
         # a dateline is the day the story was filed
         ("TUMEN, June 3 (Fictional Wire) -- A fictional agency asked about 11 people.", ["report"]),
@@ -141,6 +146,8 @@ def test_day_ranges_and_counts_after_a_day(text: str, expected: tuple[str, str, 
         ("지난해 상반기 체포됐다.", ("지난해 상반기", "2029-01-01", "2029-06-30")),
         ("올해 하반기 북송됐다.", ("올해 하반기", "2030-07-01", "2030-12-31")),
         ("in the first half of last year", ("the first half of last year", "2029-01-01", "2029-06-30")),
+        ("since the start of the month", ("the start of the month", "2030-10-01", "2030-10-10")),
+        ("since the beginning of the year", ("the beginning of the year", "2030-01-01", "2030-04-30")),
         ("in the second half of last month", ("the second half of last month", "2030-09-16", "2030-09-30")),
     ],
 )

@@ -144,6 +144,8 @@ def test_a_yearly_rate_is_a_tally(text: str, count: int, qualifier: str) -> None
         ("Fictional: at least 45 defectors remain in detention in China, according to the group.", 45),
         ("가상: 단체는 최소 38명의 탈북민이 중국에 구금돼 있다고 밝혔다.", 38),
         ("가상: 현재 탈북민 200여 명이 중국 공안에 억류돼 있는 것으로 추산된다.", 200),
+        ("Fictional: about 2,000 North Koreans are believed to be held in Chinese detention centres.", 2000),
+        ("Fictional: China is thought to be holding around 2,000 North Koreans.", 2000),
     ],
 )
 def test_an_estimated_head_count_of_people_held_now_is_a_tally(text: str, count: int) -> None:
@@ -396,3 +398,11 @@ def test_a_group_dated_by_a_part_of_a_year_stays_an_incident(text: str) -> None:
     assert found.tallies == []
     (incident,) = found.incidents
     assert incident.victims.count == 12
+
+
+def test_a_group_being_held_now_is_an_incident() -> None:
+    """ "are being held": the progressive says custody going on, not what happens as a rule."""
+    found = run("Fictional: seven North Koreans are being held in Town X after their arrest on 3 May 2030.")
+    assert found.tallies == []
+    (incident,) = found.incidents
+    assert (incident.victims.count, incident.status) == (7, "at_risk")

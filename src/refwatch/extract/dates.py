@@ -73,6 +73,7 @@ _REL = re.compile(
     r"(?i:\b(?:(?P<day>yesterday|today|tonight|last\s+night)"
     r"|(?P<span>(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:week|month|year|few\s+days))"
     r"|(?P<earlier>earlier\s+this\s+(?:week|month|year))"
+    r"|(?P<opening>the\s+(?:beginning|start)\s+of\s+the\s+(?:week|month|year))"
     r"|(?P<weekend>(?:at|over|during)\s+the\s+weekend|(?:last|this|past)\s+weekend)"
     r"|(?:(?P<calmod>early|mid|late|the\s+(?:beginning|start|middle|end|(?:first|second)\s+half)\s+of)[- ]?)?"
     r"(?P<cal>(?:this|last|past|previous)\s+(?:week|month|year))"
@@ -176,9 +177,15 @@ def bare_month_cue(text: str, start: int) -> bool:
     return _BARE_MONTH_BEFORE.search(text, pos, start) is not None
 
 
+#: A word between a reporting verb and its date ("said late on Monday", "told reporters on Monday"),
+#: but not one of a clause of its own ("said she was repatriated in 2015": that date is the clause's).
+_REPORT_GAP_WORD: Final = (
+    r"(?:\s+(?!(?:i|you|he|she|it|we|they|was|were|is|are|had|has|have|been|being|be|will|would)\b)"
+    r"(?![\w'’]+ed\b)[\w.'’]+)"
+)
 _REPORT_BEFORE = WindowPattern(
     re.compile(
-        rf"(?i:\b(?:{EN.pattern('report_before')})\b(?:\s+[\w.'’]+){{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$"
+        rf"(?i:\b(?:{EN.pattern('report_before')})\b{_REPORT_GAP_WORD}{{0,3}}?\s+(?:on\s+|in\s+|at\s+)?)$"
     )
 )
 _REPORT_AFTER_EN = re.compile(rf"(?i:^\s*(?:{EN.pattern('report_after')})\b)")
@@ -488,6 +495,14 @@ class _Resolver:
             return a - dt.timedelta(days=days), a, "range", False
         if m["weekend"]:
             return _weekend(a)
+        if m["opening"]:  # "since the start of the month": of the current one
+            unit = m["opening"].lower().split()[-1]
+            if unit == "week":
+                monday = a - dt.timedelta(days=a.weekday())
+                return monday, monday, "day", False
+            if unit == "month":
+                return _part_of_month(a.year, a.month, "early")
+            return _part_of_year(a.year, "early")
         if m["earlier"]:
             unit = m["earlier"].lower().split()[-1]
             start = {"week": a - dt.timedelta(days=a.weekday()), "month": a.replace(day=1)}.get(

@@ -134,7 +134,8 @@ def _words_before(v: Vocabulary) -> Reader:
                 if text[start:end].split()[0].lower() in progressive_custody:
                     # custody going on now ("is holding 7"), not a rule; "are arresting" stays generic
                     continue
-                if not any(w.lower() in ongoing for w in words[-2:]):
+                # "are being held": the progressive may open the event word itself
+                if not any(w.lower() in ongoing for w in [*words[-2:], text[start:end].split()[0]]):
                     return False, False
         if base_form.fullmatch(text, start, start + len(text[start:end].split()[0])):
             return False, False
