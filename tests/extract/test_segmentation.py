@@ -455,3 +455,22 @@ def test_a_person_of_another_kind_joined_to_a_group_is_not_counted() -> None:
     )
     (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
     assert incident.victims.count == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: police held 12 defectors in Town X, and seven others were arrested separately in Town Y.",
+        "가상: 중국 공안은 지난 3일 옌지에서 탈북민 12명을 체포했으며, 별도로 투먼에서도 7명이 붙잡혔다.",
+    ],
+)
+def test_groups_caught_separately_are_two_incidents(text: str) -> None:
+    """ "separately", "별도로": the figures of one sentence are groups caught apart, not one group."""
+    found = extract_document(text, document="fictional", published=dt.date(2030, 5, 20))
+    assert sorted(i.victims.count for i in found) == [7, 12]
+
+
+def test_a_group_counted_in_parts_by_place_stays_one() -> None:
+    text = "Fictional: police arrested 20 in Qingdao and 9 in Kunming on 18 July 2029."
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 5, 20))
+    assert incident.victims.count == 29

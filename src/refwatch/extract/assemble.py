@@ -211,6 +211,19 @@ def _split_pairs(
     if figures is not None and len(figures) > 1:
         stretches = _stretches(sm, [(c.start + c.end) // 2 for c in figures])
         return [([c], [], stretch) for c, stretch in zip(figures, stretches, strict=True)]
+    if (
+        figures is None
+        and len(counts) >= 2
+        and len(values) == len(counts)
+        and any(counts[0].end <= at for at in sm.separate_at)
+    ):
+        # "12 were detained in Yunnan, and seven others were arrested separately in Kunming":
+        # groups caught apart, each with the dates of its own stretch of the sentence.
+        stretches = _stretches(sm, [(c.start + c.end) // 2 for c in counts])
+        return [
+            ([c], [d for d in dates if lo <= d.start < hi], (lo, hi))
+            for c, (lo, hi) in zip(counts, stretches, strict=True)
+        ]
     return [(people_counts(sm) if figures is None else figures, _event_dates(sm), None)]
 
 

@@ -154,5 +154,7 @@ class SentenceMentions:
     singular_anaphora: list[Span] = field(default_factory=list)
     other_group: bool = False
     subgroup: bool = False
+    #: Where words say that the sentence's figures are groups caught apart ("separately", "별도로").
+    separate_at: list[int] = field(default_factory=list)
     #: Figures :func:`refwatch.extract.tallies.mark_tallies` found to be tallies (moved out of ``counts``).
     tallies: list[TallyFinding] = field(default_factory=list)

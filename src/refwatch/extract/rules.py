@@ -29,6 +29,7 @@ from refwatch.extract.tallies import mark_tallies, tallies_of
 from refwatch.extract.triggers import (
     find_anaphora,
     find_other_group,
+    find_separate,
     find_singular_anaphora,
     find_status_cues,
     find_triggers,
@@ -238,12 +239,15 @@ def _plural_people(text: str, sm: SentenceMentions, single: CountMention) -> boo
 
 
 def _mark_other_groups(text: str, found: list[SentenceMentions]) -> None:
-    spans = find_other_group(text)
     starts = [sm.sentence.start for sm in found]
-    for span in spans:
+    for span in find_other_group(text):
         i = bisect.bisect_right(starts, span.start) - 1
         if i >= 0:
             found[i].other_group = True
+    for span in find_separate(text):
+        i = bisect.bisect_right(starts, span.start) - 1
+        if i >= 0:
+            found[i].separate_at.append(span.start)
 
 
 def _drop_overlaps(counts: list[CountMention], spans: Sequence[Span | DateMention]) -> list[CountMention]:

@@ -181,6 +181,14 @@ def find_other_group(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _OTHER_GROUP.finditer(text)]
 
 
+_SEPARATE = Scanner(re.compile(alternation("separate_groups", bounded=False)))
+
+
+def find_separate(text: str) -> list[Span]:
+    """Words saying that figures of one sentence are groups caught apart ("separately", "별도로")."""
+    return [Span(m.start(), m.end()) for m in _SEPARATE.finditer(text)]
+
+
 _PART_BEFORE = re.compile(alternation("part_before", bounded=False))
 _PART_AFTER = re.compile(alternation("part_after", bounded=False))
 _POSSESSIVE_BEFORE = re.compile(alternation("possessive_before", bounded=False))
