@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from refwatch.extract import extract_document
-from refwatch.extract.segment import split_sentences
+from refwatch.extract.segment import is_clutter, split_sentences
 from refwatch.extract.triggers import find_other_group
 
 
@@ -474,3 +474,23 @@ def test_a_group_counted_in_parts_by_place_stays_one() -> None:
     text = "Fictional: police arrested 20 in Qingdao and 9 in Kunming on 18 July 2029."
     (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 5, 20))
     assert incident.victims.count == 29
+
+
+def test_one_kind_of_person_keeps_its_qualifier() -> None:
+    """ "more than 100 women" is at least 100, as "more than 100 people" is."""
+    text = "Fictional: more than 100 North Korean women were repatriated from Town X on 3 June 2029."
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    victims = incident.victims
+    assert (victims.count, victims.qualifier, victims.women) == (100, "at_least", 100)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Cite as Fictional Radio, Police arrest 9 in Town X, 3 May 2029, available at: [accessed 1 June]",
+        "Suggested citation: Fictional Group, Report on Town X, 2029.",
+    ],
+)
+def test_a_citation_line_is_page_furniture(line: str) -> None:
+    """A citation repeats the title and adds the day it was read: neither tells of an event."""
+    assert is_clutter(line)

@@ -17,7 +17,7 @@ from refwatch.domain.incidents import DateInterval, Evidence, Incident, Location
 from refwatch.domain.vocabulary import Agency, EventType, LocationRole, Salience, Status
 from refwatch.extract.assemble import NOMINAL_SEED_TYPES, Cluster, dated_nominal
 from refwatch.extract.dates import with_year
-from refwatch.extract.mentions import DateMention, PlaceMention, SentenceMentions, Trigger
+from refwatch.extract.mentions import CountMention, DateMention, PlaceMention, SentenceMentions, Trigger
 
 #: A release by North Korea ("released_after_return") comes after the return: the people stand released.
 _STATUS_ORDER: Final = ("died", "released_after_return", "returned", "released", "reached_safety", "at_risk")
@@ -92,11 +92,13 @@ def resolve_victims(cluster: Cluster) -> Victims:
     figures = [c for c in cluster.counts if c.count is not None and c.group == "people"]
     groups: dict[str, int] = {}
     group_total = 0
+    kinds: list[CountMention] = []
     for sm in cluster.seeds + cluster.attached:
         for c in sm.counts:
             if c.group != "people" and c.count is not None and c.group not in groups:
                 groups[c.group] = c.count
                 group_total += c.count
+                kinds.append(c)
     unlabeled_parts = False
     victims = Victims()
     if figures:
@@ -106,6 +108,9 @@ def resolve_victims(cluster: Cluster) -> Victims:
         victims = Victims(
             chosen.count, chosen.count_min, chosen.count_max, chosen.qualifier, text=chosen.text
         )
+    elif len(kinds) == 1:  # "more than 100 North Korean women": one kind, its own qualifier
+        (only,) = kinds
+        victims = Victims(only.count, only.count_min, only.count_max, only.qualifier, text=only.text)
     elif groups:
         victims = Victims(group_total, group_total, group_total, "exact", text=None)
     else:

@@ -28,6 +28,7 @@ _ABBREVIATION: Final = re.compile(
 _CLUTTER: Final = re.compile(
     r"^\s*(?:skip to|go to contents|share|tweet|print|email|comments?\b|related|advertisement|copyright|"
     r"all rights? reserved|subscribe|sign in|log ?in|menu|home\b|next post|previous post|read more|"
+    r"cite\s+as\b|suggested\s+citation|how\s+to\s+cite|"
     r"좋아요|슬퍼요|화나요|댓글|공유|구독|제보하기|카카오톡|전화\s*:|이메일\s*:|▷|■|무단\s*전재|지금 뜨는|"
     r"기사\s*(?:원문|제보)|저작권)",
     re.IGNORECASE,
