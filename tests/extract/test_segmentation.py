@@ -494,3 +494,15 @@ def test_one_kind_of_person_keeps_its_qualifier() -> None:
 def test_a_citation_line_is_page_furniture(line: str) -> None:
     """A citation repeats the title and adds the day it was read: neither tells of an event."""
     assert is_clutter(line)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: in 2029, Ms. Lee was caught by police in Town X and sent back.",
+        "Fictional: Mr. Kim was arrested in Town X in March 2029 and repatriated a month later.",
+    ],
+)
+def test_a_person_named_with_a_title_is_one_person(text: str) -> None:
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert incident.victims.count == 1
