@@ -44,6 +44,9 @@ def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
         ("Police on Tuesday arrested 15 defectors.", ["event"]),
         ("The group was arrested on Tuesday, said a witness.", ["event"]),
         ("They were caught on May 3 said officials.", ["event"]),
+        # a Korean date whose clause ends in a plan is a coming one; the words between close no other verb
+        ("가상: 탈북민 20여 명이 이달 말 북송될 예정이라고 소식통은 전했다.", ["future"]),
+        ("가상: 지난 3일 체포된 5명이 이달 말 북송될 예정이다.", ["event", "future"]),
         # a clause of its own after the reporting verb has its own date
         ("Person A-017 said she was repatriated in 2015.", ["event"]),
         ("Fictional activists said they were arrested on May 3.", ["event"]),

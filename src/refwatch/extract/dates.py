@@ -204,6 +204,7 @@ _SUBJECT_THEN_REPORT = re.compile(
 _FUTURE_BEFORE = WindowPattern(re.compile(alternation("future_before", bounded=False)))
 # Korean: "오는 20일" (the coming 20th), "내년 3월" (next year's March).
 _FUTURE_REL: Final = word_set("future_relative_before")
+_FUTURE_AFTER = re.compile(alternation("future_after", bounded=False))
 # "단체는 14일 이들이 지난 12일 체포됐다고 밝혔다": a day right after the sentence's topic, in a
 # sentence that ends by reporting what was said, dates the saying (Korean puts the verb last).
 _TOPIC_OPENING_KO = re.compile(
@@ -704,7 +705,11 @@ def _role(
         and not _VERB_BEFORE.search(text, max(0, start - 30), start)
     ):
         return "report"
-    if _FUTURE_BEFORE.search(before, low_before) or (match.groupdict().get("rel") or "") in _FUTURE_REL:
+    if (
+        _FUTURE_BEFORE.search(before, low_before)
+        or (match.groupdict().get("rel") or "") in _FUTURE_REL
+        or _FUTURE_AFTER.match(after)
+    ):
         return "future"
     if _LIFE_BEFORE_EN.search(before, low_before) or _LIFE_AFTER_KO.match(text[end : end + 60]):
         return "background"
