@@ -506,3 +506,16 @@ def test_a_citation_line_is_page_furniture(line: str) -> None:
 def test_a_person_named_with_a_title_is_one_person(text: str) -> None:
     (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
     assert incident.victims.count == 1
+
+
+def test_items_of_a_sentence_are_cut_at_the_clause_break() -> None:
+    """ "In March, 12 ... in Yanji; in April, another 7 ...": Yanji is the first group's place."""
+    text = (
+        "Fictional: in March 2029, 12 defectors were arrested in Yanji; "
+        "in April 2029, another 7 were caught in Tumen."
+    )
+    found = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert sorted((i.victims.count, [loc.place for loc in i.locations]) for i in found) == [
+        (7, ["Tumen"]),
+        (12, ["Yanji"]),
+    ]

@@ -228,8 +228,16 @@ def _split_pairs(
 
 
 def _stretches(sm: SentenceMentions, centres: list[int]) -> list[tuple[int, int]]:
-    """The sentence cut halfway between consecutive items (at ``centres``): one stretch per item."""
-    cuts = [sm.sentence.start] + [(a + b) // 2 for a, b in itertools.pairwise(centres)] + [sm.sentence.end]
+    """The sentence cut between consecutive items (at ``centres``): one stretch per item.
+
+    The cut is the clause break between two items where there is one ("In March, 12 were
+    arrested in Yanji; in April, 7 in Tumen": Yanji is the first item's), else halfway.
+    """
+    cuts = [sm.sentence.start]
+    for a, b in itertools.pairwise(centres):
+        breaks = [at for at in sm.clause_breaks if a < at < b]
+        cuts.append(breaks[0] + 1 if len(breaks) == 1 else (a + b) // 2)
+    cuts.append(sm.sentence.end)
     return list(itertools.pairwise(cuts))
 
 

@@ -156,5 +156,7 @@ class SentenceMentions:
     subgroup: bool = False
     #: Where words say that the sentence's figures are groups caught apart ("separately", "별도로").
     separate_at: list[int] = field(default_factory=list)
+    #: Where a clause ends inside the sentence (a semicolon): items listed in one sentence are cut there.
+    clause_breaks: list[int] = field(default_factory=list)
     #: Figures :func:`refwatch.extract.tallies.mark_tallies` found to be tallies (moved out of ``counts``).
     tallies: list[TallyFinding] = field(default_factory=list)

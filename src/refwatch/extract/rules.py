@@ -197,6 +197,7 @@ def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[Sen
         if single is not None and not sm.counts and not _plural_people(text, sm, single):
             sm.counts = [single]
     _mark_other_groups(text, found)
+    _mark_clause_breaks(text, found)
     # Running totals and head-counts: never an incident's figure. A head-count is dated to the
     # report's day, so only a reference known to the day dates it.
     day = anchor.start if isinstance(anchor, ReferenceDate) and anchor.precision == "day" else None
@@ -248,6 +249,14 @@ def _mark_other_groups(text: str, found: list[SentenceMentions]) -> None:
         i = bisect.bisect_right(starts, span.start) - 1
         if i >= 0:
             found[i].separate_at.append(span.start)
+
+
+def _mark_clause_breaks(text: str, found: list[SentenceMentions]) -> None:
+    """Semicolons inside sentences with figures: where a list of dated groups is cut."""
+    for sm in found:
+        s = sm.sentence
+        if sm.counts and (";" in text[s.start : s.end] or "；" in text[s.start : s.end]):
+            sm.clause_breaks = [i for i in range(s.start, s.end) if text[i] in ";；"]
 
 
 def _drop_overlaps(counts: list[CountMention], spans: Sequence[Span | DateMention]) -> list[CountMention]:
