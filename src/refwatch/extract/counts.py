@@ -30,9 +30,13 @@ _EN_WORD_NUM: Final = rf"(?:{_EN_WORDS}){_EN_UNITS}"
 #: Multipliers after a number ("two dozen", "three hundred", "2 thousand"), each optionally followed
 #: by the rest of the figure ("two hundred and fifty", "two thousand three hundred").
 _EN_MULTIPLIERS: Final = "|".join(sorted(numbers("en").multipliers, key=len, reverse=True))
+_EN_MULTIPLIER: Final = rf"[ \t-]+(?:{_EN_MULTIPLIERS})\b"
+_EN_NUM_TAIL: Final = rf"[ \t]+(?:and[ \t]+)?{_EN_WORD_NUM}\b"
+# Optional parts written as "(?:...|)": an optional group ("?", "*") of more than a character costs
+# the engine a repeat context at every figure it tries, and figures are tried very often.
 _EN_NUM: Final = (
     rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_EN_WORD_NUM})"
-    rf"(?:[ \t-]+(?:{_EN_MULTIPLIERS})\b(?:[ \t]+(?:and[ \t]+)?{_EN_WORD_NUM}\b)?)*)"
+    rf"(?:{_EN_MULTIPLIER}(?:{_EN_NUM_TAIL}(?:{_EN_MULTIPLIER}|)|)|))"
 )
 _EN_QUAL: Final = "|".join(
     sorted(
@@ -393,16 +397,22 @@ def _with_joined_persons(text: str, counts: list[CountMention]) -> list[CountMen
     """
     out: list[CountMention] = []
     for i, c in enumerate(counts):
-        if c.count is None or c.vague or c.group not in _PERSON_GROUPS or not c.text[:1].isalnum():
+        # "and" must stand right before or after the count: substring tests spare most matches.
+        joined_after = "and" in text[c.end : c.end + 7]
+        joined_before = "and" in text[max(0, c.start - 6) : c.start]
+        if (
+            not (joined_after or joined_before)
+            or c.count is None
+            or c.vague
+            or c.group not in _PERSON_GROUPS
+            or not c.text[:1].isalnum()
+        ):
             out.append(c)
             continue
         limit = counts[i + 1].start if i + 1 < len(counts) else len(text)
         floor = max(out[-1].end if out else 0, c.start - _JOINED_REACH)
-        after = _EN_AND_ONE.match(text, c.end)
-        # "and" must stand just before the count: a substring test spares most searches.
-        before = (
-            _EN_ONE_AND.search(text, floor, c.start) if "and" in text[max(0, c.start - 6) : c.start] else None
-        )
+        after = _EN_AND_ONE.match(text, c.end) if joined_after else None
+        before = _EN_ONE_AND.search(text, floor, c.start) if joined_before else None
         ones = [m for m in (before, after) if m is not None and m.end("one") <= limit]
         singles = [
             CountMention(m.start("one"), m.end("one"), m["one"], 1, 1, 1, "exact", _en_group(m["noun"]))
