@@ -131,3 +131,30 @@ def test_lines_are_the_runs_between_line_breaks(text: str) -> None:
 @given(before=st.text(alphabet="Mr.Dr. St.ab A.B\nxy", max_size=30))
 def test_the_abbreviation_test_reads_only_the_tail(before: str) -> None:
     assert _ends_with_abbreviation(before) == (_ABBREVIATION.search(before) is not None)
+
+
+_KOREAN_WITH_NAMES = st.sampled_from(
+    ["선양", "에서", " ", "Yanji", "yanji", "TUMEN", "Sin", "uiju", "x", "-", "3", "."]
+)
+
+
+@settings(deadline=None)
+@given(pieces=st.lists(_KOREAN_WITH_NAMES, max_size=30))
+def test_latin_names_in_korean_text_are_found_by_their_first_letters(pieces: list[str]) -> None:
+    """In a text mostly in Hangul the Latin names are looked for at their first letters, not after
+    every character that is not a Latin letter (nearly all of them there): same matches."""
+    scanner = NameScanner(name_parts(["Yanji", "Tumen", "Sin-uiju", "선양"]))
+    text = fold("중국 선양에서 " * 60 + "".join(pieces))
+    expected = [m.span() for m in scanner.pattern.finditer(text)]
+    scanner._latin._after = _NoPass()  # type: ignore[assignment]  # noqa: SLF001
+    scanner._latin._at_start = _NoPass()  # type: ignore[assignment]  # noqa: SLF001
+    assert [m.span() for m in scanner.finditer(text)] == expected
+
+
+def test_latin_names_in_english_text_are_looked_for_after_word_breaks() -> None:
+    scanner = NameScanner(name_parts(["Yanji", "Tumen", "Sin-uiju"]))
+    text = fold("Held in “Yanji”, then Sin uiju; xyanji and 중국Tumen.")
+    expected = [m.span() for m in scanner.pattern.finditer(text)]
+    assert [text[a:b] for a, b in expected] == ["yanji", "sin uiju", "tumen"]
+    scanner._latin._letters = _NoPass()  # type: ignore[assignment]  # noqa: SLF001
+    assert [m.span() for m in scanner.finditer(text)] == expected
