@@ -37,11 +37,49 @@ def _opening_strings(pattern: str) -> set[str]:
 
 
 def test_openings_follow_each_literal_alternative_past_an_alternation() -> None:
-    """``(?:\\d+|an?)\\s+days`` opens with a digit, "a days" or "an days": not with every word
-    beginning "a"; a run of white space (``\\s+``) is one :data:`SPACE` that the opening goes past."""
-    assert _opening_strings(r"(?:\d+|an?)\s+days") == {DIGIT, "a" + SPACE + "days", "an" + SPACE + "days"}
+    """``(?:\\d+|an?)\\s+days`` opens with "N days", "a days" or "an days": not with every word
+    beginning "a"; a run of white space (``\\s+``) is one :data:`SPACE` and a run of digits one
+    :data:`DIGIT`, which the opening goes past."""
+    days = SPACE + "days"
+    assert _opening_strings(r"(?:\d+|an?)\s+days") == {DIGIT + days, "a" + days, "an" + days}
     expected = {f"in{SPACE}the{gap}{word}" for gap in ("", SPACE) for word in ("past", "last")}
     assert _opening_strings(r"in\s+the\s*(?:past|last)") == expected
+
+
+def test_openings_go_past_numbers_and_into_a_closing_look_ahead() -> None:
+    """A number of any length is one :data:`DIGIT` ("5 of them", "1,000 of them" alike), and what a
+    look-ahead requires next continues the opening: not every number in a text opens a match."""
+    pattern = r"(?i:\b(?P<n>\d{1,3}(?:,\d{3})+|\d+|five)(?=\s+of\s+them))"
+    them = SPACE + "of" + SPACE + "them"
+    assert _opening_strings(pattern) == {DIGIT + "," + DIGIT, DIGIT + them, "five" + them}
+    assert _opening_strings(r"(?<=x)(?!y)\d\d?") == {
+        DIGIT
+    }  # look-behinds and negative look-aheads add nothing
+    assert _opening_strings(r"(?=a?)b") == {"b"}  # a look-ahead that may match nothing adds nothing
+
+
+_NUMBERED = [
+    r"(?i:\b(?P<n>\d{1,3}(?:,\d{3})+|\d+|five)(?=\s+of\s+them))",
+    r"\b(?:the\s+)?(?P<d>\d{1,2})(?:st|nd)?\s+(?:of\s+)?may\b",
+    r"(?i:\b(?:\d+|the|some)\s+others\b)",
+    r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-./]\s?(?P<m>\d{1,2})(?=\s?(?:일|of))",
+]
+
+
+@pytest.mark.parametrize("pattern", _NUMBERED)
+@settings(deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(["5", "12", "1,000", "2019", "-", ".", " ", "  ", "\n", "of", "them", "five", "the",
+                         "may", "1st", "2nd", "others", "some", "일", "x", "١٢", "Of", "THEM"]),
+        max_size=24,
+    )
+)  # fmt: skip
+def test_scanners_past_numbers_match_finditer(pattern: str, words: list[str]) -> None:
+    text = "".join(words)
+    scanner = _scanner(pattern)
+    expected = [(m.span(), m.groupdict()) for m in scanner.pattern.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in scanner.finditer(text)] == expected
 
 
 def test_too_many_continuations_are_cut_short_not_dropped() -> None:

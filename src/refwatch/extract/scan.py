@@ -122,18 +122,21 @@ def _first(items: Any, ignore_case: bool) -> tuple[set[str], bool]:
     return out, True
 
 
-#: In an opening, any character that ``\\d`` matches (lower-casing leaves digits in place).
+#: In an opening, a run of one or more characters that ``\\d`` matches (lower-casing leaves
+#: digits in place): a pattern's ``\\d``, ``\\d+``, ``\\d{1,3}`` and literal digits all become it,
+#: so that an opening may go on past a number of any length ("5 of them", "1,000 people").
 DIGIT: Final = "\x00"
 #: In an opening, a run of one or more characters that ``\\s`` matches: a pattern's ``\\s``,
 #: ``\\s+`` and literal white space all become it (a single space is a run too), so that an
 #: opening may go on past ``\\s+`` ("in the past", not just "in ").
 SPACE: Final = "\x01"
 _SPACE_CLASS: Final = [(_constants.CATEGORY, _constants.CATEGORY_SPACE)]
+_DIGIT_CLASS: Final = [(_constants.CATEGORY, _constants.CATEGORY_DIGIT)]
 _TOKEN_CLASSES: Final = (
-    (DIGIT, [(_constants.CATEGORY, _constants.CATEGORY_DIGIT)]),
+    (DIGIT, _DIGIT_CLASS),
     (SPACE, _SPACE_CLASS),
 )
-_TOKEN_SOURCE: Final = {DIGIT: r"\d", SPACE: r"\s+"}
+_TOKEN_SOURCE: Final = {DIGIT: r"\d+", SPACE: r"\s+"}
 #: More literal openings than this make a gate that costs more than it saves.
 _MAX_OPENINGS: Final = 64
 
@@ -148,7 +151,7 @@ def _openings(items: Any) -> tuple[set[str], bool]:
     means nothing is known.
     """
     whole, prefixes = _opening_sets(items)
-    return {_SPACE_RUN.sub(SPACE, o) for o in whole | prefixes}, not prefixes
+    return {_SPACE_RUN.sub(SPACE, _DIGIT_RUN.sub(DIGIT, o)) for o in whole | prefixes}, not prefixes
 
 
 #: What :func:`_opening_sets` gives when nothing is known about a part of a pattern.
@@ -198,6 +201,12 @@ def _followed(
 def _element_sets(element: tuple[Any, Any]) -> tuple[frozenset[str], frozenset[str]]:
     """:func:`_opening_sets` of one parsed element."""
     op, av = element
+    if op is _constants.ASSERT and av[0] == 1:
+        # A look-ahead: what follows begins with one of its openings (if they are known).
+        ahead = _opening_sets(av[1])
+        if "" in ahead[0] or "" in ahead[1]:
+            return frozenset({""}), frozenset()
+        return frozenset(), ahead[0] | ahead[1]
     if op in _ZERO_WIDTH:
         return frozenset({""}), frozenset()
     if op is _constants.LITERAL:
@@ -228,6 +237,8 @@ def _element_sets(element: tuple[Any, Any]) -> tuple[frozenset[str], frozenset[s
         low, high, body = av
         if len(body) == 1 and body[0] == (_constants.IN, _SPACE_CLASS):  # \s+, \s*, \s{1,3}: a run
             return (frozenset({SPACE}) if low else frozenset({"", SPACE})), frozenset()
+        if len(body) == 1 and body[0] == (_constants.IN, _DIGIT_CLASS):  # \d+, \d{1,3}: a run too
+            return (frozenset({DIGIT}) if low else frozenset({"", DIGIT})), frozenset()
         inner_whole, inner_prefixes = _opening_sets(body)
         if low == 0 and high == 1:  # optional: without it, or once
             return inner_whole | {""}, inner_prefixes
@@ -255,7 +266,7 @@ def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 
 def _kept_gate(analysed: re.Pattern[str]) -> tuple[str, ...] | None:
     """:func:`_gate` of ``analysed``, kept with the compiled programs (see :func:`.patterns.derived`)."""
-    gate = patterns.derived("gate.v6", f"{analysed.flags}:{analysed.pattern}", lambda: _gate(analysed))
+    gate = patterns.derived("gate.v7", f"{analysed.flags}:{analysed.pattern}", lambda: _gate(analysed))
     return None if gate is None else tuple(gate)
 
 
@@ -317,15 +328,16 @@ def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str]
 #: More openings than this keep a scanner out of the shared index (too loose a pattern).
 _MAX_INDEX_OPENINGS: Final = 256
 _WORD_CHAR: Final = re.compile(r"\w")
-_DECIMAL: Final = re.compile(r"\d")
+_DECIMAL: Final = re.compile(r"\d+")
 _WHITE: Final = re.compile(r"\s+")
 _TOKEN: Final = re.compile("[\x00\x01]")
 _SPACE_RUN: Final = re.compile("\x01+")
+_DIGIT_RUN: Final = re.compile("\x00+")
 
 
 def _token_form(string: str) -> str:
-    """``string`` with each digit as :data:`DIGIT` and each run of white space as one :data:`SPACE`."""
-    return _SPACE_RUN.sub(SPACE, _WHITE.sub(SPACE, _DECIMAL.sub(DIGIT, string)))
+    """``string`` with each run of digits as one :data:`DIGIT` and of white space as one :data:`SPACE`."""
+    return _SPACE_RUN.sub(SPACE, _WHITE.sub(SPACE, _DIGIT_RUN.sub(DIGIT, _DECIMAL.sub(DIGIT, string))))
 
 
 def _alternatives(items: Any) -> Iterator[Any]:
@@ -720,7 +732,7 @@ class Scanner:
         # (under names that change when the analysis does: an older analysis stays valid, only looser).
         key = f"{analysed.flags}:{analysed.pattern}"
         self._gate = _kept_gate(analysed)
-        found = patterns.derived("openings.v7", key, lambda: _sorted_openings(_index_openings(analysed)))
+        found = patterns.derived("openings.v8", key, lambda: _sorted_openings(_index_openings(analysed)))
         openings = None if found is None else (frozenset(found[0]), frozenset(found[1]))
         self._member = None if openings is None else _SHARED.register(openings)
         required = patterns.derived("required", key, lambda: _required_chars(analysed))
