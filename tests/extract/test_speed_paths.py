@@ -82,12 +82,25 @@ def test_scanners_past_numbers_match_finditer(pattern: str, words: list[str]) ->
     assert [(m.span(), m.groupdict()) for m in scanner.finditer(text)] == expected
 
 
+def _heads_then_units(heads: int) -> set[str]:
+    # Heads of three letters, no one of them all one class ("wa[a-z]" would parse as a set).
+    words = "|".join(f"w{chr(97 + i // 5)}{chr(97 + i % 5)}" for i in range(heads))
+    return _opening_strings(rf"(?:{words})\s+(?:days?|weeks?|months?|years?)\s+ago")
+
+
 def test_too_many_continuations_are_cut_short_not_dropped() -> None:
-    """Thirty heads, each followed by eight tails: each head keeps the first character of what follows."""
-    words = "|".join(f"w{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(30))
-    found = _opening_strings(rf"(?:{words})\s+(?:days?|weeks?|months?|years?)\s+ago")
-    assert len(found) == 30
-    assert all(o.endswith(SPACE) for o in found)
+    """Sixty heads, each followed by eight tails: each head keeps the start of what follows."""
+    found = _heads_then_units(60)
+    assert len({o[:3] for o in found}) == 60
+    assert all(len(o) > 3 and not o.endswith("ago") for o in found)
+
+
+def test_a_few_hundred_continuations_are_spelt_out() -> None:
+    """Twenty-five heads by eight tails ("two days ago" ... "ten years ago") stay whole: cut to the
+    heads and a space, every "a " or "two " of a text would be tried."""
+    found = _heads_then_units(25)
+    assert len(found) == 200
+    assert f"waa{SPACE}days{SPACE}ago" in found
 
 
 def test_openings_after_an_optional_head_with_too_many_continuations_stay_known() -> None:

@@ -139,6 +139,10 @@ _TOKEN_CLASSES: Final = (
 _TOKEN_SOURCE: Final = {DIGIT: r"\d+", SPACE: r"\s+"}
 #: More literal openings than this make a gate that costs more than it saves.
 _MAX_OPENINGS: Final = 64
+#: Openings spelt out where one part follows another, before they are cut short: the shared
+#: index holds up to :data:`_MAX_INDEX_OPENINGS` per pattern ("a day ago" ... "ten years ago"),
+#: and a gate cuts its own to :data:`_MAX_OPENINGS`.
+_MAX_FOLLOWED: Final = 256
 
 
 def _openings(items: Any) -> tuple[set[str], bool]:
@@ -181,14 +185,14 @@ def _followed(
     """The sets of ``head`` then ``tail``: each whole match of the head continues with the tail's."""
     whole, prefixes = head
     tail_whole, tail_prefixes = tail
-    if len(whole) * (len(tail_whole) + len(tail_prefixes)) > _MAX_OPENINGS:
+    if len(whole) * (len(tail_whole) + len(tail_prefixes)) > _MAX_FOLLOWED:
         # Too many to spell out: each head with the tail's openings cut short (or the heads alone),
         # and the tail's openings where the head may be empty.
         tails = tail_whole | tail_prefixes
         heads = prefixes | (whole - {""})
         for size in range(max(map(len, tails), default=0) - 1, 0, -1):
             cut = {t[:size] for t in tails}
-            if len(whole) * len(cut) <= _MAX_OPENINGS:
+            if len(whole) * len(cut) <= _MAX_FOLLOWED:
                 heads = prefixes | {w + t for w in whole - {""} for t in cut}
                 break
         return frozenset(), heads | tails if "" in whole else heads
@@ -266,7 +270,7 @@ def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 
 def _kept_gate(analysed: re.Pattern[str]) -> tuple[str, ...] | None:
     """:func:`_gate` of ``analysed``, kept with the compiled programs (see :func:`.patterns.derived`)."""
-    gate = patterns.derived("gate.v7", f"{analysed.flags}:{analysed.pattern}", lambda: _gate(analysed))
+    gate = patterns.derived("gate.v8", f"{analysed.flags}:{analysed.pattern}", lambda: _gate(analysed))
     return None if gate is None else tuple(gate)
 
 
@@ -732,7 +736,7 @@ class Scanner:
         # (under names that change when the analysis does: an older analysis stays valid, only looser).
         key = f"{analysed.flags}:{analysed.pattern}"
         self._gate = _kept_gate(analysed)
-        found = patterns.derived("openings.v8", key, lambda: _sorted_openings(_index_openings(analysed)))
+        found = patterns.derived("openings.v9", key, lambda: _sorted_openings(_index_openings(analysed)))
         openings = None if found is None else (frozenset(found[0]), frozenset(found[1]))
         self._member = None if openings is None else _SHARED.register(openings)
         required = patterns.derived("required", key, lambda: _required_chars(analysed))
