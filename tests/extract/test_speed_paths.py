@@ -209,3 +209,20 @@ def test_latin_names_in_english_text_are_looked_for_after_word_breaks() -> None:
     assert [text[a:b] for a, b in expected] == ["yanji", "sin uiju", "tumen"]
     scanner._latin._letters = _NoPass()  # type: ignore[assignment]  # noqa: SLF001
     assert [m.span() for m in scanner.finditer(text)] == expected
+
+
+def test_the_gazetteer_reads_latin_names_of_places_and_agencies_with_one_trie() -> None:
+    """One trie of the Latin names of both lists: the engine reads the text once at each position,
+    where two tries read it twice; the positions are those of the two lists' passes together."""
+    from refwatch.extract.gazetteer import load_gazetteer
+    from refwatch.extract.gazetteer.matcher import LatinPass
+
+    gazetteer = load_gazetteer()
+    shared = gazetteer._place_scanner._latin  # noqa: SLF001
+    assert shared is gazetteer._actor_scanner._latin  # noqa: SLF001
+    assert shared._after.pattern.count("(?<![") == 1  # type: ignore[union-attr]  # noqa: SLF001
+    places = LatinPass(name_parts(["Yanji", "Sin-uiju", "China"]))
+    agencies = LatinPass(name_parts(["police", "Chinese police", "border guards"]))
+    both = LatinPass(name_parts(["Yanji", "Sin-uiju", "China", "police", "Chinese police", "border guards"]))
+    text = fold("Chinese police in Yanji; sinuiju border-guards, china's police; xyanji policemen")
+    assert both.starts(text) == sorted(set(places.starts(text)) | set(agencies.starts(text)))
