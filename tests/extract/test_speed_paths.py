@@ -226,3 +226,19 @@ def test_the_gazetteer_reads_latin_names_of_places_and_agencies_with_one_trie() 
     both = LatinPass(name_parts(["Yanji", "Sin-uiju", "China", "police", "Chinese police", "border guards"]))
     text = fold("Chinese police in Yanji; sinuiju border-guards, china's police; xyanji policemen")
     assert both.starts(text) == sorted(set(places.starts(text)) | set(agencies.starts(text)))
+
+
+def test_scanners_of_the_text_at_hand_read_its_positions_directly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the index has read a text, the other scanners of that text look their positions up
+    without lowering the text or calling the index again (most of them find nothing)."""
+    held, freed = _scanner(r"(?i:\bheld\b)"), _scanner(r"(?i:\bfreed\b)")
+    text = "Fictional: 3 people were HELD, then freed."
+    assert [m.group() for m in held.finditer(text)] == ["HELD"]
+
+    def boom(*args: object) -> None:
+        raise AssertionError("looked up again")
+
+    monkeypatch.setattr(scan, "lowered", boom)
+    monkeypatch.setattr(scan._SharedIndex, "positions", boom)  # noqa: SLF001
+    assert [m.group() for m in freed.finditer(text)] == ["freed"]
+    assert [m.group() for m in held.finditer(text)] == ["HELD"]

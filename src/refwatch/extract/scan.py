@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, Final
 
 from refwatch.extract import patterns
@@ -671,6 +671,8 @@ def _closure(owners: dict[str, set[int]]) -> dict[str, tuple[int, ...]]:
 
 
 _SHARED: Final = _SharedIndex()
+#: The positions of a member with none in the text at hand (never changed).
+_NO_POSITIONS: Final[list[int]] = []
 
 
 class WindowPattern:
@@ -760,20 +762,26 @@ class Scanner:
         A list rather than an iterator: every finder reads all of them, and most calls find
         nothing, where building a generator cost more than the answer.
         """
-        starts: Iterable[int]
-        low = lowered(text) if self._member is not None else None
-        if low is not None and self._member is not None:
-            starts = _SHARED.positions(text, low, self._member)
-            if not starts:
+        member = self._member
+        starts: list[int] | None = None
+        if member is not None:
+            # Most scanners find nothing in a text: the index's positions for the text at hand are
+            # read here directly, without the calls that look them up for a new text.
+            last_text, by_member = _SHARED._last  # noqa: SLF001 - the index is this module's own
+            if last_text is text:
+                starts = by_member.get(member, _NO_POSITIONS)
+            elif (low := lowered(text)) is not None:
+                starts = _SHARED.positions(text, low, member)
+        if starts is None:
+            if not self.may_match(text) or (
+                self._required is not None and not any(map(text.__contains__, self._required))
+            ):
                 return []
-        elif not self.may_match(text) or (
-            self._required is not None and not any(map(text.__contains__, self._required))
-        ):
-            return []
-        elif self._scout is None:
-            return list(self.pattern.finditer(text))
-        else:
+            if self._scout is None:
+                return list(self.pattern.finditer(text))
             starts = [hit.start() for hit in self._scout.finditer(text)]
+        elif not starts:
+            return []
         # Every position where a match may start, in order: keep the leftmost match
         # after the previous one, as ``finditer`` does.
         found: list[re.Match[str]] = []
