@@ -242,3 +242,27 @@ def test_scanners_of_the_text_at_hand_read_its_positions_directly(monkeypatch: p
     monkeypatch.setattr(scan._SharedIndex, "positions", boom)  # noqa: SLF001
     assert [m.group() for m in freed.finditer(text)] == ["freed"]
     assert [m.group() for m in held.finditer(text)] == ["HELD"]
+
+
+_TALLY_SAMPLES = st.sampled_from(
+    ["since 2019", "2019-2021", "2019 to 2022", "every year", "a year", "held", "currently", "now", "연간",
+     "이후", "매년", "in total", "at least", "the", " ", ",", "7", "2020", "arrested", "구금", "현재"]
+)  # fmt: skip
+
+
+@settings(deadline=None)
+@given(pieces=st.lists(_TALLY_SAMPLES, max_size=12))
+def test_the_tally_word_screen_is_substring_tests(pieces: list[str]) -> None:
+    """Whether a sentence may hold a tally is told by a substring test per cue word (and one
+    pattern for a span of years): the same answer as one alternation of all the words, which the
+    engine tried at every position of the sentence."""
+    from refwatch.extract import tallies
+
+    low = "".join(pieces)
+    words = [*tallies._ANY_TALLY_WORDS, r"(?:19|20)\d\d\D{1,12}(?:19|20)\d\d"]  # noqa: SLF001
+    alternation = re.compile("|".join([*map(re.escape, words[:-1]), words[-1]]))
+    custody = re.compile("|".join(map(re.escape, tallies._CUE_WORDS["held"][0])))  # noqa: SLF001
+    expected = bool(alternation.search(low)) or (
+        custody.search(low) is not None and any(w in low for w in tallies._CUE_WORDS["held"][1])  # noqa: SLF001
+    )
+    assert tallies._may_hold_tally(low) == expected  # noqa: SLF001
