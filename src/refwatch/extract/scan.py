@@ -648,8 +648,9 @@ class _SharedIndex:
         """The members with an opening that begins the opening found as ``surface``."""
         owners = self._by_surface[side].get(surface)
         if owners is None:
-            # The surface has real digits and spaces where the opening has tokens.
-            owners = self._owners[side][_token_form(surface)]
+            # The surface has real digits and spaces where the opening has tokens (a surface is
+            # text: no token characters to merge, unlike the openings of :func:`_token_form`).
+            owners = self._owners[side][_WHITE.sub(SPACE, _DECIMAL.sub(DIGIT, surface))]
             if len(self._by_surface[side]) < 4096:  # surfaces differ only in digits and spaces: few
                 self._by_surface[side][surface] = owners
         return owners
