@@ -266,3 +266,22 @@ def test_the_tally_word_screen_is_substring_tests(pieces: list[str]) -> None:
         custody.search(low) is not None and any(w in low for w in tallies._CUE_WORDS["held"][1])  # noqa: SLF001
     )
     assert tallies._may_hold_tally(low) == expected  # noqa: SLF001
+
+
+def test_the_conditional_of_a_clause_is_searched_only_where_its_words_occur() -> None:
+    """ "if", "unless", "whether", "once": most clauses hold none, which substring tests tell for
+    less than a search that starts the pattern at every position (the gate is tested in
+    tests/extract/test_window_gates.py with the other window patterns)."""
+    from refwatch.extract import realis, triggers  # the readers are built with the triggers
+
+    assert triggers
+    conditionals = [w for w in realis.window_patterns() if "unless" in w.pattern.pattern]
+    assert conditionals
+    clause = " police said they were Held"
+    for window_pattern in conditionals:
+        pattern = window_pattern.pattern
+        window_pattern.pattern = _NoPass()  # type: ignore[assignment]
+        try:
+            assert window_pattern.search(clause, scan.window_lowered(clause)) is None
+        finally:
+            window_pattern.pattern = pattern
