@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from refwatch.extract import scan
 from refwatch.extract.gazetteer.matcher import NameScanner, fold, name_parts
-from refwatch.extract.scan import DIGIT, SPACE, Scanner, _openings, _parser
+from refwatch.extract.scan import DIGIT, SPACE, Scanner, WindowPattern, _openings, _parser, window_lowered
 from refwatch.extract.segment import _ABBREVIATION, _LINE, _ends_with_abbreviation, _lines
 
 
@@ -285,3 +285,12 @@ def test_the_conditional_of_a_clause_is_searched_only_where_its_words_occur() ->
             assert window_pattern.search(clause, scan.window_lowered(clause)) is None
         finally:
             window_pattern.pattern = pattern
+
+
+def test_a_window_pattern_needs_the_word_every_match_holds() -> None:
+    """ "of being $" opens with words found in most windows ("of", "for", "by"), but every match
+    holds "being": a window without it is not searched."""
+    window_pattern = WindowPattern(re.compile(r"(?i:\b(?:of|for|by)\s+being\s+$)"))
+    window_pattern.pattern = _NoPass()  # type: ignore[assignment]
+    window = "the fear of arrest by police "
+    assert window_pattern.search(window, window_lowered(window)) is None

@@ -695,18 +695,40 @@ class WindowPattern:
         True
     """
 
-    __slots__ = ("pattern", "_openings")
+    __slots__ = ("pattern", "_openings", "_required")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        self._openings = _kept_gate(_scoped_ignorecase(pattern))
+        analysed = _scoped_ignorecase(pattern)
+        self._openings = _kept_gate(analysed)
+        #: A word every match holds ("being" of "of being $"), when the openings are common words.
+        self._required = None if analysed.flags & _UNSUPPORTED_FLAGS else _required_word(analysed)
 
     def search(self, window: str, low: str | None) -> re.Match[str] | None:
         """``pattern.search(window)``; ``low`` is :func:`window_lowered` of ``window``, shared by
         the patterns searched in the same window."""
-        if self._openings is not None and low is not None and not any(map(low.__contains__, self._openings)):
-            return None
+        if low is not None:
+            if self._openings is not None and not any(map(low.__contains__, self._openings)):
+                return None
+            if self._required is not None and self._required not in low:
+                return None
         return self.pattern.search(window)
+
+
+def _required_word(pattern: re.Pattern[str]) -> str | None:
+    """The longest run of ASCII literals (lower-cased, three or more) that every match of
+    ``pattern`` holds: a run at its top level, which no alternation or repeat can skip."""
+    items = _parser.parse(pattern.pattern, pattern.flags)
+    while len(items) == 1 and items[0][0] is _constants.SUBPATTERN:
+        items = items[0][1][3]
+    best = run = ""
+    for op, av in items:
+        if op is _constants.LITERAL and chr(av).isascii():
+            run += chr(av).lower()
+        elif op not in _ZERO_WIDTH:  # a look-around consumes nothing: the run goes on past it
+            best, run = max(best, run, key=len), ""
+    best = max(best, run, key=len)
+    return best if len(best) >= 3 else None
 
 
 class Scanner:
