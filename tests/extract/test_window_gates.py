@@ -41,6 +41,7 @@ WORDS = (
     "about to be at risk of being not to accused condemned for since until as of said told reported "
     "announced according will would later going to scheduled expected deadline routinely often usually "
     "being was were born lived grew up the police on in at last week Monday 2019 March 3 , . ; "
+    "if unless whether once If ONCE who whose escaped defected Being "
     "부터 이후 밝혔다 전했다 현재 기준 까지 \u0130 \u0131 \u017f K Ä"
 ).split()
 

@@ -72,7 +72,7 @@ def _words_before(v: Vocabulary) -> Reader:
     gerund_before = _cased(v, rf"^(?:{v.pattern('gerund_before')})$")
     base_form = _cased(v, v.pattern("base_form"))
     frequency_after = _cased(v, v.pattern("frequency_after"))
-    conditional = _cased(v, rf"\b(?:{v.pattern('conditional')})\b")
+    conditional = _window(_cased(v, rf"\b(?:{v.pattern('conditional')})\b"))
     frequency = _window(_cased(v, rf"\b(?:{v.pattern('frequency')})\s+(?:[\w'’-]+\s+)?$"))
     coordination = _cased(v, v.pattern("coordination"))
     attributive = _cased(v, v.pattern("attributive_after", nouns=v.pattern("victim_nouns")))
@@ -108,7 +108,7 @@ def _words_before(v: Vocabulary) -> Reader:
         ):
             return False, False
         clause = _CLAUSE_PUNCTUATION.split(window)[-1]
-        if conditional.search(clause):
+        if conditional.search(clause, window_lowered(clause)):
             return False, False
         if place_trigger.fullmatch(text, start, end) and feared_in_clause.search(text, lo, start):
             return False, False

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, Final
 
 from refwatch.extract import patterns
@@ -122,20 +122,27 @@ def _first(items: Any, ignore_case: bool) -> tuple[set[str], bool]:
     return out, True
 
 
-#: In an opening, any character that ``\\d`` matches (lower-casing leaves digits in place).
+#: In an opening, a run of one or more characters that ``\\d`` matches (lower-casing leaves
+#: digits in place): a pattern's ``\\d``, ``\\d+``, ``\\d{1,3}`` and literal digits all become it,
+#: so that an opening may go on past a number of any length ("5 of them", "1,000 people").
 DIGIT: Final = "\x00"
 #: In an opening, a run of one or more characters that ``\\s`` matches: a pattern's ``\\s``,
 #: ``\\s+`` and literal white space all become it (a single space is a run too), so that an
 #: opening may go on past ``\\s+`` ("in the past", not just "in ").
 SPACE: Final = "\x01"
 _SPACE_CLASS: Final = [(_constants.CATEGORY, _constants.CATEGORY_SPACE)]
+_DIGIT_CLASS: Final = [(_constants.CATEGORY, _constants.CATEGORY_DIGIT)]
 _TOKEN_CLASSES: Final = (
-    (DIGIT, [(_constants.CATEGORY, _constants.CATEGORY_DIGIT)]),
+    (DIGIT, _DIGIT_CLASS),
     (SPACE, _SPACE_CLASS),
 )
-_TOKEN_SOURCE: Final = {DIGIT: r"\d", SPACE: r"\s+"}
+_TOKEN_SOURCE: Final = {DIGIT: r"\d+", SPACE: r"\s+"}
 #: More literal openings than this make a gate that costs more than it saves.
 _MAX_OPENINGS: Final = 64
+#: Openings spelt out where one part follows another, before they are cut short: the shared
+#: index holds up to :data:`_MAX_INDEX_OPENINGS` per pattern ("a day ago" ... "ten years ago"),
+#: and a gate cuts its own to :data:`_MAX_OPENINGS`.
+_MAX_FOLLOWED: Final = 256
 
 
 def _openings(items: Any) -> tuple[set[str], bool]:
@@ -148,7 +155,7 @@ def _openings(items: Any) -> tuple[set[str], bool]:
     means nothing is known.
     """
     whole, prefixes = _opening_sets(items)
-    return {_SPACE_RUN.sub(SPACE, o) for o in whole | prefixes}, not prefixes
+    return {_SPACE_RUN.sub(SPACE, _DIGIT_RUN.sub(DIGIT, o)) for o in whole | prefixes}, not prefixes
 
 
 #: What :func:`_opening_sets` gives when nothing is known about a part of a pattern.
@@ -178,14 +185,14 @@ def _followed(
     """The sets of ``head`` then ``tail``: each whole match of the head continues with the tail's."""
     whole, prefixes = head
     tail_whole, tail_prefixes = tail
-    if len(whole) * (len(tail_whole) + len(tail_prefixes)) > _MAX_OPENINGS:
+    if len(whole) * (len(tail_whole) + len(tail_prefixes)) > _MAX_FOLLOWED:
         # Too many to spell out: each head with the tail's openings cut short (or the heads alone),
         # and the tail's openings where the head may be empty.
         tails = tail_whole | tail_prefixes
         heads = prefixes | (whole - {""})
         for size in range(max(map(len, tails), default=0) - 1, 0, -1):
             cut = {t[:size] for t in tails}
-            if len(whole) * len(cut) <= _MAX_OPENINGS:
+            if len(whole) * len(cut) <= _MAX_FOLLOWED:
                 heads = prefixes | {w + t for w in whole - {""} for t in cut}
                 break
         return frozenset(), heads | tails if "" in whole else heads
@@ -198,6 +205,12 @@ def _followed(
 def _element_sets(element: tuple[Any, Any]) -> tuple[frozenset[str], frozenset[str]]:
     """:func:`_opening_sets` of one parsed element."""
     op, av = element
+    if op is _constants.ASSERT and av[0] == 1:
+        # A look-ahead: what follows begins with one of its openings (if they are known).
+        ahead = _opening_sets(av[1])
+        if "" in ahead[0] or "" in ahead[1]:
+            return frozenset({""}), frozenset()
+        return frozenset(), ahead[0] | ahead[1]
     if op in _ZERO_WIDTH:
         return frozenset({""}), frozenset()
     if op is _constants.LITERAL:
@@ -228,6 +241,8 @@ def _element_sets(element: tuple[Any, Any]) -> tuple[frozenset[str], frozenset[s
         low, high, body = av
         if len(body) == 1 and body[0] == (_constants.IN, _SPACE_CLASS):  # \s+, \s*, \s{1,3}: a run
             return (frozenset({SPACE}) if low else frozenset({"", SPACE})), frozenset()
+        if len(body) == 1 and body[0] == (_constants.IN, _DIGIT_CLASS):  # \d+, \d{1,3}: a run too
+            return (frozenset({DIGIT}) if low else frozenset({"", DIGIT})), frozenset()
         inner_whole, inner_prefixes = _opening_sets(body)
         if low == 0 and high == 1:  # optional: without it, or once
             return inner_whole | {""}, inner_prefixes
@@ -255,7 +270,7 @@ def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 
 def _kept_gate(analysed: re.Pattern[str]) -> tuple[str, ...] | None:
     """:func:`_gate` of ``analysed``, kept with the compiled programs (see :func:`.patterns.derived`)."""
-    gate = patterns.derived("gate.v6", f"{analysed.flags}:{analysed.pattern}", lambda: _gate(analysed))
+    gate = patterns.derived("gate.v8", f"{analysed.flags}:{analysed.pattern}", lambda: _gate(analysed))
     return None if gate is None else tuple(gate)
 
 
@@ -317,15 +332,16 @@ def _scout(pattern: re.Pattern[str], screen: re.Pattern[str]) -> re.Pattern[str]
 #: More openings than this keep a scanner out of the shared index (too loose a pattern).
 _MAX_INDEX_OPENINGS: Final = 256
 _WORD_CHAR: Final = re.compile(r"\w")
-_DECIMAL: Final = re.compile(r"\d")
+_DECIMAL: Final = re.compile(r"\d+")
 _WHITE: Final = re.compile(r"\s+")
 _TOKEN: Final = re.compile("[\x00\x01]")
 _SPACE_RUN: Final = re.compile("\x01+")
+_DIGIT_RUN: Final = re.compile("\x00+")
 
 
 def _token_form(string: str) -> str:
-    """``string`` with each digit as :data:`DIGIT` and each run of white space as one :data:`SPACE`."""
-    return _SPACE_RUN.sub(SPACE, _WHITE.sub(SPACE, _DECIMAL.sub(DIGIT, string)))
+    """``string`` with each run of digits as one :data:`DIGIT` and of white space as one :data:`SPACE`."""
+    return _SPACE_RUN.sub(SPACE, _WHITE.sub(SPACE, _DIGIT_RUN.sub(DIGIT, _DECIMAL.sub(DIGIT, string))))
 
 
 def _alternatives(items: Any) -> Iterator[Any]:
@@ -632,8 +648,9 @@ class _SharedIndex:
         """The members with an opening that begins the opening found as ``surface``."""
         owners = self._by_surface[side].get(surface)
         if owners is None:
-            # The surface has real digits and spaces where the opening has tokens.
-            owners = self._owners[side][_token_form(surface)]
+            # The surface has real digits and spaces where the opening has tokens (a surface is
+            # text: no token characters to merge, unlike the openings of :func:`_token_form`).
+            owners = self._owners[side][_WHITE.sub(SPACE, _DECIMAL.sub(DIGIT, surface))]
             if len(self._by_surface[side]) < 4096:  # surfaces differ only in digits and spaces: few
                 self._by_surface[side][surface] = owners
         return owners
@@ -655,6 +672,8 @@ def _closure(owners: dict[str, set[int]]) -> dict[str, tuple[int, ...]]:
 
 
 _SHARED: Final = _SharedIndex()
+#: The positions of a member with none in the text at hand (never changed).
+_NO_POSITIONS: Final[list[int]] = []
 
 
 class WindowPattern:
@@ -676,18 +695,40 @@ class WindowPattern:
         True
     """
 
-    __slots__ = ("pattern", "_openings")
+    __slots__ = ("pattern", "_openings", "_required")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        self._openings = _kept_gate(_scoped_ignorecase(pattern))
+        analysed = _scoped_ignorecase(pattern)
+        self._openings = _kept_gate(analysed)
+        #: A word every match holds ("being" of "of being $"), when the openings are common words.
+        self._required = None if analysed.flags & _UNSUPPORTED_FLAGS else _required_word(analysed)
 
     def search(self, window: str, low: str | None) -> re.Match[str] | None:
         """``pattern.search(window)``; ``low`` is :func:`window_lowered` of ``window``, shared by
         the patterns searched in the same window."""
-        if self._openings is not None and low is not None and not any(map(low.__contains__, self._openings)):
-            return None
+        if low is not None:
+            if self._openings is not None and not any(map(low.__contains__, self._openings)):
+                return None
+            if self._required is not None and self._required not in low:
+                return None
         return self.pattern.search(window)
+
+
+def _required_word(pattern: re.Pattern[str]) -> str | None:
+    """The longest run of ASCII literals (lower-cased, three or more) that every match of
+    ``pattern`` holds: a run at its top level, which no alternation or repeat can skip."""
+    items = _parser.parse(pattern.pattern, pattern.flags)
+    while len(items) == 1 and items[0][0] is _constants.SUBPATTERN:
+        items = items[0][1][3]
+    best = run = ""
+    for op, av in items:
+        if op is _constants.LITERAL and chr(av).isascii():
+            run += chr(av).lower()
+        elif op not in _ZERO_WIDTH:  # a look-around consumes nothing: the run goes on past it
+            best, run = max(best, run, key=len), ""
+    best = max(best, run, key=len)
+    return best if len(best) >= 3 else None
 
 
 class Scanner:
@@ -720,7 +761,7 @@ class Scanner:
         # (under names that change when the analysis does: an older analysis stays valid, only looser).
         key = f"{analysed.flags}:{analysed.pattern}"
         self._gate = _kept_gate(analysed)
-        found = patterns.derived("openings.v7", key, lambda: _sorted_openings(_index_openings(analysed)))
+        found = patterns.derived("openings.v9", key, lambda: _sorted_openings(_index_openings(analysed)))
         openings = None if found is None else (frozenset(found[0]), frozenset(found[1]))
         self._member = None if openings is None else _SHARED.register(openings)
         required = patterns.derived("required", key, lambda: _required_chars(analysed))
@@ -744,20 +785,26 @@ class Scanner:
         A list rather than an iterator: every finder reads all of them, and most calls find
         nothing, where building a generator cost more than the answer.
         """
-        starts: Iterable[int]
-        low = lowered(text) if self._member is not None else None
-        if low is not None and self._member is not None:
-            starts = _SHARED.positions(text, low, self._member)
-            if not starts:
+        member = self._member
+        starts: list[int] | None = None
+        if member is not None:
+            # Most scanners find nothing in a text: the index's positions for the text at hand are
+            # read here directly, without the calls that look them up for a new text.
+            last_text, by_member = _SHARED._last  # noqa: SLF001 - the index is this module's own
+            if last_text is text:
+                starts = by_member.get(member, _NO_POSITIONS)
+            elif (low := lowered(text)) is not None:
+                starts = _SHARED.positions(text, low, member)
+        if starts is None:
+            if not self.may_match(text) or (
+                self._required is not None and not any(map(text.__contains__, self._required))
+            ):
                 return []
-        elif not self.may_match(text) or (
-            self._required is not None and not any(map(text.__contains__, self._required))
-        ):
-            return []
-        elif self._scout is None:
-            return list(self.pattern.finditer(text))
-        else:
+            if self._scout is None:
+                return list(self.pattern.finditer(text))
             starts = [hit.start() for hit in self._scout.finditer(text)]
+        elif not starts:
+            return []
         # Every position where a match may start, in order: keep the leftmost match
         # after the previous one, as ``finditer`` does.
         found: list[re.Match[str]] = []

@@ -95,7 +95,8 @@ class Gazetteer:
         self._stop_keys = {name_key(word) for word in stopwords}
         # Scanners rather than bare patterns: every branch of a name pattern opens with a
         # look-ahead, so the engine alone would start it at every position of the text.
-        place_parts = name_parts([name for named in ordered for name in named.entry.names] + list(stopwords))
+        place_names = [name for named in ordered for name in named.entry.names] + list(stopwords)
+        place_parts = name_parts(place_names)
         self._lexicon = actors
         self._prefix_by_key = {name_key(name): state for name, state in actors.prefixes.items()}
         self._term_by_key: dict[str, Term] = {}
@@ -105,7 +106,8 @@ class Gazetteer:
         actor_parts = name_parts(actors.terms, hangul_left_boundary=False) + name_parts(actors.prefixes)
         # Places and agencies are looked for in the same texts, one after the other: one pass
         # finds where the Latin names of both may begin.
-        latin = LatinPass(place_parts, actor_parts)
+        # The Latin names of both in one trie: at each position the engine reads the text once.
+        latin = LatinPass(name_parts([*place_names, *actors.terms, *actors.prefixes]))
         self._place_scanner = NameScanner(place_parts, latin=latin)
         self._place_pattern = self._place_scanner.pattern
         self._actor_scanner = NameScanner(actor_parts, latin=latin)

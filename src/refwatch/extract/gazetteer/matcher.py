@@ -273,14 +273,27 @@ class LatinPass:
     (places and agencies) share one pass over the names of both; each then tries its
     own pattern at the positions found, where names of the other simply do not match.
     The last text's positions are kept, read and replaced whole (threads never mix them).
+
+    In a text mostly in another script (Korean) nearly every character is "not a Latin
+    letter", so the pass after such characters would try the names at almost every
+    position; there it steps instead to the letters the names begin with, which are
+    few. Both find exactly the positions where a name matches (every name checks the
+    character before it itself); only the number of places tried differs.
     """
 
-    __slots__ = ("_at_start", "_after", "_last")
+    __slots__ = ("_at_start", "_after", "_letters", "_last")
 
     def __init__(self, *name_lists: list[NamePart]) -> None:
-        latin = "|".join(source for parts in name_lists for group, _, source in parts if group == "latin")
+        latin_parts = [
+            (firsts, source) for parts in name_lists for group, firsts, source in parts if group == "latin"
+        ]
+        latin = "|".join(source for _, source in latin_parts)
         self._at_start = patterns.compile(latin) if latin else None
         self._after = patterns.compile(f"[^{_LATIN_LETTER}](?=(?:{latin}))") if latin else None
+        first = _char_set({c for firsts, _ in latin_parts for c in firsts})
+        # Consume a first letter (so the engine skips to those letters), look back over it and
+        # check the names there (as NameScanner does for the other scripts).
+        self._letters = patterns.compile(f"{first}(?<=(?=(?:{latin})){first})") if latin else None
         self._last: tuple[str | None, list[int]] = (None, [])
 
     def starts(self, folded: str) -> list[int]:
@@ -289,12 +302,24 @@ class LatinPass:
         if last is folded:
             return found
         found = []
-        if self._at_start is not None and self._after is not None:
+        if self._letters is not None and _mostly_other_script(folded):
+            found = [hit.start() for hit in self._letters.finditer(folded)]
+        elif self._at_start is not None and self._after is not None:
             if self._at_start.match(folded):
                 found.append(0)
             found.extend(hit.end() for hit in self._after.finditer(folded))
         self._last = (folded, found)
         return found
+
+
+def _mostly_other_script(text: str) -> bool:
+    """Whether most of ``text`` is in scripts other than Latin (Hangul, Han), told cheaply.
+
+    Such characters take three bytes in UTF-8, Latin letters and punctuation one
+    (curly quotes and dashes in English text are too few to matter). The answer
+    only chooses between two passes that find the same positions.
+    """
+    return not text.isascii() and len(text.encode("utf-8", "surrogatepass")) > 2 * len(text)
 
 
 class NameScanner:
