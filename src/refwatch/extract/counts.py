@@ -38,6 +38,10 @@ _EN_NUM: Final = (
     rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_EN_WORD_NUM})"
     rf"(?:{_EN_MULTIPLIER}(?:{_EN_NUM_TAIL}(?:{_EN_MULTIPLIER}|)|)|))"
 )
+#: A figure without multipliers, for the frames where "two hundred" is rare ("a group of 12", "five of
+#: them"): the shared index follows their openings past the figure, which the multipliers' optional
+#: parts would stop, and every number in a text would become a place to try them.
+_EN_NUM_PLAIN: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_EN_WORD_NUM})"
 _EN_QUAL: Final = "|".join(
     sorted(
         (re.escape(q).replace(r"\ ", r"\s+") for q in EN.table("qualifiers_before")), key=len, reverse=True
@@ -65,9 +69,9 @@ _EN_COUNT = re.compile(_en_count(r"(?(btw)and|(?:-|–|to|or))"))
 #: The same without the condition, which a look-behind cannot hold: it matches
 #: wherever ``_EN_COUNT`` does, so the scanner may use it to find candidates.
 _EN_COUNT_SCREEN = re.compile(_en_count(r"(?:and|-|–|to|or)"))
-_EN_FAMILY = re.compile(rf"(?i:\b(?:a\s+)?family\s+of\s+(?P<n>{_EN_NUM})\b)")
+_EN_FAMILY = re.compile(rf"(?i:\b(?:a\s+)?family\s+of\s+(?P<n>{_EN_NUM_PLAIN})\b)")
 _EN_BARE = re.compile(
-    rf"(?i:\b(?:the|these|those|all|among\s+the)\s+(?P<n>{_EN_NUM})(?=\s+(?:{EN.pattern('bare_number_follow')})\b))"
+    rf"(?i:\b(?:the|these|those|all|among\s+the)\s+(?P<n>{_EN_NUM_PLAIN})(?=\s+(?:{EN.pattern('bare_number_follow')})\b))"
 )
 _EN_VAGUE = re.compile(
     rf"(?i:\b(?P<vague>{EN.pattern('vague_amounts')})\s+(?:of\s+)?(?:[A-Za-z][\w'’-]*\s+){{0,3}}?(?P<noun>{_EN_NOUNS})\b)"
@@ -99,17 +103,17 @@ _ZH_COUNT = re.compile(
 
 _SCAN_EN_COUNT: Final = Scanner(_EN_COUNT, screen=_EN_COUNT_SCREEN)
 _SCAN_EN_FAMILY: Final = Scanner(_EN_FAMILY)
-_SCAN_EN_FRAMES: Final = Scanner(re.compile(rf"(?i:{EN.pattern('group_frames', num=_EN_NUM)})"))
+_SCAN_EN_FRAMES: Final = Scanner(re.compile(rf"(?i:{EN.pattern('group_frames', num=_EN_NUM_PLAIN)})"))
 _SCAN_EN_TOTAL: Final = Scanner(
-    re.compile(rf"(?i:{EN.pattern('total_of_people', nouns=_EN_NOUNS, qual=_EN_QUAL, num=_EN_NUM)})")
+    re.compile(rf"(?i:{EN.pattern('total_of_people', nouns=_EN_NOUNS, qual=_EN_QUAL, num=_EN_NUM_PLAIN)})")
 )
 _SCAN_EN_COUPLE: Final = Scanner(re.compile(rf"(?i:{EN.pattern('couple')})"))
 _SCAN_EN_BARE: Final = Scanner(_EN_BARE)
 _SCAN_EN_VAGUE: Final = Scanner(_EN_VAGUE)
 #: "Five of them": a figure counting a part of the group already described (see ``part_after``).
-_SCAN_EN_PART_OF: Final = Scanner(re.compile(rf"(?i:\b(?P<n>{_EN_NUM})(?={EN.pattern('part_after')}))"))
-_SCAN_EN_FAMILY_GROUP: Final = Scanner(re.compile(rf"(?i:{EN.pattern('family_group', num=_EN_NUM)})"))
-_EN_FAMILY_MEMBER: Final = re.compile(rf"(?i:{EN.pattern('family_member', num=_EN_NUM)})")
+_SCAN_EN_PART_OF: Final = Scanner(re.compile(rf"(?i:\b(?P<n>{_EN_NUM_PLAIN})(?={EN.pattern('part_after')}))"))
+_SCAN_EN_FAMILY_GROUP: Final = Scanner(re.compile(rf"(?i:{EN.pattern('family_group', num=_EN_NUM_PLAIN)})"))
+_EN_FAMILY_MEMBER: Final = re.compile(rf"(?i:{EN.pattern('family_member', num=_EN_NUM_PLAIN)})")
 _SCAN_KO_COUNT: Final = Scanner(_KO_COUNT)
 _SCAN_KO_GROUP_BARE: Final = Scanner(_KO_GROUP_BARE)
 _SCAN_ZH_COUNT: Final = Scanner(_ZH_COUNT)
