@@ -406,3 +406,16 @@ def test_a_group_being_held_now_is_an_incident() -> None:
     assert found.tallies == []
     (incident,) = found.incidents
     assert (incident.victims.count, incident.status) == (7, "at_risk")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: Since early 2026, some 1,500 defectors have been arrested in China.",
+        "가상: 단체는 북한이 2026년 초 국경을 닫은 이후 중국이 430명 이상을 북송했다고 밝혔다.",
+    ],
+)
+def test_a_total_since_a_part_of_a_year_runs_on_to_the_report(text: str) -> None:
+    """ "since early 2026" opens the period in early 2026; it does not end in April."""
+    tally = only_tally(text)
+    assert (tally.period.start, tally.period.end) == ("2026-01-01", None)

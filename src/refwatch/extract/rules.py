@@ -240,6 +240,8 @@ def _plural_people(text: str, sm: SentenceMentions, single: CountMention) -> boo
 
 
 def _mark_other_groups(text: str, found: list[SentenceMentions]) -> None:
+    """Mark the sentences that bring in another group ("41 others") or say that their groups
+    were caught apart ("separately", "별도로")."""
     starts = [sm.sentence.start for sm in found]
     for span in find_other_group(text):
         i = bisect.bisect_right(starts, span.start) - 1

@@ -484,17 +484,17 @@ def _long_range(text: str, dates: list[DateMention], *, since: bool = False) -> 
     joined as a range ("July 2016 to June 2017", "2016년 7월에서 2017년 12월 사이").
 
     A date naming a part of a year ("late last year") is when one group was caught, unless
-    the clause counts from it ("since early 2020", "2020년 초 ... 이후": ``since``).
+    the clause counts from it ("since early 2020", "2020년 초 ... 이후": ``since``), and then
+    the period runs on from it.
     """
     for d in dates:
         days = _span_days(d.lo, d.hi)
-        if (
-            d.precision == "range"
-            and days is not None
-            and days > SHORT_PERIOD_DAYS
-            and (since or not _PART_OF_PERIOD.search(d.text))
-        ):
+        if d.precision != "range" or days is None or days <= SHORT_PERIOD_DAYS:
+            continue
+        if not _PART_OF_PERIOD.search(d.text):
             return _interval(d.lo, d.hi, d.text)
+        if since:
+            return _interval(d.lo, None, d.text)
     for a, b in zip(dates, dates[1:], strict=False):
         if not joined(text, a, b):
             continue
