@@ -90,6 +90,7 @@ def _words_before(v: Vocabulary) -> Reader:
         window = text[max(lo, start - 120) : start]
         if (
             _participle(text[start:end])
+            # the window's last word must be a people noun: one word test spares most searches
             and people_noun.fullmatch(window.rsplit(maxsplit=1)[-1] if window.strip() else "")
             and counted_group.search(window)
         ):

@@ -90,15 +90,13 @@ def resolve_date(cluster: Cluster) -> DateInterval:
 def resolve_victims(cluster: Cluster) -> Victims:
     """The figure most often repeated for the group, with demographics that add up to it."""
     figures = [c for c in cluster.counts if c.count is not None and c.group == "people"]
-    groups: dict[str, int] = {}
-    group_total = 0
-    kinds: list[CountMention] = []
+    kinds: list[CountMention] = []  # the first count of each kind of person (women, men, children)
     for sm in cluster.seeds + cluster.attached:
         for c in sm.counts:
-            if c.group != "people" and c.count is not None and c.group not in groups:
-                groups[c.group] = c.count
-                group_total += c.count
+            if c.group != "people" and c.count is not None and all(k.group != c.group for k in kinds):
                 kinds.append(c)
+    groups = {c.group: c.count for c in kinds if c.count is not None}
+    group_total = sum(groups.values())
     unlabeled_parts = False
     victims = Victims()
     if figures:
