@@ -15,7 +15,9 @@ runner = CliRunner()
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
+    # pytest-xdist's workers set COLUMNS=80, at which a long temporary path in a message wraps
+    # (so the path no longer reads whole); without it, piped output is drawn at full width.
+    result = runner.invoke(app, list(args), env={"COLUMNS": None})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -77,7 +79,7 @@ def test_usage_error_exit_code() -> None:
 
 def test_ingest_of_a_missing_path_says_not_found(cli_env: Settings) -> None:
     """#19: a mistyped folder was reported as an "unsupported file type"."""
-    runner = CliRunner()
+    runner = CliRunner(env={"COLUMNS": None})  # the message whole, as in invoke()
     assert runner.invoke(app, ["init"]).exit_code == 0
     result = runner.invoke(app, ["ingest", "/nonexistent/reports-folder"])
     assert result.exit_code == 1
