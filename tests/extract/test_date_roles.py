@@ -321,3 +321,32 @@ def test_a_day_written_again_with_its_year_gives_the_year() -> None:
 )
 def test_a_day_inside_a_quotation_dates_what_the_speaker_tells(text: str) -> None:
     assert [(d.text, d.role) for d in find_dates(text, ANCHOR)] == [("지난 9일", "event")]
+
+
+JUNE_2024 = dt.date(2024, 6, 15)
+FEBRUARY_2024 = dt.date(2024, 2, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "last"),
+    [
+        # One sentence tells its story forwards: a month after an earlier date of the sentence that
+        # the carried year would put before it lies in the next year ...
+        ("Fictional: caught at the end of last year and repatriated in March.", JUNE_2024, "2024-03-01"),
+        ("가상: 지난해 말 체포된 12명이 3월 북송됐다.", JUNE_2024, "2024-03-01"),
+        ("Fictional: detained on 20 December 2019 and handed over in mid-January.", None, "2020-01-11"),
+        # ... unless the report cannot have been written by then
+        ("Fictional: caught at the end of last year and repatriated in March.", FEBRUARY_2024, "2023-03-01"),
+        # a later month keeps the carried year
+        ("Fictional: arrested on 3 March 2019 and sent back on 5 April.", None, "2019-04-05"),
+        # across sentences a list of cases may run either way: the year is carried as written
+        ("Fictional: five caught in December 2019. In March, seven more were caught.", None, "2019-03-01"),
+        # a page stamp on its own line is no earlier event
+        ("Updated November 15, 2028\nFictional: 48 were sent back on July 28.", ANCHOR, "2028-07-28"),
+    ],
+)
+def test_a_carried_year_moves_on_when_its_sentence_runs_past_the_new_year(
+    text: str, anchor: dt.date | None, last: str
+) -> None:
+    found = find_dates(text, anchor)
+    assert found[-1].lo is not None and found[-1].lo.isoformat() == last

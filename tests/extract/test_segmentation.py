@@ -98,6 +98,32 @@ def test_several_groups_in_one_sentence_keep_their_own_count_date_and_place(text
 @pytest.mark.parametrize(
     "text",
     [
+        "Fictional: police caught five in Dandong on 2 December 2019. "
+        "Seven more were caught in Yanji on 9 December.",
+        "Fictional: police caught five in Dandong on 2 December 2019. "
+        "Another seven were caught in Yanji on 9 December.",
+        "Fictional: police caught five in Dandong on 2 December 2019. "
+        "7 more have been detained in Yanji on 9 December.",
+    ],
+)
+def test_a_figure_with_more_and_no_noun_is_a_group_of_its_own(text: str) -> None:
+    """ "Seven more were caught" names a second group by its figure alone, as "another seven" does."""
+    found = [
+        (i.victims.count, i.date.start, [loc.place for loc in i.locations])
+        for i in extract_document(text, document="demo")
+    ]
+    assert found == [(5, "2019-12-02", ["Dandong"]), (7, "2019-12-09", ["Yanji"])]
+
+
+def test_one_sentence_told_forwards_ends_in_the_next_year() -> None:
+    text = "Fictional: twelve defectors caught at the end of last year were repatriated in March, they said."
+    (incident,) = extract_document(text, document="demo", published=dt.date(2024, 6, 15))
+    assert (incident.date.start, incident.date.end) == ("2023-09-01", "2024-03-31")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Fictional: police arrested 9 defectors in Yanji on the 18th and 18 in Tumen on the 19th, they said.",
         "Fictional: police arrested 9 defectors in Yanji on May 18 and 18 in Tumen on May 19.",
         "Fictional: 경찰이 18일 옌지에서 탈북민 9명을, 19일 투먼에서 18명을 체포했다.",

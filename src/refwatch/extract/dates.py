@@ -297,19 +297,43 @@ def _day(year: int, month: int, day: int) -> Interval:
 
 
 def _year_for(
-    month: int, day: int | None, anchor: dt.date | None, carried: int | None, latest: dt.date | None = None
+    month: int,
+    day: int | None,
+    anchor: dt.date | None,
+    carried: tuple[int, dt.date | None] | None,
+    latest: dt.date | None = None,
 ) -> int | None:
     """The year of a yearless date: carried from context, else the latest one not after the anchor.
 
-    A carried year holds unless it would put the date after the latest day the
-    report can have been written (``latest``, the anchor itself when it is a day).
+    ``carried`` is the year of the date written shortly before, and that date's first
+    day when it is in the same sentence. The carried year holds unless it would put the
+    date after the latest day the report can have been written (``latest``, the anchor
+    itself when it is a day). When it would put the date wholly before the earlier date
+    of its sentence, the next year is taken if the report can have been written by
+    then: one sentence tells a story forwards ("caught at the end of last year and
+    repatriated in March"; "detained in December 2019 and handed over in mid-January"),
+    while "on 3 March 2019 ... and on 5 April" keeps 2019.
     """
     bound = latest or anchor
-    if carried is not None and (bound is None or (carried, month, day or 1) <= bound.timetuple()[:3]):
-        return carried
+
+    def fits(year: int) -> bool:
+        return bound is None or (year, month, day or 1) <= bound.timetuple()[:3]
+
+    if carried is not None and fits(carried[0]):
+        year, since = carried
+        if since is not None and _ends_before(year, month, day, since) and fits(year + 1):
+            return year + 1
+        return year
     if anchor is None:
         return None
     return anchor.year if (month, day or 1) <= (anchor.month, anchor.day) else anchor.year - 1
+
+
+def _ends_before(year: int, month: int, day: int | None, since: dt.date) -> bool:
+    """Whether the day (or, without one, the whole month) lies wholly before ``since``."""
+    if day is not None:
+        return (year, month, day) < (since.year, since.month, since.day)
+    return (year, month) < (since.year, since.month)
 
 
 def _month_day_range(
@@ -337,6 +361,10 @@ def _shift_days(anchor: dt.date, days: int) -> Interval:
 
 def _prev_month(anchor: dt.date) -> tuple[int, int]:
     return (anchor.year, anchor.month - 1) if anchor.month > 1 else (anchor.year - 1, 12)
+
+
+def _next_month(day: dt.date) -> tuple[int, int]:
+    return (day.year, day.month + 1) if day.month < 12 else (day.year + 1, 1)
 
 
 def _weekday(anchor: dt.date | None, weekday: int, rel: str | None) -> Interval:
@@ -403,14 +431,19 @@ class _Resolver:
         self.anchor = anchor
         #: The latest day the report can have been written: bounds a carried year.
         self.latest = latest if latest is not None else anchor
-        self.last_year: tuple[int, int] | None = None  # (year, end offset)
+        #: The last written year, the first day of the date that wrote it, and that date's end offset.
+        self.last_year: tuple[int, dt.date, int] | None = None
         #: The year of the last date that named one, None when that year is unknown ("지난해" unanchored).
         self.previous_year: int | None = None
 
-    def carried(self, position: int) -> int | None:
-        if self.last_year and position - self.last_year[1] <= self.CARRY_CHARS:
-            return self.last_year[0]
-        return None
+    def carried(self, text: str, position: int) -> tuple[int, dt.date | None] | None:
+        """The year to carry to a date at ``position``, and the first day of the date it came
+        from when that date is in the same sentence (a story told in one sentence runs
+        forwards; across sentences, a list of cases may run either way)."""
+        if not self.last_year or position - self.last_year[2] > self.CARRY_CHARS:
+            return None
+        year, since, end = self.last_year
+        return year, None if _SENTENCE_END.search(text, end, position) else since
 
     def iso(self, m: re.Match[str], text: str) -> Interval:
         return _day(int(m["y"]), int(m["m"]), int(m["d"]))
@@ -424,7 +457,7 @@ class _Resolver:
             return _month_day_range(int(m["y"]), month, day, day2, mod, False)
         if m["ly"]:
             return _month_day_range(self.named_year(m["ly"]), month, day, day2, mod, False)
-        year = _year_for(month, day, self.anchor, self.carried(m.start()), self.latest)
+        year = _year_for(month, day, self.anchor, self.carried(text, m.start()), self.latest)
         return _month_day_range(year, month, day, day2, mod, True)
 
     def named_year(self, word: str) -> int | None:
@@ -444,7 +477,7 @@ class _Resolver:
         if m["ly"]:
             year = self.named_year(m["ly"])
             return _UNKNOWN if year is None else _part_of_month(year, month, m["mod"])
-        year = _year_for(month, None, self.anchor, self.carried(m.start()), self.latest)
+        year = _year_for(month, None, self.anchor, self.carried(text, m.start()), self.latest)
         if year is None:
             return _UNKNOWN
         lo, hi, precision, _ = _part_of_month(year, month, m["mod"])
@@ -570,7 +603,7 @@ class _Resolver:
             year = self.previous_year + (1 if same["next"] else 0) if self.previous_year is not None else None
             return _month_day_range(year, month, day, int(m["d2"]) if m["d2"] else None, m["mod"], False)
         else:
-            year = _year_for(month, day, a, self.carried(m.start()), self.latest)
+            year = _year_for(month, day, a, self.carried(text, m.start()), self.latest)
         day2 = int(m["d2"]) if m["d2"] else None
         return _month_day_range(year, month, day, day2, m["mod"], rel is None)
 
@@ -582,7 +615,7 @@ class _Resolver:
         if a is None:
             return _UNKNOWN
         if m["rel"] == "오는":
-            y, mo = (a.year, a.month) if day >= a.day else (a.year + (a.month == 12), a.month % 12 + 1)
+            y, mo = (a.year, a.month) if day >= a.day else _next_month(a)
         else:
             y, mo = (a.year, a.month) if day <= a.day else _prev_month(a)
         return _day(y, mo, day)
@@ -838,7 +871,7 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
             and lo is not None
             and precision in ("day", "month", "range")
         ):
-            resolver.last_year = (lo.year, end)
+            resolver.last_year = (lo.year, lo, end)
         mention = DateMention(
             start=start,
             end=end,

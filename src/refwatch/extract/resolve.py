@@ -10,6 +10,7 @@ evidence spans.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Final, cast
 
@@ -41,10 +42,9 @@ def resolve_date(cluster: Cluster) -> DateInterval:
     """One interval for the incident from its event dates (report dates only as a last resort)."""
     # A group whose text dates only its parts ("이들 중 9명은 18일, 18명은 19일") spans their dates.
     known = cluster.known_dates() or cluster.part_dates
-    explicit_years = {d.lo.year for d in known if not d.year_inferred and d.lo is not None}
-    if len(explicit_years) == 1:
-        year = next(iter(explicit_years))
-        known = [with_year(d, year) for d in known]
+    explicit = [d.lo for d in known if not d.year_inferred and d.lo is not None]
+    if len({lo.year for lo in explicit}) == 1:
+        known = [_in_year_of(d, min(explicit)) for d in known]
     if not known:
         # The day a source spoke or published is not the day the event happened: without words
         # dating the event, its date is unknown (a reviewer may still set one by hand). One
@@ -85,6 +85,25 @@ def resolve_date(cluster: Cluster) -> DateInterval:
         )
     text = first.text if first is last else f"{first.text} ... {last.text}"
     return DateInterval(first.lo.isoformat(), last.hi.isoformat(), "range", text)
+
+
+def _in_year_of(mention: DateMention, written: dt.date) -> DateMention:
+    """A yearless date of the incident placed in the one year its dates write (``written``'s).
+
+    Except where that puts it wholly before the written date while the date finder had
+    placed it in the next year: the incident's story runs forwards ("caught at the end of
+    last year ... repatriated in March" is March of this year, not of last year).
+    """
+    moved = with_year(mention, written.year)
+    if (
+        moved is not mention
+        and moved.hi is not None
+        and moved.hi < written
+        and mention.lo is not None
+        and mention.lo.year == written.year + 1
+    ):
+        return mention
+    return moved
 
 
 def resolve_victims(cluster: Cluster) -> Victims:
