@@ -545,3 +545,40 @@ def test_items_of_a_sentence_are_cut_at_the_clause_break() -> None:
         (7, ["Tumen"]),
         (12, ["Yanji"]),
     ]
+
+
+def test_a_member_named_in_a_relative_clause_is_not_the_group() -> None:
+    text = (
+        "Fictional: the group, which included a 10-year-old girl, was arrested in Town X on 3 May 2029. "
+        "All nine were later repatriated."
+    )
+    (incident,) = extract_document(text, document="demo")
+    assert incident.victims.count == 9
+    assert {"arrest", "repatriation"} <= set(incident.event_types)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: nine defectors, including seven men and two women, were arrested in Yanji on 3 May 2029.",
+        "Fictional: nine defectors, who included seven men and two women, were held in Yanji on 3 May 2029.",
+    ],
+)
+def test_members_named_in_a_clause_give_the_make_up_of_the_group(text: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    v = incident.victims
+    assert (v.count, v.men, v.women) == (9, 7, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Fictional: the authorities deported the eight to North Korea on 3 May 2029.", 8),
+        ("Fictional: police caught the three in Yanji on 3 May 2029.", 3),
+        # a noun after the figure is the ordinary count
+        ("Fictional: police caught the three defectors in Yanji on 3 May 2029.", 3),
+    ],
+)
+def test_the_figure_alone_after_the_stands_for_the_group(text: str, count: int) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.victims.count == count

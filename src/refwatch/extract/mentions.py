@@ -154,6 +154,9 @@ class SentenceMentions:
     singular_anaphora: list[Span] = field(default_factory=list)
     other_group: bool = False
     subgroup: bool = False
+    #: Counts of kinds of people named as members of the group ("including seven men and two
+    #: women", "who included a girl"): read for the group's make-up only, never as its figure.
+    members: list[CountMention] = field(default_factory=list)
     #: Where words say that the sentence's figures are groups caught apart ("separately", "별도로").
     separate_at: list[int] = field(default_factory=list)
     #: Where a clause ends inside the sentence (a semicolon): items listed in one sentence are cut there.

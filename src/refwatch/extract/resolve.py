@@ -114,7 +114,14 @@ def resolve_victims(cluster: Cluster) -> Victims:
         for c in sm.counts:
             if c.group != "people" and c.count is not None and all(k.group != c.group for k in kinds):
                 kinds.append(c)
-    groups = {c.group: c.count for c in kinds if c.count is not None}
+    # members named in a clause ("including seven men and two women") tell the make-up only
+    members = [
+        c
+        for sm in cluster.seeds + cluster.attached
+        for c in sm.members
+        if c.count is not None and all(k.group != c.group for k in kinds)
+    ]
+    groups = {c.group: c.count for c in kinds + members if c.count is not None}
     group_total = sum(groups.values())
     unlabeled_parts = False
     victims = Victims()
@@ -128,8 +135,9 @@ def resolve_victims(cluster: Cluster) -> Victims:
     elif len(kinds) == 1:  # "more than 100 North Korean women": one kind, its own qualifier
         (only,) = kinds
         victims = Victims(only.count, only.count_min, only.count_max, only.qualifier, text=only.text)
-    elif groups:
-        victims = Victims(group_total, group_total, group_total, "exact", text=None)
+    elif kinds:
+        total = sum(c.count for c in kinds if c.count is not None)
+        victims = Victims(total, total, total, "exact", text=None)
     else:
         vague = [c for c in cluster.counts if c.vague]
         victims = Victims(text=vague[0].text if vague else None)

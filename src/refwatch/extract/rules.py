@@ -194,7 +194,13 @@ def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[Sen
         if sm.counts:
             sm.counts = _mark_parts(text, sm)
         single = singles.get(i)
-        if single is not None and not sm.counts and not _plural_people(text, sm, single):
+        if (
+            single is not None
+            and not sm.counts
+            and not _plural_people(text, sm, single)
+            # "the group, which included a 10-year-old girl": one member, not the group's number
+            and not is_subgroup(text, single.start, single.end, sm.sentence.start, sm.sentence.end)
+        ):
             sm.counts = [single]
     _mark_other_groups(text, found)
     _mark_clause_breaks(text, found)
@@ -207,7 +213,8 @@ def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[Sen
 
 def _mark_parts(text: str, sm: SentenceMentions) -> list[CountMention]:
     """The sentence's counts, parts of a group flagged (the first after "이들 중" or "of them",
-    and every later figure of the same list), other sub-group counts dropped."""
+    and every later figure of the same list), other sub-group counts taken out: those of a
+    kind of person (women, men, children) are kept as the group's members."""
     s = sm.sentence
     out: list[CountMention] = []
     in_part = False
@@ -217,6 +224,8 @@ def _mark_parts(text: str, sm: SentenceMentions) -> list[CountMention]:
             out.append(dataclasses.replace(c, part=True))
         elif not is_subgroup(text, c.start, c.end, s.start, s.end):
             out.append(c)
+        elif c.group != "people":
+            sm.members.append(c)
     return out
 
 
