@@ -350,3 +350,26 @@ def test_a_carried_year_moves_on_when_its_sentence_runs_past_the_new_year(
 ) -> None:
     found = find_dates(text, anchor)
     assert found[-1].lo is not None and found[-1].lo.isoformat() == last
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a total counted from the start of a period to the report
+        ("가상: 올해 들어 200여 명이 북송됐다.", ("올해", "since")),
+        ("Fictional: 200 were sent back so far this year.", ("this year", "since")),
+        ("Fictional: 200 were sent back this year so far.", ("this year", "since")),
+        ("Fictional: 200 were sent back this year to date.", ("this year", "since")),
+        # a Korean year alone dates an event only with a time particle or "around"
+        ("가상: A씨는 2019년에 체포됐다.", ("2019년", "event")),
+        ("가상: A씨는 2019년께 체포됐다.", ("2019년", "event")),
+    ],
+)
+def test_periods_running_to_the_report_and_years_with_a_particle(
+    text: str, expected: tuple[str, str]
+) -> None:
+    assert [(d.text, d.role) for d in find_dates(text, ANCHOR)] == [expected]
+
+
+def test_a_korean_year_naming_a_thing_is_no_date() -> None:
+    assert find_dates("가상: 1986년 협약은 송환을 금지한다.", ANCHOR) == []

@@ -419,3 +419,17 @@ def test_a_total_since_a_part_of_a_year_runs_on_to_the_report(text: str) -> None
     """ "since early 2026" opens the period in early 2026; it does not end in April."""
     tally = only_tally(text)
     assert (tally.period.start, tally.period.end) == ("2026-01-01", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: China has sent back more than 200 North Koreans so far this year, a group said.",
+        "가상: 중국이 올해 들어 탈북민 200여 명을 강제북송했다고 한 단체가 밝혔다.",
+    ],
+)
+def test_a_total_of_the_year_so_far_is_a_tally(text: str) -> None:
+    found = RuleExtractor().extract_all(text, document="f", published=dt.date(2030, 6, 15))
+    assert found.incidents == []
+    (tally,) = found.tallies
+    assert (tally.figure.count, tally.period.start) == (200, "2030-01-01")

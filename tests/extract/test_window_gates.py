@@ -31,7 +31,7 @@ WINDOW_PATTERNS = [
     dates._AS_OF_BEFORE,
     dates._FUTURE_BEFORE,
     dates._LIFE_BEFORE_EN,
-    dates._SINCE_AFTER_KO,
+    dates._SINCE_AFTER,
     dates._REPORT_AFTER_KO,
 ]
 

@@ -99,8 +99,9 @@ _K_D = re.compile(
     r"(?:(?P<rel>지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일"
     rf"(?!\s?(?:간|동안|째|{_K_BEFORE}|만에|치|부터\s?\d(?!\d?\s?일)))"
 )
-# A year alone, in Korean only as the bound of a period ("2019년 이후", "2020년부터"): a bare
-# "2019년" is more often an age, a term or a sum than a date.
+# A year alone, in Korean only as the bound of a period ("2019년 이후", "2020년부터") or with a time
+# particle ("2019년에", "2019년께"): a bare "2019년" is more often an age, a term, a sum or part of a
+# name ("1986년 협약") than a date.
 # Parts of a written year: seasons and halves ("in the summer of 2019", "late spring 2019", "the first
 # half of 2019", "2019년 여름", "2019년 상반기", "2019년 말"). Without a year they stay unmatched.
 _SEASON = re.compile(
@@ -112,7 +113,11 @@ _K_SEASON = re.compile(
     r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년\s?(?:(?P<season>봄|여름|가을|겨울)|(?P<half>상반기|하반기)|(?P<kmod>초반|초|중반|후반|말|연말|연초))"
     r"(?![가-힣])"
 )
-_K_Y_BOUND = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년(?=\s?(?:이후|이래|부터|까지|이전))")
+_K_Y_BOUND = re.compile(
+    r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?년(?=\s?(?:이후|이래|부터|까지|이전)"
+    # ... or the time of an event: "2019년에 체포돼", "2019년께", "2019년경"
+    r"|(?:에(?:는|도|만)?|께|경|쯤|무렵)(?![가-힣]))"
+)
 # "3일 전", "두 달 전" (Korean numerals before 달), "일주일 전" (a week ago).
 _K_AGO = re.compile(
     rf"(?:(?<![\d.])(?P<n>\d{{1,3}})|(?<![가-힣])(?P<kn>한|두|세|네|일))\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}"
@@ -233,7 +238,7 @@ _SPEAKER_DAYS: Final = word_set("speaker_days")
 _SINCE_BEFORE = WindowPattern(
     re.compile(rf"(?i:\b(?:{EN.pattern('since_before')})\s+(?:the\s+)?(?:end\s+of\s+)?)$")
 )
-_SINCE_AFTER_KO = WindowPattern(re.compile(KO.pattern("since_after")))
+_SINCE_AFTER = WindowPattern(re.compile(alternation("since_after", bounded=False)))
 # Two dates joined as one period ("from March to May", "between 2019 and 2021", "1월부터
 # 3월까지", "7월에서 12월 사이").
 _RANGE_GAP = re.compile(rf"(?i:^(?:{EN.pattern('range_gap')}|{KO.pattern('range_gap')}|-|–|~)$)")
@@ -706,7 +711,7 @@ def _role(
     # "since 2019" and "until 2020" carry their preposition inside the match.
     bound = (match.groupdict().get("prep") or "").lower() in ("since", "until")
     if bounds and (
-        bound or _SINCE_BEFORE.search(before, low_before) or _SINCE_AFTER_KO.search(after, low_after)
+        bound or _SINCE_BEFORE.search(before, low_before) or _SINCE_AFTER.search(after, low_after)
     ):
         return "since"
     if (
