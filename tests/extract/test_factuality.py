@@ -599,3 +599,32 @@ def test_korean_whether_it_happened_is_no_report_that_it_did(text: str) -> None:
     """ "북송 여부" is "whether they were returned": a question, not an event."""
     found = dict(_realis(text))
     assert found.get("북송", found.get("강제송환")) is False, found
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # A guess about what happened is not a report of it: the people are held, the return feared ...
+        ("Fictional: five people arrested in Town X on 3 May 2029 may have been repatriated.", "at_risk"),
+        (
+            "Fictional: five people arrested in Town X on 3 May 2029 are believed to have been sent back.",
+            "at_risk",
+        ),
+        ("Fictional: five people arrested in Town X on 3 May 2029 were probably repatriated.", "at_risk"),
+        ("Fictional: five people arrested in Town X on 3 May 2029 have likely been sent back.", "at_risk"),
+        ("가상: 2029년 5월 3일 체포된 탈북민 5명은 북송된 것으로 보인다.", "at_risk"),
+        ("가상: 2029년 5월 3일 체포된 탈북민 5명은 북송된 것으로 추정된다.", "at_risk"),
+        # ... while naming the source reports it
+        ("Fictional: five people arrested in Town X on 3 May 2029 were reportedly repatriated.", "returned"),
+        ("가상: 2029년 5월 3일 체포된 탈북민 5명이 북송된 것으로 알려졌다.", "returned"),
+        # a guess about who the people are says nothing of whether the event happened
+        (
+            "Fictional: the group, believed to include two children, was repatriated on 3 May 2029.",
+            "returned",
+        ),
+    ],
+)
+def test_a_guess_is_not_a_report_in_either_language(text: str, status: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.status == status
+    assert incident.date.start == "2029-05-03"
