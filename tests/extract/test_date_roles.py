@@ -373,3 +373,17 @@ def test_periods_running_to_the_report_and_years_with_a_particle(
 
 def test_a_korean_year_naming_a_thing_is_no_date() -> None:
     assert find_dates("가상: 1986년 협약은 송환을 금지한다.", ANCHOR) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # written on a Sunday: "the weekend" is this one, "last weekend" the one before
+        ("Fictional: ten were caught at the weekend.", ("2030-10-19", "2030-10-20")),
+        ("Fictional: ten were caught last weekend.", ("2030-10-12", "2030-10-13")),
+        ("가상: 10명이 지난 주말 체포됐다.", ("2030-10-12", "2030-10-13")),
+    ],
+)
+def test_last_weekend_written_on_a_weekend_is_the_one_before(text: str, expected: tuple[str, str]) -> None:
+    (found,) = find_dates(text, dt.date(2030, 10, 20))
+    assert (str(found.lo), str(found.hi)) == expected

@@ -381,9 +381,12 @@ def _weekday(anchor: dt.date | None, weekday: int, rel: str | None) -> Interval:
     return _shift_days(anchor, offset)
 
 
-def _weekend(anchor: dt.date) -> Interval:
-    """The latest Saturday and Sunday not after ``anchor`` ("at the weekend", "지난 주말")."""
+def _weekend(anchor: dt.date, *, last: bool = False) -> Interval:
+    """The latest Saturday and Sunday not after ``anchor`` ("at the weekend"); with ``last``
+    ("last weekend", "지난 주말"), the one before, when the report is written on a weekend."""
     saturday = anchor - dt.timedelta(days=(anchor.weekday() - 5) % 7)
+    if last and anchor.weekday() >= 5:
+        saturday -= dt.timedelta(days=7)
     return saturday, min(saturday + dt.timedelta(days=1), anchor), "range", False
 
 
@@ -533,7 +536,7 @@ class _Resolver:
             days = {"week": 7, "month": 31, "year": 365, "days": 4}[unit]
             return a - dt.timedelta(days=days), a, "range", False
         if m["weekend"]:
-            return _weekend(a)
+            return _weekend(a, last=m["weekend"].lower().startswith("last"))
         if m["opening"]:  # "since the start of the month": of the current one
             unit = m["opening"].lower().split()[-1]
             if unit == "week":
@@ -655,7 +658,7 @@ class _Resolver:
         if word in ("이달", "이번달"):
             return _part_of_month(a.year, a.month, mod)
         if word == "지난주말":
-            return _weekend(a)
+            return _weekend(a, last=True)
         if word == "지난주":
             monday = a - dt.timedelta(days=a.weekday())
             return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), "range", False
