@@ -105,6 +105,25 @@ def test_qualifiers_widen_the_bounds() -> None:
     assert count_bounds(make("a").__class__(document="a", event_types=[], victims=at_most)) == (15.0, 30.0)
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        # outlets' figures for one group differ by a person or two ...
+        (27, 29, "same figure, 10 or more"),
+        (40, 42, "same figure, 10 or more"),
+        # ... but small figures stay apart, and so do figures a fifth apart
+        (9, 10, "within 50%"),
+        (30, 36, "within 50%"),
+        # a round figure of a hundred or more is a rounded estimate
+        (500, 600, "same figure, 10 or more"),
+        (120, 150, "within 50%"),
+        (200, 300, "within 50%"),
+    ],
+)
+def test_figures_stated_exactly_still_allow_rounding_and_a_person_or_two(a: int, b: int, level: str) -> None:
+    assert count_level(feat("a", count=a), feat("b", count=b)) == level
+
+
 # --- place ---------------------------------------------------------------------------------------
 
 

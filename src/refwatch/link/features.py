@@ -34,6 +34,15 @@ WIDE_DAYS = 31
 ABOUT_SPREAD = 1.2
 #: "More than 500" rarely means more than twice as many; "at most 30" rarely under half.
 OPEN_SPREAD = 2.0
+#: Outlets' figures for one group differ by a person or two (one counts the broker, another
+#: not): a stated figure of :data:`NEAR_FROM` or more covers this much either side, so that
+#: 27 and 29 meet while 9 and 10 stay apart.
+NEAR_SPREAD = 1.05
+NEAR_FROM = 20
+#: A round figure of a hundred or more ("500", "600") is a rounded estimate even when no
+#: "about" says so: it is read as "about".
+ROUND_FROM = 100
+ROUND_STEP = 100
 
 # Words that say which people a group holds, when the extractor gave no demographic count.
 # Small and deliberately general: a family, women, children — in the languages of the corpus.
@@ -111,13 +120,20 @@ def count_bounds(incident: Incident) -> tuple[float, float] | None:
         return None
     lo = float(low if low is not None else 0)
     hi = float(v.count_max) if v.count_max is not None else lo
-    if v.qualifier == "about":
+    if v.qualifier == "about" or (v.qualifier == "exact" and lo == hi and _round(lo)):
         lo, hi = lo / ABOUT_SPREAD, hi * ABOUT_SPREAD
+    elif v.qualifier == "exact" and lo == hi and lo >= NEAR_FROM:
+        lo, hi = lo / NEAR_SPREAD, hi * NEAR_SPREAD
     elif v.qualifier == "at_least":
         hi = max(hi, lo) * OPEN_SPREAD
     elif v.qualifier == "at_most":
         lo = hi / OPEN_SPREAD
     return lo, hi
+
+
+def _round(figure: float) -> bool:
+    """Whether a stated figure reads as rounded ("500", "1,000"; not "31" or "120")."""
+    return figure >= ROUND_FROM and figure % ROUND_STEP == 0
 
 
 def _demographics(incident: Incident) -> frozenset[str]:
