@@ -628,3 +628,18 @@ def test_a_guess_is_not_a_report_in_either_language(text: str, status: str) -> N
     (incident,) = extract_document(text, document="demo")
     assert incident.status == status
     assert incident.date.start == "2029-05-03"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명이 최근 풀려난 것으로 전해졌다.", "released"),
+        ("가상: 2029년 5월 3일 라오스에서 체포된 탈북민 5명은 이후 한국에 무사히 입국했다.", "reached_safety"),
+        ("가상: 2029년 5월 3일 라오스에서 체포된 탈북민 5명은 한국에 입국한 것으로 알려졌다.", "reached_safety"),
+        # a release still to come is not one
+        ("가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명이 곧 풀려날 전망이다.", "at_risk"),
+    ],
+)
+def test_korean_fates_with_endings_and_adverbs_between(text: str, status: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.status == status
