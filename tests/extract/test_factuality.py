@@ -634,8 +634,14 @@ def test_a_guess_is_not_a_report_in_either_language(text: str, status: str) -> N
     ("text", "status"),
     [
         ("가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명이 최근 풀려난 것으로 전해졌다.", "released"),
-        ("가상: 2029년 5월 3일 라오스에서 체포된 탈북민 5명은 이후 한국에 무사히 입국했다.", "reached_safety"),
-        ("가상: 2029년 5월 3일 라오스에서 체포된 탈북민 5명은 한국에 입국한 것으로 알려졌다.", "reached_safety"),
+        (
+            "가상: 2029년 5월 3일 라오스에서 체포된 탈북민 5명은 이후 한국에 무사히 입국했다.",
+            "reached_safety",
+        ),
+        (
+            "가상: 2029년 5월 3일 라오스에서 체포된 탈북민 5명은 한국에 입국한 것으로 알려졌다.",
+            "reached_safety",
+        ),
         # a release still to come is not one
         ("가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명이 곧 풀려날 전망이다.", "at_risk"),
     ],
@@ -643,3 +649,31 @@ def test_a_guess_is_not_a_report_in_either_language(text: str, status: str) -> N
 def test_korean_fates_with_endings_and_adverbs_between(text: str, status: str) -> None:
     (incident,) = extract_document(text, document="demo")
     assert incident.status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "kind"),
+    [
+        (
+            "Fictional: five people detained in Country X on 3 May 2029 later made it to Thailand.",
+            "reached_safety",
+            None,
+        ),
+        (
+            "Fictional: five people held in Country X on 3 May 2029 were allowed to leave for Seoul.",
+            "reached_safety",
+            None,
+        ),
+        ("가상: 2029년 5월 3일 체포된 탈북민 5명은 태국에 도착했다.", "reached_safety", None),
+        ("Fictional: a woman arrested in Town X on 3 May 2029 killed herself in detention.", "died", "death"),
+        (
+            "Fictional: five people repatriated on 3 May 2029 were sentenced to 10 years.",
+            "returned",
+            "imprisonment",
+        ),
+    ],
+)
+def test_fates_said_in_other_words(text: str, status: str, kind: str | None) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.status == status
+    assert kind is None or kind in incident.event_types
