@@ -237,3 +237,36 @@ def test_eval_derives_the_reference_date_as_ingest_does(tmp_path: Path) -> None:
     (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
     result = evaluate_corpus(tmp_path, linking=False)
     assert result["fields"]["date"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # an article number that starts with its day, in a query value as in a path
+        ("https://news.example.kr/view.php?no=20240503001", [(2024, 5, 3, "medium")]),
+        ("https://news.example.kr/a/20240503000123", [(2024, 5, 3, "medium")]),
+        # a number that makes no day gives none
+        ("https://news.example.kr/read?oid=001&aid=0014650000", []),
+    ],
+)
+def test_a_run_of_digits_in_a_query_value_may_give_the_day(
+    url: str, expected: list[tuple[int, int, int, str]]
+) -> None:
+    assert _ymd(url) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By Fictional Reporter | May 3, 2024\nText.",
+        "By A. Writer - 3 May 2024\nText.",
+        "By Person A-017 · 2024.05.03\n본문",
+    ],
+)
+def test_a_byline_with_its_day_is_a_stamp(text: str) -> None:
+    (found,) = text_evidence(text)
+    assert (found.source, found.year, found.month, found.day) == ("stamp", 2024, 5, 3)
+
+
+def test_a_byline_without_a_day_is_no_stamp() -> None:
+    assert text_evidence("By the way | nothing here\nText.") == []

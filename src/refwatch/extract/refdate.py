@@ -93,6 +93,11 @@ def _valid(year: int, month: int, day: int | None, latest_year: int) -> bool:
     return True
 
 
+def _query_values(query: str) -> list[str]:
+    """The values of an address's query string, in order ("a=1&b=2" gives ["1", "2"])."""
+    return [part.partition("=")[2] for part in query.split("&") if "=" in part]
+
+
 def url_evidence(url: str | None, *, today: dt.date | None = None) -> list[Evidence]:
     """Dates written in a web address, most explicit first.
 
@@ -140,9 +145,11 @@ def url_evidence(url: str | None, *, today: dt.date | None = None) -> list[Evide
             y, mo = int(m["y"]), int(m["m"])
             if _valid(y, mo, None, latest):
                 out.append(Evidence(y, mo, None, "url", "high", m.group(0) + "/", _RANK["url"]))
-    if not out:
-        for m in _URL_DIGITS.finditer(path):
-            run = m.group(0)
+    # a run of digits in the path, else in a query value ("view.php?no=2031050300123")
+    for places in ([path], _query_values(query)):
+        if out:
+            break
+        for run in (m.group(0) for place in places for m in _URL_DIGITS.finditer(place)):
             ymd = (int(run[:4]), int(run[4:6]), int(run[6:8]))
             mdy = (int(run[4:8]), int(run[:2]), int(run[2:4]))
             for y, mo, d in (ymd, mdy):
@@ -164,6 +171,8 @@ _LABELLED = re.compile(
     rf"(?im:(?:^|\s)[\s•·|-]*(?P<label>{_PUBLISHED_LABEL}|{_UPDATED_LABEL})\s*[:|：]?\s*"
     r"(?P<date>[^\n|]{4,40}?)(?=\s*(?:\||입력|수정|updated|최종|$)))"
 )
+# A byline with the day after it: "By Fictional Reporter | May 3, 2031", "By A. Writer - 3 May 2031".
+_BYLINE = re.compile(r"(?im:^\s*by\s+[^|\n]{2,60}?\s(?:\||-|–|—|·)\s*(?P<date>[^\n|]{6,40}?)\s*$)")
 _TIMED = re.compile(
     r"(?m:^\s*(?P<date>(?:[A-Z][a-z]+day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})\s*(?:/|\||,|-)?\s*\d{1,2}:\d{2})"
 )
@@ -231,6 +240,10 @@ def text_evidence(text: str) -> list[Evidence]:
             out.append(found)
     for m in _TIMED.finditer(head):
         if (found := _evidence(_partial(m["date"]), "stamp", "high", m.group(0), _RANK["stamp"])) is not None:
+            out.append(found)
+    for m in _BYLINE.finditer(head):
+        found = _evidence(_partial(m["date"]), "stamp", "high", m.group(0), _RANK["stamp"])
+        if found is not None and found.day is not None:
             out.append(found)
     for m in _DATELINE.finditer(head):
         if (
