@@ -582,3 +582,33 @@ def test_members_named_in_a_clause_give_the_make_up_of_the_group(text: str) -> N
 def test_the_figure_alone_after_the_stands_for_the_group(text: str, count: int) -> None:
     (incident,) = extract_document(text, document="demo")
     assert incident.victims.count == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: police arrested North Koreans in three raids:\n"
+        "- 3 May 2029: 5 people in Yanji\n- 9 May 2029: 7 people in Tumen\n"
+        "- 15 May 2029: 2 people in Dandong",
+        "Fictional: police detained the following groups:\n"
+        "1. 3 May 2029 - 5 people in Yanji\n2. 9 May 2029 - 7 people in Tumen\n"
+        "3. 15 May 2029 - 2 people in Dandong",
+        "가상: 공안이 체포한 탈북민은 다음과 같다:\n"
+        "• 2029년 5월 3일 옌지 5명\n• 2029년 5월 9일 투먼 7명\n• 2029년 5월 15일 단둥 2명",
+    ],
+)
+def test_list_items_under_a_lead_in_are_groups_of_its_event(text: str) -> None:
+    found = [
+        (i.victims.count, i.date.start, [loc.place for loc in i.locations], "arrest" in i.event_types)
+        for i in extract_document(text, document="demo")
+    ]
+    assert found == [
+        (5, "2029-05-03", ["Yanji"], True),
+        (7, "2029-05-09", ["Tumen"], True),
+        (2, "2029-05-15", ["Dandong"], True),
+    ]
+
+
+def test_list_items_without_a_lead_in_event_are_no_incidents() -> None:
+    text = "Fictional: places we visited:\n- 3 May 2029: 5 people in Yanji\n- 9 May 2029: 7 people in Tumen"
+    assert extract_document(text, document="demo") == []

@@ -225,9 +225,13 @@ def _en_group(noun: str) -> str:
 def _find_english(text: str, out: list[CountMention]) -> None:
     for m in _SCAN_EN_COUNT.finditer(text):
         n = _en_number(m["n"])
+        n2 = _en_number(m["n2"]) if m["n2"] else None
+        if n is not None and 1900 <= n <= 2099 and m["n"].isdigit() and n2 is not None and not m["qual"]:
+            # "3 May 2029 - 5 people": a year and a dash before the figure, not a range from the year
+            out.append(_make(m.start("n2"), m.end(), text, n2, None, None, _en_group(m["noun"])))
+            continue
         if n is None or (1900 <= n <= 2099 and m["n"].isdigit()):
             continue
-        n2 = _en_number(m["n2"]) if m["n2"] else None
         qual = (
             EN.table("qualifiers_before").get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
         )

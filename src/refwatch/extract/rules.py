@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -20,7 +21,7 @@ from refwatch.extract.assemble import assemble, bucket
 from refwatch.extract.base import Extraction
 from refwatch.extract.counts import find_counts, find_singular
 from refwatch.extract.dates import find_dates
-from refwatch.extract.mentions import CountMention, DateMention, SentenceMentions, Span
+from refwatch.extract.mentions import CountMention, DateMention, SentenceMentions, Span, Trigger
 from refwatch.extract.place_finder import find_actors, find_places
 from refwatch.extract.refdate import reference_date
 from refwatch.extract.resolve import build_incident, salience_scores
@@ -202,6 +203,7 @@ def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[Sen
             and not is_subgroup(text, single.start, single.end, sm.sentence.start, sm.sentence.end)
         ):
             sm.counts = [single]
+    _inherit_lead_in(text, found)
     _mark_other_groups(text, found)
     _mark_clause_breaks(text, found)
     # Running totals and head-counts: never an incident's figure. A head-count is dated to the
@@ -209,6 +211,35 @@ def find_mentions(text: str, anchor: dt.date | ReferenceDate | None) -> list[Sen
     day = anchor.start if isinstance(anchor, ReferenceDate) and anchor.precision == "day" else None
     mark_tallies(text, found, anchor if isinstance(anchor, dt.date) else day)
     return found
+
+
+#: A list item: a line opening with a bullet or a number ("- 3 May: 5 people in Yanji", "2) ...").
+_LIST_ITEM: Final = re.compile(r"\s*(?:[•·*\-–—▪◦]|\d{1,2}[.)])\s")
+
+
+def _inherit_lead_in(text: str, found: list[SentenceMentions]) -> None:
+    """List items under a lead-in that ends with a colon take its event words.
+
+    "Police arrested North Koreans in three raids:" followed by "- 3 May: 5 people in
+    Yanji" lines: each item is a group with its own date, figure and place, and the
+    lead-in says what happened to all of them. An item with event words of its own, or
+    one naming no figure, keeps what it has.
+    """
+    lead: list[Trigger] = []
+    for sm in found:
+        s = sm.sentence
+        line = text[s.start : s.end]
+        if not _LIST_ITEM.match(line):
+            # the lead-in's events happened to the items: a participle before a plural there
+            # ("police arrested North Koreans in three raids:") is read as the verb it is
+            lead = [
+                dataclasses.replace(t, nominal=False)
+                for t in sm.triggers
+                if t.realis and line.rstrip().endswith((":", "："))
+            ]
+            continue
+        if lead and not sm.triggers and sm.counts and (sm.dates or sm.places):
+            sm.triggers = list(lead)
 
 
 def _mark_parts(text: str, sm: SentenceMentions) -> list[CountMention]:
