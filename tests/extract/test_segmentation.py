@@ -440,6 +440,9 @@ def test_a_korean_person_named_with_a_relative_after_them_is_two(text: str, coun
         ("Fictional: three thousand North Koreans were repatriated from Town X on 3 June 2029.", 3000),
         ("Fictional: two hundred and fifty North Koreans were repatriated from Town X on 3 June 2029.", 250),
         ("Fictional: about a dozen defectors were caught near Town X on 3 June 2029.", 12),
+        ("Fictional: guards caught half a dozen defectors near Town X on 3 June 2029.", 6),
+        ("가상: 2029년 6월 3일 탈북민 2천500명이 북송됐다.", 2500),
+        ("가상: 2029년 6월 3일 탈북민 1만2천300명이 북송됐다.", 12300),
     ],
 )
 def test_a_multiplier_after_a_number_multiplies_it(text: str, count: int) -> None:
@@ -612,3 +615,10 @@ def test_list_items_under_a_lead_in_are_groups_of_its_event(text: str) -> None:
 def test_list_items_without_a_lead_in_event_are_no_incidents() -> None:
     text = "Fictional: places we visited:\n- 3 May 2029: 5 people in Yanji\n- 9 May 2029: 7 people in Tumen"
     assert extract_document(text, document="demo") == []
+
+
+@pytest.mark.parametrize("figure", ["30-odd", "thirty-odd"])
+def test_a_figure_and_odd_is_about_that_figure(figure: str) -> None:
+    text = f"Fictional: guards caught {figure} defectors near Town X on 3 June 2029."
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert (incident.victims.count, incident.victims.qualifier) == (30, "about")

@@ -58,7 +58,7 @@ def _en_count(range_word: str) -> str:
     """The English count pattern with ``range_word`` between the figures of a range."""
     return (
         rf"(?i:(?<![\d./:-])\b(?:(?P<qual>{_EN_QUAL})\s+)?(?P<btw>between\s+)?"
-        rf"(?P<n>{_EN_NUM})(?!-year|\s*-\s*year|\s*(?:%|percent))"
+        rf"(?P<n>{_EN_NUM})(?!-year|\s*-\s*year|\s*(?:%|percent))(?:-(?P<odd>{EN.pattern('approximate_after')})\b|)"
         rf"(?:[ \t]*{range_word}[ \t]*(?P<n2>{_EN_NUM}))?"
         rf"{_EN_GAP_WORD}{{0,4}}?[ \t]+(?P<noun>{_EN_NOUNS})\b)"
     )
@@ -79,8 +79,9 @@ _EN_VAGUE = re.compile(
 
 _KO_NATIVE: Final = "|".join(sorted(numbers("ko").words, key=len, reverse=True))
 _KO_SINO: Final = r"(?:[이삼사오육칠팔구]?[십백천])+[일이삼사오육칠팔구]?"
-#: Sino-Korean units written after digits: "2천", "1만2천", "3백" (how news writes large round figures).
-_KO_MIXED: Final = r"\d{1,4}\s?[만천백](?:\s?\d{1,4}\s?[천백십])*"
+#: Sino-Korean units written after digits: "2천", "1만2천", "3백", "2천500" (how news writes large
+#: figures; the last digits may stand without a unit).
+_KO_MIXED: Final = r"\d{1,4}\s?[만천백](?:\s?\d{1,4}\s?[천백십])*(?:\d{1,3}(?![\d만천백십]))?"
 _KO_NUM: Final = (
     rf"(?:{_KO_MIXED}|\d{{1,3}}(?:,\d{{3}})+|\d+|(?<![가-힣])(?:{_KO_NATIVE})|(?<![가-힣]){_KO_SINO})"
 )
@@ -156,8 +157,8 @@ def korean_number(token: str) -> int | None:
     Examples:
         >>> [korean_number(t) for t in ("15", "1,100", "다섯", "스무", "십", "이십오", "백")]
         [15, 1100, 5, 20, 10, 25, 100]
-        >>> [korean_number(t) for t in ("2천", "1만2천", "3백")]
-        [2000, 12000, 300]
+        >>> [korean_number(t) for t in ("2천", "1만2천", "3백", "2천500", "1만2천300")]
+        [2000, 12000, 300, 2500, 12300]
     """
     t = token.replace(",", "").strip()
     if t.isdigit():
@@ -235,6 +236,8 @@ def _find_english(text: str, out: list[CountMention]) -> None:
         qual = (
             EN.table("qualifiers_before").get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
         )
+        if m["odd"] and qual is None:
+            qual = "about"  # "30-odd": thirty or a few more
         if _EN_HELPER.match(text, m.end()) or _EN_OTHER_NATIONALS.search(m.group()):
             continue  # people who helped the group, or nationals of other states: not the group
         out.append(_make(m.start(), m.end(), text, n, n2, qual, _en_group(m["noun"])))
