@@ -387,3 +387,32 @@ def test_a_korean_year_naming_a_thing_is_no_date() -> None:
 def test_last_weekend_written_on_a_weekend_is_the_one_before(text: str, expected: tuple[str, str]) -> None:
     (found,) = find_dates(text, dt.date(2030, 10, 20))
     assert (str(found.lo), str(found.hi)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # seasons counted from the report (written 16 October 2030)
+        ("Fictional: five were caught last winter.", ("2029-12-01", "2030-02-28")),
+        ("Fictional: five were caught last summer.", ("2030-06-01", "2030-08-31")),
+        ("Fictional: five were caught this spring.", ("2030-03-01", "2030-05-31")),
+        ("Fictional: five were caught in the autumn of last year.", ("2029-09-01", "2029-11-30")),
+        ("가상: 5명이 작년 가을 체포됐다.", ("2029-09-01", "2029-11-30")),
+        ("가상: 5명이 지난 겨울 체포됐다.", ("2029-12-01", "2030-02-28")),
+        ("가상: 5명이 올 여름 체포됐다.", ("2030-06-01", "2030-08-31")),
+        # parts of the year and counts of days in other words
+        ("가상: 5명이 올 초 체포됐다.", ("2030-01-01", "2030-04-30")),
+        ("가상: 5명이 연초 체포됐다.", ("2030-01-01", "2030-04-30")),
+        ("가상: 5명이 연말 체포됐다.", ("2029-09-01", "2029-12-31")),
+        ("가상: 5명이 보름 전 체포됐다.", ("2030-10-01", "2030-10-01")),
+        ("Fictional: five were caught a fortnight ago.", ("2030-09-29", "2030-10-05")),
+    ],
+)
+def test_seasons_and_spans_counted_from_the_report(text: str, expected: tuple[str, str]) -> None:
+    (found,) = find_dates(text, ANCHOR)
+    assert (str(found.lo), str(found.hi)) == expected
+
+
+def test_a_season_still_to_come_is_no_date() -> None:
+    (found,) = find_dates("Fictional: this winter will be hard.", ANCHOR)
+    assert found.lo is None

@@ -77,7 +77,7 @@ _REL = re.compile(
     r"|(?P<weekend>(?:at|over|during)\s+the\s+weekend|(?:last|this|past)\s+weekend)"
     r"|(?:(?P<calmod>early|mid|late|the\s+(?:beginning|start|middle|end|(?:first|second)\s+half)\s+of)[- ]?)?"
     r"(?P<cal>(?:this|last|past|previous)\s+(?:week|month|year))"
-    rf"|(?P<n>\d+|an?|{_NUM_WORDS})\s+(?P<unit>days?|weeks?|months?|years?)\s+ago"
+    rf"|(?P<n>\d+|an?|{_NUM_WORDS})\s+(?P<unit>days?|weeks?|fortnights?|months?|years?)\s+ago"
     r"|(?:on\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?P<which>this|last)\s+month"
     # "on the 18th" alone: a day of the month of writing (as "18일" is), when nothing follows that
     # could make it another ordinal ("the 18th of May", "the 5th floor", "the 3rd time")
@@ -122,7 +122,7 @@ _K_Y_BOUND = re.compile(
 _K_AGO = re.compile(
     rf"(?:(?<![\d.])(?P<n>\d{{1,3}})|(?<![가-힣])(?P<kn>한|두|세|네|일))\s?(?P<unit>일|주|주일|개월|달|년)\s?{_K_BEFORE}"
     # the native words for a number of days: "닷새 전" (five days ago), "사흘 전에"
-    rf"|(?<![가-힣])(?P<kd>하루|이틀|사흘|나흘|닷새|엿새|이레|여드레|아흐레|열흘)\s?{_K_BEFORE}"
+    rf"|(?<![가-힣])(?P<kd>하루|이틀|사흘|나흘|닷새|엿새|이레|여드레|아흐레|열흘|보름)\s?{_K_BEFORE}"
 )
 _KO_NUMERALS: Final = {"한": 1, "두": 2, "세": 3, "네": 4, "일": 1}
 _KO_DAY_COUNTS: Final = {
@@ -136,6 +136,7 @@ _KO_DAY_COUNTS: Final = {
     "여드레": 8,
     "아흐레": 9,
     "열흘": 10,
+    "보름": 15,
 }
 # Korean weekdays ("지난 금요일", "지난주 화요일", "목요일(현지시간)"); "오는 금요일" is ahead.
 _K_WD = re.compile(
@@ -147,8 +148,16 @@ _KO_WEEKDAYS: Final = {word: day for word, day in language_calendar("ko").weekda
 # verb or noun ending follows it ("전달했다", "전달을": delivered, delivery).
 _K_REL = re.compile(
     r"(?<![가-힣])(?P<w>지난\s?달|전달(?=\s?(?:초순|초|중순|하순|말)|[^가-힣]|$)|이달|이번\s?달|지난\s?주말|지난\s?주|이번\s?주"
-    r"|어제|그제|그저께|오늘(?!날)|지난해|작년|올해|금년)"
+    r"|어제|그제|그저께|오늘(?!날)|지난해|작년|올해|금년|올(?=\s?(?:초|말|상반기|하반기)(?![가-힣]))"
+    r"|(?P<yp>연초|연말)(?![가-힣]))"
     r"(?:\s?(?P<mod>초순|초|중순|하순|말|상반기|하반기))?"
+)
+# A season named relative to the report: "last winter", "this spring", "the autumn of last year",
+# "지난 겨울", "작년 가을", "올 여름".
+_REL_SEASON = re.compile(
+    r"(?i:\b(?P<rel>last|this|past)\s+(?P<season>spring|summer|autumn|fall|winter)\b"
+    r"|\b(?:the\s+)?(?P<season2>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<ly>last|this)\s+year\b)"
+    r"|(?<![가-힣])(?P<krel>지난|작년|지난해|올해|올|금년|이번)\s?(?P<kseason>봄|여름|가을|겨울)(?![가-힣])"
 )
 
 _MONTH_NUM: Final = dict(language_calendar("en").months.items())
@@ -402,6 +411,12 @@ _SEASONS: Final = {
     "가을": (9, 11),
     "겨울": (12, 14),
 }
+def _season_of(year: int, season: str) -> Interval:
+    """The months of ``season`` in ``year`` (winter runs into the next year's February)."""
+    first, last = _SEASONS[season]
+    return dt.date(year, first, 1), _month_span(*_add_months(year, last))[1], "range", False
+
+
 _KO_YEAR_PARTS: Final = {
     "초": "early",
     "초반": "early",
@@ -503,9 +518,7 @@ class _Resolver:
         if groups.get("kmod"):
             mod = _KO_YEAR_PARTS[groups["kmod"]]
             return _part_of_year(year, mod)
-        season = _SEASONS[m["season"].lower()]
-        lo, hi = dt.date(year, season[0], 1), _month_span(*_add_months(year, season[1]))[1]
-        return lo, hi, "range", False
+        return _season_of(year, m["season"].lower())
 
     def year(self, m: re.Match[str], text: str) -> Interval:
         return _part_of_year(int(m["y"]), m.groupdict().get("mod"))
@@ -567,8 +580,8 @@ class _Resolver:
             unit = m["unit"].lower().rstrip("s") + "s"
             if unit == "days":
                 return _shift_days(a, n)
-            if unit == "weeks":
-                d = a - dt.timedelta(weeks=n)
+            if unit in ("weeks", "fortnights"):
+                d = a - dt.timedelta(weeks=n * (2 if unit == "fortnights" else 1))
                 return d - dt.timedelta(days=3), d + dt.timedelta(days=3), "range", False
             if unit == "months":
                 y, mo = a.year, a.month - n
@@ -666,10 +679,35 @@ class _Resolver:
             return a - dt.timedelta(days=a.weekday()), a, "range", False
         if word in ("어제", "그제", "그저께", "오늘"):
             return _shift_days(a, {"어제": 1, "오늘": 0}.get(word, 2))
+        if m["yp"]:
+            # "연말": the end of the year now ending or last ended; "연초": this year's start
+            year = a.year if m["yp"] == "연초" or a.month >= 11 else a.year - 1
+            return _part_of_year(year, _KO_YEAR_PARTS[m["yp"]])
         part = _KO_YEAR_PARTS.get(mod or "") or _KO_TEN_DAYS.get(mod or "")
         if word in ("지난해", "작년"):
             return _part_of_year(a.year - 1, part)
         return _part_of_year(a.year, part)
+
+    def rel_season(self, m: re.Match[str], text: str) -> Interval:
+        """A season counted from the report: "last" the latest one over before it was written, "this"
+        the one of its year (unknown while still to come), "of last year" the one of the year before."""
+        a = self.anchor
+        if a is None:
+            return _UNKNOWN
+        season = (m["season"] or m["season2"] or m["kseason"]).lower()
+        rel = (m["rel"] or m["ly"] or m["krel"]).lower()
+        if rel in ("작년", "지난해") or (m["ly"] and rel == "last"):
+            return _season_of(a.year - 1, season)
+        if rel in ("last", "past", "지난"):
+            year = a.year
+            while (found := _season_of(year, season))[1] >= a:  # type: ignore[operator]
+                year -= 1
+            return found
+        found = _season_of(a.year, season)
+        if found[0] > a and season in ("winter", "겨울"):  # type: ignore[operator]
+            found = _season_of(a.year - 1, season)  # the winter the report may be written in
+            return found if a <= found[1] else _UNKNOWN  # type: ignore[operator]
+        return found if found[0] <= a else _UNKNOWN  # type: ignore[operator]
 
 
 _Handler = Callable[[_Resolver, re.Match[str], str], "Interval | None"]
@@ -685,6 +723,7 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
     (_WD, _Resolver.weekday),
     (_K_WD, _Resolver.k_weekday),
     (_REL, _Resolver.relative),
+    (_REL_SEASON, _Resolver.rel_season),
     (_K_Y_BOUND, _Resolver.year),
     (_K_AGO, _Resolver.k_ago),
     (_K_MD, _Resolver.k_md),
@@ -799,6 +838,7 @@ def _anchored(handler: _Handler, interval: Interval) -> bool:
         _Resolver.relative,
         _Resolver.k_ago,
         _Resolver.k_rel,
+        _Resolver.rel_season,
         _Resolver.k_weekday,
     )
 
