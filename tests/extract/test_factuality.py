@@ -677,3 +677,31 @@ def test_fates_said_in_other_words(text: str, status: str, kind: str | None) -> 
     (incident,) = extract_document(text, document="demo")
     assert incident.status == status
     assert kind is None or kind in incident.event_types
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a denied event or fate is not one
+        ("Fictional: the five people caught in Town X on 3 May 2029 have not been repatriated.", "at_risk"),
+        ("Fictional: the five people caught in Town X on 3 May 2029 haven't been sent back.", "at_risk"),
+        ("Fictional: the five caught in Town X on 3 May 2029 were never sent back.", "at_risk"),
+        ("Fictional: five people were arrested in Town X on 3 May 2029 and no one was released.", "at_risk"),
+        ("Fictional: five people arrested in Town X on 3 May 2029 have not been released.", "at_risk"),
+        ("가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명은 석방되지 않았다.", "at_risk"),
+        ("가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명은 아직 풀려나지 못했다.", "at_risk"),
+        # the month May is no modal
+        ("Fictional: five people arrested in Town X on 3 May 2029 were released on 9 May.", "released"),
+    ],
+)
+def test_a_denied_event_or_fate_is_not_reported(text: str, status: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.status == status
+    assert incident.victims.count == 5
+
+
+def test_no_people_means_no_incident() -> None:
+    assert (
+        extract_document("Fictional: no people were repatriated from Town X on 3 May 2029.", document="d")
+        == []
+    )

@@ -155,10 +155,31 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
     return out
 
 
+#: What makes a fate not (yet) reached, as for event words: words before it in English ("have not been
+#: released", "no one was freed", "could be released"), an ending after it in Korean ("석방되지 않았다").
+_STATUS_DENIED_BEFORE = re.compile(rf"(?:{alternation('irrealis_before')})(?:\s+[\w'’-]+){{0,3}}\s*$")
+_STATUS_DENIED_AFTER = re.compile(alternation("irrealis_after", bounded=False))
+
+
+def _denied(text: str, start: int, end: int) -> bool:
+    """Whether the status cue at ``start:end`` is negated, feared, planned or asked for."""
+    before = _MONTH_MAY.sub(" ", _CLAUSE_BEFORE.split(text[max(0, start - 48) : start])[-1])
+    # the Korean endings are anchored at the cue's end (``^``), so they are matched on a slice
+    return bool(_STATUS_DENIED_BEFORE.search(before) or _STATUS_DENIED_AFTER.match(text[end : end + 24]))
+
+
+_CLAUSE_BEFORE = re.compile(r"[,;:.!?\n]")
+#: "3 May", "May 3": the month, not the modal.
+_MONTH_MAY = re.compile(r"\d{1,2}\s+May\b|\bMay\s+\d")
+
+
 def find_status_cues(text: str) -> list[StatusCue]:
-    """Phrases that say people were released or reached safety."""
+    """Phrases that say people were released or reached safety (not "have not been released")."""
     cues = [
-        StatusCue(m.start(), m.end(), status) for pattern, status in _STATUS for m in pattern.finditer(text)
+        StatusCue(m.start(), m.end(), status)
+        for pattern, status in _STATUS
+        for m in pattern.finditer(text)
+        if not _denied(text, m.start(), m.end())
     ]
     return sorted(cues, key=lambda c: c.start)
 
