@@ -705,3 +705,16 @@ def test_no_people_means_no_incident() -> None:
         extract_document("Fictional: no people were repatriated from Town X on 3 May 2029.", document="d")
         == []
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a negation elsewhere in the clause does not deny the event
+        "Fictional: it is not known how the five people were caught in Town X on 3 May 2029.",
+        "Fictional: not long after they were caught in Town X on 3 May 2029, the five people were repatriated.",
+    ],
+)
+def test_a_negation_off_the_verb_denies_nothing(text: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert "arrest" in incident.event_types

@@ -157,7 +157,10 @@ def find_triggers(text: str, sentences: list[Sentence]) -> list[Trigger]:
 
 #: What makes a fate not (yet) reached, as for event words: words before it in English ("have not been
 #: released", "no one was freed", "could be released"), an ending after it in Korean ("석방되지 않았다").
-_STATUS_DENIED_BEFORE = re.compile(rf"(?:{alternation('irrealis_before')})(?:\s+[\w'’-]+){{0,3}}\s*$")
+_STATUS_DENIED_BEFORE = re.compile(
+    rf"(?:{alternation('irrealis_before')})(?:\s+[\w'’-]+){{0,3}}\s*$"
+    rf"|{alternation('irrealis_phrase_before', bounded=False)}"
+)
 _STATUS_DENIED_AFTER = re.compile(alternation("irrealis_after", bounded=False))
 
 
