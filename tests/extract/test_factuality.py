@@ -712,7 +712,7 @@ def test_no_people_means_no_incident() -> None:
     [
         # a negation elsewhere in the clause does not deny the event
         "Fictional: it is not known how the five people were caught in Town X on 3 May 2029.",
-        "Fictional: not long after they were caught in Town X on 3 May 2029, the five people were repatriated.",
+        "Fictional: not long after they were caught in Town X on 3 May 2029, the five were repatriated.",
     ],
 )
 def test_a_negation_off_the_verb_denies_nothing(text: str) -> None:
