@@ -718,3 +718,18 @@ def test_no_people_means_no_incident() -> None:
 def test_a_negation_off_the_verb_denies_nothing(text: str) -> None:
     (incident,) = extract_document(text, document="demo")
     assert "arrest" in incident.event_types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "가상: 2029년 5월 3일 체포된 탈북민 5명이 북한 보위부에 넘겨졌다.",
+        "가상: 2029년 5월 3일 체포된 탈북민 5명이 북측에 인계됐다.",
+        "가상: 2029년 5월 3일 중국 공안은 탈북민 5명을 북한으로 추방했다.",
+        "가상: 2029년 5월 3일 탈북민 5명이 신의주로 압송됐다.",
+    ],
+)
+def test_korean_handovers_to_the_north_or_its_agencies_are_returns(text: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert "repatriation" in incident.event_types
+    assert incident.status == "returned"
