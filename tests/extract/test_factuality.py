@@ -733,3 +733,18 @@ def test_korean_handovers_to_the_north_or_its_agencies_are_returns(text: str) ->
     (incident,) = extract_document(text, document="demo")
     assert "repatriation" in incident.event_types
     assert incident.status == "returned"
+
+
+@pytest.mark.parametrize(
+    ("text", "returned"),
+    [
+        ("Fictional: five people arrested on 3 May 2029 were handed over to the Bowibu.", True),
+        ("Fictional: five people arrested on 3 May 2029 were taken across the bridge to Sinuiju.", True),
+        ("Fictional: five caught on 3 May 2029 were handed to North Korea's state security.", True),
+        # China has state security too
+        ("Fictional: five caught on 3 May 2029 were handed over to the state security police.", False),
+    ],
+)
+def test_english_handovers_to_the_norths_agencies_are_returns(text: str, returned: bool) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert ("repatriation" in incident.event_types) is returned
