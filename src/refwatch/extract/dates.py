@@ -411,6 +411,8 @@ _SEASONS: Final = {
     "가을": (9, 11),
     "겨울": (12, 14),
 }
+
+
 def _season_of(year: int, season: str) -> Interval:
     """The months of ``season`` in ``year`` (winter runs into the next year's February)."""
     first, last = _SEASONS[season]
