@@ -622,3 +622,21 @@ def test_a_figure_and_odd_is_about_that_figure(figure: str) -> None:
     text = f"Fictional: guards caught {figure} defectors near Town X on 3 June 2029."
     (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
     assert (incident.victims.count, incident.victims.qualifier) == (30, "about")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: Kim Ji-hye, 34, was arrested by police in Yanji on 3 May 2029.",
+        "Fictional: Person A-017 was arrested in Yanji on 3 May 2029 and repatriated a month later.",
+        "가상: 혜산 출신 30대 여성이 2029년 5월 3일 옌지에서 체포됐다.",
+    ],
+)
+def test_one_person_named_by_name_and_age_pseudonym_or_age_decade_is_one(text: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.victims.count == 1
+
+
+def test_an_age_decade_with_a_figure_counts_the_figure() -> None:
+    (incident,) = extract_document("가상: 30대 여성 3명이 2029년 5월 3일 옌지에서 체포됐다.", document="demo")
+    assert incident.victims.count == 3
