@@ -108,8 +108,9 @@ def test_generated_client_lists_reads_and_confirms(served: tuple[str, str], tmp_
         from refwatch_api_client.api.review import confirm_incident
         from refwatch_api_client.models import IncidentOut, IncidentSummary, PageIncidentSummary, ReasonIn
 
+        # httpx's default 5 s read timeout fails this on a loaded machine; the test is about the client
         client = generated.AuthenticatedClient(
-            base_url=base_url, token=token, raise_on_unexpected_status=True
+            base_url=base_url, token=token, raise_on_unexpected_status=True, timeout=httpx.Timeout(60.0)
         )
         with client:
             page = list_incidents.sync(client=client)
