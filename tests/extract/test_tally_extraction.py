@@ -433,3 +433,13 @@ def test_a_total_of_the_year_so_far_is_a_tally(text: str) -> None:
     assert found.incidents == []
     (tally,) = found.tallies
     assert (tally.figure.count, tally.period.start) == (200, "2030-01-01")
+
+
+def test_a_korean_count_of_people_held_now_is_a_head_count() -> None:
+    tally = only_tally("가상: 현재 중국 구금시설에 수감된 탈북민은 2천여 명으로 추산된다.")
+    assert (tally.kind, tally.figure.count) == ("held", 2000)
+
+
+def test_a_group_held_now_after_a_dated_arrest_stays_an_incident() -> None:
+    found = run("가상: 2029년 5월 3일 체포돼 현재 투먼 구류장에 수감된 탈북민 5명은 북송 위기에 처해 있다.")
+    assert [i.victims.count for i in found.incidents] == [5] and found.tallies == []
