@@ -416,3 +416,17 @@ def test_seasons_and_spans_counted_from_the_report(text: str, expected: tuple[st
 def test_a_season_still_to_come_is_no_date() -> None:
     (found,) = find_dates("Fictional: this winter will be hard.", ANCHOR)
     assert found.lo is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fictional: 12 were caught over the past two weeks.", ("2030-10-02", "2030-10-16")),
+        ("Fictional: 1,500 were sent back over the past three years.", ("2027-10-16", "2030-10-16")),
+        ("가상: 지난 3년간 1천500여 명이 북송됐다.", ("2027-10-16", "2030-10-16")),
+        ("가상: 최근 6개월 동안 300여 명이 체포됐다.", ("2030-04-16", "2030-10-16")),
+    ],
+)
+def test_a_span_back_from_the_report_runs_up_to_it(text: str, expected: tuple[str, str]) -> None:
+    (found,) = find_dates(text, ANCHOR)
+    assert (str(found.lo), str(found.hi)) == expected

@@ -443,3 +443,15 @@ def test_a_korean_count_of_people_held_now_is_a_head_count() -> None:
 def test_a_group_held_now_after_a_dated_arrest_stays_an_incident() -> None:
     found = run("가상: 2029년 5월 3일 체포돼 현재 투먼 구류장에 수감된 탈북민 5명은 북송 위기에 처해 있다.")
     assert [i.victims.count for i in found.incidents] == [5] and found.tallies == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: over the past three years, some 1,500 North Koreans were repatriated.",
+        "가상: 지난 3년간 탈북민 1천500여 명이 북송됐다.",
+    ],
+)
+def test_a_figure_over_years_back_from_the_report_is_a_tally(text: str) -> None:
+    tally = only_tally(text)
+    assert tally.figure.count == 1500

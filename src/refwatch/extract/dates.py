@@ -72,6 +72,7 @@ _WD = re.compile(
 _REL = re.compile(
     r"(?i:\b(?:(?P<day>yesterday|today|tonight|last\s+night)"
     r"|(?P<span>(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:week|month|year|few\s+days))"
+    rf"|(?:over|in|during|for)\s+the\s+(?:past|last|previous)\s+(?P<sn>\d+|{_NUM_WORDS})\s+(?P<su>days|weeks|months|years)\b"
     r"|(?P<earlier>earlier\s+this\s+(?:week|month|year))"
     r"|(?P<opening>the\s+(?:beginning|start)\s+of\s+the\s+(?:week|month|year))"
     r"|(?P<weekend>(?:at|over|during)\s+the\s+weekend|(?:last|this|past)\s+weekend)"
@@ -151,6 +152,10 @@ _K_REL = re.compile(
     r"|어제|그제|그저께|오늘(?!날)|지난해|작년|올해|금년|올(?=\s?(?:초|말|상반기|하반기)(?![가-힣]))"
     r"|(?P<yp>연초|연말)(?![가-힣]))"
     r"(?:\s?(?P<mod>초순|초|중순|하순|말|상반기|하반기))?"
+)
+# A span back from the report: "지난 3년간", "최근 6개월 동안", "지난 2주 사이".
+_K_SPAN = re.compile(
+    r"(?<![가-힣])(?:지난|최근)\s?(?P<n>\d{1,2}|한|두|세|네|다섯)\s?(?P<unit>년|개월|달|주)\s?(?:간|동안|사이)"
 )
 # A season named relative to the report: "last winter", "this spring", "the autumn of last year",
 # "지난 겨울", "작년 가을", "올 여름".
@@ -413,6 +418,16 @@ _SEASONS: Final = {
 }
 
 
+def _span_back(anchor: dt.date, n: int, unit: str) -> Interval:
+    """The ``n`` days, weeks, months or years before ``anchor``, up to it ("the past three years")."""
+    if unit.startswith(("day", "week")):
+        return anchor - dt.timedelta(days=n * (7 if unit.startswith("week") else 1)), anchor, "range", False
+    months = n * (12 if unit.startswith("year") else 1)
+    year, month = _add_months(anchor.year, anchor.month - months)
+    day = min(anchor.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day), anchor, "range", False
+
+
 def _season_of(year: int, season: str) -> Interval:
     """The months of ``season`` in ``year`` (winter runs into the next year's February)."""
     first, last = _SEASONS[season]
@@ -546,6 +561,8 @@ class _Resolver:
         if m["day"]:
             word = m["day"].lower()
             return _shift_days(a, 0 if word in ("today", "tonight") else 1)
+        if m["su"]:  # "over the past three years": that long before the report, up to it
+            return _span_back(a, _number(m["sn"]), m["su"].lower())
         if m["span"]:
             unit = m["span"].lower().split()[-1]
             days = {"week": 7, "month": 31, "year": 365, "days": 4}[unit]
@@ -690,6 +707,14 @@ class _Resolver:
             return _part_of_year(a.year - 1, part)
         return _part_of_year(a.year, part)
 
+    def k_span(self, m: re.Match[str], text: str) -> Interval:
+        a = self.anchor
+        if a is None:
+            return _UNKNOWN
+        n = int(m["n"]) if m["n"].isdigit() else _KO_NUMERALS.get(m["n"], 5)
+        unit = {"년": "years", "개월": "months", "달": "months", "주": "weeks"}[m["unit"]]
+        return _span_back(a, n, unit)
+
     def rel_season(self, m: re.Match[str], text: str) -> Interval:
         """A season counted from the report: "last" the latest one over before it was written, "this"
         the one of its year (unknown while still to come), "of last year" the one of the year before."""
@@ -726,6 +751,7 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
     (_K_WD, _Resolver.k_weekday),
     (_REL, _Resolver.relative),
     (_REL_SEASON, _Resolver.rel_season),
+    (_K_SPAN, _Resolver.k_span),
     (_K_Y_BOUND, _Resolver.year),
     (_K_AGO, _Resolver.k_ago),
     (_K_MD, _Resolver.k_md),
@@ -841,6 +867,7 @@ def _anchored(handler: _Handler, interval: Interval) -> bool:
         _Resolver.k_ago,
         _Resolver.k_rel,
         _Resolver.rel_season,
+        _Resolver.k_span,
         _Resolver.k_weekday,
     )
 
