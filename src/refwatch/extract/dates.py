@@ -161,7 +161,7 @@ _K_SPAN = re.compile(
 # "지난 겨울", "작년 가을", "올 여름".
 _REL_SEASON = re.compile(
     r"(?i:\b(?P<rel>last|this|past)\s+(?P<season>spring|summer|autumn|fall|winter)\b"
-    r"|\b(?:the\s+)?(?P<season2>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<ly>last|this)\s+year\b)"
+    r"|\b(?P<season2>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<ly>last|this)\s+year\b)"
     r"|(?<![가-힣])(?P<krel>지난|작년|지난해|올해|올|금년|이번)\s?(?P<kseason>봄|여름|가을|겨울)(?![가-힣])"
 )
 

@@ -85,6 +85,7 @@ def _words_before(v: Vocabulary) -> Reader:
     infinitive = frozenset(v.word_list("infinitive_before"))
     ongoing = frozenset(v.word_list("ongoing_before"))
     progressive_custody = frozenset(v.word_list("progressive_custody"))
+    denied = negation_reader(v)
 
     def realis(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
         window = text[max(lo, start - 120) : start]
@@ -116,6 +117,8 @@ def _words_before(v: Vocabulary) -> Reader:
         words = _WORD.findall(window)[-6:]
         if "May" in words:
             words = [w.group() for w in _WORD.finditer(window) if not _names_month(window, w)][-6:]
+        if denied(words, clause):
+            return False, False  # "have not been repatriated", "no North Koreans were repatriated"
         if text[start:end].split()[0].lower().endswith("ing") and (
             not clause.strip() or (words and gerund_before.match(words[-1]))
         ):
@@ -172,6 +175,37 @@ def _words_before(v: Vocabulary) -> Reader:
 
 #: Past participles not ending in "-ed" that event words begin with.
 _IRREGULAR_PARTICIPLES: Final = frozenset({"caught", "held", "sent", "taken"})
+
+
+def negation_reader(v: Vocabulary) -> Callable[[list[str], str], bool]:
+    """Whether an event or a fate is denied, read from the words before it (English).
+
+    ``words`` are the last words before it, ``clause`` the text of its clause up to it.
+    Denied: a negation standing on the verb itself, with only auxiliaries between ("have
+    not (yet) been repatriated", "were never sent back", "haven't been released"), or a
+    clause whose subject is no one ("no North Koreans were repatriated", "nobody was
+    released"). A negation elsewhere denies nothing ("it is not known how they were
+    caught"). Languages that negate after the verb leave the lists empty.
+    """
+    negation = frozenset(v.word_list("negation_before")) if v.has("negation_before") else frozenset()
+    no_one = frozenset(v.word_list("negation_subject")) if v.has("negation_subject") else frozenset()
+    verb_group = frozenset(v.word_list("verb_group")) if v.has("verb_group") else frozenset()
+
+    def denied(words: list[str], clause: str) -> bool:
+        if not negation and not no_one:
+            return False
+        lows = [w.lower() for w in words]
+        while lows and lows[-1] in verb_group:
+            lows.pop()
+        if lows and (lows[-1] in negation or lows[-1].endswith(("n't", "n’t"))):
+            return True
+        # the subject right before the verb is no one ("... and nobody was released", "no one was")
+        if lows and (lows[-1] in no_one or (lows[-1] == "one" and lows[-2:-1] and lows[-2] in no_one)):
+            return True
+        first = _WORD.search(clause)
+        return first is not None and first.group().lower() in no_one
+
+    return denied
 
 
 def _participle(trigger: str) -> bool:

@@ -20,7 +20,7 @@ from typing import Final
 
 from refwatch.extract.mentions import Sentence, Span, StatusCue, Trigger
 from refwatch.extract.place_finder import find_places
-from refwatch.extract.realis import Reader, reader
+from refwatch.extract.realis import Reader, negation_reader, reader
 from refwatch.extract.scan import Scanner
 from refwatch.languages import TriggerWord, alternation, extraction_languages, vocabulary
 
@@ -164,11 +164,20 @@ _STATUS_DENIED_BEFORE = re.compile(
 _STATUS_DENIED_AFTER = re.compile(alternation("irrealis_after", bounded=False))
 
 
+_NEGATED: Final = tuple(negation_reader(v) for v in _LANGUAGES)
+
+
 def _denied(text: str, start: int, end: int) -> bool:
     """Whether the status cue at ``start:end`` is negated, feared, planned or asked for."""
     before = _MONTH_MAY.sub(" ", _CLAUSE_BEFORE.split(text[max(0, start - 48) : start])[-1])
+    words = _WORDS.findall(before)[-6:]
+    if any(negated(words, before) for negated in _NEGATED):
+        return True
     # the Korean endings are anchored at the cue's end (``^``), so they are matched on a slice
     return bool(_STATUS_DENIED_BEFORE.search(before) or _STATUS_DENIED_AFTER.match(text[end : end + 24]))
+
+
+_WORDS = re.compile(r"[\w'’]+")
 
 
 _CLAUSE_BEFORE = re.compile(r"[,;:.!?\n]")

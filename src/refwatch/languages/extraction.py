@@ -47,7 +47,16 @@ CUES: Final = frozenset(
     }
 )
 WORD_LISTS: Final = frozenset(
-    {"future_relative_before", "speaker_days", "infinitive_before", "ongoing_before", "progressive_custody"}
+    {
+        "future_relative_before",
+        "speaker_days",
+        "infinitive_before",
+        "ongoing_before",
+        "progressive_custody",
+        "negation_before",
+        "negation_subject",
+        "verb_group",
+    }
 )
 #: What a template's placeholders are filled with when the validator compiles it.
 _PLACEHOLDER: Final = "(?:x)"
