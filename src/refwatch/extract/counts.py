@@ -344,6 +344,8 @@ def _find_korean(text: str, out: list[CountMention]) -> None:
 _EN_SINGULAR = Scanner(
     re.compile(rf"(?i:(?:{EN.pattern('singular_person')})(?!{EN.pattern('singular_then_more')}))")
 )
+_SCAN_EN_AGE: Final = Scanner(re.compile(EN.pattern("singular_age")))
+_EN_NAME_BEFORE: Final = re.compile(EN.pattern("singular_name_before"))
 _KO_SINGULAR = Scanner(re.compile(KO.pattern("singular_person")))
 _KO_WITH_BEFORE = re.compile(KO.pattern("singular_with_before"))
 _KO_WITH_AFTER = re.compile(KO.pattern("singular_with_after"))
@@ -357,6 +359,10 @@ def find_singular(text: str) -> list[CountMention]:
     found = [
         CountMention(m.start(), m.end(), m.group(), 1, 1, 1, "exact") for m in _EN_SINGULAR.finditer(text)
     ]
+    for m in _SCAN_EN_AGE.finditer(text):  # "Kim Ji-hye, 34, was arrested": the age, then the name
+        name = _EN_NAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        if name is not None:
+            found.append(CountMention(name.start(), m.end(), text[name.start() : m.end()], 1, 1, 1, "exact"))
     for m in _KO_SINGULAR.finditer(text):
         companions = _KO_WITH_BEFORE.search(text, max(0, m.start() - 80), m.start())
         kin_after = _KO_WITH_AFTER.match(text[m.end() : m.end() + 12])
