@@ -35,9 +35,13 @@ def serve(
     """
     import uvicorn
 
+    from refwatch.web import allocator
     from refwatch.web import workers as workers_module
     from refwatch.web.app import create_app
 
+    # First, while this is the only thread: malloc's arenas held to two here and in the forked workers,
+    # or the memory SQLite's page caches free and refill under writes strands as free space (#20).
+    allocator.limit_arenas()
     current = context.settings()
     err_console.print(f"serving on http://{host}:{port}/ with {workers} worker(s) (Ctrl-C to stop)")
     if workers == 1:
