@@ -382,10 +382,6 @@ def _prev_month(anchor: dt.date) -> tuple[int, int]:
     return (anchor.year, anchor.month - 1) if anchor.month > 1 else (anchor.year - 1, 12)
 
 
-def _next_month(day: dt.date) -> tuple[int, int]:
-    return (day.year, day.month + 1) if day.month < 12 else (day.year + 1, 1)
-
-
 def _weekday(anchor: dt.date | None, weekday: int, rel: str | None) -> Interval:
     if anchor is None:
         return _UNKNOWN
@@ -655,7 +651,7 @@ class _Resolver:
         if a is None:
             return _UNKNOWN
         if m["rel"] == "오는":
-            y, mo = (a.year, a.month) if day >= a.day else _next_month(a)
+            y, mo = (a.year, a.month) if day >= a.day else _add_months(a.year, a.month + 1)
         else:
             y, mo = (a.year, a.month) if day <= a.day else _prev_month(a)
         return _day(y, mo, day)

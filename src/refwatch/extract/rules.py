@@ -232,11 +232,8 @@ def _inherit_lead_in(text: str, found: list[SentenceMentions]) -> None:
         if not _LIST_ITEM.match(line):
             # the lead-in's events happened to the items: a participle before a plural there
             # ("police arrested North Koreans in three raids:") is read as the verb it is
-            lead = [
-                dataclasses.replace(t, nominal=False)
-                for t in sm.triggers
-                if t.realis and line.rstrip().endswith((":", "："))
-            ]
+            opens_list = line.rstrip().endswith((":", "："))
+            lead = [dataclasses.replace(t, nominal=False) for t in sm.triggers if opens_list and t.realis]
             continue
         if lead and not sm.triggers and sm.counts and (sm.dates or sm.places):
             sm.triggers = list(lead)

@@ -162,9 +162,11 @@ _STATUS_DENIED_BEFORE = re.compile(
     rf"|{alternation('irrealis_phrase_before', bounded=False)}"
 )
 _STATUS_DENIED_AFTER = re.compile(alternation("irrealis_after", bounded=False))
-
-
 _NEGATED: Final = tuple(negation_reader(v) for v in _LANGUAGES)
+_WORDS = re.compile(r"[\w'’]+")
+_CLAUSE_BEFORE = re.compile(r"[,;:.!?\n]")
+#: "3 May", "May 3": the month, not the modal.
+_MONTH_MAY = re.compile(r"\d{1,2}\s+May\b|\bMay\s+\d")
 
 
 def _denied(text: str, start: int, end: int) -> bool:
@@ -175,14 +177,6 @@ def _denied(text: str, start: int, end: int) -> bool:
         return True
     # the Korean endings are anchored at the cue's end (``^``), so they are matched on a slice
     return bool(_STATUS_DENIED_BEFORE.search(before) or _STATUS_DENIED_AFTER.match(text[end : end + 24]))
-
-
-_WORDS = re.compile(r"[\w'’]+")
-
-
-_CLAUSE_BEFORE = re.compile(r"[,;:.!?\n]")
-#: "3 May", "May 3": the month, not the modal.
-_MONTH_MAY = re.compile(r"\d{1,2}\s+May\b|\bMay\s+\d")
 
 
 def find_status_cues(text: str) -> list[StatusCue]:
