@@ -2,8 +2,14 @@
 
 Hangul and Han characters settle most cases by script alone, which is fast and
 never wrong for Korean text with a few Chinese place names. Latin-script text
-goes to lingua (offline, no model download) restricted to a few languages so
-that English is told apart from other Latin-script languages.
+in which English's own function words are common is English without a model:
+no other Latin-script language told apart here writes "the", "and" or "with"
+at all, so a share that running English text reaches (6-15 %) does not occur
+in them (a quoted English title or name stays far below it). That settles most
+English reports at a fraction of lingua's cost (0.8 ms a report, about a
+seventh of an ingest's CPU time, #20). The rest goes to lingua (offline, no
+model download) restricted to a few languages so that English is told apart
+from other Latin-script languages.
 """
 
 from __future__ import annotations
@@ -21,6 +27,16 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+#: English function words that none of the detector's other languages write as words (Dutch "of"
+#: and German "was" are left out: they are words there too).
+ENGLISH_MARKERS: Final = frozenset(
+    {"the", "and", "with", "that", "this", "which", "were", "from", "have", "has", "they", "their"}
+)
+#: Share of the sample's words that must be markers, and the words needed to judge at all.
+ENGLISH_SHARE: Final = 0.06
+ENGLISH_MIN_WORDS: Final = 40
 
 
 def _script_counts(text: str) -> tuple[int, int, int, int]:
@@ -61,10 +77,21 @@ def detect_language(text: str) -> str:
         return "other"
     if han / letters >= 0.3:
         return "zh"
+    if _plainly_english(sample[:LINGUA_CHARS]):
+        return "en"
     from lingua import Language
 
     found = _detector().detect_language_of(sample[:LINGUA_CHARS])
     return "en" if found == Language.ENGLISH else "other"
+
+
+def _plainly_english(sample: str) -> bool:
+    """Whether English function words make so large a share of the words that it is English."""
+    words = _LATIN_WORD.findall(sample)
+    if len(words) < ENGLISH_MIN_WORDS:
+        return False
+    markers = sum(1 for word in words if word.lower() in ENGLISH_MARKERS)
+    return markers >= ENGLISH_SHARE * len(words)
 
 
 def normalise_language(value: str) -> str:
