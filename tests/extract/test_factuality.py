@@ -748,3 +748,32 @@ def test_korean_handovers_to_the_north_or_its_agencies_are_returns(text: str) ->
 def test_english_handovers_to_the_norths_agencies_are_returns(text: str, returned: bool) -> None:
     (incident,) = extract_document(text, document="demo")
     assert ("repatriation" in incident.event_types) is returned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: police took five North Koreans into custody in Yanji on 3 May 2029.",
+        "Fictional: police in Yanji picked up five North Koreans on 3 May 2029.",
+        "Fictional: five North Koreans were picked up by police in Yanji on 3 May 2029.",
+        "Fictional: five North Koreans were taken away by Chinese police in Yanji on 3 May 2029.",
+        "Fictional: five North Koreans were hauled off to a police station in Yanji on 3 May 2029.",
+        "가상: 탈북민 5명이 2029년 5월 3일 옌지에서 공안에 끌려갔다.",
+    ],
+)
+def test_arrests_told_with_a_phrasal_verb_are_arrests(text: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert "arrest" in incident.event_types
+    assert incident.victims.count == 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: a broker picked up five North Koreans at the river on 3 May 2029.",
+        "Fictional: five North Koreans were taken away by a broker on 3 May 2029.",
+        "가상: 탈북민 5명이 2029년 5월 3일 브로커에게 끌려갔다.",
+    ],
+)
+def test_picked_up_or_taken_away_by_someone_else_is_no_arrest(text: str) -> None:
+    assert extract_document(text, document="demo") == []
