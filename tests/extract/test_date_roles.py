@@ -60,6 +60,11 @@ def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
         # "as of": the day a state was read
         ("As of October 3, 15 remain in custody.", ["report"]),
         ("가상 단체에 따르면 17일 오후 현재 연락이 닿지 않는다.", ["report"]),
+        # other verbs of saying: warning, urging, noting, testifying
+        ("Six caught in Tumen face return, fictional activists warned on June 12.", ["report"]),
+        ("Six caught in Tumen face return, a fictional lawyer noted on June 12.", ["report"]),
+        ("Person A-017 testified on June 12 that guards beat her.", ["report"]),
+        ("Fictional activists warned that six people caught in Tumen on June 2 face return.", ["event"]),
     ],
 )
 def test_statement_days_are_told_from_event_days(text: str, roles: list[str]) -> None:
