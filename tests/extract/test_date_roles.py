@@ -53,6 +53,9 @@ def _found(text: str) -> list[tuple[str, str | None, str | None, str]]:
         ("The fictional group said in a statement on Monday that 5 were held.", ["report"]),
         ("Fictional officials told reporters on Monday that 5 were held.", ["report"]),
         ("11일 가상의 연구소는 보고서에서 이렇게 설명했다.", ["report"]),
+        # a day that opens a period is the period's, even right after the topic
+        ("그는 지난달 25일부터 28일 사이 5명이 체포됐다고 주장했다.", ["event", "event"]),
+        ("그는 25일~28일 5명이 체포됐다고 주장했다.", ["event", "event"]),
         # a dateline is the day the story was filed
         ("TUMEN, June 3 (Fictional Wire) -- A fictional agency asked about 11 people.", ["report"]),
         ("Headline\nTUMEN, China, May 3, 2030 - Police arrested 5.", ["report"]),
@@ -204,6 +207,10 @@ def test_the_same_year_is_the_year_named_before(
         ("2019년 5월 3-5일 체포됐다.", ("2019년 5월 3-5일", "2019-05-03", "2019-05-05")),
         ("닷새 전 체포됐다.", ("닷새 전", "2030-10-11", "2030-10-11")),
         ("사흘 전에 북송됐다.", ("사흘 전", "2030-10-13", "2030-10-13")),
+        # a day of last month, before or after today's day of the month (the report is of the 16th)
+        ("탈북민 5명이 지난달 2일 체포됐다.", ("지난달 2일", "2030-09-02", "2030-09-02")),
+        ("지난 달 20일 체포됐다.", ("지난 달 20일", "2030-09-20", "2030-09-20")),
+        ("전달 2일 북송됐다.", ("전달 2일", "2030-09-02", "2030-09-02")),
     ],
 )
 def test_more_relative_expressions(text: str, expected: tuple[str, str, str]) -> None:

@@ -96,8 +96,10 @@ _K_MD = re.compile(
 # "전" (before) as a word: alone or with a particle ("3일 전에", "2년 전부터"), not the first
 # syllable of another word ("18일 전해졌다" is "reported on the 18th", "전달하다" is "to deliver").
 _K_BEFORE = r"(?:전|前)(?=[^가-힣]|$|에|엔|인|쯤|께|부터|까지|의|만)"
+#: Words for last month before a Korean day ("지난달 2일", "전달 2일").
+_LAST_MONTH_KO: Final = frozenset({"지난달", "전달"})
 _K_D = re.compile(
-    r"(?:(?P<rel>지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일"
+    r"(?:(?P<rel>지난\s?달|전달|지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일"
     rf"(?!\s?(?:간|동안|째|{_K_BEFORE}|만에|치|부터\s?\d(?!\d?\s?일)))"
 )
 # A year alone, in Korean only as the bound of a period ("2019년 이후", "2020년부터") or with a time
@@ -652,6 +654,8 @@ class _Resolver:
             return _UNKNOWN
         if m["rel"] == "오는":
             y, mo = (a.year, a.month) if day >= a.day else _add_months(a.year, a.month + 1)
+        elif m["rel"] and m["rel"].replace(" ", "") in _LAST_MONTH_KO:
+            y, mo = _prev_month(a)  # "지난달 2일": the 2nd of last month, whatever today's day
         else:
             y, mo = (a.year, a.month) if day <= a.day else _prev_month(a)
         return _day(y, mo, day)
@@ -820,10 +824,16 @@ def _role(
     return "event"
 
 
+#: Right after a Korean day: it opens a period ("25일부터", "25일~28일").
+_PERIOD_OPENS_KO: Final = re.compile(r"\s?(?:부터|[~∼～\-–])")
+
+
 def _reported_by_topic(text: str, start: int, end: int) -> bool:
     """A Korean day after the sentence's topic, in a sentence ending "...다고 밝혔다", dates the statement."""
     if not _TOPIC_OPENING_KO.search(text, max(0, start - 40), start):
         return False
+    if _PERIOD_OPENS_KO.match(text, end):
+        return False  # "그는 지난달 25일부터 28일 ...": the day opens a period, no saying lasts days
     stop = _SENTENCE_END.search(text, end, end + 300)
     tail = text[end : stop.start() if stop else end + 300].rstrip()
     if _REPORTED_END_KO.search(tail[-40:]) is None or not tail.endswith(("다", "습니다")):
