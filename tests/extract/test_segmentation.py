@@ -451,6 +451,26 @@ def test_a_multiplier_after_a_number_multiplies_it(text: str, count: int) -> Non
     assert incident.victims.count == count
 
 
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Fictional: the group of nine was arrested near Town X on 3 June 2029.", 9),
+        ("Fictional: a nine-member family was arrested near Town X on 3 June 2029.", 9),
+        ("Fictional: a 12-strong group was arrested near Town X on 3 June 2029.", 12),
+        ("Fictional: a North Korean couple and their baby were arrested near Town X on 3 June 2029.", 3),
+        ("가상: 탈북 모녀가 2029년 6월 3일 옌지에서 체포됐다.", 2),
+        ("가상: 탈북민 부부와 자녀 2명이 2029년 6월 3일 옌지에서 체포됐다.", 4),
+        # the pair is part of a larger group, or the couple helped them
+        ("가상: 탈북 모녀 등 5명이 2029년 6월 3일 옌지에서 체포됐다.", 5),
+        ("가상: 탈북민 5명이 한국인 부부의 안내로 가던 중 2029년 6월 3일 옌지에서 체포됐다.", 5),
+    ],
+)
+def test_groups_named_by_their_make_up(text: str, count: int) -> None:
+    """A group by its frame ("the group of nine", "a nine-member family") or as a pair of kin."""
+    (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))
+    assert incident.victims.count == count
+
+
 def test_a_multiplier_is_no_figure_by_itself() -> None:
     text = "Fictional: hundreds of North Koreans were repatriated from Town X on 3 June 2029."
     (incident,) = extract_document(text, document="fictional", published=dt.date(2030, 1, 5))

@@ -109,11 +109,14 @@ _SCAN_EN_TOTAL: Final = Scanner(
     re.compile(rf"(?i:{EN.pattern('total_of_people', nouns=_EN_NOUNS, qual=_EN_QUAL, num=_EN_NUM_PLAIN)})")
 )
 _SCAN_EN_COUPLE: Final = Scanner(re.compile(rf"(?i:{EN.pattern('couple')})"))
+_SCAN_KO_COUPLE: Final = Scanner(re.compile(KO.pattern("couple")))
 _SCAN_EN_BARE: Final = Scanner(_EN_BARE)
 _SCAN_EN_VAGUE: Final = Scanner(_EN_VAGUE)
 #: "Five of them": a figure counting a part of the group already described (see ``part_after``).
 _SCAN_EN_PART_OF: Final = Scanner(re.compile(rf"(?i:\b(?P<n>{_EN_NUM_PLAIN})(?={EN.pattern('part_after')}))"))
 _SCAN_EN_FAMILY_GROUP: Final = Scanner(re.compile(rf"(?i:{EN.pattern('family_group', num=_EN_NUM_PLAIN)})"))
+#: A family group headed by a couple ("a North Korean couple and their baby"): two, not one.
+_EN_COUPLE_HEAD: Final = re.compile(r"(?i)\bcouple\b")
 _EN_FAMILY_MEMBER: Final = re.compile(rf"(?i:{EN.pattern('family_member', num=_EN_NUM_PLAIN)})")
 _SCAN_KO_COUNT: Final = Scanner(_KO_COUNT)
 _SCAN_KO_GROUP_BARE: Final = Scanner(_KO_GROUP_BARE)
@@ -244,7 +247,7 @@ def _find_english(text: str, out: list[CountMention]) -> None:
     for m in _SCAN_EN_FAMILY.finditer(text):
         out.append(_make(m.start(), m.end(), text, _en_number(m["n"]), None, None, "people"))
     for m in _SCAN_EN_FRAMES.finditer(text):
-        name = next(g for g in ("n", "n2", "n3", "n4", "n5") if m[g])
+        name = next(g for g in ("n", "n2", "n3", "n4", "n5", "n6") if m[g])
         n = _en_number(m[name])
         if n is not None and not (1900 <= n <= 2099 and m[name].isdigit()):
             out.append(_make(m.start(name), m.end(name), text, n, None, None, "people"))
@@ -275,8 +278,9 @@ def _find_english(text: str, out: list[CountMention]) -> None:
 
 def _family_total(group: str) -> int | None:
     """How many people a person named with their kin comes to ("a mother and her two children": 3):
-    one, and each kin noun one or its figure; None when a plural noun has no figure ("her children")."""
-    total = 1
+    one (a couple two), and each kin noun one or its figure; None when a plural noun has no figure
+    ("her children")."""
+    total = 2 if _EN_COUPLE_HEAD.search(group) else 1
     for part in _EN_FAMILY_MEMBER.finditer(group):
         if part["n"]:
             n = _en_number(part["n"])
@@ -333,6 +337,8 @@ def _find_korean(text: str, out: list[CountMention]) -> None:
         elif m["qb"]:
             qual = KO.table("qualifiers_before")[m["qb"]]
         out.append(_make(start, m.end(), text, n, n2, qual, group))
+    for m in _SCAN_KO_COUPLE.finditer(text):
+        out.append(_make(m.start(), m.end(), text, 2, None, None, "people"))
     for m in _SCAN_KO_GROUP_BARE.finditer(text):
         out.append(_make(m.start(), m.end(), text, int(m["n"]), None, None, KO.table("group_nouns")[m["g"]]))
     for m in _SCAN_ZH_COUNT.finditer(text):
