@@ -477,7 +477,7 @@ def test_an_ongoing_campaign_without_a_group_is_no_incident() -> None:
             "Fictional: 12 North Koreans arrested in Town X on 3 May were sent to a labour camp "
             "after their repatriation.",
             "returned",
-            ["arrest", "transfer", "repatriation"],
+            ["arrest", "transfer", "repatriation", "imprisonment"],
         ),
         # ... and is still read for modality before it
         (
@@ -777,3 +777,45 @@ def test_arrests_told_with_a_phrasal_verb_are_arrests(text: str) -> None:
 )
 def test_picked_up_or_taken_away_by_someone_else_is_no_arrest(text: str) -> None:
     assert extract_document(text, document="demo") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명이 북송 대기 중이다.",
+        "가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명이 북송을 기다리고 있다.",
+        "가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명이 강제북송 직전이다.",
+        "가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명의 북송이 임박했다.",
+    ],
+)
+def test_a_return_still_awaited_is_no_return(text: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.status == "at_risk"
+    assert "repatriation" not in incident.event_types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "가상: 2029년 5월 3일 옌지에서 체포된 탈북민 5명이 교화소에 수감됐다.",
+        "Fictional: five people arrested in Yanji on May 3, 2029 are now in a labour camp in North Korea.",
+        "Fictional: five people arrested in Yanji on May 3, 2029 were sent to a prison camp in North Korea.",
+        "Fictional: five people arrested in Yanji on May 3, 2029 were jailed in Hyesan.",
+    ],
+)
+def test_people_held_in_the_norths_prisons_have_been_returned(text: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.status == "returned"
+
+
+def test_a_place_of_punishment_after_to_is_where_they_went_not_an_infinitive() -> None:
+    sent = _realis("Fictional: five were sent to prison camps.")
+    assert sent == [("sent to", True), ("prison camps", True)]
+    assert _realis("Fictional: they plan to send them to labour camps.") == [("labour camps", False)]
+
+
+def test_the_month_may_is_no_modal() -> None:
+    text = "Fictional: five arrested in Yanji on May 3, 2029 were sent to a labour camp."
+    assert ("labour camp", True) in _realis(text)
+    feared = "Fictional: five arrested on 3 May may be sent to a labour camp."
+    assert ("labour camp", False) in _realis(feared)

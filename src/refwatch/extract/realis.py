@@ -129,7 +129,8 @@ def _words_before(v: Vocabulary) -> Reader:
         for i, word in enumerate(reversed(words)):
             if clause_break.match(word):
                 break
-            if i == 0 and word.lower() in infinitive:
+            if i == 0 and word.lower() in infinitive and not place_trigger.fullmatch(text, start, end):
+                # "plans to deport"; but "sent to prison camps" names the place they were sent to
                 intent = len(words) > 1 and bool(intent_word.match(words[-2]))
                 return False, intent
             if irrealis.match(word):

@@ -187,7 +187,9 @@ def resolve_status(cluster: Cluster, types: list[EventType]) -> Status:
     found: set[str] = set()
     if "death" in types or "execution" in types:
         found.add("died")
-    if "repatriation" in types:
+    if "repatriation" in types or "imprisonment" in types:
+        # imprisonment is a sentence served in North Korea (detention in China is "detention"):
+        # people held in a 교화소 or a labour camp there have been returned
         found.add("returned")
     for sm in _about_group(cluster):
         found.update(s.status for s in sm.statuses)
