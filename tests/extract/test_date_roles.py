@@ -219,10 +219,23 @@ def test_more_relative_expressions(text: str, expected: tuple[str, str, str]) ->
 
 
 @pytest.mark.parametrize(
-    "text", ["일주일간 조사했다.", "한 달간 구금됐다.", "두 달 전달했다.", "an hour ago"]
+    "text",
+    [
+        "일주일간 조사했다.",
+        "한 달간 구금됐다.",
+        "두 달 전달했다.",
+        "an hour ago",
+        # a number of days after something else: not the day of a month
+        "체포돼 3일 후 북송됐다.",
+        "체포된 뒤 10일 뒤 북송됐다.",
+    ],
 )
 def test_durations_and_verbs_are_not_relative_dates(text: str) -> None:
     assert find_dates(text, ANCHOR) == []
+
+
+def test_a_day_reported_belatedly_is_still_a_day() -> None:
+    assert [d.text for d in find_dates("지난 5일 뒤늦게 북송된 사실이 알려졌다.", ANCHOR)] == ["지난 5일"]
 
 
 @pytest.mark.parametrize(

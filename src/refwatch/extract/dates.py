@@ -100,7 +100,7 @@ _K_BEFORE = r"(?:전|前)(?=[^가-힣]|$|에|엔|인|쯤|께|부터|까지|의|�
 _LAST_MONTH_KO: Final = frozenset({"지난달", "전달"})
 _K_D = re.compile(
     r"(?:(?P<rel>지난\s?달|전달|지난|앞서|오는|이달|이번\s?달)\s?)?(?<![\d.월\-])(?P<d>\d{1,2})\s?일"
-    rf"(?!\s?(?:간|동안|째|{_K_BEFORE}|만에|치|부터\s?\d(?!\d?\s?일)))"
+    rf"(?!\s?(?:간|동안|째|{_K_BEFORE}|만에|후|뒤(?!늦)|치|부터\s?\d(?!\d?\s?일)))"
 )
 # A year alone, in Korean only as the bound of a period ("2019년 이후", "2020년부터") or with a time
 # particle ("2019년에", "2019년께"): a bare "2019년" is more often an age, a term, a sum or part of a
