@@ -819,3 +819,21 @@ def test_the_month_may_is_no_modal() -> None:
     assert ("labour camp", True) in _realis(text)
     feared = "Fictional: five arrested on 3 May may be sent to a labour camp."
     assert ("labour camp", False) in _realis(feared)
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("Fictional: no fewer than 80 North Koreans were repatriated from Town X on 3 May 2029.", "at_least"),
+        ("Fictional: not less than 80 North Koreans were repatriated from Town X on 3 May 2029.", "at_least"),
+        ("Fictional: no more than 80 North Koreans were repatriated from Town X on 3 May 2029.", "at_most"),
+    ],
+)
+def test_no_before_a_comparison_is_a_figure_not_no_one(text: str, qualifier: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.status == "returned"
+    assert (incident.victims.count, incident.victims.qualifier) == (80, qualifier)
+
+
+def test_no_one_is_still_no_one() -> None:
+    assert extract_document("Fictional: no North Koreans were repatriated on 3 May 2029.", document="d") == []

@@ -185,12 +185,12 @@ def negation_reader(v: Vocabulary) -> Callable[[list[str], str], bool]:
     Denied: a negation standing on the verb itself, with only auxiliaries between ("have
     not (yet) been repatriated", "were never sent back", "haven't been released"), or a
     clause whose subject is no one ("no North Koreans were repatriated", "nobody was
-    released"). A negation elsewhere denies nothing ("it is not known how they were
-    caught"). Languages that negate after the verb leave the lists empty.
+    released"), unless the word after it makes a figure ("no fewer than 80 were returned").
+    A negation elsewhere denies nothing ("it is not known how they were caught").
+    Languages that negate after the verb leave the lists empty.
     """
-    negation = frozenset(v.word_list("negation_before")) if v.has("negation_before") else frozenset()
-    no_one = frozenset(v.word_list("negation_subject")) if v.has("negation_subject") else frozenset()
-    verb_group = frozenset(v.word_list("verb_group")) if v.has("verb_group") else frozenset()
+    negation, no_one = _word_set(v, "negation_before"), _word_set(v, "negation_subject")
+    verb_group, quantity = _word_set(v, "verb_group"), _word_set(v, "negation_subject_quantity")
 
     def denied(words: list[str], clause: str) -> bool:
         if not negation and not no_one:
@@ -204,9 +204,17 @@ def negation_reader(v: Vocabulary) -> Callable[[list[str], str], bool]:
         if lows and (lows[-1] in no_one or (lows[-1] == "one" and lows[-2:-1] and lows[-2] in no_one)):
             return True
         first = _WORD.search(clause)
-        return first is not None and first.group().lower() in no_one
+        if first is None or first.group().lower() not in no_one:
+            return False
+        second = _WORD.search(clause, first.end())
+        return second is None or second.group().lower() not in quantity  # "no fewer than 80": a figure
 
     return denied
+
+
+def _word_set(v: Vocabulary, key: str) -> frozenset[str]:
+    """The words of a word-list key, none where the language leaves it empty."""
+    return frozenset(v.word_list(key)) if v.has(key) else frozenset()
 
 
 def _participle(trigger: str) -> bool:

@@ -55,6 +55,7 @@ WORD_LISTS: Final = frozenset(
         "progressive_custody",
         "negation_before",
         "negation_subject",
+        "negation_subject_quantity",
         "verb_group",
     }
 )
