@@ -650,6 +650,10 @@ def test_a_figure_and_odd_is_about_that_figure(figure: str) -> None:
         "Fictional: Kim Ji-hye, 34, was arrested by police in Yanji on 3 May 2029.",
         "Fictional: Person A-017 was arrested in Yanji on 3 May 2029 and repatriated a month later.",
         "가상: 혜산 출신 30대 여성이 2029년 5월 3일 옌지에서 체포됐다.",
+        # a name withheld in the press's way with the age (and sex) after it
+        "가상: 탈북 여성 A씨(34)가 2029년 5월 3일 옌지에서 체포됐다.",
+        "가상: 탈북민 이모(여·34)씨가 2029년 5월 3일 옌지에서 체포됐다.",
+        "가상: 탈북민 B씨(29·여)는 2029년 5월 3일 옌지에서 체포됐다.",
     ],
 )
 def test_one_person_named_by_name_and_age_pseudonym_or_age_decade_is_one(text: str) -> None:
