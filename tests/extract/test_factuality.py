@@ -837,3 +837,17 @@ def test_no_before_a_comparison_is_a_figure_not_no_one(text: str, qualifier: str
 
 def test_no_one_is_still_no_one() -> None:
     assert extract_document("Fictional: no North Koreans were repatriated on 3 May 2029.", document="d") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fictional: Laos handed the nine North Koreans over to China on 27 May 2029.",
+        "Fictional: the nine were handed over to Chinese police on 27 May 2029 by Lao officials.",
+        "가상: 라오스 당국은 2029년 5월 27일 탈북민 9명을 중국 공안에 넘겼다.",
+    ],
+)
+def test_a_handover_to_china_from_a_third_country_is_a_deportation(text: str) -> None:
+    (incident,) = extract_document(text, document="demo")
+    assert incident.event_types == ["deportation"]
+    assert incident.status == "at_risk"
