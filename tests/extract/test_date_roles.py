@@ -455,3 +455,33 @@ def test_a_season_still_to_come_is_no_date() -> None:
 def test_a_span_back_from_the_report_runs_up_to_it(text: str, expected: tuple[str, str]) -> None:
     (found,) = find_dates(text, ANCHOR)
     assert (str(found.lo), str(found.hi)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "later"),
+    [
+        ("Nine were arrested on May 2 and repatriated three days later.", ("2030-05-05", "2030-05-05")),
+        ("Nine were arrested on May 2. They were repatriated a week later.", ("2030-05-06", "2030-05-12")),
+        ("Nine were arrested on May 2 and sent back the following day.", ("2030-05-03", "2030-05-03")),
+        ("9명이 5월 2일 체포돼 사흘 뒤 북송됐다.", ("2030-05-05", "2030-05-05")),
+        ("9명이 5월 2일 체포돼 3일 후 북송됐다.", ("2030-05-05", "2030-05-05")),
+        ("9명이 5월 2일 체포돼 일주일 뒤 북송됐다.", ("2030-05-06", "2030-05-12")),
+        ("9명이 5월 2일 체포돼 이튿날 북송됐다.", ("2030-05-03", "2030-05-03")),
+    ],
+)
+def test_a_time_later_is_counted_from_the_day_named_before_it(text: str, later: tuple[str, str]) -> None:
+    first, second = _found(text)
+    assert first[1] == "2030-05-02"
+    assert second[1:3] == later
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Three days later they were sent back.",  # no day named before it
+        "They were caught in May and sent back a week later.",  # a month is no day to count from
+        "They were caught on October 16 and the next day sent back.",  # after the report was written
+    ],
+)
+def test_a_time_later_without_a_day_before_it_is_no_date(text: str) -> None:
+    assert all("later" not in d[0] and "next" not in d[0] for d in _found(text))

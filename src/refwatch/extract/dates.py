@@ -141,6 +141,17 @@ _KO_DAY_COUNTS: Final = {
     "열흘": 10,
     "보름": 15,
 }
+
+#: A time after the day the story last named, counted from it: "three days later", "a week later", "the
+#: following day", "사흘 뒤", "3일 후", "일주일 뒤", "이튿날" (a return told after its arrest's day).
+_LATER = re.compile(
+    r"(?i:\b(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen)"
+    r"\s+(?P<unit>days?|weeks?)\s+later\b|\b(?:the\s+)?(?:following|next)\s+day\b|\ba\s+day\s+later\b)"
+    r"|(?<![가-힣\d])(?:(?P<kn>\d{1,2})\s?(?P<ku>일|주)|(?P<kd>하루|이틀|사흘|나흘|닷새|엿새|이레|열흘|보름|일주일))"
+    r"\s?(?:뒤|후)(?![가-힣])|(?<![가-힣])(?P<knext>다음\s?날|이튿날)"
+)
+#: How far back (in characters) the day a later time is counted from may stand.
+LATER_REACH: Final = 300
 # Korean weekdays ("지난 금요일", "지난주 화요일", "목요일(현지시간)"); "오는 금요일" is ahead.
 _K_WD = re.compile(
     r"(?<![가-힣])(?:(?P<rel>지난|이번|오는)\s?(?:주\s?)?)?(?P<kwd>[월화수목금토일])요일(?!마다|에는\s?늘)(?:\s?(?P<part>오전|오후|밤|새벽|저녁))?"
@@ -473,6 +484,8 @@ class _Resolver:
         self.last_year: tuple[int, dt.date, int] | None = None
         #: The year of the last date that named one, None when that year is unknown ("지난해" unanchored).
         self.previous_year: int | None = None
+        #: The last day named (its date and end offset): what "three days later" counts from.
+        self.last_day: tuple[dt.date, int] | None = None
 
     def carried(self, text: str, position: int) -> tuple[int, dt.date | None] | None:
         """The year to carry to a date at ``position``, and the first day of the date it came
@@ -660,6 +673,27 @@ class _Resolver:
             y, mo = (a.year, a.month) if day <= a.day else _prev_month(a)
         return _day(y, mo, day)
 
+    def later(self, m: re.Match[str], text: str) -> Interval | None:
+        """A day counted from the last day named before it, close by; no date without one."""
+        if self.last_day is None or m.start() - self.last_day[1] > LATER_REACH:
+            return None
+        base = self.last_day[0]
+        if m["n"] or m["kn"]:
+            n = _number(m["n"]) if m["n"] else int(m["kn"])
+            weeks = (m["unit"] or "").lower().startswith("week") or m["ku"] == "주"
+        elif m["kd"]:
+            n, weeks = (1, True) if m["kd"] == "일주일" else (_KO_DAY_COUNTS[m["kd"]], False)
+        else:
+            n, weeks = 1, False  # "the following day", "다음날", "이튿날"
+        if weeks:
+            d = base + dt.timedelta(weeks=n)
+            lo, hi = d - dt.timedelta(days=3), d + dt.timedelta(days=3)
+        else:
+            lo = hi = base + dt.timedelta(days=n)
+        if self.latest is not None and lo > self.latest:
+            return None  # after the report was written: the day counted from was misread
+        return lo, hi, ("range" if weeks else "day"), False
+
     def k_ago(self, m: re.Match[str], text: str) -> Interval:
         a = self.anchor
         if a is None:
@@ -754,6 +788,7 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], _Handler], ...]] = (
     (_K_SPAN, _Resolver.k_span),
     (_K_Y_BOUND, _Resolver.year),
     (_K_AGO, _Resolver.k_ago),
+    (_LATER, _Resolver.later),
     (_K_MD, _Resolver.k_md),
     (_K_D, _Resolver.k_day),
     (_K_REL, _Resolver.k_rel),
@@ -955,6 +990,8 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
             and precision in ("day", "month", "range")
         ):
             resolver.last_year = (lo.year, lo, end)
+        if lo is not None and precision == "day" and role in ("event", "since"):
+            resolver.last_day = (lo, end)
         mention = DateMention(
             start=start,
             end=end,
