@@ -142,13 +142,23 @@ _KO_DAY_COUNTS: Final = {
     "보름": 15,
 }
 
-#: A time after the day the story last named, counted from it: "three days later", "a week later", "the
-#: following day", "사흘 뒤", "3일 후", "일주일 뒤", "이튿날" (a return told after its arrest's day).
+#: A time after the day the story last named, counted from it: "three days later", "a week later",
+#: "the following day", "사흘 뒤", "3일 후", "일주일 뒤", "이튿날" (a return told after its arrest's day).
+#: The match begins at the unit or at 뒤/후 (rare openings, so the scanner skips most of a text); the
+#: count before it is read by the handler (``_LATER_COUNT_EN``, ``_LATER_COUNT_KO``), which also moves
+#: the mention's start to it.
 _LATER = re.compile(
+    r"(?i:\b(?P<unit>days?|weeks?)\s+later\b|\b(?P<next>following|next)\s+day\b)"
+    r"|(?:(?<=[일주루틀흘새레름])|(?<=[일주루틀흘새레름]\s))(?:뒤|후)(?![가-힣])"
+    r"|(?<=이)튿날|(?:(?<=다음)|(?<=다음\s))날"
+)
+_LATER_COUNT_EN: Final = re.compile(
     r"(?i:\b(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen)"
-    r"\s+(?P<unit>days?|weeks?)\s+later\b|\b(?:the\s+)?(?:following|next)\s+day\b|\ba\s+day\s+later\b)"
-    r"|(?<![가-힣\d])(?:(?P<kn>\d{1,2})\s?(?P<ku>일|주)|(?P<kd>하루|이틀|사흘|나흘|닷새|엿새|이레|열흘|보름|일주일))"
-    r"\s?(?:뒤|후)(?![가-힣])|(?<![가-힣])(?P<knext>다음\s?날|이튿날)"
+    r"\s+$|\bthe\s+$)"
+)
+_LATER_COUNT_KO: Final = re.compile(
+    r"(?:(?<![가-힣\d])(?P<kn>\d{1,2})\s?(?P<ku>일|주)|(?<![가-힣])(?P<kd>하루|이틀|사흘|나흘|닷새|엿새|이레|열흘|보름|일주일)"
+    r"|(?P<knext>이|다음\s?))\s?$"
 )
 #: How far back (in characters) the day a later time is counted from may stand.
 LATER_REACH: Final = 300
@@ -486,6 +496,8 @@ class _Resolver:
         self.previous_year: int | None = None
         #: The last day named (its date and end offset): what "three days later" counts from.
         self.last_day: tuple[dt.date, int] | None = None
+        #: Where the last later time read begins, its count included (see :meth:`later`).
+        self.later_start = 0
 
     def carried(self, text: str, position: int) -> tuple[int, dt.date | None] | None:
         """The year to carry to a date at ``position``, and the first day of the date it came
@@ -674,17 +686,31 @@ class _Resolver:
         return _day(y, mo, day)
 
     def later(self, m: re.Match[str], text: str) -> Interval | None:
-        """A day counted from the last day named before it, close by; no date without one."""
+        """A day counted from the last day named before it, close by; no date without one.
+
+        Sets ``later_start``: where the expression begins, its count included ("three days later").
+        """
+        before = text[max(0, m.start() - 12) : m.start()]
+        if m["unit"] or m["next"]:
+            count = _LATER_COUNT_EN.search(before)
+            if m["unit"] and (count is None or not count["n"]):
+                return None  # "days later" with no count: how many is not said
+            n = _number(count["n"]) if count is not None and count["n"] else 1
+            weeks = bool(m["unit"]) and m["unit"].lower().startswith("week")
+        else:
+            count = _LATER_COUNT_KO.search(before)
+            if count is None:
+                return None  # "이후", "직후": after something, no count
+            if count["kn"]:
+                n, weeks = int(count["kn"]), count["ku"] == "주"
+            elif count["kd"]:
+                n, weeks = (1, True) if count["kd"] == "일주일" else (_KO_DAY_COUNTS[count["kd"]], False)
+            else:
+                n, weeks = 1, False  # "이튿날", "다음날"
+        self.later_start = m.start() - (len(before) - count.start()) if count is not None else m.start()
         if self.last_day is None or m.start() - self.last_day[1] > LATER_REACH:
             return None
         base = self.last_day[0]
-        if m["n"] or m["kn"]:
-            n = _number(m["n"]) if m["n"] else int(m["kn"])
-            weeks = (m["unit"] or "").lower().startswith("week") or m["ku"] == "주"
-        elif m["kd"]:
-            n, weeks = (1, True) if m["kd"] == "일주일" else (_KO_DAY_COUNTS[m["kd"]], False)
-        else:
-            n, weeks = 1, False  # "the following day", "다음날", "이튿날"
         if weeks:
             d = base + dt.timedelta(weeks=n)
             lo, hi = d - dt.timedelta(days=3), d + dt.timedelta(days=3)
@@ -965,6 +991,8 @@ def find_dates(text: str, anchor: dt.date | ReferenceDate | None) -> list[DateMe
             resolver.anchor = first
             if at_last != interval:
                 interval = _UNKNOWN
+        if handler is _Resolver.later:
+            start = resolver.later_start  # the count before the matched unit belongs to the expression
         d2 = match.groupdict().get("d2")
         if d2 and int(d2) <= int(match["d"]):
             # "on May 18 and 18 in Dandong": a second figure that is no later day ends no range of
