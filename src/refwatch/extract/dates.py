@@ -148,13 +148,13 @@ _KO_DAY_COUNTS: Final = {
 #: count before it is read by the handler (``_LATER_COUNT_EN``, ``_LATER_COUNT_KO``), which also moves
 #: the mention's start to it.
 _LATER = re.compile(
-    r"(?i:\b(?P<unit>days?|weeks?)\s+later\b|\b(?P<next>following|next)\s+day\b)"
+    r"(?i:(?<=\s)(?P<later>later)\b|(?:(?<=following\s)|(?<=next\s))(?P<next>day)\b)"
     r"|(?:(?<=[일주루틀흘새레름])|(?<=[일주루틀흘새레름]\s))(?:뒤|후)(?![가-힣])"
     r"|(?<=이)튿날|(?:(?<=다음)|(?<=다음\s))날"
 )
 _LATER_COUNT_EN: Final = re.compile(
     r"(?i:\b(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen)"
-    r"\s+$|\bthe\s+$)"
+    r"\s+(?P<unit>days?|weeks?)\s+$|\b(?:the\s+)?(?:following|next)\s+$)"
 )
 _LATER_COUNT_KO: Final = re.compile(
     r"(?:(?<![가-힣\d])(?P<kn>\d{1,2})\s?(?P<ku>일|주)|(?<![가-힣])(?P<kd>하루|이틀|사흘|나흘|닷새|엿새|이레|열흘|보름|일주일)"
@@ -690,13 +690,13 @@ class _Resolver:
 
         Sets ``later_start``: where the expression begins, its count included ("three days later").
         """
-        before = text[max(0, m.start() - 12) : m.start()]
-        if m["unit"] or m["next"]:
+        before = text[max(0, m.start() - 24) : m.start()]
+        if m["later"] or m["next"]:
             count = _LATER_COUNT_EN.search(before)
-            if m["unit"] and (count is None or not count["n"]):
-                return None  # "days later" with no count: how many is not said
-            n = _number(count["n"]) if count is not None and count["n"] else 1
-            weeks = bool(m["unit"]) and m["unit"].lower().startswith("week")
+            if count is None or bool(m["later"]) != bool(count["n"]):
+                return None  # "later" alone, "months later": no count of days or weeks
+            n = _number(count["n"]) if count["n"] else 1
+            weeks = bool(count["unit"]) and count["unit"].lower().startswith("week")
         else:
             count = _LATER_COUNT_KO.search(before)
             if count is None:
