@@ -148,18 +148,19 @@ _KO_DAY_COUNTS: Final = {
 #: count before it is read by the handler (``_LATER_COUNT_EN``, ``_LATER_COUNT_KO``), which also moves
 #: the mention's start to it.
 _LATER = re.compile(
-    r"(?i:(?<=\s)(?P<later>later)\b|(?:(?<=following\s)|(?<=next\s))(?P<next>day)\b)"
-    r"|(?:(?<=[일주루틀흘새레름])|(?<=[일주루틀흘새레름]\s))(?:뒤|후)(?![가-힣])"
-    r"|(?<=이)튿날|(?:(?<=다음)|(?<=다음\s))날"
+    r"(?i:\b(?P<later>later)\b|\b(?P<day>day)\b)|(?P<after>뒤|후)(?![가-힣])|(?P<nal>튿날|날)(?![가-힣])"
 )
 _LATER_COUNT_EN: Final = re.compile(
     r"(?i:\b(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen)"
-    r"\s+(?P<unit>days?|weeks?)\s+$|\b(?:the\s+)?(?:following|next)\s+$)"
+    r"\s+(?P<unit>days?|weeks?)\s+$)"
 )
+_NEXT_DAY_EN: Final = re.compile(r"(?i:\b(?:the\s+)?(?:following|next)\s+$)")
 _LATER_COUNT_KO: Final = re.compile(
-    r"(?:(?<![가-힣\d])(?P<kn>\d{1,2})\s?(?P<ku>일|주)|(?<![가-힣])(?P<kd>하루|이틀|사흘|나흘|닷새|엿새|이레|열흘|보름|일주일)"
-    r"|(?P<knext>이|다음\s?))\s?$"
+    r"(?:(?<![가-힣\d])(?P<kn>\d{1,2})\s?(?P<ku>일|주)|(?<![가-힣])(?P<kd>하루|이틀|사흘|나흘|닷새|엿새|이레|열흘|보름|일주일))"
+    r"\s?$"
 )
+_NEXT_DAY_KO: Final = re.compile(r"(?<![가-힣])다음\s?$")  # before 날 ("이날" is that same day)
+_SECOND_DAY_KO: Final = re.compile(r"이$")  # before 튿날
 #: How far back (in characters) the day a later time is counted from may stand.
 LATER_REACH: Final = 300
 # Korean weekdays ("지난 금요일", "지난주 화요일", "목요일(현지시간)"); "오는 금요일" is ahead.
@@ -691,23 +692,25 @@ class _Resolver:
         Sets ``later_start``: where the expression begins, its count included ("three days later").
         """
         before = text[max(0, m.start() - 24) : m.start()]
-        if m["later"] or m["next"]:
-            count = _LATER_COUNT_EN.search(before)
-            if count is None or bool(m["later"]) != bool(count["n"]):
-                return None  # "later" alone, "months later": no count of days or weeks
-            n = _number(count["n"]) if count["n"] else 1
-            weeks = bool(count["unit"]) and count["unit"].lower().startswith("week")
-        else:
-            count = _LATER_COUNT_KO.search(before)
+        weeks = False
+        if m["later"]:
+            count = _LATER_COUNT_EN.search(before)  # "three days later", "a week later"
             if count is None:
-                return None  # "이후", "직후": after something, no count
-            if count["kn"]:
+                return None  # "later" alone, "months later": no count of days or weeks
+            n, weeks = _number(count["n"]), count["unit"].lower().startswith("week")
+        elif m["day"]:
+            count, n = _NEXT_DAY_EN.search(before), 1  # "the following day", "the next day"
+        elif m["after"]:
+            count = _LATER_COUNT_KO.search(before)  # "사흘 뒤", "3일 후", "2주 뒤"; not "이후", "직후"
+            if count is not None and count["kn"]:
                 n, weeks = int(count["kn"]), count["ku"] == "주"
-            elif count["kd"]:
+            elif count is not None:
                 n, weeks = (1, True) if count["kd"] == "일주일" else (_KO_DAY_COUNTS[count["kd"]], False)
-            else:
-                n, weeks = 1, False  # "이튿날", "다음날"
-        self.later_start = m.start() - (len(before) - count.start()) if count is not None else m.start()
+        else:  # "다음날", "다음 날", "이튿날"
+            count, n = (_NEXT_DAY_KO if m["nal"] == "날" else _SECOND_DAY_KO).search(before), 1
+        if count is None:
+            return None
+        self.later_start = m.start() - len(before) + count.start()
         if self.last_day is None or m.start() - self.last_day[1] > LATER_REACH:
             return None
         base = self.last_day[0]
