@@ -485,3 +485,10 @@ def test_a_time_later_is_counted_from_the_day_named_before_it(text: str, later: 
 )
 def test_a_time_later_without_a_day_before_it_is_no_date(text: str) -> None:
     assert all("later" not in d[0] and "next" not in d[0] for d in _found(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["9명이 5월 2일 체포됐고 이날 북송됐다.", "9명이 5월 2일 체포된 이후 북송됐다."]
+)
+def test_that_same_day_and_after_are_no_later_day(text: str) -> None:
+    assert [d[0] for d in _found(text)] == ["5월 2일"]
