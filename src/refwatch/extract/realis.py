@@ -87,6 +87,10 @@ def _words_before(v: Vocabulary) -> Reader:
     progressive_custody = frozenset(v.word_list("progressive_custody"))
     denied = negation_reader(v)
 
+    def feared(clause: str) -> bool:
+        # the month in "arrested on May 2" is no "may" (read as the event words are, by _names_month)
+        return any(not _names_month(clause, cue) for cue in feared_in_clause.finditer(clause))
+
     def realis(text: str, start: int, end: int, lo: int) -> tuple[bool, bool]:
         window = text[max(lo, start - 120) : start]
         if (
@@ -112,7 +116,7 @@ def _words_before(v: Vocabulary) -> Reader:
         clause = _CLAUSE_PUNCTUATION.split(window)[-1]
         if conditional.search(clause, window_lowered(clause)):
             return False, False
-        if place_trigger.fullmatch(text, start, end) and feared_in_clause.search(text, lo, start):
+        if place_trigger.fullmatch(text, start, end) and feared(text[lo:start]):
             return False, False
         words = _WORD.findall(window)[-6:]
         if "May" in words:
